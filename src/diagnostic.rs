@@ -1,0 +1,124 @@
+//! The diagnostic a rule produces and a reporter prints.
+//!
+//! Positions are kept as byte spans into the file's text; reporters turn them into
+//! rows and columns (both from 1, columns in characters) with [`LineIndex`], so that no
+//! rule has to know how a position is shown.
+
+use std::path::PathBuf;
+
+use crate::rules::RuleMeta;
+
+/// A half-open byte range `[start, end)` into a file's source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+/// A secondary site that explains a diagnostic ("allocated here", "freed here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// `None` when the site is in the same file as the diagnostic.
+    pub path: Option<PathBuf>,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static RuleMeta,
+    pub message: String,
+    /// Where the diagnostic is reported: its primary label.
+    pub span: Span,
+    /// The text of the primary label, shown under the source line.
+    pub label: String,
+    /// One line that says how to fix it.
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+}
+
+/// A 1-based row and a 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub row: usize,
+    pub column: usize,
+}
+
+/// Maps byte offsets of one text to rows and character columns.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, line_starts }
+    }
+
+    /// The position of a byte offset; an offset past the end or inside a UTF-8 sequence
+    /// is clamped to the nearest character boundary before it.
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        };
+        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        Position {
+            row: line + 1,
+            column,
+        }
+    }
+
+    /// The text of the 1-based row, without its line ending.
+    pub fn line_text(&self, row: usize) -> &'a str {
+        let start = self.line_starts[row - 1];
+        let end = self
+            .line_starts
+            .get(row)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let index = LineIndex::new("a = 1\nnamé = p[0]\n");
+        assert_eq!(index.position(0), Position { row: 1, column: 1 });
+        // `p` after "namé = " is the 8th character but the 9th byte of the line.
+        let p = "a = 1\nnamé = ".len();
+        assert_eq!(index.position(p), Position { row: 2, column: 8 });
+        assert_eq!(index.line_text(2), "namé = p[0]");
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let index = LineIndex::new("ab");
+        assert_eq!(index.position(99), Position { row: 1, column: 3 });
+    }
+}

@@ -1,0 +1,13 @@
+//! cysafe: a static analyzer for memory-ownership bugs in Cython code.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! discover files -> read source -> parse (grammar) -> lower to a per-function IR /
+//! control-flow graph -> ownership analysis -> rules -> report.
+
+pub mod commands;
+pub mod diagnostic;
+pub mod discover;
+pub mod parse;
+pub mod rules;
+pub mod settings;
+pub mod source;

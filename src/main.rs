@@ -1,0 +1,38 @@
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cysafe::commands::{self, ExitStatus};
+
+/// Finds memory-ownership bugs in Cython code.
+#[derive(Debug, Parser)]
+#[command(name = "cysafe", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print syntax trees, or list the files that do not parse (--check).
+    Parse(commands::parse::ParseArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = match &cli.command {
+        Command::Parse(args) => commands::parse::run(args, &mut out),
+    };
+    let status = result.and_then(|status| out.flush().map(|()| status));
+    match status {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("cysafe: {error}");
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}

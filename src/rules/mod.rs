@@ -1,0 +1,52 @@
+//! The rules: one file per rule, each documented by its docs/rules/CYnnn.md, which the
+//! rule's module includes so that the code, the docs and `cysafe rule` never disagree.
+//!
+//! Rules read the ownership graph of a function or class and never the syntax tree.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What is known of a rule without running it: its stable code and name, and its docs.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    /// `CY003`: part of the interface, never reused or renumbered.
+    pub code: &'static str,
+    /// `realloc-overwrite`: part of the interface.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line, for `cysafe rule --all` and SARIF's shortDescription.
+    pub summary: &'static str,
+    /// The whole Markdown documentation (docs/rules/CYnnn.md).
+    pub doc: &'static str,
+}
+
+pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
+    code: "CY000",
+    name: "syntax-error",
+    severity: Severity::Error,
+    summary: "The file has a syntax error; the functions it does not touch are still analyzed.",
+    doc: include_str!("../../docs/rules/CY000.md"),
+};
+
+/// Every rule, in code order.
+pub static ALL: &[&RuleMeta] = &[&SYNTAX_ERROR];
+
+/// Looks a rule up by its code (`CY003`) or its name (`realloc-overwrite`).
+pub fn by_code_or_name(key: &str) -> Option<&'static RuleMeta> {
+    ALL.iter()
+        .copied()
+        .find(|rule| rule.code.eq_ignore_ascii_case(key) || rule.name == key)
+}

@@ -1,0 +1,84 @@
+//! Reading a source file into text, with an error that says what is wrong with it.
+//!
+//! Nothing past this module sees bytes: everything downstream works on `&str`.
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+#[derive(Debug)]
+pub enum SourceError {
+    Io(io::Error),
+    /// The file is not UTF-8; `line` and `column` (from 1, column in bytes) locate the
+    /// first invalid byte.
+    InvalidUtf8 {
+        line: usize,
+        column: usize,
+    },
+    /// The file holds a NUL byte, so it is not source code at all.
+    Binary,
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::Io(error) => write!(f, "{error}"),
+            SourceError::InvalidUtf8 { line, column } => write!(
+                f,
+                "not valid UTF-8 (first invalid byte at line {line}, byte column {column})"
+            ),
+            SourceError::Binary => write!(f, "binary file (contains a NUL byte), not source"),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// Reads `path` as source text.
+pub fn read_source(path: &Path) -> Result<String, SourceError> {
+    let bytes = std::fs::read(path).map_err(SourceError::Io)?;
+    decode_source(bytes)
+}
+
+/// Turns raw bytes into source text, rejecting binary and non-UTF-8 input.
+pub fn decode_source(bytes: Vec<u8>) -> Result<String, SourceError> {
+    if bytes.contains(&0) {
+        return Err(SourceError::Binary);
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        SourceError::InvalidUtf8 {
+            line,
+            column: valid.len() - line_start + 1,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let error = decode_source(b"x = 1\ny = '\xff'\n".to_vec()).unwrap_err();
+        assert!(matches!(
+            error,
+            SourceError::InvalidUtf8 { line: 2, column: 6 }
+        ));
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        assert!(matches!(
+            decode_source(b"\x7fELF\0\0".to_vec()),
+            Err(SourceError::Binary)
+        ));
+    }
+
+    #[test]
+    fn empty_file_is_empty_text() {
+        assert_eq!(decode_source(Vec::new()).unwrap(), "");
+    }
+}
