@@ -4,6 +4,7 @@
 //! discover files -> read source -> parse (grammar) -> lower to a per-function IR /
 //! control-flow graph -> ownership analysis -> rules -> report.
 
+pub mod analyze;
 pub mod commands;
 pub mod diagnostic;
 pub mod discover;
