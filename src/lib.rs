@@ -8,6 +8,8 @@ pub mod analyze;
 pub mod commands;
 pub mod diagnostic;
 pub mod discover;
+pub mod ir;
+pub mod ownership;
 pub mod parse;
 pub mod rules;
 pub mod settings;

@@ -41,8 +41,31 @@ pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
     doc: include_str!("../../docs/rules/CY000.md"),
 };
 
+pub mod mismatched_deallocator;
+pub mod realloc_overwrite;
+pub mod unchecked_allocation;
+
+pub use mismatched_deallocator::MISMATCHED_DEALLOCATOR;
+pub use realloc_overwrite::REALLOC_OVERWRITE;
+pub use unchecked_allocation::UNCHECKED_ALLOCATION;
+
 /// Every rule, in code order.
-pub static ALL: &[&RuleMeta] = &[&SYNTAX_ERROR];
+pub static ALL: &[&RuleMeta] = &[
+    &SYNTAX_ERROR,
+    &UNCHECKED_ALLOCATION,
+    &MISMATCHED_DEALLOCATOR,
+    &REALLOC_OVERWRITE,
+];
+
+/// Runs every function-level rule on one ownership graph.
+pub fn check_function(
+    graph: &crate::ownership::OwnershipGraph<'_>,
+    out: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    unchecked_allocation::check(graph, out);
+    mismatched_deallocator::check(graph, out);
+    realloc_overwrite::check(graph, out);
+}
 
 /// Looks a rule up by its code (`CY003`) or its name (`realloc-overwrite`).
 pub fn by_code_or_name(key: &str) -> Option<&'static RuleMeta> {
