@@ -1602,3 +1602,141 @@ impl<'a> Lowerer<'a> {
         Value::Call(id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse, Dialect};
+
+    fn lower(text: &str) -> Module {
+        let tree = parse(text, Dialect::PurePython);
+        let names = ModuleNames::collect(tree.root_node(), text);
+        lower_module(tree.root_node(), text, &names)
+    }
+
+    fn function<'m>(module: &'m Module, name: &str) -> &'m Function {
+        module.functions.iter().find(|f| f.name == name).unwrap()
+    }
+
+    fn assumes(function: &Function) -> Vec<(String, bool)> {
+        let mut found: Vec<_> = function
+            .blocks
+            .iter()
+            .flat_map(|block| &block.stmts)
+            .filter_map(|stmt| match stmt {
+                Stmt::Assume {
+                    place, non_null, ..
+                } => Some((function.place(*place).to_string(), *non_null)),
+                _ => None,
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_null_test_spelling_refines_both_edges() {
+        for condition in [
+            "not p",
+            "p == NULL",
+            "p is NULL",
+            "NULL == p",
+            "p",
+            "p is not NULL",
+            "p != NULL",
+            "(p)",
+        ] {
+            let text = format!("def f(p):\n    if {condition}:\n        pass\n");
+            let module = lower(&text);
+            assert_eq!(
+                assumes(function(&module, "f")),
+                vec![("p".to_string(), false), ("p".to_string(), true)],
+                "{condition}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_circuit_conditions_test_each_operand() {
+        let module = lower("def f(p, q):\n    if p == NULL or not q:\n        return\n");
+        assert_eq!(
+            assumes(function(&module, "f")),
+            vec![
+                ("p".to_string(), false),
+                ("p".to_string(), true),
+                ("q".to_string(), false),
+                ("q".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn attribute_and_element_places_are_distinct() {
+        let module = lower("def f(self, s):\n    self.data = s.buf\n    s.items[3] = self.data\n");
+        let places: Vec<String> = function(&module, "f")
+            .places
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        for expected in ["self.data", "s.buf", "s.items[...]"] {
+            assert!(places.contains(&expected.to_string()), "{places:?}");
+        }
+    }
+
+    #[test]
+    fn finally_is_lowered_on_the_normal_and_the_abrupt_path() {
+        let module = lower(
+            "from cython.cimports.libc.stdlib import free\n\
+             def f(p, n):\n    try:\n        if n:\n            return 1\n    finally:\n        free(p)\n    return 0\n",
+        );
+        let f = function(&module, "f");
+        let frees = f
+            .calls
+            .iter()
+            .filter(|call| call.callee.display_name() == "free")
+            .count();
+        assert_eq!(frees, 2);
+    }
+
+    #[test]
+    fn callees_resolve_through_imports_and_locals() {
+        let module = lower(
+            "import cython.cimports.libc.stdlib as stdlib\n\
+             from cython.cimports.libc.stdlib import free as release\n\
+             def helper():\n    pass\n\
+             class C:\n    def m(self):\n        self.helper()\n\
+             def f(free):\n    stdlib.malloc(1)\n    release(2)\n    helper()\n    free(3)\n    len(4)\n",
+        );
+        let callees: Vec<Callee> = function(&module, "f")
+            .calls
+            .iter()
+            .map(|call| call.callee.clone())
+            .collect();
+        assert_eq!(
+            callees,
+            vec![
+                Callee::External {
+                    name: "malloc".to_string(),
+                    module: Some("libc.stdlib".to_string())
+                },
+                Callee::External {
+                    name: "free".to_string(),
+                    module: Some("libc.stdlib".to_string())
+                },
+                Callee::ModuleFunction("helper".to_string()),
+                Callee::Unknown,
+                Callee::Unbound("len".to_string()),
+            ]
+        );
+        let method = function(&module, "m");
+        assert_eq!(method.class.as_deref(), Some("C"));
+        assert_eq!(method.calls[0].callee, Callee::Method("helper".to_string()));
+    }
+
+    #[test]
+    fn module_level_code_is_a_body() {
+        let module = lower("x = 1\ndef f():\n    pass\n");
+        assert_eq!(module.functions[0].kind, FunctionKind::Module);
+        assert_eq!(module.functions.len(), 2);
+    }
+}
