@@ -6,7 +6,8 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::lower_module;
 use crate::ir::names::ModuleNames;
 use crate::ownership::families::FamilyTable;
-use crate::ownership::{OwnershipGraph, Resolution};
+use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::Resolution;
 use crate::parse::{first_syntax_error, parse, Dialect};
 use crate::rules;
 use crate::settings::AnalysisSettings;
@@ -34,10 +35,8 @@ pub fn analyze_source(
         // in pure-Python mode every C name must be imported from `cython.cimports`.
         unbound_names_resolve: dialect == Dialect::Cython,
     };
-    for function in &module.functions {
-        let graph = OwnershipGraph::build(function, &families, resolution);
-        rules::check_function(&graph, &mut diagnostics);
-    }
+    let analysis = ModuleAnalysis::run(&module, &families, resolution);
+    rules::check_module(&analysis, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     diagnostics
 }

@@ -35,6 +35,7 @@ const ALWAYS_RAISE: &[&str] = &["PyErr_NoMemory", "sys.exit"];
 pub fn lower_module(root: Node<'_>, source: &str, names: &ModuleNames) -> Module {
     let mut module = Module::default();
     let found = find_bodies(root, source, &mut module);
+    let classes = module.clone();
     for (node, class) in found {
         // The tree of a function with a syntax error cannot be trusted: skip it, not the
         // whole file (the module body is skipped when any top-level statement is broken).
@@ -51,7 +52,7 @@ pub fn lower_module(root: Node<'_>, source: &str, names: &ModuleNames) -> Module
             module.skipped.push(node_span(node));
             continue;
         }
-        match lower_function(node, class, source, names) {
+        match lower_function(node, class, source, names, &classes) {
             Ok(function) => module.functions.push(function),
             Err(TooDeep) => module.skipped.push(node_span(node)),
         }
@@ -91,9 +92,23 @@ fn find_bodies<'t>(
     let mut scopes: Vec<(usize, Scope<'t>)> = Vec::new();
     let mut cursor = root.walk();
     let mut depth = 0usize;
+    // The decorators (`@cython.cclass`) of decorated definitions, by definition node.
+    let mut decorators: std::collections::HashMap<usize, String> = Default::default();
     loop {
         let node = cursor.node();
         let kind = node.kind();
+        if kind == "decorated_definition" {
+            let mut names = String::new();
+            let mut inner = node.walk();
+            for decorator in node.named_children(&mut inner) {
+                if decorator.kind() == "decorator" {
+                    names.push_str(text(decorator, source));
+                }
+            }
+            if let Some(definition) = node.child_by_field_name("definition") {
+                decorators.insert(definition.id(), names);
+            }
+        }
         let is_body = match kind {
             "function_definition" | "lambda" => true,
             "cdef_function" => node.child_by_field_name("body").is_some(),
@@ -109,7 +124,10 @@ fn find_bodies<'t>(
             found.push((node, class));
         }
         if matches!(kind, "class_definition" | "cdef_class") {
-            module.classes.push(class_declaration(node, source));
+            let decorated = decorators.get(&node.id()).map_or("", String::as_str);
+            module
+                .classes
+                .push(class_declaration(node, source, decorated));
         }
         if cursor.goto_first_child() {
             if matches!(kind, "class_definition" | "cdef_class") {
@@ -137,7 +155,7 @@ fn find_bodies<'t>(
 
 /// The attributes a class body declares: `cdef double* data` (also inside `cdef:`
 /// blocks) and pure-Python `data: cython.p_double`.
-fn class_declaration(node: Node<'_>, source: &str) -> Class {
+fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
     let name_node = node.child_by_field_name("name");
     let base = node.child_by_field_name("superclasses").and_then(|list| {
         let mut cursor = list.walk();
@@ -194,6 +212,7 @@ fn class_declaration(node: Node<'_>, source: &str) -> Class {
         name_span: name_node.map(node_span).unwrap_or_else(|| node_span(node)),
         base,
         attributes,
+        is_extension_type: node.kind() == "cdef_class" || decorators.contains("cclass"),
     }
 }
 
@@ -272,6 +291,7 @@ fn lower_function(
     class: Option<String>,
     source: &str,
     names: &ModuleNames,
+    classes: &Module,
 ) -> Lowered<Function> {
     let (name, kind, name_span) = match node.kind() {
         "module" => (
@@ -304,6 +324,19 @@ fn lower_function(
         }
     };
     let mut function = Function::new(name, kind, node_span(node), name_span);
+    // A method knows every attribute its class (and the bases in this file) declares,
+    // so the ownership of `self.data` can be followed even where the method only calls a
+    // helper that frees it.
+    if let Some(class) = &class {
+        for declared in classes.class_chain(class) {
+            for (attribute, _) in &declared.attributes {
+                function.intern(Place {
+                    root: "self".to_string(),
+                    path: vec![Projection::Field(attribute.clone())],
+                });
+            }
+        }
+    }
     function.class = class;
     let mut lowerer = Lowerer {
         source,

@@ -285,6 +285,28 @@ pub struct Class {
     pub base: Option<String>,
     /// Attributes declared in the class body: name and declaration span.
     pub attributes: Vec<(String, Span)>,
+    /// A `cdef class` or an `@cython.cclass`: its attributes can hold C pointers.
+    pub is_extension_type: bool,
+}
+
+impl Module {
+    pub fn class(&self, name: &str) -> Option<&Class> {
+        self.classes.iter().find(|class| class.name == name)
+    }
+
+    /// The class and its bases defined in this file, nearest first (a cycle ends it).
+    pub fn class_chain(&self, name: &str) -> Vec<&Class> {
+        let mut chain: Vec<&Class> = Vec::new();
+        let mut next = self.class(name);
+        while let Some(class) = next {
+            if chain.iter().any(|seen| seen.name == class.name) {
+                break;
+            }
+            chain.push(class);
+            next = class.base.as_deref().and_then(|base| self.class(base));
+        }
+        chain
+    }
 }
 
 /// A lowered file.

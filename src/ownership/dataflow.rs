@@ -7,11 +7,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{BlockId, Function, PlaceId, Stmt, Value};
-use crate::ownership::families::{FamilyTable, Role, CPP};
+use crate::diagnostic::Span;
+use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
+use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
+use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
-    AllocationSite, CheckEvent, EscapeEvent, EscapeHow, OwnershipGraph, ReallocOverwrite,
-    ReleaseEvent, Resolution, SiteId, UseEvent, UseHow,
+    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, OwnershipGraph,
+    ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent, UseHow,
 };
 
 /// The states a block may be in at a point, over all paths that reach it.
@@ -37,11 +39,11 @@ impl SiteStates {
         self.0 == 0
     }
 
-    fn union(self, other: SiteStates) -> SiteStates {
+    pub fn union(self, other: SiteStates) -> SiteStates {
         SiteStates(self.0 | other.0)
     }
 
-    fn without(self, other: SiteStates) -> SiteStates {
+    pub fn without(self, other: SiteStates) -> SiteStates {
         SiteStates(self.0 & !other.0)
     }
 
@@ -135,72 +137,125 @@ struct Recorder<'g, 'a> {
     graph: Option<&'g mut OwnershipGraph<'a>>,
 }
 
-pub(super) fn run(graph: &mut OwnershipGraph<'_>, resolution: Resolution) {
+pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
     let function = graph.function;
     let families = graph.families;
-    // Allocation sites: one per call to an allocator or reallocator.
+    let classes: Vec<String> = function.class.iter().cloned().collect();
+    let classify =
+        |callee: &Callee| families.classify(callee, context.resolution.unbound_names_resolve);
+    // Allocation sites: one per call to an allocator, a reallocator, or a helper that
+    // returns a fresh block.
     let mut site_of_call = vec![None; function.calls.len()];
+    let mut releases_something = false;
     for (index, call) in function.calls.iter().enumerate() {
-        if let Some((family, role)) =
-            families.classify(&call.callee, resolution.unbound_names_resolve)
-        {
-            if matches!(role, Role::Allocate | Role::Reallocate) {
+        let summary = context.summaries.of_callee(&call.callee, &classes);
+        releases_something |= summary.is_some_and(|s| !s.releases.is_empty());
+        let (family, reallocates, never_null) = match classify(&call.callee) {
+            Some((_, Role::Release)) => {
+                releases_something = true;
+                continue;
+            }
+            Some((family, role)) => {
                 let reallocates = match (role, call.args.first()) {
                     (Role::Reallocate, Some(Value::Place(place))) => Some(*place),
                     _ => None,
                 };
-                site_of_call[index] = Some(SiteId(graph.sites.len() as u32));
-                graph.sites.push(AllocationSite {
-                    call: crate::ir::CallId(index as u32),
-                    family,
-                    callee: call.callee.display_name().to_string(),
-                    span: call.span,
-                    reallocates,
-                });
+                (family, reallocates, families.family(family).never_null)
             }
-        }
+            None => match summary.and_then(|s| s.returns.as_ref()) {
+                Some(returned) => (returned.family, None, !returned.may_be_null),
+                None => continue,
+            },
+        };
+        site_of_call[index] = Some((SiteId(graph.sites.len() as u32), never_null));
+        graph.sites.push(AllocationSite {
+            origin: SiteOrigin::Call(CallId(index as u32)),
+            family: Some(family),
+            callee: call.callee.display_name().to_string(),
+            span: Some(call.span),
+            reallocates,
+        });
     }
-    let has_release = function.calls.iter().any(|call| {
-        families
-            .classify(&call.callee, resolution.unbound_names_resolve)
-            .is_some_and(|(_, role)| role == Role::Release)
-    });
-    if graph.sites.is_empty() && !has_release {
-        // Nothing is allocated here: no state to track, no event to record.
+    if graph.sites.is_empty() && !releases_something {
+        // Nothing is allocated or released here: no state to track, no event to record.
         return;
     }
+    // The blocks parameters and their fields hold on entry (`self.data` for a method).
+    let mut entry = State {
+        points: BTreeMap::new(),
+        sites: Vec::new(),
+    };
+    for (index, place) in function.places.iter().enumerate() {
+        let is_parameter_field = function.params.contains(&place.root)
+            && matches!(place.path.as_slice(), [] | [Projection::Field(_)]);
+        if !is_parameter_field {
+            continue;
+        }
+        let place_id = PlaceId(index as u32);
+        let origin = place
+            .self_attribute()
+            .filter(|_| function.class.is_some())
+            .and_then(|attribute| context.attributes.get(attribute));
+        entry.points.insert(
+            place_id,
+            BTreeSet::from([Target::Site(SiteId(graph.sites.len() as u32))]),
+        );
+        graph.sites.push(AllocationSite {
+            origin: SiteOrigin::Incoming(place_id),
+            family: origin.map(|o| o.family),
+            callee: origin.map_or_else(String::new, |o| o.callee.clone()),
+            span: origin.map(|o| o.span),
+            reallocates: None,
+        });
+    }
+    entry.sites = graph
+        .sites
+        .iter()
+        .map(|site| match site.origin {
+            SiteOrigin::Call(_) => SiteStates::default(),
+            SiteOrigin::Incoming(_) => SiteStates::NON_NULL.union(SiteStates::NULL),
+        })
+        .collect();
     let analysis = Analysis {
         function,
         families,
+        context,
+        classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
-        resolution,
     };
-    let in_states = analysis.fixpoint();
+    let in_states = analysis.fixpoint(entry);
     let mut recorder = Recorder { graph: Some(graph) };
-    for (index, state) in in_states.into_iter().enumerate() {
-        if let Some(mut state) = state {
+    for (index, state) in in_states.iter().enumerate() {
+        if let Some(state) = state {
+            let mut state = state.clone();
             analysis.transfer_block(BlockId(index as u32), &mut state, &mut recorder);
         }
+    }
+    if let Some(exit) = &in_states[function.exit.0 as usize] {
+        graph.exit = Some(ExitState {
+            points: exit.points.clone(),
+            sites: exit.sites.clone(),
+        });
     }
 }
 
 struct Analysis<'a> {
     function: &'a Function,
     families: &'a FamilyTable,
+    context: Context<'a>,
+    /// The method's class and its bases, for `self.helper()` summaries.
+    classes: Vec<String>,
     graph_sites: Vec<AllocationSite>,
-    site_of_call: Vec<Option<SiteId>>,
-    resolution: Resolution,
+    /// The site each call creates, and whether it is never NULL.
+    site_of_call: Vec<Option<(SiteId, bool)>>,
 }
 
 impl Analysis<'_> {
-    fn fixpoint(&self) -> Vec<Option<State>> {
+    fn fixpoint(&self, entry: State) -> Vec<Option<State>> {
         let blocks = self.function.blocks.len();
         let mut in_states: Vec<Option<State>> = vec![None; blocks];
-        in_states[self.function.entry.0 as usize] = Some(State {
-            points: BTreeMap::new(),
-            sites: vec![SiteStates::default(); self.graph_sites.len()],
-        });
+        in_states[self.function.entry.0 as usize] = Some(entry);
         let mut queued = vec![false; blocks];
         let mut worklist = std::collections::VecDeque::new();
         worklist.push_back(self.function.entry);
@@ -278,106 +333,170 @@ impl Analysis<'_> {
             Stmt::Return { value, span } => {
                 if let Value::Place(place) = value {
                     for site in state.sites_of(*place) {
+                        let states = state.sites[site.0 as usize];
                         state.sites[site.0 as usize] = SiteStates::ESCAPED;
                         Self::record(recorder, |graph| {
                             graph.escapes.push(EscapeEvent {
                                 site,
                                 span: *span,
                                 how: EscapeHow::Returned,
+                                states,
                             })
                         });
                     }
                 }
             }
             Stmt::Delete { place, span } => {
-                for site in state.sites_of(*place) {
-                    state.sites[site.0 as usize] = SiteStates::FREED;
-                    Self::record(recorder, |graph| {
-                        graph.releases.push(ReleaseEvent {
-                            site,
-                            place: *place,
-                            span: *span,
-                            callee: "del".to_string(),
-                            family: CPP,
-                            reallocating: false,
-                        })
-                    });
-                }
+                self.release(*place, CPP, "del", *span, state, recorder);
             }
             Stmt::AddressTaken { place } => self.forget(*place, state),
         }
         true
     }
 
-    fn call(&self, call_id: crate::ir::CallId, state: &mut State, recorder: &mut Recorder) {
+    fn call(&self, call_id: CallId, state: &mut State, recorder: &mut Recorder) {
         let call = self.function.call(call_id);
         let classified = self
             .families
-            .classify(&call.callee, self.resolution.unbound_names_resolve);
+            .classify(&call.callee, self.context.resolution.unbound_names_resolve);
+        let callee_name = call.callee.display_name();
         match classified {
             Some((family, Role::Release)) => {
                 if let Some(Value::Place(place)) = call.args.first() {
+                    self.release(*place, family, callee_name, call.span, state, recorder);
+                }
+            }
+            Some((family, Role::Reallocate)) => {
+                if let Some(Value::Place(place)) = call.args.first() {
                     for site in state.sites_of(*place) {
-                        state.sites[site.0 as usize] = SiteStates::FREED;
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
                                 site,
                                 place: *place,
                                 span: call.span,
-                                callee: call.callee.display_name().to_string(),
+                                callee: callee_name.to_string(),
                                 family,
-                                reallocating: false,
+                                reallocating: true,
                             })
                         });
                     }
                 }
+                self.allocate(call_id, state);
             }
-            Some((family, role)) => {
-                if role == Role::Reallocate {
-                    if let Some(Value::Place(place)) = call.args.first() {
-                        for site in state.sites_of(*place) {
-                            Self::record(recorder, |graph| {
-                                graph.releases.push(ReleaseEvent {
-                                    site,
-                                    place: *place,
-                                    span: call.span,
-                                    callee: call.callee.display_name().to_string(),
-                                    family,
-                                    reallocating: true,
-                                })
-                            });
-                        }
-                    }
-                }
-                if let Some(site) = self.site_of_call[call_id.0 as usize] {
-                    let never_null = family == CPP;
-                    state.sites[site.0 as usize] = if never_null {
-                        SiteStates::NON_NULL
-                    } else {
-                        SiteStates::UNCHECKED
-                    };
-                }
-            }
+            Some((_, Role::Allocate)) => self.allocate(call_id, state),
             None => {
-                // Any other function may read through what it is given.
-                for arg in &call.args {
-                    if let Value::Place(place) = arg {
-                        for site in state.sites_of(*place) {
-                            let unchecked =
-                                state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
-                            Self::record(recorder, |graph| {
-                                graph.uses.push(UseEvent {
-                                    site,
-                                    place: *place,
-                                    span: call.span,
-                                    how: UseHow::PassedTo(call_id),
-                                    unchecked,
-                                })
-                            });
+                let summary = self
+                    .context
+                    .summaries
+                    .of_callee(&call.callee, &self.classes);
+                // Arguments the helper releases are handed over, not read through.
+                let mut released = vec![false; call.args.len()];
+                if let Some(summary) = summary {
+                    for release in &summary.releases {
+                        let Some((argument, place)) = self.argument_place(call_id, release) else {
+                            continue;
+                        };
+                        if let Some(index) = argument {
+                            released[index] = true;
                         }
+                        self.release(
+                            place,
+                            release.family,
+                            callee_name,
+                            call.span,
+                            state,
+                            recorder,
+                        );
                     }
                 }
+                for (index, arg) in call.args.iter().enumerate() {
+                    let Value::Place(place) = arg else { continue };
+                    if released[index] {
+                        continue;
+                    }
+                    for site in state.sites_of(*place) {
+                        let unchecked =
+                            state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                        Self::record(recorder, |graph| {
+                            graph.uses.push(UseEvent {
+                                site,
+                                place: *place,
+                                span: call.span,
+                                how: UseHow::PassedTo(call_id),
+                                unchecked,
+                            })
+                        });
+                    }
+                }
+                if self.site_of_call[call_id.0 as usize].is_some() {
+                    self.allocate(call_id, state);
+                }
             }
+        }
+    }
+
+    fn allocate(&self, call: CallId, state: &mut State) {
+        if let Some((site, never_null)) = self.site_of_call[call.0 as usize] {
+            state.sites[site.0 as usize] = if never_null {
+                SiteStates::NON_NULL
+            } else {
+                SiteStates::UNCHECKED
+            };
+        }
+    }
+
+    /// The place in this function a helper's released parameter denotes, with the index
+    /// of the argument it is (`None` for the receiver of `self.helper()`).
+    fn argument_place(
+        &self,
+        call: CallId,
+        release: &ReleasedParameter,
+    ) -> Option<(Option<usize>, PlaceId)> {
+        let call = self.function.call(call);
+        let (argument, base) = match &call.callee {
+            Callee::Method(_) if release.param == 0 => (None, Place::local("self")),
+            Callee::Method(_) => match call.args.get(release.param - 1)? {
+                Value::Place(place) => {
+                    (Some(release.param - 1), self.function.place(*place).clone())
+                }
+                _ => return None,
+            },
+            _ => match call.args.get(release.param)? {
+                Value::Place(place) => (Some(release.param), self.function.place(*place).clone()),
+                _ => return None,
+            },
+        };
+        match &release.field {
+            None => Some((argument, self.function.place_id(&base)?)),
+            Some(field) => {
+                let mut place = base;
+                place.path.push(Projection::Field(field.clone()));
+                Some((None, self.function.place_id(&place)?))
+            }
+        }
+    }
+
+    fn release(
+        &self,
+        place: PlaceId,
+        family: FamilyId,
+        callee: &str,
+        span: Span,
+        state: &mut State,
+        recorder: &mut Recorder,
+    ) {
+        for site in state.sites_of(place) {
+            state.sites[site.0 as usize] = SiteStates::FREED;
+            Self::record(recorder, |graph| {
+                graph.releases.push(ReleaseEvent {
+                    site,
+                    place,
+                    span,
+                    callee: callee.to_string(),
+                    family,
+                    reallocating: false,
+                })
+            });
         }
     }
 
@@ -390,16 +509,15 @@ impl Analysis<'_> {
         recorder: &mut Recorder,
     ) {
         let targets: Option<BTreeSet<Target>> = match value {
-            Value::Call(call) => {
-                self.site_of_call[call.0 as usize].map(|site| BTreeSet::from([Target::Site(site)]))
-            }
+            Value::Call(call) => self.site_of_call[call.0 as usize]
+                .map(|(site, _)| BTreeSet::from([Target::Site(site)])),
             Value::Place(source) => state.points.get(&source).cloned(),
             Value::Null => Some(BTreeSet::from([Target::Null])),
             Value::Other => None,
         };
         if let Value::Call(call) = value {
             let reallocates = self.site_of_call[call.0 as usize]
-                .and_then(|site| self.graph_sites[site.0 as usize].reallocates);
+                .and_then(|(site, _)| self.graph_sites[site.0 as usize].reallocates);
             if reallocates == Some(target) {
                 let previous = state.sites_of(target);
                 Self::record(recorder, |graph| {
@@ -417,11 +535,13 @@ impl Analysis<'_> {
             if let Some(targets) = &targets {
                 for target_site in targets {
                     if let Target::Site(site) = target_site {
+                        let states = state.sites[site.0 as usize];
                         Self::record(recorder, |graph| {
                             graph.escapes.push(EscapeEvent {
                                 site: *site,
                                 span,
                                 how: EscapeHow::Stored(target),
+                                states,
                             })
                         });
                     }

@@ -8,28 +8,81 @@
 //! rules read. There is no path enumeration: the cost is the size of the CFG times the
 //! number of rounds a loop needs to stabilise.
 
+pub mod classes;
 pub mod dataflow;
 pub mod families;
+pub mod module;
+pub mod summary;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
 use crate::ir::{CallId, Function, PlaceId, UseKind};
 use families::{FamilyId, FamilyTable};
+use summary::Summaries;
 
 pub use dataflow::{SiteStates, Target};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SiteId(pub u32);
 
-/// A call that returns a fresh block (or NULL), with its family.
+/// Where a block a function handles comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteOrigin {
+    /// A call in this function that returns a fresh block (or NULL).
+    Call(CallId),
+    /// The block a parameter (or a field of one, `self.data`) holds when the function
+    /// starts. Its state is unknown but checked: the caller (or the method that stored
+    /// it) answers for its NULL check.
+    Incoming(PlaceId),
+}
+
+/// A block: from an allocator call here, or held by a parameter on entry.
 #[derive(Clone, Debug)]
 pub struct AllocationSite {
-    pub call: CallId,
-    pub family: FamilyId,
-    /// The function called: `malloc`, `PyMem_Realloc`, `new`.
+    pub origin: SiteOrigin,
+    /// `None` for an incoming block nothing says the family of.
+    pub family: Option<FamilyId>,
+    /// The function that allocated it: `malloc`, `PyMem_Realloc`, `new`, a helper.
     pub callee: String,
-    pub span: Span,
+    /// The allocating call: here, or (for an incoming attribute) in the method that stored
+    /// it; `None` for an incoming block of unknown origin.
+    pub span: Option<Span>,
     /// For a reallocation, the place whose block it resizes.
     pub reallocates: Option<PlaceId>,
+}
+
+impl AllocationSite {
+    pub fn call(&self) -> Option<CallId> {
+        match self.origin {
+            SiteOrigin::Call(call) => Some(call),
+            SiteOrigin::Incoming(_) => None,
+        }
+    }
+}
+
+/// Where the block in a class attribute was allocated, as the class's methods show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttributeOrigin {
+    pub family: FamilyId,
+    pub callee: String,
+    pub span: Span,
+}
+
+/// What one function's analysis may know of the rest of the module.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub resolution: Resolution,
+    pub summaries: &'a Summaries,
+    /// For a method: the blocks its class's methods store in its attributes.
+    pub attributes: &'a HashMap<String, AttributeOrigin>,
+}
+
+/// What each place holds and each block's state where the function returns or raises.
+#[derive(Clone, Debug, Default)]
+pub struct ExitState {
+    pub points: BTreeMap<PlaceId, BTreeSet<Target>>,
+    pub sites: Vec<SiteStates>,
 }
 
 /// How a block is read through or handed to a function.
@@ -84,6 +137,8 @@ pub struct EscapeEvent {
     pub site: SiteId,
     pub span: Span,
     pub how: EscapeHow,
+    /// The block's possible states as it escapes.
+    pub states: SiteStates,
 }
 
 /// `p = realloc(p, n)`: the result of a reallocation stored over the place it resizes.
@@ -107,6 +162,8 @@ pub struct OwnershipGraph<'a> {
     pub checks: Vec<CheckEvent>,
     pub escapes: Vec<EscapeEvent>,
     pub realloc_overwrites: Vec<ReallocOverwrite>,
+    /// `None` when the function was not analyzed (it touches no block) or never returns.
+    pub exit: Option<ExitState>,
 }
 
 /// How names resolve in the file the function comes from.
@@ -121,7 +178,7 @@ impl<'a> OwnershipGraph<'a> {
     pub fn build(
         function: &'a Function,
         families: &'a FamilyTable,
-        resolution: Resolution,
+        context: Context<'_>,
     ) -> OwnershipGraph<'a> {
         let mut graph = OwnershipGraph {
             function,
@@ -132,8 +189,9 @@ impl<'a> OwnershipGraph<'a> {
             checks: Vec::new(),
             escapes: Vec::new(),
             realloc_overwrites: Vec::new(),
+            exit: None,
         };
-        dataflow::run(&mut graph, resolution);
+        dataflow::run(&mut graph, context);
         graph
     }
 
@@ -145,7 +203,15 @@ impl<'a> OwnershipGraph<'a> {
     pub fn site_of_call(&self, call: CallId) -> Option<SiteId> {
         self.sites
             .iter()
-            .position(|site| site.call == call)
+            .position(|site| site.origin == SiteOrigin::Call(call))
+            .map(|index| SiteId(index as u32))
+    }
+
+    /// The block a place held on entry, if the function tracks it.
+    pub fn incoming_site(&self, place: PlaceId) -> Option<SiteId> {
+        self.sites
+            .iter()
+            .position(|site| site.origin == SiteOrigin::Incoming(place))
             .map(|index| SiteId(index as u32))
     }
 

@@ -19,10 +19,13 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported = HashSet::new();
     for release in &graph.releases {
         let site = graph.site(release.site);
-        if site.family == release.family || !reported.insert((release.span, release.site)) {
+        let (Some(site_family), Some(site_span)) = (site.family, site.span) else {
+            continue;
+        };
+        if site_family == release.family || !reported.insert((release.span, release.site)) {
             continue;
         }
-        let family = graph.families.family(site.family);
+        let family = graph.families.family(site_family);
         let place = graph.function.place(release.place);
         let (verb, fix) = if release.reallocating {
             let reallocator = family.reallocators.first().map_or("", String::as_str);
@@ -52,7 +55,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             )),
             related: vec![Related {
                 path: None,
-                span: site.span,
+                span: site_span,
                 message: "allocated here".to_string(),
             }],
         });

@@ -26,7 +26,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         let mut previous: Vec<_> = overwrite
             .previous
             .iter()
-            .map(|&site| graph.site(site).span)
+            .filter_map(|&site| graph.site(site).span)
             .collect();
         previous.sort();
         previous.dedup();

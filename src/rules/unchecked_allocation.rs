@@ -17,6 +17,9 @@ pub const UNCHECKED_ALLOCATION: RuleMeta = RuleMeta {
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     for (index, site) in graph.sites.iter().enumerate() {
         let id = SiteId(index as u32);
+        let Some(span) = site.span.filter(|_| site.call().is_some()) else {
+            continue;
+        };
         let Some(first_use) = graph
             .uses
             .iter()
@@ -41,7 +44,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                 "the block from `{}` is used before it is checked for NULL",
                 site.callee
             ),
-            span: site.span,
+            span,
             label: format!("`{}` returns NULL when it fails", site.callee),
             help: Some(format!(
                 "check it before the first use: `if {place} == NULL: raise MemoryError()`"
