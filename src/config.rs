@@ -71,7 +71,8 @@ impl PathMatcher {
         if self.patterns.is_empty() {
             return false;
         }
-        let relative = path.strip_prefix(base).unwrap_or(path);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let relative = absolute.strip_prefix(base).unwrap_or(path);
         let slashed = relative.to_string_lossy().replace('\\', "/");
         self.set.is_match(&slashed)
             || path

@@ -132,10 +132,15 @@ fn is_virtualenv(folder: &Path) -> bool {
 fn walk_error(root: &Path, error: ignore::Error) -> DiscoveryError {
     match error {
         ignore::Error::WithDepth { err, .. } => walk_error(root, *err),
-        ignore::Error::WithPath { path, err } => DiscoveryError {
-            path,
-            message: walk_error(root, *err).message,
-        },
+        ignore::Error::WithPath { path, err } => {
+            let message = walk_error(root, *err).message;
+            // The walker repeats the path inside the message; it is shown once already.
+            let repeated = format!("IO error for operation on {}: ", path.display());
+            let message = message
+                .strip_prefix(&repeated)
+                .map_or(message.clone(), str::to_string);
+            DiscoveryError { path, message }
+        }
         ignore::Error::Loop { ancestor, child } => DiscoveryError {
             path: child,
             message: format!(

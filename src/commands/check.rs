@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::analyze::analyze_source;
 use crate::commands::ExitStatus;
-use crate::config::{Config, ConfigResolver, PathMatcher};
+use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover_with, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file};
@@ -94,6 +94,8 @@ enum Outcome {
     /// asks to be skipped.
     Skipped,
     Failed(String),
+    /// Governed by a configuration file that cannot be used; reported once per file.
+    ConfigFailed(ConfigError),
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
@@ -127,6 +129,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         ignore: args.ignore.clone(),
     };
     let checker = Checker {
+        cwd: cwd.clone(),
         resolver: resolver.clone(),
         cli,
     };
@@ -153,6 +156,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     } else {
         let exclude: ExcludeFn = {
             let resolver = resolver.clone();
+            let cwd = cwd.clone();
             Arc::new(move |path: &Path| {
                 cli_exclude.matches(&cwd, path)
                     || resolver
@@ -185,6 +189,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             Outcome::Failed(message) => {
                 errors.insert(format!("{}: {message}", path.display()));
             }
+            Outcome::ConfigFailed(error) => {
+                errors.insert(format!(
+                    "{}: {}",
+                    relative_to(&cwd, &error.path).display(),
+                    error.message
+                ));
+            }
         }
     }
     for error in &errors {
@@ -215,6 +226,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
 /// Everything a file needs to be checked: the configurations and the command line's
 /// selection. Shared by the threads.
 struct Checker {
+    cwd: PathBuf,
     resolver: Arc<ConfigResolver>,
     cli: SelectionLayer,
 }
@@ -230,7 +242,7 @@ impl Checker {
     fn check_text(&self, path: &Path, text: String, explicit: bool) -> Outcome {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
-            Err(error) => return Outcome::Failed(format!("not checked: {error}")),
+            Err(error) => return Outcome::ConfigFailed(error),
         };
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
         // A walked .py file is checked only when it is Cython's pure-Python mode; one
@@ -295,7 +307,11 @@ fn show_settings(
         let config = match checker.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => {
-                report_error(&error.to_string());
+                report_error(&format!(
+                    "{}: {}",
+                    relative_to(&checker.cwd, &error.path).display(),
+                    error.message
+                ));
                 status = ExitStatus::Error;
                 continue;
             }
@@ -304,7 +320,9 @@ fn show_settings(
         let file = config
             .file
             .as_ref()
-            .map_or("none (defaults)".to_string(), |f| f.display().to_string());
+            .map_or("none (defaults)".to_string(), |f| {
+                relative_to(&checker.cwd, f).display().to_string()
+            });
         writeln!(out, "  config file: {file}")?;
         writeln!(
             out,
@@ -339,6 +357,12 @@ fn show_settings(
         }
     }
     Ok(status)
+}
+
+/// `path` relative to `base` when it lies under it: configuration files are found by
+/// absolute path but shown as the user would type them.
+fn relative_to<'a>(base: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(base).unwrap_or(path)
 }
 
 /// One line on standard error. A closed standard error must not panic the process.

@@ -23,7 +23,7 @@ pub(super) fn write(
                 "name": rule.name,
                 "shortDescription": { "text": rule.summary },
                 "fullDescription": { "text": rule.summary },
-                "help": { "text": rule.doc, "markdown": rule.doc },
+                "help": { "text": rule.summary, "markdown": rule.doc },
                 "defaultConfiguration": { "level": level(rule.severity) },
             })
         })
