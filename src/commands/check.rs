@@ -149,7 +149,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             Err(error) => Outcome::Failed(error.to_string()),
             Ok(_) => match decode_source(bytes) {
                 Err(error) => Outcome::Failed(error.to_string()),
-                Ok(text) => checker.check_text(&path, text, true),
+                Ok(text) => checker.check_text(&path, text),
             },
         };
         vec![(path, outcome)]
@@ -174,8 +174,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         files
             .into_par_iter()
             .map(|path| {
-                let explicit = args.paths.contains(&path);
-                let outcome = checker.check_file(&path, explicit);
+                let outcome = checker.check_file(&path);
                 (path, outcome)
             })
             .collect()
@@ -232,22 +231,23 @@ struct Checker {
 }
 
 impl Checker {
-    fn check_file(&self, path: &Path, explicit: bool) -> Outcome {
+    fn check_file(&self, path: &Path) -> Outcome {
         match read_source(path) {
             Err(error) => Outcome::Failed(error.to_string()),
-            Ok(text) => self.check_text(path, text, explicit),
+            Ok(text) => self.check_text(path, text),
         }
     }
 
-    fn check_text(&self, path: &Path, text: String, explicit: bool) -> Outcome {
+    fn check_text(&self, path: &Path, text: String) -> Outcome {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => return Outcome::ConfigFailed(error),
         };
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
-        // A walked .py file is checked only when it is Cython's pure-Python mode; one
-        // named on the command line always is.
-        if dialect == Dialect::PurePython && !explicit && !uses_cython(&text) {
+        // A .py file is Cython only in pure-Python mode, when it imports cython; any
+        // other is plain Python with nothing for cysafe, even when named explicitly
+        // (pre-commit hands every staged .py file over).
+        if dialect == Dialect::PurePython && !uses_cython(&text) {
             return Outcome::Skipped;
         }
         if skips_file(&text) {
