@@ -15,6 +15,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check files and folders for memory-ownership bugs.
+    Check(commands::check::CheckArgs),
+    /// Print a rule's documentation, or list every rule (--all).
+    Rule(commands::rule::RuleArgs),
     /// Print syntax trees, or list the files that do not parse (--check).
     Parse(commands::parse::ParseArgs),
 }
@@ -24,6 +28,8 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args, &mut out),
+        Command::Rule(args) => commands::rule::run(args, &mut out),
         Command::Parse(args) => commands::parse::run(args, &mut out),
     };
     let status = result.and_then(|status| out.flush().map(|()| status));
