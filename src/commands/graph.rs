@@ -243,7 +243,22 @@ impl Dot<'_> {
         let site_node = |site: usize| format!("f{cluster}_site{site}");
         let place_node = |place: u32| format!("f{cluster}_place{place}");
         let mut held: BTreeSet<(u32, usize)> = BTreeSet::new();
+        // A parameter's entry block is worth showing only when something is known of it
+        // or done to it; `self` and `n` on entry would be noise.
+        let shown: Vec<bool> = graph
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(index, site)| {
+                site.family.is_some()
+                    || graph.releases.iter().any(|r| r.site.0 as usize == index)
+                    || graph.escapes.iter().any(|e| e.site.0 as usize == index)
+            })
+            .collect();
         for (index, site) in graph.sites.iter().enumerate() {
+            if !shown[index] {
+                continue;
+            }
             let family = site
                 .family
                 .map(|family| graph.family_name(family).to_string())
@@ -273,7 +288,7 @@ impl Dot<'_> {
                 dot.edge(&site_node(site), &id, "", color);
             };
         let mut seen = BTreeSet::new();
-        for check in &graph.checks {
+        for check in graph.checks.iter().filter(|e| shown[e.site.0 as usize]) {
             held.insert((check.place.0, check.site.0 as usize));
             if seen.insert(("check", check.span, check.site)) {
                 let label = format!(
@@ -284,7 +299,7 @@ impl Dot<'_> {
                 event_node(self, check.site.0 as usize, "diamond", "darkgreen", &label);
             }
         }
-        for used in &graph.uses {
+        for used in graph.uses.iter().filter(|e| shown[e.site.0 as usize]) {
             held.insert((used.place.0, used.site.0 as usize));
             if !seen.insert(("use", used.span, used.site)) {
                 continue;
@@ -307,7 +322,7 @@ impl Dot<'_> {
             );
             event_node(self, used.site.0 as usize, "note", color, &label);
         }
-        for release in &graph.releases {
+        for release in graph.releases.iter().filter(|e| shown[e.site.0 as usize]) {
             held.insert((release.place.0, release.site.0 as usize));
             if !seen.insert(("release", release.span, release.site)) {
                 continue;
@@ -328,7 +343,7 @@ impl Dot<'_> {
             let color = if mismatched { "red" } else { "black" };
             event_node(self, release.site.0 as usize, "octagon", color, &label);
         }
-        for escape in &graph.escapes {
+        for escape in graph.escapes.iter().filter(|e| shown[e.site.0 as usize]) {
             if !seen.insert(("escape", escape.span, escape.site)) {
                 continue;
             }
@@ -361,6 +376,9 @@ impl Dot<'_> {
             for (place, targets) in &exit.points {
                 for target in targets {
                     if let crate::ownership::Target::Site(site) = target {
+                        if !shown[site.0 as usize] {
+                            continue;
+                        }
                         held.insert((place.0, site.0 as usize));
                     }
                 }

@@ -1556,6 +1556,25 @@ impl<'a> Lowerer<'a> {
                 Callee::Unknown
             }
         };
+        if let Callee::External {
+            name,
+            module: Some(module),
+        } = &callee
+        {
+            // `from cython.operator cimport dereference as deref`: `deref(p)` reads `*p`.
+            if name == "dereference" && module == "cython.operator" {
+                for argument in self.positional_args(node) {
+                    if let Some(place) = self.place_of(argument)? {
+                        self.push(Stmt::Use {
+                            place,
+                            kind: UseKind::Deref,
+                            span: node_span(node),
+                        });
+                    }
+                }
+                return Ok(Value::Other);
+            }
+        }
         let mut args = Vec::new();
         if let Some(arguments) = node.child_by_field_name("arguments") {
             let mut cursor = arguments.walk();
