@@ -3,7 +3,7 @@
 //! This is the only entry point the commands use; it does no I/O.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::ir::lower::lower_module;
+use crate::ir::lower::{lower_module, mentions_any};
 use crate::ir::names::ModuleNames;
 use crate::ir::Module;
 use crate::ownership::families::FamilyTable;
@@ -60,10 +60,17 @@ fn lower_tree(
     settings: &AnalysisSettings,
 ) -> LoweredFile {
     let root = tree.root_node();
-    let names = ModuleNames::collect(root, text);
+    let families = FamilyTable::for_settings(settings);
+    let interesting = families.function_names();
+    let module = if mentions_any(text, &interesting) {
+        let names = ModuleNames::collect(root, text);
+        lower_module(root, text, &names, &interesting)
+    } else {
+        Module::default()
+    };
     LoweredFile {
-        module: lower_module(root, text, &names),
-        families: FamilyTable::for_settings(settings),
+        module,
+        families,
         resolution: Resolution {
             // A .pyx sees the cimports of its .pxd, a .pxi those of the file including
             // it; in pure-Python mode every C name must come from `cython.cimports`.
