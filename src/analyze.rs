@@ -250,4 +250,45 @@ mod tests {
         let found: Vec<_> = diagnostics(&text).iter().map(|d| d.rule.code).collect();
         assert_eq!(found, Vec::<&str>::new());
     }
+
+    #[test]
+    fn project_families_from_settings_are_checked() {
+        let settings = AnalysisSettings {
+            extra_families: vec![crate::settings::AllocatorFamily {
+                name: "sig".to_string(),
+                allocators: vec!["sig_malloc".to_string()],
+                reallocators: vec![],
+                deallocators: vec!["sig_free".to_string()],
+            }],
+        };
+        let text = "from cysignals.memory cimport sig_malloc, sig_free\n\
+                    from libc.stdlib cimport free\n\
+                    def f(size_t n):\n    cdef char* p = <char*> sig_malloc(n)\n    p[0] = 0\n    free(p)\n";
+        let found: Vec<_> = analyze_source(text, Dialect::Cython, &settings)
+            .iter()
+            .map(|d| {
+                (
+                    d.rule.code,
+                    position(text, d.span.start).0,
+                    d.message.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "CY001",
+                    4,
+                    "the block from `sig_malloc` is used before it is checked for NULL".to_string()
+                ),
+                (
+                    "CY002",
+                    6,
+                    "`p` holds a block from `sig_malloc` (sig) but is released with `free` (libc)"
+                        .to_string()
+                ),
+            ]
+        );
+    }
 }

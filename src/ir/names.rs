@@ -113,8 +113,12 @@ impl ModuleNames {
                     let name = text(name, source).to_string();
                     let has_body = node.child_by_field_name("body").is_some();
                     if in_extern || !has_body {
+                        // `void* xmalloc "malloc" (size_t)`: the C name says which function.
+                        let c_name = node
+                            .child_by_field_name("c_name")
+                            .map(|n| text(n, source).trim_matches(['"', '\'']).to_string());
                         let binding = Binding::Function {
-                            name: name.clone(),
+                            name: c_name.unwrap_or_else(|| name.clone()),
                             module: None,
                         };
                         self.bindings.insert(name, binding);
