@@ -129,6 +129,19 @@ fn worth_lowering<'t>(
             break;
         }
     }
+    // The functions the kept ones call, one level down: their summaries say whether they
+    // read through a pointer they are given before checking it.
+    let called: FastSet<&[u8]> = mentioned
+        .iter()
+        .zip(&keep)
+        .filter(|(_, kept)| **kept)
+        .flat_map(|(names, _)| names.iter().copied())
+        .collect();
+    for (index, (node, _)) in found.iter().enumerate() {
+        if called.contains(body_name(*node)) {
+            keep[index] = true;
+        }
+    }
     found
         .into_iter()
         .zip(keep)
@@ -781,7 +794,7 @@ impl<'a> Lowerer<'a> {
                 if let Some(condition) = node.named_child(0) {
                     let holds = self.new_block();
                     let fails = self.new_block();
-                    self.condition(condition, holds, fails)?;
+                    self.branch(condition, holds, fails)?;
                     self.current = fails;
                     self.raise();
                     self.current = holds;
@@ -985,7 +998,7 @@ impl<'a> Lowerer<'a> {
             let then = self.new_block();
             let otherwise = self.new_block();
             match clause.child_by_field_name("condition") {
-                Some(condition) => self.condition(condition, then, otherwise)?,
+                Some(condition) => self.branch(condition, then, otherwise)?,
                 None => {
                     self.edge(self.current, then);
                     self.edge(self.current, otherwise);
@@ -1016,7 +1029,7 @@ impl<'a> Lowerer<'a> {
         let after = self.new_block();
         self.fall_into(header);
         match node.child_by_field_name("condition") {
-            Some(condition) => self.condition(condition, body, exit)?,
+            Some(condition) => self.branch(condition, body, exit)?,
             None => {
                 self.edge(header, body);
                 self.edge(header, exit);
@@ -1226,6 +1239,55 @@ impl<'a> Lowerer<'a> {
     }
 
     // ----- conditions -----
+
+    /// The condition of an `if`, `elif`, `while` or `assert`. A NULL test inside an
+    /// `and`/`or` counts as the programmer looking at the pointer on every path out of the
+    /// condition, even one that short-circuits past the test
+    /// (`if n > 0 and p == NULL: raise MemoryError()` then `for i in range(n): p[i]`):
+    /// the correlation between `n` and `p` is beyond a path-insensitive analysis, and a
+    /// false alarm costs more than a missed bug.
+    fn branch(&mut self, node: Node<'_>, then: BlockId, otherwise: BlockId) -> Lowered<()> {
+        let mut pending = vec![self.strip(node)];
+        let mut compound = false;
+        let mut atoms = Vec::new();
+        while let Some(node) = pending.pop() {
+            match node.kind() {
+                "boolean_operator" => {
+                    compound = true;
+                    pending.extend(node.child_by_field_name("left").map(|n| self.strip(n)));
+                    pending.extend(node.child_by_field_name("right").map(|n| self.strip(n)));
+                }
+                "not_operator" => {
+                    pending.extend(node.child_by_field_name("argument").map(|n| self.strip(n)));
+                }
+                "comparison_operator" => atoms.push(node),
+                _ => {}
+            }
+        }
+        if compound {
+            for atom in atoms {
+                let mut cursor = atom.walk();
+                let operands: Vec<Node<'_>> = atom.named_children(&mut cursor).collect();
+                if operands.len() != 2 {
+                    continue;
+                }
+                let tested = if self.is_null(operands[1]) {
+                    operands[0]
+                } else if self.is_null(operands[0]) {
+                    operands[1]
+                } else {
+                    continue;
+                };
+                let tested = self.strip(tested);
+                if matches!(tested.kind(), "identifier" | "attribute") {
+                    if let Some(place) = self.place_of(tested)? {
+                        self.push(Stmt::Examined { place });
+                    }
+                }
+            }
+        }
+        self.condition(node, then, otherwise)
+    }
 
     /// Lowers a condition that jumps to `then` when true and to `otherwise` when false,
     /// with short-circuit `and`/`or`/`not`, and NULL tests refined on each edge.
