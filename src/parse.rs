@@ -52,7 +52,11 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
 
 /// The first ERROR or MISSING node in document order, if any.
 pub fn first_syntax_error(tree: &Tree) -> Option<Node<'_>> {
-    let root = tree.root_node();
+    syntax_error_in(tree.root_node())
+}
+
+/// The first ERROR or MISSING node shown in the subtree at `root`, if any.
+pub fn syntax_error_in(root: Node<'_>) -> Option<Node<'_>> {
     if !root.has_error() {
         return None;
     }

@@ -20,6 +20,7 @@ use crate::ir::{
     BlockId, Call, CallId, Callee, Class, Function, FunctionKind, Module, Place, PlaceId,
     Projection, Stmt, UseKind, Value,
 };
+use crate::parse::syntax_error_in;
 
 /// Deepest syntax nesting lowered before a function is skipped.
 pub const MAX_NESTING: usize = 200;
@@ -53,10 +54,13 @@ pub fn lower_module(
             let mut cursor = node.walk();
             let broken = node
                 .named_children(&mut cursor)
-                .any(|n| n.is_error() || (n.has_error() && !is_definition(n)));
+                .any(|n| n.is_error() || (!is_definition(n) && syntax_error_in(n).is_some()));
             broken
         } else {
-            node.has_error()
+            // Not `has_error()`: a zero-width MISSING hidden token (the newline the grammar
+            // wants after `cdef int x;` when another statement follows on the line) leaves
+            // the tree intact and is no syntax error CY000 reports.
+            syntax_error_in(node).is_some()
         };
         if broken {
             module.skipped.push(node_span(node));
