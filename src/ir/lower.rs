@@ -120,17 +120,23 @@ fn worth_lowering<'t>(
         .iter()
         .map(|(node, _)| body_name(*node) == b"__dealloc__")
         .collect();
-    loop {
-        let mut changed = false;
-        for (index, (node, _)) in found.iter().enumerate() {
-            if !keep[index] && mentioned[index].iter().any(|name| wanted.contains(name)) {
-                keep[index] = true;
-                changed = true;
-                wanted.insert(body_name(*node));
-            }
+    // A worklist over names, so a long chain of helpers costs linear time.
+    let mut mentioning: std::collections::HashMap<&[u8], Vec<usize>> = Default::default();
+    for (index, names) in mentioned.iter().enumerate() {
+        for name in names {
+            mentioning.entry(name).or_default().push(index);
         }
-        if !changed {
-            break;
+    }
+    let mut pending: Vec<&[u8]> = wanted.iter().copied().collect();
+    while let Some(name) = pending.pop() {
+        for &index in mentioning.get(name).into_iter().flatten() {
+            if !keep[index] {
+                keep[index] = true;
+                let caller = body_name(found[index].0);
+                if wanted.insert(caller) {
+                    pending.push(caller);
+                }
+            }
         }
     }
     // The functions the kept ones call, one level down: their summaries say whether they

@@ -104,6 +104,12 @@ impl<'a> ModuleAnalysis<'a> {
 /// chains may be long.
 fn callees_first(module: &Module) -> Vec<usize> {
     let functions = &module.functions;
+    let mut by_name: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    for (index, function) in functions.iter().enumerate() {
+        by_name
+            .entry((function.class.as_deref(), function.name.as_str()))
+            .or_insert(index);
+    }
     let callees: Vec<Vec<usize>> = functions
         .iter()
         .map(|function| {
@@ -120,19 +126,13 @@ fn callees_first(module: &Module) -> Vec<usize> {
                 .unwrap_or_default();
             let mut targets: Vec<usize> = Vec::new();
             for call in &function.calls {
-                let found = functions.iter().position(|candidate| match &call.callee {
-                    Callee::ModuleFunction(name) => {
-                        candidate.class.is_none() && candidate.name == *name
-                    }
-                    Callee::Method(name) => {
-                        candidate.name == *name
-                            && candidate
-                                .class
-                                .as_deref()
-                                .is_some_and(|class| chain.contains(&class))
-                    }
-                    _ => false,
-                });
+                let found = match &call.callee {
+                    Callee::ModuleFunction(name) => by_name.get(&(None, name.as_str())).copied(),
+                    Callee::Method(name) => chain
+                        .iter()
+                        .find_map(|class| by_name.get(&(Some(*class), name.as_str())).copied()),
+                    _ => None,
+                };
                 if let Some(found) = found {
                     if !targets.contains(&found) {
                         targets.push(found);
