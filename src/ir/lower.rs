@@ -528,6 +528,13 @@ fn lower_function(
         }
     } else if let Some(body) = node.child_by_field_name("body") {
         lowerer.lower_statements(body)?;
+        // Falling off the end returns `None`: a return like any other, so the state where
+        // the function returns normally (not where it raises) is known.
+        let end = node.end_byte();
+        lowerer.push(Stmt::Return {
+            value: Value::Other,
+            span: Span::new(end, end),
+        });
     }
     let exit = lowerer.f.exit;
     lowerer.goto(exit);

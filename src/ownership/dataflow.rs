@@ -326,7 +326,7 @@ impl Analysis<'_> {
 
     fn transfer(&self, stmt: &Stmt, state: &mut State, recorder: &mut Recorder) -> bool {
         match stmt {
-            Stmt::Call(call_id) => self.call(*call_id, state, recorder),
+            Stmt::Call(call_id) => return self.call(*call_id, state, recorder),
             Stmt::Assign {
                 target,
                 value,
@@ -353,6 +353,14 @@ impl Analysis<'_> {
                 span,
             } => return self.assume(*place, *non_null, *span, state, recorder),
             Stmt::Return { value, span } => {
+                Self::record(recorder, |graph| {
+                    graph
+                        .returning
+                        .resize(state.sites.len(), SiteStates::default());
+                    for (returning, states) in graph.returning.iter_mut().zip(&state.sites) {
+                        *returning = returning.union(*states);
+                    }
+                });
                 if let Value::Place(place) = value {
                     for site in state.sites_of(*place) {
                         let states = state.sites[site.0 as usize];
@@ -387,7 +395,9 @@ impl Analysis<'_> {
         true
     }
 
-    fn call(&self, call_id: CallId, state: &mut State, recorder: &mut Recorder) {
+    /// False when the call cannot return this way (a helper that raises on NULL was
+    /// handed a NULL pointer).
+    fn call(&self, call_id: CallId, state: &mut State, recorder: &mut Recorder) -> bool {
         let call = self.function.call(call_id);
         let classified = self
             .families
@@ -471,8 +481,18 @@ impl Analysis<'_> {
                 if self.site_of_call[call_id.0 as usize].is_some() {
                     self.allocate(call_id, state);
                 }
+                // A helper that only returns when its parameter is not NULL is a check.
+                for (index, arg) in call.args.iter().enumerate() {
+                    let Value::Place(place) = arg else { continue };
+                    if summary.is_some_and(|s| s.checks.contains(&parameter(index)))
+                        && !self.assume(*place, true, call.span, state, recorder)
+                    {
+                        return false;
+                    }
+                }
             }
         }
+        true
     }
 
     fn allocate(&self, call: CallId, state: &mut State) {

@@ -166,6 +166,9 @@ pub struct OwnershipGraph<'a> {
     pub realloc_overwrites: Vec<ReallocOverwrite>,
     /// `None` when the function was not analyzed (it touches no block) or never returns.
     pub exit: Option<ExitState>,
+    /// Each block's possible states where the function returns (not raises), over every
+    /// `return`; empty when no return is reachable.
+    pub returning: Vec<SiteStates>,
 }
 
 /// How names resolve in the file the function comes from.
@@ -192,6 +195,7 @@ impl<'a> OwnershipGraph<'a> {
             escapes: Vec::new(),
             realloc_overwrites: Vec::new(),
             exit: None,
+            returning: Vec::new(),
         };
         dataflow::run(&mut graph, context);
         graph

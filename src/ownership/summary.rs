@@ -35,6 +35,9 @@ pub struct Summary {
     /// Parameters (by position) the function never reads through while they may be
     /// NULL: passing it an unchecked block is not a use.
     pub tolerates: Vec<usize>,
+    /// Parameters (by position) that are not NULL wherever the function returns: it
+    /// raises or aborts on NULL, so a call to it is a NULL check of the argument.
+    pub checks: Vec<usize>,
 }
 
 impl Summary {
@@ -123,15 +126,36 @@ impl Summary {
                 }
             }
         }
+        let mut checks = Vec::new();
+        for (param, name) in function.params.iter().enumerate() {
+            let Some(site) = function
+                .place_id(&crate::ir::Place::local(name))
+                .and_then(|place| graph.incoming_site(place))
+            else {
+                continue;
+            };
+            let returned = graph
+                .returning
+                .get(site.0 as usize)
+                .copied()
+                .unwrap_or_default();
+            if returned == SiteStates::NON_NULL {
+                checks.push(param);
+            }
+        }
         Summary {
             returns,
             releases,
             tolerates,
+            checks,
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.returns.is_none() && self.releases.is_empty() && self.tolerates.is_empty()
+        self.returns.is_none()
+            && self.releases.is_empty()
+            && self.tolerates.is_empty()
+            && self.checks.is_empty()
     }
 }
 
