@@ -161,6 +161,20 @@ module.exports = grammar(Python, {
       $.primary_expression,
     ),
 
+    _comprehension_clauses: $ => seq(
+      choice($.for_in_clause, $.for_from_clause),
+      repeat(choice($.for_in_clause, $.for_from_clause, $.if_clause)),
+    ),
+
+    // `[x for i from 0 <= i < n]`
+    for_from_clause: $ => seq(
+      'for',
+      field('left', $.identifier),
+      'from',
+      field('range', $.expression),
+      optional(seq('by', field('step', $.expression))),
+    ),
+
     // Old-style `property x:` with `__get__`/`__set__`/`__del__` inside.
     property_block: $ => seq(
       'property',
@@ -204,6 +218,7 @@ module.exports = grammar(Python, {
 
     _c_function_head: $ => seq(
       optional(field('return_type', $._c_return_type)),
+      optional(choice('__stdcall', '__cdecl', '__fastcall')),
       field('name', choice($.identifier, $.operator_name)),
       optional(field('c_name', $.string)),
       optional(field('template_parameters', $.template_parameters)),
@@ -247,6 +262,16 @@ module.exports = grammar(Python, {
       $.false,
       $.none,
       alias($._negative_number, $.unary_operator),
+      alias($._exception_cast, $.cast_expression),
+      $.string,
+    ),
+
+    // `except <int*>-1`
+    _exception_cast: $ => seq(
+      '<',
+      field('type', $.c_type),
+      '>',
+      field('value', choice($.integer, alias($._negative_number, $.unary_operator), $.identifier)),
     ),
 
     _negative_number: $ => seq(
@@ -565,6 +590,8 @@ module.exports = grammar(Python, {
       field('type', $._c_type_inner),
       choice('*', '**', '&', '&&'),
       repeat($._type_qualifier),
+      // `char *[]`, an unnamed array-of-pointers parameter.
+      repeat($.array_declarator),
     )),
 
     _c_plain_type: $ => seq(
@@ -696,6 +723,18 @@ module.exports = grammar(Python, {
       $.dictionary_splat_pattern,
     ),
 
+    // Cython's typed lambdas: `lambda int x: x + 1`
+    lambda_parameters: $ => seq(
+      commaSep1(choice($.parameter, alias($._lambda_c_parameter, $.c_parameter))),
+      optional(','),
+    ),
+
+    _lambda_c_parameter: $ => seq(
+      field('type', $.c_type),
+      field('name', $.identifier),
+      optional(seq('=', field('default', $.expression))),
+    ),
+
     c_parameter: $ => choice(
       seq(
         field('type', $.c_type),
@@ -755,6 +794,17 @@ module.exports = grammar(Python, {
       $.address_of_expression,
       $.sizeof_expression,
       $.new_expression,
+      $.backquote_expression,
+    ),
+
+    // Python 2's `` `x` `` (repr), which Cython still accepts.
+    backquote_expression: $ => seq('`', $.expression, '`'),
+
+    // Python 2's `exec code in globals`, with any code expression.
+    exec_statement: $ => seq(
+      'exec',
+      field('code', $.primary_expression),
+      optional(seq('in', commaSep1($.expression))),
     ),
 
     // `<T*>x`, `<T?>x`, `<object>p`
