@@ -336,6 +336,7 @@ module.exports = grammar(Python, {
       '(',
       $.pointer_declarator,
       field('name', $.identifier),
+      optional(field('c_name', $.string)),
       repeat($.array_declarator),
       ')',
       field('parameters', $.parameters),
