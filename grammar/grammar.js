@@ -663,7 +663,7 @@ module.exports = grammar(Python, {
     ),
 
     memoryview_dimension: $ => seq(
-      optional(field('start', $.integer)),
+      optional(field('start', $.expression)),
       ':',
       optional(field('stop', $.expression)),
       optional(seq(':', optional(field('step', $.expression)))),
