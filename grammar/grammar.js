@@ -713,7 +713,7 @@ module.exports = grammar(Python, {
     // A bare name is a Python parameter, even in a prototype where it names a type
     // (`void f(int)`): the two cannot be told apart.
     parameter: $ => choice(
-      prec(1, $.identifier),
+      prec(1, $._parameter_name),
       $.typed_parameter,
       $.default_parameter,
       $.typed_default_parameter,
@@ -735,6 +735,36 @@ module.exports = grammar(Python, {
       field('name', $.identifier),
       optional(seq('=', field('default', $.expression))),
     ),
+
+    // The words that can start a C type are keywords at the start of a parameter, yet
+    // Python code names parameters `signed`, `long` or `short`.
+    _parameter_name: $ => choice(
+      prec(1, $.identifier),
+      prec(1, alias(
+        choice('signed', 'unsigned', 'long', 'short', 'const', 'volatile', 'restrict'),
+        $.identifier,
+      )),
+    ),
+
+    default_parameter: $ => seq(
+      field('name', choice($._parameter_name, $.tuple_pattern)),
+      '=',
+      field('value', $.expression),
+    ),
+
+    typed_default_parameter: $ => prec(PREC.typed_parameter, seq(
+      field('name', $._parameter_name),
+      ':',
+      field('type', $.type),
+      '=',
+      field('value', $.expression),
+    )),
+
+    typed_parameter: $ => prec(PREC.typed_parameter, seq(
+      choice($._parameter_name, $.list_splat_pattern, $.dictionary_splat_pattern),
+      ':',
+      field('type', $.type),
+    )),
 
     c_parameter: $ => choice(
       seq(
@@ -762,7 +792,7 @@ module.exports = grammar(Python, {
     ),
 
     _c_parameter_untyped: $ => seq(
-      field('name', $.identifier),
+      field('name', $._parameter_name),
       choice(
         seq($._nullability, optional($._c_parameter_default)),
         seq(optional(seq(':', field('annotation', $.type))), $._c_parameter_placeholder),
