@@ -224,3 +224,26 @@ fn ten_thousand_nested_parentheses() {
     assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(1));
 }
+
+#[test]
+fn irregular_deep_indentation_does_not_overflow_the_scanner_state() {
+    // Alternating one- and two-space steps defeat the run-length encoding of the
+    // indentation stack, so its serialized form is cut at the 1024-byte limit.
+    let scratch = Scratch::new("irregular");
+    let mut text = String::new();
+    let mut width = 0;
+    for level in 0..3_000 {
+        text.push_str(&" ".repeat(width));
+        text.push_str("if x:\n");
+        width += 1 + level % 2;
+    }
+    text.push_str(&" ".repeat(width));
+    text.push_str("y = (1,\n");
+    text.push_str(&" ".repeat(width));
+    text.push_str("     2)\n");
+    let deep = scratch.file("irregular.pyx", &text);
+    let check = cysafe(&[&deep], true, true);
+    assert_no_crash(&check);
+    assert!(matches!(check.status.code(), Some(0 | 1)));
+    assert!(stdout(&check).ends_with(" with syntax errors\n"));
+}
