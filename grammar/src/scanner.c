@@ -307,7 +307,9 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
     }
   }
 
-  if (first_comment_indent == -1 && valid_symbols[STRING_START] && !error_recovery) {
+  // Strings may start even during error recovery, so a quote inside the damaged region
+  // does not turn the rest of the file into stray tokens.
+  if (first_comment_indent == -1 && valid_symbols[STRING_START]) {
     return scan_string_start(scanner, lexer);
   }
   return false;
