@@ -247,3 +247,28 @@ fn irregular_deep_indentation_does_not_overflow_the_scanner_state() {
     assert!(matches!(check.status.code(), Some(0 | 1)));
     assert!(stdout(&check).ends_with(" with syntax errors\n"));
 }
+
+#[test]
+fn deeply_nested_calls_casts_and_f_strings() {
+    let scratch = Scratch::new("nested");
+    let calls = scratch.file(
+        "calls.pyx",
+        format!("x = {}1{}\n", "f(".repeat(10_000), ")".repeat(10_000)),
+    );
+    let casts = scratch.file("casts.pyx", format!("x = {}y\n", "<int*>&".repeat(10_000)));
+    let check = cysafe(&[&calls, &casts], true, true);
+    assert_no_crash(&check);
+    assert_eq!(check.status.code(), Some(0));
+    assert_eq!(stdout(&check), "2 files, 0 with syntax errors\n");
+
+    // More open strings than the scanner state keeps: a syntax error, not a crash.
+    let strings = scratch.file(
+        "fstrings.pyx",
+        format!("x = {}1{}\n", "f\"{".repeat(400), "}\"".repeat(400)),
+    );
+    let print = cysafe(&[&strings], false, true);
+    assert_no_crash(&print);
+    assert_eq!(print.status.code(), Some(0));
+    // The whole line is one ERROR node here: still a tree, printed.
+    assert!(stdout(&print).starts_with("(ERROR (identifier) (string_start)"));
+}
