@@ -234,6 +234,15 @@ fn exit_codes() {
         run.stderr,
         "cysafe: missing.pyx: No such file or directory (os error 2)\n"
     );
+    assert!(run
+        .stdout
+        .ends_with("\nFound 1 diagnostic; 1 path could not be checked.\n"));
+    let nothing_found = project.run(&["check", "src/good.pyx", "missing.pyx", "gone.pyx"]);
+    assert_eq!(nothing_found.code, Some(2));
+    assert_eq!(
+        nothing_found.stdout,
+        "Found 0 diagnostics; 2 paths could not be checked.\n"
+    );
 }
 
 #[test]

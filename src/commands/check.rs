@@ -210,6 +210,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         let options = ReportOptions {
             color: args.color.enabled(),
             quiet: args.quiet,
+            unchecked: errors.len(),
         };
         write_report(args.output_format, &reports, &sources, options, out)?;
     }
