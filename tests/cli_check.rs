@@ -246,6 +246,15 @@ fn exit_codes() {
 }
 
 #[test]
+fn no_path_means_the_current_folder() {
+    let run = project().run(&["check", "--output-format", "concise", "-q"]);
+    assert_eq!(
+        run.stdout,
+        "./src/bad.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+}
+
+#[test]
 fn clean_run_says_so() {
     let run = project().run(&["check", "src/good.pyx"]);
     assert_eq!(run.stdout, "All checks passed!\n");

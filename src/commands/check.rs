@@ -24,8 +24,8 @@ use crate::source::{decode_source, read_source};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files and folders to check; `-` reads one file from standard input.
-    #[arg(default_value = ".")]
+    /// Files and folders to check (default: the current folder); `-` reads one file from
+    /// standard input, as does giving no path with --stdin-filename.
     pub paths: Vec<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -117,8 +117,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             return Ok(ExitStatus::Error);
         }
     };
-    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    if reads_stdin && args.paths.len() > 1 {
+    let paths = match (&args.paths[..], &args.stdin_filename) {
+        ([], Some(_)) => vec![PathBuf::from("-")],
+        ([], None) => vec![PathBuf::from(".")],
+        (given, _) => given.to_vec(),
+    };
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if reads_stdin && paths.len() > 1 {
         report_error("`-` (standard input) cannot be combined with other paths");
         return Ok(ExitStatus::Error);
     }
@@ -135,7 +140,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     };
 
     if args.show_settings {
-        return show_settings(args, &checker, out);
+        let shown = if reads_stdin {
+            vec![args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"))]
+        } else {
+            paths
+        };
+        return show_settings(&shown, &args.exclude, &checker, out);
     }
 
     let mut errors = BTreeSet::new();
@@ -164,7 +177,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
                         .is_ok_and(|config| config.excludes(path))
             })
         };
-        let discovered = discover_with(&args.paths, |p| Dialect::from_path(p).is_some(), exclude);
+        let discovered = discover_with(&paths, |p| Dialect::from_path(p).is_some(), exclude);
         for error in discovered.errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
@@ -295,16 +308,13 @@ fn related_sources(reports: &[FileReport]) -> Vec<(PathBuf, String)> {
 }
 
 fn show_settings(
-    args: &CheckArgs,
+    paths: &[PathBuf],
+    cli_exclude: &[String],
     checker: &Checker,
     out: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    let paths: Vec<PathBuf> = match &args.stdin_filename {
-        Some(name) if args.paths.iter().any(|p| p.as_os_str() == "-") => vec![name.clone()],
-        _ => args.paths.clone(),
-    };
     let mut status = ExitStatus::Success;
-    for path in &paths {
+    for path in paths {
         let config = match checker.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => {
@@ -336,7 +346,7 @@ fn show_settings(
             "  extend-exclude: {}",
             config.extend_exclude.patterns().join(", ")
         )?;
-        writeln!(out, "  exclude (command line): {}", args.exclude.join(", "))?;
+        writeln!(out, "  exclude (command line): {}", cli_exclude.join(", "))?;
         for (matcher, ignored) in &config.per_file_ignores {
             let ignored: Vec<String> = ignored.iter().map(ToString::to_string).collect();
             writeln!(
