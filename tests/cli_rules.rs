@@ -131,3 +131,23 @@ fn rule_prints_a_real_rules_documentation() {
             .unwrap()
     );
 }
+
+#[test]
+fn unused_noqa_codes_are_reported_when_selected() {
+    let project = Project::new();
+    let line = "    p = cython.cast(cython.p_char, realloc(p, 2 * n))";
+    project.write(
+        "m.py",
+        REALLOC_OVERWRITE
+            .replace(line, &format!("{line}  # noqa: CY003"))
+            .replace("    free(p)", "    free(p)  # noqa: CY002, E501"),
+    );
+    let default = concise(&project, &["."]);
+    assert_eq!((default.code, default.stdout.as_str()), (Some(0), ""));
+    let selected = concise(&project, &["--extend-select", "CY100", "."]);
+    assert_eq!(selected.code, Some(1));
+    assert_eq!(
+        selected.stdout,
+        "./m.py:10:14: CY100 unused `noqa` code `CY002`: nothing on this line is reported as it\n"
+    );
+}

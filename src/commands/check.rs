@@ -14,11 +14,12 @@ use crate::commands::ExitStatus;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover_with, ExcludeFn};
-use crate::noqa::{remove_suppressed, skips_file};
+use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::parse::Dialect;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
 };
+use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, SelectionLayer};
 use crate::source::{decode_source, read_source};
 
@@ -272,7 +273,10 @@ impl Checker {
             .into_iter()
             .filter(|diagnostic| rules.contains(diagnostic.rule.code))
             .collect();
-        let mut diagnostics = remove_suppressed(&text, diagnostics);
+        let (mut diagnostics, used) = remove_suppressed(&text, diagnostics);
+        if rules.contains(UNUSED_NOQA.code) {
+            diagnostics.extend(unused_noqa(&text, &used, &rules));
+        }
         diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
         Outcome::Checked(FileReport {
             path: path.to_path_buf(),
