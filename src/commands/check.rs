@@ -91,6 +91,8 @@ impl ColorChoice {
 /// What became of one file.
 enum Outcome {
     Checked(FileReport),
+    /// Checked, and nothing to report: its text is not kept.
+    Clean,
     /// Not a file to check after all (a .py file that does not use Cython), or one that
     /// asks to be skipped.
     Skipped,
@@ -198,7 +200,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     for (path, outcome) in outcomes {
         match outcome {
             Outcome::Checked(report) => reports.push(report),
-            Outcome::Skipped => {}
+            Outcome::Clean | Outcome::Skipped => {}
             Outcome::Failed(message) => {
                 errors.insert(format!("{}: {message}", path.display()));
             }
@@ -215,7 +217,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         report_error(error);
     }
     let found: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    reports.retain(|report| !report.diagnostics.is_empty());
     let extra = related_sources(&reports);
     let sources = Sources::new(&reports, &extra);
     if args.statistics {
@@ -278,6 +279,9 @@ impl Checker {
             diagnostics.extend(unused_noqa(&text, &used, &rules));
         }
         diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
+        if diagnostics.is_empty() {
+            return Outcome::Clean;
+        }
         Outcome::Checked(FileReport {
             path: path.to_path_buf(),
             text,
