@@ -5,6 +5,7 @@
 use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::lower_module;
 use crate::ir::names::ModuleNames;
+use crate::ir::Module;
 use crate::ownership::families::FamilyTable;
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::Resolution;
@@ -26,19 +27,49 @@ pub fn analyze_source(
     if let Some(node) = first_syntax_error(&tree) {
         diagnostics.push(syntax_error(node));
     }
-    let root = tree.root_node();
-    let names = ModuleNames::collect(root, text);
-    let module = lower_module(root, text, &names);
-    let families = FamilyTable::for_settings(settings);
-    let resolution = Resolution {
-        // A .pyx sees the cimports of its .pxd, a .pxi those of the file including it;
-        // in pure-Python mode every C name must be imported from `cython.cimports`.
-        unbound_names_resolve: dialect == Dialect::Cython,
-    };
-    let analysis = ModuleAnalysis::run(&module, &families, resolution);
+    let lowered = lower_tree(&tree, text, dialect, settings);
+    let analysis = lowered.analyze();
     rules::check_module(&analysis, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     diagnostics
+}
+
+/// A file lowered to its IR, with what its analysis needs.
+pub struct LoweredFile {
+    pub module: Module,
+    pub families: FamilyTable,
+    pub resolution: Resolution,
+}
+
+impl LoweredFile {
+    /// The ownership graphs and class models of the file.
+    pub fn analyze(&self) -> ModuleAnalysis<'_> {
+        ModuleAnalysis::run(&self.module, &self.families, self.resolution)
+    }
+}
+
+/// Parses and lowers one file's text (for `cysafe graph` and other views of the IR).
+pub fn lower_source(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> LoweredFile {
+    lower_tree(&parse(text, dialect), text, dialect, settings)
+}
+
+fn lower_tree(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+) -> LoweredFile {
+    let root = tree.root_node();
+    let names = ModuleNames::collect(root, text);
+    LoweredFile {
+        module: lower_module(root, text, &names),
+        families: FamilyTable::for_settings(settings),
+        resolution: Resolution {
+            // A .pyx sees the cimports of its .pxd, a .pxi those of the file including
+            // it; in pure-Python mode every C name must come from `cython.cimports`.
+            unbound_names_resolve: dialect == Dialect::Cython,
+        },
+    }
 }
 
 fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {

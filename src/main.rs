@@ -17,6 +17,8 @@ struct Cli {
 enum Command {
     /// Check files and folders for memory-ownership bugs.
     Check(commands::check::CheckArgs),
+    /// Print the ownership graph of a file, function or class as Graphviz DOT.
+    Graph(commands::graph::GraphArgs),
     /// Print a rule's documentation, or list every rule (--all).
     Rule(commands::rule::RuleArgs),
     /// Print syntax trees, or list the files that do not parse (--check).
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &mut out),
+        Command::Graph(args) => commands::graph::run(args, &mut out),
         Command::Rule(args) => commands::rule::run(args, &mut out),
         Command::Parse(args) => commands::parse::run(args, &mut out),
     };

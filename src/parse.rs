@@ -32,8 +32,8 @@ impl Dialect {
 
     pub fn language(self) -> Language {
         match self {
-            // Until the Cython grammar lands, Cython files parse as Python.
-            Dialect::Cython | Dialect::PurePython => tree_sitter_python::LANGUAGE.into(),
+            Dialect::Cython => tree_sitter_cython::LANGUAGE.into(),
+            Dialect::PurePython => tree_sitter_python::LANGUAGE.into(),
         }
     }
 }
@@ -74,5 +74,107 @@ pub fn first_syntax_error(tree: &Tree) -> Option<Node<'_>> {
                 return None;
             }
         }
+    }
+}
+
+/// The S-expression of the subtree at `node`, in the form tree-sitter's corpus tests use:
+/// named nodes only, each field name before its node, `(MISSING kind)` for nodes the
+/// parser inserted. Written with a cursor loop, unlike `Node::to_sexp`, so that a
+/// 10,000-level nesting cannot overflow the stack.
+pub fn to_sexp(node: Node<'_>) -> String {
+    let mut out = String::new();
+    let mut cursor = node.walk();
+    loop {
+        let current = cursor.node();
+        let shown = current.is_named() || current.is_missing();
+        if shown {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if let Some(field) = cursor.field_name() {
+                out.push_str(field);
+                out.push_str(": ");
+            }
+            out.push('(');
+            if current.is_missing() {
+                out.push_str("MISSING ");
+                if current.is_named() {
+                    out.push_str(current.kind());
+                } else {
+                    out.push('"');
+                    out.push_str(current.kind());
+                    out.push('"');
+                }
+            } else {
+                out.push_str(current.kind());
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        if shown {
+            out.push(')');
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+            let parent = cursor.node();
+            if parent.is_named() || parent.is_missing() {
+                out.push(')');
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sexp_names_fields_and_skips_anonymous_nodes() {
+        let tree = parse("cdef int* p = NULL\n", Dialect::Cython);
+        assert_eq!(
+            to_sexp(tree.root_node()),
+            "(module (c_variable_declaration type: (c_type (identifier)) \
+             declarator: (c_declarator (pointer_declarator) name: (identifier) \
+             value: (identifier))))"
+        );
+    }
+
+    #[test]
+    fn sexp_matches_tree_sitter_for_python() {
+        let text = "def f(a, *b):\n    return a[0] if b else None\n";
+        let tree = parse(text, Dialect::PurePython);
+        assert_eq!(to_sexp(tree.root_node()), tree.root_node().to_sexp());
+    }
+
+    #[test]
+    fn sexp_matches_tree_sitter_on_syntax_errors() {
+        for text in [
+            "x = (1\n",
+            "if x\n    pass\n",
+            "cdef int = \n",
+            "def f(a:\n",
+        ] {
+            let tree = parse(text, Dialect::Cython);
+            assert!(tree.root_node().has_error(), "{text:?}");
+            assert_eq!(
+                to_sexp(tree.root_node()),
+                tree.root_node().to_sexp(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn first_error_is_found_and_valid_cython_has_none() {
+        let valid = parse("cdef extern from *:\n    int f(int)\n", Dialect::Cython);
+        assert!(first_syntax_error(&valid).is_none());
+        let invalid = parse("cdef int = \n", Dialect::Cython);
+        assert!(first_syntax_error(&invalid).is_some());
     }
 }

@@ -74,3 +74,8 @@ fn check(extension: &str) {
 fn pure_python_samples_report_exactly_their_expectations() {
     check("py");
 }
+
+#[test]
+fn cython_samples_report_exactly_their_expectations() {
+    check("pyx");
+}

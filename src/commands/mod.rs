@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments and what it does.
 
 pub mod check;
+pub mod graph;
 pub mod parse;
 pub mod rule;
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::commands::ExitStatus;
 use crate::discover::discover;
-use crate::parse::{first_syntax_error, parse, Dialect};
+use crate::parse::{first_syntax_error, parse, to_sexp, Dialect};
 use crate::source::read_source;
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +34,7 @@ fn print_trees(args: &ParseArgs, out: &mut dyn Write) -> std::io::Result<ExitSta
         match read_source(path) {
             Ok(text) => {
                 let tree = parse(&text, dialect);
-                writeln!(out, "{}", tree.root_node().to_sexp())?;
+                writeln!(out, "{}", to_sexp(tree.root_node()))?;
             }
             Err(error) => {
                 eprintln!("cysafe: {}: {error}", path.display());

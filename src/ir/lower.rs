@@ -1208,6 +1208,43 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `<double[:n]>p`: a memoryview over a pointer.
+    fn is_memoryview_cast(&self, cast: Node<'_>) -> bool {
+        cast.child_by_field_name("type")
+            .is_some_and(|t| self.text(t).contains('['))
+    }
+
+    /// Cython raises `ValueError` when the pointer of a memoryview cast is NULL, so the
+    /// cast is a NULL check: past it the pointer is not NULL.
+    fn memoryview_cast(&mut self, cast: Node<'_>) -> Lowered<Value> {
+        let Some(value) = cast.child_by_field_name("value") else {
+            return Ok(Value::Other);
+        };
+        let place = match self.expr(value)? {
+            Value::Place(place) => place,
+            _ => return Ok(Value::Other),
+        };
+        let span = node_span(cast);
+        let viewed = self.new_block();
+        let raised = self.new_block();
+        self.edge(self.current, viewed);
+        self.edge(self.current, raised);
+        self.current = raised;
+        self.push(Stmt::Assume {
+            place,
+            non_null: false,
+            span,
+        });
+        self.raise();
+        self.current = viewed;
+        self.push(Stmt::Assume {
+            place,
+            non_null: true,
+            span,
+        });
+        Ok(Value::Other)
+    }
+
     /// For `cython.cast(...)`, `cython.sizeof(...)`: the name after `cython.`.
     fn cython_function(&self, call: Node<'_>) -> Option<&'a str> {
         let function = call.child_by_field_name("function")?;
@@ -1392,6 +1429,11 @@ impl<'a> Lowerer<'a> {
 
     fn expr(&mut self, node: Node<'_>) -> Lowered<Value> {
         self.enter()?;
+        if node.kind() == "cast_expression" && self.is_memoryview_cast(node) {
+            let value = self.memoryview_cast(node);
+            self.leave();
+            return value;
+        }
         let node = self.strip(node);
         let value = match node.kind() {
             "identifier" => match self.text(node) {
@@ -1556,6 +1598,25 @@ impl<'a> Lowerer<'a> {
                 Callee::Unknown
             }
         };
+        if let Callee::External {
+            name,
+            module: Some(module),
+        } = &callee
+        {
+            // `from cython.operator cimport dereference as deref`: `deref(p)` reads `*p`.
+            if name == "dereference" && module == "cython.operator" {
+                for argument in self.positional_args(node) {
+                    if let Some(place) = self.place_of(argument)? {
+                        self.push(Stmt::Use {
+                            place,
+                            kind: UseKind::Deref,
+                            span: node_span(node),
+                        });
+                    }
+                }
+                return Ok(Value::Other);
+            }
+        }
         let mut args = Vec::new();
         if let Some(arguments) = node.child_by_field_name("arguments") {
             let mut cursor = arguments.walk();

@@ -176,6 +176,12 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             reallocates,
         });
     }
+    releases_something |= function.blocks.iter().any(|block| {
+        block
+            .stmts
+            .iter()
+            .any(|stmt| matches!(stmt, Stmt::Delete { .. }))
+    });
     if graph.sites.is_empty() && !releases_something {
         // Nothing is allocated or released here: no state to track, no event to record.
         return;

@@ -1,0 +1,446 @@
+// External scanner of the Cython grammar: the tokens a context-free lexer cannot find.
+//
+// - NEWLINE / INDENT / DEDENT: Python's layout rule (a stack of indentation widths).
+// - STRING_START / STRING_CONTENT / ESCAPE_INTERPOLATION / STRING_END: string literals
+//   with every prefix Python and Cython accept (r, b, u, f, t and Cython's c for char
+//   literals, in any case and order), single, double and triple quoted, where f-strings
+//   stop at `{` so the grammar can parse the interpolated expression.
+//
+// The order of `TokenType` must match `externals` in grammar.js (inherited from
+// tree-sitter-python, so that its rules keep referring to the same symbols).
+
+#include "tree_sitter/array.h"
+#include "tree_sitter/parser.h"
+
+#include <stdint.h>
+#include <string.h>
+
+enum TokenType {
+  NEWLINE,
+  INDENT,
+  DEDENT,
+  STRING_START,
+  STRING_CONTENT,
+  ESCAPE_INTERPOLATION,
+  STRING_END,
+  COMMENT,
+  CLOSE_BRACKET,
+  CLOSE_PAREN,
+  CLOSE_BRACE,
+  EXCEPT,
+};
+
+// What a string literal's prefix and opening quote say about how to read its body.
+enum StringFlag {
+  QUOTE_SINGLE = 1 << 0,
+  QUOTE_DOUBLE = 1 << 1,
+  TRIPLE = 1 << 2,
+  RAW = 1 << 3,
+  FORMAT = 1 << 4,
+  BYTES = 1 << 5,
+};
+
+typedef struct {
+  // Indentation widths of the open blocks, outermost first; always starts with 0.
+  Array(uint32_t) indents;
+  // One StringFlag set per string being read; several when f-strings nest.
+  Array(uint8_t) strings;
+} Scanner;
+
+static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
+
+static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
+
+static inline int32_t closing_quote(uint8_t flags) { return (flags & QUOTE_SINGLE) ? '\'' : '"'; }
+
+// Inside an f-string's `{...}` a line break is not a statement boundary.
+static bool inside_format_string(const Scanner *scanner) {
+  for (uint32_t i = 0; i < scanner->strings.size; i++) {
+    if (scanner->strings.contents[i] & FORMAT) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Reads the body of the innermost open string up to the next thing the grammar must see:
+// an escape sequence, an f-string brace, or the closing quote.
+static bool scan_string_body(Scanner *scanner, TSLexer *lexer, const bool *valid_symbols) {
+  uint8_t flags = *array_back(&scanner->strings);
+  int32_t quote = closing_quote(flags);
+  bool has_content = false;
+
+  for (;;) {
+    int32_t c = lexer->lookahead;
+    if (lexer->eof(lexer)) {
+      // An unterminated string: give back what was read, the parser reports the rest.
+      lexer->mark_end(lexer);
+      lexer->result_symbol = STRING_CONTENT;
+      return has_content;
+    }
+    if ((flags & FORMAT) && (c == '{' || c == '}')) {
+      lexer->mark_end(lexer);
+      if (has_content) {
+        lexer->result_symbol = STRING_CONTENT;
+        return true;
+      }
+      advance(lexer);
+      if (lexer->lookahead == c && valid_symbols[ESCAPE_INTERPOLATION]) {
+        // `{{` and `}}` stand for a literal brace.
+        advance(lexer);
+        lexer->mark_end(lexer);
+        lexer->result_symbol = ESCAPE_INTERPOLATION;
+        return true;
+      }
+      // A single `{` opens an interpolation: the grammar's own token.
+      return false;
+    }
+    if (c == '\\') {
+      if (flags & RAW) {
+        // In raw strings a backslash only keeps a quote or another backslash from
+        // ending the string; both stay content. A brace after it still opens an
+        // f-string interpolation (`fr'\{x}'`).
+        advance(lexer);
+        if (lexer->lookahead == quote || lexer->lookahead == '\\') {
+          advance(lexer);
+        }
+        has_content = true;
+        continue;
+      }
+      lexer->mark_end(lexer);
+      if (flags & BYTES) {
+        advance(lexer);
+        int32_t next = lexer->lookahead;
+        if (next == 'N' || next == 'u' || next == 'U') {
+          // Not escapes in bytes literals: plain content.
+          advance(lexer);
+          has_content = true;
+          continue;
+        }
+      }
+      // Leave the escape sequence to the grammar.
+      lexer->result_symbol = STRING_CONTENT;
+      return has_content;
+    }
+    if (c == quote) {
+      lexer->mark_end(lexer);
+      if (flags & TRIPLE) {
+        advance(lexer);
+        if (lexer->lookahead == quote) {
+          advance(lexer);
+          if (lexer->lookahead == quote) {
+            if (has_content) {
+              lexer->result_symbol = STRING_CONTENT;
+              return true;
+            }
+            advance(lexer);
+            lexer->mark_end(lexer);
+            array_pop(&scanner->strings);
+            lexer->result_symbol = STRING_END;
+            return true;
+          }
+        }
+        // One or two quotes inside a triple-quoted string are content.
+        has_content = true;
+        continue;
+      }
+      if (has_content) {
+        lexer->result_symbol = STRING_CONTENT;
+        return true;
+      }
+      advance(lexer);
+      lexer->mark_end(lexer);
+      array_pop(&scanner->strings);
+      lexer->result_symbol = STRING_END;
+      return true;
+    }
+    if ((c == '\n' || c == '\r') && !(flags & TRIPLE)) {
+      // A single-quoted string cannot span lines: stop so the parser sees the error
+      // here instead of swallowing the rest of the file.
+      lexer->mark_end(lexer);
+      lexer->result_symbol = STRING_CONTENT;
+      return has_content;
+    }
+    advance(lexer);
+    has_content = true;
+  }
+}
+
+static bool is_prefix_letter(int32_t c) {
+  switch (c) {
+    case 'r': case 'R': case 'b': case 'B': case 'u': case 'U':
+    case 'f': case 'F': case 't': case 'T': case 'c': case 'C':
+      return true;
+    default:
+      return false;
+  }
+}
+
+static bool scan_string_start(Scanner *scanner, TSLexer *lexer) {
+  uint8_t flags = 0;
+  // Real prefixes are at most two letters (`rb`, `fr`, `ur`); allow three so odd
+  // combinations still read as strings and the analyzer sees a literal, not an error.
+  for (int letters = 0; letters < 3 && is_prefix_letter(lexer->lookahead); letters++) {
+    switch (lexer->lookahead) {
+      case 'r': case 'R': flags |= RAW; break;
+      case 'b': case 'B': flags |= BYTES; break;
+      case 'f': case 'F': case 't': case 'T': flags |= FORMAT; break;
+      default: break;
+    }
+    advance(lexer);
+  }
+  int32_t quote = lexer->lookahead;
+  if (quote != '\'' && quote != '"') {
+    return false;
+  }
+  flags |= quote == '\'' ? QUOTE_SINGLE : QUOTE_DOUBLE;
+  advance(lexer);
+  lexer->mark_end(lexer);
+  if (lexer->lookahead == quote) {
+    advance(lexer);
+    if (lexer->lookahead == quote) {
+      advance(lexer);
+      lexer->mark_end(lexer);
+      flags |= TRIPLE;
+    }
+    // Otherwise an empty string: the token ends after the first quote and the
+    // second one is the STRING_END.
+  }
+  array_push(&scanner->strings, flags);
+  lexer->result_symbol = STRING_START;
+  return true;
+}
+
+bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
+  Scanner *scanner = (Scanner *)payload;
+
+  // During error recovery every symbol is valid; then only layout tokens are useful.
+  bool error_recovery = valid_symbols[STRING_CONTENT] && valid_symbols[INDENT];
+  bool within_brackets = valid_symbols[CLOSE_BRACE] || valid_symbols[CLOSE_PAREN] || valid_symbols[CLOSE_BRACKET];
+
+  if ((valid_symbols[STRING_CONTENT] || valid_symbols[ESCAPE_INTERPOLATION]) && scanner->strings.size > 0 &&
+      !error_recovery) {
+    return scan_string_body(scanner, lexer, valid_symbols);
+  }
+
+  // Layout tokens are zero-width, placed where the previous line ended.
+  lexer->mark_end(lexer);
+
+  bool found_end_of_line = false;
+  uint32_t indent = 0;
+  int64_t first_comment_indent = -1;
+  for (;;) {
+    int32_t c = lexer->lookahead;
+    if (c == '\n') {
+      found_end_of_line = true;
+      indent = 0;
+      skip(lexer);
+    } else if (c == ' ') {
+      indent++;
+      skip(lexer);
+    } else if (c == '\t') {
+      indent = (indent / 8 + 1) * 8;
+      skip(lexer);
+    } else if (c == '\r' || c == '\f') {
+      indent = 0;
+      skip(lexer);
+    } else if (c == '#' &&
+               (valid_symbols[INDENT] || valid_symbols[DEDENT] || valid_symbols[NEWLINE] || valid_symbols[EXCEPT])) {
+      // A comment after code on the same line is the grammar's; a comment on a line
+      // of its own is skipped, remembering its indentation so a dedent waits until
+      // the comments that still belong to the block are consumed.
+      if (!found_end_of_line) {
+        return false;
+      }
+      if (first_comment_indent == -1) {
+        first_comment_indent = indent;
+      }
+      while (!lexer->eof(lexer) && lexer->lookahead != '\n') {
+        skip(lexer);
+      }
+      skip(lexer);
+      indent = 0;
+    } else if (c == '\\') {
+      // A line continuation joins lines: no layout token across it.
+      skip(lexer);
+      if (lexer->lookahead == '\r') {
+        skip(lexer);
+      }
+      if (lexer->lookahead == '\n' || lexer->eof(lexer)) {
+        skip(lexer);
+      } else {
+        return false;
+      }
+    } else if (lexer->eof(lexer)) {
+      indent = 0;
+      found_end_of_line = true;
+      break;
+    } else {
+      break;
+    }
+  }
+
+  if (found_end_of_line) {
+    uint32_t current = *array_back(&scanner->indents);
+    if (valid_symbols[INDENT] && indent > current) {
+      array_push(&scanner->indents, indent);
+      lexer->result_symbol = INDENT;
+      return true;
+    }
+
+    int32_t c = lexer->lookahead;
+    bool string_may_follow = valid_symbols[STRING_START] && (c == '\'' || c == '"');
+    // A dedent closes the block when the grammar expects one, and also when nothing
+    // else can follow (outside brackets), so error recovery keeps the block structure.
+    bool dedent_wanted =
+        valid_symbols[DEDENT] || (!valid_symbols[NEWLINE] && !string_may_follow && !within_brackets);
+    if (dedent_wanted && indent < current && scanner->indents.size > 1 && !inside_format_string(scanner) &&
+        first_comment_indent < (int64_t)current) {
+      array_pop(&scanner->indents);
+      lexer->result_symbol = DEDENT;
+      return true;
+    }
+
+    if (valid_symbols[NEWLINE] && !error_recovery) {
+      lexer->result_symbol = NEWLINE;
+      return true;
+    }
+  }
+
+  if (first_comment_indent == -1 && valid_symbols[STRING_START] && !error_recovery) {
+    return scan_string_start(scanner, lexer);
+  }
+  return false;
+}
+
+// Serialized state, within TREE_SITTER_SERIALIZATION_BUFFER_SIZE bytes:
+//   [string count n (1 byte)] [n flag bytes] [indentation runs]
+// Widths grow strictly, so the stack is stored as runs of equal steps, each a pair of
+// varints (step, repeat count): 10,000 levels indented one space each take 4 bytes.
+// If the runs still do not fit, the outermost levels that fit are kept; the deeper ones
+// are lost and the parse of such a file degrades, but never overflows the buffer.
+
+static unsigned write_varint(char *buffer, unsigned size, unsigned capacity, uint32_t value) {
+  char bytes[5];
+  unsigned length = 0;
+  do {
+    uint8_t byte = value & 0x7f;
+    value >>= 7;
+    bytes[length++] = (char)(value ? (byte | 0x80) : byte);
+  } while (value);
+  if (size + length > capacity) {
+    return 0;
+  }
+  memcpy(&buffer[size], bytes, length);
+  return length;
+}
+
+static unsigned read_varint(const char *buffer, unsigned size, unsigned length, uint32_t *value) {
+  uint32_t result = 0;
+  unsigned read = 0;
+  for (unsigned shift = 0; size + read < length && shift < 35; shift += 7) {
+    uint8_t byte = (uint8_t)buffer[size + read++];
+    result |= (uint32_t)(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) {
+      *value = result;
+      return read;
+    }
+  }
+  return 0;
+}
+
+unsigned tree_sitter_cython_external_scanner_serialize(void *payload, char *buffer) {
+  Scanner *scanner = (Scanner *)payload;
+  const unsigned capacity = TREE_SITTER_SERIALIZATION_BUFFER_SIZE;
+  unsigned size = 0;
+
+  // Strings nest only through f-string interpolations; a few hundred bytes is plenty.
+  uint32_t strings = scanner->strings.size;
+  if (strings > 255) {
+    strings = 255;
+  }
+  buffer[size++] = (char)strings;
+  memcpy(&buffer[size], scanner->strings.contents, strings);
+  size += strings;
+
+  uint32_t i = 1;
+  while (i < scanner->indents.size) {
+    uint32_t step = scanner->indents.contents[i] - scanner->indents.contents[i - 1];
+    uint32_t count = 1;
+    while (i + count < scanner->indents.size &&
+           scanner->indents.contents[i + count] - scanner->indents.contents[i + count - 1] == step) {
+      count++;
+    }
+    unsigned step_length = write_varint(buffer, size, capacity, step);
+    if (step_length == 0) {
+      break;
+    }
+    unsigned count_length = write_varint(buffer, size + step_length, capacity, count);
+    if (count_length == 0) {
+      // Not room for the whole run: keep as much of it as a one-byte count allows.
+      if (size + step_length < capacity) {
+        uint32_t partial = count < 127 ? count : 127;
+        buffer[size + step_length] = (char)partial;
+        size += step_length + 1;
+      }
+      break;
+    }
+    size += step_length + count_length;
+    i += count;
+  }
+  return size;
+}
+
+void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *buffer, unsigned length) {
+  Scanner *scanner = (Scanner *)payload;
+  array_clear(&scanner->strings);
+  array_clear(&scanner->indents);
+  array_push(&scanner->indents, 0);
+  if (length == 0) {
+    return;
+  }
+
+  unsigned size = 0;
+  uint32_t strings = (uint8_t)buffer[size++];
+  if (size + strings > length) {
+    strings = length - size;
+  }
+  array_reserve(&scanner->strings, strings);
+  for (uint32_t i = 0; i < strings; i++) {
+    array_push(&scanner->strings, (uint8_t)buffer[size++]);
+  }
+
+  while (size < length) {
+    uint32_t step = 0;
+    uint32_t count = 0;
+    unsigned read = read_varint(buffer, size, length, &step);
+    if (read == 0) {
+      break;
+    }
+    size += read;
+    read = read_varint(buffer, size, length, &count);
+    if (read == 0) {
+      break;
+    }
+    size += read;
+    array_reserve(&scanner->indents, scanner->indents.size + count);
+    for (uint32_t k = 0; k < count; k++) {
+      array_push(&scanner->indents, *array_back(&scanner->indents) + step);
+    }
+  }
+}
+
+void *tree_sitter_cython_external_scanner_create(void) {
+  Scanner *scanner = ts_calloc(1, sizeof(Scanner));
+  array_init(&scanner->indents);
+  array_init(&scanner->strings);
+  tree_sitter_cython_external_scanner_deserialize(scanner, NULL, 0);
+  return scanner;
+}
+
+void tree_sitter_cython_external_scanner_destroy(void *payload) {
+  Scanner *scanner = (Scanner *)payload;
+  array_delete(&scanner->indents);
+  array_delete(&scanner->strings);
+  ts_free(scanner);
+}
