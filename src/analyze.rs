@@ -3,23 +3,73 @@
 //! This is the only entry point the commands use; it does no I/O.
 
 use crate::diagnostic::{Diagnostic, Span};
+use crate::ir::lower::lower_module;
+use crate::ir::names::ModuleNames;
+use crate::ir::Module;
+use crate::ownership::families::FamilyTable;
+use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::Resolution;
 use crate::parse::{first_syntax_error, parse, Dialect};
 use crate::rules;
 use crate::settings::AnalysisSettings;
 
 /// All diagnostics for one file's text, sorted by position.
+///
+/// A function that holds a syntax error is not analyzed (its tree cannot be trusted);
+/// the others are.
 pub fn analyze_source(
     text: &str,
     dialect: Dialect,
-    _settings: &AnalysisSettings,
+    settings: &AnalysisSettings,
 ) -> Vec<Diagnostic> {
     let tree = parse(text, dialect);
     let mut diagnostics = Vec::new();
     if let Some(node) = first_syntax_error(&tree) {
         diagnostics.push(syntax_error(node));
     }
+    let lowered = lower_tree(&tree, text, dialect, settings);
+    let analysis = lowered.analyze();
+    rules::check_module(&analysis, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     diagnostics
+}
+
+/// A file lowered to its IR, with what its analysis needs.
+pub struct LoweredFile {
+    pub module: Module,
+    pub families: FamilyTable,
+    pub resolution: Resolution,
+}
+
+impl LoweredFile {
+    /// The ownership graphs and class models of the file.
+    pub fn analyze(&self) -> ModuleAnalysis<'_> {
+        ModuleAnalysis::run(&self.module, &self.families, self.resolution)
+    }
+}
+
+/// Parses and lowers one file's text (for `cysafe graph` and other views of the IR).
+pub fn lower_source(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> LoweredFile {
+    lower_tree(&parse(text, dialect), text, dialect, settings)
+}
+
+fn lower_tree(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+) -> LoweredFile {
+    let root = tree.root_node();
+    let names = ModuleNames::collect(root, text);
+    LoweredFile {
+        module: lower_module(root, text, &names),
+        families: FamilyTable::for_settings(settings),
+        resolution: Resolution {
+            // A .pyx sees the cimports of its .pxd, a .pxi those of the file including
+            // it; in pure-Python mode every C name must come from `cython.cimports`.
+            unbound_names_resolve: dialect == Dialect::Cython,
+        },
+    }
 }
 
 fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
@@ -66,5 +116,131 @@ mod tests {
     fn clean_file_has_no_diagnostics() {
         let text = "def f(n):\n    return n + 1\n";
         assert!(analyze_source(text, Dialect::PurePython, &AnalysisSettings::default()).is_empty());
+    }
+
+    fn diagnostics(text: &str) -> Vec<Diagnostic> {
+        analyze_source(text, Dialect::PurePython, &AnalysisSettings::default())
+    }
+
+    fn position(text: &str, offset: usize) -> (usize, usize) {
+        let position = LineIndex::new(text).position(offset);
+        (position.row, position.column)
+    }
+
+    const PRELUDE: &str = "import cython\n\
+        from cython.cimports.libc.stdlib import malloc, realloc, free\n\
+        from cython.cimports.cpython.mem import PyMem_Malloc, PyMem_Free\n";
+
+    #[test]
+    fn unchecked_allocation_is_reported_at_the_call_with_the_use_related() {
+        let text = format!("{PRELUDE}def f(n):\n    p = malloc(n)\n    p[0] = 1\n");
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 1);
+        let diagnostic = &found[0];
+        assert_eq!(diagnostic.rule.code, "CY001");
+        assert_eq!(
+            diagnostic.message,
+            "the block from `malloc` is used before it is checked for NULL"
+        );
+        assert_eq!(position(&text, diagnostic.span.start), (5, 9));
+        assert_eq!(position(&text, diagnostic.span.end), (5, 18));
+        assert_eq!(diagnostic.label, "`malloc` returns NULL when it fails");
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("check it before the first use: `if p == NULL: raise MemoryError()`")
+        );
+        assert_eq!(diagnostic.related.len(), 1);
+        assert_eq!(position(&text, diagnostic.related[0].span.start), (6, 5));
+        assert_eq!(
+            diagnostic.related[0].message,
+            "`p` is dereferenced here before any NULL check"
+        );
+    }
+
+    #[test]
+    fn mismatched_release_is_reported_at_the_free_with_the_allocation_related() {
+        let text = format!(
+            "{PRELUDE}def f(n):\n    p = malloc(n)\n    if not p:\n        return\n    PyMem_Free(p)\n"
+        );
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 1);
+        let diagnostic = &found[0];
+        assert_eq!(diagnostic.rule.code, "CY002");
+        assert_eq!(
+            diagnostic.message,
+            "`p` holds a block from `malloc` (libc) but is released with `PyMem_Free` (PyMem)"
+        );
+        assert_eq!(position(&text, diagnostic.span.start), (8, 5));
+        assert_eq!(diagnostic.label, "`PyMem_Free` does not match `malloc`");
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("release it with `free`, the libc family's function that matches `malloc`")
+        );
+        assert_eq!(position(&text, diagnostic.related[0].span.start), (5, 9));
+        assert_eq!(diagnostic.related[0].message, "allocated here");
+    }
+
+    #[test]
+    fn realloc_overwrite_is_reported_at_the_assignment_with_the_old_block_related() {
+        let text = format!(
+            "{PRELUDE}def f(n):\n    p = malloc(n)\n    if not p:\n        return\n    p = realloc(p, 2 * n)\n    free(p)\n"
+        );
+        let found = diagnostics(&text);
+        assert_eq!(found.len(), 1);
+        let diagnostic = &found[0];
+        assert_eq!(diagnostic.rule.code, "CY003");
+        assert_eq!(
+            diagnostic.message,
+            "`p` is overwritten by `realloc(p, ...)`: the old block leaks if it fails"
+        );
+        assert_eq!(position(&text, diagnostic.span.start), (8, 5));
+        assert_eq!(position(&text, diagnostic.span.end), (8, 26));
+        assert_eq!(
+            diagnostic.label,
+            "`p` becomes NULL and loses the old block when `realloc` fails"
+        );
+        assert_eq!(position(&text, diagnostic.related[0].span.start), (5, 9));
+        assert_eq!(diagnostic.related[0].message, "allocated here");
+    }
+
+    #[test]
+    fn deep_nesting_skips_the_function_without_overflowing() {
+        let depth = 10_000;
+        let mut text = format!("{PRELUDE}def f(n):\n    p = malloc(n)\n    p[0] = ");
+        text.push_str(&"g(".repeat(depth));
+        text.push('1');
+        text.push_str(&")".repeat(depth));
+        text.push_str("\ndef g(n):\n    q = malloc(n)\n    q[0] = 1\n");
+        let found: Vec<_> = diagnostics(&text)
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start).0))
+            .collect();
+        // `f` is too deep to lower and is skipped; `g` is still analyzed.
+        assert_eq!(found, vec![("CY001", 8)]);
+    }
+
+    #[test]
+    fn parentheses_are_transparent_at_any_depth() {
+        let depth = 10_000;
+        let mut text = format!("{PRELUDE}def f(n):\n    p = ");
+        text.push_str(&"(".repeat(depth));
+        text.push_str("malloc(n)");
+        text.push_str(&")".repeat(depth));
+        text.push_str("\n    p[0] = 1\n");
+        let found: Vec<_> = diagnostics(&text).iter().map(|d| d.rule.code).collect();
+        assert_eq!(found, vec!["CY001"]);
+    }
+
+    #[test]
+    fn deeply_nested_blocks_skip_the_function() {
+        let mut text = format!("{PRELUDE}def f(n):\n    p = malloc(n)\n    p[0] = 1\n");
+        for level in 0..300 {
+            text.push_str(&" ".repeat(level + 4));
+            text.push_str("if n:\n");
+        }
+        text.push_str(&" ".repeat(304));
+        text.push_str("pass\n");
+        let found: Vec<_> = diagnostics(&text).iter().map(|d| d.rule.code).collect();
+        assert_eq!(found, Vec::<&str>::new());
     }
 }

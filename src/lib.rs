@@ -6,9 +6,15 @@
 
 pub mod analyze;
 pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod ir;
+pub mod noqa;
+pub mod ownership;
 pub mod parse;
+pub mod report;
 pub mod rules;
+pub mod selection;
 pub mod settings;
 pub mod source;

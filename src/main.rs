@@ -15,6 +15,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Check files and folders for memory-ownership bugs.
+    Check(commands::check::CheckArgs),
+    /// Print the ownership graph of a file, function or class as Graphviz DOT.
+    Graph(commands::graph::GraphArgs),
+    /// Print a rule's documentation, or list every rule (--all).
+    Rule(commands::rule::RuleArgs),
     /// Print syntax trees, or list the files that do not parse (--check).
     Parse(commands::parse::ParseArgs),
 }
@@ -24,6 +30,9 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args, &mut out),
+        Command::Graph(args) => commands::graph::run(args, &mut out),
+        Command::Rule(args) => commands::rule::run(args, &mut out),
         Command::Parse(args) => commands::parse::run(args, &mut out),
     };
     let status = result.and_then(|status| out.flush().map(|()| status));

@@ -1,6 +1,9 @@
 //! One module per subcommand: its arguments and what it does.
 
+pub mod check;
+pub mod graph;
 pub mod parse;
+pub mod rule;
 
 /// How a command ended, as the process exit code the interface promises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

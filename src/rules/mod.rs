@@ -41,8 +41,40 @@ pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
     doc: include_str!("../../docs/rules/CY000.md"),
 };
 
+pub mod dealloc_missing_free;
+pub mod mismatched_deallocator;
+pub mod realloc_overwrite;
+pub mod unchecked_allocation;
+pub mod unused_noqa;
+
+pub use dealloc_missing_free::DEALLOC_MISSING_FREE;
+pub use mismatched_deallocator::MISMATCHED_DEALLOCATOR;
+pub use realloc_overwrite::REALLOC_OVERWRITE;
+pub use unchecked_allocation::UNCHECKED_ALLOCATION;
+pub use unused_noqa::UNUSED_NOQA;
+
 /// Every rule, in code order.
-pub static ALL: &[&RuleMeta] = &[&SYNTAX_ERROR];
+pub static ALL: &[&RuleMeta] = &[
+    &SYNTAX_ERROR,
+    &UNCHECKED_ALLOCATION,
+    &MISMATCHED_DEALLOCATOR,
+    &REALLOC_OVERWRITE,
+    &DEALLOC_MISSING_FREE,
+    &UNUSED_NOQA,
+];
+
+/// Runs every rule on a module's ownership graphs and class models.
+pub fn check_module(
+    analysis: &crate::ownership::module::ModuleAnalysis<'_>,
+    out: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    for graph in &analysis.graphs {
+        unchecked_allocation::check(graph, out);
+        mismatched_deallocator::check(graph, out);
+        realloc_overwrite::check(graph, out);
+    }
+    dealloc_missing_free::check(analysis, out);
+}
 
 /// Looks a rule up by its code (`CY003`) or its name (`realloc-overwrite`).
 pub fn by_code_or_name(key: &str) -> Option<&'static RuleMeta> {

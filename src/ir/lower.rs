@@ -1,0 +1,1836 @@
+//! Lowering: tree-sitter tree to [`Module`] of per-function control-flow graphs.
+//!
+//! The one place that reads syntax. Statements and expressions are lowered by bounded
+//! recursion: past [`MAX_NESTING`] levels (or [`MAX_BLOCKS`] blocks) a function is given
+//! up and listed in [`Module::skipped`], so a 10,000-level nesting costs a skipped
+//! function, never the stack. Finding the functions of a file is a `TreeCursor` loop.
+//!
+//! Exceptions are modelled cheaply: every block of a `try` body has an edge to the
+//! handlers' dispatch block. A `finally` body is lowered twice, once on the normal path and
+//! once on the abrupt one (return, raise, break, continue), so a path that left by `return`
+//! never flows into the code after the `try`.
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use crate::diagnostic::Span;
+use crate::ir::names::{opens_scope, text, ModuleNames};
+use crate::ir::{
+    BlockId, Call, CallId, Callee, Class, Function, FunctionKind, Module, Place, PlaceId,
+    Projection, Stmt, UseKind, Value,
+};
+
+/// Deepest syntax nesting lowered before a function is skipped.
+pub const MAX_NESTING: usize = 200;
+/// Most blocks one function may lower to (nested `finally` bodies are duplicated).
+pub const MAX_BLOCKS: usize = 100_000;
+
+/// Calls after which control never continues: the process ends.
+const NEVER_RETURN: &[&str] = &["abort", "exit", "_exit", "_Exit", "quick_exit", "os._exit"];
+/// Calls that always raise.
+const ALWAYS_RAISE: &[&str] = &["PyErr_NoMemory", "sys.exit"];
+
+/// Lowers every function, method and lambda of a file, and its top-level statements.
+pub fn lower_module(root: Node<'_>, source: &str, names: &ModuleNames) -> Module {
+    let mut module = Module::default();
+    let found = find_bodies(root, source, &mut module);
+    let classes = module.clone();
+    for (node, class) in found {
+        // The tree of a function with a syntax error cannot be trusted: skip it, not the
+        // whole file (the module body is skipped when any top-level statement is broken).
+        let broken = if node.kind() == "module" {
+            let mut cursor = node.walk();
+            let broken = node
+                .named_children(&mut cursor)
+                .any(|n| n.is_error() || (n.has_error() && !is_definition(n)));
+            broken
+        } else {
+            node.has_error()
+        };
+        if broken {
+            module.skipped.push(node_span(node));
+            continue;
+        }
+        match lower_function(node, class, source, names, &classes) {
+            Ok(function) => module.functions.push(function),
+            Err(TooDeep) => module.skipped.push(node_span(node)),
+        }
+    }
+    module
+}
+
+fn is_definition(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "function_definition"
+            | "cdef_function"
+            | "class_definition"
+            | "cdef_class"
+            | "decorated_definition"
+    )
+}
+
+fn node_span(node: Node<'_>) -> Span {
+    Span::new(node.start_byte(), node.end_byte())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope<'t> {
+    Class(Node<'t>),
+    Function,
+}
+
+/// The module node and every function body in the file, each with the class whose method
+/// it is. Classes are recorded in `module` on the way.
+fn find_bodies<'t>(
+    root: Node<'t>,
+    source: &str,
+    module: &mut Module,
+) -> Vec<(Node<'t>, Option<String>)> {
+    let mut found = vec![(root, None)];
+    let mut scopes: Vec<(usize, Scope<'t>)> = Vec::new();
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    // The decorators (`@cython.cclass`) of decorated definitions, by definition node.
+    let mut decorators: std::collections::HashMap<usize, String> = Default::default();
+    loop {
+        let node = cursor.node();
+        let kind = node.kind();
+        if kind == "decorated_definition" {
+            let mut names = String::new();
+            let mut inner = node.walk();
+            for decorator in node.named_children(&mut inner) {
+                if decorator.kind() == "decorator" {
+                    names.push_str(text(decorator, source));
+                }
+            }
+            if let Some(definition) = node.child_by_field_name("definition") {
+                decorators.insert(definition.id(), names);
+            }
+        }
+        let is_body = match kind {
+            "function_definition" | "lambda" => true,
+            "cdef_function" => node.child_by_field_name("body").is_some(),
+            _ => false,
+        };
+        if is_body {
+            let class = match scopes.last() {
+                Some((_, Scope::Class(class))) => class
+                    .child_by_field_name("name")
+                    .map(|n| text(n, source).to_string()),
+                _ => None,
+            };
+            found.push((node, class));
+        }
+        if matches!(kind, "class_definition" | "cdef_class") {
+            let decorated = decorators.get(&node.id()).map_or("", String::as_str);
+            module
+                .classes
+                .push(class_declaration(node, source, decorated));
+        }
+        if cursor.goto_first_child() {
+            if matches!(kind, "class_definition" | "cdef_class") {
+                scopes.push((depth, Scope::Class(node)));
+            } else if opens_scope(kind) {
+                scopes.push((depth, Scope::Function));
+            }
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return found;
+            }
+            depth -= 1;
+            if scopes.last().is_some_and(|&(d, _)| d == depth) {
+                scopes.pop();
+            }
+        }
+    }
+}
+
+/// The attributes a class body declares: `cdef double* data` (also inside `cdef:`
+/// blocks) and pure-Python `data: cython.p_double`.
+fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
+    let name_node = node.child_by_field_name("name");
+    let base = node.child_by_field_name("superclasses").and_then(|list| {
+        let mut cursor = list.walk();
+        let first = list.named_children(&mut cursor).next();
+        first.map(|n| text(n, source).to_string())
+    });
+    let mut attributes = Vec::new();
+    if let Some(body) = node.child_by_field_name("body") {
+        let mut pending = vec![body];
+        while let Some(container) = pending.pop() {
+            let mut cursor = container.walk();
+            for child in container.named_children(&mut cursor) {
+                match child.kind() {
+                    "c_variable_declaration" => {
+                        let mut inner = child.walk();
+                        for declarator in child.children_by_field_name("declarator", &mut inner) {
+                            if let Some(name) = declarator_name(declarator) {
+                                attributes.push((text(name, source).to_string(), node_span(name)));
+                            }
+                        }
+                    }
+                    "cdef_block" => {
+                        if let Some(body) = child.child_by_field_name("body") {
+                            pending.push(body);
+                        }
+                    }
+                    "expression_statement" => {
+                        if let Some(assignment) = child.named_child(0) {
+                            if assignment.kind() == "assignment"
+                                && assignment.child_by_field_name("type").is_some()
+                                && assignment.child_by_field_name("right").is_none()
+                            {
+                                if let Some(left) = assignment.child_by_field_name("left") {
+                                    if left.kind() == "identifier" {
+                                        attributes.push((
+                                            text(left, source).to_string(),
+                                            node_span(left),
+                                        ));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    attributes.sort_by_key(|(_, span)| *span);
+    Class {
+        name: name_node
+            .map(|n| text(n, source).to_string())
+            .unwrap_or_default(),
+        name_span: name_node.map(node_span).unwrap_or_else(|| node_span(node)),
+        base,
+        attributes,
+        is_extension_type: node.kind() == "cdef_class" || decorators.contains("cclass"),
+    }
+}
+
+/// The identifier a `c_declarator` declares, under its pointer and array parts.
+fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
+    if let Some(name) = declarator.child_by_field_name("name") {
+        return Some(name);
+    }
+    let mut node = declarator;
+    // Pointer and array declarators wrap the name C-style; unwrap them without recursion.
+    for _ in 0..MAX_NESTING {
+        if node.kind() == "identifier" {
+            return Some(node);
+        }
+        if let Some(name) = node.child_by_field_name("name") {
+            return Some(name);
+        }
+        node = node.child_by_field_name("declarator").or_else(|| {
+            let mut cursor = node.walk();
+            let child = node.named_children(&mut cursor).next();
+            child
+        })?;
+    }
+    None
+}
+
+#[derive(Debug)]
+struct TooDeep;
+
+type Lowered<T> = Result<T, TooDeep>;
+
+/// Where `return`, `raise`, `break` and `continue` go: through enclosing `finally` bodies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Raise,
+    Return,
+    /// Break or continue to a loop's target, crossing the frames above `floor`.
+    Jump {
+        target: BlockId,
+        floor: usize,
+    },
+}
+
+enum Frame {
+    /// A `try` with handlers or a `finally`: where its body's exceptions go.
+    Try {
+        dispatch: BlockId,
+        blocks: Vec<BlockId>,
+    },
+    /// A `finally`: abrupt exits enter its abrupt copy, then continue to these targets.
+    Finally {
+        abrupt_entry: BlockId,
+        targets: Vec<BlockId>,
+    },
+}
+
+struct LoopTargets {
+    continue_to: BlockId,
+    break_to: BlockId,
+    frames: usize,
+}
+
+struct Lowerer<'a> {
+    source: &'a str,
+    names: &'a ModuleNames,
+    locals: HashSet<String>,
+    f: Function,
+    current: BlockId,
+    loops: Vec<LoopTargets>,
+    frames: Vec<Frame>,
+    depth: usize,
+}
+
+fn lower_function(
+    node: Node<'_>,
+    class: Option<String>,
+    source: &str,
+    names: &ModuleNames,
+    classes: &Module,
+) -> Lowered<Function> {
+    let (name, kind, name_span) = match node.kind() {
+        "module" => (
+            "<module>".to_string(),
+            FunctionKind::Module,
+            Span::new(node.start_byte(), node.start_byte()),
+        ),
+        "lambda" => (
+            "<lambda>".to_string(),
+            FunctionKind::Lambda,
+            Span::new(node.start_byte(), node.start_byte() + "lambda".len()),
+        ),
+        _ => {
+            let name = node.child_by_field_name("name");
+            let kind = if node.kind() == "cdef_function" {
+                if source[node.start_byte()..].starts_with("cpdef") {
+                    FunctionKind::Cpdef
+                } else {
+                    FunctionKind::Cdef
+                }
+            } else {
+                FunctionKind::Def
+            };
+            (
+                name.map(|n| text(n, source).to_string())
+                    .unwrap_or_default(),
+                kind,
+                name.map(node_span).unwrap_or_else(|| node_span(node)),
+            )
+        }
+    };
+    let mut function = Function::new(name, kind, node_span(node), name_span);
+    // A method knows every attribute its class (and the bases in this file) declares,
+    // so the ownership of `self.data` can be followed even where the method only calls a
+    // helper that frees it.
+    if let Some(class) = &class {
+        for declared in classes.class_chain(class) {
+            for (attribute, _) in &declared.attributes {
+                function.intern(Place {
+                    root: "self".to_string(),
+                    path: vec![Projection::Field(attribute.clone())],
+                });
+            }
+        }
+    }
+    function.class = class;
+    let mut lowerer = Lowerer {
+        source,
+        names,
+        locals: HashSet::new(),
+        current: function.entry,
+        f: function,
+        loops: Vec::new(),
+        frames: Vec::new(),
+        depth: 0,
+    };
+    lowerer.collect_locals(node);
+    if kind == FunctionKind::Module {
+        lowerer.lower_statements(node)?;
+    } else if kind == FunctionKind::Lambda {
+        if let Some(body) = node.child_by_field_name("body") {
+            let value = lowerer.expr(body)?;
+            let span = node_span(body);
+            lowerer.push(Stmt::Return { value, span });
+        }
+    } else if let Some(body) = node.child_by_field_name("body") {
+        lowerer.lower_statements(body)?;
+    }
+    let exit = lowerer.f.exit;
+    lowerer.goto(exit);
+    Ok(lowerer.f)
+}
+
+impl<'a> Lowerer<'a> {
+    fn text(&self, node: Node<'_>) -> &'a str {
+        text(node, self.source)
+    }
+
+    fn enter(&mut self) -> Lowered<()> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING || self.f.blocks.len() > MAX_BLOCKS {
+            return Err(TooDeep);
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn new_block(&mut self) -> BlockId {
+        let block = self.f.new_block();
+        if let Some(Frame::Try { blocks, .. }) = self
+            .frames
+            .iter_mut()
+            .rev()
+            .find(|frame| matches!(frame, Frame::Try { .. }))
+        {
+            blocks.push(block);
+        }
+        block
+    }
+
+    fn push(&mut self, stmt: Stmt) {
+        self.f.blocks[self.current.0 as usize].stmts.push(stmt);
+    }
+
+    fn edge(&mut self, from: BlockId, to: BlockId) {
+        let succs = &mut self.f.blocks[from.0 as usize].succs;
+        if !succs.contains(&to) {
+            succs.push(to);
+        }
+    }
+
+    /// Ends the current block with an edge to `target`; what follows is unreachable
+    /// until something jumps to it.
+    fn goto(&mut self, target: BlockId) {
+        self.edge(self.current, target);
+        self.current = self.new_block();
+    }
+
+    /// Continues in `block`, reached from the current block.
+    fn fall_into(&mut self, block: BlockId) {
+        self.edge(self.current, block);
+        self.current = block;
+    }
+
+    fn place(&mut self, place: Place) -> PlaceId {
+        self.f.intern(place)
+    }
+
+    /// Where an abrupt exit of this kind goes from inside the frames below `upto`.
+    fn exit_target(&mut self, upto: usize, exit: Exit) -> BlockId {
+        let floor = match exit {
+            Exit::Jump { floor, .. } => floor,
+            _ => 0,
+        };
+        for index in (floor..upto).rev() {
+            match &self.frames[index] {
+                Frame::Try { dispatch, .. } if exit == Exit::Raise => return *dispatch,
+                Frame::Finally { abrupt_entry, .. } => {
+                    let entry = *abrupt_entry;
+                    let outer = self.exit_target(index, exit);
+                    if let Frame::Finally { targets, .. } = &mut self.frames[index] {
+                        if !targets.contains(&outer) {
+                            targets.push(outer);
+                        }
+                    }
+                    return entry;
+                }
+                _ => {}
+            }
+        }
+        match exit {
+            Exit::Raise | Exit::Return => self.f.exit,
+            Exit::Jump { target, .. } => target,
+        }
+    }
+
+    fn raise(&mut self) {
+        let target = self.exit_target(self.frames.len(), Exit::Raise);
+        self.goto(target);
+    }
+
+    /// Names bound inside the function: they shadow module-level allocators.
+    fn collect_locals(&mut self, function: Node<'_>) {
+        let mut globals = HashSet::new();
+        let mut cursor = function.walk();
+        if !cursor.goto_first_child() {
+            return;
+        }
+        loop {
+            let node = cursor.node();
+            let mut descend =
+                !opens_scope(node.kind()) && node.kind() != "module" || node == function;
+            match node.kind() {
+                "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                    if let Some(left) = node.child_by_field_name("left") {
+                        self.bind_pattern(left);
+                    }
+                }
+                "named_expression" | "c_parameter" => {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        self.bind_pattern(name);
+                    }
+                }
+                "c_declarator" => {
+                    if let Some(name) = declarator_name(node) {
+                        self.bind_pattern(name);
+                    }
+                }
+                "parameters" | "lambda_parameters" => {
+                    let mut inner = node.walk();
+                    for param in node.named_children(&mut inner) {
+                        let name = match param.kind() {
+                            "identifier" => Some(param),
+                            "c_parameter" => param.child_by_field_name("name"),
+                            _ => param.child_by_field_name("name").or_else(|| {
+                                let mut c = param.walk();
+                                let first = param
+                                    .named_children(&mut c)
+                                    .find(|n| n.kind() == "identifier");
+                                first
+                            }),
+                        };
+                        if let Some(name) = name {
+                            let name = self.text(name).to_string();
+                            self.f.params.push(name.clone());
+                            self.locals.insert(name);
+                        }
+                    }
+                    descend = false;
+                }
+                "as_pattern" | "except_clause" => {
+                    if let Some(alias) = node.child_by_field_name("alias") {
+                        self.bind_pattern(alias);
+                    }
+                }
+                "global_statement" | "nonlocal_statement" => {
+                    let mut inner = node.walk();
+                    for name in node.named_children(&mut inner) {
+                        globals.insert(self.text(name).to_string());
+                    }
+                }
+                "function_definition" | "cdef_function" | "class_definition" | "cdef_class"
+                    if node != function =>
+                {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        self.locals.insert(self.text(name).to_string());
+                    }
+                    // A nested function's parameters are its own.
+                    descend = false;
+                }
+                _ => {}
+            }
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() || cursor.node() == function {
+                    for name in globals {
+                        self.locals.remove(&name);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Records the identifiers a binding target names (`a`, `a, b`, `(a, *b)`).
+    fn bind_pattern(&mut self, pattern: Node<'_>) {
+        let mut pending = vec![pattern];
+        while let Some(node) = pending.pop() {
+            match node.kind() {
+                "identifier" => {
+                    self.locals.insert(self.text(node).to_string());
+                }
+                "pattern_list"
+                | "tuple_pattern"
+                | "list_pattern"
+                | "expression_list"
+                | "tuple"
+                | "list"
+                | "parenthesized_expression"
+                | "list_splat_pattern"
+                | "as_pattern_target" => {
+                    let mut cursor = node.walk();
+                    pending.extend(node.named_children(&mut cursor));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // ----- statements -----
+
+    /// The statements of a block (or of the module), in order.
+    fn lower_statements(&mut self, container: Node<'_>) -> Lowered<()> {
+        self.enter()?;
+        let mut cursor = container.walk();
+        let children: Vec<Node<'_>> = container.named_children(&mut cursor).collect();
+        for child in children {
+            self.statement(child)?;
+        }
+        self.leave();
+        Ok(())
+    }
+
+    fn statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        self.enter()?;
+        match node.kind() {
+            "expression_statement" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    match child.kind() {
+                        "assignment" => self.assignment(child)?,
+                        "augmented_assignment" => self.augmented_assignment(child)?,
+                        _ => {
+                            self.expr(child)?;
+                            self.after_call_statement(child);
+                        }
+                    }
+                }
+            }
+            "return_statement" => {
+                let value = match node.named_child(0) {
+                    Some(value) => self.expr(value)?,
+                    None => Value::Other,
+                };
+                self.push(Stmt::Return {
+                    value,
+                    span: node_span(node),
+                });
+                let target = self.exit_target(self.frames.len(), Exit::Return);
+                self.goto(target);
+            }
+            "raise_statement" => {
+                self.expressions_of(node)?;
+                self.raise();
+            }
+            "assert_statement" => {
+                if let Some(condition) = node.named_child(0) {
+                    let holds = self.new_block();
+                    let fails = self.new_block();
+                    self.condition(condition, holds, fails)?;
+                    self.current = fails;
+                    self.raise();
+                    self.current = holds;
+                }
+            }
+            "delete_statement" => {
+                let mut pending = vec![node];
+                while let Some(n) = pending.pop() {
+                    let mut cursor = n.walk();
+                    let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
+                    for target in children {
+                        if matches!(target.kind(), "expression_list" | "tuple") {
+                            pending.push(target);
+                        } else if let Some(place) = self.place_of(target)? {
+                            self.push(Stmt::Delete {
+                                place,
+                                span: node_span(node),
+                            });
+                        }
+                    }
+                }
+            }
+            "break_statement" => {
+                if let Some(targets) = self.loops.last() {
+                    let exit = Exit::Jump {
+                        target: targets.break_to,
+                        floor: targets.frames,
+                    };
+                    let target = self.exit_target(self.frames.len(), exit);
+                    self.goto(target);
+                }
+            }
+            "continue_statement" => {
+                if let Some(targets) = self.loops.last() {
+                    let exit = Exit::Jump {
+                        target: targets.continue_to,
+                        floor: targets.frames,
+                    };
+                    let target = self.exit_target(self.frames.len(), exit);
+                    self.goto(target);
+                }
+            }
+            "if_statement" => self.if_statement(node)?,
+            "while_statement" => self.while_statement(node)?,
+            "for_statement" => self.for_statement(node)?,
+            "try_statement" => self.try_statement(node)?,
+            "with_statement" => self.with_statement(node)?,
+            "match_statement" => self.alternatives(node)?,
+            "c_variable_declaration" => {
+                let mut cursor = node.walk();
+                let declarators: Vec<Node<'_>> = node
+                    .children_by_field_name("declarator", &mut cursor)
+                    .collect();
+                for declarator in declarators {
+                    let Some(name) = declarator_name(declarator) else {
+                        continue;
+                    };
+                    let value = match declarator.child_by_field_name("value") {
+                        Some(value) => self.expr(value)?,
+                        None => Value::Other,
+                    };
+                    let target = self.place(Place::local(self.text(name)));
+                    self.push(Stmt::Assign {
+                        target,
+                        value,
+                        span: node_span(declarator),
+                    });
+                }
+            }
+            "cdef_block" => {
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.lower_statements(body)?;
+                }
+            }
+            "block" => self.lower_statements(node)?,
+            "compile_time_if" => self.alternatives(node)?,
+            // Definitions run nothing now; their bodies are lowered on their own.
+            "function_definition"
+            | "cdef_function"
+            | "class_definition"
+            | "cdef_class"
+            | "decorated_definition"
+            | "struct_declaration"
+            | "enum_declaration"
+            | "ctypedef_statement"
+            | "cppclass_declaration"
+            | "extern_block"
+            | "property_block" => {}
+            // Statements that move no pointer.
+            "pass_statement"
+            | "import_statement"
+            | "import_from_statement"
+            | "cimport_statement"
+            | "cimport_from_statement"
+            | "future_import_statement"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "include_statement"
+            | "compile_time_definition"
+            | "comment"
+            | "ERROR"
+            | "type_alias_statement" => {}
+            _ => self.expressions_of(node)?,
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// A call statement that never returns ends its path.
+    fn after_call_statement(&mut self, expression: Node<'_>) {
+        if expression.kind() != "call" {
+            return;
+        }
+        let Some(function) = expression.child_by_field_name("function") else {
+            return;
+        };
+        let name = self.text(function);
+        let first = name.split('.').next().unwrap_or(name);
+        if self.locals.contains(first) {
+            return;
+        }
+        if NEVER_RETURN.contains(&name) {
+            self.current = self.new_block();
+        } else if ALWAYS_RAISE.contains(&name) {
+            self.raise();
+        }
+    }
+
+    /// Every child expression of a node, evaluated for its effects.
+    fn expressions_of(&mut self, node: Node<'_>) -> Lowered<()> {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            if child.kind() == "block" {
+                // An unknown compound statement: its body may or may not run.
+                let skip = self.new_block();
+                let body = self.new_block();
+                self.edge(self.current, skip);
+                self.fall_into(body);
+                self.lower_statements(child)?;
+                self.fall_into(skip);
+            } else {
+                self.expr(child)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A statement whose blocks run one at a time or not at all (`match`, compile-time `IF`).
+    fn alternatives(&mut self, node: Node<'_>) -> Lowered<()> {
+        let after = self.new_block();
+        let start = self.current;
+        let mut pending = vec![node];
+        let mut blocks = Vec::new();
+        while let Some(n) = pending.pop() {
+            let mut cursor = n.walk();
+            for child in n.named_children(&mut cursor) {
+                if child.kind() == "block" {
+                    blocks.push(child);
+                } else if child.kind().ends_with("clause") {
+                    pending.push(child);
+                }
+            }
+        }
+        if let Some(subject) = node.child_by_field_name("subject") {
+            self.expr(subject)?;
+        }
+        for body in blocks {
+            let entry = self.new_block();
+            self.edge(start, entry);
+            self.current = entry;
+            self.lower_statements(body)?;
+            self.goto(after);
+        }
+        self.edge(start, after);
+        self.current = after;
+        Ok(())
+    }
+
+    fn if_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        let after = self.new_block();
+        let mut clause = node;
+        let mut cursor = node.walk();
+        let alternatives: Vec<Node<'_>> = node
+            .children_by_field_name("alternative", &mut cursor)
+            .collect();
+        let mut next_alternative = alternatives.into_iter();
+        loop {
+            let consequence_field = if clause.kind() == "else_clause" {
+                "body"
+            } else {
+                "consequence"
+            };
+            if clause.kind() == "else_clause" {
+                if let Some(body) = clause.child_by_field_name(consequence_field) {
+                    self.lower_statements(body)?;
+                }
+                self.goto(after);
+                break;
+            }
+            let then = self.new_block();
+            let otherwise = self.new_block();
+            match clause.child_by_field_name("condition") {
+                Some(condition) => self.condition(condition, then, otherwise)?,
+                None => {
+                    self.edge(self.current, then);
+                    self.edge(self.current, otherwise);
+                }
+            }
+            self.current = then;
+            if let Some(body) = clause.child_by_field_name(consequence_field) {
+                self.lower_statements(body)?;
+            }
+            self.goto(after);
+            self.current = otherwise;
+            match next_alternative.next() {
+                Some(alternative) => clause = alternative,
+                None => {
+                    self.goto(after);
+                    break;
+                }
+            }
+        }
+        self.current = after;
+        Ok(())
+    }
+
+    fn while_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        let header = self.new_block();
+        let body = self.new_block();
+        let exit = self.new_block();
+        let after = self.new_block();
+        self.fall_into(header);
+        match node.child_by_field_name("condition") {
+            Some(condition) => self.condition(condition, body, exit)?,
+            None => {
+                self.edge(header, body);
+                self.edge(header, exit);
+            }
+        }
+        self.loop_body(node, body, header, after)?;
+        self.current = exit;
+        if let Some(alternative) = node.child_by_field_name("alternative") {
+            if let Some(block) = alternative.child_by_field_name("body") {
+                self.lower_statements(block)?;
+            }
+        }
+        self.fall_into(after);
+        Ok(())
+    }
+
+    fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        if let Some(iterable) = node.child_by_field_name("right") {
+            self.expr(iterable)?;
+        }
+        let header = self.new_block();
+        let body = self.new_block();
+        let exit = self.new_block();
+        let after = self.new_block();
+        self.fall_into(header);
+        self.edge(header, body);
+        self.edge(header, exit);
+        self.current = body;
+        if let Some(target) = node.child_by_field_name("left") {
+            self.assign_to(target, Value::Other, node_span(target))?;
+        }
+        self.loop_body(node, self.current, header, after)?;
+        self.current = exit;
+        if let Some(alternative) = node.child_by_field_name("alternative") {
+            if let Some(block) = alternative.child_by_field_name("body") {
+                self.lower_statements(block)?;
+            }
+        }
+        self.fall_into(after);
+        Ok(())
+    }
+
+    fn loop_body(
+        &mut self,
+        node: Node<'_>,
+        start: BlockId,
+        header: BlockId,
+        after: BlockId,
+    ) -> Lowered<()> {
+        self.current = start;
+        self.loops.push(LoopTargets {
+            continue_to: header,
+            break_to: after,
+            frames: self.frames.len(),
+        });
+        if let Some(body) = node.child_by_field_name("body") {
+            self.lower_statements(body)?;
+        }
+        self.loops.pop();
+        self.goto(header);
+        Ok(())
+    }
+
+    fn with_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'_>> = node
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "with_clause")
+            .collect();
+        for clause in clauses {
+            let mut inner = clause.walk();
+            let items: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
+            for item in items {
+                let Some(value) = item.child_by_field_name("value") else {
+                    continue;
+                };
+                if value.kind() == "as_pattern" {
+                    if let Some(manager) = value.named_child(0) {
+                        self.expr(manager)?;
+                    }
+                    if let Some(alias) = value.child_by_field_name("alias") {
+                        let target = alias.named_child(0).unwrap_or(alias);
+                        self.assign_to(target, Value::Other, node_span(alias))?;
+                    }
+                } else if !matches!(self.text(value), "nogil" | "gil") {
+                    self.expr(value)?;
+                }
+            }
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            self.lower_statements(body)?;
+        }
+        Ok(())
+    }
+
+    fn try_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let handlers: Vec<Node<'_>> = clauses
+            .iter()
+            .copied()
+            .filter(|n| matches!(n.kind(), "except_clause" | "except_group_clause"))
+            .collect();
+        let else_clause = clauses.iter().copied().find(|n| n.kind() == "else_clause");
+        let finally_clause = clauses
+            .iter()
+            .copied()
+            .find(|n| n.kind() == "finally_clause");
+
+        let after = self.new_block();
+        let normal_finally = self.new_block();
+        let abrupt_finally = self.new_block();
+        let dispatch = self.new_block();
+        let continuation = if finally_clause.is_some() {
+            normal_finally
+        } else {
+            after
+        };
+        if finally_clause.is_some() {
+            self.frames.push(Frame::Finally {
+                abrupt_entry: abrupt_finally,
+                targets: Vec::new(),
+            });
+        }
+        self.frames.push(Frame::Try {
+            dispatch,
+            blocks: Vec::new(),
+        });
+        let body_start = self.new_block();
+        self.fall_into(body_start);
+        if let Some(body) = node.child_by_field_name("body") {
+            self.lower_statements(body)?;
+        }
+        let Some(Frame::Try { blocks, .. }) = self.frames.pop() else {
+            unreachable!("the try frame pushed above is the innermost frame");
+        };
+        for block in blocks {
+            self.edge(block, dispatch);
+        }
+        if let Some(else_clause) = else_clause {
+            if let Some(body) = else_clause.child_by_field_name("body") {
+                self.lower_statements(body)?;
+            }
+        }
+        self.goto(continuation);
+
+        let mut catches_all = false;
+        for handler in handlers {
+            let entry = self.new_block();
+            self.edge(dispatch, entry);
+            self.current = entry;
+            let value = handler.child_by_field_name("value");
+            match value {
+                None => catches_all = true,
+                Some(value) => {
+                    let names = self.text(value);
+                    if matches!(names, "Exception" | "BaseException") {
+                        catches_all = true;
+                    }
+                }
+            }
+            if let Some(alias) = handler.child_by_field_name("alias") {
+                self.assign_to(alias, Value::Other, node_span(alias))?;
+            }
+            let mut inner = handler.walk();
+            let blocks: Vec<Node<'_>> = handler
+                .named_children(&mut inner)
+                .filter(|n| n.kind() == "block")
+                .collect();
+            for block in blocks {
+                self.lower_statements(block)?;
+            }
+            self.goto(continuation);
+        }
+        if !catches_all {
+            self.current = dispatch;
+            self.raise();
+        }
+
+        if let Some(finally_clause) = finally_clause {
+            let Some(Frame::Finally { targets, .. }) = self.frames.pop() else {
+                unreachable!(
+                    "the finally frame is the innermost frame once the try frame is popped"
+                );
+            };
+            let mut inner = finally_clause.walk();
+            let blocks: Vec<Node<'_>> = finally_clause
+                .named_children(&mut inner)
+                .filter(|n| n.kind() == "block")
+                .collect();
+            self.current = normal_finally;
+            for &block in &blocks {
+                self.lower_statements(block)?;
+            }
+            self.goto(after);
+            self.current = abrupt_finally;
+            for &block in &blocks {
+                self.lower_statements(block)?;
+            }
+            let end = self.current;
+            for target in targets {
+                self.edge(end, target);
+            }
+        }
+        self.current = after;
+        Ok(())
+    }
+
+    // ----- conditions -----
+
+    /// Lowers a condition that jumps to `then` when true and to `otherwise` when false,
+    /// with short-circuit `and`/`or`/`not`, and NULL tests refined on each edge.
+    fn condition(&mut self, node: Node<'_>, then: BlockId, otherwise: BlockId) -> Lowered<()> {
+        self.enter()?;
+        let node = self.strip(node);
+        match node.kind() {
+            "not_operator" => {
+                if let Some(argument) = node.child_by_field_name("argument") {
+                    self.condition(argument, otherwise, then)?;
+                }
+            }
+            "boolean_operator" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|n| n.kind())
+                    .unwrap_or("and");
+                let left = node.child_by_field_name("left");
+                let right = node.child_by_field_name("right");
+                if let (Some(left), Some(right)) = (left, right) {
+                    let middle = self.new_block();
+                    if operator == "and" {
+                        self.condition(left, middle, otherwise)?;
+                    } else {
+                        self.condition(left, then, middle)?;
+                    }
+                    self.current = middle;
+                    self.condition(right, then, otherwise)?;
+                }
+            }
+            "true" => self.goto(then),
+            "false" => self.goto(otherwise),
+            "integer" if self.text(node) != "0" => self.goto(then),
+            _ => {
+                let test = self.null_test(node)?;
+                match test {
+                    Some((place, non_null_when_true)) => {
+                        let span = node_span(node);
+                        let yes = self.new_block();
+                        let no = self.new_block();
+                        self.edge(self.current, yes);
+                        self.edge(self.current, no);
+                        self.current = yes;
+                        self.push(Stmt::Assume {
+                            place,
+                            non_null: non_null_when_true,
+                            span,
+                        });
+                        self.goto(then);
+                        self.current = no;
+                        self.push(Stmt::Assume {
+                            place,
+                            non_null: !non_null_when_true,
+                            span,
+                        });
+                        self.goto(otherwise);
+                    }
+                    None => {
+                        self.expr(node)?;
+                        self.edge(self.current, then);
+                        self.goto(otherwise);
+                    }
+                }
+            }
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// `p`, `p == NULL`, `NULL != p`, `p is not NULL`, `(p := ...)`: the place tested and
+    /// whether a true outcome means it is not NULL. Evaluates the tested expression.
+    fn null_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, bool)>> {
+        if node.kind() == "comparison_operator" {
+            let mut cursor = node.walk();
+            let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+            let operators: Vec<&str> = {
+                let mut c = node.walk();
+                node.children_by_field_name("operators", &mut c)
+                    .map(|n| n.kind())
+                    .collect()
+            };
+            if operands.len() != 2 || operators.len() != 1 {
+                return Ok(None);
+            }
+            let non_null_when_true = match operators[0] {
+                "==" | "is" => false,
+                "!=" | "is not" | "<>" => true,
+                _ => return Ok(None),
+            };
+            let (tested, other) = if self.is_null(operands[1]) {
+                (operands[0], operands[1])
+            } else if self.is_null(operands[0]) {
+                (operands[1], operands[0])
+            } else {
+                return Ok(None);
+            };
+            let _ = other;
+            let tested = self.strip(tested);
+            return Ok(self.tested_place(tested)?.map(|p| (p, non_null_when_true)));
+        }
+        Ok(self.tested_place(node)?.map(|p| (p, true)))
+    }
+
+    fn tested_place(&mut self, node: Node<'_>) -> Lowered<Option<PlaceId>> {
+        match node.kind() {
+            "identifier" | "attribute" | "subscript" => self.place_of(node),
+            "named_expression" => match self.expr(node)? {
+                Value::Place(place) => Ok(Some(place)),
+                _ => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    fn is_null(&self, node: Node<'_>) -> bool {
+        let node = self.strip(node);
+        matches!(self.text(node), "NULL" | "cython.NULL") && !self.locals.contains("NULL")
+    }
+
+    /// Parentheses and casts do not change which block a pointer points to.
+    fn strip<'t>(&self, mut node: Node<'t>) -> Node<'t> {
+        // A loop, not recursion: each turn goes one level down.
+        loop {
+            match node.kind() {
+                "parenthesized_expression" => match node.named_child(0) {
+                    Some(inner) if inner.kind() != "comment" => node = inner,
+                    _ => return node,
+                },
+                "cast_expression" => match node.child_by_field_name("value") {
+                    Some(inner) => node = inner,
+                    None => return node,
+                },
+                "call" if self.cython_function(node) == Some("cast") => {
+                    match self.positional_args(node).get(1) {
+                        Some(&inner) => node = inner,
+                        None => return node,
+                    }
+                }
+                _ => return node,
+            }
+        }
+    }
+
+    /// `<double[:n]>p`: a memoryview over a pointer.
+    fn is_memoryview_cast(&self, cast: Node<'_>) -> bool {
+        cast.child_by_field_name("type")
+            .is_some_and(|t| self.text(t).contains('['))
+    }
+
+    /// Cython raises `ValueError` when the pointer of a memoryview cast is NULL, so the
+    /// cast is a NULL check: past it the pointer is not NULL.
+    fn memoryview_cast(&mut self, cast: Node<'_>) -> Lowered<Value> {
+        let Some(value) = cast.child_by_field_name("value") else {
+            return Ok(Value::Other);
+        };
+        let place = match self.expr(value)? {
+            Value::Place(place) => place,
+            _ => return Ok(Value::Other),
+        };
+        let span = node_span(cast);
+        let viewed = self.new_block();
+        let raised = self.new_block();
+        self.edge(self.current, viewed);
+        self.edge(self.current, raised);
+        self.current = raised;
+        self.push(Stmt::Assume {
+            place,
+            non_null: false,
+            span,
+        });
+        self.raise();
+        self.current = viewed;
+        self.push(Stmt::Assume {
+            place,
+            non_null: true,
+            span,
+        });
+        Ok(Value::Other)
+    }
+
+    /// For `cython.cast(...)`, `cython.sizeof(...)`: the name after `cython.`.
+    fn cython_function(&self, call: Node<'_>) -> Option<&'a str> {
+        let function = call.child_by_field_name("function")?;
+        let name = self.text(function);
+        let rest = name.strip_prefix("cython.")?;
+        if self.locals.contains("cython") {
+            return None;
+        }
+        Some(rest)
+    }
+
+    fn positional_args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
+        let Some(arguments) = call.child_by_field_name("arguments") else {
+            return Vec::new();
+        };
+        let mut cursor = arguments.walk();
+        arguments
+            .named_children(&mut cursor)
+            .filter(|n| !matches!(n.kind(), "keyword_argument" | "comment"))
+            .collect()
+    }
+
+    // ----- assignments -----
+
+    fn assignment(&mut self, node: Node<'_>) -> Lowered<()> {
+        let Some(left) = node.child_by_field_name("left") else {
+            return Ok(());
+        };
+        let Some(mut right) = node.child_by_field_name("right") else {
+            // `x: cython.p_double`: a declaration; the variable holds nothing known.
+            return self.assign_to(left, Value::Other, node_span(node));
+        };
+        let mut targets = vec![left];
+        for _ in 0..MAX_NESTING {
+            if right.kind() != "assignment" {
+                break;
+            }
+            if let Some(next_left) = right.child_by_field_name("left") {
+                targets.push(next_left);
+            }
+            match right.child_by_field_name("right") {
+                Some(next) => right = next,
+                None => break,
+            }
+        }
+        let value = self.expr(right)?;
+        let single = matches!(
+            self.strip(left).kind(),
+            "identifier" | "attribute" | "subscript"
+        );
+        for target in targets {
+            let value = if single { value } else { Value::Other };
+            self.assign_to(target, value, node_span(node))?;
+        }
+        Ok(())
+    }
+
+    fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
+        if let Some(right) = node.child_by_field_name("right") {
+            self.expr(right)?;
+        }
+        // `p += n` moves within the same block: the place keeps what it points to.
+        if let Some(left) = node.child_by_field_name("left") {
+            self.place_of(left)?;
+        }
+        Ok(())
+    }
+
+    fn assign_to(&mut self, target: Node<'_>, value: Value, span: Span) -> Lowered<()> {
+        self.enter()?;
+        let target = self.strip(target);
+        match target.kind() {
+            "identifier" | "attribute" | "subscript" => {
+                if let Some(place) = self.place_of(target)? {
+                    self.push(Stmt::Assign {
+                        target: place,
+                        value,
+                        span,
+                    });
+                }
+            }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
+            | "list" | "list_splat_pattern" | "list_splat" => {
+                let mut cursor = target.walk();
+                let elements: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
+                for element in elements {
+                    self.assign_to(element, Value::Other, span)?;
+                }
+            }
+            _ => {}
+        }
+        self.leave();
+        Ok(())
+    }
+
+    // ----- expressions -----
+
+    /// The place an expression denotes, evaluating what it reads through on the way:
+    /// `p[i]` reads through `p`, `s.buf` reads through `s`.
+    fn place_of(&mut self, node: Node<'_>) -> Lowered<Option<PlaceId>> {
+        self.enter()?;
+        let node = self.strip(node);
+        let place = match node.kind() {
+            "identifier" => {
+                let name = self.text(node);
+                if matches!(name, "NULL" | "True" | "False" | "None") {
+                    None
+                } else {
+                    Some(self.place(Place::local(name)))
+                }
+            }
+            "attribute" => {
+                let object = node.child_by_field_name("object");
+                let attribute = node.child_by_field_name("attribute");
+                match (object, attribute) {
+                    (Some(object), Some(attribute)) => {
+                        let base = self.place_of(object)?;
+                        match base {
+                            Some(base) => {
+                                self.push(Stmt::Use {
+                                    place: base,
+                                    kind: UseKind::Deref,
+                                    span: node_span(node),
+                                });
+                                let mut place = self.f.place(base).clone();
+                                place
+                                    .path
+                                    .push(Projection::Field(self.text(attribute).to_string()));
+                                Some(self.place(place))
+                            }
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            "subscript" => {
+                let value = node.child_by_field_name("value");
+                let mut cursor = node.walk();
+                let indexes: Vec<Node<'_>> = node
+                    .children_by_field_name("subscript", &mut cursor)
+                    .collect();
+                for index in indexes {
+                    self.expr(index)?;
+                }
+                match value {
+                    Some(value) => {
+                        let stripped = self.strip(value);
+                        let (base, kind) = if stripped.kind() == "binary_operator" {
+                            match self.expr(stripped)? {
+                                Value::Place(place) => (Some(place), UseKind::Arithmetic),
+                                _ => (None, UseKind::Deref),
+                            }
+                        } else {
+                            (self.place_of(stripped)?, UseKind::Deref)
+                        };
+                        match base {
+                            Some(base) => {
+                                self.push(Stmt::Use {
+                                    place: base,
+                                    kind,
+                                    span: node_span(node),
+                                });
+                                let mut place = self.f.place(base).clone();
+                                place.path.push(Projection::Index);
+                                Some(self.place(place))
+                            }
+                            None => None,
+                        }
+                    }
+                    None => None,
+                }
+            }
+            _ => {
+                self.expr(node)?;
+                None
+            }
+        };
+        self.leave();
+        Ok(place)
+    }
+
+    fn expr(&mut self, node: Node<'_>) -> Lowered<Value> {
+        self.enter()?;
+        if node.kind() == "cast_expression" && self.is_memoryview_cast(node) {
+            let value = self.memoryview_cast(node);
+            self.leave();
+            return value;
+        }
+        let node = self.strip(node);
+        let value = match node.kind() {
+            "identifier" => match self.text(node) {
+                "NULL" if !self.locals.contains("NULL") => Value::Null,
+                "True" | "False" | "None" => Value::Other,
+                _ => self.place_of(node)?.map_or(Value::Other, Value::Place),
+            },
+            "attribute" | "subscript" => {
+                if self.is_null(node) {
+                    Value::Null
+                } else {
+                    self.place_of(node)?.map_or(Value::Other, Value::Place)
+                }
+            }
+            "call" => self.call(node)?,
+            "new_expression" => {
+                let mut args = Vec::new();
+                if let Some(arguments) = node.child_by_field_name("arguments") {
+                    let mut cursor = arguments.walk();
+                    let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+                    for argument in children {
+                        args.push(self.expr(argument)?);
+                    }
+                }
+                self.emit_call(Callee::CppNew, args, node_span(node))
+            }
+            "named_expression" => {
+                let value = match node.child_by_field_name("value") {
+                    Some(value) => self.expr(value)?,
+                    None => Value::Other,
+                };
+                match node.child_by_field_name("name") {
+                    Some(name) => {
+                        let target = self.place(Place::local(self.text(name)));
+                        self.push(Stmt::Assign {
+                            target,
+                            value,
+                            span: node_span(node),
+                        });
+                        Value::Place(target)
+                    }
+                    None => Value::Other,
+                }
+            }
+            "binary_operator" => {
+                let operator = node.child_by_field_name("operator").map(|n| n.kind());
+                let left = match node.child_by_field_name("left") {
+                    Some(left) => self.expr(left)?,
+                    None => Value::Other,
+                };
+                let right = match node.child_by_field_name("right") {
+                    Some(right) => self.expr(right)?,
+                    None => Value::Other,
+                };
+                match (operator, left, right) {
+                    (Some("+" | "-"), Value::Place(place), _) => Value::Place(place),
+                    (Some("+"), _, Value::Place(place)) => Value::Place(place),
+                    _ => Value::Other,
+                }
+            }
+            "conditional_expression" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut values = Vec::new();
+                for part in parts {
+                    values.push(self.expr(part)?);
+                }
+                // `a if cond else b`: the pointer is `a` or `b`; when one side is NULL the
+                // other is what may be used.
+                match values.as_slice() {
+                    [a, _, Value::Null] => *a,
+                    [Value::Null, _, b] => *b,
+                    _ => Value::Other,
+                }
+            }
+            "address_of_expression" => {
+                if let Some(argument) = node.child_by_field_name("argument") {
+                    let argument = self.strip(argument);
+                    if argument.kind() == "identifier" {
+                        let place = self.place(Place::local(self.text(argument)));
+                        self.push(Stmt::AddressTaken { place });
+                    } else if let Some(place) = self.place_of(argument)? {
+                        self.push(Stmt::AddressTaken { place });
+                    }
+                }
+                Value::Other
+            }
+            // Not evaluated at run time, or evaluated later.
+            "sizeof_expression"
+            | "lambda"
+            | "string"
+            | "integer"
+            | "float"
+            | "true"
+            | "false"
+            | "none"
+            | "comment"
+            | "concatenated_string"
+            | "ellipsis" => Value::Other,
+            _ => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    self.expr(child)?;
+                }
+                Value::Other
+            }
+        };
+        self.leave();
+        Ok(value)
+    }
+
+    fn call(&mut self, node: Node<'_>) -> Lowered<Value> {
+        let Some(function) = node.child_by_field_name("function") else {
+            return Ok(Value::Other);
+        };
+        if let Some(name) = self.cython_function(node) {
+            match name {
+                "sizeof" | "typeof" | "address" => {
+                    for argument in self.positional_args(node) {
+                        if name == "address" {
+                            if let Some(place) = self.place_of(argument)? {
+                                self.push(Stmt::AddressTaken { place });
+                            }
+                        }
+                    }
+                    return Ok(Value::Other);
+                }
+                "operator.dereference" => {
+                    for argument in self.positional_args(node) {
+                        if let Some(place) = self.place_of(argument)? {
+                            self.push(Stmt::Use {
+                                place,
+                                kind: UseKind::Deref,
+                                span: node_span(node),
+                            });
+                        }
+                    }
+                    return Ok(Value::Other);
+                }
+                "declare" => {
+                    return match self.positional_args(node).get(1) {
+                        Some(&value) => self.expr(value),
+                        None => Ok(Value::Other),
+                    };
+                }
+                _ => {}
+            }
+        }
+        let function = self.strip(function);
+        let callee = match function.kind() {
+            "identifier" => {
+                let name = self.text(function);
+                if name == "sizeof" && !self.locals.contains(name) {
+                    return Ok(Value::Other);
+                }
+                self.names.resolve_name(name, &self.locals)
+            }
+            "attribute" => self.attribute_callee(function)?,
+            _ => {
+                self.expr(function)?;
+                Callee::Unknown
+            }
+        };
+        if let Callee::External {
+            name,
+            module: Some(module),
+        } = &callee
+        {
+            // `from cython.operator cimport dereference as deref`: `deref(p)` reads `*p`.
+            if name == "dereference" && module == "cython.operator" {
+                for argument in self.positional_args(node) {
+                    if let Some(place) = self.place_of(argument)? {
+                        self.push(Stmt::Use {
+                            place,
+                            kind: UseKind::Deref,
+                            span: node_span(node),
+                        });
+                    }
+                }
+                return Ok(Value::Other);
+            }
+        }
+        let mut args = Vec::new();
+        if let Some(arguments) = node.child_by_field_name("arguments") {
+            let mut cursor = arguments.walk();
+            let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+            for argument in children {
+                match argument.kind() {
+                    "keyword_argument" => {
+                        if let Some(value) = argument.child_by_field_name("value") {
+                            self.expr(value)?;
+                        }
+                    }
+                    "comment" => {}
+                    _ => {
+                        let value = self.expr(argument)?;
+                        args.push(value);
+                    }
+                }
+            }
+        }
+        Ok(self.emit_call(callee, args, node_span(node)))
+    }
+
+    /// `stdlib.malloc`, `libc.stdlib.malloc`, `self.helper`, `obj.method`.
+    fn attribute_callee(&mut self, function: Node<'_>) -> Lowered<Callee> {
+        let mut parts = Vec::new();
+        let mut node = function;
+        let mut dotted = true;
+        for _ in 0..MAX_NESTING {
+            match node.kind() {
+                "attribute" => {
+                    match node.child_by_field_name("attribute") {
+                        Some(attribute) => parts.push(self.text(attribute)),
+                        None => dotted = false,
+                    }
+                    match node.child_by_field_name("object") {
+                        Some(object) => node = object,
+                        None => {
+                            dotted = false;
+                            break;
+                        }
+                    }
+                }
+                "identifier" => {
+                    parts.push(self.text(node));
+                    break;
+                }
+                _ => {
+                    dotted = false;
+                    break;
+                }
+            }
+        }
+        parts.reverse();
+        if dotted && parts.len() >= 2 {
+            let (name, receiver) = parts.split_last().expect("two parts or more");
+            if receiver == ["self"] && !self.f.params.is_empty() && self.f.class.is_some() {
+                return Ok(Callee::Method(name.to_string()));
+            }
+            if let Some(module) = self.names.resolve_module(receiver, &self.locals) {
+                return Ok(Callee::External {
+                    name: name.to_string(),
+                    module: Some(module),
+                });
+            }
+        }
+        // A method of some object: evaluate the object (it may be read through).
+        if let Some(object) = function.child_by_field_name("object") {
+            self.place_of(object)?;
+        }
+        Ok(Callee::Unknown)
+    }
+
+    fn emit_call(&mut self, callee: Callee, args: Vec<Value>, span: Span) -> Value {
+        let id = CallId(self.f.calls.len() as u32);
+        self.f.calls.push(Call { callee, args, span });
+        self.push(Stmt::Call(id));
+        Value::Call(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse, Dialect};
+
+    fn lower(text: &str) -> Module {
+        let tree = parse(text, Dialect::PurePython);
+        let names = ModuleNames::collect(tree.root_node(), text);
+        lower_module(tree.root_node(), text, &names)
+    }
+
+    fn function<'m>(module: &'m Module, name: &str) -> &'m Function {
+        module.functions.iter().find(|f| f.name == name).unwrap()
+    }
+
+    fn assumes(function: &Function) -> Vec<(String, bool)> {
+        let mut found: Vec<_> = function
+            .blocks
+            .iter()
+            .flat_map(|block| &block.stmts)
+            .filter_map(|stmt| match stmt {
+                Stmt::Assume {
+                    place, non_null, ..
+                } => Some((function.place(*place).to_string(), *non_null)),
+                _ => None,
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_null_test_spelling_refines_both_edges() {
+        for condition in [
+            "not p",
+            "p == NULL",
+            "p is NULL",
+            "NULL == p",
+            "p",
+            "p is not NULL",
+            "p != NULL",
+            "(p)",
+        ] {
+            let text = format!("def f(p):\n    if {condition}:\n        pass\n");
+            let module = lower(&text);
+            assert_eq!(
+                assumes(function(&module, "f")),
+                vec![("p".to_string(), false), ("p".to_string(), true)],
+                "{condition}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_circuit_conditions_test_each_operand() {
+        let module = lower("def f(p, q):\n    if p == NULL or not q:\n        return\n");
+        assert_eq!(
+            assumes(function(&module, "f")),
+            vec![
+                ("p".to_string(), false),
+                ("p".to_string(), true),
+                ("q".to_string(), false),
+                ("q".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn attribute_and_element_places_are_distinct() {
+        let module = lower("def f(self, s):\n    self.data = s.buf\n    s.items[3] = self.data\n");
+        let places: Vec<String> = function(&module, "f")
+            .places
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        for expected in ["self.data", "s.buf", "s.items[...]"] {
+            assert!(places.contains(&expected.to_string()), "{places:?}");
+        }
+    }
+
+    #[test]
+    fn finally_is_lowered_on_the_normal_and_the_abrupt_path() {
+        let module = lower(
+            "from cython.cimports.libc.stdlib import free\n\
+             def f(p, n):\n    try:\n        if n:\n            return 1\n    finally:\n        free(p)\n    return 0\n",
+        );
+        let f = function(&module, "f");
+        let frees = f
+            .calls
+            .iter()
+            .filter(|call| call.callee.display_name() == "free")
+            .count();
+        assert_eq!(frees, 2);
+    }
+
+    #[test]
+    fn callees_resolve_through_imports_and_locals() {
+        let module = lower(
+            "import cython.cimports.libc.stdlib as stdlib\n\
+             from cython.cimports.libc.stdlib import free as release\n\
+             def helper():\n    pass\n\
+             class C:\n    def m(self):\n        self.helper()\n\
+             def f(free):\n    stdlib.malloc(1)\n    release(2)\n    helper()\n    free(3)\n    len(4)\n",
+        );
+        let callees: Vec<Callee> = function(&module, "f")
+            .calls
+            .iter()
+            .map(|call| call.callee.clone())
+            .collect();
+        assert_eq!(
+            callees,
+            vec![
+                Callee::External {
+                    name: "malloc".to_string(),
+                    module: Some("libc.stdlib".to_string())
+                },
+                Callee::External {
+                    name: "free".to_string(),
+                    module: Some("libc.stdlib".to_string())
+                },
+                Callee::ModuleFunction("helper".to_string()),
+                Callee::Unknown,
+                Callee::Unbound("len".to_string()),
+            ]
+        );
+        let method = function(&module, "m");
+        assert_eq!(method.class.as_deref(), Some("C"));
+        assert_eq!(method.calls[0].callee, Callee::Method("helper".to_string()));
+    }
+
+    #[test]
+    fn module_level_code_is_a_body() {
+        let module = lower("x = 1\ndef f():\n    pass\n");
+        assert_eq!(module.functions[0].kind, FunctionKind::Module);
+        assert_eq!(module.functions.len(), 2);
+    }
+}

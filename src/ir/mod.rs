@@ -1,0 +1,319 @@
+//! The intermediate representation: each function body as a control-flow graph of simple
+//! statements over places.
+//!
+//! The IR is what the ownership analysis reads. It knows nothing of allocator families:
+//! a call records *which function* it names (after imports, aliases and shadowing are
+//! resolved, see [`Callee`]); deciding that `malloc` allocates is the ownership layer's job.
+//! Only [`lower`] and [`names`] look at the tree-sitter tree.
+//!
+//! Invariants: every block's statements run in order; a condition's refinements are
+//! `Assume` statements at the head of the block its edge leads to; a block with no
+//! successors other than [`Function::exit`] ends the function.
+
+pub mod lower;
+pub mod names;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::diagnostic::Span;
+
+/// One step from a place to a place inside it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Projection {
+    /// `.name`: a field of a struct or an attribute of an object.
+    Field(String),
+    /// `[i]`: any element; every index is the same place, so updates through it are weak.
+    Index,
+}
+
+/// Where a pointer can be stored: a local or global, `self.attr`, `s.buf`, `p[i]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Place {
+    pub root: String,
+    pub path: Vec<Projection>,
+}
+
+impl Place {
+    pub fn local(name: &str) -> Place {
+        Place {
+            root: name.to_string(),
+            path: Vec::new(),
+        }
+    }
+
+    /// Whether a store here replaces the old value (`p = ...`) rather than adding a
+    /// possibility (`ptrs[i] = ...` changes one element of many).
+    pub fn is_strong(&self) -> bool {
+        !self.path.contains(&Projection::Index)
+    }
+
+    /// `self.data` for `self`: the place is an attribute of the method's receiver.
+    pub fn self_attribute(&self) -> Option<&str> {
+        match self.path.as_slice() {
+            [Projection::Field(name)] if self.root == "self" => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether `other` lies inside this place (`s.buf` inside `s`), itself excluded.
+    pub fn strictly_contains(&self, other: &Place) -> bool {
+        self.root == other.root
+            && other.path.len() > self.path.len()
+            && other.path[..self.path.len()] == self.path[..]
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.root)?;
+        for step in &self.path {
+            match step {
+                Projection::Field(name) => write!(f, ".{name}")?,
+                Projection::Index => f.write_str("[...]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PlaceId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(pub u32);
+
+/// Which function a call names, as far as the file tells.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Callee {
+    /// Bound by a `cimport`/`import` or declared in a `cdef extern from` block:
+    /// the function's own name (aliases undone) and the module it came from (`None` for
+    /// an extern declaration).
+    External {
+        name: String,
+        module: Option<String>,
+    },
+    /// A `def`/`cdef`/`cpdef` function of this module.
+    ModuleFunction(String),
+    /// `self.name(...)`: a method of the enclosing class.
+    Method(String),
+    /// A name the file never binds: a builtin, or a cimport made by the module's own
+    /// .pxd or by the file that includes this .pxi.
+    Unbound(String),
+    /// C++ `new T(...)`.
+    CppNew,
+    /// A local variable, an attribute of an object, any other expression.
+    Unknown,
+}
+
+impl Callee {
+    /// The name shown in messages.
+    pub fn display_name(&self) -> &str {
+        match self {
+            Callee::External { name, .. }
+            | Callee::ModuleFunction(name)
+            | Callee::Method(name)
+            | Callee::Unbound(name) => name,
+            Callee::CppNew => "new",
+            Callee::Unknown => "a function",
+        }
+    }
+}
+
+/// The value of one argument, or of a right-hand side, as far as ownership cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// The pointer held in a place (`p`, `<T*>p`, `p + 1`: arithmetic keeps the block).
+    Place(PlaceId),
+    /// `NULL`.
+    Null,
+    /// What a call returned.
+    Call(CallId),
+    /// Anything else: numbers, Python objects, `&x`, expressions of no interest.
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub callee: Callee,
+    pub args: Vec<Value>,
+    /// The whole call expression.
+    pub span: Span,
+}
+
+/// Why a pointer is read through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UseKind {
+    /// `p[i]`, `p[0] = x`, `p.field`, `dereference(p)`.
+    Deref,
+    /// `(p + i)[0]`: arithmetic on the pointer, then a dereference.
+    Arithmetic,
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    /// A call is evaluated (its arguments were evaluated by the statements before it).
+    Call(CallId),
+    /// `target = value`.
+    Assign {
+        target: PlaceId,
+        value: Value,
+        span: Span,
+    },
+    /// The pointer in `place` is read through.
+    Use {
+        place: PlaceId,
+        kind: UseKind,
+        span: Span,
+    },
+    /// Along this edge the condition says `place` is (not) NULL.
+    Assume {
+        place: PlaceId,
+        non_null: bool,
+        span: Span,
+    },
+    /// `return value`: the value leaves the function.
+    Return { value: Value, span: Span },
+    /// `del place` (C++ `delete` for pointers).
+    Delete { place: PlaceId, span: Span },
+    /// `&place` is taken: whatever receives the address may store a new pointer there.
+    AddressTaken { place: PlaceId },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub succs: Vec<BlockId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FunctionKind {
+    /// The module's top-level statements.
+    Module,
+    Def,
+    Cdef,
+    Cpdef,
+    Lambda,
+}
+
+/// One lowered body.
+#[derive(Clone, Debug)]
+pub struct Function {
+    pub name: String,
+    pub kind: FunctionKind,
+    /// The class whose method this is, if any.
+    pub class: Option<String>,
+    /// The name (or, for a lambda or the module, the start of the body).
+    pub name_span: Span,
+    pub span: Span,
+    pub params: Vec<String>,
+    pub blocks: Vec<Block>,
+    pub entry: BlockId,
+    pub exit: BlockId,
+    pub places: Vec<Place>,
+    pub calls: Vec<Call>,
+    place_ids: HashMap<Place, PlaceId>,
+}
+
+impl Function {
+    pub(crate) fn new(name: String, kind: FunctionKind, span: Span, name_span: Span) -> Self {
+        let mut function = Function {
+            name,
+            kind,
+            class: None,
+            name_span,
+            span,
+            params: Vec::new(),
+            blocks: Vec::new(),
+            entry: BlockId(0),
+            exit: BlockId(1),
+            places: Vec::new(),
+            calls: Vec::new(),
+            place_ids: HashMap::new(),
+        };
+        function.new_block();
+        function.new_block();
+        function
+    }
+
+    pub(crate) fn new_block(&mut self) -> BlockId {
+        self.blocks.push(Block::default());
+        BlockId(self.blocks.len() as u32 - 1)
+    }
+
+    pub(crate) fn intern(&mut self, place: Place) -> PlaceId {
+        if let Some(&id) = self.place_ids.get(&place) {
+            return id;
+        }
+        let id = PlaceId(self.places.len() as u32);
+        self.places.push(place.clone());
+        self.place_ids.insert(place, id);
+        id
+    }
+
+    pub fn place(&self, id: PlaceId) -> &Place {
+        &self.places[id.0 as usize]
+    }
+
+    pub fn place_id(&self, place: &Place) -> Option<PlaceId> {
+        self.place_ids.get(place).copied()
+    }
+
+    pub fn call(&self, id: CallId) -> &Call {
+        &self.calls[id.0 as usize]
+    }
+
+    pub fn block(&self, id: BlockId) -> &Block {
+        &self.blocks[id.0 as usize]
+    }
+
+    /// Whether this is a method named `name` (`__dealloc__`, `__cinit__`).
+    pub fn is_method(&self, name: &str) -> bool {
+        self.class.is_some() && self.name == name
+    }
+}
+
+/// What a `cdef class` (or `@cython.cclass`) declares, for the class-level analysis.
+#[derive(Clone, Debug)]
+pub struct Class {
+    pub name: String,
+    pub name_span: Span,
+    /// The base class named first, if any.
+    pub base: Option<String>,
+    /// Attributes declared in the class body: name and declaration span.
+    pub attributes: Vec<(String, Span)>,
+    /// A `cdef class` or an `@cython.cclass`: its attributes can hold C pointers.
+    pub is_extension_type: bool,
+}
+
+impl Module {
+    pub fn class(&self, name: &str) -> Option<&Class> {
+        self.classes.iter().find(|class| class.name == name)
+    }
+
+    /// The class and its bases defined in this file, nearest first (a cycle ends it).
+    pub fn class_chain(&self, name: &str) -> Vec<&Class> {
+        let mut chain: Vec<&Class> = Vec::new();
+        let mut next = self.class(name);
+        while let Some(class) = next {
+            if chain.iter().any(|seen| seen.name == class.name) {
+                break;
+            }
+            chain.push(class);
+            next = class.base.as_deref().and_then(|base| self.class(base));
+        }
+        chain
+    }
+}
+
+/// A lowered file.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub functions: Vec<Function>,
+    pub classes: Vec<Class>,
+    /// Functions whose lowering was abandoned (nesting deeper than the lowering bound).
+    pub skipped: Vec<Span>,
+}

@@ -1,0 +1,290 @@
+//! Module-level name resolution: which function a name in a call means.
+//!
+//! Every binding form of Cython and of pure-Python mode is read: `cimport a.b [as c]`,
+//! `from a.b cimport x [as y]`, `cdef extern from "h.h": void* malloc(size_t)`,
+//! `from cython.cimports.a.b import x`, `import cython.cimports.a.b as c`, and the
+//! module's own functions. A local variable of the calling function shadows all of them
+//! (the lowering passes its locals in).
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::Node;
+
+use crate::ir::Callee;
+
+/// What a module-level name is bound to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// A C function (or anything else) from a cimported module or an extern block.
+    Function {
+        name: String,
+        module: Option<String>,
+    },
+    /// A cimported module, by its full dotted name (`libc.stdlib`).
+    Module(String),
+    /// A function defined in this file.
+    ModuleFunction(String),
+    /// Bound to something that is not a function we know: a Python import, a class, a
+    /// module-level variable.
+    Other,
+}
+
+/// Pure-Python mode spells `cimport` as an import from this package.
+const CIMPORTS_PREFIX: &str = "cython.cimports.";
+
+#[derive(Debug, Default)]
+pub struct ModuleNames {
+    bindings: HashMap<String, Binding>,
+}
+
+pub(crate) fn text<'t>(node: Node<'_>, source: &'t str) -> &'t str {
+    source.get(node.start_byte()..node.end_byte()).unwrap_or("")
+}
+
+impl ModuleNames {
+    /// Collects the bindings of a whole file. Imports and extern blocks count wherever they
+    /// are (a function-level cimport is rare and binds the same function); definitions
+    /// count only at module level.
+    pub fn collect(root: Node<'_>, source: &str) -> ModuleNames {
+        let mut names = ModuleNames::default();
+        let mut cursor = root.walk();
+        // The extern blocks and function or class bodies the cursor is inside, by depth.
+        let mut scopes: Vec<(usize, bool)> = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            let node = cursor.node();
+            let in_extern = scopes.iter().any(|&(_, is_extern)| is_extern);
+            let at_module_level = scopes.iter().all(|&(_, is_extern)| is_extern);
+            let descend = names.visit(node, source, in_extern, at_module_level);
+            if descend && cursor.goto_first_child() {
+                if node.kind() == "extern_block" {
+                    scopes.push((depth, true));
+                } else if opens_scope(node.kind()) {
+                    scopes.push((depth, false));
+                }
+                depth += 1;
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return names;
+                }
+                depth -= 1;
+                if scopes.last().is_some_and(|&(d, _)| d == depth) {
+                    scopes.pop();
+                }
+            }
+        }
+    }
+
+    /// Records what `node` binds; returns whether its children may bind more.
+    fn visit(
+        &mut self,
+        node: Node<'_>,
+        source: &str,
+        in_extern: bool,
+        at_module_level: bool,
+    ) -> bool {
+        match node.kind() {
+            "cimport_statement" => {
+                self.bind_module_imports(node, source, "");
+                false
+            }
+            "import_statement" => {
+                self.bind_module_imports(node, source, CIMPORTS_PREFIX);
+                false
+            }
+            "cimport_from_statement" => {
+                self.bind_from_import(node, source, true);
+                false
+            }
+            "import_from_statement" => {
+                self.bind_from_import(node, source, false);
+                false
+            }
+            "cdef_function" | "function_definition" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let name = text(name, source).to_string();
+                    let has_body = node.child_by_field_name("body").is_some();
+                    if in_extern || !has_body {
+                        let binding = Binding::Function {
+                            name: name.clone(),
+                            module: None,
+                        };
+                        self.bindings.insert(name, binding);
+                    } else if at_module_level {
+                        self.bindings
+                            .insert(name.clone(), Binding::ModuleFunction(name));
+                    }
+                }
+                // Function bodies bind nothing at module level, but may hold imports.
+                true
+            }
+            "class_definition" | "cdef_class" | "struct_declaration" | "cppclass_declaration"
+                if at_module_level =>
+            {
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.bindings
+                        .insert(text(name, source).to_string(), Binding::Other);
+                }
+                true
+            }
+            "assignment" if at_module_level => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    if left.kind() == "identifier" {
+                        self.bindings
+                            .insert(text(left, source).to_string(), Binding::Other);
+                    }
+                }
+                true
+            }
+            _ => true,
+        }
+    }
+
+    /// `cimport a.b`, `cimport a.b as c`, and pure-Python `import cython.cimports.a.b as c`.
+    fn bind_module_imports(&mut self, node: Node<'_>, source: &str, strip: &str) {
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            let (dotted, alias) = match name.kind() {
+                "aliased_import" => (
+                    name.child_by_field_name("name").map(|n| text(n, source)),
+                    name.child_by_field_name("alias").map(|n| text(n, source)),
+                ),
+                _ => (Some(text(name, source)), None),
+            };
+            let Some(dotted) = dotted else { continue };
+            let is_cimport = strip.is_empty() || dotted.starts_with(strip);
+            let module = dotted.strip_prefix(strip).unwrap_or(dotted);
+            match alias {
+                Some(alias) => {
+                    let binding = if is_cimport {
+                        Binding::Module(module.to_string())
+                    } else {
+                        Binding::Other
+                    };
+                    self.bindings.insert(alias.to_string(), binding);
+                }
+                None => {
+                    // `cimport libc.stdlib` binds `libc`; the dotted rest is resolved at the
+                    // call. `import cython.cimports.libc.stdlib` binds `cython`.
+                    let first = dotted.split('.').next().unwrap_or(dotted);
+                    let binding = if is_cimport && strip.is_empty() {
+                        Binding::Module(first.to_string())
+                    } else if first == "cython" {
+                        Binding::Module("cython".to_string())
+                    } else {
+                        Binding::Other
+                    };
+                    self.bindings.insert(first.to_string(), binding);
+                }
+            }
+        }
+    }
+
+    /// `from a.b cimport x as y` and pure-Python `from cython.cimports.a.b import x as y`.
+    fn bind_from_import(&mut self, node: Node<'_>, source: &str, is_cimport: bool) {
+        let module = node
+            .child_by_field_name("module_name")
+            .map(|n| text(n, source))
+            .unwrap_or("");
+        let (is_cimport, module) = if is_cimport {
+            (true, module)
+        } else if module == "cython.cimports" {
+            (true, "")
+        } else if let Some(rest) = module.strip_prefix(CIMPORTS_PREFIX) {
+            (true, rest)
+        } else {
+            (false, module)
+        };
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            let (original, alias) = match name.kind() {
+                "aliased_import" => (
+                    name.child_by_field_name("name").map(|n| text(n, source)),
+                    name.child_by_field_name("alias").map(|n| text(n, source)),
+                ),
+                _ => (Some(text(name, source)), None),
+            };
+            let Some(original) = original else { continue };
+            let local = alias.unwrap_or(original);
+            let binding = if !is_cimport {
+                Binding::Other
+            } else {
+                Binding::Function {
+                    name: original.to_string(),
+                    module: Some(module.to_string()),
+                }
+            };
+            self.bindings.insert(local.to_string(), binding);
+        }
+    }
+
+    pub fn binding(&self, name: &str) -> Option<&Binding> {
+        self.bindings.get(name)
+    }
+
+    /// The callee a plain name `f(...)` means inside a function with these locals.
+    pub fn resolve_name(&self, name: &str, locals: &HashSet<String>) -> Callee {
+        if locals.contains(name) {
+            return Callee::Unknown;
+        }
+        match self.bindings.get(name) {
+            Some(Binding::Function { name, module }) => Callee::External {
+                name: name.clone(),
+                module: module.clone(),
+            },
+            Some(Binding::ModuleFunction(name)) => Callee::ModuleFunction(name.clone()),
+            Some(Binding::Module(_)) | Some(Binding::Other) => Callee::Unknown,
+            None => Callee::Unbound(name.to_string()),
+        }
+    }
+
+    /// The module a dotted receiver (`stdlib`, `libc.stdlib`, `cython.cimports.libc.stdlib`)
+    /// names, if it names one through a cimport.
+    pub fn resolve_module(&self, dotted: &[&str], locals: &HashSet<String>) -> Option<String> {
+        let (first, rest) = dotted.split_first()?;
+        if locals.contains(*first) {
+            return None;
+        }
+        let base = match self.bindings.get(*first)? {
+            Binding::Module(module) => module.clone(),
+            // `from libc cimport stdlib`: the imported name is itself a module.
+            Binding::Function {
+                name,
+                module: Some(module),
+            } if !module.is_empty() => format!("{module}.{name}"),
+            Binding::Function {
+                name,
+                module: Some(_),
+            } => name.clone(),
+            _ => return None,
+        };
+        let mut module = base;
+        for part in rest {
+            module.push('.');
+            module.push_str(part);
+        }
+        if let Some(stripped) = module.strip_prefix(CIMPORTS_PREFIX) {
+            module = stripped.to_string();
+        }
+        Some(module)
+    }
+}
+
+/// Nodes whose inside is not module scope.
+pub(crate) fn opens_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_definition"
+            | "cdef_function"
+            | "lambda"
+            | "class_definition"
+            | "cdef_class"
+            | "cppclass_declaration"
+            | "struct_declaration"
+    )
+}

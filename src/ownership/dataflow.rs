@@ -1,0 +1,631 @@
+//! The forward dataflow behind [`OwnershipGraph`]: what each place points to and what
+//! state each block may be in, at every point of a function.
+//!
+//! A block's state is a set of possibilities (one bit each), so a join is a union and a
+//! NULL check narrows: `if p == NULL: raise` leaves only "checked, not NULL" on the
+//! fall-through edge. A path on which a check contradicts what is known is dropped.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Span;
+use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
+use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
+use crate::ownership::summary::ReleasedParameter;
+use crate::ownership::{
+    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, OwnershipGraph,
+    ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent, UseHow,
+};
+
+/// The states a block may be in at a point, over all paths that reach it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SiteStates(u8);
+
+impl SiteStates {
+    /// Allocated, and no NULL check has looked at it yet.
+    pub const UNCHECKED: SiteStates = SiteStates(1);
+    /// A check showed it is not NULL.
+    pub const NON_NULL: SiteStates = SiteStates(2);
+    /// A check showed the allocation failed.
+    pub const NULL: SiteStates = SiteStates(4);
+    pub const FREED: SiteStates = SiteStates(8);
+    /// Returned or handed to a place that outlives the function.
+    pub const ESCAPED: SiteStates = SiteStates(16);
+
+    pub fn contains(self, other: SiteStates) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn union(self, other: SiteStates) -> SiteStates {
+        SiteStates(self.0 | other.0)
+    }
+
+    pub fn without(self, other: SiteStates) -> SiteStates {
+        SiteStates(self.0 & !other.0)
+    }
+
+    /// Along an edge where the block is known not to be NULL.
+    fn assume_non_null(self) -> SiteStates {
+        let mut states = self.without(SiteStates::NULL);
+        if states.contains(SiteStates::UNCHECKED) {
+            states = states
+                .without(SiteStates::UNCHECKED)
+                .union(SiteStates::NON_NULL);
+        }
+        states
+    }
+
+    /// Along an edge where the block is known to be NULL: only a failed allocation (or
+    /// one whose fate is unknown) can be.
+    fn assume_null(self) -> SiteStates {
+        let mut states = self
+            .without(SiteStates::NON_NULL)
+            .without(SiteStates::FREED);
+        if states.contains(SiteStates::UNCHECKED) {
+            states = states
+                .without(SiteStates::UNCHECKED)
+                .union(SiteStates::NULL);
+        }
+        states
+    }
+
+    pub fn names(self) -> Vec<&'static str> {
+        let all = [
+            (SiteStates::UNCHECKED, "maybe-NULL"),
+            (SiteStates::NON_NULL, "checked non-NULL"),
+            (SiteStates::NULL, "NULL"),
+            (SiteStates::FREED, "freed"),
+            (SiteStates::ESCAPED, "escaped"),
+        ];
+        all.iter()
+            .filter(|(state, _)| self.contains(*state))
+            .map(|(_, name)| *name)
+            .collect()
+    }
+}
+
+/// What a place may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Null,
+    Site(SiteId),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct State {
+    /// Places absent here hold nothing the analysis tracks.
+    points: BTreeMap<PlaceId, BTreeSet<Target>>,
+    sites: Vec<SiteStates>,
+}
+
+impl State {
+    /// Joins `other` into `self`; whether anything changed.
+    fn join(&mut self, other: &State) -> bool {
+        let mut changed = false;
+        for (place, targets) in &other.points {
+            let entry = self.points.entry(*place).or_default();
+            for target in targets {
+                changed |= entry.insert(*target);
+            }
+        }
+        for (mine, theirs) in self.sites.iter_mut().zip(&other.sites) {
+            let joined = mine.union(*theirs);
+            changed |= joined != *mine;
+            *mine = joined;
+        }
+        changed
+    }
+
+    fn sites_of(&self, place: PlaceId) -> Vec<SiteId> {
+        self.points
+            .get(&place)
+            .into_iter()
+            .flatten()
+            .filter_map(|target| match target {
+                Target::Site(site) => Some(*site),
+                Target::Null => None,
+            })
+            .collect()
+    }
+}
+
+/// Where events go during the final replay; nowhere while iterating to the fixpoint.
+struct Recorder<'g, 'a> {
+    graph: Option<&'g mut OwnershipGraph<'a>>,
+}
+
+pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
+    let function = graph.function;
+    let families = graph.families;
+    let classes: Vec<String> = function.class.iter().cloned().collect();
+    let classify =
+        |callee: &Callee| families.classify(callee, context.resolution.unbound_names_resolve);
+    // Allocation sites: one per call to an allocator, a reallocator, or a helper that
+    // returns a fresh block.
+    let mut site_of_call = vec![None; function.calls.len()];
+    let mut releases_something = false;
+    for (index, call) in function.calls.iter().enumerate() {
+        let summary = context.summaries.of_callee(&call.callee, &classes);
+        releases_something |= summary.is_some_and(|s| !s.releases.is_empty());
+        let (family, reallocates, never_null) = match classify(&call.callee) {
+            Some((_, Role::Release)) => {
+                releases_something = true;
+                continue;
+            }
+            Some((family, role)) => {
+                let reallocates = match (role, call.args.first()) {
+                    (Role::Reallocate, Some(Value::Place(place))) => Some(*place),
+                    _ => None,
+                };
+                (family, reallocates, families.family(family).never_null)
+            }
+            None => match summary.and_then(|s| s.returns.as_ref()) {
+                Some(returned) => (returned.family, None, !returned.may_be_null),
+                None => continue,
+            },
+        };
+        site_of_call[index] = Some((SiteId(graph.sites.len() as u32), never_null));
+        graph.sites.push(AllocationSite {
+            origin: SiteOrigin::Call(CallId(index as u32)),
+            family: Some(family),
+            callee: call.callee.display_name().to_string(),
+            span: Some(call.span),
+            reallocates,
+        });
+    }
+    releases_something |= function.blocks.iter().any(|block| {
+        block
+            .stmts
+            .iter()
+            .any(|stmt| matches!(stmt, Stmt::Delete { .. }))
+    });
+    if graph.sites.is_empty() && !releases_something {
+        // Nothing is allocated or released here: no state to track, no event to record.
+        return;
+    }
+    // The blocks parameters and their fields hold on entry (`self.data` for a method).
+    let mut entry = State {
+        points: BTreeMap::new(),
+        sites: Vec::new(),
+    };
+    for (index, place) in function.places.iter().enumerate() {
+        let is_parameter_field = function.params.contains(&place.root)
+            && matches!(place.path.as_slice(), [] | [Projection::Field(_)]);
+        if !is_parameter_field {
+            continue;
+        }
+        let place_id = PlaceId(index as u32);
+        let origin = place
+            .self_attribute()
+            .filter(|_| function.class.is_some())
+            .and_then(|attribute| context.attributes.get(attribute));
+        entry.points.insert(
+            place_id,
+            BTreeSet::from([Target::Site(SiteId(graph.sites.len() as u32))]),
+        );
+        graph.sites.push(AllocationSite {
+            origin: SiteOrigin::Incoming(place_id),
+            family: origin.map(|o| o.family),
+            callee: origin.map_or_else(String::new, |o| o.callee.clone()),
+            span: origin.map(|o| o.span),
+            reallocates: None,
+        });
+    }
+    entry.sites = graph
+        .sites
+        .iter()
+        .map(|site| match site.origin {
+            SiteOrigin::Call(_) => SiteStates::default(),
+            SiteOrigin::Incoming(_) => SiteStates::NON_NULL.union(SiteStates::NULL),
+        })
+        .collect();
+    let analysis = Analysis {
+        function,
+        families,
+        context,
+        classes,
+        graph_sites: graph.sites.clone(),
+        site_of_call,
+    };
+    let in_states = analysis.fixpoint(entry);
+    let mut recorder = Recorder { graph: Some(graph) };
+    for (index, state) in in_states.iter().enumerate() {
+        if let Some(state) = state {
+            let mut state = state.clone();
+            analysis.transfer_block(BlockId(index as u32), &mut state, &mut recorder);
+        }
+    }
+    if let Some(exit) = &in_states[function.exit.0 as usize] {
+        graph.exit = Some(ExitState {
+            points: exit.points.clone(),
+            sites: exit.sites.clone(),
+        });
+    }
+}
+
+struct Analysis<'a> {
+    function: &'a Function,
+    families: &'a FamilyTable,
+    context: Context<'a>,
+    /// The method's class and its bases, for `self.helper()` summaries.
+    classes: Vec<String>,
+    graph_sites: Vec<AllocationSite>,
+    /// The site each call creates, and whether it is never NULL.
+    site_of_call: Vec<Option<(SiteId, bool)>>,
+}
+
+impl Analysis<'_> {
+    fn fixpoint(&self, entry: State) -> Vec<Option<State>> {
+        let blocks = self.function.blocks.len();
+        let mut in_states: Vec<Option<State>> = vec![None; blocks];
+        in_states[self.function.entry.0 as usize] = Some(entry);
+        let mut queued = vec![false; blocks];
+        let mut worklist = std::collections::VecDeque::new();
+        worklist.push_back(self.function.entry);
+        queued[self.function.entry.0 as usize] = true;
+        let mut silent = Recorder { graph: None };
+        while let Some(block) = worklist.pop_front() {
+            queued[block.0 as usize] = false;
+            let Some(mut state) = in_states[block.0 as usize].clone() else {
+                continue;
+            };
+            if !self.transfer_block(block, &mut state, &mut silent) {
+                continue;
+            }
+            for &succ in &self.function.block(block).succs {
+                let changed = match &mut in_states[succ.0 as usize] {
+                    Some(existing) => existing.join(&state),
+                    slot @ None => {
+                        *slot = Some(state.clone());
+                        true
+                    }
+                };
+                if changed && !queued[succ.0 as usize] {
+                    queued[succ.0 as usize] = true;
+                    worklist.push_back(succ);
+                }
+            }
+        }
+        in_states
+    }
+
+    /// Runs a block's statements; false when the block cannot be reached this way (a
+    /// check contradicted what is known).
+    fn transfer_block(&self, block: BlockId, state: &mut State, recorder: &mut Recorder) -> bool {
+        for stmt in &self.function.block(block).stmts {
+            if !self.transfer(stmt, state, recorder) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn record<F: FnOnce(&mut OwnershipGraph)>(recorder: &mut Recorder, event: F) {
+        if let Some(graph) = recorder.graph.as_deref_mut() {
+            event(graph);
+        }
+    }
+
+    fn transfer(&self, stmt: &Stmt, state: &mut State, recorder: &mut Recorder) -> bool {
+        match stmt {
+            Stmt::Call(call_id) => self.call(*call_id, state, recorder),
+            Stmt::Assign {
+                target,
+                value,
+                span,
+            } => self.assign(*target, *value, *span, state, recorder),
+            Stmt::Use { place, kind, span } => {
+                for site in state.sites_of(*place) {
+                    let unchecked = state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                    Self::record(recorder, |graph| {
+                        graph.uses.push(UseEvent {
+                            site,
+                            place: *place,
+                            span: *span,
+                            how: UseHow::from(*kind),
+                            unchecked,
+                        })
+                    });
+                }
+            }
+            Stmt::Assume {
+                place,
+                non_null,
+                span,
+            } => return self.assume(*place, *non_null, *span, state, recorder),
+            Stmt::Return { value, span } => {
+                if let Value::Place(place) = value {
+                    for site in state.sites_of(*place) {
+                        let states = state.sites[site.0 as usize];
+                        state.sites[site.0 as usize] = SiteStates::ESCAPED;
+                        Self::record(recorder, |graph| {
+                            graph.escapes.push(EscapeEvent {
+                                site,
+                                span: *span,
+                                how: EscapeHow::Returned,
+                                states,
+                            })
+                        });
+                    }
+                }
+            }
+            Stmt::Delete { place, span } => {
+                self.release(*place, CPP, "del", *span, state, recorder);
+            }
+            Stmt::AddressTaken { place } => self.forget(*place, state),
+        }
+        true
+    }
+
+    fn call(&self, call_id: CallId, state: &mut State, recorder: &mut Recorder) {
+        let call = self.function.call(call_id);
+        let classified = self
+            .families
+            .classify(&call.callee, self.context.resolution.unbound_names_resolve);
+        let callee_name = call.callee.display_name();
+        match classified {
+            Some((family, Role::Release)) => {
+                if let Some(Value::Place(place)) = call.args.first() {
+                    self.release(*place, family, callee_name, call.span, state, recorder);
+                }
+            }
+            Some((family, Role::Reallocate)) => {
+                if let Some(Value::Place(place)) = call.args.first() {
+                    for site in state.sites_of(*place) {
+                        Self::record(recorder, |graph| {
+                            graph.releases.push(ReleaseEvent {
+                                site,
+                                place: *place,
+                                span: call.span,
+                                callee: callee_name.to_string(),
+                                family,
+                                reallocating: true,
+                            })
+                        });
+                    }
+                }
+                self.allocate(call_id, state);
+            }
+            Some((_, Role::Allocate)) => self.allocate(call_id, state),
+            None => {
+                let summary = self
+                    .context
+                    .summaries
+                    .of_callee(&call.callee, &self.classes);
+                // Arguments the helper releases are handed over, not read through.
+                let mut released = vec![false; call.args.len()];
+                if let Some(summary) = summary {
+                    for release in &summary.releases {
+                        let Some((argument, place)) = self.argument_place(call_id, release) else {
+                            continue;
+                        };
+                        if let Some(index) = argument {
+                            released[index] = true;
+                        }
+                        self.release(
+                            place,
+                            release.family,
+                            callee_name,
+                            call.span,
+                            state,
+                            recorder,
+                        );
+                    }
+                }
+                for (index, arg) in call.args.iter().enumerate() {
+                    let Value::Place(place) = arg else { continue };
+                    if released[index] {
+                        continue;
+                    }
+                    for site in state.sites_of(*place) {
+                        let unchecked =
+                            state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                        Self::record(recorder, |graph| {
+                            graph.uses.push(UseEvent {
+                                site,
+                                place: *place,
+                                span: call.span,
+                                how: UseHow::PassedTo(call_id),
+                                unchecked,
+                            })
+                        });
+                    }
+                }
+                if self.site_of_call[call_id.0 as usize].is_some() {
+                    self.allocate(call_id, state);
+                }
+            }
+        }
+    }
+
+    fn allocate(&self, call: CallId, state: &mut State) {
+        if let Some((site, never_null)) = self.site_of_call[call.0 as usize] {
+            state.sites[site.0 as usize] = if never_null {
+                SiteStates::NON_NULL
+            } else {
+                SiteStates::UNCHECKED
+            };
+        }
+    }
+
+    /// The place in this function a helper's released parameter denotes, with the index
+    /// of the argument it is (`None` for the receiver of `self.helper()`).
+    fn argument_place(
+        &self,
+        call: CallId,
+        release: &ReleasedParameter,
+    ) -> Option<(Option<usize>, PlaceId)> {
+        let call = self.function.call(call);
+        let (argument, base) = match &call.callee {
+            Callee::Method(_) if release.param == 0 => (None, Place::local("self")),
+            Callee::Method(_) => match call.args.get(release.param - 1)? {
+                Value::Place(place) => {
+                    (Some(release.param - 1), self.function.place(*place).clone())
+                }
+                _ => return None,
+            },
+            _ => match call.args.get(release.param)? {
+                Value::Place(place) => (Some(release.param), self.function.place(*place).clone()),
+                _ => return None,
+            },
+        };
+        match &release.field {
+            None => Some((argument, self.function.place_id(&base)?)),
+            Some(field) => {
+                let mut place = base;
+                place.path.push(Projection::Field(field.clone()));
+                Some((None, self.function.place_id(&place)?))
+            }
+        }
+    }
+
+    fn release(
+        &self,
+        place: PlaceId,
+        family: FamilyId,
+        callee: &str,
+        span: Span,
+        state: &mut State,
+        recorder: &mut Recorder,
+    ) {
+        for site in state.sites_of(place) {
+            state.sites[site.0 as usize] = SiteStates::FREED;
+            Self::record(recorder, |graph| {
+                graph.releases.push(ReleaseEvent {
+                    site,
+                    place,
+                    span,
+                    callee: callee.to_string(),
+                    family,
+                    reallocating: false,
+                })
+            });
+        }
+    }
+
+    fn assign(
+        &self,
+        target: PlaceId,
+        value: Value,
+        span: crate::diagnostic::Span,
+        state: &mut State,
+        recorder: &mut Recorder,
+    ) {
+        let targets: Option<BTreeSet<Target>> = match value {
+            Value::Call(call) => self.site_of_call[call.0 as usize]
+                .map(|(site, _)| BTreeSet::from([Target::Site(site)])),
+            Value::Place(source) => state.points.get(&source).cloned(),
+            Value::Null => Some(BTreeSet::from([Target::Null])),
+            Value::Other => None,
+        };
+        if let Value::Call(call) = value {
+            let reallocates = self.site_of_call[call.0 as usize]
+                .and_then(|(site, _)| self.graph_sites[site.0 as usize].reallocates);
+            if reallocates == Some(target) {
+                let previous = state.sites_of(target);
+                Self::record(recorder, |graph| {
+                    graph.realloc_overwrites.push(ReallocOverwrite {
+                        call,
+                        target,
+                        span,
+                        previous,
+                    })
+                });
+            }
+        }
+        let place = self.function.place(target);
+        if !place.path.is_empty() || place.root == "self" {
+            if let Some(targets) = &targets {
+                for target_site in targets {
+                    if let Target::Site(site) = target_site {
+                        let states = state.sites[site.0 as usize];
+                        Self::record(recorder, |graph| {
+                            graph.escapes.push(EscapeEvent {
+                                site: *site,
+                                span,
+                                how: EscapeHow::Stored(target),
+                                states,
+                            })
+                        });
+                    }
+                }
+            }
+        }
+        if place.is_strong() {
+            self.forget(target, state);
+            if let Some(targets) = targets {
+                state.points.insert(target, targets);
+            }
+        } else if let Some(targets) = targets {
+            state.points.entry(target).or_default().extend(targets);
+        }
+    }
+
+    /// The place (and every place inside it) no longer holds a known block.
+    fn forget(&self, place: PlaceId, state: &mut State) {
+        state.points.remove(&place);
+        let outer = self.function.place(place);
+        state
+            .points
+            .retain(|inner, _| !outer.strictly_contains(self.function.place(*inner)));
+    }
+
+    fn assume(
+        &self,
+        place: PlaceId,
+        non_null: bool,
+        span: crate::diagnostic::Span,
+        state: &mut State,
+        recorder: &mut Recorder,
+    ) -> bool {
+        let Some(targets) = state.points.get_mut(&place) else {
+            return true;
+        };
+        let sites: Vec<SiteId> = targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Site(site) => Some(*site),
+                Target::Null => None,
+            })
+            .collect();
+        for &site in &sites {
+            Self::record(recorder, |graph| {
+                graph.checks.push(CheckEvent { site, place, span })
+            });
+        }
+        if non_null {
+            targets.remove(&Target::Null);
+            if targets.is_empty() {
+                return false;
+            }
+            if let [site] = sites[..] {
+                let narrowed = state.sites[site.0 as usize].assume_non_null();
+                if narrowed.is_empty() {
+                    return false;
+                }
+                state.sites[site.0 as usize] = narrowed;
+            } else {
+                for site in sites {
+                    let states = &mut state.sites[site.0 as usize];
+                    if states.contains(SiteStates::UNCHECKED) {
+                        *states = states
+                            .without(SiteStates::UNCHECKED)
+                            .union(SiteStates::NON_NULL);
+                    }
+                }
+            }
+        } else if targets.len() == 1 {
+            if let [site] = sites[..] {
+                let narrowed = state.sites[site.0 as usize].assume_null();
+                if narrowed.is_empty() {
+                    return false;
+                }
+                state.sites[site.0 as usize] = narrowed;
+            }
+        }
+        true
+    }
+}

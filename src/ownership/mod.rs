@@ -1,0 +1,230 @@
+//! The ownership graph of a function: allocation sites, the places that point to them,
+//! and what happens to each block along the control-flow graph (checked, used, released,
+//! escaped).
+//!
+//! [`OwnershipGraph::build`] runs one forward dataflow to a fixpoint (the in-state of a
+//! block only grows, over finitely many places and sites, so loops terminate), then
+//! replays every reachable block once from its fixpoint state to record the events the
+//! rules read. There is no path enumeration: the cost is the size of the CFG times the
+//! number of rounds a loop needs to stabilise.
+
+pub mod classes;
+pub mod dataflow;
+pub mod families;
+pub mod module;
+pub mod summary;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diagnostic::Span;
+use crate::ir::{CallId, Function, PlaceId, UseKind};
+use families::{FamilyId, FamilyTable};
+use summary::Summaries;
+
+pub use dataflow::{SiteStates, Target};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SiteId(pub u32);
+
+/// Where a block a function handles comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteOrigin {
+    /// A call in this function that returns a fresh block (or NULL).
+    Call(CallId),
+    /// The block a parameter (or a field of one, `self.data`) holds when the function
+    /// starts. Its state is unknown but checked: the caller (or the method that stored
+    /// it) answers for its NULL check.
+    Incoming(PlaceId),
+}
+
+/// A block: from an allocator call here, or held by a parameter on entry.
+#[derive(Clone, Debug)]
+pub struct AllocationSite {
+    pub origin: SiteOrigin,
+    /// `None` for an incoming block nothing says the family of.
+    pub family: Option<FamilyId>,
+    /// The function that allocated it: `malloc`, `PyMem_Realloc`, `new`, a helper.
+    pub callee: String,
+    /// The allocating call: here, or (for an incoming attribute) in the method that stored
+    /// it; `None` for an incoming block of unknown origin.
+    pub span: Option<Span>,
+    /// For a reallocation, the place whose block it resizes.
+    pub reallocates: Option<PlaceId>,
+}
+
+impl AllocationSite {
+    pub fn call(&self) -> Option<CallId> {
+        match self.origin {
+            SiteOrigin::Call(call) => Some(call),
+            SiteOrigin::Incoming(_) => None,
+        }
+    }
+}
+
+/// Where the block in a class attribute was allocated, as the class's methods show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttributeOrigin {
+    pub family: FamilyId,
+    pub callee: String,
+    pub span: Span,
+}
+
+/// What one function's analysis may know of the rest of the module.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    pub resolution: Resolution,
+    pub summaries: &'a Summaries,
+    /// For a method: the blocks its class's methods store in its attributes.
+    pub attributes: &'a HashMap<String, AttributeOrigin>,
+}
+
+/// What each place holds and each block's state where the function returns or raises.
+#[derive(Clone, Debug, Default)]
+pub struct ExitState {
+    pub points: BTreeMap<PlaceId, BTreeSet<Target>>,
+    pub sites: Vec<SiteStates>,
+}
+
+/// How a block is read through or handed to a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UseHow {
+    Deref,
+    Arithmetic,
+    /// Passed as an argument to a call that is not NULL-tolerant.
+    PassedTo(CallId),
+}
+
+/// A block read through at a point: `unchecked` when some path reaches it without a NULL
+/// check of the block.
+#[derive(Clone, Debug)]
+pub struct UseEvent {
+    pub site: SiteId,
+    pub place: PlaceId,
+    pub span: Span,
+    pub how: UseHow,
+    pub unchecked: bool,
+}
+
+/// A block given to a deallocator, or to a reallocator (which releases it on success).
+#[derive(Clone, Debug)]
+pub struct ReleaseEvent {
+    pub site: SiteId,
+    pub place: PlaceId,
+    pub span: Span,
+    /// The deallocator's name: `free`, `PyMem_Free`, `del`.
+    pub callee: String,
+    pub family: FamilyId,
+    pub reallocating: bool,
+}
+
+/// A NULL test of a place that points to a block.
+#[derive(Clone, Debug)]
+pub struct CheckEvent {
+    pub site: SiteId,
+    pub place: PlaceId,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EscapeHow {
+    Returned,
+    /// Stored into a place that outlives the function: a field, a global, an element.
+    Stored(PlaceId),
+}
+
+#[derive(Clone, Debug)]
+pub struct EscapeEvent {
+    pub site: SiteId,
+    pub span: Span,
+    pub how: EscapeHow,
+    /// The block's possible states as it escapes.
+    pub states: SiteStates,
+}
+
+/// `p = realloc(p, n)`: the result of a reallocation stored over the place it resizes.
+#[derive(Clone, Debug)]
+pub struct ReallocOverwrite {
+    pub call: CallId,
+    pub target: PlaceId,
+    /// The whole assignment.
+    pub span: Span,
+    /// The blocks the place held before, when known.
+    pub previous: Vec<SiteId>,
+}
+
+/// Everything the rules need to know of one function's blocks.
+pub struct OwnershipGraph<'a> {
+    pub function: &'a Function,
+    pub families: &'a FamilyTable,
+    pub sites: Vec<AllocationSite>,
+    pub uses: Vec<UseEvent>,
+    pub releases: Vec<ReleaseEvent>,
+    pub checks: Vec<CheckEvent>,
+    pub escapes: Vec<EscapeEvent>,
+    pub realloc_overwrites: Vec<ReallocOverwrite>,
+    /// `None` when the function was not analyzed (it touches no block) or never returns.
+    pub exit: Option<ExitState>,
+}
+
+/// How names resolve in the file the function comes from.
+#[derive(Clone, Copy, Debug)]
+pub struct Resolution {
+    /// Whether a name the file never binds may still be a C allocator (a .pyx whose .pxd
+    /// does the cimports, a .pxi included by a file that does).
+    pub unbound_names_resolve: bool,
+}
+
+impl<'a> OwnershipGraph<'a> {
+    pub fn build(
+        function: &'a Function,
+        families: &'a FamilyTable,
+        context: Context<'_>,
+    ) -> OwnershipGraph<'a> {
+        let mut graph = OwnershipGraph {
+            function,
+            families,
+            sites: Vec::new(),
+            uses: Vec::new(),
+            releases: Vec::new(),
+            checks: Vec::new(),
+            escapes: Vec::new(),
+            realloc_overwrites: Vec::new(),
+            exit: None,
+        };
+        dataflow::run(&mut graph, context);
+        graph
+    }
+
+    pub fn site(&self, id: SiteId) -> &AllocationSite {
+        &self.sites[id.0 as usize]
+    }
+
+    /// The site a call creates, if it allocates.
+    pub fn site_of_call(&self, call: CallId) -> Option<SiteId> {
+        self.sites
+            .iter()
+            .position(|site| site.origin == SiteOrigin::Call(call))
+            .map(|index| SiteId(index as u32))
+    }
+
+    /// The block a place held on entry, if the function tracks it.
+    pub fn incoming_site(&self, place: PlaceId) -> Option<SiteId> {
+        self.sites
+            .iter()
+            .position(|site| site.origin == SiteOrigin::Incoming(place))
+            .map(|index| SiteId(index as u32))
+    }
+
+    pub fn family_name(&self, family: FamilyId) -> &str {
+        &self.families.family(family).name
+    }
+}
+
+impl From<UseKind> for UseHow {
+    fn from(kind: UseKind) -> Self {
+        match kind {
+            UseKind::Deref => UseHow::Deref,
+            UseKind::Arithmetic => UseHow::Arithmetic,
+        }
+    }
+}

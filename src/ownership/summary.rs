@@ -1,0 +1,147 @@
+//! Function summaries: what a helper does to blocks, as its callers see it.
+//!
+//! A helper that returns a fresh allocation is an allocator of that family; one that
+//! releases a parameter (or a field of it, `self.data`) on every path is a deallocator
+//! of that family. Summaries are computed callees first; a call inside a cycle sees no
+//! summary for the function still being analyzed, so recursion terminates.
+
+use std::collections::HashMap;
+
+use crate::ir::{Callee, Projection};
+use crate::ownership::families::FamilyId;
+use crate::ownership::{EscapeHow, OwnershipGraph, SiteOrigin, SiteStates};
+
+/// A fresh block the function returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnedBlock {
+    pub family: FamilyId,
+    /// Whether some path returns it unchecked: the caller must check it.
+    pub may_be_null: bool,
+}
+
+/// A parameter (by position, `self` first for a method), or a field of it, that the
+/// function releases on every path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleasedParameter {
+    pub param: usize,
+    pub field: Option<String>,
+    pub family: FamilyId,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub returns: Option<ReturnedBlock>,
+    pub releases: Vec<ReleasedParameter>,
+}
+
+impl Summary {
+    /// What a graph shows its function does, as far as callers care.
+    pub fn of(graph: &OwnershipGraph<'_>) -> Summary {
+        let function = graph.function;
+        let mut returns: Option<ReturnedBlock> = None;
+        let mut mixed = false;
+        for escape in &graph.escapes {
+            if escape.how != EscapeHow::Returned {
+                continue;
+            }
+            let site = graph.site(escape.site);
+            let (SiteOrigin::Call(_), Some(family)) = (site.origin, site.family) else {
+                continue;
+            };
+            let may_be_null = escape.states.contains(SiteStates::UNCHECKED);
+            match &mut returns {
+                None => {
+                    returns = Some(ReturnedBlock {
+                        family,
+                        may_be_null,
+                    })
+                }
+                Some(existing) if existing.family == family => {
+                    existing.may_be_null |= may_be_null;
+                }
+                Some(_) => mixed = true,
+            }
+        }
+        if mixed {
+            returns = None;
+        }
+        let mut releases = Vec::new();
+        if let Some(exit) = &graph.exit {
+            for (index, site) in graph.sites.iter().enumerate() {
+                let SiteOrigin::Incoming(place_id) = site.origin else {
+                    continue;
+                };
+                let states = exit.sites[index];
+                let freed_everywhere = states.contains(SiteStates::FREED)
+                    && states
+                        .without(SiteStates::FREED)
+                        .without(SiteStates::NULL)
+                        .is_empty();
+                if !freed_everywhere {
+                    continue;
+                }
+                let family = graph
+                    .releases
+                    .iter()
+                    .find(|release| release.site.0 as usize == index && !release.reallocating)
+                    .map(|release| release.family);
+                let Some(family) = family else { continue };
+                let place = function.place(place_id);
+                let Some(param) = function.params.iter().position(|p| *p == place.root) else {
+                    continue;
+                };
+                let field = match place.path.as_slice() {
+                    [] => None,
+                    [Projection::Field(name)] => Some(name.clone()),
+                    _ => continue,
+                };
+                releases.push(ReleasedParameter {
+                    param,
+                    field,
+                    family,
+                });
+            }
+        }
+        Summary { returns, releases }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.returns.is_none() && self.releases.is_empty()
+    }
+}
+
+/// The summaries of a module's functions and methods.
+#[derive(Clone, Debug, Default)]
+pub struct Summaries {
+    functions: HashMap<String, Summary>,
+    methods: HashMap<(String, String), Summary>,
+}
+
+impl Summaries {
+    pub fn insert(&mut self, class: Option<&str>, name: &str, summary: Summary) {
+        if summary.is_empty() {
+            return;
+        }
+        match class {
+            Some(class) => {
+                self.methods
+                    .insert((class.to_string(), name.to_string()), summary);
+            }
+            None => {
+                self.functions.insert(name.to_string(), summary);
+            }
+        }
+    }
+
+    /// The summary of what a call calls, from a method of the first of `classes` (the
+    /// class, then its bases) or from a function (`classes` empty).
+    pub fn of_callee(&self, callee: &Callee, classes: &[String]) -> Option<&Summary> {
+        match callee {
+            Callee::ModuleFunction(name) => self.functions.get(name),
+            Callee::Method(name) => classes
+                .iter()
+                .find_map(|class| self.methods.get(&(class.clone(), name.clone()))),
+            _ => None,
+        }
+    }
+}

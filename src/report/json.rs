@@ -1,0 +1,91 @@
+//! `json` and `json-lines`: the diagnostic shape editors read. It is an interface:
+//! docs/schema/diagnostics.schema.json describes it and a test holds output to it.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{display_path, located, FileReport, Located, Sources};
+use crate::diagnostic::Position;
+
+#[derive(Serialize)]
+struct JsonPosition {
+    row: usize,
+    column: usize,
+}
+
+impl From<Position> for JsonPosition {
+    fn from(position: Position) -> Self {
+        JsonPosition {
+            row: position.row,
+            column: position.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    filename: String,
+    location: JsonPosition,
+    end_location: JsonPosition,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    filename: String,
+    location: JsonPosition,
+    end_location: JsonPosition,
+    help: Option<&'a str>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+fn element<'a>(located: &Located<'a>) -> JsonDiagnostic<'a> {
+    let diagnostic = located.diagnostic;
+    JsonDiagnostic {
+        code: diagnostic.rule.code,
+        name: diagnostic.rule.name,
+        severity: diagnostic.rule.severity.as_str(),
+        message: &diagnostic.message,
+        filename: display_path(located.path),
+        location: located.start.into(),
+        end_location: located.end.into(),
+        help: diagnostic.help.as_deref(),
+        related: located
+            .related
+            .iter()
+            .map(|related| JsonRelated {
+                filename: display_path(related.path),
+                location: related.start.into(),
+                end_location: related.end.into(),
+                message: related.message,
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn write_array(
+    files: &[FileReport],
+    sources: &Sources<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let elements: Vec<JsonDiagnostic<'_>> = located(files, sources).map(|l| element(&l)).collect();
+    serde_json::to_writer_pretty(&mut *out, &elements)?;
+    writeln!(out)
+}
+
+pub(super) fn write_lines(
+    files: &[FileReport],
+    sources: &Sources<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for located in located(files, sources) {
+        serde_json::to_writer(&mut *out, &element(&located))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+#![doc = include_str!("../../docs/rules/CY004.md")]
+
+use crate::diagnostic::{Diagnostic, Related};
+use crate::ir::Place;
+use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::{EscapeHow, OwnershipGraph, SiteStates, UseHow};
+use crate::rules::{RuleMeta, Severity};
+
+pub const DEALLOC_MISSING_FREE: RuleMeta = RuleMeta {
+    code: "CY004",
+    name: "dealloc-missing-free",
+    severity: Severity::Warning,
+    summary: "A cdef class attribute receives owned heap memory that __dealloc__ does not free.",
+    doc: include_str!("../../docs/rules/CY004.md"),
+};
+
+pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    for model in &analysis.classes {
+        let Some(class) = analysis.module.class(&model.name) else {
+            continue;
+        };
+        let deallocs = analysis.methods_named(&model.name, "__dealloc__");
+        for owned in &model.owned {
+            if deallocs
+                .iter()
+                .any(|dealloc| releases(analysis, dealloc, &owned.attribute))
+            {
+                continue;
+            }
+            let own_dealloc = deallocs
+                .iter()
+                .find(|graph| graph.function.class.as_deref() == Some(model.name.as_str()));
+            let (message, related) = match own_dealloc.or(deallocs.first()) {
+                Some(dealloc) => (
+                    format!(
+                        "`self.{}` receives a block from `{}` but `__dealloc__` does not free it on every path",
+                        owned.attribute, owned.origin.callee
+                    ),
+                    Related {
+                        path: None,
+                        span: dealloc.function.name_span,
+                        message: format!("`self.{}` is not freed here", owned.attribute),
+                    },
+                ),
+                None => (
+                    format!(
+                        "`self.{}` receives a block from `{}` but `{}` has no `__dealloc__` to free it",
+                        owned.attribute, owned.origin.callee, model.name
+                    ),
+                    Related {
+                        path: None,
+                        span: class.name_span,
+                        message: "this class has no `__dealloc__`".to_string(),
+                    },
+                ),
+            };
+            let family = analysis.graphs.first().map(|graph| {
+                graph
+                    .families
+                    .family(owned.origin.family)
+                    .deallocator()
+                    .to_string()
+            });
+            out.push(Diagnostic {
+                rule: &DEALLOC_MISSING_FREE,
+                message,
+                span: owned.origin.span,
+                label: format!("stored in `self.{}` by `{}`", owned.attribute, owned.method),
+                help: Some(format!(
+                    "free it in `__dealloc__`: `{}(self.{})`",
+                    family.unwrap_or_default(),
+                    owned.attribute
+                )),
+                related: vec![related],
+            });
+        }
+    }
+}
+
+/// Whether a `__dealloc__` frees (or hands off) the block an attribute holds on entry,
+/// on every path.
+fn releases(analysis: &ModuleAnalysis<'_>, dealloc: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    if handles(dealloc, attribute) {
+        return true;
+    }
+    // A method it calls that touches the attribute in a way its summary cannot say
+    // (conditionally, through an unknown function) is given the benefit of the doubt.
+    dealloc.function.calls.iter().any(|call| {
+        let crate::ir::Callee::Method(name) = &call.callee else {
+            return false;
+        };
+        let Some(class) = dealloc.function.class.as_deref() else {
+            return false;
+        };
+        analysis
+            .methods_named(class, name)
+            .first()
+            .is_some_and(|method| hands_off(method, attribute))
+    })
+}
+
+fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    let place = Place {
+        root: "self".to_string(),
+        path: vec![crate::ir::Projection::Field(attribute.to_string())],
+    };
+    let Some(site) = graph
+        .function
+        .place_id(&place)
+        .and_then(|place| graph.incoming_site(place))
+    else {
+        return false;
+    };
+    let Some(exit) = &graph.exit else {
+        // Analyzed but never returns: nothing to say. Not analyzed: it frees nothing.
+        return !graph.sites.is_empty();
+    };
+    let states = exit.sites[site.0 as usize];
+    let released = states
+        .without(SiteStates::FREED)
+        .without(SiteStates::NULL)
+        .without(SiteStates::ESCAPED)
+        .is_empty();
+    released || hands_off(graph, attribute)
+}
+
+/// Whether the function gives the attribute's entry block to an unknown function or
+/// stores it elsewhere.
+fn hands_off(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    let place = Place {
+        root: "self".to_string(),
+        path: vec![crate::ir::Projection::Field(attribute.to_string())],
+    };
+    let Some(site) = graph
+        .function
+        .place_id(&place)
+        .and_then(|place| graph.incoming_site(place))
+    else {
+        return false;
+    };
+    graph
+        .uses
+        .iter()
+        .any(|u| u.site == site && matches!(u.how, UseHow::PassedTo(_)))
+        || graph
+            .escapes
+            .iter()
+            .any(|e| e.site == site && matches!(e.how, EscapeHow::Stored(_)))
+}

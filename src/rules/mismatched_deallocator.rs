@@ -1,0 +1,63 @@
+#![doc = include_str!("../../docs/rules/CY002.md")]
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Related};
+use crate::ownership::OwnershipGraph;
+use crate::rules::{RuleMeta, Severity};
+
+pub const MISMATCHED_DEALLOCATOR: RuleMeta = RuleMeta {
+    code: "CY002",
+    name: "mismatched-deallocator",
+    severity: Severity::Error,
+    summary: "A block of one allocator family is released by another family's deallocator.",
+    doc: include_str!("../../docs/rules/CY002.md"),
+};
+
+/// Reports every release (or reallocation) of a block by a function of another family.
+pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reported = HashSet::new();
+    for release in &graph.releases {
+        let site = graph.site(release.site);
+        let (Some(site_family), Some(site_span)) = (site.family, site.span) else {
+            continue;
+        };
+        if site_family == release.family || !reported.insert((release.span, release.site)) {
+            continue;
+        }
+        let family = graph.families.family(site_family);
+        let place = graph.function.place(release.place);
+        let (verb, fix) = if release.reallocating {
+            let reallocator = family.reallocators.first().map_or("", String::as_str);
+            ("reallocated", format!("reallocate it with `{reallocator}`"))
+        } else if family.deallocator() == "del" {
+            ("released", "delete it with `del`".to_string())
+        } else {
+            (
+                "released",
+                format!("release it with `{}`", family.deallocator()),
+            )
+        };
+        out.push(Diagnostic {
+            rule: &MISMATCHED_DEALLOCATOR,
+            message: format!(
+                "`{place}` holds a block from `{}` ({}) but is {verb} with `{}` ({})",
+                site.callee,
+                family.name,
+                release.callee,
+                graph.family_name(release.family)
+            ),
+            span: release.span,
+            label: format!("`{}` does not match `{}`", release.callee, site.callee),
+            help: Some(format!(
+                "{fix}, the {} family's function that matches `{}`",
+                family.name, site.callee
+            )),
+            related: vec![Related {
+                path: None,
+                span: site_span,
+                message: "allocated here".to_string(),
+            }],
+        });
+    }
+}

@@ -1,0 +1,59 @@
+#![doc = include_str!("../../docs/rules/CY001.md")]
+
+use crate::diagnostic::{Diagnostic, Related};
+use crate::ownership::{OwnershipGraph, SiteId, UseHow};
+use crate::rules::{RuleMeta, Severity};
+
+pub const UNCHECKED_ALLOCATION: RuleMeta = RuleMeta {
+    code: "CY001",
+    name: "unchecked-allocation",
+    severity: Severity::Error,
+    summary: "A block from an allocator is used on some path before any NULL check.",
+    doc: include_str!("../../docs/rules/CY001.md"),
+};
+
+/// Reports each allocation site whose block some path uses before a NULL check, once,
+/// at its first unchecked use.
+pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    for (index, site) in graph.sites.iter().enumerate() {
+        let id = SiteId(index as u32);
+        let Some(span) = site.span.filter(|_| site.call().is_some()) else {
+            continue;
+        };
+        let Some(first_use) = graph
+            .uses
+            .iter()
+            .filter(|event| event.site == id && event.unchecked)
+            .min_by_key(|event| event.span)
+        else {
+            continue;
+        };
+        let place = graph.function.place(first_use.place);
+        let use_label = match first_use.how {
+            UseHow::PassedTo(call) => format!(
+                "`{place}` is passed to `{}` here before any NULL check",
+                graph.function.call(call).callee.display_name()
+            ),
+            UseHow::Deref | UseHow::Arithmetic => {
+                format!("`{place}` is dereferenced here before any NULL check")
+            }
+        };
+        out.push(Diagnostic {
+            rule: &UNCHECKED_ALLOCATION,
+            message: format!(
+                "the block from `{}` is used before it is checked for NULL",
+                site.callee
+            ),
+            span,
+            label: format!("`{}` returns NULL when it fails", site.callee),
+            help: Some(format!(
+                "check it before the first use: `if {place} == NULL: raise MemoryError()`"
+            )),
+            related: vec![Related {
+                path: None,
+                span: first_use.span,
+                message: use_label,
+            }],
+        });
+    }
+}

@@ -1,0 +1,209 @@
+//! Configuration: discovery of the nearest pyproject.toml / cysafe.toml, `--config`,
+//! every key, errors, and `--show-settings`.
+
+mod common;
+
+use common::{Project, BAD};
+
+fn concise(project: &Project, args: &[&str]) -> common::Run {
+    let mut all = vec!["check", "--output-format", "concise", "-q"];
+    all.extend_from_slice(args);
+    project.run(&all)
+}
+
+#[test]
+fn nearest_configuration_applies_to_each_file() {
+    let project = Project::new();
+    project.write("pyproject.toml", "[tool.cysafe]\nignore = [\"CY000\"]\n");
+    project.write("top.pyx", BAD);
+    project.write("strict/cysafe.toml", "select = [\"ALL\"]\n");
+    project.write("strict/inner.pyx", BAD);
+    // A pyproject.toml without [tool.cysafe] does not stop the search.
+    project.write("plain/pyproject.toml", "[project]\nname = \"plain\"\n");
+    project.write("plain/p.pyx", BAD);
+    let run = concise(&project, &["."]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stdout,
+        "./strict/inner.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+    // The command line's selection goes on top of the file's.
+    let run = concise(&project, &["--extend-select", "CY000", "top.pyx"]);
+    assert_eq!(
+        run.stdout,
+        "top.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+}
+
+#[test]
+fn explicit_config_applies_everywhere() {
+    let project = Project::new();
+    project.write("strict/cysafe.toml", "select = [\"ALL\"]\n");
+    project.write("strict/inner.pyx", BAD);
+    project.write("lenient.toml", "ignore = [\"CY000\"]\n");
+    let run = concise(&project, &["--config", "lenient.toml", "."]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(0), ""));
+}
+
+#[test]
+fn exclude_and_extend_exclude_and_per_file_ignores() {
+    let project = Project::new();
+    project.write(
+        "cysafe.toml",
+        "extend-exclude = [\"vendored\", \"gen_*.pyx\"]\nper-file-ignores = { \"tests/*\" = [\"CY000\"] }\n",
+    );
+    project.write("vendored/v.pyx", BAD);
+    project.write("gen_x.pyx", BAD);
+    project.write("tests/t.pyx", BAD);
+    project.write("build/b.pyx", BAD);
+    project.write("src/s.pyx", BAD);
+    let run = concise(&project, &["."]);
+    assert_eq!(
+        run.stdout,
+        "./src/s.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+    // `exclude` replaces the defaults, so build/ is walked again.
+    project.write("cysafe.toml", "exclude = [\"src\"]\n");
+    let run = concise(&project, &["."]);
+    assert_eq!(
+        run.stdout,
+        "./build/b.pyx:2:5: CY000 syntax error: unexpected input\n\
+         ./gen_x.pyx:2:5: CY000 syntax error: unexpected input\n\
+         ./tests/t.pyx:2:5: CY000 syntax error: unexpected input\n\
+         ./vendored/v.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+    // An excluded file named on the command line is still checked.
+    let run = concise(&project, &["src/s.pyx"]);
+    assert_eq!(
+        run.stdout,
+        "src/s.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+}
+
+#[test]
+fn command_line_exclude() {
+    let project = Project::new();
+    project.write("keep/a.pyx", BAD);
+    project.write("skip/b.pyx", BAD);
+    project.write("c_skip.pyx", BAD);
+    let run = concise(&project, &["--exclude", "skip,*_skip.pyx", "."]);
+    assert_eq!(
+        run.stdout,
+        "./keep/a.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+}
+
+#[test]
+fn a_bad_configuration_is_one_line_and_other_files_are_checked() {
+    let project = Project::new();
+    project.write(
+        "broken/pyproject.toml",
+        "[tool.cysafe]\nselct = [\"CY000\"]\n",
+    );
+    project.write("broken/a.pyx", BAD);
+    project.write("broken/b.pyx", BAD);
+    project.write("fine/c.pyx", BAD);
+    let run = concise(&project, &["."]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stderr,
+        "cysafe: broken/pyproject.toml: unknown key `tool.cysafe.selct`; allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators\n"
+    );
+    assert_eq!(
+        run.stdout,
+        "./fine/c.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+}
+
+#[test]
+fn a_bad_explicit_configuration_stops_before_checking() {
+    let project = Project::new();
+    project.write("bad.toml", "[[allocators]]\nname = \"x\"\nallocators = 3\n");
+    project.write("a.pyx", BAD);
+    let run = concise(&project, &["--config", "bad.toml", "."]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stderr,
+        "cysafe: bad.toml: `allocators[0]`: `allocators`: expected a list of function names, found integer\n"
+    );
+    assert_eq!(run.stdout, "");
+    let missing = concise(&project, &["--config", "nowhere.toml", "."]);
+    assert_eq!(missing.code, Some(2));
+    assert_eq!(
+        missing.stderr,
+        "cysafe: nowhere.toml: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn show_settings_prints_the_resolved_settings() {
+    let project = Project::new();
+    project.write(
+        "pyproject.toml",
+        r#"[tool.cysafe]
+ignore = ["CY000"]
+extend-exclude = ["vendored"]
+per-file-ignores = { "tests/*" = ["CY0"] }
+
+[[tool.cysafe.allocators]]
+name = "sig"
+allocators = ["sig_malloc"]
+reallocators = ["sig_realloc"]
+deallocators = ["sig_free"]
+"#,
+    );
+    project.write("a.pyx", BAD);
+    let run = project.run(&[
+        "check",
+        "--show-settings",
+        "--extend-select",
+        "CY000",
+        "a.pyx",
+    ]);
+    assert_eq!(run.code, Some(0));
+    let defaults = cysafe::discover::DEFAULT_EXCLUDES.join(", ");
+    let rules: Vec<&str> = cysafe::rules::ALL
+        .iter()
+        .map(|r| r.code)
+        .filter(|code| !cysafe::selection::OFF_BY_DEFAULT.contains(code))
+        .collect();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "Settings for a.pyx:
+  config file: pyproject.toml
+  rules: {}
+  exclude: {defaults}
+  extend-exclude: vendored
+  exclude (command line): 
+  per-file-ignores: tests/* = CY0
+  allocator family sig: allocators [sig_malloc], reallocators [sig_realloc], deallocators [sig_free]
+",
+            rules.join(", ")
+        )
+    );
+}
+
+#[test]
+fn stdin_uses_the_configuration_of_its_filename() {
+    let project = Project::new();
+    project.write("lenient/cysafe.toml", "ignore = [\"CY000\"]\n");
+    let args = [
+        "check",
+        "--output-format",
+        "concise",
+        "-q",
+        "--stdin-filename",
+    ];
+    let lenient = project.run_stdin(
+        &[&args[..], &["lenient/x.pyx", "-"]].concat(),
+        BAD.as_bytes(),
+    );
+    assert_eq!((lenient.code, lenient.stdout.as_str()), (Some(0), ""));
+    let strict = project.run_stdin(&[&args[..], &["x.pyx", "-"]].concat(), BAD.as_bytes());
+    assert_eq!(strict.code, Some(1));
+    assert_eq!(
+        strict.stdout,
+        "x.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+}

@@ -1,0 +1,220 @@
+//! What must not go wrong: a closed pipe, Ctrl-C, unreadable and undecodable files,
+//! symlink loops, standard input, and output that depends on the number of threads.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use common::{Project, BAD, GOOD};
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let project = Project::new();
+    // Far more output than a pipe buffers, so cysafe is still writing when the reader goes.
+    for i in 0..1500 {
+        project.write(&format!("f{i:04}.pyx"), BAD);
+    }
+    let mut child = project
+        .cysafe(&["check", "."])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "error[CY000]: syntax error: unexpected input\n");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_the_process() {
+    use std::os::unix::process::ExitStatusExt;
+    let project = Project::new();
+    // Reading standard input that never ends: only the signal can stop it.
+    let mut child = project
+        .cysafe(&["check", "--stdin-filename", "x.pyx", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(output.status.signal(), Some(2));
+}
+
+#[test]
+fn stdin_is_reported_under_its_filename() {
+    let project = Project::new();
+    let run = project.run_stdin(
+        &[
+            "check",
+            "--output-format",
+            "json-lines",
+            "--stdin-filename",
+            "pkg/mod.pyx",
+            "-",
+        ],
+        BAD.as_bytes(),
+    );
+    assert_eq!(run.code, Some(1));
+    let value: serde_json::Value = serde_json::from_str(run.stdout.trim_end()).unwrap();
+    assert_eq!(value["filename"], "pkg/mod.pyx");
+    assert_eq!(
+        value["location"],
+        serde_json::json!({"row": 2, "column": 5})
+    );
+    // Without a path, --stdin-filename alone reads standard input too.
+    let implicit = project.run_stdin(
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "--stdin-filename",
+            "pkg/mod.pyx",
+        ],
+        BAD.as_bytes(),
+    );
+    assert_eq!(
+        implicit.stdout,
+        "pkg/mod.pyx:2:5: CY000 syntax error: unexpected input\nFound 1 diagnostic.\n"
+    );
+    let clean = project.run_stdin(
+        &["check", "--stdin-filename", "ok.pyx", "-"],
+        GOOD.as_bytes(),
+    );
+    assert_eq!(
+        (clean.code, clean.stdout.as_str()),
+        (Some(0), "All checks passed!\n")
+    );
+}
+
+#[test]
+fn stdin_cannot_be_mixed_with_paths_and_must_be_utf8() {
+    let project = Project::new();
+    let mixed = project.run_stdin(&["check", "-", "."], b"");
+    assert_eq!(mixed.code, Some(2));
+    assert_eq!(
+        mixed.stderr,
+        "cysafe: `-` (standard input) cannot be combined with other paths\n"
+    );
+    let binary = project.run_stdin(
+        &["check", "--stdin-filename", "x.pyx", "-"],
+        b"x = '\xff'\n",
+    );
+    assert_eq!(binary.code, Some(2));
+    assert_eq!(
+        binary.stderr,
+        "cysafe: x.pyx: not valid UTF-8 (first invalid byte at line 1, byte column 6)\n"
+    );
+}
+
+#[test]
+fn bad_files_are_reported_and_the_others_still_checked() {
+    let project = Project::new();
+    project.write("a_latin1.pyx", b"# caf\xe9\nx = 1\n");
+    project.write("b_binary.pyx", b"\x7fELF\0\0");
+    project.write("c_bad.pyx", BAD);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("nowhere.pyx", project.root().join("d_dangling.pyx")).unwrap();
+    let run = project.run(&["check", "--output-format", "concise", "-q", ".", "missing"]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stdout,
+        "./c_bad.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+    let mut expected = vec![
+        "cysafe: ./a_latin1.pyx: not valid UTF-8 (first invalid byte at line 1, byte column 6)",
+        "cysafe: ./b_binary.pyx: binary file (contains a NUL byte), not source",
+        "cysafe: missing: No such file or directory (os error 2)",
+    ];
+    if cfg!(unix) {
+        expected.insert(
+            2,
+            "cysafe: ./d_dangling.pyx: No such file or directory (os error 2)",
+        );
+    }
+    assert_eq!(run.stderr.lines().collect::<Vec<_>>(), expected);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_reported_not_fatal() {
+    let project = Project::new();
+    project.write("pkg/a.pyx", BAD);
+    std::os::unix::fs::symlink("..", project.root().join("pkg/up")).unwrap();
+    let run = project.run(&["check", "--output-format", "concise", "-q", "pkg"]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stdout,
+        "pkg/a.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+    assert!(
+        run.stderr
+            .starts_with("cysafe: pkg/up: symlink loop: points back to "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1);
+}
+
+#[test]
+fn gitignored_hidden_and_virtualenv_folders_are_skipped() {
+    let project = Project::new();
+    project.write(".gitignore", "generated/\n*_gen.pyx\n");
+    project.write("generated/a.pyx", BAD);
+    project.write("b_gen.pyx", BAD);
+    project.write(".hidden/c.pyx", BAD);
+    project.write("myenv/pyvenv.cfg", "home = /usr/bin\n");
+    project.write("myenv/lib/d.pyx", BAD);
+    project.write("node_modules/e.pyx", BAD);
+    project.write("kept.pyx", BAD);
+    let run = project.run(&["check", "--output-format", "concise", "-q", "."]);
+    assert_eq!(
+        run.stdout,
+        "./kept.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+    // Named explicitly, an ignored file is checked.
+    let run = project.run(&["check", "--output-format", "concise", "-q", "b_gen.pyx"]);
+    assert_eq!(
+        run.stdout,
+        "b_gen.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
+}
+
+#[test]
+fn output_does_not_depend_on_the_number_of_threads() {
+    let project = Project::new();
+    for i in 0..120 {
+        let text = match i % 3 {
+            0 => BAD.to_string(),
+            1 => GOOD.to_string(),
+            _ => format!("x = {i}\ny = (\n"),
+        };
+        project.write(&format!("d{}/f{i}.pyx", i % 7), text);
+    }
+    let run = |threads: &str| {
+        project
+            .cysafe(&["check", "--output-format", "json", "."])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(one.len() > 10_000);
+    assert_eq!(one, run("4"));
+    assert_eq!(one, run("16"));
+}

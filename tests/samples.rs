@@ -1,0 +1,81 @@
+//! Every file in samples/ through `analyze_source`: the set of (code, line) it reports
+//! must be exactly the set its `# expect: CY001, CY002` comments mark.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use cysafe::analyze::analyze_source;
+use cysafe::diagnostic::LineIndex;
+use cysafe::parse::Dialect;
+use cysafe::settings::AnalysisSettings;
+
+fn expected(text: &str) -> BTreeSet<(String, usize)> {
+    let mut expected = BTreeSet::new();
+    for (index, line) in text.lines().enumerate() {
+        if let Some((_, codes)) = line.split_once("# expect:") {
+            for code in codes.split(',') {
+                expected.insert((code.trim().to_string(), index + 1));
+            }
+        }
+    }
+    expected
+}
+
+fn reported(text: &str, dialect: Dialect) -> BTreeSet<(String, usize)> {
+    let index = LineIndex::new(text);
+    analyze_source(text, dialect, &AnalysisSettings::default())
+        .into_iter()
+        .map(|d| (d.rule.code.to_string(), index.position(d.span.start).row))
+        .collect()
+}
+
+fn sample_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if Dialect::from_path(&path).is_some() {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn check(extension: &str) {
+    let files: Vec<_> = sample_files()
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .collect();
+    assert!(!files.is_empty(), "no .{extension} sample");
+    let mut failures = Vec::new();
+    for path in files {
+        let dialect = Dialect::from_path(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expected = expected(&text);
+        let reported = reported(&text, dialect);
+        if expected != reported {
+            let missing: Vec<_> = expected.difference(&reported).collect();
+            let unexpected: Vec<_> = reported.difference(&expected).collect();
+            failures.push(format!(
+                "{}: missing {missing:?}, unexpected {unexpected:?}",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn pure_python_samples_report_exactly_their_expectations() {
+    check("py");
+}
+
+#[test]
+fn cython_samples_report_exactly_their_expectations() {
+    check("pyx");
+}
