@@ -776,6 +776,12 @@ module.exports = grammar(Python, {
               repeat($.array_declarator),
               optional(seq(':', field('annotation', $.type))),
             ),
+            // A function-type parameter, `void fn(int) noexcept` (a pointer in C).
+            seq(
+              field('name', $.identifier),
+              field('parameters', $.parameters),
+              repeat($._c_function_trait),
+            ),
             seq(
               '(',
               $.pointer_declarator,
