@@ -767,9 +767,12 @@ module.exports = grammar(Python, {
     )),
 
     c_parameter: $ => choice(
+      // A type alone (prototypes: `void f(char*)`) loses to a Python reading of the
+      // same text, such as Python 2's tuple parameter `(a, b)`.
+      prec.dynamic(-1, field('type', $.c_type)),
       seq(
         field('type', $.c_type),
-        optional(seq(
+        seq(
           choice(
             seq(
               field('name', $.identifier),
@@ -792,7 +795,7 @@ module.exports = grammar(Python, {
             ),
           ),
           optional($._c_parameter_tail),
-        )),
+        ),
       ),
       $._c_parameter_untyped,
     ),
@@ -837,10 +840,17 @@ module.exports = grammar(Python, {
     // Python 2's `` `x` `` (repr), which Cython still accepts.
     backquote_expression: $ => seq('`', $.expression, '`'),
 
-    // Python 2's `exec code in globals`, with any code expression.
+    _exec_formatted: $ => prec.left(PREC.times, seq(
+      field('left', $.string),
+      field('operator', '%'),
+      field('right', $.primary_expression),
+    )),
+
+    // Python 2's `exec code in globals`; the code may also be a formatted string
+    // (`exec "..." % args`). `exec(code, g, l)` stays a call.
     exec_statement: $ => seq(
       'exec',
-      field('code', $.primary_expression),
+      field('code', choice($.string, $.identifier, alias($._exec_formatted, $.binary_operator))),
       optional(seq('in', commaSep1($.expression))),
     ),
 
