@@ -36,6 +36,8 @@ module.exports = grammar(Python, {
   },
 
   conflicts: ($, original) => original.concat([
+    [$.list_splat_pattern, $.primary_expression, $.sizeof_expression],
+    [$.primary_expression, $.sizeof_expression],
     [$.dictionary_splat_pattern, $.pointer_declarator],
     [$.list_splat_pattern, $.pointer_declarator],
     [$.keyword_separator, $.pointer_declarator],
@@ -870,7 +872,8 @@ module.exports = grammar(Python, {
     )),
 
     // `sizeof(T)` / `sizeof(x)`; a bare name reads as a type.
-    sizeof_expression: $ => seq(
+    // (`sizeof` alone is still a name: `sizeof = sys.getsizeof`.)
+    sizeof_expression: $ => prec.dynamic(1, seq(
       'sizeof',
       '(',
       choice(
@@ -878,7 +881,7 @@ module.exports = grammar(Python, {
         field('value', $.expression),
       ),
       ')',
-    ),
+    )),
 
     // Python's integers plus C's suffixes (`1UL`, `1_0LL`).
     integer: _ => token(choice(
@@ -899,7 +902,7 @@ module.exports = grammar(Python, {
 
     keyword_identifier: ($, original) => choice(
       original,
-      alias(choice('new', 'include', 'property'), $.identifier),
+      alias(choice('new', 'include', 'property', 'sizeof'), $.identifier),
     ),
   },
 });

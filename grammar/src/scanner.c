@@ -97,12 +97,18 @@ static bool scan_string_body(Scanner *scanner, TSLexer *lexer, const bool *valid
     }
     if (c == '\\') {
       if (flags & RAW) {
-        // In raw strings a backslash only keeps a quote or another backslash from
-        // ending the string; both stay content. A brace after it still opens an
-        // f-string interpolation (`fr'\{x}'`).
+        // In raw strings a backslash only keeps a quote, another backslash or a line
+        // end from ending the string; all stay content. A brace after it still opens
+        // an f-string interpolation (`fr'\{x}'`).
         advance(lexer);
-        if (lexer->lookahead == quote || lexer->lookahead == '\\') {
+        if (lexer->lookahead == quote || lexer->lookahead == '\\' || lexer->lookahead == '\n') {
           advance(lexer);
+        } else if (lexer->lookahead == '\r') {
+          // A backslash before the line end continues a single-quoted raw string.
+          advance(lexer);
+          if (lexer->lookahead == '\n') {
+            advance(lexer);
+          }
         }
         has_content = true;
         continue;
