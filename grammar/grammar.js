@@ -36,6 +36,8 @@ module.exports = grammar(Python, {
   },
 
   conflicts: ($, original) => original.concat([
+    [$.list_splat_pattern, $.primary_expression, $.sizeof_expression],
+    [$.primary_expression, $.sizeof_expression],
     [$.dictionary_splat_pattern, $.pointer_declarator],
     [$.list_splat_pattern, $.pointer_declarator],
     [$.keyword_separator, $.pointer_declarator],
@@ -161,6 +163,20 @@ module.exports = grammar(Python, {
       $.primary_expression,
     ),
 
+    _comprehension_clauses: $ => seq(
+      choice($.for_in_clause, $.for_from_clause),
+      repeat(choice($.for_in_clause, $.for_from_clause, $.if_clause)),
+    ),
+
+    // `[x for i from 0 <= i < n]`
+    for_from_clause: $ => seq(
+      'for',
+      field('left', $.identifier),
+      'from',
+      field('range', $.expression),
+      optional(seq('by', field('step', $.expression))),
+    ),
+
     // Old-style `property x:` with `__get__`/`__set__`/`__del__` inside.
     property_block: $ => seq(
       'property',
@@ -204,6 +220,7 @@ module.exports = grammar(Python, {
 
     _c_function_head: $ => seq(
       optional(field('return_type', $._c_return_type)),
+      optional(choice('__stdcall', '__cdecl', '__fastcall')),
       field('name', choice($.identifier, $.operator_name)),
       optional(field('c_name', $.string)),
       optional(field('template_parameters', $.template_parameters)),
@@ -247,6 +264,16 @@ module.exports = grammar(Python, {
       $.false,
       $.none,
       alias($._negative_number, $.unary_operator),
+      alias($._exception_cast, $.cast_expression),
+      $.string,
+    ),
+
+    // `except <int*>-1`
+    _exception_cast: $ => seq(
+      '<',
+      field('type', $.c_type),
+      '>',
+      field('value', choice($.integer, alias($._negative_number, $.unary_operator), $.identifier)),
     ),
 
     _negative_number: $ => seq(
@@ -311,6 +338,7 @@ module.exports = grammar(Python, {
       '(',
       $.pointer_declarator,
       field('name', $.identifier),
+      optional(field('c_name', $.string)),
       repeat($.array_declarator),
       ')',
       field('parameters', $.parameters),
@@ -565,6 +593,8 @@ module.exports = grammar(Python, {
       field('type', $._c_type_inner),
       choice('*', '**', '&', '&&'),
       repeat($._type_qualifier),
+      // `char *[]`, an unnamed array-of-pointers parameter.
+      repeat($.array_declarator),
     )),
 
     _c_plain_type: $ => seq(
@@ -635,7 +665,7 @@ module.exports = grammar(Python, {
     ),
 
     memoryview_dimension: $ => seq(
-      optional(field('start', $.integer)),
+      optional(field('start', $.expression)),
       ':',
       optional(field('stop', $.expression)),
       optional(seq(':', optional(field('step', $.expression)))),
@@ -685,7 +715,7 @@ module.exports = grammar(Python, {
     // A bare name is a Python parameter, even in a prototype where it names a type
     // (`void f(int)`): the two cannot be told apart.
     parameter: $ => choice(
-      prec(1, $.identifier),
+      prec(1, $._parameter_name),
       $.typed_parameter,
       $.default_parameter,
       $.typed_default_parameter,
@@ -696,15 +726,66 @@ module.exports = grammar(Python, {
       $.dictionary_splat_pattern,
     ),
 
+    // Cython's typed lambdas: `lambda int x: x + 1`
+    lambda_parameters: $ => seq(
+      commaSep1(choice($.parameter, alias($._lambda_c_parameter, $.c_parameter))),
+      optional(','),
+    ),
+
+    _lambda_c_parameter: $ => seq(
+      field('type', $.c_type),
+      field('name', $.identifier),
+      optional(seq('=', field('default', $.expression))),
+    ),
+
+    // The words that can start a C type are keywords at the start of a parameter, yet
+    // Python code names parameters `signed`, `long` or `short`.
+    _parameter_name: $ => choice(
+      prec(1, $.identifier),
+      prec(1, alias(
+        choice('signed', 'unsigned', 'long', 'short', 'const', 'volatile', 'restrict'),
+        $.identifier,
+      )),
+    ),
+
+    default_parameter: $ => seq(
+      field('name', choice($._parameter_name, $.tuple_pattern)),
+      '=',
+      field('value', $.expression),
+    ),
+
+    typed_default_parameter: $ => prec(PREC.typed_parameter, seq(
+      field('name', $._parameter_name),
+      ':',
+      field('type', $.type),
+      '=',
+      field('value', $.expression),
+    )),
+
+    typed_parameter: $ => prec(PREC.typed_parameter, seq(
+      choice($._parameter_name, $.list_splat_pattern, $.dictionary_splat_pattern),
+      ':',
+      field('type', $.type),
+    )),
+
     c_parameter: $ => choice(
+      // A type alone (prototypes: `void f(char*)`) loses to a Python reading of the
+      // same text, such as Python 2's tuple parameter `(a, b)`.
+      prec.dynamic(-1, field('type', $.c_type)),
       seq(
         field('type', $.c_type),
-        optional(seq(
+        seq(
           choice(
             seq(
               field('name', $.identifier),
               repeat($.array_declarator),
               optional(seq(':', field('annotation', $.type))),
+            ),
+            // A function-type parameter, `void fn(int) noexcept` (a pointer in C).
+            seq(
+              field('name', $.identifier),
+              field('parameters', $.parameters),
+              repeat($._c_function_trait),
             ),
             seq(
               '(',
@@ -716,13 +797,13 @@ module.exports = grammar(Python, {
             ),
           ),
           optional($._c_parameter_tail),
-        )),
+        ),
       ),
       $._c_parameter_untyped,
     ),
 
     _c_parameter_untyped: $ => seq(
-      field('name', $.identifier),
+      field('name', $._parameter_name),
       choice(
         seq($._nullability, optional($._c_parameter_default)),
         seq(optional(seq(':', field('annotation', $.type))), $._c_parameter_placeholder),
@@ -755,6 +836,24 @@ module.exports = grammar(Python, {
       $.address_of_expression,
       $.sizeof_expression,
       $.new_expression,
+      $.backquote_expression,
+    ),
+
+    // Python 2's `` `x` `` (repr), which Cython still accepts.
+    backquote_expression: $ => seq('`', $.expression, '`'),
+
+    _exec_formatted: $ => prec.left(PREC.times, seq(
+      field('left', $.string),
+      field('operator', '%'),
+      field('right', $.primary_expression),
+    )),
+
+    // Python 2's `exec code in globals`; the code may also be a formatted string
+    // (`exec "..." % args`). `exec(code, g, l)` stays a call.
+    exec_statement: $ => seq(
+      'exec',
+      field('code', choice($.string, $.identifier, alias($._exec_formatted, $.binary_operator))),
+      optional(seq('in', commaSep1($.expression))),
     ),
 
     // `<T*>x`, `<T?>x`, `<object>p`
@@ -773,7 +872,8 @@ module.exports = grammar(Python, {
     )),
 
     // `sizeof(T)` / `sizeof(x)`; a bare name reads as a type.
-    sizeof_expression: $ => seq(
+    // (`sizeof` alone is still a name: `sizeof = sys.getsizeof`.)
+    sizeof_expression: $ => prec.dynamic(1, seq(
       'sizeof',
       '(',
       choice(
@@ -781,7 +881,7 @@ module.exports = grammar(Python, {
         field('value', $.expression),
       ),
       ')',
-    ),
+    )),
 
     // Python's integers plus C's suffixes (`1UL`, `1_0LL`).
     integer: _ => token(choice(
@@ -802,7 +902,7 @@ module.exports = grammar(Python, {
 
     keyword_identifier: ($, original) => choice(
       original,
-      alias(choice('new', 'include', 'property'), $.identifier),
+      alias(choice('new', 'include', 'property', 'sizeof'), $.identifier),
     ),
   },
 });

@@ -8,6 +8,7 @@ use crate::ir::names::ModuleNames;
 use crate::ir::Module;
 use crate::ownership::families::FamilyTable;
 use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::summary::{ProjectSummaries, Summaries};
 use crate::ownership::Resolution;
 use crate::parse::{first_syntax_error, parse, Dialect};
 use crate::rules;
@@ -22,16 +23,41 @@ pub fn analyze_source(
     dialect: Dialect,
     settings: &AnalysisSettings,
 ) -> Vec<Diagnostic> {
+    analyze_source_in_project(text, dialect, settings, &ProjectSummaries::default())
+}
+
+/// [`analyze_source`], knowing what the other files of the linted tree export: a helper
+/// this file cimports from another module (`from .buffers cimport make_buffer`) is then an
+/// allocator or a deallocator like one of its own.
+///
+/// A project run has two phases: [`module_summaries`] of every .pyx file (only files
+/// that mention an allocator export anything, so the others need not be parsed twice),
+/// added with [`ProjectSummaries::add_module`] under the file's path; then this function
+/// for every file. `analyze_source` is this function with an empty project.
+pub fn analyze_source_in_project(
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+) -> Vec<Diagnostic> {
     let tree = parse(text, dialect);
     let mut diagnostics = Vec::new();
     if let Some(node) = first_syntax_error(&tree) {
         diagnostics.push(syntax_error(node));
     }
-    let lowered = lower_tree(&tree, text, dialect, settings);
-    let analysis = lowered.analyze();
+    let lowered = lower_tree(&tree, text, dialect, settings, project);
+    let analysis = lowered.analyze_in(project);
     rules::check_module(&analysis, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     diagnostics
+}
+
+/// What a file tells the files that cimport it: the summaries of its module-level
+/// functions (helpers that allocate, release, or check their arguments).
+pub fn module_summaries(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> Summaries {
+    let empty = ProjectSummaries::default();
+    let lowered = lower_source(text, dialect, settings);
+    lowered.analyze_in(&empty).summaries
 }
 
 /// A file lowered to its IR, with what its analysis needs.
@@ -44,13 +70,19 @@ pub struct LoweredFile {
 impl LoweredFile {
     /// The ownership graphs and class models of the file.
     pub fn analyze(&self) -> ModuleAnalysis<'_> {
-        ModuleAnalysis::run(&self.module, &self.families, self.resolution)
+        self.analyze_in(&ProjectSummaries::default())
+    }
+
+    /// The same, knowing the summaries of the other modules of the linted tree.
+    pub fn analyze_in(&self, project: &ProjectSummaries) -> ModuleAnalysis<'_> {
+        ModuleAnalysis::run(&self.module, &self.families, self.resolution, project)
     }
 }
 
 /// Parses and lowers one file's text (for `cysafe graph` and other views of the IR).
 pub fn lower_source(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> LoweredFile {
-    lower_tree(&parse(text, dialect), text, dialect, settings)
+    let empty = ProjectSummaries::default();
+    lower_tree(&parse(text, dialect), text, dialect, settings, &empty)
 }
 
 fn lower_tree(
@@ -58,10 +90,12 @@ fn lower_tree(
     text: &str,
     dialect: Dialect,
     settings: &AnalysisSettings,
+    project: &ProjectSummaries,
 ) -> LoweredFile {
     let root = tree.root_node();
     let families = FamilyTable::for_settings(settings);
-    let interesting = families.function_names();
+    let mut interesting = families.function_names();
+    interesting.extend(project.function_names().map(str::to_string));
     let module = if mentions_any(text, &interesting) {
         let names = ModuleNames::collect(root, text);
         lower_module(root, text, &names, &interesting)
@@ -290,5 +324,33 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn helpers_cimported_from_another_module_of_the_project_are_summarized() {
+        let settings = AnalysisSettings::default();
+        let buffers = "from libc.stdlib cimport malloc, free\n\
+                       cdef double* make_buffer(size_t n):\n    return <double*> malloc(n)\n\
+                       cdef void release(double* p):\n    free(p)\n";
+        let mut project = ProjectSummaries::default();
+        project.add_module(
+            &["pkg", "buffers"],
+            &module_summaries(buffers, Dialect::Cython, &settings),
+        );
+        let main = "from cpython.mem cimport PyMem_Malloc\n\
+                    from .buffers cimport make_buffer, release\n\
+                    def f(size_t n):\n    cdef double* p = make_buffer(n)\n    p[0] = 1\n\
+                    \n    cdef double* q = <double*> PyMem_Malloc(n)\n    if q != NULL:\n        release(q)\n";
+        let found: Vec<_> = analyze_source_in_project(main, Dialect::Cython, &settings, &project)
+            .iter()
+            .map(|d| (d.rule.code, position(main, d.span.start).0))
+            .collect();
+        assert_eq!(found, vec![("CY001", 4), ("CY002", 9)]);
+        // Without the project, the helpers are unknown functions.
+        let alone: Vec<_> = analyze_source(main, Dialect::Cython, &settings)
+            .iter()
+            .map(|d| d.rule.code)
+            .collect();
+        assert_eq!(alone, Vec::<&str>::new());
     }
 }

@@ -4,7 +4,11 @@
 //! Comments are found by scanning the line's text for `#`; a `#` inside a string that
 //! happens to be followed by `noqa` suppresses too, the same trade-off flake8 makes.
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Span};
+use crate::rules;
+use crate::selection::RuleSet;
 
 /// What one `noqa` comment suppresses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,10 +30,16 @@ impl Noqa {
 
 /// The `noqa` comment of one line, if it has one.
 pub fn parse_noqa(line: &str) -> Option<Noqa> {
-    let mut rest = line;
-    while let Some(hash) = rest.find('#') {
-        rest = &rest[hash + 1..];
-        let after = rest.trim_start();
+    find_noqa(line).map(|(_, noqa)| noqa)
+}
+
+/// The `noqa` comment of one line with the byte offset of its `#` in the line.
+fn find_noqa(line: &str) -> Option<(usize, Noqa)> {
+    let mut searched = 0;
+    while let Some(found) = line[searched..].find('#') {
+        let hash = searched + found;
+        searched = hash + 1;
+        let after = line[searched..].trim_start();
         let Some(keyword) = after.get(..4) else {
             continue;
         };
@@ -38,9 +48,9 @@ pub fn parse_noqa(line: &str) -> Option<Noqa> {
         }
         let tail = &after[4..];
         match tail.chars().next() {
-            None => return Some(Noqa::All),
-            Some(':') => return Some(parse_codes(&tail[1..])),
-            Some(c) if c.is_whitespace() || c == '#' => return Some(Noqa::All),
+            None => return Some((hash, Noqa::All)),
+            Some(':') => return Some((hash, parse_codes(&tail[1..]))),
+            Some(c) if c.is_whitespace() || c == '#' => return Some((hash, Noqa::All)),
             // `# noqaz` is some other word, not a suppression.
             Some(_) => continue,
         }
@@ -85,17 +95,74 @@ pub fn skips_file(text: &str) -> bool {
     })
 }
 
-/// Drops the diagnostics a `noqa` comment on their reported line suppresses.
-pub fn remove_suppressed(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// A rule code that a `noqa` comment on a row did suppress.
+pub type Used = HashSet<(usize, &'static str)>;
+
+/// Drops the diagnostics a `noqa` comment on their reported line suppresses, and says
+/// which (row, code) pairs were suppressed.
+pub fn remove_suppressed(text: &str, diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Used) {
     let index = LineIndex::new(text);
-    diagnostics
+    let mut used = Used::new();
+    let kept = diagnostics
         .into_iter()
         .filter(|diagnostic| {
             let row = index.position(diagnostic.span.start).row;
-            !parse_noqa(index.line_text(row))
-                .is_some_and(|noqa| noqa.suppresses(diagnostic.rule.code))
+            let suppressed = parse_noqa(index.line_text(row))
+                .is_some_and(|noqa| noqa.suppresses(diagnostic.rule.code));
+            if suppressed {
+                used.insert((row, diagnostic.rule.code));
+            }
+            !suppressed
         })
-        .collect()
+        .collect();
+    (kept, used)
+}
+
+/// CY100: the cysafe codes of enabled rules in `noqa` comments that suppressed nothing.
+/// Bare `# noqa` and other tools' codes are left alone: they may be another linter's.
+pub fn unused_noqa(text: &str, used: &Used, enabled: &RuleSet) -> Vec<Diagnostic> {
+    let mut unused_diagnostics = Vec::new();
+    let mut line_start = 0;
+    for (row, line) in (1..).zip(text.split_inclusive('\n')) {
+        let start = line_start;
+        line_start += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        let Some((hash, Noqa::Codes(codes))) = find_noqa(line) else {
+            continue;
+        };
+        let unused: Vec<&String> = codes
+            .iter()
+            .filter(|code| {
+                rules::by_code_or_name(code).is_some_and(|rule| {
+                    enabled.contains(rule.code) && !used.contains(&(row, rule.code))
+                })
+            })
+            .collect();
+        if unused.is_empty() {
+            continue;
+        }
+        let list = unused
+            .iter()
+            .map(|code| format!("`{code}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (noun, pronoun) = if unused.len() == 1 {
+            ("code", "it")
+        } else {
+            ("codes", "them")
+        };
+        unused_diagnostics.push(Diagnostic {
+            rule: &rules::UNUSED_NOQA,
+            message: format!(
+                "unused `noqa` {noun} {list}: nothing on this line is reported as {pronoun}"
+            ),
+            span: Span::new(start + hash, start + line.trim_end().len()),
+            label: "suppresses nothing".to_string(),
+            help: Some(format!("remove {list} from the comment")),
+            related: Vec::new(),
+        });
+    }
+    unused_diagnostics
 }
 
 #[cfg(test)]
@@ -135,6 +202,31 @@ mod tests {
         assert_eq!(parse_noqa("x = 1  # noqable"), None);
         assert_eq!(parse_noqa("x = 1  # see noqa docs"), None);
         assert_eq!(parse_noqa("x = 1"), None);
+    }
+
+    #[test]
+    fn unused_codes_are_found_and_other_tools_codes_ignored() {
+        let text = "a = 1  # noqa: CY003, E501\nb = 2  # noqa\nc = 3  # noqa: CY001\n";
+        let mut used = Used::new();
+        used.insert((3, "CY001"));
+        let found = unused_noqa(text, &used, &RuleSet::default_rules());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule.code, "CY100");
+        assert_eq!(
+            found[0].message,
+            "unused `noqa` code `CY003`: nothing on this line is reported as it"
+        );
+        assert_eq!(
+            &text[found[0].span.start..found[0].span.end],
+            "# noqa: CY003, E501"
+        );
+    }
+
+    #[test]
+    fn codes_of_disabled_rules_are_not_unused() {
+        let mut enabled = RuleSet::default_rules();
+        enabled.remove(&[crate::selection::RuleSelector::Prefix("CY003".to_string())]);
+        assert!(unused_noqa("a = 1  # noqa: CY003\n", &Used::new(), &enabled).is_empty());
     }
 
     #[test]

@@ -9,6 +9,9 @@ use std::fmt;
 
 use crate::rules::{self, RuleMeta};
 
+/// Rules that only run when selected: they report on the suppressions, not the code.
+pub const OFF_BY_DEFAULT: &[&str] = &["CY100"];
+
 /// What `select`/`ignore` accept, for error messages.
 pub const SELECTOR_HELP: &str = "ALL, a rule code like CY003 or a code prefix like CY00";
 
@@ -73,15 +76,18 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// Every rule: what runs when nothing is configured.
-    pub fn all() -> RuleSet {
+    /// What runs when nothing is configured: every rule but those off by default.
+    pub fn default_rules() -> RuleSet {
         RuleSet {
-            enabled: vec![true; rules::ALL.len()],
+            enabled: rules::ALL
+                .iter()
+                .map(|rule| !OFF_BY_DEFAULT.contains(&rule.code))
+                .collect(),
         }
     }
 
     pub fn from_layers<'a>(layers: impl IntoIterator<Item = &'a SelectionLayer>) -> RuleSet {
-        let mut set = RuleSet::all();
+        let mut set = RuleSet::default_rules();
         for layer in layers {
             if let Some(select) = &layer.select {
                 set.enabled.fill(false);
@@ -172,5 +178,21 @@ mod tests {
         let set = RuleSet::from_layers([&select_then_ignore]);
         assert!(!set.contains("CY000"));
         assert_eq!(set.codes().len(), rules::ALL.len() - 1);
+    }
+
+    #[test]
+    fn unused_noqa_runs_only_when_selected() {
+        assert!(!RuleSet::default_rules().contains("CY100"));
+        assert!(RuleSet::default_rules().contains("CY003"));
+        let all = SelectionLayer {
+            select: Some(vec![RuleSelector::All]),
+            ..SelectionLayer::default()
+        };
+        assert!(RuleSet::from_layers([&all]).contains("CY100"));
+        let extend = SelectionLayer {
+            extend_select: vec![RuleSelector::Prefix("CY100".to_string())],
+            ..SelectionLayer::default()
+        };
+        assert!(RuleSet::from_layers([&extend]).contains("CY100"));
     }
 }

@@ -45,15 +45,46 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<String, SourceError> {
     if bytes.contains(&0) {
         return Err(SourceError::Binary);
     }
-    String::from_utf8(bytes).map_err(|error| {
+    String::from_utf8(bytes).or_else(|error| {
+        // PEP 263: Python and Cython honour a `coding:` declaration in the first two
+        // lines. Latin-1 is the one such encoding seen in real Cython code, and its
+        // bytes map one to one onto the first 256 code points.
+        if declares_latin1(error.as_bytes()) {
+            return Ok(error.as_bytes().iter().map(|&b| char::from(b)).collect());
+        }
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        SourceError::InvalidUtf8 {
+        Err(SourceError::InvalidUtf8 {
             line,
             column: valid.len() - line_start + 1,
-        }
+        })
     })
+}
+
+/// Whether one of the first two lines holds a PEP 263 declaration of Latin-1.
+fn declares_latin1(bytes: &[u8]) -> bool {
+    bytes
+        .split(|&b| b == b'\n')
+        .take(2)
+        .filter(|line| line.trim_ascii_start().starts_with(b"#"))
+        .filter_map(|line| {
+            let line = String::from_utf8_lossy(line).to_ascii_lowercase();
+            let at = line.find("coding")?;
+            let rest = line[at + "coding".len()..].strip_prefix([':', '='])?;
+            let name: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .collect();
+            Some(name.replace('_', "-"))
+        })
+        .any(|name| {
+            matches!(
+                name.as_str(),
+                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "iso-latin-1"
+            )
+        })
 }
 
 #[cfg(test)]
@@ -66,6 +97,20 @@ mod tests {
         assert!(matches!(
             error,
             SourceError::InvalidUtf8 { line: 2, column: 6 }
+        ));
+    }
+
+    #[test]
+    fn latin1_declared_by_pep263_is_decoded() {
+        let text = decode_source(b"# -*- coding: latin-1 -*-\ns = '\xe9'\n".to_vec()).unwrap();
+        assert_eq!(text, "# -*- coding: latin-1 -*-\ns = '\u{e9}'\n");
+    }
+
+    #[test]
+    fn latin1_bytes_without_a_declaration_are_invalid() {
+        assert!(matches!(
+            decode_source(b"# coding: utf-8\ns = '\xe9'\n".to_vec()),
+            Err(SourceError::InvalidUtf8 { line: 2, column: 6 })
         ));
     }
 

@@ -234,6 +234,24 @@ fn exit_codes() {
         run.stderr,
         "cysafe: missing.pyx: No such file or directory (os error 2)\n"
     );
+    assert!(run
+        .stdout
+        .ends_with("\nFound 1 diagnostic; 1 path could not be checked.\n"));
+    let nothing_found = project.run(&["check", "src/good.pyx", "missing.pyx", "gone.pyx"]);
+    assert_eq!(nothing_found.code, Some(2));
+    assert_eq!(
+        nothing_found.stdout,
+        "Found 0 diagnostics; 2 paths could not be checked.\n"
+    );
+}
+
+#[test]
+fn no_path_means_the_current_folder() {
+    let run = project().run(&["check", "--output-format", "concise", "-q"]);
+    assert_eq!(
+        run.stdout,
+        "./src/bad.pyx:2:5: CY000 syntax error: unexpected input\n"
+    );
 }
 
 #[test]

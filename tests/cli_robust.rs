@@ -76,6 +76,21 @@ fn stdin_is_reported_under_its_filename() {
         value["location"],
         serde_json::json!({"row": 2, "column": 5})
     );
+    // Without a path, --stdin-filename alone reads standard input too.
+    let implicit = project.run_stdin(
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "--stdin-filename",
+            "pkg/mod.pyx",
+        ],
+        BAD.as_bytes(),
+    );
+    assert_eq!(
+        implicit.stdout,
+        "pkg/mod.pyx:2:5: CY000 syntax error: unexpected input\nFound 1 diagnostic.\n"
+    );
     let clean = project.run_stdin(
         &["check", "--stdin-filename", "ok.pyx", "-"],
         GOOD.as_bytes(),

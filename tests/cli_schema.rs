@@ -194,3 +194,34 @@ Found 1 diagnostic.
 "
     );
 }
+
+/// Every rule's real output on the bundled samples, in both machine formats.
+#[test]
+fn the_samples_output_validates_in_both_formats() {
+    let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+    let run = |format: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cysafe"))
+            .args(["check", "--output-format", format, samples])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let json = run("json");
+    let codes: std::collections::BTreeSet<String> = serde_json::from_str::<Vec<Value>>(&json)
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    // The samples exercise every analysis rule, so every shape is validated here.
+    let analysis_rules = cysafe::rules::ALL
+        .iter()
+        .filter(|r| r.code != "CY000" && !cysafe::selection::OFF_BY_DEFAULT.contains(&r.code));
+    for rule in analysis_rules {
+        assert!(codes.contains(rule.code), "no {} in the samples", rule.code);
+    }
+    assert_valid(&schema("docs/schema/diagnostics.schema.json"), &json);
+    assert_valid(
+        &schema("tests/schemas/sarif-schema-2.1.0.json"),
+        &run("sarif"),
+    );
+}

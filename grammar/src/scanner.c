@@ -97,12 +97,18 @@ static bool scan_string_body(Scanner *scanner, TSLexer *lexer, const bool *valid
     }
     if (c == '\\') {
       if (flags & RAW) {
-        // In raw strings a backslash only keeps a quote or another backslash from
-        // ending the string; both stay content. A brace after it still opens an
-        // f-string interpolation (`fr'\{x}'`).
+        // In raw strings a backslash only keeps a quote, another backslash or a line
+        // end from ending the string; all stay content. A brace after it still opens
+        // an f-string interpolation (`fr'\{x}'`).
         advance(lexer);
-        if (lexer->lookahead == quote || lexer->lookahead == '\\') {
+        if (lexer->lookahead == quote || lexer->lookahead == '\\' || lexer->lookahead == '\n') {
           advance(lexer);
+        } else if (lexer->lookahead == '\r') {
+          // A backslash before the line end continues a single-quoted raw string.
+          advance(lexer);
+          if (lexer->lookahead == '\n') {
+            advance(lexer);
+          }
         }
         has_content = true;
         continue;
@@ -307,7 +313,9 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
     }
   }
 
-  if (first_comment_indent == -1 && valid_symbols[STRING_START] && !error_recovery) {
+  // Strings may start even during error recovery, so a quote inside the damaged region
+  // does not turn the rest of the file into stray tokens.
+  if (first_comment_indent == -1 && valid_symbols[STRING_START]) {
     return scan_string_start(scanner, lexer);
   }
   return false;

@@ -180,3 +180,22 @@ cdef class Base:
 cdef class Derived(Base):
     def __cinit__(self, size_t n):
         self.data = make_buffer(n)
+
+
+cdef double* raw_buffer(size_t n):
+    # Returns the block unchecked: callers must check it.
+    return <double*> malloc(n * sizeof(double))
+
+
+def helper_allocation_used_unchecked(size_t n):
+    cdef double* p = raw_buffer(n)  # expect: CY001
+    p[0] = 1
+    free(p)
+
+
+def helper_allocation_checked(size_t n):
+    cdef double* p = raw_buffer(n)
+    if p == NULL:
+        raise MemoryError()
+    p[0] = 1
+    free(p)

@@ -14,18 +14,19 @@ use crate::commands::ExitStatus;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover_with, ExcludeFn};
-use crate::noqa::{remove_suppressed, skips_file};
+use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::parse::Dialect;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
 };
+use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, SelectionLayer};
 use crate::source::{decode_source, read_source};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files and folders to check; `-` reads one file from standard input.
-    #[arg(default_value = ".")]
+    /// Files and folders to check (default: the current folder); `-` reads one file from
+    /// standard input, as does giving no path with --stdin-filename.
     pub paths: Vec<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -90,6 +91,8 @@ impl ColorChoice {
 /// What became of one file.
 enum Outcome {
     Checked(FileReport),
+    /// Checked, and nothing to report: its text is not kept.
+    Clean,
     /// Not a file to check after all (a .py file that does not use Cython), or one that
     /// asks to be skipped.
     Skipped,
@@ -117,8 +120,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             return Ok(ExitStatus::Error);
         }
     };
-    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    if reads_stdin && args.paths.len() > 1 {
+    let paths = match (&args.paths[..], &args.stdin_filename) {
+        ([], Some(_)) => vec![PathBuf::from("-")],
+        ([], None) => vec![PathBuf::from(".")],
+        (given, _) => given.to_vec(),
+    };
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if reads_stdin && paths.len() > 1 {
         report_error("`-` (standard input) cannot be combined with other paths");
         return Ok(ExitStatus::Error);
     }
@@ -135,7 +143,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     };
 
     if args.show_settings {
-        return show_settings(args, &checker, out);
+        let shown = if reads_stdin {
+            vec![args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("-"))]
+        } else {
+            paths
+        };
+        return show_settings(&shown, &args.exclude, &checker, out);
     }
 
     let mut errors = BTreeSet::new();
@@ -164,7 +180,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
                         .is_ok_and(|config| config.excludes(path))
             })
         };
-        let discovered = discover_with(&args.paths, |p| Dialect::from_path(p).is_some(), exclude);
+        let discovered = discover_with(&paths, |p| Dialect::from_path(p).is_some(), exclude);
         for error in discovered.errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
@@ -184,7 +200,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     for (path, outcome) in outcomes {
         match outcome {
             Outcome::Checked(report) => reports.push(report),
-            Outcome::Skipped => {}
+            Outcome::Clean | Outcome::Skipped => {}
             Outcome::Failed(message) => {
                 errors.insert(format!("{}: {message}", path.display()));
             }
@@ -201,7 +217,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         report_error(error);
     }
     let found: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    reports.retain(|report| !report.diagnostics.is_empty());
     let extra = related_sources(&reports);
     let sources = Sources::new(&reports, &extra);
     if args.statistics {
@@ -210,6 +225,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         let options = ReportOptions {
             color: args.color.enabled(),
             quiet: args.quiet,
+            unchecked: errors.len(),
         };
         write_report(args.output_format, &reports, &sources, options, out)?;
     }
@@ -258,8 +274,14 @@ impl Checker {
             .into_iter()
             .filter(|diagnostic| rules.contains(diagnostic.rule.code))
             .collect();
-        let mut diagnostics = remove_suppressed(&text, diagnostics);
+        let (mut diagnostics, used) = remove_suppressed(&text, diagnostics);
+        if rules.contains(UNUSED_NOQA.code) {
+            diagnostics.extend(unused_noqa(&text, &used, &rules));
+        }
         diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
+        if diagnostics.is_empty() {
+            return Outcome::Clean;
+        }
         Outcome::Checked(FileReport {
             path: path.to_path_buf(),
             text,
@@ -294,16 +316,13 @@ fn related_sources(reports: &[FileReport]) -> Vec<(PathBuf, String)> {
 }
 
 fn show_settings(
-    args: &CheckArgs,
+    paths: &[PathBuf],
+    cli_exclude: &[String],
     checker: &Checker,
     out: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    let paths: Vec<PathBuf> = match &args.stdin_filename {
-        Some(name) if args.paths.iter().any(|p| p.as_os_str() == "-") => vec![name.clone()],
-        _ => args.paths.clone(),
-    };
     let mut status = ExitStatus::Success;
-    for path in &paths {
+    for path in paths {
         let config = match checker.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => {
@@ -335,7 +354,7 @@ fn show_settings(
             "  extend-exclude: {}",
             config.extend_exclude.patterns().join(", ")
         )?;
-        writeln!(out, "  exclude (command line): {}", args.exclude.join(", "))?;
+        writeln!(out, "  exclude (command line): {}", cli_exclude.join(", "))?;
         for (matcher, ignored) in &config.per_file_ignores {
             let ignored: Vec<String> = ignored.iter().map(ToString::to_string).collect();
             writeln!(

@@ -148,7 +148,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
     let mut site_of_call = vec![None; function.calls.len()];
     let mut releases_something = false;
     for (index, call) in function.calls.iter().enumerate() {
-        let summary = context.summaries.of_callee(&call.callee, &classes);
+        let summary = context.summary_of(&call.callee, &classes);
         releases_something |= summary.is_some_and(|s| !s.releases.is_empty());
         let (family, reallocates, never_null) = match classify(&call.callee) {
             Some((_, Role::Release)) => {
@@ -361,19 +361,24 @@ impl Analysis<'_> {
                         *returning = returning.union(*states);
                     }
                 });
-                if let Value::Place(place) = value {
-                    for site in state.sites_of(*place) {
-                        let states = state.sites[site.0 as usize];
-                        state.sites[site.0 as usize] = SiteStates::ESCAPED;
-                        Self::record(recorder, |graph| {
-                            graph.escapes.push(EscapeEvent {
-                                site,
-                                span: *span,
-                                how: EscapeHow::Returned,
-                                states,
-                            })
-                        });
-                    }
+                let returned = match value {
+                    Value::Place(place) => state.sites_of(*place),
+                    Value::Call(call) => self.site_of_call[call.0 as usize]
+                        .map(|(site, _)| vec![site])
+                        .unwrap_or_default(),
+                    Value::Null | Value::Other => Vec::new(),
+                };
+                for site in returned {
+                    let states = state.sites[site.0 as usize];
+                    state.sites[site.0 as usize] = SiteStates::ESCAPED;
+                    Self::record(recorder, |graph| {
+                        graph.escapes.push(EscapeEvent {
+                            site,
+                            span: *span,
+                            how: EscapeHow::Returned,
+                            states,
+                        })
+                    });
                 }
             }
             Stmt::Delete { place, span } => {
@@ -428,10 +433,7 @@ impl Analysis<'_> {
             }
             Some((_, Role::Allocate)) => self.allocate(call_id, state),
             None => {
-                let summary = self
-                    .context
-                    .summaries
-                    .of_callee(&call.callee, &self.classes);
+                let summary = self.context.summary_of(&call.callee, &self.classes);
                 // Arguments the helper releases are handed over, not read through.
                 let mut released = vec![false; call.args.len()];
                 if let Some(summary) = summary {

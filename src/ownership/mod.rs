@@ -17,9 +17,9 @@ pub mod summary;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
-use crate::ir::{CallId, Function, PlaceId, UseKind};
+use crate::ir::{CallId, Callee, Function, PlaceId, UseKind};
 use families::{FamilyId, FamilyTable};
-use summary::Summaries;
+use summary::{ProjectSummaries, Summaries, Summary};
 
 pub use dataflow::{SiteStates, Target};
 
@@ -74,8 +74,24 @@ pub struct AttributeOrigin {
 pub struct Context<'a> {
     pub resolution: Resolution,
     pub summaries: &'a Summaries,
+    /// The functions other files of the linted tree define, for cimported helpers.
+    pub project: &'a ProjectSummaries,
     /// For a method: the blocks its class's methods store in its attributes.
     pub attributes: &'a HashMap<String, AttributeOrigin>,
+}
+
+impl<'a> Context<'a> {
+    /// The summary of what a call calls: a function or method of this module, or a
+    /// function cimported from another module of the linted tree.
+    pub fn summary_of(&self, callee: &Callee, classes: &[String]) -> Option<&'a Summary> {
+        match callee {
+            Callee::External {
+                name,
+                module: Some(module),
+            } => self.project.get(module, name),
+            _ => self.summaries.of_callee(callee, classes),
+        }
+    }
 }
 
 /// What each place holds and each block's state where the function returns or raises.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::ir::{Callee, Module};
 use crate::ownership::classes::ClassModel;
 use crate::ownership::families::FamilyTable;
-use crate::ownership::summary::{Summaries, Summary};
+use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
 use crate::ownership::{AttributeOrigin, Context, OwnershipGraph, Resolution};
 
 /// Every function's graph (in the order of `module.functions`) and every extension
@@ -19,7 +19,12 @@ pub struct ModuleAnalysis<'a> {
 }
 
 impl<'a> ModuleAnalysis<'a> {
-    pub fn run(module: &'a Module, families: &'a FamilyTable, resolution: Resolution) -> Self {
+    pub fn run(
+        module: &'a Module,
+        families: &'a FamilyTable,
+        resolution: Resolution,
+        project: &ProjectSummaries,
+    ) -> Self {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
         let mut graphs: Vec<Option<OwnershipGraph<'a>>> =
@@ -29,6 +34,7 @@ impl<'a> ModuleAnalysis<'a> {
             let context = Context {
                 resolution,
                 summaries: &summaries,
+                project,
                 attributes: &no_attributes,
             };
             let graph = OwnershipGraph::build(function, families, context);
@@ -72,6 +78,7 @@ impl<'a> ModuleAnalysis<'a> {
             let context = Context {
                 resolution,
                 summaries: &summaries,
+                project,
                 attributes: &attributes,
             };
             graphs[index] = OwnershipGraph::build(function, families, context);

@@ -194,3 +194,45 @@ impl Summaries {
         }
     }
 }
+
+/// The summaries of the module-level functions of every module of a linted tree, by
+/// module name, for helpers one file cimports from another (`from .utils cimport
+/// make_buffer`, whose body is in utils.pyx).
+#[derive(Clone, Debug, Default)]
+pub struct ProjectSummaries {
+    /// Each module under every dotted suffix of its path (`c`, `b.c`, `a.b.c` for
+    /// a/b/c.pyx): a cimport names it from wherever the package root is.
+    modules: HashMap<String, HashMap<String, Summary>>,
+}
+
+impl ProjectSummaries {
+    /// Adds a module's functions under the dotted names of its path (without extension).
+    pub fn add_module(&mut self, path_parts: &[&str], summaries: &Summaries) {
+        if summaries.functions.is_empty() {
+            return;
+        }
+        for start in 0..path_parts.len() {
+            let dotted = path_parts[start..].join(".");
+            self.modules
+                .entry(dotted)
+                .or_insert_with(|| summaries.functions.clone());
+        }
+    }
+
+    /// The summary of `name` in the module a cimport names (`..utils._heap`, `utils`).
+    pub fn get(&self, module: &str, name: &str) -> Option<&Summary> {
+        let module = module.trim_start_matches('.');
+        self.modules.get(module)?.get(name)
+    }
+
+    /// Every function name some module exports a summary for.
+    pub fn function_names(&self) -> impl Iterator<Item = &str> {
+        self.modules
+            .values()
+            .flat_map(|functions| functions.keys().map(String::as_str))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+    }
+}

@@ -47,6 +47,9 @@ pub struct ReportOptions {
     pub color: bool,
     /// Only diagnostics: no closing summary line.
     pub quiet: bool,
+    /// How many paths could not be checked (reported on standard error), so that the
+    /// summary never claims a clean run that was not one.
+    pub unchecked: usize,
 }
 
 /// Writes every diagnostic of `files` (in the given order) in `format`.
@@ -164,10 +167,15 @@ pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-pub(crate) fn count_line(count: usize) -> String {
-    match count {
-        0 => "All checks passed!".to_string(),
-        1 => "Found 1 diagnostic.".to_string(),
-        n => format!("Found {n} diagnostics."),
+pub(crate) fn count_line(count: usize, unchecked: usize) -> String {
+    let found = match count {
+        1 => "Found 1 diagnostic".to_string(),
+        n => format!("Found {n} diagnostics"),
+    };
+    match (count, unchecked) {
+        (0, 0) => "All checks passed!".to_string(),
+        (_, 0) => format!("{found}."),
+        (_, 1) => format!("{found}; 1 path could not be checked."),
+        (_, n) => format!("{found}; {n} paths could not be checked."),
     }
 }

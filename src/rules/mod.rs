@@ -45,11 +45,13 @@ pub mod dealloc_missing_free;
 pub mod mismatched_deallocator;
 pub mod realloc_overwrite;
 pub mod unchecked_allocation;
+pub mod unused_noqa;
 
 pub use dealloc_missing_free::DEALLOC_MISSING_FREE;
 pub use mismatched_deallocator::MISMATCHED_DEALLOCATOR;
 pub use realloc_overwrite::REALLOC_OVERWRITE;
 pub use unchecked_allocation::UNCHECKED_ALLOCATION;
+pub use unused_noqa::UNUSED_NOQA;
 
 /// Every rule, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -58,6 +60,7 @@ pub static ALL: &[&RuleMeta] = &[
     &MISMATCHED_DEALLOCATOR,
     &REALLOC_OVERWRITE,
     &DEALLOC_MISSING_FREE,
+    &UNUSED_NOQA,
 ];
 
 /// Runs every rule on a module's ownership graphs and class models.
