@@ -1737,24 +1737,65 @@ impl<'a> Lowerer<'a> {
             "conditional_expression" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-                let mut values = Vec::new();
-                for part in parts {
-                    values.push(self.expr(part)?);
-                }
-                // `a if cond else b`: the pointer is `a` or `b`; when one side is NULL the
-                // other is what may be used.
-                match values.as_slice() {
-                    [a, _, Value::Null] => *a,
-                    [Value::Null, _, b] => *b,
-                    _ => Value::Other,
+                if let [chosen, condition, alternative] = parts[..] {
+                    // `a if cond else b`: a branch like an `if` (the test narrows `a` and
+                    // `b`), its result in a place named after the expression.
+                    let then = self.new_block();
+                    let otherwise = self.new_block();
+                    let after = self.new_block();
+                    let result = self.place(Place::local(self.text(node)));
+                    self.branch(condition, then, otherwise)?;
+                    let mut pointer = false;
+                    for (block, arm) in [(then, chosen), (otherwise, alternative)] {
+                        self.current = block;
+                        let value = self.expr(arm)?;
+                        pointer |= matches!(value, Value::Place(_) | Value::Call(_));
+                        self.push(Stmt::Assign {
+                            target: result,
+                            value,
+                            span: node_span(arm),
+                        });
+                        self.goto(after);
+                    }
+                    self.current = after;
+                    if pointer {
+                        Value::Place(result)
+                    } else {
+                        Value::Other
+                    }
+                } else {
+                    for part in parts {
+                        self.expr(part)?;
+                    }
+                    Value::Other
                 }
             }
             "address_of_expression" => {
                 if let Some(argument) = node.child_by_field_name("argument") {
                     let argument = self.strip(argument);
+                    let element_of = (argument.kind() == "subscript")
+                        .then(|| argument.child_by_field_name("value"))
+                        .flatten();
                     if argument.kind() == "identifier" {
                         let place = self.place(Place::local(self.text(argument)));
                         self.push(Stmt::AddressTaken { place });
+                    } else if let Some(array) = element_of {
+                        // `&p[n]` is `p + n`: arithmetic on the pointer, no read through it.
+                        let mut cursor = argument.walk();
+                        let indexes: Vec<Node<'_>> = argument
+                            .children_by_field_name("subscript", &mut cursor)
+                            .collect();
+                        for index in indexes {
+                            self.expr(index)?;
+                        }
+                        if let Value::Place(base) = self.expr(array)? {
+                            let mut element = self.f.place(base).clone();
+                            element.path.push(Projection::Index);
+                            let place = self.place(element);
+                            self.push(Stmt::AddressTaken { place });
+                            self.leave();
+                            return Ok(Value::Place(base));
+                        }
                     } else if let Some(place) = self.place_of(argument)? {
                         self.push(Stmt::AddressTaken { place });
                     }
