@@ -29,8 +29,10 @@ impl ClassModel {
         let methods = graphs
             .iter()
             .filter(|graph| graph.function.class.as_deref() == Some(class.name.as_str()));
-        for graph in methods {
-            let Some(exit) = &graph.exit else { continue };
+        // Each way out on its own: `self.buf = NULL` after a hand-off on one path and the
+        // block still in `self.buf` (but NULL) on the raising one own nothing together.
+        let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
+        for (graph, exit) in exits {
             for (place_id, targets) in &exit.points {
                 let Some(attribute) = graph.function.place(*place_id).self_attribute() else {
                     continue;

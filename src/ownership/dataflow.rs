@@ -250,7 +250,16 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
     for (index, state) in in_states.iter().enumerate() {
         if let Some(state) = state {
             let mut state = state.clone();
-            analysis.transfer_block(BlockId(index as u32), &mut state, &mut recorder);
+            let block = BlockId(index as u32);
+            let reachable = analysis.transfer_block(block, &mut state, &mut recorder);
+            if reachable && function.block(block).succs.contains(&function.exit) {
+                if let Some(graph) = recorder.graph.as_deref_mut() {
+                    graph.exits.push(ExitState {
+                        points: state.points,
+                        sites: state.sites,
+                    });
+                }
+            }
         }
     }
     if let Some(exit) = &in_states[function.exit.0 as usize] {

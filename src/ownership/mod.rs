@@ -185,6 +185,9 @@ pub struct OwnershipGraph<'a> {
     /// Each block's possible states where the function returns (not raises), over every
     /// `return`; empty when no return is reachable.
     pub returning: Vec<SiteStates>,
+    /// The state at the end of each block that leaves the function (returns or raises),
+    /// before the join at the exit: what holds together on one way out.
+    pub exits: Vec<ExitState>,
 }
 
 /// How names resolve in the file the function comes from.
@@ -212,6 +215,7 @@ impl<'a> OwnershipGraph<'a> {
             realloc_overwrites: Vec::new(),
             exit: None,
             returning: Vec::new(),
+            exits: Vec::new(),
         };
         dataflow::run(&mut graph, context);
         graph
