@@ -199,3 +199,33 @@ def helper_allocation_checked(size_t n):
         raise MemoryError()
     p[0] = 1
     free(p)
+
+
+cdef class View:
+    # Frees its buffer only when it owns it: the flag is trusted.
+    cdef double* data
+    cdef bint owner
+
+    def __cinit__(self, size_t n, bint copy):
+        self.owner = copy
+        if copy:
+            self.data = make_buffer(n)
+
+    def __dealloc__(self):
+        if self.owner:
+            free(self.data)
+
+
+cdef class FreesUnderAnUnrelatedCondition:
+    cdef double* data
+
+    def __cinit__(self, size_t n):
+        self.data = make_buffer(n)  # expect: CY004
+
+    def __dealloc__(self):
+        if live_instances() > 1:
+            free(self.data)
+
+
+def live_instances():
+    return 2

@@ -51,7 +51,7 @@ class FreesOnlySometimes:
         self.owner = True
 
     def __dealloc__(self):
-        if self.owner and n_instances() > 1:
+        if n_instances() > 1:
             free(self.data)
 
 

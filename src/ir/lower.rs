@@ -382,7 +382,29 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
         base,
         attributes,
         is_extension_type: node.kind() == "cdef_class" || decorators.contains("cclass"),
+        used_attributes: self_attributes(text(node, source)),
     }
+}
+
+/// The names after `self.` in a class's text, without repeats.
+fn self_attributes(class_text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = class_text;
+    while let Some(at) = rest.find("self.") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + "self.".len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 /// The identifier a `c_declarator` declares, under its pointer and array parts.
@@ -498,7 +520,8 @@ fn lower_function(
     // helper that frees it.
     if let Some(class) = &class {
         for declared in classes.class_chain(class) {
-            for (attribute, _) in &declared.attributes {
+            let declared_names = declared.attributes.iter().map(|(name, _)| name);
+            for attribute in declared_names.chain(&declared.used_attributes) {
                 function.intern(Place {
                     root: "self".to_string(),
                     path: vec![Projection::Field(attribute.clone())],

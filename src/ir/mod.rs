@@ -290,6 +290,9 @@ pub struct Class {
     pub attributes: Vec<(String, Span)>,
     /// A `cdef class` or an `@cython.cclass`: its attributes can hold C pointers.
     pub is_extension_type: bool,
+    /// Every `self.name` its methods mention: attributes declared in a .pxd appear only
+    /// there.
+    pub used_attributes: Vec<String>,
 }
 
 impl Module {

@@ -121,7 +121,35 @@ fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
         .without(SiteStates::NULL)
         .without(SiteStates::ESCAPED)
         .is_empty();
-    released || hands_off(graph, attribute)
+    released || hands_off(graph, attribute) || released_under_a_flag(graph, site, attribute)
+}
+
+/// `if self.owns_data: free(self.data)`: the block is released on the paths where another
+/// attribute says the instance owns it. Whether that flag is set exactly when the block
+/// was allocated is beyond a path-insensitive analysis, so the guard is trusted.
+fn released_under_a_flag(
+    graph: &OwnershipGraph<'_>,
+    site: crate::ownership::SiteId,
+    attribute: &str,
+) -> bool {
+    let released_somewhere = graph
+        .releases
+        .iter()
+        .any(|r| r.site == site && !r.reallocating);
+    let tests_another_attribute = graph
+        .function
+        .blocks
+        .iter()
+        .flat_map(|block| &block.stmts)
+        .any(|stmt| match stmt {
+            crate::ir::Stmt::Assume { place, .. } => graph
+                .function
+                .place(*place)
+                .self_attribute()
+                .is_some_and(|tested| tested != attribute),
+            _ => false,
+        });
+    released_somewhere && tests_another_attribute
 }
 
 /// Whether the function gives the attribute's entry block to an unknown function or
