@@ -595,8 +595,15 @@ impl Analysis<'_> {
                 .points
                 .get(&target)
                 .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
-            if reallocates == Some(target) && !only_null {
-                let previous = state.sites_of(target);
+            let previous = state.sites_of(target);
+            // `old = p` before `p = realloc(p, n)`: the old block is not lost on failure.
+            let kept_elsewhere = !previous.is_empty()
+                && previous.iter().all(|site| {
+                    state.points.iter().any(|(place, targets)| {
+                        *place != target && targets.contains(&Target::Site(*site))
+                    })
+                });
+            if reallocates == Some(target) && !only_null && !kept_elsewhere {
                 Self::record(recorder, |graph| {
                     graph.realloc_overwrites.push(ReallocOverwrite {
                         call,
