@@ -430,6 +430,23 @@ fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// Types that make a variable a Python object, whatever it is assigned.
+fn is_python_type(name: &str) -> bool {
+    matches!(
+        name.trim(),
+        "object"
+            | "list"
+            | "dict"
+            | "tuple"
+            | "set"
+            | "frozenset"
+            | "bytes"
+            | "str"
+            | "unicode"
+            | "bytearray"
+    )
+}
+
 #[derive(Debug)]
 struct TooDeep;
 
@@ -470,6 +487,9 @@ struct Lowerer<'a> {
     source: &'a str,
     names: &'a ModuleNames,
     locals: HashSet<String>,
+    /// Locals declared with a C type (`cdef Foo* x`, a typed parameter): the others are
+    /// Python objects, and `del` of one unbinds it.
+    c_typed: HashSet<String>,
     f: Function,
     current: BlockId,
     loops: Vec<LoopTargets>,
@@ -534,6 +554,7 @@ fn lower_function(
         source,
         names,
         locals: HashSet::new(),
+        c_typed: HashSet::new(),
         current: function.entry,
         f: function,
         loops: Vec::new(),
@@ -695,6 +716,13 @@ impl<'a> Lowerer<'a> {
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
+                        let typed = node
+                            .parent()
+                            .and_then(|d| d.child_by_field_name("type"))
+                            .is_some_and(|t| !is_python_type(self.text(t)));
+                        if typed {
+                            self.c_typed.insert(self.text(name).to_string());
+                        }
                     }
                 }
                 "parameters" | "lambda_parameters" => {
@@ -702,7 +730,16 @@ impl<'a> Lowerer<'a> {
                     for param in node.named_children(&mut inner) {
                         let name = match param.kind() {
                             "identifier" => Some(param),
-                            "c_parameter" => param.child_by_field_name("name"),
+                            "c_parameter" => {
+                                let name = param.child_by_field_name("name");
+                                let python = param
+                                    .child_by_field_name("type")
+                                    .is_some_and(|t| is_python_type(self.text(t)));
+                                if let (Some(name), false) = (name, python) {
+                                    self.c_typed.insert(self.text(name).to_string());
+                                }
+                                name
+                            }
                             _ => param.child_by_field_name("name").or_else(|| {
                                 let mut c = param.walk();
                                 let first = param
@@ -846,8 +883,19 @@ impl<'a> Lowerer<'a> {
                     let mut cursor = n.walk();
                     let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
                     for target in children {
+                        let untyped_local = target.kind() == "identifier"
+                            && self.locals.contains(self.text(target))
+                            && !self.c_typed.contains(self.text(target));
                         if matches!(target.kind(), "expression_list" | "tuple") {
                             pending.push(target);
+                        } else if untyped_local {
+                            // A Python object: `del` unbinds the name, no C++ delete.
+                            let place = self.place(Place::local(self.text(target)));
+                            self.push(Stmt::Assign {
+                                target: place,
+                                value: Value::Other,
+                                span: node_span(target),
+                            });
                         } else if let Some(place) = self.place_of(target)? {
                             self.push(Stmt::Delete {
                                 place,
