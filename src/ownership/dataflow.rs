@@ -99,6 +99,12 @@ struct State {
     /// Places absent here hold nothing the analysis tracks.
     points: BTreeMap<PlaceId, BTreeSet<Target>>,
     sites: Vec<SiteStates>,
+    /// What the tests on this path showed of places (`if py:`): true for taken, false
+    /// for not taken, while the place is not assigned again.
+    flags: BTreeMap<PlaceId, bool>,
+    /// For a block allocated under such tests, the flags then; the tests that chose the
+    /// allocator also choose the matching deallocator later (`if py: PyMem_Free(p)`).
+    born: BTreeMap<SiteId, BTreeMap<PlaceId, bool>>,
 }
 
 impl State {
@@ -111,12 +117,51 @@ impl State {
                 changed |= entry.insert(*target);
             }
         }
+        // A flag holds after the join when it held the same way on both sides; a block's
+        // birth flags when it was born the same way on both (or on one side only).
+        let flags = self.flags.len();
+        self.flags
+            .retain(|place, value| other.flags.get(place) == Some(value));
+        changed |= flags != self.flags.len();
+        for (index, theirs) in other.sites.iter().enumerate() {
+            let site = SiteId(index as u32);
+            if theirs.is_empty() {
+                continue;
+            }
+            let theirs_born = other.born.get(&site);
+            if self.sites[index].is_empty() {
+                if let Some(born) = theirs_born {
+                    self.born.insert(site, born.clone());
+                    changed = true;
+                }
+                continue;
+            }
+            if let Some(mine) = self.born.get_mut(&site) {
+                let before = mine.len();
+                mine.retain(|place, value| {
+                    theirs_born.is_some_and(|born| born.get(place) == Some(value))
+                });
+                changed |= before != mine.len();
+                if mine.is_empty() {
+                    self.born.remove(&site);
+                }
+            }
+        }
         for (mine, theirs) in self.sites.iter_mut().zip(&other.sites) {
             let joined = mine.union(*theirs);
             changed |= joined != *mine;
             *mine = joined;
         }
         changed
+    }
+
+    /// Whether a block cannot be here: it was allocated under a test this path took
+    /// the other way.
+    fn born_elsewhere(&self, site: SiteId) -> bool {
+        self.born.get(&site).is_some_and(|born| {
+            born.iter()
+                .any(|(place, value)| self.flags.get(place).is_some_and(|now| now != value))
+        })
     }
 
     fn sites_of(&self, place: PlaceId) -> Vec<SiteId> {
@@ -205,6 +250,8 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
     let mut entry = State {
         points: BTreeMap::new(),
         sites: Vec::new(),
+        flags: BTreeMap::new(),
+        born: BTreeMap::new(),
     };
     for (index, place) in function.places.iter().enumerate() {
         let is_parameter_field = function.params.contains(&place.root)
@@ -426,6 +473,9 @@ impl Analysis<'_> {
             Some((family, Role::Reallocate)) => {
                 if let Some(Value::Place(place)) = call.args.first() {
                     for site in state.sites_of(*place) {
+                        if state.born_elsewhere(site) {
+                            continue;
+                        }
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
                                 site,
@@ -508,6 +558,11 @@ impl Analysis<'_> {
 
     fn allocate(&self, call: CallId, state: &mut State) {
         if let Some((site, never_null)) = self.site_of_call[call.0 as usize] {
+            if state.flags.is_empty() {
+                state.born.remove(&site);
+            } else {
+                state.born.insert(site, state.flags.clone());
+            }
             state.sites[site.0 as usize] = if never_null {
                 SiteStates::NON_NULL
             } else {
@@ -557,6 +612,9 @@ impl Analysis<'_> {
         recorder: &mut Recorder,
     ) {
         for site in state.sites_of(place) {
+            if state.born_elsewhere(site) {
+                continue;
+            }
             state.sites[site.0 as usize] = SiteStates::FREED;
             Self::record(recorder, |graph| {
                 graph.releases.push(ReleaseEvent {
@@ -645,6 +703,11 @@ impl Analysis<'_> {
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.points.remove(&place);
+        if state.flags.remove(&place).is_some() {
+            for born in state.born.values_mut() {
+                born.remove(&place);
+            }
+        }
         let outer = self.function.place(place);
         state
             .points
@@ -659,6 +722,7 @@ impl Analysis<'_> {
         state: &mut State,
         recorder: &mut Recorder,
     ) -> bool {
+        state.flags.insert(place, non_null);
         let Some(targets) = state.points.get_mut(&place) else {
             return true;
         };
