@@ -1519,6 +1519,43 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The operand of a cast to an integer type (`<size_t>p`, `<Py_ssize_t>p`,
+    /// `cython.cast(cython.size_t, p)`).
+    fn integer_cast<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let (target, operand) = match node.kind() {
+            "cast_expression" => (
+                node.child_by_field_name("type")?,
+                node.child_by_field_name("value")?,
+            ),
+            "call" if self.cython_function(node) == Some("cast") => {
+                let args = self.positional_args(node);
+                (*args.first()?, *args.get(1)?)
+            }
+            _ => return None,
+        };
+        let name = self.text(target).trim();
+        let name = name.strip_prefix("cython.").unwrap_or(name);
+        let integer = matches!(
+            name,
+            "size_t"
+                | "ssize_t"
+                | "Py_ssize_t"
+                | "Py_hash_t"
+                | "Py_intptr_t"
+                | "Py_uintptr_t"
+                | "intptr_t"
+                | "uintptr_t"
+                | "long"
+                | "ulong"
+                | "longlong"
+                | "ulonglong"
+                | "unsigned long"
+                | "long long"
+                | "unsigned long long"
+        );
+        integer.then_some(operand)
+    }
+
     /// `<double[:n]>p`: a memoryview over a pointer.
     fn is_memoryview_cast(&self, cast: Node<'_>) -> bool {
         cast.child_by_field_name("type")
@@ -1740,6 +1777,12 @@ impl<'a> Lowerer<'a> {
 
     fn expr(&mut self, node: Node<'_>) -> Lowered<Value> {
         self.enter()?;
+        if let Some(pointer) = self.integer_cast(node) {
+            // `<size_t>p`: a number (logged, hashed, a dict key), no read through `p`.
+            self.expr(pointer)?;
+            self.leave();
+            return Ok(Value::Other);
+        }
         if node.kind() == "cast_expression" && self.is_memoryview_cast(node) {
             let value = self.memoryview_cast(node);
             self.leave();

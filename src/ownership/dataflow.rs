@@ -16,6 +16,10 @@ use crate::ownership::{
     ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent, UseHow,
 };
 
+/// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
+/// block to one reads nothing through it.
+const NULL_TOLERANT: &[&str] = &["PyLong_FromVoidPtr"];
+
 /// The states a block may be in at a point, over all paths that reach it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SiteStates(u8);
@@ -520,8 +524,9 @@ impl Analysis<'_> {
                 };
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
-                    let tolerated =
-                        summary.is_some_and(|s| s.tolerates.contains(&parameter(index)));
+                    let tolerated = summary
+                        .is_some_and(|s| s.tolerates.contains(&parameter(index)))
+                        || NULL_TOLERANT.contains(&callee_name);
                     if released[index] || tolerated {
                         continue;
                     }
@@ -615,7 +620,16 @@ impl Analysis<'_> {
             if state.born_elsewhere(site) {
                 continue;
             }
-            state.sites[site.0 as usize] = SiteStates::FREED;
+            // `free(NULL)` is allowed: a block that may have failed to allocate is still
+            // NULL on that path (a failed realloc whose old block leaked, say).
+            let states = &mut state.sites[site.0 as usize];
+            let maybe_null =
+                states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
+            *states = if maybe_null {
+                SiteStates::FREED.union(SiteStates::NULL)
+            } else {
+                SiteStates::FREED
+            };
             Self::record(recorder, |graph| {
                 graph.releases.push(ReleaseEvent {
                     site,

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Related};
-use crate::ownership::OwnershipGraph;
+use crate::ownership::{OwnershipGraph, ReallocOverwrite, SiteStates};
 use crate::rules::{RuleMeta, Severity};
 
 pub const REALLOC_OVERWRITE: RuleMeta = RuleMeta {
@@ -18,7 +18,7 @@ pub const REALLOC_OVERWRITE: RuleMeta = RuleMeta {
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported = HashSet::new();
     for overwrite in &graph.realloc_overwrites {
-        if !reported.insert(overwrite.span) {
+        if !failure_returns(graph, overwrite) || !reported.insert(overwrite.span) {
             continue;
         }
         let place = graph.function.place(overwrite.target);
@@ -51,4 +51,16 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                 .collect(),
         });
     }
+}
+
+/// Whether a failed reallocation can leave the function: when every NULL result ends the
+/// process (`if p == NULL: abort()`), nothing leaks that anyone could observe.
+fn failure_returns(graph: &OwnershipGraph<'_>, overwrite: &ReallocOverwrite) -> bool {
+    let (Some(exit), Some(site)) = (&graph.exit, graph.site_of_call(overwrite.call)) else {
+        return graph.exit.is_some();
+    };
+    let states = exit.sites[site.0 as usize];
+    [SiteStates::UNCHECKED, SiteStates::NULL, SiteStates::ESCAPED]
+        .iter()
+        .any(|state| states.contains(*state))
 }
