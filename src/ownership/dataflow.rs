@@ -736,7 +736,17 @@ impl Analysis<'_> {
         state: &mut State,
         recorder: &mut Recorder,
     ) -> bool {
-        state.flags.insert(place, non_null);
+        // A test of a pointer narrows its block instead; flags are the booleans (and
+        // parameters) that choose between allocators.
+        let holds_allocation = state.points.get(&place).is_some_and(|targets| {
+            targets.iter().any(|target| match target {
+                Target::Site(site) => self.graph_sites[site.0 as usize].call().is_some(),
+                Target::Null => true,
+            })
+        });
+        if !holds_allocation {
+            state.flags.insert(place, non_null);
+        }
         let Some(targets) = state.points.get_mut(&place) else {
             return true;
         };
