@@ -143,8 +143,9 @@ fn worth_lowering<'t>(
         .filter(|(_, kept)| **kept)
         .flat_map(|(names, _)| names.iter().copied())
         .collect();
+    // Only C functions take pointers: a `def` function called with one is rare enough.
     for (index, (node, _)) in found.iter().enumerate() {
-        if called.contains(body_name(*node)) {
+        if node.kind() == "cdef_function" && called.contains(body_name(*node)) {
             keep[index] = true;
         }
     }
