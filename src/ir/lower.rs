@@ -1361,9 +1361,11 @@ impl<'a> Lowerer<'a> {
                         self.edge(self.current, yes);
                         self.edge(self.current, no);
                         self.current = yes;
+                        let against_null = node.kind() == "comparison_operator";
                         self.push(Stmt::Assume {
                             place,
                             non_null: non_null_when_true,
+                            against_null,
                             span,
                         });
                         self.goto(then);
@@ -1371,6 +1373,7 @@ impl<'a> Lowerer<'a> {
                         self.push(Stmt::Assume {
                             place,
                             non_null: !non_null_when_true,
+                            against_null,
                             span,
                         });
                         self.goto(otherwise);
@@ -1486,6 +1489,7 @@ impl<'a> Lowerer<'a> {
         self.push(Stmt::Assume {
             place,
             non_null: false,
+            against_null: true,
             span,
         });
         self.raise();
@@ -1493,6 +1497,7 @@ impl<'a> Lowerer<'a> {
         self.push(Stmt::Assume {
             place,
             non_null: true,
+            against_null: true,
             span,
         });
         Ok(Value::Other)

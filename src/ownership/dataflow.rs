@@ -414,6 +414,7 @@ impl Analysis<'_> {
                 place,
                 non_null,
                 span,
+                ..
             } => return self.assume(*place, *non_null, *span, state, recorder),
             Stmt::Return { value, span } => {
                 let returned = match value {
