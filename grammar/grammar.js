@@ -642,6 +642,8 @@ module.exports = grammar(Python, {
         $.function_type,
         $.keyword_argument,
         $.ellipsis,
+        // `Wrap[cython.typeof(&f)]`
+        prec.dynamic(-1, $.call),
       ))),
       optional(','),
       ']',
