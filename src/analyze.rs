@@ -3,7 +3,7 @@
 //! This is the only entry point the commands use; it does no I/O.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::ir::lower::lower_module;
+use crate::ir::lower::{lower_module, mentions_any};
 use crate::ir::names::ModuleNames;
 use crate::ir::Module;
 use crate::ownership::families::FamilyTable;
@@ -60,10 +60,17 @@ fn lower_tree(
     settings: &AnalysisSettings,
 ) -> LoweredFile {
     let root = tree.root_node();
-    let names = ModuleNames::collect(root, text);
+    let families = FamilyTable::for_settings(settings);
+    let interesting = families.function_names();
+    let module = if mentions_any(text, &interesting) {
+        let names = ModuleNames::collect(root, text);
+        lower_module(root, text, &names, &interesting)
+    } else {
+        Module::default()
+    };
     LoweredFile {
-        module: lower_module(root, text, &names),
-        families: FamilyTable::for_settings(settings),
+        module,
+        families,
         resolution: Resolution {
             // A .pyx sees the cimports of its .pxd, a .pxi those of the file including
             // it; in pure-Python mode every C name must come from `cython.cimports`.
@@ -242,5 +249,46 @@ mod tests {
         text.push_str("pass\n");
         let found: Vec<_> = diagnostics(&text).iter().map(|d| d.rule.code).collect();
         assert_eq!(found, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn project_families_from_settings_are_checked() {
+        let settings = AnalysisSettings {
+            extra_families: vec![crate::settings::AllocatorFamily {
+                name: "sig".to_string(),
+                allocators: vec!["sig_malloc".to_string()],
+                reallocators: vec![],
+                deallocators: vec!["sig_free".to_string()],
+            }],
+        };
+        let text = "from cysignals.memory cimport sig_malloc, sig_free\n\
+                    from libc.stdlib cimport free\n\
+                    def f(size_t n):\n    cdef char* p = <char*> sig_malloc(n)\n    p[0] = 0\n    free(p)\n";
+        let found: Vec<_> = analyze_source(text, Dialect::Cython, &settings)
+            .iter()
+            .map(|d| {
+                (
+                    d.rule.code,
+                    position(text, d.span.start).0,
+                    d.message.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "CY001",
+                    4,
+                    "the block from `sig_malloc` is used before it is checked for NULL".to_string()
+                ),
+                (
+                    "CY002",
+                    6,
+                    "`p` holds a block from `sig_malloc` (sig) but is released with `free` (libc)"
+                        .to_string()
+                ),
+            ]
+        );
     }
 }

@@ -78,4 +78,5 @@ fn pure_python_samples_report_exactly_their_expectations() {
 #[test]
 fn cython_samples_report_exactly_their_expectations() {
     check("pyx");
+    check("pxi");
 }

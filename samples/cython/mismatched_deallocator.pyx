@@ -130,3 +130,11 @@ def shadowing_local(size_t n, free):
         raise MemoryError()
     free(<object> p)
     PyMem_Free(p)
+
+
+def extern_c_name(size_t n):
+    # `xmalloc` is declared with the C name "malloc".
+    cdef char* p = <char*> xmalloc(n)
+    if p == NULL:
+        raise MemoryError()
+    PyMem_Free(p)  # expect: CY002

@@ -76,3 +76,23 @@ cdef class Vector:
 
     def __dealloc__(self):
         PyMem_Free(self.data)
+
+
+def first_allocation_through_realloc(size_t n):
+    # realloc(NULL, n) allocates: there is no old block to lose.
+    cdef char* buf = NULL
+    buf = <char*> realloc(buf, n)
+    if buf == NULL:
+        raise MemoryError()
+    free(buf)
+
+
+def grown_in_a_loop(list chunks):
+    cdef char* buf = NULL
+    cdef size_t size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        buf = <char*> realloc(buf, size)  # expect: CY003
+        if buf == NULL:
+            raise MemoryError()
+    free(buf)

@@ -168,3 +168,37 @@ cdef class Holder:
 
     def __dealloc__(self):
         PyMem_Free(self.data)
+
+
+cdef int fill_if_present(double* out, int n) nogil:
+    if out == NULL:
+        return -1
+    out[0] = n
+    return 0
+
+
+cdef void fill_blindly(double* out, int n) noexcept nogil:
+    out[0] = n
+
+
+def passed_to_a_helper_that_checks(int n):
+    cdef double* p = <double*> malloc(n * sizeof(double))
+    if fill_if_present(p, n) < 0:
+        raise MemoryError()
+    free(p)
+
+
+def passed_to_a_helper_that_does_not_check(int n):
+    cdef double* p = <double*> malloc(n * sizeof(double))  # expect: CY001
+    fill_blindly(p, n)
+    free(p)
+
+
+def checked_together_with_the_size(int n):
+    # malloc(0) may return NULL: the check only matters when n > 0, and so does the loop.
+    cdef double* p = <double*> malloc(n * sizeof(double))
+    if n > 0 and p == NULL:
+        raise MemoryError()
+    for i in range(n):
+        p[i] = i
+    free(p)

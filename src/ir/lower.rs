@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use crate::diagnostic::Span;
-use crate::ir::names::{opens_scope, text, ModuleNames};
+use crate::ir::names::{holds_statements, opens_scope, text, ModuleNames};
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, Function, FunctionKind, Module, Place, PlaceId,
     Projection, Stmt, UseKind, Value,
@@ -31,10 +31,20 @@ const NEVER_RETURN: &[&str] = &["abort", "exit", "_exit", "_Exit", "quick_exit",
 /// Calls that always raise.
 const ALWAYS_RAISE: &[&str] = &["PyErr_NoMemory", "sys.exit"];
 
-/// Lowers every function, method and lambda of a file, and its top-level statements.
-pub fn lower_module(root: Node<'_>, source: &str, names: &ModuleNames) -> Module {
+/// Lowers the functions, methods and lambdas of a file, and its top-level statements,
+/// that can matter to ownership: those that mention one of the `interesting` names (the
+/// allocators and deallocators), an alias of one, or a function of the file that does,
+/// and every `__dealloc__`. The rest touch no block and are not lowered: that keeps the
+/// analysis a small fraction of the parse.
+pub fn lower_module(
+    root: Node<'_>,
+    source: &str,
+    names: &ModuleNames,
+    interesting: &HashSet<String>,
+) -> Module {
     let mut module = Module::default();
     let found = find_bodies(root, source, &mut module);
+    let found = worth_lowering(found, source, names, interesting);
     let classes = module.clone();
     for (node, class) in found {
         // The tree of a function with a syntax error cannot be trusted: skip it, not the
@@ -58,6 +68,140 @@ pub fn lower_module(root: Node<'_>, source: &str, names: &ModuleNames) -> Module
         }
     }
     module
+}
+
+/// The bodies that mention an interesting name, directly or through the file's own
+/// functions (to a fixpoint: a caller of a helper of a helper is kept).
+fn worth_lowering<'t>(
+    found: Vec<(Node<'t>, Option<String>)>,
+    source: &str,
+    names: &ModuleNames,
+    interesting: &HashSet<String>,
+) -> Vec<(Node<'t>, Option<String>)> {
+    let mut wanted: FastSet<&[u8]> = interesting.iter().map(|n| n.as_bytes()).collect();
+    wanted.extend(names.aliases_of(interesting).map(str::as_bytes));
+    wanted.extend([b"new".as_slice(), b"del".as_slice()]);
+    let body_name = |node: Node<'t>| {
+        node.child_by_field_name("name")
+            .map(|n| text(n, source).as_bytes())
+            .unwrap_or(b"")
+    };
+    let mut universe = wanted.clone();
+    universe.extend(found.iter().map(|(node, _)| body_name(*node)));
+    let mentioned: Vec<FastSet<&[u8]>> = found
+        .iter()
+        .map(|(node, _)| {
+            let mut mentioned: FastSet<&[u8]> = FastSet::default();
+            let mut scan = |node: Node<'_>| {
+                for identifier in identifiers(text(node, source)) {
+                    if universe.contains(identifier) {
+                        mentioned.insert(identifier);
+                    }
+                }
+            };
+            if node.kind() == "module" {
+                let mut cursor = node.walk();
+                for statement in node.named_children(&mut cursor) {
+                    if !is_definition(statement) {
+                        scan(statement);
+                    }
+                }
+            } else {
+                scan(*node);
+            }
+            mentioned
+        })
+        .collect();
+    let mut keep: Vec<bool> = found
+        .iter()
+        .map(|(node, _)| body_name(*node) == b"__dealloc__")
+        .collect();
+    loop {
+        let mut changed = false;
+        for (index, (node, _)) in found.iter().enumerate() {
+            if !keep[index] && mentioned[index].iter().any(|name| wanted.contains(name)) {
+                keep[index] = true;
+                changed = true;
+                wanted.insert(body_name(*node));
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // The functions the kept ones call, one level down: their summaries say whether they
+    // read through a pointer they are given before checking it.
+    let called: FastSet<&[u8]> = mentioned
+        .iter()
+        .zip(&keep)
+        .filter(|(_, kept)| **kept)
+        .flat_map(|(names, _)| names.iter().copied())
+        .collect();
+    for (index, (node, _)) in found.iter().enumerate() {
+        if called.contains(body_name(*node)) {
+            keep[index] = true;
+        }
+    }
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(body, keep)| keep.then_some(body))
+        .collect()
+}
+
+/// Whether a text mentions any of the names, or C++ `new`: a file that mentions no
+/// allocator or deallocator has no block to follow, and is not lowered at all.
+pub fn mentions_any(text: &str, names: &HashSet<String>) -> bool {
+    let wanted: FastSet<&[u8]> = names
+        .iter()
+        .map(|n| n.as_bytes())
+        .chain([b"new".as_slice()])
+        .collect();
+    // Most words of most files fail on their first byte or length: test those before
+    // hashing (this runs over every file).
+    let mut first_bytes = [false; 256];
+    let mut lengths = [false; 64];
+    for name in &wanted {
+        first_bytes[name[0] as usize] = true;
+        lengths[name.len().min(63)] = true;
+    }
+    identifiers(text).any(|word| {
+        first_bytes[word[0] as usize] && lengths[word.len().min(63)] && wanted.contains(word)
+    })
+}
+
+/// Sets of short names hashed with FNV-1a: hashing every word of every function with
+/// SipHash cost more than the lowering it saves.
+type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// The identifier-shaped words of a text (strings and comments included: a superset is
+/// harmless here). Bytes, not chars: non-ASCII bytes count as identifier bytes.
+fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
+    text.as_bytes()
+        .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+        .filter(|word| word.first().is_some_and(|b| !b.is_ascii_digit()))
 }
 
 fn is_definition(node: Node<'_>) -> bool {
@@ -94,6 +238,8 @@ fn find_bodies<'t>(
     let mut depth = 0usize;
     // The decorators (`@cython.cclass`) of decorated definitions, by definition node.
     let mut decorators: std::collections::HashMap<usize, String> = Default::default();
+    // The depth of the statement whose expressions the walk is inside, if any.
+    let mut inside_expression: Option<usize> = None;
     loop {
         let node = cursor.node();
         let kind = node.kind();
@@ -129,7 +275,17 @@ fn find_bodies<'t>(
                 .classes
                 .push(class_declaration(node, source, decorated));
         }
-        if cursor.goto_first_child() {
+        // Expressions hold no bodies but lambdas: a statement's expressions are entered
+        // only when its text mentions one.
+        let enter = if inside_expression.is_some() || holds_statements(kind) {
+            true
+        } else if text(node, source).contains("lambda") {
+            inside_expression = Some(depth);
+            true
+        } else {
+            false
+        };
+        if enter && cursor.goto_first_child() {
             if matches!(kind, "class_definition" | "cdef_class") {
                 scopes.push((depth, Scope::Class(node)));
             } else if opens_scope(kind) {
@@ -148,6 +304,9 @@ fn find_bodies<'t>(
             depth -= 1;
             if scopes.last().is_some_and(|&(d, _)| d == depth) {
                 scopes.pop();
+            }
+            if inside_expression == Some(depth) {
+                inside_expression = None;
             }
         }
     }
@@ -465,9 +624,24 @@ impl<'a> Lowerer<'a> {
         }
         loop {
             let node = cursor.node();
-            let mut descend =
-                !opens_scope(node.kind()) && node.kind() != "module" || node == function;
-            match node.kind() {
+            let kind = node.kind();
+            // Bindings live in statements; expressions bind only through a walrus, so
+            // they are entered only when their statement's text holds one.
+            let mut descend = !opens_scope(kind)
+                && kind != "module"
+                && (holds_statements(kind)
+                    || matches!(
+                        kind,
+                        "expression_statement"
+                            | "assignment"
+                            | "with_clause"
+                            | "with_item"
+                            | "c_variable_declaration"
+                            | "parameters"
+                            | "lambda_parameters"
+                    )
+                    || self.text(node).contains(":="));
+            match kind {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                     if let Some(left) = node.child_by_field_name("left") {
                         self.bind_pattern(left);
@@ -620,7 +794,7 @@ impl<'a> Lowerer<'a> {
                 if let Some(condition) = node.named_child(0) {
                     let holds = self.new_block();
                     let fails = self.new_block();
-                    self.condition(condition, holds, fails)?;
+                    self.branch(condition, holds, fails)?;
                     self.current = fails;
                     self.raise();
                     self.current = holds;
@@ -824,7 +998,7 @@ impl<'a> Lowerer<'a> {
             let then = self.new_block();
             let otherwise = self.new_block();
             match clause.child_by_field_name("condition") {
-                Some(condition) => self.condition(condition, then, otherwise)?,
+                Some(condition) => self.branch(condition, then, otherwise)?,
                 None => {
                     self.edge(self.current, then);
                     self.edge(self.current, otherwise);
@@ -855,7 +1029,7 @@ impl<'a> Lowerer<'a> {
         let after = self.new_block();
         self.fall_into(header);
         match node.child_by_field_name("condition") {
-            Some(condition) => self.condition(condition, body, exit)?,
+            Some(condition) => self.branch(condition, body, exit)?,
             None => {
                 self.edge(header, body);
                 self.edge(header, exit);
@@ -1065,6 +1239,55 @@ impl<'a> Lowerer<'a> {
     }
 
     // ----- conditions -----
+
+    /// The condition of an `if`, `elif`, `while` or `assert`. A NULL test inside an
+    /// `and`/`or` counts as the programmer looking at the pointer on every path out of the
+    /// condition, even one that short-circuits past the test
+    /// (`if n > 0 and p == NULL: raise MemoryError()` then `for i in range(n): p[i]`):
+    /// the correlation between `n` and `p` is beyond a path-insensitive analysis, and a
+    /// false alarm costs more than a missed bug.
+    fn branch(&mut self, node: Node<'_>, then: BlockId, otherwise: BlockId) -> Lowered<()> {
+        let mut pending = vec![self.strip(node)];
+        let mut compound = false;
+        let mut atoms = Vec::new();
+        while let Some(node) = pending.pop() {
+            match node.kind() {
+                "boolean_operator" => {
+                    compound = true;
+                    pending.extend(node.child_by_field_name("left").map(|n| self.strip(n)));
+                    pending.extend(node.child_by_field_name("right").map(|n| self.strip(n)));
+                }
+                "not_operator" => {
+                    pending.extend(node.child_by_field_name("argument").map(|n| self.strip(n)));
+                }
+                "comparison_operator" => atoms.push(node),
+                _ => {}
+            }
+        }
+        if compound {
+            for atom in atoms {
+                let mut cursor = atom.walk();
+                let operands: Vec<Node<'_>> = atom.named_children(&mut cursor).collect();
+                if operands.len() != 2 {
+                    continue;
+                }
+                let tested = if self.is_null(operands[1]) {
+                    operands[0]
+                } else if self.is_null(operands[0]) {
+                    operands[1]
+                } else {
+                    continue;
+                };
+                let tested = self.strip(tested);
+                if matches!(tested.kind(), "identifier" | "attribute") {
+                    if let Some(place) = self.place_of(tested)? {
+                        self.push(Stmt::Examined { place });
+                    }
+                }
+            }
+        }
+        self.condition(node, then, otherwise)
+    }
 
     /// Lowers a condition that jumps to `then` when true and to `otherwise` when false,
     /// with short-circuit `and`/`or`/`not`, and NULL tests refined on each edge.
@@ -1705,7 +1928,11 @@ mod tests {
     fn lower(text: &str) -> Module {
         let tree = parse(text, Dialect::PurePython);
         let names = ModuleNames::collect(tree.root_node(), text);
-        lower_module(tree.root_node(), text, &names)
+        let everything: HashSet<String> = ["malloc", "free", "helper", "f", "m", "len", "x"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        lower_module(tree.root_node(), text, &names, &everything)
     }
 
     fn function<'m>(module: &'m Module, name: &str) -> &'m Function {

@@ -175,6 +175,9 @@ pub enum Stmt {
         non_null: bool,
         span: Span,
     },
+    /// A compound condition tests `place` against NULL on some of its paths; see
+    /// `lower::Lowerer::branch`. The block counts as checked, its outcome unknown.
+    Examined { place: PlaceId },
     /// `return value`: the value leaves the function.
     Return { value: Value, span: Span },
     /// `del place` (C++ `delete` for pointers).

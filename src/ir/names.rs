@@ -53,13 +53,15 @@ impl ModuleNames {
         let mut depth = 0usize;
         loop {
             let node = cursor.node();
+            let kind = node.kind();
             let in_extern = scopes.iter().any(|&(_, is_extern)| is_extern);
             let at_module_level = scopes.iter().all(|&(_, is_extern)| is_extern);
-            let descend = names.visit(node, source, in_extern, at_module_level);
+            let binds_more = names.visit(node, kind, source, in_extern, at_module_level);
+            let descend = binds_more && holds_statements(kind);
             if descend && cursor.goto_first_child() {
-                if node.kind() == "extern_block" {
+                if kind == "extern_block" {
                     scopes.push((depth, true));
-                } else if opens_scope(node.kind()) {
+                } else if opens_scope(kind) {
                     scopes.push((depth, false));
                 }
                 depth += 1;
@@ -84,11 +86,12 @@ impl ModuleNames {
     fn visit(
         &mut self,
         node: Node<'_>,
+        kind: &str,
         source: &str,
         in_extern: bool,
         at_module_level: bool,
     ) -> bool {
-        match node.kind() {
+        match kind {
             "cimport_statement" => {
                 self.bind_module_imports(node, source, "");
                 false
@@ -110,8 +113,12 @@ impl ModuleNames {
                     let name = text(name, source).to_string();
                     let has_body = node.child_by_field_name("body").is_some();
                     if in_extern || !has_body {
+                        // `void* xmalloc "malloc" (size_t)`: the C name says which function.
+                        let c_name = node
+                            .child_by_field_name("c_name")
+                            .map(|n| text(n, source).trim_matches(['"', '\'']).to_string());
                         let binding = Binding::Function {
-                            name: name.clone(),
+                            name: c_name.unwrap_or_else(|| name.clone()),
                             module: None,
                         };
                         self.bindings.insert(name, binding);
@@ -132,14 +139,18 @@ impl ModuleNames {
                 }
                 true
             }
-            "assignment" if at_module_level => {
-                if let Some(left) = node.child_by_field_name("left") {
-                    if left.kind() == "identifier" {
+            "expression_statement" if at_module_level => {
+                let mut cursor = node.walk();
+                for assignment in node.named_children(&mut cursor) {
+                    let left = assignment
+                        .child_by_field_name("left")
+                        .filter(|_| assignment.kind() == "assignment");
+                    if let Some(left) = left.filter(|left| left.kind() == "identifier") {
                         self.bindings
                             .insert(text(left, source).to_string(), Binding::Other);
                     }
                 }
-                true
+                false
             }
             _ => true,
         }
@@ -223,6 +234,20 @@ impl ModuleNames {
         }
     }
 
+    /// The local names bound to functions whose own name is one of `originals`
+    /// (`c_malloc` for `from libc.stdlib cimport malloc as c_malloc`).
+    pub fn aliases_of<'s>(
+        &'s self,
+        originals: &'s HashSet<String>,
+    ) -> impl Iterator<Item = &'s str> {
+        self.bindings
+            .iter()
+            .filter_map(move |(local, binding)| match binding {
+                Binding::Function { name, .. } if originals.contains(name) => Some(local.as_str()),
+                _ => None,
+            })
+    }
+
     pub fn binding(&self, name: &str) -> Option<&Binding> {
         self.bindings.get(name)
     }
@@ -273,6 +298,41 @@ impl ModuleNames {
         }
         Some(module)
     }
+}
+
+/// Nodes that may hold statements (and so bindings, definitions, bodies); expressions
+/// never do, so walks need not enter them (lambdas aside, see the lowering).
+pub(crate) fn holds_statements(kind: &str) -> bool {
+    matches!(
+        kind,
+        "module"
+            | "block"
+            | "function_definition"
+            | "cdef_function"
+            | "class_definition"
+            | "cdef_class"
+            | "decorated_definition"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "for_statement"
+            | "while_statement"
+            | "try_statement"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "match_statement"
+            | "case_clause"
+            | "extern_block"
+            | "cdef_block"
+            | "compile_time_if"
+            | "compile_time_elif_clause"
+            | "compile_time_else_clause"
+            | "property_block"
+            | "cppclass_declaration"
+            | "ERROR"
+    )
 }
 
 /// Nodes whose inside is not module scope.

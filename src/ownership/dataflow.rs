@@ -182,7 +182,22 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             .iter()
             .any(|stmt| matches!(stmt, Stmt::Delete { .. }))
     });
-    if graph.sites.is_empty() && !releases_something {
+    // A function that checks or reads through a parameter is analyzed too: its summary
+    // says whether callers may hand it an unchecked block.
+    let reads_parameters = || {
+        function
+            .blocks
+            .iter()
+            .flat_map(|block| &block.stmts)
+            .any(|stmt| match stmt {
+                Stmt::Use { place, .. } | Stmt::Assume { place, .. } => {
+                    let place = function.place(*place);
+                    place.path.is_empty() && function.params.contains(&place.root)
+                }
+                _ => false,
+            })
+    };
+    if graph.sites.is_empty() && !releases_something && !reads_parameters() {
         // Nothing is allocated or released here: no state to track, no event to record.
         return;
     }
@@ -319,14 +334,15 @@ impl Analysis<'_> {
             } => self.assign(*target, *value, *span, state, recorder),
             Stmt::Use { place, kind, span } => {
                 for site in state.sites_of(*place) {
-                    let unchecked = state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                    let states = state.sites[site.0 as usize];
                     Self::record(recorder, |graph| {
                         graph.uses.push(UseEvent {
                             site,
                             place: *place,
                             span: *span,
                             how: UseHow::from(*kind),
-                            unchecked,
+                            unchecked: states.contains(SiteStates::UNCHECKED),
+                            states,
                         })
                     });
                 }
@@ -356,6 +372,17 @@ impl Analysis<'_> {
                 self.release(*place, CPP, "del", *span, state, recorder);
             }
             Stmt::AddressTaken { place } => self.forget(*place, state),
+            Stmt::Examined { place } => {
+                for site in state.sites_of(*place) {
+                    let states = &mut state.sites[site.0 as usize];
+                    if states.contains(SiteStates::UNCHECKED) {
+                        *states = states
+                            .without(SiteStates::UNCHECKED)
+                            .union(SiteStates::NON_NULL)
+                            .union(SiteStates::NULL);
+                    }
+                }
+            }
         }
         true
     }
@@ -415,21 +442,28 @@ impl Analysis<'_> {
                         );
                     }
                 }
+                // The parameter an argument binds: `self` comes first in a method.
+                let parameter = |index: usize| match call.callee {
+                    Callee::Method(_) => index + 1,
+                    _ => index,
+                };
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
-                    if released[index] {
+                    let tolerated =
+                        summary.is_some_and(|s| s.tolerates.contains(&parameter(index)));
+                    if released[index] || tolerated {
                         continue;
                     }
                     for site in state.sites_of(*place) {
-                        let unchecked =
-                            state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                        let states = state.sites[site.0 as usize];
                         Self::record(recorder, |graph| {
                             graph.uses.push(UseEvent {
                                 site,
                                 place: *place,
                                 span: call.span,
                                 how: UseHow::PassedTo(call_id),
-                                unchecked,
+                                unchecked: states.contains(SiteStates::UNCHECKED),
+                                states,
                             })
                         });
                     }
@@ -524,7 +558,13 @@ impl Analysis<'_> {
         if let Value::Call(call) = value {
             let reallocates = self.site_of_call[call.0 as usize]
                 .and_then(|(site, _)| self.graph_sites[site.0 as usize].reallocates);
-            if reallocates == Some(target) {
+            // `p = realloc(p, n)` while `p` can only be NULL is a first allocation: a
+            // failure loses nothing.
+            let only_null = state
+                .points
+                .get(&target)
+                .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
+            if reallocates == Some(target) && !only_null {
                 let previous = state.sites_of(target);
                 Self::record(recorder, |graph| {
                     graph.realloc_overwrites.push(ReallocOverwrite {

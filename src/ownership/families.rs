@@ -130,6 +130,11 @@ impl FamilyTable {
         self.families.push(family);
     }
 
+    /// Every allocator, reallocator and deallocator name in the table.
+    pub fn function_names(&self) -> std::collections::HashSet<String> {
+        self.by_function.keys().cloned().collect()
+    }
+
     pub fn family(&self, id: FamilyId) -> &Family {
         &self.families[id.0 as usize]
     }

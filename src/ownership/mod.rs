@@ -103,6 +103,8 @@ pub struct UseEvent {
     pub span: Span,
     pub how: UseHow,
     pub unchecked: bool,
+    /// Every state the block may be in there.
+    pub states: SiteStates,
 }
 
 /// A block given to a deallocator, or to a reallocator (which releases it on success).

@@ -32,6 +32,9 @@ pub struct ReleasedParameter {
 pub struct Summary {
     pub returns: Option<ReturnedBlock>,
     pub releases: Vec<ReleasedParameter>,
+    /// Parameters (by position) the function never reads through while they may be
+    /// NULL: passing it an unchecked block is not a use.
+    pub tolerates: Vec<usize>,
 }
 
 impl Summary {
@@ -102,11 +105,33 @@ impl Summary {
                 });
             }
         }
-        Summary { returns, releases }
+        let mut tolerates = Vec::new();
+        if !graph.sites.is_empty() {
+            for (param, name) in function.params.iter().enumerate() {
+                let Some(site) = function
+                    .place_id(&crate::ir::Place::local(name))
+                    .and_then(|place| graph.incoming_site(place))
+                else {
+                    continue;
+                };
+                let reads_null = graph
+                    .uses
+                    .iter()
+                    .any(|u| u.site == site && u.states.contains(SiteStates::NULL));
+                if !reads_null {
+                    tolerates.push(param);
+                }
+            }
+        }
+        Summary {
+            returns,
+            releases,
+            tolerates,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.returns.is_none() && self.releases.is_empty()
+        self.returns.is_none() && self.releases.is_empty() && self.tolerates.is_empty()
     }
 }
 
