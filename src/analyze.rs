@@ -380,4 +380,22 @@ mod tests {
             "`self.data` is not freed here"
         );
     }
+
+    #[test]
+    fn deeply_nested_cython_expressions_do_not_overflow() {
+        let depth = 10_000;
+        let mut text = String::from(
+            "from libc.stdlib cimport malloc\ncdef void f(int n):\n    cdef int* p = <int*> malloc(n)\n    p[0] = ",
+        );
+        text.push_str(&"<int>(".repeat(depth));
+        text.push('1');
+        text.push_str(&")".repeat(depth));
+        text.push_str("\ncdef void g(int n):\n    cdef int* q = <int*> malloc(n)\n    q[0] = 1\n");
+        let found: Vec<_> = analyze_source(&text, Dialect::Cython, &AnalysisSettings::default())
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start).0))
+            .collect();
+        // Casts and parentheses are stripped in a loop, so even `f` is analyzed.
+        assert_eq!(found, vec![("CY001", 3), ("CY001", 6)]);
+    }
 }
