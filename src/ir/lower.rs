@@ -1410,14 +1410,13 @@ impl<'a> Lowerer<'a> {
                 "!=" | "is not" | "<>" => true,
                 _ => return Ok(None),
             };
-            let (tested, other) = if self.is_null(operands[1]) {
-                (operands[0], operands[1])
+            let tested = if self.is_null(operands[1]) {
+                operands[0]
             } else if self.is_null(operands[0]) {
-                (operands[1], operands[0])
+                operands[1]
             } else {
                 return Ok(None);
             };
-            let _ = other;
             let tested = self.strip(tested);
             return Ok(self.tested_place(tested)?.map(|p| (p, non_null_when_true)));
         }
