@@ -51,6 +51,9 @@ module.exports = grammar(Python, {
     [$.primary_expression, $.template_type, $.memoryview_type, $.array_type],
     [$.primary_expression, $._c_dotted_type],
     [$._c_declaration_type, $._c_type_inner],
+    // `x: T[:]` (a memoryview annotation) is a subscript, `x: List[int]` a generic type;
+    // only the text after `[` tells them apart.
+    [$.primary_expression, $.generic_type],
   ]),
 
   inline: ($, original) => original.concat([
@@ -642,6 +645,8 @@ module.exports = grammar(Python, {
         $.function_type,
         $.keyword_argument,
         $.ellipsis,
+        // `Wrap[cython.typeof(&f)]`
+        prec.dynamic(-1, $.call),
       ))),
       optional(','),
       ']',
@@ -752,6 +757,14 @@ module.exports = grammar(Python, {
       field('name', choice($._parameter_name, $.tuple_pattern)),
       '=',
       field('value', $.expression),
+    ),
+
+    // Kept as tree-sitter-python builds it whenever both readings parse.
+    // tree-sitter-python gives this rule a static precedence, which settles the choice
+    // before `[` is read and so rejects `x: T[:]`; a dynamic one lets both readings run.
+    generic_type: $ => choice(
+      prec.dynamic(1, seq($.identifier, $.type_parameter)),
+      prec(1, seq(alias('type', $.identifier), $.type_parameter)),
     ),
 
     typed_default_parameter: $ => prec(PREC.typed_parameter, seq(

@@ -353,4 +353,49 @@ mod tests {
             .collect();
         assert_eq!(alone, Vec::<&str>::new());
     }
+
+    #[test]
+    fn dealloc_missing_free_is_reported_at_the_allocation_with_dealloc_related() {
+        let text = "from cpython.mem cimport PyMem_Malloc\n\
+                    cdef class Buffer:\n    cdef double* data\n\
+                    \x20   def __cinit__(self, size_t n):\n        self.data = <double*> PyMem_Malloc(n)\n\
+                    \x20   def __dealloc__(self):\n        pass\n";
+        let found = analyze_source(text, Dialect::Cython, &AnalysisSettings::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let diagnostic = &found[0];
+        assert_eq!(diagnostic.rule.code, "CY004");
+        assert_eq!(
+            diagnostic.message,
+            "`self.data` receives a block from `PyMem_Malloc` but `__dealloc__` does not free it on every path"
+        );
+        assert_eq!(position(text, diagnostic.span.start), (5, 31));
+        assert_eq!(diagnostic.label, "stored in `self.data` by `__cinit__`");
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("free it in `__dealloc__`: `PyMem_Free(self.data)`")
+        );
+        assert_eq!(position(text, diagnostic.related[0].span.start), (6, 9));
+        assert_eq!(
+            diagnostic.related[0].message,
+            "`self.data` is not freed here"
+        );
+    }
+
+    #[test]
+    fn deeply_nested_cython_expressions_do_not_overflow() {
+        let depth = 10_000;
+        let mut text = String::from(
+            "from libc.stdlib cimport malloc\ncdef void f(int n):\n    cdef int* p = <int*> malloc(n)\n    p[0] = ",
+        );
+        text.push_str(&"<int>(".repeat(depth));
+        text.push('1');
+        text.push_str(&")".repeat(depth));
+        text.push_str("\ncdef void g(int n):\n    cdef int* q = <int*> malloc(n)\n    q[0] = 1\n");
+        let found: Vec<_> = analyze_source(&text, Dialect::Cython, &AnalysisSettings::default())
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start).0))
+            .collect();
+        // Casts and parentheses are stripped in a loop, so even `f` is analyzed.
+        assert_eq!(found, vec![("CY001", 3), ("CY001", 6)]);
+    }
 }

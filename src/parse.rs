@@ -1,7 +1,8 @@
 //! Parsing: source text to a tree-sitter syntax tree.
 //!
 //! `.pyx`, `.pxd` and `.pxi` files parse with our Cython grammar (grammar/);
-//! pure-Python-mode `.py` files with tree-sitter-python. This module knows nothing of
+//! pure-Python-mode `.py` files with tree-sitter-python (see [`parse`] for the one
+//! exception). This module knows nothing of
 //! rules or ownership.
 //!
 //! Invariant: nothing here recurses on the tree's depth (a 10,000-level nesting must not
@@ -40,10 +41,27 @@ impl Dialect {
 
 /// Parses `text`. Tree-sitter always produces a tree: syntax errors become ERROR and
 /// MISSING nodes in it (see [`first_syntax_error`]).
+///
+/// A pure-Python-mode file that tree-sitter-python rejects is parsed again with the
+/// Cython grammar, which builds the same trees for Python code but also accepts what
+/// tree-sitter-python wrongly refuses, such as the memoryview annotation `x: T[:]`
+/// (Cython itself compiles `.py` files with its own parser). The second tree is kept
+/// only if it is free of errors.
 pub fn parse(text: &str, dialect: Dialect) -> Tree {
+    let tree = parse_with(text, dialect.language());
+    if dialect == Dialect::PurePython && tree.root_node().has_error() {
+        let cython_tree = parse_with(text, Dialect::Cython.language());
+        if !cython_tree.root_node().has_error() {
+            return cython_tree;
+        }
+    }
+    tree
+}
+
+fn parse_with(text: &str, language: Language) -> Tree {
     let mut parser = Parser::new();
     parser
-        .set_language(&dialect.language())
+        .set_language(&language)
         .expect("the bundled grammars are built against this tree-sitter version");
     parser
         .parse(text, None)
@@ -180,5 +198,27 @@ mod tests {
         assert!(first_syntax_error(&valid).is_none());
         let invalid = parse("cdef int = \n", Dialect::Cython);
         assert!(first_syntax_error(&invalid).is_some());
+    }
+
+    #[test]
+    fn memoryview_annotations_parse_in_both_dialects() {
+        let text = "def f(n):\n    a: int32_t[:] = numpy.zeros(n)\n    b: List[int] = []\n";
+        for dialect in [Dialect::Cython, Dialect::PurePython] {
+            let tree = parse(text, dialect);
+            assert!(first_syntax_error(&tree).is_none(), "{dialect:?}");
+            let sexp = to_sexp(tree.root_node());
+            assert!(
+                sexp.contains("type: (type (subscript value: (identifier) subscript: (slice)))"),
+                "{sexp}"
+            );
+            assert!(sexp.contains("(generic_type (identifier)"), "{sexp}");
+        }
+    }
+
+    #[test]
+    fn python_that_no_grammar_accepts_keeps_the_python_tree() {
+        let tree = parse("def f(:\n", Dialect::PurePython);
+        assert!(first_syntax_error(&tree).is_some());
+        assert_eq!(tree.language().name(), Some("python"));
     }
 }

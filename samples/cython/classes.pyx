@@ -229,3 +229,21 @@ cdef class FreesUnderAnUnrelatedCondition:
 
 def live_instances():
     return 2
+
+
+cdef class FreesWhenAnotherPointerIsNull:
+    # Reduced from Cython's tests/buffers/mockbuffers.pxi: the indirect buffer leaks.
+    cdef double* buffer
+    cdef Py_ssize_t* suboffsets
+
+    def __cinit__(self, size_t n, bint indirect):
+        self.buffer = make_buffer(n)  # expect: CY004
+        self.suboffsets = NULL
+        if indirect:
+            self.suboffsets = <Py_ssize_t*> malloc(sizeof(Py_ssize_t))
+
+    def __dealloc__(self):
+        if self.suboffsets != NULL:
+            free(self.suboffsets)
+        else:
+            free(self.buffer)

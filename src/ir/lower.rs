@@ -147,8 +147,9 @@ fn worth_lowering<'t>(
         .filter(|(_, kept)| **kept)
         .flat_map(|(names, _)| names.iter().copied())
         .collect();
+    // Only C functions take pointers: a `def` function called with one is rare enough.
     for (index, (node, _)) in found.iter().enumerate() {
-        if called.contains(body_name(*node)) {
+        if node.kind() == "cdef_function" && called.contains(body_name(*node)) {
             keep[index] = true;
         }
     }
@@ -1419,9 +1420,11 @@ impl<'a> Lowerer<'a> {
                         self.edge(self.current, yes);
                         self.edge(self.current, no);
                         self.current = yes;
+                        let against_null = node.kind() == "comparison_operator";
                         self.push(Stmt::Assume {
                             place,
                             non_null: non_null_when_true,
+                            against_null,
                             span,
                         });
                         self.goto(then);
@@ -1429,6 +1432,7 @@ impl<'a> Lowerer<'a> {
                         self.push(Stmt::Assume {
                             place,
                             non_null: !non_null_when_true,
+                            against_null,
                             span,
                         });
                         self.goto(otherwise);
@@ -1465,14 +1469,13 @@ impl<'a> Lowerer<'a> {
                 "!=" | "is not" | "<>" => true,
                 _ => return Ok(None),
             };
-            let (tested, other) = if self.is_null(operands[1]) {
-                (operands[0], operands[1])
+            let tested = if self.is_null(operands[1]) {
+                operands[0]
             } else if self.is_null(operands[0]) {
-                (operands[1], operands[0])
+                operands[1]
             } else {
                 return Ok(None);
             };
-            let _ = other;
             let tested = self.strip(tested);
             return Ok(self.tested_place(tested)?.map(|p| (p, non_null_when_true)));
         }
@@ -1581,6 +1584,7 @@ impl<'a> Lowerer<'a> {
         self.push(Stmt::Assume {
             place,
             non_null: false,
+            against_null: true,
             span,
         });
         self.raise();
@@ -1588,6 +1592,7 @@ impl<'a> Lowerer<'a> {
         self.push(Stmt::Assume {
             place,
             non_null: true,
+            against_null: true,
             span,
         });
         Ok(Value::Other)

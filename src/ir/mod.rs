@@ -173,6 +173,9 @@ pub enum Stmt {
     Assume {
         place: PlaceId,
         non_null: bool,
+        /// Whether the test compares with NULL (`p == NULL`), rather than testing the
+        /// value's truth (`if p:`, `if self.owner:`), which flags share with pointers.
+        against_null: bool,
         span: Span,
     },
     /// A compound condition tests `place` against NULL on some of its paths; see

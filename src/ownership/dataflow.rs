@@ -5,7 +5,7 @@
 //! NULL check narrows: `if p == NULL: raise` leaves only "checked, not NULL" on the
 //! fall-through edge. A path on which a check contradicts what is known is dropped.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
@@ -98,10 +98,70 @@ pub enum Target {
     Site(SiteId),
 }
 
+/// What one place may hold: a small sorted set (a place rarely holds more than two).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Targets(Vec<Target>);
+
+impl Targets {
+    pub fn one(target: Target) -> Targets {
+        Targets(vec![target])
+    }
+
+    /// Adds a target; whether it was new.
+    pub fn insert(&mut self, target: Target) -> bool {
+        match self.0.binary_search(&target) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, target);
+                true
+            }
+        }
+    }
+
+    pub fn remove(&mut self, target: &Target) {
+        if let Ok(at) = self.0.binary_search(target) {
+            self.0.remove(at);
+        }
+    }
+
+    pub fn contains(&self, target: &Target) -> bool {
+        self.0.binary_search(target).is_ok()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Target> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Extend<Target> for Targets {
+    fn extend<I: IntoIterator<Item = Target>>(&mut self, targets: I) {
+        for target in targets {
+            self.insert(target);
+        }
+    }
+}
+
+impl<'t> IntoIterator for &'t Targets {
+    type Item = &'t Target;
+    type IntoIter = std::slice::Iter<'t, Target>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct State {
     /// Places absent here hold nothing the analysis tracks.
-    points: BTreeMap<PlaceId, BTreeSet<Target>>,
+    points: BTreeMap<PlaceId, Targets>,
     sites: Vec<SiteStates>,
     /// What the tests on this path showed of places (`if py:`): true for taken, false
     /// for not taken, while the place is not assigned again.
@@ -240,8 +300,11 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             .flat_map(|block| &block.stmts)
             .any(|stmt| match stmt {
                 Stmt::Use { place, .. } | Stmt::Assume { place, .. } => {
+                    // `self.x` reads through `self`, an object, never a block.
                     let place = function.place(*place);
-                    place.path.is_empty() && function.params.contains(&place.root)
+                    place.path.is_empty()
+                        && place.root != "self"
+                        && function.params.contains(&place.root)
                 }
                 _ => false,
             })
@@ -270,7 +333,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             .and_then(|attribute| context.attributes.get(attribute));
         entry.points.insert(
             place_id,
-            BTreeSet::from([Target::Site(SiteId(graph.sites.len() as u32))]),
+            Targets::one(Target::Site(SiteId(graph.sites.len() as u32))),
         );
         graph.sites.push(AllocationSite {
             origin: SiteOrigin::Incoming(place_id),
@@ -411,6 +474,7 @@ impl Analysis<'_> {
                 place,
                 non_null,
                 span,
+                ..
             } => return self.assume(*place, *non_null, *span, state, recorder),
             Stmt::Return { value, span } => {
                 Self::record(recorder, |graph| {
@@ -651,11 +715,12 @@ impl Analysis<'_> {
         state: &mut State,
         recorder: &mut Recorder,
     ) {
-        let targets: Option<BTreeSet<Target>> = match value {
-            Value::Call(call) => self.site_of_call[call.0 as usize]
-                .map(|(site, _)| BTreeSet::from([Target::Site(site)])),
+        let targets: Option<Targets> = match value {
+            Value::Call(call) => {
+                self.site_of_call[call.0 as usize].map(|(site, _)| Targets::one(Target::Site(site)))
+            }
             Value::Place(source) => state.points.get(&source).cloned(),
-            Value::Null => Some(BTreeSet::from([Target::Null])),
+            Value::Null => Some(Targets::one(Target::Null)),
             Value::Other => None,
         };
         if let Value::Call(call) = value {
@@ -710,7 +775,11 @@ impl Analysis<'_> {
                 state.points.insert(target, targets);
             }
         } else if let Some(targets) = targets {
-            state.points.entry(target).or_default().extend(targets);
+            state
+                .points
+                .entry(target)
+                .or_default()
+                .extend(targets.iter().copied());
         }
     }
 

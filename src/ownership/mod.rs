@@ -14,14 +14,14 @@ pub mod families;
 pub mod module;
 pub mod summary;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::Span;
 use crate::ir::{CallId, Callee, Function, PlaceId, UseKind};
 use families::{FamilyId, FamilyTable};
 use summary::{ProjectSummaries, Summaries, Summary};
 
-pub use dataflow::{SiteStates, Target};
+pub use dataflow::{SiteStates, Target, Targets};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SiteId(pub u32);
@@ -97,7 +97,7 @@ impl<'a> Context<'a> {
 /// What each place holds and each block's state where the function returns or raises.
 #[derive(Clone, Debug, Default)]
 pub struct ExitState {
-    pub points: BTreeMap<PlaceId, BTreeSet<Target>>,
+    pub points: BTreeMap<PlaceId, Targets>,
     pub sites: Vec<SiteStates>,
 }
 

@@ -125,7 +125,8 @@ fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
 }
 
 /// `if self.owns_data: free(self.data)`: the block is released on the paths where another
-/// attribute says the instance owns it. Whether that flag is set exactly when the block
+/// attribute, tested for its truth, says the instance owns it (a comparison of another
+/// pointer with NULL is no such flag). Whether that flag is set exactly when the block
 /// was allocated is beyond a path-insensitive analysis, so the guard is trusted.
 fn released_under_a_flag(
     graph: &OwnershipGraph<'_>,
@@ -142,7 +143,11 @@ fn released_under_a_flag(
         .iter()
         .flat_map(|block| &block.stmts)
         .any(|stmt| match stmt {
-            crate::ir::Stmt::Assume { place, .. } => graph
+            crate::ir::Stmt::Assume {
+                place,
+                against_null: false,
+                ..
+            } => graph
                 .function
                 .place(*place)
                 .self_attribute()
