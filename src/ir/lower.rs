@@ -1751,6 +1751,21 @@ impl<'a> Lowerer<'a> {
                                 Value::Place(place) => (Some(place), UseKind::Arithmetic),
                                 _ => (None, UseKind::Deref),
                             }
+                        } else if stripped.kind() == "call" {
+                            // `malloc(n)[0]`: the fresh block is read through at once; a
+                            // place named after the call holds it.
+                            match self.expr(stripped)? {
+                                Value::Call(call) => {
+                                    let held = self.place(Place::local(self.text(stripped)));
+                                    self.push(Stmt::Assign {
+                                        target: held,
+                                        value: Value::Call(call),
+                                        span: node_span(stripped),
+                                    });
+                                    (Some(held), UseKind::Deref)
+                                }
+                                _ => (None, UseKind::Deref),
+                            }
                         } else {
                             (self.place_of(stripped)?, UseKind::Deref)
                         };
