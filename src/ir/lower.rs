@@ -1740,8 +1740,8 @@ impl<'a> Lowerer<'a> {
                 let indexes: Vec<Node<'_>> = node
                     .children_by_field_name("subscript", &mut cursor)
                     .collect();
-                for index in indexes {
-                    self.expr(index)?;
+                for index in &indexes {
+                    self.expr(*index)?;
                 }
                 match value {
                     Some(value) => {
@@ -1769,6 +1769,13 @@ impl<'a> Lowerer<'a> {
                         } else {
                             (self.place_of(stripped)?, UseKind::Deref)
                         };
+                        // `a[0]` and `a[1]` are distinct elements; `a[i]` may be any.
+                        let constant = match indexes[..] {
+                            [index] if index.kind() == "integer" => {
+                                self.text(index).parse::<u64>().ok()
+                            }
+                            _ => None,
+                        };
                         match base {
                             Some(base) => {
                                 self.push(Stmt::Use {
@@ -1778,7 +1785,15 @@ impl<'a> Lowerer<'a> {
                                 });
                                 let mut place = self.f.place(base).clone();
                                 place.path.push(Projection::Index);
-                                Some(self.place(place))
+                                let any = self.place(place.clone());
+                                match constant {
+                                    Some(index) => {
+                                        place.path.pop();
+                                        place.path.push(Projection::Element(index));
+                                        Some(self.place(place))
+                                    }
+                                    None => Some(any),
+                                }
                             }
                             None => None,
                         }

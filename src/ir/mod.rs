@@ -25,6 +25,9 @@ pub enum Projection {
     Field(String),
     /// `[i]`: any element; every index is the same place, so updates through it are weak.
     Index,
+    /// `[k]` with a constant index: one element, updated strongly; it is also one of the
+    /// elements `[i]` stands for.
+    Element(u64),
 }
 
 /// Where a pointer can be stored: a local or global, `self.attr`, `s.buf`, `p[i]`.
@@ -56,6 +59,19 @@ impl Place {
         }
     }
 
+    /// `a[...]` for a constant element `a[k]`: the place any element stands for.
+    pub fn any_element(&self) -> Option<Place> {
+        let (Projection::Element(_), outer) = self.path.split_last()? else {
+            return None;
+        };
+        let mut path = outer.to_vec();
+        path.push(Projection::Index);
+        Some(Place {
+            root: self.root.clone(),
+            path,
+        })
+    }
+
     /// Whether `other` lies inside this place (`s.buf` inside `s`), itself excluded.
     pub fn strictly_contains(&self, other: &Place) -> bool {
         self.root == other.root
@@ -71,6 +87,7 @@ impl fmt::Display for Place {
             match step {
                 Projection::Field(name) => write!(f, ".{name}")?,
                 Projection::Index => f.write_str("[...]")?,
+                Projection::Element(index) => write!(f, "[{index}]")?,
             }
         }
         Ok(())

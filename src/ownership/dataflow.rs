@@ -358,7 +358,24 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
+        any_element: Vec::new(),
+        elements: BTreeMap::new(),
     };
+    let mut analysis = analysis;
+    analysis.any_element = function
+        .places
+        .iter()
+        .map(|place| place.any_element().and_then(|any| function.place_id(&any)))
+        .collect();
+    for (index, any) in analysis.any_element.iter().enumerate() {
+        if let Some(any) = any {
+            analysis
+                .elements
+                .entry(*any)
+                .or_default()
+                .push(PlaceId(index as u32));
+        }
+    }
     let in_states = analysis.fixpoint(entry);
     let mut recorder = Recorder { graph: Some(graph) };
     for (index, state) in in_states.iter().enumerate() {
@@ -393,6 +410,10 @@ struct Analysis<'a> {
     graph_sites: Vec<AllocationSite>,
     /// The site each call creates, and whether it is never NULL.
     site_of_call: Vec<Option<(SiteId, bool)>>,
+    /// For a constant element `a[k]`, the place `a[...]`.
+    any_element: Vec<Option<PlaceId>>,
+    /// For `a[...]`, the constant elements `a[k]` of the function.
+    elements: BTreeMap<PlaceId, Vec<PlaceId>>,
 }
 
 impl Analysis<'_> {
@@ -447,7 +468,50 @@ impl Analysis<'_> {
         }
     }
 
+    /// A constant element nothing stored into yet holds what any element may hold.
+    fn materialize(&self, place: PlaceId, state: &mut State) {
+        let Some(Some(any)) = self.any_element.get(place.0 as usize) else {
+            return;
+        };
+        if state.points.contains_key(&place) {
+            return;
+        }
+        if let Some(targets) = state.points.get(any).cloned() {
+            state.points.insert(place, targets);
+        }
+    }
+
     fn transfer(&self, stmt: &Stmt, state: &mut State, recorder: &mut Recorder) -> bool {
+        if !self.any_element.iter().all(Option::is_none) {
+            let read: Vec<PlaceId> = match stmt {
+                Stmt::Use { place, .. }
+                | Stmt::Assume { place, .. }
+                | Stmt::Examined { place }
+                | Stmt::Delete { place, .. } => vec![*place],
+                Stmt::Assign {
+                    value: Value::Place(place),
+                    ..
+                }
+                | Stmt::Return {
+                    value: Value::Place(place),
+                    ..
+                } => vec![*place],
+                Stmt::Call(call) => self
+                    .function
+                    .call(*call)
+                    .args
+                    .iter()
+                    .filter_map(|arg| match arg {
+                        Value::Place(place) => Some(*place),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for place in read {
+                self.materialize(place, state);
+            }
+        }
         match stmt {
             Stmt::Call(call_id) => return self.call(*call_id, state, recorder),
             Stmt::Assign {
@@ -769,10 +833,39 @@ impl Analysis<'_> {
                 }
             }
         }
+        // A constant element is also one of the elements `a[i]` stands for; an element
+        // `a[i]` may be any constant one stored into so far (the others read `a[i]`).
+        if let Some(targets) = &targets {
+            let also: Vec<PlaceId> = match self.any_element[target.0 as usize] {
+                Some(any) => vec![any],
+                None => self
+                    .elements
+                    .get(&target)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|element| state.points.contains_key(element))
+                    .collect(),
+            };
+            for other in also {
+                state
+                    .points
+                    .entry(other)
+                    .or_default()
+                    .extend(targets.iter().copied());
+            }
+        }
         if place.is_strong() {
             self.forget(target, state);
-            if let Some(targets) = targets {
-                state.points.insert(target, targets);
+            match targets {
+                Some(targets) => {
+                    state.points.insert(target, targets);
+                }
+                // Holds nothing tracked now, not whatever `a[...]` holds.
+                None if self.any_element[target.0 as usize].is_some() => {
+                    state.points.insert(target, Targets::default());
+                }
+                None => {}
             }
         } else if let Some(targets) = targets {
             state
