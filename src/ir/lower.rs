@@ -928,7 +928,8 @@ impl<'a> Lowerer<'a> {
             }
             "if_statement" => self.if_statement(node)?,
             "while_statement" => self.while_statement(node)?,
-            "for_statement" => self.for_statement(node)?,
+            // `for i from 0 <= i < n by 2:` (old Cython) loops like a `for`.
+            "for_statement" | "for_from_statement" => self.for_statement(node)?,
             "try_statement" => self.try_statement(node)?,
             "with_statement" => self.with_statement(node)?,
             "match_statement" => self.alternatives(node)?,
@@ -1136,8 +1137,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
-        if let Some(iterable) = node.child_by_field_name("right") {
-            self.expr(iterable)?;
+        for bound in ["right", "range", "step"] {
+            if let Some(expression) = node.child_by_field_name(bound) {
+                self.expr(expression)?;
+            }
         }
         let header = self.new_block();
         let body = self.new_block();
