@@ -59,6 +59,33 @@ impl Place {
         }
     }
 
+    /// `data` for `self.data`, `ctx.buf` for `self.ctx.buf` (a field of a struct-valued
+    /// attribute): what the receiver holds, by path.
+    pub fn self_attribute_path(&self) -> Option<String> {
+        if self.root != "self" || self.path.is_empty() {
+            return None;
+        }
+        let mut names = Vec::with_capacity(self.path.len());
+        for step in &self.path {
+            let Projection::Field(name) = step else {
+                return None;
+            };
+            names.push(name.as_str());
+        }
+        Some(names.join("."))
+    }
+
+    /// `self.ctx.buf` for `ctx.buf`.
+    pub fn of_self_attribute(path: &str) -> Place {
+        Place {
+            root: "self".to_string(),
+            path: path
+                .split('.')
+                .map(|name| Projection::Field(name.to_string()))
+                .collect(),
+        }
+    }
+
     /// `a[...]` for a constant element `a[k]`: the place any element stands for.
     pub fn any_element(&self) -> Option<Place> {
         let (Projection::Element(_), outer) = self.path.split_last()? else {

@@ -34,7 +34,7 @@ impl ClassModel {
         let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
         for (graph, exit) in exits {
             for (place_id, targets) in &exit.points {
-                let Some(attribute) = graph.function.place(*place_id).self_attribute() else {
+                let Some(attribute) = graph.function.place(*place_id).self_attribute_path() else {
                     continue;
                 };
                 for target in targets {
@@ -51,6 +51,7 @@ impl ClassModel {
                     let live = states.contains(SiteStates::UNCHECKED)
                         || states.contains(SiteStates::NON_NULL);
                     let known = owned.iter().any(|o| o.attribute == attribute);
+                    let attribute = attribute.as_str();
                     if live && !known {
                         owned.push(OwnedAttribute {
                             attribute: attribute.to_string(),

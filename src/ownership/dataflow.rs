@@ -321,16 +321,20 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         born: BTreeMap::new(),
     };
     for (index, place) in function.places.iter().enumerate() {
+        // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
         let is_parameter_field = function.params.contains(&place.root)
-            && matches!(place.path.as_slice(), [] | [Projection::Field(_)]);
+            && matches!(
+                place.path.as_slice(),
+                [] | [Projection::Field(_)] | [Projection::Field(_), Projection::Field(_)]
+            );
         if !is_parameter_field {
             continue;
         }
         let place_id = PlaceId(index as u32);
         let origin = place
-            .self_attribute()
+            .self_attribute_path()
             .filter(|_| function.class.is_some())
-            .and_then(|attribute| context.attributes.get(attribute));
+            .and_then(|attribute| context.attributes.get(&attribute));
         entry.points.insert(
             place_id,
             Targets::one(Target::Site(SiteId(graph.sites.len() as u32))),

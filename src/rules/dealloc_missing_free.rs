@@ -80,6 +80,24 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
 /// Whether a `__dealloc__` frees (or hands off) the block an attribute holds on entry,
 /// on every path.
 fn releases(analysis: &ModuleAnalysis<'_>, dealloc: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    // `ctx_destroy(self.ctx)` may release the fields of a struct it is given.
+    let mut enclosing = attribute;
+    while let Some((outer, _)) = enclosing.rsplit_once('.') {
+        let outer_place = Place::of_self_attribute(outer);
+        let address_taken = dealloc
+            .function
+            .blocks
+            .iter()
+            .flat_map(|block| &block.stmts)
+            .any(|stmt| {
+                matches!(stmt, crate::ir::Stmt::AddressTaken { place }
+                    if *dealloc.function.place(*place) == outer_place)
+            });
+        if address_taken || hands_off(dealloc, outer) {
+            return true;
+        }
+        enclosing = outer;
+    }
     if handles(dealloc, attribute) {
         return true;
     }
@@ -100,10 +118,7 @@ fn releases(analysis: &ModuleAnalysis<'_>, dealloc: &OwnershipGraph<'_>, attribu
 }
 
 fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
-    let place = Place {
-        root: "self".to_string(),
-        path: vec![crate::ir::Projection::Field(attribute.to_string())],
-    };
+    let place = Place::of_self_attribute(attribute);
     let Some(site) = graph
         .function
         .place_id(&place)
@@ -160,10 +175,7 @@ fn released_under_a_flag(
 /// Whether the function gives the attribute's entry block to an unknown function or
 /// stores it elsewhere.
 fn hands_off(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
-    let place = Place {
-        root: "self".to_string(),
-        path: vec![crate::ir::Projection::Field(attribute.to_string())],
-    };
+    let place = Place::of_self_attribute(attribute);
     let Some(site) = graph
         .function
         .place_id(&place)
