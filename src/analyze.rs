@@ -55,6 +55,10 @@ pub fn analyze_source_in_project(
 /// What a file tells the files that cimport it: the summaries of its module-level
 /// functions (helpers that allocate, release, or check their arguments).
 pub fn module_summaries(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> Summaries {
+    // A file that names no allocator has no helper worth exporting: skip its parse.
+    if !mentions_any(text, &FamilyTable::for_settings(settings).function_names()) {
+        return Summaries::default();
+    }
     let empty = ProjectSummaries::default();
     let lowered = lower_source(text, dialect, settings);
     lowered.analyze_in(&empty).summaries

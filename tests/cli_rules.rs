@@ -151,3 +151,41 @@ fn unused_noqa_codes_are_reported_when_selected() {
         "./m.py:10:14: CY100 unused `noqa` code `CY002`: nothing on this line is reported as it\n"
     );
 }
+
+#[test]
+fn helpers_cimported_from_another_module_of_the_tree_are_summarized() {
+    let project = Project::new();
+    project.write(
+        "pkg/buffers.pyx",
+        "\
+from libc.stdlib cimport malloc, free
+
+cdef int* make_buffer(size_t n):
+    cdef int* p = <int*>malloc(n * sizeof(int))
+    return p
+",
+    );
+    project.write("pkg/buffers.pxd", "cdef int* make_buffer(size_t n)\n");
+    project.write(
+        "pkg/user.pyx",
+        "\
+from cpython.mem cimport PyMem_Free
+from pkg.buffers cimport make_buffer
+
+def fill(size_t n):
+    cdef int* data = make_buffer(n)
+    data[0] = 1
+    PyMem_Free(data)
+",
+    );
+    let run = concise(&project, &["."]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stdout,
+        "./pkg/user.pyx:5:22: CY001 the block from `make_buffer` is used before it is checked for NULL\n\
+         ./pkg/user.pyx:7:5: CY002 `data` holds a block from `make_buffer` (libc) but is released with `PyMem_Free` (PyMem)\n"
+    );
+    // Checked alone, the user file cannot know what `make_buffer` returns.
+    let alone = concise(&project, &["pkg/user.pyx"]);
+    assert_eq!((alone.code, alone.stdout.as_str()), (Some(0), ""));
+}

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::analyze_source;
+use crate::analyze::{analyze_source_in_project, module_summaries};
 use crate::commands::ExitStatus;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover_with, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
+use crate::ownership::summary::ProjectSummaries;
 use crate::parse::Dialect;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
@@ -165,7 +166,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             Err(error) => Outcome::Failed(error.to_string()),
             Ok(_) => match decode_source(bytes) {
                 Err(error) => Outcome::Failed(error.to_string()),
-                Ok(text) => checker.check_text(&path, text),
+                Ok(text) => checker.check_text(&path, text, &ProjectSummaries::default()),
             },
         };
         vec![(path, outcome)]
@@ -187,10 +188,23 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         let mut files = discovered.files;
         files.sort();
         files.dedup();
-        files
+        // Two phases: what every module exports (its helpers that allocate or release),
+        // then each file knowing the helpers it cimports from the others.
+        let sources: Vec<(PathBuf, Result<String, String>)> = files
             .into_par_iter()
             .map(|path| {
-                let outcome = checker.check_file(&path);
+                let text = read_source(&path).map_err(|error| error.to_string());
+                (path, text)
+            })
+            .collect();
+        let project = checker.project_summaries(&sources);
+        sources
+            .into_par_iter()
+            .map(|(path, text)| {
+                let outcome = match text {
+                    Err(message) => Outcome::Failed(message),
+                    Ok(text) => checker.check_text(&path, text, &project),
+                };
                 (path, outcome)
             })
             .collect()
@@ -247,14 +261,38 @@ struct Checker {
 }
 
 impl Checker {
-    fn check_file(&self, path: &Path) -> Outcome {
-        match read_source(path) {
-            Err(error) => Outcome::Failed(error.to_string()),
-            Ok(text) => self.check_text(path, text),
+    /// The summaries of the helpers every `.pyx` file of the run defines, under the
+    /// module names a cimport may use for it (its path's dotted suffixes). Files are
+    /// added in path order, so the result does not depend on the threads.
+    fn project_summaries(&self, sources: &[(PathBuf, Result<String, String>)]) -> ProjectSummaries {
+        let modules: Vec<_> = sources
+            .par_iter()
+            .filter_map(|(path, text)| {
+                let text = text.as_ref().ok()?;
+                if path.extension()? != "pyx" || skips_file(text) {
+                    return None;
+                }
+                let config = self.resolver.for_path(path).ok()?;
+                let summaries = module_summaries(text, Dialect::Cython, &config.analysis);
+                Some((path, summaries))
+            })
+            .collect();
+        let mut project = ProjectSummaries::default();
+        for (path, summaries) in modules {
+            let stem = path.with_extension("");
+            let parts: Vec<&str> = stem
+                .components()
+                .filter_map(|part| match part {
+                    std::path::Component::Normal(name) => name.to_str(),
+                    _ => None,
+                })
+                .collect();
+            project.add_module(&parts, &summaries);
         }
+        project
     }
 
-    fn check_text(&self, path: &Path, text: String) -> Outcome {
+    fn check_text(&self, path: &Path, text: String, project: &ProjectSummaries) -> Outcome {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => return Outcome::ConfigFailed(error),
@@ -270,10 +308,11 @@ impl Checker {
             return Outcome::Skipped;
         }
         let rules = config.rules_for(path, &self.cli);
-        let diagnostics: Vec<Diagnostic> = analyze_source(&text, dialect, &config.analysis)
-            .into_iter()
-            .filter(|diagnostic| rules.contains(diagnostic.rule.code))
-            .collect();
+        let diagnostics: Vec<Diagnostic> =
+            analyze_source_in_project(&text, dialect, &config.analysis, project)
+                .into_iter()
+                .filter(|diagnostic| rules.contains(diagnostic.rule.code))
+                .collect();
         let (mut diagnostics, used) = remove_suppressed(&text, diagnostics);
         if rules.contains(UNUSED_NOQA.code) {
             diagnostics.extend(unused_noqa(&text, &used, &rules));
