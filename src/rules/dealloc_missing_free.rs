@@ -20,7 +20,22 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let deallocs = analysis.methods_named(&model.name, "__dealloc__");
+        let chain = analysis.module.class_chain(&model.name);
+        // A base class from another module (`from .base cimport Base`) may declare the
+        // attribute and free it in its own `__dealloc__`, which Cython calls after the
+        // subclass's: what this file cannot see, it does not report.
+        let external_base = chain
+            .last()
+            .and_then(|root| root.base.as_deref())
+            .is_some_and(|base| base != "object" && analysis.module.class(base).is_none());
         for owned in &model.owned {
+            let declared_here = chain.iter().any(|declared| {
+                let field = owned.attribute.split('.').next().unwrap_or_default();
+                declared.attributes.iter().any(|(name, _)| name == field)
+            });
+            if external_base && !declared_here {
+                continue;
+            }
             if deallocs
                 .iter()
                 .any(|dealloc| releases(analysis, dealloc, &owned.attribute))
