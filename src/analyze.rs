@@ -30,16 +30,35 @@ pub fn analyze_source(
 /// this file cimports from another module (`from .buffers cimport make_buffer`) is then an
 /// allocator or a deallocator like one of its own.
 ///
-/// A project run has two phases: [`module_summaries`] of every .pyx file (only files
-/// that mention an allocator export anything, so the others need not be parsed twice),
-/// added with [`ProjectSummaries::add_module`] under the file's path; then this function
-/// for every file. `analyze_source` is this function with an empty project.
+/// A project run (`cysafe check`) analyzes every file once with [`analyze_file`] and an
+/// empty project, adds the summaries of each .pyx with [`ProjectSummaries::add_module`]
+/// under the file's path, then analyzes again only the files that
+/// [`names_project_helpers`]. `analyze_source` is this function with an empty project.
 pub fn analyze_source_in_project(
     text: &str,
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
 ) -> Vec<Diagnostic> {
+    analyze_file(text, dialect, settings, project).diagnostics
+}
+
+/// What one analysis of a file yields: its diagnostics, and what it tells the files that
+/// cimport it.
+pub struct FileAnalysis {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The summaries of its module-level functions (helpers that allocate, release, or
+    /// check their arguments).
+    pub summaries: Summaries,
+}
+
+/// Diagnostics and summaries of one file from a single parse.
+pub fn analyze_file(
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+) -> FileAnalysis {
     let tree = parse(text, dialect);
     let mut diagnostics = Vec::new();
     if let Some(node) = first_syntax_error(&tree) {
@@ -49,7 +68,10 @@ pub fn analyze_source_in_project(
     let analysis = lowered.analyze_in(project);
     rules::check_module(&analysis, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
-    diagnostics
+    FileAnalysis {
+        diagnostics,
+        summaries: analysis.summaries,
+    }
 }
 
 /// What a file tells the files that cimport it: the summaries of its module-level
@@ -62,6 +84,31 @@ pub fn module_summaries(text: &str, dialect: Dialect, settings: &AnalysisSetting
     let empty = ProjectSummaries::default();
     let lowered = lower_source(text, dialect, settings);
     lowered.analyze_in(&empty).summaries
+}
+
+/// Whether `text` cimports a function some other module of the project summarizes, so
+/// that its analysis may change once the project is known. A helper from another module
+/// is reached only through a cimport: by name (`from .buffers cimport make_buffer`, or
+/// `from cython.cimports...`), or through its module (`cimport buffers`, then
+/// `buffers.make_buffer`), in which case any mention of it counts.
+pub fn names_project_helpers(text: &str, project: &ProjectSummaries) -> bool {
+    let helpers: std::collections::HashSet<&str> = project.function_names().collect();
+    if helpers.is_empty() {
+        return false;
+    }
+    let mut whole_modules = false;
+    for line in text.lines().filter(|line| line.contains("cimport")) {
+        if words(line).any(|word| helpers.contains(word)) {
+            return true;
+        }
+        whole_modules |= words(line).next() == Some("cimport");
+    }
+    whole_modules && words(text).any(|word| helpers.contains(word))
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| !word.is_empty())
 }
 
 /// A file lowered to its IR, with what its analysis needs.

@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_source_in_project, module_summaries};
+use crate::analyze::{analyze_file, names_project_helpers};
 use crate::commands::ExitStatus;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{discover_with, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
-use crate::ownership::summary::ProjectSummaries;
+use crate::ownership::summary::{ProjectSummaries, Summaries};
 use crate::parse::Dialect;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
@@ -166,7 +166,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             Err(error) => Outcome::Failed(error.to_string()),
             Ok(_) => match decode_source(bytes) {
                 Err(error) => Outcome::Failed(error.to_string()),
-                Ok(text) => checker.check_text(&path, text, &ProjectSummaries::default()),
+                Ok(text) => {
+                    checker
+                        .check_text(&path, &text, &ProjectSummaries::default())
+                        .0
+                }
             },
         };
         vec![(path, outcome)]
@@ -188,25 +192,43 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         let mut files = discovered.files;
         files.sort();
         files.dedup();
-        // Two phases: what every module exports (its helpers that allocate or release),
-        // then each file knowing the helpers it cimports from the others.
-        let sources: Vec<(PathBuf, Result<String, String>)> = files
+        // Every file is analyzed once; what the .pyx files export (helpers that
+        // allocate or release) then makes the files that name such a helper analyzed
+        // again, knowing it. Most trees need no second pass.
+        let empty = ProjectSummaries::default();
+        let mut analyzed: Vec<(PathBuf, Result<String, String>, Outcome, Summaries)> = files
             .into_par_iter()
-            .map(|path| {
-                let text = read_source(&path).map_err(|error| error.to_string());
-                (path, text)
+            .map(|path| match read_source(&path) {
+                Err(error) => {
+                    let message = error.to_string();
+                    (
+                        path,
+                        Err(message.clone()),
+                        Outcome::Failed(message),
+                        Summaries::default(),
+                    )
+                }
+                Ok(text) => {
+                    let (outcome, summaries) = checker.check_text(&path, &text, &empty);
+                    (path, Ok(text), outcome, summaries)
+                }
             })
             .collect();
-        let project = checker.project_summaries(&sources);
-        sources
-            .into_par_iter()
-            .map(|(path, text)| {
-                let outcome = match text {
-                    Err(message) => Outcome::Failed(message),
-                    Ok(text) => checker.check_text(&path, text, &project),
-                };
-                (path, outcome)
-            })
+        let project = project_summaries(&analyzed);
+        if !project.is_empty() {
+            analyzed
+                .par_iter_mut()
+                .for_each(|(path, text, outcome, _)| {
+                    if let Ok(text) = text {
+                        if names_project_helpers(text, &project) {
+                            *outcome = checker.check_text(path, text, &project).0;
+                        }
+                    }
+                });
+        }
+        analyzed
+            .into_iter()
+            .map(|(path, _, outcome, _)| (path, outcome))
             .collect()
     };
 
@@ -261,72 +283,71 @@ struct Checker {
 }
 
 impl Checker {
-    /// The summaries of the helpers every `.pyx` file of the run defines, under the
-    /// module names a cimport may use for it (its path's dotted suffixes). Files are
-    /// added in path order, so the result does not depend on the threads.
-    fn project_summaries(&self, sources: &[(PathBuf, Result<String, String>)]) -> ProjectSummaries {
-        let modules: Vec<_> = sources
-            .par_iter()
-            .filter_map(|(path, text)| {
-                let text = text.as_ref().ok()?;
-                if path.extension()? != "pyx" || skips_file(text) {
-                    return None;
-                }
-                let config = self.resolver.for_path(path).ok()?;
-                let summaries = module_summaries(text, Dialect::Cython, &config.analysis);
-                Some((path, summaries))
-            })
-            .collect();
-        let mut project = ProjectSummaries::default();
-        for (path, summaries) in modules {
-            let stem = path.with_extension("");
-            let parts: Vec<&str> = stem
-                .components()
-                .filter_map(|part| match part {
-                    std::path::Component::Normal(name) => name.to_str(),
-                    _ => None,
-                })
-                .collect();
-            project.add_module(&parts, &summaries);
-        }
-        project
-    }
-
-    fn check_text(&self, path: &Path, text: String, project: &ProjectSummaries) -> Outcome {
+    /// The file's outcome, and the summaries it exports (empty when it is not analyzed).
+    fn check_text(
+        &self,
+        path: &Path,
+        text: &str,
+        project: &ProjectSummaries,
+    ) -> (Outcome, Summaries) {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
-            Err(error) => return Outcome::ConfigFailed(error),
+            Err(error) => return (Outcome::ConfigFailed(error), Summaries::default()),
         };
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
         // A .py file is Cython only in pure-Python mode, when it imports cython; any
         // other is plain Python with nothing for cysafe, even when named explicitly
         // (pre-commit hands every staged .py file over).
-        if dialect == Dialect::PurePython && !uses_cython(&text) {
-            return Outcome::Skipped;
-        }
-        if skips_file(&text) {
-            return Outcome::Skipped;
+        if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
+            return (Outcome::Skipped, Summaries::default());
         }
         let rules = config.rules_for(path, &self.cli);
-        let diagnostics: Vec<Diagnostic> =
-            analyze_source_in_project(&text, dialect, &config.analysis, project)
-                .into_iter()
-                .filter(|diagnostic| rules.contains(diagnostic.rule.code))
-                .collect();
-        let (mut diagnostics, used) = remove_suppressed(&text, diagnostics);
+        let analysis = analyze_file(text, dialect, &config.analysis, project);
+        let diagnostics: Vec<Diagnostic> = analysis
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| rules.contains(diagnostic.rule.code))
+            .collect();
+        let (mut diagnostics, used) = remove_suppressed(text, diagnostics);
         if rules.contains(UNUSED_NOQA.code) {
-            diagnostics.extend(unused_noqa(&text, &used, &rules));
+            diagnostics.extend(unused_noqa(text, &used, &rules));
         }
         diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
-        if diagnostics.is_empty() {
-            return Outcome::Clean;
-        }
-        Outcome::Checked(FileReport {
-            path: path.to_path_buf(),
-            text,
-            diagnostics,
-        })
+        let outcome = if diagnostics.is_empty() {
+            Outcome::Clean
+        } else {
+            Outcome::Checked(FileReport {
+                path: path.to_path_buf(),
+                text: text.to_string(),
+                diagnostics,
+            })
+        };
+        (outcome, analysis.summaries)
     }
+}
+
+/// The summaries every `.pyx` file of the run exports, under the module names a cimport
+/// may use for it (its path's dotted suffixes). Added in path order, so the result does
+/// not depend on the threads.
+fn project_summaries(
+    analyzed: &[(PathBuf, Result<String, String>, Outcome, Summaries)],
+) -> ProjectSummaries {
+    let mut project = ProjectSummaries::default();
+    for (path, _, _, summaries) in analyzed {
+        if path.extension().is_none_or(|ext| ext != "pyx") {
+            continue;
+        }
+        let stem = path.with_extension("");
+        let parts: Vec<&str> = stem
+            .components()
+            .filter_map(|part| match part {
+                std::path::Component::Normal(name) => name.to_str(),
+                _ => None,
+            })
+            .collect();
+        project.add_module(&parts, summaries);
+    }
+    project
 }
 
 /// Whether a .py file imports or cimports Cython (pure-Python mode).
