@@ -5,7 +5,7 @@
 //! NULL check narrows: `if p == NULL: raise` leaves only "checked, not NULL" on the
 //! fall-through edge. A path on which a check contradicts what is known is dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
@@ -169,6 +169,11 @@ struct State {
     /// For a block allocated under such tests, the flags then; the tests that chose the
     /// allocator also choose the matching deallocator later (`if py: PyMem_Free(p)`).
     born: BTreeMap<SiteId, BTreeMap<PlaceId, bool>>,
+    /// A place whose fresh block a test showed NULL, on a path that went on
+    /// (`if p == NULL: print(...)`): reading through it there reads through NULL. Kept
+    /// per place, not per block: another place given the block only when it was not NULL
+    /// is fine.
+    failed: BTreeSet<(PlaceId, SiteId)>,
 }
 
 impl State {
@@ -210,6 +215,9 @@ impl State {
                     self.born.remove(&site);
                 }
             }
+        }
+        for failed in &other.failed {
+            changed |= self.failed.insert(*failed);
         }
         for (mine, theirs) in self.sites.iter_mut().zip(&other.sites) {
             let joined = mine.union(*theirs);
@@ -319,6 +327,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         sites: Vec::new(),
         flags: BTreeMap::new(),
         born: BTreeMap::new(),
+        failed: BTreeSet::new(),
     };
     for (index, place) in function.places.iter().enumerate() {
         // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
@@ -526,13 +535,14 @@ impl Analysis<'_> {
             Stmt::Use { place, kind, span } => {
                 for site in state.sites_of(*place) {
                     let states = state.sites[site.0 as usize];
+                    let failed = state.failed.contains(&(*place, site));
                     Self::record(recorder, |graph| {
                         graph.uses.push(UseEvent {
                             site,
                             place: *place,
                             span: *span,
                             how: UseHow::from(*kind),
-                            unchecked: states.contains(SiteStates::UNCHECKED),
+                            unchecked: states.contains(SiteStates::UNCHECKED) || failed,
                             states,
                         })
                     });
@@ -664,13 +674,14 @@ impl Analysis<'_> {
                     }
                     for site in state.sites_of(*place) {
                         let states = state.sites[site.0 as usize];
+                        let failed = state.failed.contains(&(*place, site));
                         Self::record(recorder, |graph| {
                             graph.uses.push(UseEvent {
                                 site,
                                 place: *place,
                                 span: call.span,
                                 how: UseHow::PassedTo(call_id),
-                                unchecked: states.contains(SiteStates::UNCHECKED),
+                                unchecked: states.contains(SiteStates::UNCHECKED) || failed,
                                 states,
                             })
                         });
@@ -883,6 +894,12 @@ impl Analysis<'_> {
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.points.remove(&place);
+        if !state.failed.is_empty() {
+            let outer = self.function.place(place);
+            state.failed.retain(|(failed, _)| {
+                *failed != place && !outer.strictly_contains(self.function.place(*failed))
+            });
+        }
         if state.flags.remove(&place).is_some() {
             for born in state.born.values_mut() {
                 born.remove(&place);
@@ -929,6 +946,10 @@ impl Analysis<'_> {
             });
         }
         if non_null {
+            state.failed.retain(|(failed, _)| *failed != place);
+            let Some(targets) = state.points.get_mut(&place) else {
+                return true;
+            };
             targets.remove(&Target::Null);
             if targets.is_empty() {
                 return false;
@@ -951,11 +972,15 @@ impl Analysis<'_> {
             }
         } else if targets.len() == 1 {
             if let [site] = sites[..] {
-                let narrowed = state.sites[site.0 as usize].assume_null();
+                let before = state.sites[site.0 as usize];
+                let narrowed = before.assume_null();
                 if narrowed.is_empty() {
                     return false;
                 }
                 state.sites[site.0 as usize] = narrowed;
+                if before.contains(SiteStates::UNCHECKED) {
+                    state.failed.insert((place, site));
+                }
             }
         }
         true
