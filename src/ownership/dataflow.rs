@@ -293,6 +293,23 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             reallocates,
         });
     }
+    // An allocation in a loop makes a new block each time round while places may still
+    // hold the one from the time before (`prev = cur`): a second site stands for those
+    // older blocks, so a check of the old one says nothing of the new.
+    let mut older = vec![None; graph.sites.len()];
+    for (block, allocates) in blocks_of_calls(function, &site_of_call) {
+        if !in_a_cycle(function, block) {
+            continue;
+        }
+        for call in allocates {
+            let Some((site, _)) = site_of_call[call.0 as usize] else {
+                continue;
+            };
+            let twin = graph.sites[site.0 as usize].clone();
+            older[site.0 as usize] = Some(SiteId(graph.sites.len() as u32));
+            graph.sites.push(twin);
+        }
+    }
     releases_something |= function.blocks.iter().any(|block| {
         block
             .stmts
@@ -371,6 +388,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
+        older,
         any_element: Vec::new(),
         elements: BTreeMap::new(),
     };
@@ -423,6 +441,8 @@ struct Analysis<'a> {
     graph_sites: Vec<AllocationSite>,
     /// The site each call creates, and whether it is never NULL.
     site_of_call: Vec<Option<(SiteId, bool)>>,
+    /// For an allocation in a loop, the site of the blocks it made on earlier turns.
+    older: Vec<Option<SiteId>>,
     /// For a constant element `a[k]`, the place `a[...]`.
     any_element: Vec<Option<PlaceId>>,
     /// For `a[...]`, the constant elements `a[k]` of the function.
@@ -706,6 +726,31 @@ impl Analysis<'_> {
 
     fn allocate(&self, call: CallId, state: &mut State) {
         if let Some((site, never_null)) = self.site_of_call[call.0 as usize] {
+            if let Some(Some(older)) = self.older.get(site.0 as usize) {
+                let (recent, older) = (Target::Site(site), Target::Site(*older));
+                let mut moved = false;
+                for targets in state.points.values_mut() {
+                    if targets.contains(&recent) {
+                        targets.remove(&recent);
+                        targets.insert(older);
+                        moved = true;
+                    }
+                }
+                if moved {
+                    let Target::Site(older_site) = older else {
+                        unreachable!()
+                    };
+                    let index = older_site.0 as usize;
+                    state.sites[index] = state.sites[index].union(state.sites[site.0 as usize]);
+                    state.born.remove(&older_site);
+                    state.failed = std::mem::take(&mut state.failed)
+                        .into_iter()
+                        .map(|(place, failed)| {
+                            (place, if failed == site { older_site } else { failed })
+                        })
+                        .collect();
+                }
+            }
             if state.flags.is_empty() {
                 state.born.remove(&site);
             } else {
@@ -985,4 +1030,42 @@ impl Analysis<'_> {
         }
         true
     }
+}
+
+/// The blocks that call an allocator, with the calls.
+fn blocks_of_calls(
+    function: &Function,
+    site_of_call: &[Option<(SiteId, bool)>],
+) -> Vec<(BlockId, Vec<CallId>)> {
+    let mut found = Vec::new();
+    for (index, block) in function.blocks.iter().enumerate() {
+        let calls: Vec<CallId> = block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Call(call) if site_of_call[call.0 as usize].is_some() => Some(*call),
+                _ => None,
+            })
+            .collect();
+        if !calls.is_empty() {
+            found.push((BlockId(index as u32), calls));
+        }
+    }
+    found
+}
+
+/// Whether control can come back to a block after leaving it.
+fn in_a_cycle(function: &Function, start: BlockId) -> bool {
+    let mut seen = vec![false; function.blocks.len()];
+    let mut pending: Vec<BlockId> = function.block(start).succs.clone();
+    while let Some(block) = pending.pop() {
+        if block == start {
+            return true;
+        }
+        if std::mem::replace(&mut seen[block.0 as usize], true) {
+            continue;
+        }
+        pending.extend(function.block(block).succs.iter().copied());
+    }
+    false
 }
