@@ -98,18 +98,27 @@ fn lower_tree(
     interesting.extend(project.function_names().map(str::to_string));
     let module = if mentions_any(text, &interesting) {
         let names = ModuleNames::collect(root, text);
-        lower_module(root, text, &names, &interesting)
+        let resolution = resolution_for(dialect);
+        lower_module(root, text, &names, &interesting, |module| {
+            ModuleAnalysis::run(module, &families, resolution, project)
+                .summaries
+                .names_with_effects()
+        })
     } else {
         Module::default()
     };
     LoweredFile {
         module,
         families,
-        resolution: Resolution {
-            // A .pyx sees the cimports of its .pxd, a .pxi those of the file including
-            // it; in pure-Python mode every C name must come from `cython.cimports`.
-            unbound_names_resolve: dialect == Dialect::Cython,
-        },
+        resolution: resolution_for(dialect),
+    }
+}
+
+fn resolution_for(dialect: Dialect) -> Resolution {
+    Resolution {
+        // A .pyx sees the cimports of its .pxd, a .pxi those of the file including it;
+        // in pure-Python mode every C name must come from `cython.cimports`.
+        unbound_names_resolve: dialect == Dialect::Cython,
     }
 }
 

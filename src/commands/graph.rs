@@ -47,7 +47,7 @@ pub fn run(args: &GraphArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         }
         None => {
             eprintln!(
-                "cysafe: {}: no function, method or class named `{}`",
+                "cysafe: {}: no function, method or class named `{}` that handles heap blocks",
                 path.display(),
                 name.unwrap_or_default()
             );

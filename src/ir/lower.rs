@@ -33,131 +33,175 @@ const NEVER_RETURN: &[&str] = &["abort", "exit", "_exit", "_Exit", "quick_exit",
 const ALWAYS_RAISE: &[&str] = &["PyErr_NoMemory", "sys.exit"];
 
 /// Lowers the functions, methods and lambdas of a file, and its top-level statements,
-/// that can matter to ownership: those that mention one of the `interesting` names (the
-/// allocators and deallocators), an alias of one, or a function of the file that does,
-/// and every `__dealloc__`. The rest touch no block and are not lowered: that keeps the
-/// analysis a small fraction of the parse.
+/// that can matter to ownership, in stages. First those that mention one of the
+/// `interesting` names (the allocators and deallocators) or an alias of one, every
+/// `__dealloc__`, and the C functions they call. Then, while `helpers_with_effects` (given
+/// the functions lowered so far) names functions that return a fresh block or release an
+/// argument, the functions that call those. The rest touch no block and are never
+/// lowered: that keeps the analysis a small fraction of the parse.
 pub fn lower_module(
     root: Node<'_>,
     source: &str,
     names: &ModuleNames,
     interesting: &HashSet<String>,
+    mut helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
 ) -> Module {
     let mut module = Module::default();
     let found = find_bodies(root, source, &mut module);
-    let found = worth_lowering(found, source, names, interesting);
+    let mut plan = Plan::new(&found, source, names, interesting);
     let classes = module.clone();
-    for (node, class) in found {
-        // The tree of a function with a syntax error cannot be trusted: skip it, not the
-        // whole file (the module body is skipped when any top-level statement is broken).
-        let broken = if node.kind() == "module" {
-            let mut cursor = node.walk();
-            let broken = node
-                .named_children(&mut cursor)
-                .any(|n| n.is_error() || (!is_definition(n) && syntax_error_in(n).is_some()));
-            broken
-        } else {
-            // Not `has_error()`: a zero-width MISSING hidden token (the newline the grammar
-            // wants after `cdef int x;` when another statement follows on the line) leaves
-            // the tree intact and is no syntax error CY000 reports.
-            syntax_error_in(node).is_some()
-        };
-        if broken {
-            module.skipped.push(node_span(node));
-            continue;
+    let mut lowered = vec![false; found.len()];
+    loop {
+        for (index, (node, class)) in found.iter().enumerate() {
+            if lowered[index] || !plan.keep[index] {
+                continue;
+            }
+            lowered[index] = true;
+            let node = *node;
+            // The tree of a function with a syntax error cannot be trusted: skip it, not
+            // the whole file (the module body is skipped when a top-level statement is
+            // broken).
+            let broken = if node.kind() == "module" {
+                let mut cursor = node.walk();
+                let broken = node
+                    .named_children(&mut cursor)
+                    .any(|n| n.is_error() || (!is_definition(n) && syntax_error_in(n).is_some()));
+                broken
+            } else {
+                // Not `has_error()`: a zero-width MISSING hidden token (the newline the
+                // grammar wants after `cdef int x;` when another statement follows on the
+                // line) leaves the tree intact and is no syntax error CY000 reports.
+                syntax_error_in(node).is_some()
+            };
+            if broken {
+                module.skipped.push(node_span(node));
+                continue;
+            }
+            match lower_function(node, class.clone(), source, names, &classes) {
+                Ok(function) => module.functions.push(function),
+                Err(TooDeep) => module.skipped.push(node_span(node)),
+            }
         }
-        match lower_function(node, class, source, names, &classes) {
-            Ok(function) => module.functions.push(function),
-            Err(TooDeep) => module.skipped.push(node_span(node)),
+        let helpers = helpers_with_effects(&module);
+        if !plan.keep_callers_of(helpers.iter().map(|name| name.as_bytes())) {
+            return module;
         }
     }
-    module
 }
 
-/// The bodies that mention an interesting name, directly or through the file's own
-/// functions (to a fixpoint: a caller of a helper of a helper is kept).
-fn worth_lowering<'t>(
-    found: Vec<(Node<'t>, Option<String>)>,
-    source: &str,
-    names: &ModuleNames,
-    interesting: &HashSet<String>,
-) -> Vec<(Node<'t>, Option<String>)> {
-    let mut wanted: FastSet<&[u8]> = interesting.iter().map(|n| n.as_bytes()).collect();
-    wanted.extend(names.aliases_of(interesting).map(str::as_bytes));
-    wanted.extend([b"new".as_slice(), b"del".as_slice()]);
-    let body_name = |node: Node<'t>| {
-        node.child_by_field_name("name")
-            .map(|n| text(n, source).as_bytes())
-            .unwrap_or(b"")
-    };
-    let mut universe = wanted.clone();
-    universe.extend(found.iter().map(|(node, _)| body_name(*node)));
-    let mentioned: Vec<FastSet<&[u8]>> = found
-        .iter()
-        .map(|(node, _)| {
-            let mut mentioned: FastSet<&[u8]> = FastSet::default();
-            let mut scan = |node: Node<'_>| {
-                for identifier in identifiers(text(node, source)) {
-                    if universe.contains(identifier) {
-                        mentioned.insert(identifier);
+/// Which bodies to lower: what each mentions, and which are kept so far.
+struct Plan<'s> {
+    names: Vec<&'s [u8]>,
+    is_c_function: Vec<bool>,
+    mentioned: Vec<FastSet<&'s [u8]>>,
+    /// The bodies that mention a name.
+    mentioning: std::collections::HashMap<&'s [u8], Vec<usize>>,
+    keep: Vec<bool>,
+}
+
+impl<'s> Plan<'s> {
+    fn new(
+        found: &[(Node<'_>, Option<String>)],
+        source: &'s str,
+        names: &ModuleNames,
+        interesting: &HashSet<String>,
+    ) -> Plan<'s> {
+        let body_name = |node: Node<'_>| -> &'s [u8] {
+            node.child_by_field_name("name")
+                .map(|n| text(n, source).as_bytes())
+                .unwrap_or(b"")
+        };
+        let mut wanted: FastSet<&[u8]> = interesting.iter().map(|n| n.as_bytes()).collect();
+        wanted.extend(names.aliases_of(interesting).map(str::as_bytes));
+        wanted.extend([b"new".as_slice(), b"del".as_slice()]);
+        let mut universe: FastSet<&[u8]> = wanted.iter().copied().collect();
+        let body_names: Vec<&'s [u8]> = found.iter().map(|(node, _)| body_name(*node)).collect();
+        universe.extend(body_names.iter().copied());
+        let mentioned: Vec<FastSet<&'s [u8]>> = found
+            .iter()
+            .map(|(node, _)| {
+                let mut mentioned: FastSet<&'s [u8]> = FastSet::default();
+                let mut scan = |node: Node<'_>| {
+                    for identifier in identifiers(text(node, source)) {
+                        if universe.contains(identifier) {
+                            mentioned.insert(identifier);
+                        }
                     }
-                }
-            };
-            if node.kind() == "module" {
-                let mut cursor = node.walk();
-                for statement in node.named_children(&mut cursor) {
-                    if !is_definition(statement) {
-                        scan(statement);
+                };
+                if node.kind() == "module" {
+                    let mut cursor = node.walk();
+                    for statement in node.named_children(&mut cursor) {
+                        if !is_definition(statement) {
+                            scan(statement);
+                        }
                     }
+                } else {
+                    scan(*node);
                 }
-            } else {
-                scan(*node);
-            }
-            mentioned
-        })
-        .collect();
-    let mut keep: Vec<bool> = found
-        .iter()
-        .map(|(node, _)| body_name(*node) == b"__dealloc__")
-        .collect();
-    // A worklist over names, so a long chain of helpers costs linear time.
-    let mut mentioning: std::collections::HashMap<&[u8], Vec<usize>> = Default::default();
-    for (index, names) in mentioned.iter().enumerate() {
-        for name in names {
-            mentioning.entry(name).or_default().push(index);
-        }
-    }
-    let mut pending: Vec<&[u8]> = wanted.iter().copied().collect();
-    while let Some(name) = pending.pop() {
-        for &index in mentioning.get(name).into_iter().flatten() {
-            if !keep[index] {
-                keep[index] = true;
-                let caller = body_name(found[index].0);
-                if wanted.insert(caller) {
-                    pending.push(caller);
-                }
+                mentioned
+            })
+            .collect();
+        let mut mentioning: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
+        for (index, names) in mentioned.iter().enumerate() {
+            for name in names {
+                mentioning.entry(name).or_default().push(index);
             }
         }
+        let keep = mentioned
+            .iter()
+            .zip(&body_names)
+            .map(|(names, name)| {
+                *name == b"__dealloc__" || names.iter().any(|n| wanted.contains(n))
+            })
+            .collect();
+        let mut plan = Plan {
+            names: body_names,
+            is_c_function: found
+                .iter()
+                .map(|(node, _)| node.kind() == "cdef_function")
+                .collect(),
+            mentioned,
+            mentioning,
+            keep,
+        };
+        plan.keep_called_c_functions();
+        plan
     }
-    // The functions the kept ones call, one level down: their summaries say whether they
-    // read through a pointer they are given before checking it.
-    let called: FastSet<&[u8]> = mentioned
-        .iter()
-        .zip(&keep)
-        .filter(|(_, kept)| **kept)
-        .flat_map(|(names, _)| names.iter().copied())
-        .collect();
-    // Only C functions take pointers: a `def` function called with one is rare enough.
-    for (index, (node, _)) in found.iter().enumerate() {
-        if node.kind() == "cdef_function" && called.contains(body_name(*node)) {
-            keep[index] = true;
+
+    /// The C functions the kept bodies call, one level down: their summaries say whether
+    /// they read through a pointer they are given before checking it. Only C functions
+    /// take pointers; a `def` function given one is rare enough.
+    fn keep_called_c_functions(&mut self) {
+        let called: FastSet<&[u8]> = self
+            .mentioned
+            .iter()
+            .zip(&self.keep)
+            .filter(|(_, kept)| **kept)
+            .flat_map(|(names, _)| names.iter().copied())
+            .collect();
+        for index in 0..self.keep.len() {
+            if self.is_c_function[index] && called.contains(self.names[index]) {
+                self.keep[index] = true;
+            }
         }
     }
-    found
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(body, keep)| keep.then_some(body))
-        .collect()
+
+    /// Keeps the bodies that mention one of `helpers`; whether any was new.
+    fn keep_callers_of<'h>(&mut self, helpers: impl Iterator<Item = &'h [u8]>) -> bool {
+        let mut added = false;
+        for helper in helpers {
+            for &index in self.mentioning.get(helper).into_iter().flatten() {
+                if !self.keep[index] {
+                    self.keep[index] = true;
+                    added = true;
+                }
+            }
+        }
+        if added {
+            self.keep_called_c_functions();
+        }
+        added
+    }
 }
 
 /// Whether a text mentions any of the names, or C++ `new`: a file that mentions no
@@ -2142,7 +2186,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        lower_module(tree.root_node(), text, &names, &everything)
+        lower_module(tree.root_node(), text, &names, &everything, |_| Vec::new())
     }
 
     fn function<'m>(module: &'m Module, name: &str) -> &'m Function {

@@ -182,6 +182,21 @@ impl Summaries {
         }
     }
 
+    /// The functions and methods that return a fresh block or release an argument: their
+    /// callers must be analyzed to see it.
+    pub fn names_with_effects(&self) -> Vec<String> {
+        let functions = self.functions.iter();
+        let methods = self
+            .methods
+            .iter()
+            .map(|((_, name), summary)| (name, summary));
+        functions
+            .chain(methods)
+            .filter(|(_, summary)| summary.returns.is_some() || !summary.releases.is_empty())
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// The summary of what a call calls, from a method of the first of `classes` (the
     /// class, then its bases) or from a function (`classes` empty).
     pub fn of_callee(&self, callee: &Callee, classes: &[String]) -> Option<&Summary> {
