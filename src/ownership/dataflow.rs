@@ -334,7 +334,10 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
                 _ => false,
             })
     };
-    if graph.sites.is_empty() && !releases_something && !reads_parameters() {
+    // A method of a class whose attributes hold blocks is analyzed too: handing
+    // `self.buf` to an external function (`pool_release(self.buf)`) is an event.
+    let holds_attributes = function.class.is_some() && !context.attributes.is_empty();
+    if graph.sites.is_empty() && !releases_something && !reads_parameters() && !holds_attributes {
         // Nothing is allocated or released here: no state to track, no event to record.
         return;
     }
