@@ -99,45 +99,99 @@ pub enum Target {
 }
 
 /// What one place may hold: a small sorted set (a place rarely holds more than two).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Targets(Vec<Target>);
+/// Up to [`INLINE_TARGETS`] targets live inline: states are cloned for every block, and
+/// a heap allocation per place made huge functions slow.
+#[derive(Clone, Debug)]
+pub struct Targets(TargetsRepr);
+
+const INLINE_TARGETS: usize = 3;
+
+#[derive(Clone, Debug)]
+enum TargetsRepr {
+    Inline(u8, [Target; INLINE_TARGETS]),
+    Heap(Vec<Target>),
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets(TargetsRepr::Inline(0, [Target::Null; INLINE_TARGETS]))
+    }
+}
+
+impl PartialEq for Targets {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Targets {}
 
 impl Targets {
     pub fn one(target: Target) -> Targets {
-        Targets(vec![target])
+        let mut targets = Targets::default();
+        targets.insert(target);
+        targets
+    }
+
+    fn as_slice(&self) -> &[Target] {
+        match &self.0 {
+            TargetsRepr::Inline(len, items) => &items[..*len as usize],
+            TargetsRepr::Heap(items) => items,
+        }
     }
 
     /// Adds a target; whether it was new.
     pub fn insert(&mut self, target: Target) -> bool {
-        match self.0.binary_search(&target) {
-            Ok(_) => false,
-            Err(at) => {
-                self.0.insert(at, target);
-                true
+        let Err(at) = self.as_slice().binary_search(&target) else {
+            return false;
+        };
+        match &mut self.0 {
+            TargetsRepr::Inline(len, items) if (*len as usize) < INLINE_TARGETS => {
+                let count = *len as usize;
+                items.copy_within(at..count, at + 1);
+                items[at] = target;
+                *len += 1;
+            }
+            TargetsRepr::Inline(len, items) => {
+                let mut spilled = items[..*len as usize].to_vec();
+                spilled.insert(at, target);
+                self.0 = TargetsRepr::Heap(spilled);
+            }
+            TargetsRepr::Heap(items) => items.insert(at, target),
+        }
+        true
+    }
+
+    pub fn remove(&mut self, target: &Target) {
+        let Ok(at) = self.as_slice().binary_search(target) else {
+            return;
+        };
+        match &mut self.0 {
+            TargetsRepr::Inline(len, items) => {
+                let count = *len as usize;
+                items.copy_within(at + 1..count, at);
+                *len -= 1;
+            }
+            TargetsRepr::Heap(items) => {
+                items.remove(at);
             }
         }
     }
 
-    pub fn remove(&mut self, target: &Target) {
-        if let Ok(at) = self.0.binary_search(target) {
-            self.0.remove(at);
-        }
-    }
-
     pub fn contains(&self, target: &Target) -> bool {
-        self.0.binary_search(target).is_ok()
+        self.as_slice().binary_search(target).is_ok()
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, Target> {
-        self.0.iter()
+        self.as_slice().iter()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_slice().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_slice().is_empty()
     }
 }
 
@@ -154,7 +208,7 @@ impl<'t> IntoIterator for &'t Targets {
     type IntoIter = std::slice::Iter<'t, Target>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
     }
 }
 
@@ -411,13 +465,22 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         }
     }
     let in_states = analysis.fixpoint(entry);
+    let exit = in_states[function.exit.0 as usize]
+        .as_ref()
+        .map(|exit| ExitState {
+            points: exit.points.clone(),
+            sites: exit.sites.clone(),
+        });
     let mut recorder = Recorder { graph: Some(graph) };
-    for (index, state) in in_states.iter().enumerate() {
-        if let Some(state) = state {
-            let mut state = state.clone();
+    // Only the class model reads each way out: methods, and functions that fill in an
+    // instance.
+    let keep_exits = function.class.is_some() || !function.instances.is_empty();
+    // Each state is replayed once, then dropped: no copy of them all.
+    for (index, state) in in_states.into_iter().enumerate() {
+        if let Some(mut state) = state {
             let block = BlockId(index as u32);
             let reachable = analysis.transfer_block(block, &mut state, &mut recorder);
-            if reachable && function.block(block).succs.contains(&function.exit) {
+            if keep_exits && reachable && function.block(block).succs.contains(&function.exit) {
                 if let Some(graph) = recorder.graph.as_deref_mut() {
                     graph.exits.push(ExitState {
                         points: state.points,
@@ -427,12 +490,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             }
         }
     }
-    if let Some(exit) = &in_states[function.exit.0 as usize] {
-        graph.exit = Some(ExitState {
-            points: exit.points.clone(),
-            sites: exit.sites.clone(),
-        });
-    }
+    graph.exit = exit;
 }
 
 struct Analysis<'a> {
