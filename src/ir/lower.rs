@@ -535,6 +535,8 @@ struct Lowerer<'a> {
     /// Locals declared with a C type (`cdef Foo* x`, a typed parameter): the others are
     /// Python objects, and `del` of one unbinds it.
     c_typed: HashSet<String>,
+    /// Locals declared with a plain type name (`cdef W w`): name and type.
+    declared_types: Vec<(String, String)>,
     f: Function,
     current: BlockId,
     loops: Vec<LoopTargets>,
@@ -600,6 +602,7 @@ fn lower_function(
         names,
         locals: HashSet::new(),
         c_typed: HashSet::new(),
+        declared_types: Vec::new(),
         current: function.entry,
         f: function,
         loops: Vec::new(),
@@ -607,6 +610,14 @@ fn lower_function(
         depth: 0,
     };
     lowerer.collect_locals(node);
+    for (local, declared) in std::mem::take(&mut lowerer.declared_types) {
+        if classes
+            .class(&declared)
+            .is_some_and(|class| class.is_extension_type)
+        {
+            lowerer.f.instances.insert(local, declared);
+        }
+    }
     if kind == FunctionKind::Module {
         lowerer.lower_statements(node)?;
     } else if kind == FunctionKind::Lambda {
@@ -761,12 +772,19 @@ impl<'a> Lowerer<'a> {
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
-                        let typed = node
-                            .parent()
-                            .and_then(|d| d.child_by_field_name("type"))
-                            .is_some_and(|t| !is_python_type(self.text(t)));
+                        let declared = node.parent().and_then(|d| d.child_by_field_name("type"));
+                        let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
+                        }
+                        let pointer = node
+                            .named_child(0)
+                            .is_some_and(|first| matches!(first.kind(), "pointer_declarator"));
+                        if let (Some(declared), false) = (declared, pointer) {
+                            self.declared_types.push((
+                                self.text(name).to_string(),
+                                self.text(declared).trim().to_string(),
+                            ));
                         }
                     }
                 }

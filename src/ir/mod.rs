@@ -265,6 +265,10 @@ pub struct Function {
     pub exit: BlockId,
     pub places: Vec<Place>,
     pub calls: Vec<Call>,
+    /// Locals declared as instances of an extension type of this file (`cdef W w`, the
+    /// factory idiom `w = W.__new__(W)`), with the class: their attributes are the
+    /// class's as much as `self`'s.
+    pub instances: HashMap<String, String>,
     place_ids: HashMap<Place, PlaceId>,
 }
 
@@ -282,6 +286,7 @@ impl Function {
             exit: BlockId(1),
             places: Vec::new(),
             calls: Vec::new(),
+            instances: HashMap::new(),
             place_ids: HashMap::new(),
         };
         function.new_block();

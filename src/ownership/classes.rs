@@ -26,15 +26,35 @@ impl ClassModel {
     /// borrowed pointers (`PyBytes_AsString`, a memoryview's data) are never blocks.
     pub fn build(class: &Class, graphs: &[OwnershipGraph<'_>]) -> ClassModel {
         let mut owned: Vec<OwnedAttribute> = Vec::new();
-        let methods = graphs
-            .iter()
-            .filter(|graph| graph.function.class.as_deref() == Some(class.name.as_str()));
+        // Its methods, and any function that fills in a new instance (`cdef W w =
+        // W.__new__(W)`, then `w._ptr = malloc(n)`).
+        let methods = graphs.iter().filter(|graph| {
+            graph.function.class.as_deref() == Some(class.name.as_str())
+                || graph.function.instances.values().any(|c| *c == class.name)
+        });
         // Each way out on its own: `self.buf = NULL` after a hand-off on one path and the
         // block still in `self.buf` (but NULL) on the raising one own nothing together.
         let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
         for (graph, exit) in exits {
             for (place_id, targets) in &exit.points {
-                let Some(attribute) = graph.function.place(*place_id).self_attribute_path() else {
+                let place = graph.function.place(*place_id);
+                let receiver = if place.root == "self" {
+                    graph.function.class.as_deref()
+                } else {
+                    graph
+                        .function
+                        .instances
+                        .get(&place.root)
+                        .map(String::as_str)
+                };
+                if receiver != Some(class.name.as_str()) {
+                    continue;
+                }
+                let receiver_place = crate::ir::Place {
+                    root: "self".to_string(),
+                    path: place.path.clone(),
+                };
+                let Some(attribute) = receiver_place.self_attribute_path() else {
                     continue;
                 };
                 for target in targets {

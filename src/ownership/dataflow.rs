@@ -5,7 +5,7 @@
 //! NULL check narrows: `if p == NULL: raise` leaves only "checked, not NULL" on the
 //! fall-through edge. A path on which a check contradicts what is known is dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
@@ -99,45 +99,99 @@ pub enum Target {
 }
 
 /// What one place may hold: a small sorted set (a place rarely holds more than two).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Targets(Vec<Target>);
+/// Up to [`INLINE_TARGETS`] targets live inline: states are cloned for every block, and
+/// a heap allocation per place made huge functions slow.
+#[derive(Clone, Debug)]
+pub struct Targets(TargetsRepr);
+
+const INLINE_TARGETS: usize = 3;
+
+#[derive(Clone, Debug)]
+enum TargetsRepr {
+    Inline(u8, [Target; INLINE_TARGETS]),
+    Heap(Vec<Target>),
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets(TargetsRepr::Inline(0, [Target::Null; INLINE_TARGETS]))
+    }
+}
+
+impl PartialEq for Targets {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Targets {}
 
 impl Targets {
     pub fn one(target: Target) -> Targets {
-        Targets(vec![target])
+        let mut targets = Targets::default();
+        targets.insert(target);
+        targets
+    }
+
+    fn as_slice(&self) -> &[Target] {
+        match &self.0 {
+            TargetsRepr::Inline(len, items) => &items[..*len as usize],
+            TargetsRepr::Heap(items) => items,
+        }
     }
 
     /// Adds a target; whether it was new.
     pub fn insert(&mut self, target: Target) -> bool {
-        match self.0.binary_search(&target) {
-            Ok(_) => false,
-            Err(at) => {
-                self.0.insert(at, target);
-                true
+        let Err(at) = self.as_slice().binary_search(&target) else {
+            return false;
+        };
+        match &mut self.0 {
+            TargetsRepr::Inline(len, items) if (*len as usize) < INLINE_TARGETS => {
+                let count = *len as usize;
+                items.copy_within(at..count, at + 1);
+                items[at] = target;
+                *len += 1;
+            }
+            TargetsRepr::Inline(len, items) => {
+                let mut spilled = items[..*len as usize].to_vec();
+                spilled.insert(at, target);
+                self.0 = TargetsRepr::Heap(spilled);
+            }
+            TargetsRepr::Heap(items) => items.insert(at, target),
+        }
+        true
+    }
+
+    pub fn remove(&mut self, target: &Target) {
+        let Ok(at) = self.as_slice().binary_search(target) else {
+            return;
+        };
+        match &mut self.0 {
+            TargetsRepr::Inline(len, items) => {
+                let count = *len as usize;
+                items.copy_within(at + 1..count, at);
+                *len -= 1;
+            }
+            TargetsRepr::Heap(items) => {
+                items.remove(at);
             }
         }
     }
 
-    pub fn remove(&mut self, target: &Target) {
-        if let Ok(at) = self.0.binary_search(target) {
-            self.0.remove(at);
-        }
-    }
-
     pub fn contains(&self, target: &Target) -> bool {
-        self.0.binary_search(target).is_ok()
+        self.as_slice().binary_search(target).is_ok()
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, Target> {
-        self.0.iter()
+        self.as_slice().iter()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_slice().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_slice().is_empty()
     }
 }
 
@@ -154,7 +208,7 @@ impl<'t> IntoIterator for &'t Targets {
     type IntoIter = std::slice::Iter<'t, Target>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
     }
 }
 
@@ -169,6 +223,11 @@ struct State {
     /// For a block allocated under such tests, the flags then; the tests that chose the
     /// allocator also choose the matching deallocator later (`if py: PyMem_Free(p)`).
     born: BTreeMap<SiteId, BTreeMap<PlaceId, bool>>,
+    /// A place whose fresh block a test showed NULL, on a path that went on
+    /// (`if p == NULL: print(...)`): reading through it there reads through NULL. Kept
+    /// per place, not per block: another place given the block only when it was not NULL
+    /// is fine.
+    failed: BTreeSet<(PlaceId, SiteId)>,
 }
 
 impl State {
@@ -210,6 +269,9 @@ impl State {
                     self.born.remove(&site);
                 }
             }
+        }
+        for failed in &other.failed {
+            changed |= self.failed.insert(*failed);
         }
         for (mine, theirs) in self.sites.iter_mut().zip(&other.sites) {
             let joined = mine.union(*theirs);
@@ -285,6 +347,23 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             reallocates,
         });
     }
+    // An allocation in a loop makes a new block each time round while places may still
+    // hold the one from the time before (`prev = cur`): a second site stands for those
+    // older blocks, so a check of the old one says nothing of the new.
+    let mut older = vec![None; graph.sites.len()];
+    for (block, allocates) in blocks_of_calls(function, &site_of_call) {
+        if !in_a_cycle(function, block) {
+            continue;
+        }
+        for call in allocates {
+            let Some((site, _)) = site_of_call[call.0 as usize] else {
+                continue;
+            };
+            let twin = graph.sites[site.0 as usize].clone();
+            older[site.0 as usize] = Some(SiteId(graph.sites.len() as u32));
+            graph.sites.push(twin);
+        }
+    }
     releases_something |= function.blocks.iter().any(|block| {
         block
             .stmts
@@ -309,7 +388,10 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
                 _ => false,
             })
     };
-    if graph.sites.is_empty() && !releases_something && !reads_parameters() {
+    // A method of a class whose attributes hold blocks is analyzed too: handing
+    // `self.buf` to an external function (`pool_release(self.buf)`) is an event.
+    let holds_attributes = function.class.is_some() && !context.attributes.is_empty();
+    if graph.sites.is_empty() && !releases_something && !reads_parameters() && !holds_attributes {
         // Nothing is allocated or released here: no state to track, no event to record.
         return;
     }
@@ -319,6 +401,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         sites: Vec::new(),
         flags: BTreeMap::new(),
         born: BTreeMap::new(),
+        failed: BTreeSet::new(),
     };
     for (index, place) in function.places.iter().enumerate() {
         // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
@@ -362,6 +445,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
+        older,
         any_element: Vec::new(),
         elements: BTreeMap::new(),
     };
@@ -381,13 +465,22 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         }
     }
     let in_states = analysis.fixpoint(entry);
+    let exit = in_states[function.exit.0 as usize]
+        .as_ref()
+        .map(|exit| ExitState {
+            points: exit.points.clone(),
+            sites: exit.sites.clone(),
+        });
     let mut recorder = Recorder { graph: Some(graph) };
-    for (index, state) in in_states.iter().enumerate() {
-        if let Some(state) = state {
-            let mut state = state.clone();
+    // Only the class model reads each way out: methods, and functions that fill in an
+    // instance.
+    let keep_exits = function.class.is_some() || !function.instances.is_empty();
+    // Each state is replayed once, then dropped: no copy of them all.
+    for (index, state) in in_states.into_iter().enumerate() {
+        if let Some(mut state) = state {
             let block = BlockId(index as u32);
             let reachable = analysis.transfer_block(block, &mut state, &mut recorder);
-            if reachable && function.block(block).succs.contains(&function.exit) {
+            if keep_exits && reachable && function.block(block).succs.contains(&function.exit) {
                 if let Some(graph) = recorder.graph.as_deref_mut() {
                     graph.exits.push(ExitState {
                         points: state.points,
@@ -397,12 +490,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             }
         }
     }
-    if let Some(exit) = &in_states[function.exit.0 as usize] {
-        graph.exit = Some(ExitState {
-            points: exit.points.clone(),
-            sites: exit.sites.clone(),
-        });
-    }
+    graph.exit = exit;
 }
 
 struct Analysis<'a> {
@@ -414,6 +502,8 @@ struct Analysis<'a> {
     graph_sites: Vec<AllocationSite>,
     /// The site each call creates, and whether it is never NULL.
     site_of_call: Vec<Option<(SiteId, bool)>>,
+    /// For an allocation in a loop, the site of the blocks it made on earlier turns.
+    older: Vec<Option<SiteId>>,
     /// For a constant element `a[k]`, the place `a[...]`.
     any_element: Vec<Option<PlaceId>>,
     /// For `a[...]`, the constant elements `a[k]` of the function.
@@ -526,13 +616,14 @@ impl Analysis<'_> {
             Stmt::Use { place, kind, span } => {
                 for site in state.sites_of(*place) {
                     let states = state.sites[site.0 as usize];
+                    let failed = state.failed.contains(&(*place, site));
                     Self::record(recorder, |graph| {
                         graph.uses.push(UseEvent {
                             site,
                             place: *place,
                             span: *span,
                             how: UseHow::from(*kind),
-                            unchecked: states.contains(SiteStates::UNCHECKED),
+                            unchecked: states.contains(SiteStates::UNCHECKED) || failed,
                             states,
                         })
                     });
@@ -664,13 +755,14 @@ impl Analysis<'_> {
                     }
                     for site in state.sites_of(*place) {
                         let states = state.sites[site.0 as usize];
+                        let failed = state.failed.contains(&(*place, site));
                         Self::record(recorder, |graph| {
                             graph.uses.push(UseEvent {
                                 site,
                                 place: *place,
                                 span: call.span,
                                 how: UseHow::PassedTo(call_id),
-                                unchecked: states.contains(SiteStates::UNCHECKED),
+                                unchecked: states.contains(SiteStates::UNCHECKED) || failed,
                                 states,
                             })
                         });
@@ -695,6 +787,31 @@ impl Analysis<'_> {
 
     fn allocate(&self, call: CallId, state: &mut State) {
         if let Some((site, never_null)) = self.site_of_call[call.0 as usize] {
+            if let Some(Some(older)) = self.older.get(site.0 as usize) {
+                let (recent, older) = (Target::Site(site), Target::Site(*older));
+                let mut moved = false;
+                for targets in state.points.values_mut() {
+                    if targets.contains(&recent) {
+                        targets.remove(&recent);
+                        targets.insert(older);
+                        moved = true;
+                    }
+                }
+                if moved {
+                    let Target::Site(older_site) = older else {
+                        unreachable!()
+                    };
+                    let index = older_site.0 as usize;
+                    state.sites[index] = state.sites[index].union(state.sites[site.0 as usize]);
+                    state.born.remove(&older_site);
+                    state.failed = std::mem::take(&mut state.failed)
+                        .into_iter()
+                        .map(|(place, failed)| {
+                            (place, if failed == site { older_site } else { failed })
+                        })
+                        .collect();
+                }
+            }
             if state.flags.is_empty() {
                 state.born.remove(&site);
             } else {
@@ -883,6 +1000,12 @@ impl Analysis<'_> {
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.points.remove(&place);
+        if !state.failed.is_empty() {
+            let outer = self.function.place(place);
+            state.failed.retain(|(failed, _)| {
+                *failed != place && !outer.strictly_contains(self.function.place(*failed))
+            });
+        }
         if state.flags.remove(&place).is_some() {
             for born in state.born.values_mut() {
                 born.remove(&place);
@@ -929,6 +1052,10 @@ impl Analysis<'_> {
             });
         }
         if non_null {
+            state.failed.retain(|(failed, _)| *failed != place);
+            let Some(targets) = state.points.get_mut(&place) else {
+                return true;
+            };
             targets.remove(&Target::Null);
             if targets.is_empty() {
                 return false;
@@ -951,13 +1078,55 @@ impl Analysis<'_> {
             }
         } else if targets.len() == 1 {
             if let [site] = sites[..] {
-                let narrowed = state.sites[site.0 as usize].assume_null();
+                let before = state.sites[site.0 as usize];
+                let narrowed = before.assume_null();
                 if narrowed.is_empty() {
                     return false;
                 }
                 state.sites[site.0 as usize] = narrowed;
+                if before.contains(SiteStates::UNCHECKED) {
+                    state.failed.insert((place, site));
+                }
             }
         }
         true
     }
+}
+
+/// The blocks that call an allocator, with the calls.
+fn blocks_of_calls(
+    function: &Function,
+    site_of_call: &[Option<(SiteId, bool)>],
+) -> Vec<(BlockId, Vec<CallId>)> {
+    let mut found = Vec::new();
+    for (index, block) in function.blocks.iter().enumerate() {
+        let calls: Vec<CallId> = block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Call(call) if site_of_call[call.0 as usize].is_some() => Some(*call),
+                _ => None,
+            })
+            .collect();
+        if !calls.is_empty() {
+            found.push((BlockId(index as u32), calls));
+        }
+    }
+    found
+}
+
+/// Whether control can come back to a block after leaving it.
+fn in_a_cycle(function: &Function, start: BlockId) -> bool {
+    let mut seen = vec![false; function.blocks.len()];
+    let mut pending: Vec<BlockId> = function.block(start).succs.clone();
+    while let Some(block) = pending.pop() {
+        if block == start {
+            return true;
+        }
+        if std::mem::replace(&mut seen[block.0 as usize], true) {
+            continue;
+        }
+        pending.extend(function.block(block).succs.iter().copied());
+    }
+    false
 }

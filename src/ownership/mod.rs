@@ -186,7 +186,8 @@ pub struct OwnershipGraph<'a> {
     /// `return`; empty when no return is reachable.
     pub returning: Vec<SiteStates>,
     /// The state at the end of each block that leaves the function (returns or raises),
-    /// before the join at the exit: what holds together on one way out.
+    /// before the join at the exit: what holds together on one way out. Kept for methods and
+    /// functions that fill in an instance (the class model reads them), empty otherwise.
     pub exits: Vec<ExitState>,
 }
 

@@ -22,7 +22,8 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         let (Some(site_family), Some(site_span)) = (site.family, site.span) else {
             continue;
         };
-        if site_family == release.family || !reported.insert((release.span, release.site)) {
+        // Keyed by the allocation, not the site: a call in a loop has two.
+        if site_family == release.family || !reported.insert((release.span, site_span)) {
             continue;
         }
         let family = graph.families.family(site_family);

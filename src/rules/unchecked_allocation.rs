@@ -17,13 +17,16 @@ pub const UNCHECKED_ALLOCATION: RuleMeta = RuleMeta {
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     for (index, site) in graph.sites.iter().enumerate() {
         let id = SiteId(index as u32);
-        let Some(span) = site.span.filter(|_| site.call().is_some()) else {
+        let Some(call) = site.call() else { continue };
+        let Some(span) = site.span else { continue };
+        // A call in a loop has a second site for its earlier blocks: one report per call.
+        if graph.site_of_call(call) != Some(id) {
             continue;
-        };
+        }
         let Some(first_use) = graph
             .uses
             .iter()
-            .filter(|event| event.site == id && event.unchecked)
+            .filter(|event| event.unchecked && graph.site(event.site).call() == Some(call))
             .min_by_key(|event| event.span)
         else {
             continue;

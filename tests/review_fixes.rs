@@ -1,0 +1,82 @@
+//! Positions and messages of the diagnostics the review's reproductions now give (the
+//! samples in samples/cython/review/ assert codes and lines only).
+
+use cysafe::analyze::analyze_source;
+use cysafe::diagnostic::LineIndex;
+use cysafe::parse::Dialect;
+use cysafe::settings::AnalysisSettings;
+
+/// (code, row, column, message) of every diagnostic, in order.
+fn found(text: &str) -> Vec<(String, usize, usize, String)> {
+    let index = LineIndex::new(text);
+    analyze_source(text, Dialect::Cython, &AnalysisSettings::default())
+        .into_iter()
+        .map(|d| {
+            let at = index.position(d.span.start);
+            (d.rule.code.to_string(), at.row, at.column, d.message)
+        })
+        .collect()
+}
+
+const UNCHECKED: &str = "the block from `malloc` is used before it is checked for NULL";
+
+#[test]
+fn a_declaration_ending_in_a_semicolon_keeps_its_function() {
+    let text = "from libc.stdlib cimport malloc\n\
+                def f():\n    cdef char* q = <char*>malloc(4); s = 1\n    q[0] = 1\n";
+    assert_eq!(found(text), vec![("CY001".into(), 3, 27, UNCHECKED.into())]);
+}
+
+#[test]
+fn a_null_branch_that_goes_on_leaves_the_block_unchecked() {
+    let text = "from libc.stdlib cimport malloc\n\
+                def f(int n):\n    cdef int* p = <int*>malloc(n)\n    if p == NULL:\n        \
+                print('no memory')\n    p[0] = 1\n";
+    assert_eq!(found(text), vec![("CY001".into(), 3, 25, UNCHECKED.into())]);
+}
+
+#[test]
+fn a_check_of_the_previous_turns_block_does_not_check_the_new_one() {
+    let text = "from libc.stdlib cimport malloc, free\n\
+                def f(int n):\n    cdef int* prev = NULL\n    cdef int* cur\n    \
+                for i in range(n):\n        cur = <int*>malloc(8)\n        if prev != NULL:\n            \
+                cur[0] = prev[0]\n            free(prev)\n        prev = cur\n";
+    assert_eq!(found(text), vec![("CY001".into(), 6, 21, UNCHECKED.into())]);
+}
+
+#[test]
+fn a_struct_valued_attribute_field_is_followed_into_dealloc() {
+    let text = "from libc.stdlib cimport free\nfrom cpython.mem cimport PyMem_Malloc\n\
+                cdef struct Ctx:\n    char* buf\n\
+                cdef class B:\n    cdef Ctx ctx\n    def __cinit__(self):\n        \
+                self.ctx.buf = <char*>PyMem_Malloc(10)\n    def __dealloc__(self):\n        \
+                free(self.ctx.buf)\n";
+    assert_eq!(
+        found(text),
+        vec![(
+            "CY002".into(),
+            10,
+            9,
+            "`self.ctx.buf` holds a block from `PyMem_Malloc` (PyMem) but is released with `free` (libc)"
+                .into()
+        )]
+    );
+}
+
+#[test]
+fn a_factory_filled_instance_owns_its_attribute() {
+    let text = "from libc.stdlib cimport malloc\n\
+                cdef class W:\n    cdef int* _ptr\n\
+                cdef W make(int n):\n    cdef W w = W.__new__(W)\n    w._ptr = <int*>malloc(n)\n    \
+                return w\n";
+    assert_eq!(
+        found(text),
+        vec![(
+            "CY004".into(),
+            6,
+            20,
+            "`self._ptr` receives a block from `malloc` but `W` has no `__dealloc__` to free it"
+                .into()
+        )]
+    );
+}
