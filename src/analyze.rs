@@ -68,9 +68,12 @@ pub fn analyze_file(
     let analysis = lowered.analyze_in(project);
     rules::check_module(&analysis, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
+    let classes = rules::dealloc_missing_free::class_exports(&analysis);
+    let mut summaries = analysis.summaries;
+    summaries.classes = classes;
     FileAnalysis {
         diagnostics,
-        summaries: analysis.summaries,
+        summaries,
     }
 }
 
@@ -92,7 +95,10 @@ pub fn module_summaries(text: &str, dialect: Dialect, settings: &AnalysisSetting
 /// `from cython.cimports...`), or through its module (`cimport buffers`, then
 /// `buffers.make_buffer`), in which case any mention of it counts.
 pub fn names_project_helpers(text: &str, project: &ProjectSummaries) -> bool {
-    let helpers: std::collections::HashSet<&str> = project.function_names().collect();
+    let helpers: std::collections::HashSet<&str> = project
+        .function_names()
+        .chain(project.class_names())
+        .collect();
     if helpers.is_empty() {
         return false;
     }

@@ -189,3 +189,60 @@ def fill(size_t n):
     let alone = concise(&project, &["pkg/user.pyx"]);
     assert_eq!((alone.code, alone.stdout.as_str()), (Some(0), ""));
 }
+
+#[test]
+fn base_classes_cimported_from_another_module_of_the_tree_are_known() {
+    let project = Project::new();
+    project.write(
+        "pkg/bases.pxd",
+        "\
+cdef class Owning:
+    cdef double* data
+
+cdef class Forgetful:
+    cdef double* data
+",
+    );
+    project.write(
+        "pkg/bases.pyx",
+        "\
+from libc.stdlib cimport free
+
+cdef class Owning:
+    def __dealloc__(self):
+        free(self.data)
+
+cdef class Forgetful:
+    def __dealloc__(self):
+        pass
+",
+    );
+    project.write(
+        "pkg/children.pyx",
+        "\
+from libc.stdlib cimport malloc
+from pkg.bases cimport Owning, Forgetful
+
+cdef class FreedByBase(Owning):
+    def __cinit__(self, size_t n):
+        self.data = <double*>malloc(n * sizeof(double))
+        if self.data == NULL:
+            raise MemoryError()
+
+cdef class Leaks(Forgetful):
+    def __cinit__(self, size_t n):
+        self.data = <double*>malloc(n * sizeof(double))
+        if self.data == NULL:
+            raise MemoryError()
+",
+    );
+    let run = concise(&project, &["."]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stdout,
+        "./pkg/children.pyx:12:30: CY004 `self.data` receives a block from `malloc` but the `__dealloc__` of `Leaks`'s base class does not free it\n"
+    );
+    // Alone, the bases are out of sight: nothing is reported rather than a guess.
+    let alone = concise(&project, &["pkg/children.pyx"]);
+    assert_eq!((alone.code, alone.stdout.as_str()), (Some(0), ""));
+}

@@ -49,6 +49,17 @@ pub fn lower_module(
     let mut module = Module::default();
     let found = find_bodies(root, source, &mut module);
     let mut plan = Plan::new(&found, source, names, interesting);
+    for class in &mut module.classes {
+        if let Some(base) = &class.base {
+            if let Callee::External {
+                name,
+                module: Some(origin),
+            } = names.resolve_name(base, &HashSet::new())
+            {
+                class.base_origin = Some((origin, name));
+            }
+        }
+    }
     let classes = module.clone();
     let mut lowered = vec![false; found.len()];
     loop {
@@ -425,6 +436,7 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
             .unwrap_or_default(),
         name_span: name_node.map(node_span).unwrap_or_else(|| node_span(node)),
         base,
+        base_origin: None,
         attributes,
         is_extension_type: node.kind() == "cdef_class" || decorators.contains("cclass"),
         used_attributes: self_attributes(text(node, source)),

@@ -338,6 +338,9 @@ pub struct Class {
     pub name_span: Span,
     /// The base class named first, if any.
     pub base: Option<String>,
+    /// For a base cimported from another module (`from .base cimport Base`): that
+    /// module and the class's own name there.
+    pub base_origin: Option<(String, String)>,
     /// Attributes declared in the class body: name and declaration span.
     pub attributes: Vec<(String, Span)>,
     /// A `cdef class` or an `@cython.cclass`: its attributes can hold C pointers.

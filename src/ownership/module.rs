@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::ir::{Callee, Module};
 use crate::ownership::classes::ClassModel;
 use crate::ownership::families::FamilyTable;
-use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
+use crate::ownership::summary::{ClassExport, ProjectSummaries, Summaries, Summary};
 use crate::ownership::{AttributeOrigin, Context, OwnershipGraph, Resolution};
 
 /// Every function's graph (in the order of `module.functions`) and every extension
@@ -16,6 +16,9 @@ pub struct ModuleAnalysis<'a> {
     pub graphs: Vec<OwnershipGraph<'a>>,
     pub classes: Vec<ClassModel>,
     pub summaries: Summaries,
+    /// For each class whose chain of bases leaves this module through a cimport, what
+    /// the project says of that base (absent when the project does not know it).
+    pub external_bases: HashMap<String, ClassExport>,
 }
 
 impl<'a> ModuleAnalysis<'a> {
@@ -83,11 +86,22 @@ impl<'a> ModuleAnalysis<'a> {
             };
             graphs[index] = OwnershipGraph::build(function, families, context);
         }
+        let external_bases = module
+            .classes
+            .iter()
+            .filter_map(|class| {
+                let root = *module.class_chain(&class.name).last()?;
+                let (origin, name) = root.base_origin.as_ref()?;
+                let export = project.class(origin, name)?;
+                Some((class.name.clone(), export.clone()))
+            })
+            .collect();
         ModuleAnalysis {
             module,
             graphs,
             classes,
             summaries,
+            external_bases,
         }
     }
 

@@ -164,6 +164,18 @@ impl Summary {
 pub struct Summaries {
     functions: HashMap<String, Summary>,
     methods: HashMap<(String, String), Summary>,
+    /// The module's extension types, for subclasses in other modules.
+    pub classes: HashMap<String, ClassExport>,
+}
+
+/// What a subclass in another module needs to know of an extension type: which
+/// attributes its `__dealloc__` (or its bases') frees on every path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClassExport {
+    pub released: Vec<String>,
+    /// Its own chain of bases leaves the module it is defined in (or cannot be
+    /// followed): what it frees is not fully known.
+    pub opaque: bool,
 }
 
 impl Summaries {
@@ -218,20 +230,37 @@ pub struct ProjectSummaries {
     /// Each module under every dotted suffix of its path (`c`, `b.c`, `a.b.c` for
     /// a/b/c.pyx): a cimport names it from wherever the package root is.
     modules: HashMap<String, HashMap<String, Summary>>,
+    classes: HashMap<String, HashMap<String, ClassExport>>,
 }
 
 impl ProjectSummaries {
     /// Adds a module's functions under the dotted names of its path (without extension).
     pub fn add_module(&mut self, path_parts: &[&str], summaries: &Summaries) {
-        if summaries.functions.is_empty() {
-            return;
-        }
         for start in 0..path_parts.len() {
             let dotted = path_parts[start..].join(".");
-            self.modules
-                .entry(dotted)
-                .or_insert_with(|| summaries.functions.clone());
+            if !summaries.functions.is_empty() {
+                self.modules
+                    .entry(dotted.clone())
+                    .or_insert_with(|| summaries.functions.clone());
+            }
+            if !summaries.classes.is_empty() {
+                self.classes
+                    .entry(dotted)
+                    .or_insert_with(|| summaries.classes.clone());
+            }
         }
+    }
+
+    /// What the extension type `name` of the module a cimport names frees.
+    pub fn class(&self, module: &str, name: &str) -> Option<&ClassExport> {
+        self.classes.get(module.trim_start_matches('.'))?.get(name)
+    }
+
+    /// Every extension type some module exports.
+    pub fn class_names(&self) -> impl Iterator<Item = &str> {
+        self.classes
+            .values()
+            .flat_map(|classes| classes.keys().map(String::as_str))
     }
 
     /// The summary of `name` in the module a cimport names (`..utils._heap`, `utils`).
@@ -248,6 +277,6 @@ impl ProjectSummaries {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.modules.is_empty()
+        self.modules.is_empty() && self.classes.is_empty()
     }
 }

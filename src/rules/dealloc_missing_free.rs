@@ -1,8 +1,11 @@
 #![doc = include_str!("../../docs/rules/CY004.md")]
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Diagnostic, Related};
 use crate::ir::Place;
 use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::summary::ClassExport;
 use crate::ownership::{EscapeHow, OwnershipGraph, SiteStates, UseHow};
 use crate::rules::{RuleMeta, Severity};
 
@@ -24,17 +27,21 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
         // A base class from another module (`from .base cimport Base`) may declare the
         // attribute and free it in its own `__dealloc__`, which Cython calls after the
         // subclass's: what this file cannot see, it does not report.
-        let external_base = chain
-            .last()
-            .and_then(|root| root.base.as_deref())
-            .is_some_and(|base| base != "object" && analysis.module.class(base).is_none());
+        let external_base = has_external_base(analysis, &model.name);
+        // Known when the base's module is in the linted tree and its own bases are too.
+        let known_base = analysis
+            .external_bases
+            .get(&model.name)
+            .filter(|export| !export.opaque);
         for owned in &model.owned {
-            let declared_here = chain.iter().any(|declared| {
-                let field = owned.attribute.split('.').next().unwrap_or_default();
-                declared.attributes.iter().any(|(name, _)| name == field)
-            });
-            if external_base && !declared_here {
-                continue;
+            let field = owned.attribute.split('.').next().unwrap_or_default();
+            let declared_here = chain
+                .iter()
+                .any(|declared| declared.attributes.iter().any(|(name, _)| name == field));
+            match known_base {
+                Some(base) if base.released.iter().any(|name| name == field) => continue,
+                None if external_base && !declared_here => continue,
+                _ => {}
             }
             if deallocs
                 .iter()
@@ -55,6 +62,17 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                         path: None,
                         span: dealloc.function.name_span,
                         message: format!("`self.{}` is not freed here", owned.attribute),
+                    },
+                ),
+                None if known_base.is_some() => (
+                    format!(
+                        "`self.{}` receives a block from `{}` but the `__dealloc__` of `{}`'s base class does not free it",
+                        owned.attribute, owned.origin.callee, model.name
+                    ),
+                    Related {
+                        path: None,
+                        span: class.name_span,
+                        message: "this class has no `__dealloc__` of its own".to_string(),
                     },
                 ),
                 None => (
@@ -90,6 +108,52 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+}
+
+/// Whether the chain of bases of `class` leaves this module (`object` aside).
+fn has_external_base(analysis: &ModuleAnalysis<'_>, class: &str) -> bool {
+    analysis
+        .module
+        .class_chain(class)
+        .last()
+        .and_then(|root| root.base.as_deref())
+        .is_some_and(|base| base != "object" && analysis.module.class(base).is_none())
+}
+
+/// What each extension type of the module tells subclasses in other modules: the
+/// attributes its `__dealloc__` (or a base's in this module) frees on every path.
+pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExport> {
+    analysis
+        .module
+        .classes
+        .iter()
+        .filter(|class| class.is_extension_type)
+        .map(|class| {
+            let deallocs = analysis.methods_named(&class.name, "__dealloc__");
+            let mut candidates: Vec<&str> = class
+                .attributes
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .chain(class.used_attributes.iter().map(String::as_str))
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            let released = candidates
+                .into_iter()
+                .filter(|attribute| {
+                    deallocs
+                        .iter()
+                        .any(|dealloc| releases(analysis, dealloc, attribute))
+                })
+                .map(str::to_string)
+                .collect();
+            let export = ClassExport {
+                released,
+                opaque: has_external_base(analysis, &class.name),
+            };
+            (class.name.clone(), export)
+        })
+        .collect()
 }
 
 /// Whether a `__dealloc__` frees (or hands off) the block an attribute holds on entry,
