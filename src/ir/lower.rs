@@ -2,7 +2,7 @@
 //!
 //! The one place that reads syntax. Statements and expressions are lowered by bounded
 //! recursion: past [`MAX_NESTING`] levels (or [`MAX_BLOCKS`] blocks) a function is given
-//! up and listed in [`Module::skipped`], so a 10,000-level nesting costs a skipped
+//! up and listed in [`Module::too_deep`], so a 10,000-level nesting costs a skipped
 //! function, never the stack. Finding the functions of a file is a `TreeCursor` loop.
 //!
 //! Exceptions are modelled cheaply: every block of a `try` body has an edge to the
@@ -18,7 +18,7 @@ use crate::diagnostic::Span;
 use crate::ir::names::{holds_statements, opens_scope, text, ModuleNames};
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, Function, FunctionKind, Module, Place, PlaceId,
-    Projection, Stmt, UseKind, Value,
+    Projection, SkippedFunction, Stmt, UseKind, Value,
 };
 use crate::parse::syntax_error_in;
 
@@ -74,12 +74,19 @@ pub fn lower_module(
                 syntax_error_in(node).is_some()
             };
             if broken {
-                module.skipped.push(node_span(node));
+                module.broken.push(node_span(node));
                 continue;
             }
             match lower_function(node, class.clone(), source, names, &classes) {
                 Ok(function) => module.functions.push(function),
-                Err(TooDeep) => module.skipped.push(node_span(node)),
+                Err(TooDeep) => {
+                    let (name, _, name_span) = function_identity(node, source);
+                    let name = match class {
+                        Some(class) => format!("{class}.{name}"),
+                        None => name,
+                    };
+                    module.too_deep.push(SkippedFunction { name, name_span });
+                }
             }
         }
         let helpers = helpers_with_effects(&module);
@@ -544,14 +551,9 @@ struct Lowerer<'a> {
     depth: usize,
 }
 
-fn lower_function(
-    node: Node<'_>,
-    class: Option<String>,
-    source: &str,
-    names: &ModuleNames,
-    classes: &Module,
-) -> Lowered<Function> {
-    let (name, kind, name_span) = match node.kind() {
+/// The name, kind and name span of a function body (or of the module's top-level code).
+fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Span) {
+    match node.kind() {
         "module" => (
             "<module>".to_string(),
             FunctionKind::Module,
@@ -580,7 +582,17 @@ fn lower_function(
                 name.map(node_span).unwrap_or_else(|| node_span(node)),
             )
         }
-    };
+    }
+}
+
+fn lower_function(
+    node: Node<'_>,
+    class: Option<String>,
+    source: &str,
+    names: &ModuleNames,
+    classes: &Module,
+) -> Lowered<Function> {
+    let (name, kind, name_span) = function_identity(node, source);
     let mut function = Function::new(name, kind, node_span(node), name_span);
     // A method knows every attribute its class (and the bases in this file) declares,
     // so the ownership of `self.data` can be followed even where the method only calls a
