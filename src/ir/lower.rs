@@ -1686,6 +1686,20 @@ impl<'a> Lowerer<'a> {
         Some(rest)
     }
 
+    /// `dereference(p)` (`cython.operator`) reads `*p`: a use of each argument's block.
+    fn dereference(&mut self, call: Node<'_>) -> Lowered<Value> {
+        for argument in self.positional_args(call) {
+            if let Some(place) = self.place_of(argument)? {
+                self.push(Stmt::Use {
+                    place,
+                    kind: UseKind::Deref,
+                    span: node_span(call),
+                });
+            }
+        }
+        Ok(Value::Other)
+    }
+
     fn positional_args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
         let Some(arguments) = call.child_by_field_name("arguments") else {
             return Vec::new();
@@ -2069,18 +2083,7 @@ impl<'a> Lowerer<'a> {
                     }
                     return Ok(Value::Other);
                 }
-                "operator.dereference" => {
-                    for argument in self.positional_args(node) {
-                        if let Some(place) = self.place_of(argument)? {
-                            self.push(Stmt::Use {
-                                place,
-                                kind: UseKind::Deref,
-                                span: node_span(node),
-                            });
-                        }
-                    }
-                    return Ok(Value::Other);
-                }
+                "operator.dereference" => return self.dereference(node),
                 "declare" => {
                     return match self.positional_args(node).get(1) {
                         Some(&value) => self.expr(value),
@@ -2112,16 +2115,7 @@ impl<'a> Lowerer<'a> {
         {
             // `from cython.operator cimport dereference as deref`: `deref(p)` reads `*p`.
             if name == "dereference" && module == "cython.operator" {
-                for argument in self.positional_args(node) {
-                    if let Some(place) = self.place_of(argument)? {
-                        self.push(Stmt::Use {
-                            place,
-                            kind: UseKind::Deref,
-                            span: node_span(node),
-                        });
-                    }
-                }
-                return Ok(Value::Other);
+                return self.dereference(node);
             }
         }
         let mut args = Vec::new();
