@@ -980,20 +980,14 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            "break_statement" => {
+            kind @ ("break_statement" | "continue_statement") => {
                 if let Some(targets) = self.loops.last() {
                     let exit = Exit::Jump {
-                        target: targets.break_to,
-                        floor: targets.frames,
-                    };
-                    let target = self.exit_target(self.frames.len(), exit);
-                    self.goto(target);
-                }
-            }
-            "continue_statement" => {
-                if let Some(targets) = self.loops.last() {
-                    let exit = Exit::Jump {
-                        target: targets.continue_to,
+                        target: if kind == "break_statement" {
+                            targets.break_to
+                        } else {
+                            targets.continue_to
+                        },
                         floor: targets.frames,
                     };
                     let target = self.exit_target(self.frames.len(), exit);
