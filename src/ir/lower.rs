@@ -1194,14 +1194,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.loop_body(node, body, header, after)?;
-        self.current = exit;
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            if let Some(block) = alternative.child_by_field_name("body") {
-                self.lower_statements(block)?;
-            }
-        }
-        self.fall_into(after);
-        Ok(())
+        self.loop_else(node, exit, after)
     }
 
     fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
@@ -1222,6 +1215,12 @@ impl<'a> Lowerer<'a> {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
         self.loop_body(node, self.current, header, after)?;
+        self.loop_else(node, exit, after)
+    }
+
+    /// The `else:` of a loop runs when the loop ends without `break` (from `exit`); both
+    /// ways then meet at `after`.
+    fn loop_else(&mut self, node: Node<'_>, exit: BlockId, after: BlockId) -> Lowered<()> {
         self.current = exit;
         if let Some(alternative) = node.child_by_field_name("alternative") {
             if let Some(block) = alternative.child_by_field_name("body") {
