@@ -319,12 +319,7 @@ mod tests {
         text.push('1');
         text.push_str(&")".repeat(depth));
         text.push_str("\ndef g(n):\n    q = malloc(n)\n    q[0] = 1\n");
-        let analysis = analyze_file(
-            &text,
-            Dialect::PurePython,
-            &AnalysisSettings::default(),
-            &ProjectSummaries::default(),
-        );
+        let analysis = analysis(&text, Dialect::PurePython);
         let found: Vec<_> = analysis
             .diagnostics
             .iter()
@@ -333,6 +328,11 @@ mod tests {
         // `f` is too deep to lower and is skipped, and says so; `g` is still analyzed.
         assert_eq!(found, vec![("CY001", 8)]);
         assert_eq!(too_deep(&text, &analysis), vec![("f".to_string(), (4, 5))]);
+    }
+
+    fn analysis(text: &str, dialect: Dialect) -> FileAnalysis {
+        let empty = ProjectSummaries::default();
+        analyze_file(text, dialect, &AnalysisSettings::default(), &empty)
     }
 
     /// The name and position of each function skipped for its depth.
@@ -372,12 +372,7 @@ mod tests {
         }
         text.push_str(&" ".repeat(308));
         text.push_str("p[0] = 1\n");
-        let analysis = analyze_file(
-            &text,
-            Dialect::Cython,
-            &AnalysisSettings::default(),
-            &ProjectSummaries::default(),
-        );
+        let analysis = analysis(&text, Dialect::Cython);
         let found: Vec<_> = analysis.diagnostics.iter().map(|d| d.rule.code).collect();
         assert_eq!(found, Vec::<&str>::new());
         assert_eq!(
@@ -392,12 +387,7 @@ mod tests {
     #[test]
     fn a_function_with_a_syntax_error_is_reported_as_cy000_not_as_too_deep() {
         let text = format!("{PRELUDE}def f(n):\n    p = malloc(n)\n    return )\n");
-        let analysis = analyze_file(
-            &text,
-            Dialect::PurePython,
-            &AnalysisSettings::default(),
-            &ProjectSummaries::default(),
-        );
+        let analysis = analysis(&text, Dialect::PurePython);
         let found: Vec<_> = analysis.diagnostics.iter().map(|d| d.rule.code).collect();
         assert_eq!(found, vec!["CY000"]);
         assert!(analysis.too_deep.is_empty());
