@@ -5,7 +5,7 @@
 use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::{lower_module, mentions_any};
 use crate::ir::names::ModuleNames;
-use crate::ir::Module;
+use crate::ir::{Module, SkippedFunction};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::summary::{ProjectSummaries, Summaries};
@@ -17,7 +17,8 @@ use crate::settings::AnalysisSettings;
 /// All diagnostics for one file's text, sorted by position.
 ///
 /// A function that holds a syntax error is not analyzed (its tree cannot be trusted);
-/// the others are.
+/// nor is one nested too deeply to lower ([`FileAnalysis::too_deep`] lists those); the
+/// others are.
 pub fn analyze_source(
     text: &str,
     dialect: Dialect,
@@ -50,6 +51,9 @@ pub struct FileAnalysis {
     /// The summaries of its module-level functions (helpers that allocate, release, or
     /// check their arguments).
     pub summaries: Summaries,
+    /// The functions nested too deeply to analyze, in source order. They hold no syntax
+    /// error, so no diagnostic says they were skipped: the caller must.
+    pub too_deep: Vec<SkippedFunction>,
 }
 
 /// Diagnostics and summaries of one file from a single parse.
@@ -65,6 +69,8 @@ pub fn analyze_file(
         diagnostics.push(syntax_error(node));
     }
     let lowered = lower_tree(&tree, text, dialect, settings, project);
+    let mut too_deep = lowered.module.too_deep.clone();
+    too_deep.sort_by_key(|function| function.name_span);
     let analysis = lowered.analyze_in(project);
     rules::check_module(&analysis, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
@@ -74,6 +80,7 @@ pub fn analyze_file(
     FileAnalysis {
         diagnostics,
         summaries,
+        too_deep,
     }
 }
 
@@ -318,12 +325,29 @@ mod tests {
         text.push('1');
         text.push_str(&")".repeat(depth));
         text.push_str("\ndef g(n):\n    q = malloc(n)\n    q[0] = 1\n");
-        let found: Vec<_> = diagnostics(&text)
+        let analysis = analysis(&text, Dialect::PurePython);
+        let found: Vec<_> = analysis
+            .diagnostics
             .iter()
             .map(|d| (d.rule.code, position(&text, d.span.start).0))
             .collect();
-        // `f` is too deep to lower and is skipped; `g` is still analyzed.
+        // `f` is too deep to lower and is skipped, and says so; `g` is still analyzed.
         assert_eq!(found, vec![("CY001", 8)]);
+        assert_eq!(too_deep(&text, &analysis), vec![("f".to_string(), (4, 5))]);
+    }
+
+    fn analysis(text: &str, dialect: Dialect) -> FileAnalysis {
+        let empty = ProjectSummaries::default();
+        analyze_file(text, dialect, &AnalysisSettings::default(), &empty)
+    }
+
+    /// The name and position of each function skipped for its depth.
+    fn too_deep(text: &str, analysis: &FileAnalysis) -> Vec<(String, (usize, usize))> {
+        analysis
+            .too_deep
+            .iter()
+            .map(|f| (f.name.clone(), position(text, f.name_span.start)))
+            .collect()
     }
 
     #[test]
@@ -347,8 +371,32 @@ mod tests {
         }
         text.push_str(&" ".repeat(304));
         text.push_str("pass\n");
-        let found: Vec<_> = diagnostics(&text).iter().map(|d| d.rule.code).collect();
+        text.push_str("cdef class Buffer:\n    def fill(self, n):\n        p = malloc(n)\n");
+        for level in 0..300 {
+            text.push_str(&" ".repeat(level + 8));
+            text.push_str("if n:\n");
+        }
+        text.push_str(&" ".repeat(308));
+        text.push_str("p[0] = 1\n");
+        let analysis = analysis(&text, Dialect::Cython);
+        let found: Vec<_> = analysis.diagnostics.iter().map(|d| d.rule.code).collect();
         assert_eq!(found, Vec::<&str>::new());
+        assert_eq!(
+            too_deep(&text, &analysis),
+            vec![
+                ("f".to_string(), (4, 5)),
+                ("Buffer.fill".to_string(), (309, 9)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_function_with_a_syntax_error_is_reported_as_cy000_not_as_too_deep() {
+        let text = format!("{PRELUDE}def f(n):\n    p = malloc(n)\n    return )\n");
+        let analysis = analysis(&text, Dialect::PurePython);
+        let found: Vec<_> = analysis.diagnostics.iter().map(|d| d.rule.code).collect();
+        assert_eq!(found, vec!["CY000"]);
+        assert!(analysis.too_deep.is_empty());
     }
 
     #[test]

@@ -32,6 +32,7 @@ impl Drop for Scratch {
     }
 }
 
+/// `cysafe parse [--check] ARGS`, which must end without a crash whatever the input.
 fn cysafe(args: &[&Path], check: bool, keep_stdout: bool) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cysafe"));
     command.arg("parse");
@@ -42,7 +43,9 @@ fn cysafe(args: &[&Path], check: bool, keep_stdout: bool) -> Output {
     if !keep_stdout {
         command.stdout(Stdio::null());
     }
-    command.output().unwrap()
+    let output = command.output().unwrap();
+    assert_no_crash(&output);
+    output
 }
 
 fn stdout(output: &Output) -> String {
@@ -82,7 +85,6 @@ fn invalid_utf8_and_binary_files_are_reported_and_the_others_still_checked() {
     let good = scratch.file("d_good.pyx", "cdef int x = 1\n");
 
     let check = cysafe(&[&scratch.dir], true, true);
-    assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(2));
     assert_eq!(
         stderr(&check),
@@ -102,7 +104,6 @@ fn invalid_utf8_and_binary_files_are_reported_and_the_others_still_checked() {
     );
 
     let print = cysafe(&[&latin1, &binary, &good], false, true);
-    assert_no_crash(&print);
     assert_eq!(print.status.code(), Some(2));
     assert_eq!(stderr(&print).lines().count(), 2);
     assert!(stdout(&print).starts_with("(module (c_variable_declaration"));
@@ -129,7 +130,6 @@ fn missing_and_unreadable_paths_do_not_stop_the_others() {
     let good = scratch.file("good.pyx", "cdef int x = 1\n");
 
     let print = cysafe(&[&missing, &folder_as_file, &dangling, &good], false, true);
-    assert_no_crash(&print);
     assert_eq!(print.status.code(), Some(2));
     let err = stderr(&print);
     assert_eq!(err.lines().count(), 3, "{err}");
@@ -148,7 +148,6 @@ fn missing_and_unreadable_paths_do_not_stop_the_others() {
     assert_eq!(stdout(&print).lines().count(), 1);
 
     let check = cysafe(&[&missing, &dangling, &good], true, true);
-    assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(2));
     assert_eq!(stderr(&check).lines().count(), 2);
     assert_eq!(stdout(&check), "1 files, 0 with syntax errors\n");
@@ -169,11 +168,9 @@ fn fifty_megabytes_parse() {
     assert!(text.len() >= 50 * 1024 * 1024);
     let large = scratch.file("large.pyx", &text);
     let check = cysafe(&[&large], true, true);
-    assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(0));
     assert_eq!(stdout(&check), "1 files, 0 with syntax errors\n");
     let print = cysafe(&[&large], false, false);
-    assert_no_crash(&print);
     assert_eq!(print.status.code(), Some(0));
 }
 
@@ -190,10 +187,8 @@ fn ten_thousand_indentation_levels() {
     text.push_str("y = 1\n");
     let deep = scratch.file("deep_indent.pyx", &text);
     let check = cysafe(&[&deep], true, true);
-    assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     let print = cysafe(&[&deep], false, true);
-    assert_no_crash(&print);
     assert_eq!(print.status.code(), Some(0));
     let tree = stdout(&print);
     assert_eq!(tree.matches("(if_statement").count(), 10_000);
@@ -208,10 +203,8 @@ fn ten_thousand_nested_parentheses() {
     let text = format!("x = {}1{}\n", "(".repeat(10_000), ")".repeat(10_000));
     let deep = scratch.file("deep_parens.pyx", &text);
     let check = cysafe(&[&deep], true, true);
-    assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     let print = cysafe(&[&deep], false, true);
-    assert_no_crash(&print);
     assert_eq!(print.status.code(), Some(0));
     assert_eq!(
         stdout(&print).matches("(parenthesized_expression").count(),
@@ -221,7 +214,6 @@ fn ten_thousand_nested_parentheses() {
     // Unbalanced: a syntax error, still no crash.
     let open = scratch.file("open_parens.pyx", "(".repeat(10_000));
     let check = cysafe(&[&open], true, true);
-    assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(1));
 }
 
@@ -243,7 +235,6 @@ fn irregular_deep_indentation_does_not_overflow_the_scanner_state() {
     text.push_str("     2)\n");
     let deep = scratch.file("irregular.pyx", &text);
     let check = cysafe(&[&deep], true, true);
-    assert_no_crash(&check);
     assert!(matches!(check.status.code(), Some(0 | 1)));
     assert!(stdout(&check).ends_with(" with syntax errors\n"));
 }
@@ -257,7 +248,6 @@ fn deeply_nested_calls_casts_and_f_strings() {
     );
     let casts = scratch.file("casts.pyx", format!("x = {}y\n", "<int*>&".repeat(10_000)));
     let check = cysafe(&[&calls, &casts], true, true);
-    assert_no_crash(&check);
     assert_eq!(check.status.code(), Some(0));
     assert_eq!(stdout(&check), "2 files, 0 with syntax errors\n");
 
@@ -267,7 +257,6 @@ fn deeply_nested_calls_casts_and_f_strings() {
         format!("x = {}1{}\n", "f\"{".repeat(400), "}\"".repeat(400)),
     );
     let print = cysafe(&[&strings], false, true);
-    assert_no_crash(&print);
     assert_eq!(print.status.code(), Some(0));
     // The whole line is one ERROR node here: still a tree, printed.
     assert!(stdout(&print).starts_with("(ERROR (identifier) (string_start)"));

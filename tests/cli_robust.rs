@@ -218,3 +218,54 @@ fn output_does_not_depend_on_the_number_of_threads() {
     assert_eq!(one, run("4"));
     assert_eq!(one, run("16"));
 }
+
+/// A function of 300 nested `if`s holding an unchecked allocation, too deep to analyze,
+/// then an analyzable sibling with the same bug.
+fn too_deep_source(with_sibling: bool) -> String {
+    let mut text = String::from("from libc.stdlib cimport malloc\n\ndef deep(int n):\n");
+    for level in 0..300 {
+        text.push_str(&" ".repeat(4 * (level + 1)));
+        text.push_str("if n:\n");
+    }
+    let body = " ".repeat(4 * 301);
+    text.push_str(&format!("{body}p = malloc(n)\n{body}p[0] = 1\n"));
+    if with_sibling {
+        text.push_str("\ndef sibling(int n):\n    q = malloc(n)\n    q[0] = 1\n");
+    }
+    text
+}
+
+#[test]
+fn a_function_too_deep_to_analyze_is_named_on_standard_error() {
+    let project = Project::new();
+    project.write("deep.pyx", too_deep_source(true));
+    let warning =
+        "cysafe: warning: deep.pyx:3:5: `deep` is nested too deeply to analyze; it was skipped\n";
+    let run = project.run(&["check", "--output-format", "concise", "deep.pyx"]);
+    assert_eq!(run.stderr, warning);
+    // The sibling is still analyzed and reported.
+    assert_eq!(
+        run.stdout,
+        "deep.pyx:308:9: CY001 the block from `malloc` is used before it is checked for NULL\n\
+         Found 1 diagnostic.\n"
+    );
+    assert_eq!(run.code, Some(1));
+    // --quiet drops the summary line, not the warning.
+    let quiet = project.run(&["check", "--output-format", "concise", "-q", "deep.pyx"]);
+    assert_eq!(quiet.stderr, warning);
+}
+
+#[test]
+fn a_skipped_function_leaves_the_exit_code_alone_and_warnings_come_sorted() {
+    let project = Project::new();
+    project.write("b.pyx", too_deep_source(false));
+    project.write("a.pyx", too_deep_source(false));
+    let run = project.run(&["check", "."]);
+    assert_eq!(run.stdout, "All checks passed!\n");
+    assert_eq!(
+        run.stderr,
+        "cysafe: warning: ./a.pyx:3:5: `deep` is nested too deeply to analyze; it was skipped\n\
+         cysafe: warning: ./b.pyx:3:5: `deep` is nested too deeply to analyze; it was skipped\n"
+    );
+    assert_eq!(run.code, Some(0));
+}

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::analyze::{analyze_file, names_project_helpers};
 use crate::commands::ExitStatus;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{discover_with, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::ownership::summary::{ProjectSummaries, Summaries};
@@ -102,6 +102,25 @@ enum Outcome {
     ConfigFailed(ConfigError),
 }
 
+/// What one analysis of a file yields for the run.
+struct FileCheck {
+    outcome: Outcome,
+    /// What the file exports to the files that cimport it (empty when it is not analyzed).
+    summaries: Summaries,
+    /// The functions nested too deeply to analyze: (row, column, name).
+    too_deep: Vec<(usize, usize, String)>,
+}
+
+impl FileCheck {
+    fn unanalyzed(outcome: Outcome) -> FileCheck {
+        FileCheck {
+            outcome,
+            summaries: Summaries::default(),
+            too_deep: Vec::new(),
+        }
+    }
+}
+
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
     let explicit = match &args.config {
@@ -156,24 +175,20 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     }
 
     let mut errors = BTreeSet::new();
-    let outcomes: Vec<(PathBuf, Outcome)> = if reads_stdin {
+    let checks: Vec<(PathBuf, FileCheck)> = if reads_stdin {
         let path = args
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
         let mut bytes = Vec::new();
-        let outcome = match std::io::stdin().lock().read_to_end(&mut bytes) {
-            Err(error) => Outcome::Failed(error.to_string()),
+        let check = match std::io::stdin().lock().read_to_end(&mut bytes) {
+            Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
             Ok(_) => match decode_source(bytes) {
-                Err(error) => Outcome::Failed(error.to_string()),
-                Ok(text) => {
-                    checker
-                        .check_text(&path, &text, &ProjectSummaries::default())
-                        .0
-                }
+                Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
+                Ok(text) => checker.check_text(&path, &text, &ProjectSummaries::default()),
             },
         };
-        vec![(path, outcome)]
+        vec![(path, check)]
     } else {
         let exclude: ExcludeFn = {
             let resolver = resolver.clone();
@@ -196,45 +211,45 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         // allocate or release) then makes the files that name such a helper analyzed
         // again, knowing it. Most trees need no second pass.
         let empty = ProjectSummaries::default();
-        let mut analyzed: Vec<(PathBuf, Result<String, String>, Outcome, Summaries)> = files
+        let mut analyzed: Vec<(PathBuf, Result<String, String>, FileCheck)> = files
             .into_par_iter()
             .map(|path| match read_source(&path) {
                 Err(error) => {
                     let message = error.to_string();
-                    (
-                        path,
-                        Err(message.clone()),
-                        Outcome::Failed(message),
-                        Summaries::default(),
-                    )
+                    let check = FileCheck::unanalyzed(Outcome::Failed(message.clone()));
+                    (path, Err(message), check)
                 }
                 Ok(text) => {
-                    let (outcome, summaries) = checker.check_text(&path, &text, &empty);
-                    (path, Ok(text), outcome, summaries)
+                    let check = checker.check_text(&path, &text, &empty);
+                    (path, Ok(text), check)
                 }
             })
             .collect();
         let project = project_summaries(&analyzed);
         if !project.is_empty() {
-            analyzed
-                .par_iter_mut()
-                .for_each(|(path, text, outcome, _)| {
-                    if let Ok(text) = text {
-                        if names_project_helpers(text, &project) {
-                            *outcome = checker.check_text(path, text, &project).0;
-                        }
+            analyzed.par_iter_mut().for_each(|(path, text, check)| {
+                if let Ok(text) = text {
+                    if names_project_helpers(text, &project) {
+                        *check = checker.check_text(path, text, &project);
                     }
-                });
+                }
+            });
         }
         analyzed
             .into_iter()
-            .map(|(path, _, outcome, _)| (path, outcome))
+            .map(|(path, _, check)| (path, check))
             .collect()
     };
 
+    // A function nested too deeply is never analyzed, and no diagnostic says so: without
+    // this warning a clean report would claim code nobody looked at.
+    let mut too_deep = BTreeSet::new();
     let mut reports = Vec::new();
-    for (path, outcome) in outcomes {
-        match outcome {
+    for (path, check) in checks {
+        for (row, column, name) in check.too_deep {
+            too_deep.insert((path.clone(), row, column, name));
+        }
+        match check.outcome {
             Outcome::Checked(report) => reports.push(report),
             Outcome::Clean | Outcome::Skipped => {}
             Outcome::Failed(message) => {
@@ -251,6 +266,12 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     }
     for error in &errors {
         report_error(error);
+    }
+    for (path, row, column, name) in &too_deep {
+        report_error(&format!(
+            "warning: {}:{row}:{column}: `{name}` is nested too deeply to analyze; it was skipped",
+            path.display()
+        ));
     }
     let found: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     let extra = related_sources(&reports);
@@ -283,26 +304,29 @@ struct Checker {
 }
 
 impl Checker {
-    /// The file's outcome, and the summaries it exports (empty when it is not analyzed).
-    fn check_text(
-        &self,
-        path: &Path,
-        text: &str,
-        project: &ProjectSummaries,
-    ) -> (Outcome, Summaries) {
+    fn check_text(&self, path: &Path, text: &str, project: &ProjectSummaries) -> FileCheck {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
-            Err(error) => return (Outcome::ConfigFailed(error), Summaries::default()),
+            Err(error) => return FileCheck::unanalyzed(Outcome::ConfigFailed(error)),
         };
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
         // A .py file is Cython only in pure-Python mode, when it imports cython; any
         // other is plain Python with nothing for cysafe, even when named explicitly
         // (pre-commit hands every staged .py file over).
         if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
-            return (Outcome::Skipped, Summaries::default());
+            return FileCheck::unanalyzed(Outcome::Skipped);
         }
         let rules = config.rules_for(path, &self.cli);
         let analysis = analyze_file(text, dialect, &config.analysis, project);
+        let lines = LineIndex::new(text);
+        let too_deep = analysis
+            .too_deep
+            .into_iter()
+            .map(|function| {
+                let start = lines.position(function.name_span.start);
+                (start.row, start.column, function.name)
+            })
+            .collect();
         let diagnostics: Vec<Diagnostic> = analysis
             .diagnostics
             .into_iter()
@@ -322,7 +346,11 @@ impl Checker {
                 diagnostics,
             })
         };
-        (outcome, analysis.summaries)
+        FileCheck {
+            outcome,
+            summaries: analysis.summaries,
+            too_deep,
+        }
     }
 }
 
@@ -330,10 +358,10 @@ impl Checker {
 /// may use for it (its path's dotted suffixes). Added in path order, so the result does
 /// not depend on the threads.
 fn project_summaries(
-    analyzed: &[(PathBuf, Result<String, String>, Outcome, Summaries)],
+    analyzed: &[(PathBuf, Result<String, String>, FileCheck)],
 ) -> ProjectSummaries {
     let mut project = ProjectSummaries::default();
-    for (path, _, _, summaries) in analyzed {
+    for (path, _, check) in analyzed {
         if path.extension().is_none_or(|ext| ext != "pyx") {
             continue;
         }
@@ -345,7 +373,7 @@ fn project_summaries(
                 _ => None,
             })
             .collect();
-        project.add_module(&parts, summaries);
+        project.add_module(&parts, &check.summaries);
     }
     project
 }

@@ -221,9 +221,7 @@ impl Dot<'_> {
                     path: vec![crate::ir::Projection::Field(owned.attribute.clone())],
                 };
                 dealloc
-                    .function
-                    .place_id(&place)
-                    .and_then(|place| dealloc.incoming_site(place))
+                    .incoming_site_of(&place)
                     .is_some_and(|site| dealloc.releases.iter().any(|r| r.site == site))
             });
             let (label, color) = if freed {

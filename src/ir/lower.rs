@@ -2,7 +2,7 @@
 //!
 //! The one place that reads syntax. Statements and expressions are lowered by bounded
 //! recursion: past [`MAX_NESTING`] levels (or [`MAX_BLOCKS`] blocks) a function is given
-//! up and listed in [`Module::skipped`], so a 10,000-level nesting costs a skipped
+//! up and listed in [`Module::too_deep`], so a 10,000-level nesting costs a skipped
 //! function, never the stack. Finding the functions of a file is a `TreeCursor` loop.
 //!
 //! Exceptions are modelled cheaply: every block of a `try` body has an edge to the
@@ -18,7 +18,7 @@ use crate::diagnostic::Span;
 use crate::ir::names::{holds_statements, opens_scope, text, ModuleNames};
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, Function, FunctionKind, Module, Place, PlaceId,
-    Projection, Stmt, UseKind, Value,
+    Projection, SkippedFunction, Stmt, UseKind, Value,
 };
 use crate::parse::syntax_error_in;
 
@@ -85,12 +85,19 @@ pub fn lower_module(
                 syntax_error_in(node).is_some()
             };
             if broken {
-                module.skipped.push(node_span(node));
+                module.broken.push(node_span(node));
                 continue;
             }
             match lower_function(node, class.clone(), source, names, &classes) {
                 Ok(function) => module.functions.push(function),
-                Err(TooDeep) => module.skipped.push(node_span(node)),
+                Err(TooDeep) => {
+                    let (name, _, name_span) = function_identity(node, source);
+                    let name = match class {
+                        Some(class) => format!("{class}.{name}"),
+                        None => name,
+                    };
+                    module.too_deep.push(SkippedFunction { name, name_span });
+                }
             }
         }
         let helpers = helpers_with_effects(&module);
@@ -556,14 +563,9 @@ struct Lowerer<'a> {
     depth: usize,
 }
 
-fn lower_function(
-    node: Node<'_>,
-    class: Option<String>,
-    source: &str,
-    names: &ModuleNames,
-    classes: &Module,
-) -> Lowered<Function> {
-    let (name, kind, name_span) = match node.kind() {
+/// The name, kind and name span of a function body (or of the module's top-level code).
+fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Span) {
+    match node.kind() {
         "module" => (
             "<module>".to_string(),
             FunctionKind::Module,
@@ -592,7 +594,17 @@ fn lower_function(
                 name.map(node_span).unwrap_or_else(|| node_span(node)),
             )
         }
-    };
+    }
+}
+
+fn lower_function(
+    node: Node<'_>,
+    class: Option<String>,
+    source: &str,
+    names: &ModuleNames,
+    classes: &Module,
+) -> Lowered<Function> {
+    let (name, kind, name_span) = function_identity(node, source);
     let mut function = Function::new(name, kind, node_span(node), name_span);
     // A method knows every attribute its class (and the bases in this file) declares,
     // so the ownership of `self.data` can be followed even where the method only calls a
@@ -980,20 +992,14 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            "break_statement" => {
+            kind @ ("break_statement" | "continue_statement") => {
                 if let Some(targets) = self.loops.last() {
                     let exit = Exit::Jump {
-                        target: targets.break_to,
-                        floor: targets.frames,
-                    };
-                    let target = self.exit_target(self.frames.len(), exit);
-                    self.goto(target);
-                }
-            }
-            "continue_statement" => {
-                if let Some(targets) = self.loops.last() {
-                    let exit = Exit::Jump {
-                        target: targets.continue_to,
+                        target: if kind == "break_statement" {
+                            targets.break_to
+                        } else {
+                            targets.continue_to
+                        },
                         floor: targets.frames,
                     };
                     let target = self.exit_target(self.frames.len(), exit);
@@ -1200,14 +1206,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.loop_body(node, body, header, after)?;
-        self.current = exit;
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            if let Some(block) = alternative.child_by_field_name("body") {
-                self.lower_statements(block)?;
-            }
-        }
-        self.fall_into(after);
-        Ok(())
+        self.loop_else(node, exit, after)
     }
 
     fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
@@ -1228,6 +1227,12 @@ impl<'a> Lowerer<'a> {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
         self.loop_body(node, self.current, header, after)?;
+        self.loop_else(node, exit, after)
+    }
+
+    /// The `else:` of a loop runs when the loop ends without `break` (from `exit`); both
+    /// ways then meet at `after`.
+    fn loop_else(&mut self, node: Node<'_>, exit: BlockId, after: BlockId) -> Lowered<()> {
         self.current = exit;
         if let Some(alternative) = node.child_by_field_name("alternative") {
             if let Some(block) = alternative.child_by_field_name("body") {
@@ -1686,6 +1691,20 @@ impl<'a> Lowerer<'a> {
         Some(rest)
     }
 
+    /// `dereference(p)` (`cython.operator`) reads `*p`: a use of each argument's block.
+    fn dereference(&mut self, call: Node<'_>) -> Lowered<Value> {
+        for argument in self.positional_args(call) {
+            if let Some(place) = self.place_of(argument)? {
+                self.push(Stmt::Use {
+                    place,
+                    kind: UseKind::Deref,
+                    span: node_span(call),
+                });
+            }
+        }
+        Ok(Value::Other)
+    }
+
     fn positional_args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
         let Some(arguments) = call.child_by_field_name("arguments") else {
             return Vec::new();
@@ -2069,18 +2088,7 @@ impl<'a> Lowerer<'a> {
                     }
                     return Ok(Value::Other);
                 }
-                "operator.dereference" => {
-                    for argument in self.positional_args(node) {
-                        if let Some(place) = self.place_of(argument)? {
-                            self.push(Stmt::Use {
-                                place,
-                                kind: UseKind::Deref,
-                                span: node_span(node),
-                            });
-                        }
-                    }
-                    return Ok(Value::Other);
-                }
+                "operator.dereference" => return self.dereference(node),
                 "declare" => {
                     return match self.positional_args(node).get(1) {
                         Some(&value) => self.expr(value),
@@ -2112,16 +2120,7 @@ impl<'a> Lowerer<'a> {
         {
             // `from cython.operator cimport dereference as deref`: `deref(p)` reads `*p`.
             if name == "dereference" && module == "cython.operator" {
-                for argument in self.positional_args(node) {
-                    if let Some(place) = self.place_of(argument)? {
-                        self.push(Stmt::Use {
-                            place,
-                            kind: UseKind::Deref,
-                            span: node_span(node),
-                        });
-                    }
-                }
-                return Ok(Value::Other);
+                return self.dereference(node);
             }
         }
         let mut args = Vec::new();

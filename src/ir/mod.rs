@@ -375,6 +375,20 @@ impl Module {
 pub struct Module {
     pub functions: Vec<Function>,
     pub classes: Vec<Class>,
-    /// Functions whose lowering was abandoned (nesting deeper than the lowering bound).
-    pub skipped: Vec<Span>,
+    /// Functions not lowered because they hold a syntax error (reported as CY000).
+    pub broken: Vec<Span>,
+    /// Functions whose lowering was abandoned because they nest deeper than the lowering
+    /// bound: they hold no syntax error, so nothing else tells the user they went
+    /// unanalyzed.
+    pub too_deep: Vec<SkippedFunction>,
+}
+
+/// A function that was not analyzed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedFunction {
+    /// As [`Function::name`] (`<module>` for top-level code, `<lambda>` for a lambda),
+    /// after its class's name and a dot for a method: `Buffer.__dealloc__`.
+    pub name: String,
+    /// As [`Function::name_span`].
+    pub name_span: Span,
 }

@@ -160,13 +160,7 @@ impl ModuleNames {
     fn bind_module_imports(&mut self, node: Node<'_>, source: &str, strip: &str) {
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
-            let (dotted, alias) = match name.kind() {
-                "aliased_import" => (
-                    name.child_by_field_name("name").map(|n| text(n, source)),
-                    name.child_by_field_name("alias").map(|n| text(n, source)),
-                ),
-                _ => (Some(text(name, source)), None),
-            };
+            let (dotted, alias) = imported_name(name, source);
             let Some(dotted) = dotted else { continue };
             let is_cimport = strip.is_empty() || dotted.starts_with(strip);
             let module = dotted.strip_prefix(strip).unwrap_or(dotted);
@@ -213,13 +207,7 @@ impl ModuleNames {
         };
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
-            let (original, alias) = match name.kind() {
-                "aliased_import" => (
-                    name.child_by_field_name("name").map(|n| text(n, source)),
-                    name.child_by_field_name("alias").map(|n| text(n, source)),
-                ),
-                _ => (Some(text(name, source)), None),
-            };
+            let (original, alias) = imported_name(name, source);
             let Some(original) = original else { continue };
             let local = alias.unwrap_or(original);
             let binding = if !is_cimport {
@@ -347,4 +335,16 @@ pub(crate) fn opens_scope(kind: &str) -> bool {
             | "cppclass_declaration"
             | "struct_declaration"
     )
+}
+
+/// The name an import clause imports and the alias it binds it to, if any: `a.b` and `c`
+/// for `a.b as c`.
+fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Option<&'s str>) {
+    match name.kind() {
+        "aliased_import" => (
+            name.child_by_field_name("name").map(|n| text(n, source)),
+            name.child_by_field_name("alias").map(|n| text(n, source)),
+        ),
+        _ => (Some(text(name, source)), None),
+    }
 }

@@ -562,6 +562,31 @@ impl Analysis<'_> {
         }
     }
 
+    /// A use of `place`: one event per block it may hold, unchecked when that block may
+    /// still be NULL (or a failed call left it so on this path).
+    fn record_uses(
+        place: PlaceId,
+        span: Span,
+        how: UseHow,
+        state: &State,
+        recorder: &mut Recorder,
+    ) {
+        for site in state.sites_of(place) {
+            let states = state.sites[site.0 as usize];
+            let failed = state.failed.contains(&(place, site));
+            Self::record(recorder, |graph| {
+                graph.uses.push(UseEvent {
+                    site,
+                    place,
+                    span,
+                    how,
+                    unchecked: states.contains(SiteStates::UNCHECKED) || failed,
+                    states,
+                })
+            });
+        }
+    }
+
     /// A constant element nothing stored into yet holds what any element may hold.
     fn materialize(&self, place: PlaceId, state: &mut State) {
         let Some(Some(any)) = self.any_element.get(place.0 as usize) else {
@@ -614,20 +639,7 @@ impl Analysis<'_> {
                 span,
             } => self.assign(*target, *value, *span, state, recorder),
             Stmt::Use { place, kind, span } => {
-                for site in state.sites_of(*place) {
-                    let states = state.sites[site.0 as usize];
-                    let failed = state.failed.contains(&(*place, site));
-                    Self::record(recorder, |graph| {
-                        graph.uses.push(UseEvent {
-                            site,
-                            place: *place,
-                            span: *span,
-                            how: UseHow::from(*kind),
-                            unchecked: states.contains(SiteStates::UNCHECKED) || failed,
-                            states,
-                        })
-                    });
-                }
+                Self::record_uses(*place, *span, UseHow::from(*kind), state, recorder);
             }
             Stmt::Assume {
                 place,
@@ -753,20 +765,13 @@ impl Analysis<'_> {
                     if released[index] || tolerated {
                         continue;
                     }
-                    for site in state.sites_of(*place) {
-                        let states = state.sites[site.0 as usize];
-                        let failed = state.failed.contains(&(*place, site));
-                        Self::record(recorder, |graph| {
-                            graph.uses.push(UseEvent {
-                                site,
-                                place: *place,
-                                span: call.span,
-                                how: UseHow::PassedTo(call_id),
-                                unchecked: states.contains(SiteStates::UNCHECKED) || failed,
-                                states,
-                            })
-                        });
-                    }
+                    Self::record_uses(
+                        *place,
+                        call.span,
+                        UseHow::PassedTo(call_id),
+                        state,
+                        recorder,
+                    );
                 }
                 if self.site_of_call[call_id.0 as usize].is_some() {
                     self.allocate(call_id, state);

@@ -17,7 +17,7 @@ pub mod summary;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::Span;
-use crate::ir::{CallId, Callee, Function, PlaceId, UseKind};
+use crate::ir::{CallId, Callee, Function, Place, PlaceId, UseKind};
 use families::{FamilyId, FamilyTable};
 use summary::{ProjectSummaries, Summaries, Summary};
 
@@ -232,6 +232,14 @@ impl<'a> OwnershipGraph<'a> {
             .iter()
             .position(|site| site.origin == SiteOrigin::Call(call))
             .map(|index| SiteId(index as u32))
+    }
+
+    /// The block a place (a parameter, `self.data`) held on entry, if the function tracks
+    /// it.
+    pub fn incoming_site_of(&self, place: &Place) -> Option<SiteId> {
+        self.function
+            .place_id(place)
+            .and_then(|place| self.incoming_site(place))
     }
 
     /// The block a place held on entry, if the function tracks it.

@@ -111,10 +111,7 @@ impl Summary {
         let mut tolerates = Vec::new();
         if !graph.sites.is_empty() {
             for (param, name) in function.params.iter().enumerate() {
-                let Some(site) = function
-                    .place_id(&crate::ir::Place::local(name))
-                    .and_then(|place| graph.incoming_site(place))
-                else {
+                let Some(site) = graph.incoming_site_of(&crate::ir::Place::local(name)) else {
                     continue;
                 };
                 let reads_null = graph
@@ -128,10 +125,7 @@ impl Summary {
         }
         let mut checks = Vec::new();
         for (param, name) in function.params.iter().enumerate() {
-            let Some(site) = function
-                .place_id(&crate::ir::Place::local(name))
-                .and_then(|place| graph.incoming_site(place))
-            else {
+            let Some(site) = graph.incoming_site_of(&crate::ir::Place::local(name)) else {
                 continue;
             };
             let returned = graph

@@ -197,12 +197,7 @@ fn releases(analysis: &ModuleAnalysis<'_>, dealloc: &OwnershipGraph<'_>, attribu
 }
 
 fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
-    let place = Place::of_self_attribute(attribute);
-    let Some(site) = graph
-        .function
-        .place_id(&place)
-        .and_then(|place| graph.incoming_site(place))
-    else {
+    let Some(site) = graph.incoming_site_of(&Place::of_self_attribute(attribute)) else {
         return false;
     };
     let Some(exit) = &graph.exit else {
@@ -254,12 +249,7 @@ fn released_under_a_flag(
 /// Whether the function gives the attribute's entry block to an unknown function or
 /// stores it elsewhere.
 fn hands_off(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
-    let place = Place::of_self_attribute(attribute);
-    let Some(site) = graph
-        .function
-        .place_id(&place)
-        .and_then(|place| graph.incoming_site(place))
-    else {
+    let Some(site) = graph.incoming_site_of(&Place::of_self_attribute(attribute)) else {
         return false;
     };
     graph
