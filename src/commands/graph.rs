@@ -216,10 +216,7 @@ impl Dot<'_> {
             );
             self.edge(&attribute_id, &site_id, "holds", "black");
             let freed = deallocs.iter().any(|dealloc| {
-                let place = crate::ir::Place {
-                    root: "self".to_string(),
-                    path: vec![crate::ir::Projection::Field(owned.attribute.clone())],
-                };
+                let place = crate::ir::Place::of_self_attribute(&owned.attribute);
                 dealloc
                     .incoming_site_of(&place)
                     .is_some_and(|site| dealloc.releases.iter().any(|r| r.site == site))
@@ -459,5 +456,30 @@ mod tests {
             split_target("src/a.pyx"),
             (PathBuf::from("src/a.pyx"), None)
         );
+    }
+
+    #[test]
+    fn struct_field_attributes_freed_in_dealloc_are_shown_freed() {
+        let source = "\
+from libc.stdlib cimport malloc, free
+
+cdef struct Ctx:
+    char* buf
+
+cdef class Holder:
+    cdef Ctx ctx
+
+    def __cinit__(self, size_t n):
+        self.ctx.buf = <char*>malloc(n)
+        if self.ctx.buf == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.ctx.buf)
+";
+        let dot = dot(source, Some("Holder")).unwrap();
+        assert!(dot.contains("label=\"self.ctx.buf\""), "{dot}");
+        assert!(dot.contains("label=\"freed\""), "{dot}");
+        assert!(!dot.contains("not freed"), "{dot}");
     }
 }
