@@ -96,32 +96,54 @@ pub fn module_summaries(text: &str, dialect: Dialect, settings: &AnalysisSetting
     lowered.analyze_in(&empty).summaries
 }
 
-/// Whether `text` cimports a function some other module of the project summarizes, so
-/// that its analysis may change once the project is known. A helper from another module
-/// is reached only through a cimport: by name (`from .buffers cimport make_buffer`, or
-/// `from cython.cimports...`), or through its module (`cimport buffers`, then
-/// `buffers.make_buffer`), in which case any mention of it counts.
+/// Whether `text` cimports something another module of the project exports (a helper
+/// that allocates or releases, an extension type), so that its analysis may change once
+/// the project is known: `from .buffers cimport make_buffer`, `from
+/// cython.cimports.buffers import make_buffer`, or `cimport buffers` of such a module.
+/// Read from the import lines alone, which keeps the second pass to the files it
+/// concerns.
 pub fn names_project_helpers(text: &str, project: &ProjectSummaries) -> bool {
-    let helpers: std::collections::HashSet<&str> = project
-        .function_names()
-        .chain(project.class_names())
-        .collect();
-    if helpers.is_empty() {
+    if project.is_empty() {
         return false;
     }
-    let mut whole_modules = false;
-    for line in text.lines().filter(|line| line.contains("cimport")) {
-        if words(line).any(|word| helpers.contains(word)) {
+    text.lines().any(|line| {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("cimport ") {
+            // `cimport a.b as c, d`: any exporting module named.
+            return rest.split(',').any(|item| {
+                let module = item.split(" as ").next().unwrap_or_default().trim();
+                project.has_module(module)
+            });
+        }
+        let Some(rest) = line.strip_prefix("from ") else {
+            return false;
+        };
+        let (module, names) = match rest.split_once(" cimport ") {
+            Some(split) => split,
+            None => match rest.split_once(" import ") {
+                Some((module, names)) if module.starts_with("cython.cimports.") => {
+                    (&module["cython.cimports.".len()..], names)
+                }
+                _ => return false,
+            },
+        };
+        let module = module.trim();
+        if !project.has_module(module) {
+            return false;
+        }
+        // A parenthesized list may go on over the next lines: count the module.
+        if names.contains('(') && !names.contains(')') {
             return true;
         }
-        whole_modules |= words(line).next() == Some("cimport");
-    }
-    whole_modules && words(text).any(|word| helpers.contains(word))
-}
-
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|word| !word.is_empty())
+        names.split(',').any(|item| {
+            let name = item
+                .trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace())
+                .split(' ')
+                .next()
+                .unwrap_or_default();
+            project.get(module, name).is_some() || project.class(module, name).is_some()
+        })
+    })
 }
 
 /// A file lowered to its IR, with what its analysis needs.
@@ -511,5 +533,34 @@ mod tests {
             .collect();
         // Casts and parentheses are stripped in a loop, so even `f` is analyzed.
         assert_eq!(found, vec![("CY001", 3), ("CY001", 6)]);
+    }
+
+    #[test]
+    fn only_files_that_cimport_an_exporting_module_need_the_project() {
+        let settings = AnalysisSettings::default();
+        let buffers = "from libc.stdlib cimport malloc\n\
+                       cdef double* make_buffer(size_t n):\n    return <double*> malloc(n)\n";
+        let mut project = ProjectSummaries::default();
+        project.add_module(
+            &["pkg", "buffers"],
+            &module_summaries(buffers, Dialect::Cython, &settings),
+        );
+        for text in [
+            "from pkg.buffers cimport make_buffer\n",
+            "from .buffers cimport other, make_buffer as mb\n",
+            "from buffers cimport (\n    make_buffer,\n)\n",
+            "cimport pkg.buffers as b\n",
+            "from cython.cimports.pkg.buffers import make_buffer\n",
+        ] {
+            assert!(names_project_helpers(text, &project), "{text:?}");
+        }
+        for text in [
+            "from libc.stdlib cimport malloc\n",
+            "from pkg.buffers cimport other\n",
+            "from pkg.other cimport make_buffer\n",
+            "make_buffer = None  # not a cimport\n",
+        ] {
+            assert!(!names_project_helpers(text, &project), "{text:?}");
+        }
     }
 }

@@ -250,11 +250,10 @@ impl ProjectSummaries {
         self.classes.get(module.trim_start_matches('.'))?.get(name)
     }
 
-    /// Every extension type some module exports.
-    pub fn class_names(&self) -> impl Iterator<Item = &str> {
-        self.classes
-            .values()
-            .flat_map(|classes| classes.keys().map(String::as_str))
+    /// Whether a module of this name exports anything.
+    pub fn has_module(&self, module: &str) -> bool {
+        let module = module.trim_start_matches('.');
+        self.modules.contains_key(module) || self.classes.contains_key(module)
     }
 
     /// The summary of `name` in the module a cimport names (`..utils._heap`, `utils`).
