@@ -84,18 +84,6 @@ pub fn analyze_file(
     }
 }
 
-/// What a file tells the files that cimport it: the summaries of its module-level
-/// functions (helpers that allocate, release, or check their arguments).
-pub fn module_summaries(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> Summaries {
-    // A file that names no allocator has no helper worth exporting: skip its parse.
-    if !mentions_any(text, &FamilyTable::for_settings(settings).function_names()) {
-        return Summaries::default();
-    }
-    let empty = ProjectSummaries::default();
-    let lowered = lower_source(text, dialect, settings);
-    lowered.analyze_in(&empty).summaries
-}
-
 /// Whether `text` cimports something another module of the project exports (a helper
 /// that allocates or releases, an extension type), so that its analysis may change once
 /// the project is known: `from .buffers cimport make_buffer`, `from
@@ -471,7 +459,13 @@ mod tests {
         let mut project = ProjectSummaries::default();
         project.add_module(
             &["pkg", "buffers"],
-            &module_summaries(buffers, Dialect::Cython, &settings),
+            &analyze_file(
+                buffers,
+                Dialect::Cython,
+                &settings,
+                &ProjectSummaries::default(),
+            )
+            .summaries,
         );
         let main = "from cpython.mem cimport PyMem_Malloc\n\
                     from .buffers cimport make_buffer, release\n\
@@ -543,7 +537,13 @@ mod tests {
         let mut project = ProjectSummaries::default();
         project.add_module(
             &["pkg", "buffers"],
-            &module_summaries(buffers, Dialect::Cython, &settings),
+            &analyze_file(
+                buffers,
+                Dialect::Cython,
+                &settings,
+                &ProjectSummaries::default(),
+            )
+            .summaries,
         );
         for text in [
             "from pkg.buffers cimport make_buffer\n",
