@@ -318,15 +318,19 @@ impl Checker {
         }
         let rules = config.rules_for(path, &self.cli);
         let analysis = analyze_file(text, dialect, &config.analysis, project);
-        let lines = LineIndex::new(text);
-        let too_deep = analysis
-            .too_deep
-            .into_iter()
-            .map(|function| {
-                let start = lines.position(function.name_span.start);
-                (start.row, start.column, function.name)
-            })
-            .collect();
+        let too_deep = if analysis.too_deep.is_empty() {
+            Vec::new()
+        } else {
+            let lines = LineIndex::new(text);
+            analysis
+                .too_deep
+                .into_iter()
+                .map(|function| {
+                    let start = lines.position(function.name_span.start);
+                    (start.row, start.column, function.name)
+                })
+                .collect()
+        };
         let diagnostics: Vec<Diagnostic> = analysis
             .diagnostics
             .into_iter()
