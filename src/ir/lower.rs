@@ -875,7 +875,9 @@ impl<'a> Lowerer<'a> {
                 if !cursor.goto_parent() || cursor.node() == function {
                     for name in globals {
                         self.locals.remove(&name);
+                        self.f.globals.push(name);
                     }
+                    self.f.globals.sort();
                     return;
                 }
             }
@@ -952,6 +954,7 @@ impl<'a> Lowerer<'a> {
             }
             "raise_statement" => {
                 self.expressions_of(node)?;
+                self.f.raises.push((self.current, node_span(node)));
                 self.raise();
             }
             "assert_statement" => {

@@ -269,6 +269,12 @@ pub struct Function {
     /// factory idiom `w = W.__new__(W)`), with the class: their attributes are the
     /// class's as much as `self`'s.
     pub instances: HashMap<String, String>,
+    /// Names a `global` or `nonlocal` statement binds: a block stored in one outlives
+    /// the function.
+    pub globals: Vec<String>,
+    /// Each `raise` statement that leaves its block, with the block it ends: where a path
+    /// leaves by raising, for the rules' labels.
+    pub raises: Vec<(BlockId, Span)>,
     place_ids: HashMap<Place, PlaceId>,
 }
 
@@ -287,6 +293,8 @@ impl Function {
             places: Vec::new(),
             calls: Vec::new(),
             instances: HashMap::new(),
+            globals: Vec::new(),
+            raises: Vec::new(),
             place_ids: HashMap::new(),
         };
         function.new_block();
@@ -323,6 +331,12 @@ impl Function {
 
     pub fn block(&self, id: BlockId) -> &Block {
         &self.blocks[id.0 as usize]
+    }
+
+    /// Whether a store into `root` outlives the function: a global, or a variable of an
+    /// enclosing function.
+    pub fn is_global(&self, root: &str) -> bool {
+        self.globals.iter().any(|name| name == root)
     }
 
     /// Whether this is a method named `name` (`__dealloc__`, `__cinit__`).
