@@ -229,12 +229,32 @@ struct State {
     /// per place, not per block: another place given the block only when it was not NULL
     /// is fine.
     failed: BTreeSet<(PlaceId, SiteId)>,
+    /// Places that hold a tracked block (or NULL) on some paths here and something
+    /// untracked on others (`this = this.next` in a list walk): what they point to is
+    /// not all they may hold, so a second release through one may free another block.
+    partial: BTreeSet<PlaceId>,
 }
 
 impl State {
     /// Joins `other` into `self`; whether anything changed.
     fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
+        let one_sided = self
+            .points
+            .keys()
+            .filter(|place| !other.points.contains_key(place))
+            .chain(
+                other
+                    .points
+                    .keys()
+                    .filter(|place| !self.points.contains_key(place)),
+            )
+            .chain(&other.partial)
+            .copied()
+            .collect::<Vec<_>>();
+        for place in one_sided {
+            changed |= self.partial.insert(place);
+        }
         for (place, targets) in &other.points {
             let entry = self.points.entry(*place).or_default();
             for target in targets {
@@ -405,6 +425,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         flags: BTreeMap::new(),
         born: BTreeMap::new(),
         failed: BTreeSet::new(),
+        partial: BTreeSet::new(),
     };
     for (index, place) in function.places.iter().enumerate() {
         // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
@@ -584,7 +605,7 @@ impl Analysis<'_> {
         state: &State,
         recorder: &mut Recorder,
     ) {
-        let block = recorder.block;
+        let (block, definite) = (recorder.block, !state.partial.contains(&place));
         for site in state.sites_of(place) {
             let states = state.sites[site.0 as usize];
             let failed = state.failed.contains(&(place, site));
@@ -597,6 +618,7 @@ impl Analysis<'_> {
                     unchecked: states.contains(SiteStates::UNCHECKED) || failed,
                     states,
                     block,
+                    definite,
                 })
             });
         }
@@ -750,6 +772,7 @@ impl Analysis<'_> {
                             continue;
                         }
                         let (before, block) = (state.sites[site.0 as usize], recorder.block);
+                        let definite = !state.partial.contains(place);
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
                                 site,
@@ -760,6 +783,7 @@ impl Analysis<'_> {
                                 reallocating: true,
                                 before,
                                 block,
+                                definite,
                             })
                         });
                     }
@@ -925,6 +949,7 @@ impl Analysis<'_> {
             // NULL on that path (a failed realloc whose old block leaked, say).
             let states = &mut state.sites[site.0 as usize];
             let (before, block) = (*states, recorder.block);
+            let definite = !state.partial.contains(&place);
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
             *states = if maybe_null {
@@ -942,6 +967,7 @@ impl Analysis<'_> {
                     reallocating: false,
                     before,
                     block,
+                    definite,
                 })
             });
         }
@@ -1068,7 +1094,11 @@ impl Analysis<'_> {
         if recorder.graph.is_none() {
             return;
         }
-        let only_target = state.points.get(&target).is_some_and(|t| t.len() == 1);
+        let only_target = !state.partial.contains(&target)
+            && state
+                .points
+                .get(&target)
+                .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
         let block = recorder.block;
         for site in state.sites_of(target) {
             let held_elsewhere = state
@@ -1093,6 +1123,12 @@ impl Analysis<'_> {
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.points.remove(&place);
+        if !state.partial.is_empty() {
+            let outer = self.function.place(place);
+            state.partial.retain(|partial| {
+                *partial != place && !outer.strictly_contains(self.function.place(*partial))
+            });
+        }
         if !state.failed.is_empty() {
             let outer = self.function.place(place);
             state.failed.retain(|(failed, _)| {
@@ -1128,6 +1164,17 @@ impl Analysis<'_> {
         });
         if !holds_allocation {
             state.flags.insert(place, non_null);
+            // `if owns: free(p)`: on the path where `owns` is false, a block allocated
+            // only where it was true does not exist, so it can neither leak nor be freed.
+            let unborn: Vec<SiteId> = state
+                .born
+                .keys()
+                .copied()
+                .filter(|site| state.born_elsewhere(*site))
+                .collect();
+            for site in unborn {
+                state.sites[site.0 as usize] = SiteStates::default();
+            }
         }
         let Some(targets) = state.points.get_mut(&place) else {
             return true;
@@ -1193,7 +1240,17 @@ impl Analysis<'_> {
                 });
                 let before = state.sites[site.0 as usize];
                 let narrowed = before.assume_null();
-                if held_elsewhere || narrowed.is_empty() {
+                if narrowed.is_empty() {
+                    // A block known not to be NULL is not what `p` holds on this path.
+                    if let Some(targets) = state.points.get_mut(&place) {
+                        targets.remove(&Target::Site(site));
+                        if targets.is_empty() {
+                            return false;
+                        }
+                    }
+                    continue;
+                }
+                if held_elsewhere {
                     continue;
                 }
                 state.sites[site.0 as usize] = narrowed;

@@ -123,6 +123,9 @@ pub struct UseEvent {
     pub states: SiteStates,
     /// The basic block of the use.
     pub block: BlockId,
+    /// Whether the place holds a tracked block on every path there (not, on some, a
+    /// pointer the analysis does not follow).
+    pub definite: bool,
 }
 
 /// A block given to a deallocator, or to a reallocator (which releases it on success).
@@ -139,6 +142,8 @@ pub struct ReleaseEvent {
     pub before: SiteStates,
     /// The basic block of the release.
     pub block: BlockId,
+    /// As [`UseEvent::definite`].
+    pub definite: bool,
 }
 
 /// A NULL test of a place that points to a block.
@@ -189,7 +194,8 @@ pub struct OverwriteEvent {
     pub states: SiteStates,
     /// Whether another place still holds the block on some path.
     pub held_elsewhere: bool,
-    /// Whether the place held only this block (not NULL or another block on some path).
+    /// Whether the place held only this block or NULL (not another block, or an
+    /// untracked pointer, on some path).
     pub only_target: bool,
     /// The basic block of the assignment.
     pub block: BlockId,

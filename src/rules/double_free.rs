@@ -24,6 +24,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported: HashSet<Span> = HashSet::new();
     for release in &graph.releases {
         if release.reallocating
+            || !release.definite
             || !release.before.contains(SiteStates::FREED)
             || is_element(graph, release.place)
             || is_older_blocks(graph, release.site)

@@ -105,7 +105,7 @@ pub fn dangling_attributes<'g, 'a>(
             || !matches!(function.kind, FunctionKind::Def | FunctionKind::Cpdef)
             || matches!(
                 function.name.as_str(),
-                "__dealloc__" | "__cinit__" | "__init__"
+                "__dealloc__" | "__del__" | "__cinit__" | "__init__"
             )
             || calls_out_with_self(graph)
         {
@@ -124,10 +124,15 @@ pub fn dangling_attributes<'g, 'a>(
                     if !exit.sites[site.0 as usize].contains(SiteStates::FREED) {
                         continue;
                     }
-                    let release = graph
-                        .releases
-                        .iter()
-                        .find(|release| release.site == *site && !release.reallocating);
+                    // The exit joins paths: `if self.buf != NULL: free(self.buf);
+                    // self.buf = NULL` shows the attribute holding the block (NULL on one
+                    // path) and the block freed (on the other). A release followed by
+                    // any store into the attribute is taken as resetting it.
+                    let release = graph.releases.iter().find(|release| {
+                        release.site == *site
+                            && !release.reallocating
+                            && !stored_after(graph, *place_id, release)
+                    });
                     let Some(release) = release else { continue };
                     let known = found.iter().any(|dangling| {
                         std::ptr::eq(dangling.method, graph) && dangling.attribute == attribute
@@ -144,6 +149,30 @@ pub fn dangling_attributes<'g, 'a>(
         }
     }
     found
+}
+
+/// Whether some path from a release stores into `place` (or takes its address).
+fn stored_after(
+    graph: &OwnershipGraph<'_>,
+    place: crate::ir::PlaceId,
+    release: &ReleaseEvent,
+) -> bool {
+    let from = (release.block, release.span.start);
+    graph
+        .function
+        .blocks
+        .iter()
+        .enumerate()
+        .any(|(index, block)| {
+            block.stmts.iter().any(|stmt| {
+                let at = match stmt {
+                    Stmt::Assign { target, span, .. } if *target == place => span.start,
+                    Stmt::AddressTaken { place: taken } if *taken == place => usize::MAX,
+                    _ => return false,
+                };
+                reaches(graph, from, (BlockId(index as u32), at))
+            })
+        })
 }
 
 /// Whether a release goes through a method's summary (`self._free()`) rather than a

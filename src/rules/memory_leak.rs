@@ -159,9 +159,13 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The block may still be allocated: it was not freed, handed off, or found NULL.
+/// The block may still be allocated (it was not handed off or found NULL), and no path
+/// freed it: where paths that freed it join paths that did not, the analysis cannot
+/// tell which one the pointer came through (`if prev != NULL: free(prev)` in a list
+/// walk), so it does not guess.
 fn is_live(states: SiteStates) -> bool {
-    states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL)
+    (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
+        && !states.contains(SiteStates::FREED)
 }
 
 /// A local variable of the function (not `self.x`, not a field, not a global).

@@ -37,7 +37,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let uses = graph
         .uses
         .iter()
-        .filter(|used| used.states.contains(SiteStates::FREED))
+        .filter(|used| used.definite && used.states.contains(SiteStates::FREED))
         .map(|used| {
             (
                 used.site,
@@ -50,7 +50,9 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let reallocations = graph
         .releases
         .iter()
-        .filter(|release| release.reallocating && release.before.contains(SiteStates::FREED))
+        .filter(|release| {
+            release.reallocating && release.definite && release.before.contains(SiteStates::FREED)
+        })
         .map(|release| {
             (
                 release.site,
