@@ -1559,6 +1559,16 @@ impl<'a> Lowerer<'a> {
             } else if self.is_null(operands[0]) {
                 operands[1]
             } else {
+                // `if vint is not orig_vint: del vint`: the code tells two pointers apart.
+                let (left, right) = (self.strip(operands[0]), self.strip(operands[1]));
+                if matches!(left.kind(), "identifier" | "attribute")
+                    && matches!(right.kind(), "identifier" | "attribute")
+                {
+                    if let (Some(left), Some(right)) = (self.place_of(left)?, self.place_of(right)?)
+                    {
+                        self.f.compared.push((left, right));
+                    }
+                }
                 return Ok(None);
             };
             let tested = self.strip(tested);

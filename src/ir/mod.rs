@@ -275,6 +275,8 @@ pub struct Function {
     /// Each `raise` statement that leaves its block, with the block it ends: where a path
     /// leaves by raising, for the rules' labels.
     pub raises: Vec<(BlockId, Span)>,
+    /// Pairs of places a condition compares with each other (`a is not b`, `a != b`).
+    pub compared: Vec<(PlaceId, PlaceId)>,
     place_ids: HashMap<Place, PlaceId>,
 }
 
@@ -295,6 +297,7 @@ impl Function {
             instances: HashMap::new(),
             globals: Vec::new(),
             raises: Vec::new(),
+            compared: Vec::new(),
             place_ids: HashMap::new(),
         };
         function.new_block();
@@ -337,6 +340,13 @@ impl Function {
     /// enclosing function.
     pub fn is_global(&self, root: &str) -> bool {
         self.globals.iter().any(|name| name == root)
+    }
+
+    /// Whether a condition compares the two places with each other.
+    pub fn compares(&self, a: PlaceId, b: PlaceId) -> bool {
+        self.compared
+            .iter()
+            .any(|&pair| pair == (a, b) || pair == (b, a))
     }
 
     /// Whether this is a method named `name` (`__dealloc__`, `__cinit__`).

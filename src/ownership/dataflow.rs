@@ -1064,6 +1064,12 @@ impl Analysis<'_> {
         if place.is_strong() {
             self.record_overwrite(target, span, state, recorder);
             self.forget(target, state);
+            // `last = this` in a list walk: a copy of a partial place is partial too.
+            if let Value::Place(source) = value {
+                if state.partial.contains(&source) {
+                    state.partial.insert(target);
+                }
+            }
             match targets {
                 Some(targets) => {
                     state.points.insert(target, targets);

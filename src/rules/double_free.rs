@@ -32,7 +32,12 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let firsts = earlier_releases(graph, release.site, (release.block, release.span.start));
+        let firsts = earlier_releases(
+            graph,
+            release.site,
+            release.place,
+            (release.block, release.span.start),
+        );
         let Some(first) = firsts.first() else {
             continue;
         };

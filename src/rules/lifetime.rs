@@ -58,9 +58,13 @@ pub fn reaches(
 /// The releases of `site` (not through an array element, not reallocations) from which
 /// control reaches the point `(block, start)`: the candidates for "freed here". Sorted
 /// by position, deduplicated.
+///
+/// A release through a place the code compares with `place` (`if vint is not orig_vint:
+/// del vint`) is left out: the comparison tells apart what the analysis cannot.
 pub fn earlier_releases<'g>(
     graph: &'g OwnershipGraph<'_>,
     site: SiteId,
+    place: crate::ir::PlaceId,
     (block, start): (BlockId, usize),
 ) -> Vec<&'g ReleaseEvent> {
     let mut found: Vec<&ReleaseEvent> = graph
@@ -70,6 +74,7 @@ pub fn earlier_releases<'g>(
             release.site == site
                 && !release.reallocating
                 && !is_element(graph, release.place)
+                && !graph.function.compares(release.place, place)
                 && reaches(graph, (release.block, release.span.start), (block, start))
         })
         .collect();

@@ -66,7 +66,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         if is_element(graph, place) || is_older_blocks(graph, site) || reported.contains(&span) {
             continue;
         }
-        let releases = earlier_releases(graph, site, (block, span.start));
+        let releases = earlier_releases(graph, site, place, (block, span.start));
         if releases.is_empty() {
             continue;
         }

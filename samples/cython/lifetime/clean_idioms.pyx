@@ -192,3 +192,24 @@ cdef class Flagged:
     def __dealloc__(self):
         if not self.closed:
             free(self.buf)
+
+
+cdef void list_free_trailing(Node* head) noexcept:
+    cdef Node* this = head
+    cdef Node* last
+    while this != NULL:
+        last = this
+        this = this.next
+        free(last)
+
+
+def compared_before_the_second_release(int n, bint swap):
+    cdef char* orig = <char*>malloc(n)
+    if orig == NULL:
+        raise MemoryError()
+    cdef char* p = orig
+    if swap:
+        p = <char*>malloc(n)
+    if p != orig:
+        free(p)
+    free(orig)
