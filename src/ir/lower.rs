@@ -554,6 +554,8 @@ struct Lowerer<'a> {
     /// Locals declared with a C type (`cdef Foo* x`, a typed parameter): the others are
     /// Python objects, and `del` of one unbinds it.
     c_typed: HashSet<String>,
+    /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
+    cpp_new_locals: HashSet<String>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
     f: Function,
@@ -626,6 +628,7 @@ fn lower_function(
         names,
         locals: HashSet::new(),
         c_typed: HashSet::new(),
+        cpp_new_locals: HashSet::new(),
         declared_types: Vec::new(),
         current: function.entry,
         f: function,
@@ -979,8 +982,16 @@ impl<'a> Lowerer<'a> {
                         if matches!(target.kind(), "expression_list" | "tuple") {
                             pending.push(target);
                         } else if untyped_local {
-                            // A Python object: `del` unbinds the name, no C++ delete.
+                            // A Python object: `del` unbinds the name, no C++ delete. Unless
+                            // Cython infers its type from `x = new T()`: then it is a
+                            // pointer, and `del x` deletes the block.
                             let place = self.place(Place::local(self.text(target)));
+                            if self.cpp_new_locals.contains(self.text(target)) {
+                                self.push(Stmt::Delete {
+                                    place,
+                                    span: node_span(node),
+                                });
+                            }
                             self.push(Stmt::Assign {
                                 target: place,
                                 value: Value::Other,
@@ -1753,6 +1764,16 @@ impl<'a> Lowerer<'a> {
             }
         }
         let value = self.expr(right)?;
+        if let Value::Call(call) = value {
+            if self.f.call(call).callee == Callee::CppNew {
+                for target in &targets {
+                    let target = self.strip(*target);
+                    if target.kind() == "identifier" {
+                        self.cpp_new_locals.insert(self.text(target).to_string());
+                    }
+                }
+            }
+        }
         let single = matches!(
             self.strip(left).kind(),
             "identifier" | "attribute" | "subscript"

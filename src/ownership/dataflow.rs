@@ -818,6 +818,15 @@ impl Analysis<'_> {
                     Callee::Method(_) => index + 1,
                     _ => index,
                 };
+                // `holder.reset(new T())`: a fresh block given straight to a call is the
+                // callee's to keep.
+                for arg in &call.args {
+                    let Value::Call(inner) = arg else { continue };
+                    if let Some((site, _)) = self.site_of_call[inner.0 as usize] {
+                        let block = recorder.block;
+                        Self::record(recorder, |graph| graph.passed.push((site, call_id, block)));
+                    }
+                }
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
                     if !released[index] {

@@ -1,7 +1,9 @@
+# distutils: language = c++
 # Shapes a naive lifetime checker flags, all correct: no CY005, CY006 or CY007 here.
 from libc.stdlib cimport malloc, free
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.pycapsule cimport PyCapsule_New, PyCapsule_GetPointer
+from libcpp.vector cimport vector
 
 cdef struct Node:
     int value
@@ -213,3 +215,10 @@ def compared_before_the_second_release(int n, bint swap):
     if p != orig:
         free(p)
     free(orig)
+
+
+def inferred_cpp_pointer_deleted():
+    # Cython infers `v` is a pointer from `new`: `del v` deletes the block.
+    v = new vector[int]()
+    v.push_back(1)
+    del v
