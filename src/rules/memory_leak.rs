@@ -57,7 +57,10 @@ struct Lost {
 }
 
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
-    if graph.function.kind == FunctionKind::Module || graph.sites.is_empty() {
+    if graph.function.kind == FunctionKind::Module
+        || graph.sites.is_empty()
+        || gives_a_view_ownership(graph)
+    {
         return;
     }
     let hand_offs = HandOffs::of(graph);
@@ -87,21 +90,22 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             let Some(span) = owned(index, (leave.block, usize::MAX)) else {
                 continue;
             };
+            let (at, message) = match leave.how {
+                LeaveHow::Returns(at) if at.start == at.end => (at, "the function ends here"),
+                LeaveHow::Returns(at) => (at, "returns here"),
+                LeaveHow::Raises(at) => (at, "raises here"),
+                // A failed `assert`, an always-raising call, the end of a `finally` on the
+                // way out: the rule is about `return` and `raise` statements; the paths
+                // of a `finally` are seen where they enter it.
+                LeaveHow::Other => continue,
+            };
             let entry = lost.entry(span).or_default();
             entry.callee.clone_from(&graph.sites[index].callee);
-            let way = match leave.how {
-                LeaveHow::Returns(at) if at.start == at.end => Some((at, "the function ends here")),
-                LeaveHow::Returns(at) => Some((at, "returns here")),
-                LeaveHow::Raises(at) => Some((at, "raises here")),
-                LeaveHow::Other => None,
-            };
-            if let Some((at, message)) = way {
-                entry.ways.push(Related {
-                    path: None,
-                    span: at,
-                    message: message.to_string(),
-                });
-            }
+            entry.ways.push(Related {
+                path: None,
+                span: at,
+                message: message.to_string(),
+            });
         }
     }
     for overwrite in &graph.overwrites {
@@ -157,6 +161,14 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             related: lost.ways,
         });
     }
+}
+
+/// `arr.callback_free_data = free`: a Cython array built over a block (`<int[:n]> p`)
+/// is made to free it; which block the array holds, the analysis does not follow.
+fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
+    graph.function.places.iter().any(|place| {
+        matches!(place.path.last(), Some(crate::ir::Projection::Field(name)) if name == "callback_free_data")
+    })
 }
 
 /// The block may still be allocated (it was not handed off or found NULL), and no path
