@@ -587,6 +587,32 @@ impl Analysis<'_> {
         }
     }
 
+    /// Past a read through `place`, the program did not crash on NULL: the block it
+    /// points to (when it points to one only) is not NULL there, so the first unchecked
+    /// use is the one reported and a helper that writes through its fresh block before
+    /// returning it does not hand its callers a NULL.
+    fn survived_use(place: PlaceId, state: &mut State) {
+        let Some(targets) = state.points.get(&place) else {
+            return;
+        };
+        let mut sites = targets.iter().filter_map(|target| match target {
+            Target::Site(site) => Some(*site),
+            Target::Null => None,
+        });
+        let (Some(site), None) = (sites.next(), sites.next()) else {
+            return;
+        };
+        if targets.len() != 1 {
+            return;
+        }
+        let states = &mut state.sites[site.0 as usize];
+        if states.contains(SiteStates::UNCHECKED) {
+            *states = states
+                .without(SiteStates::UNCHECKED)
+                .union(SiteStates::NON_NULL);
+        }
+    }
+
     /// A constant element nothing stored into yet holds what any element may hold.
     fn materialize(&self, place: PlaceId, state: &mut State) {
         let Some(Some(any)) = self.any_element.get(place.0 as usize) else {
@@ -640,6 +666,7 @@ impl Analysis<'_> {
             } => self.assign(*target, *value, *span, state, recorder),
             Stmt::Use { place, kind, span } => {
                 Self::record_uses(*place, *span, UseHow::from(*kind), state, recorder);
+                Self::survived_use(*place, state);
             }
             Stmt::Assume {
                 place,
@@ -680,6 +707,8 @@ impl Analysis<'_> {
                 self.release(*place, CPP, "del", *span, state, recorder);
             }
             Stmt::AddressTaken { place } => self.forget(*place, state),
+            // Flags and their tests: only the class model's guards read them.
+            Stmt::Constant { .. } | Stmt::Compare { .. } => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
                     let states = &mut state.sites[site.0 as usize];
