@@ -1,7 +1,7 @@
 //! The class model: for an extension type (`cdef class`, `@cython.cclass`), which
 //! attributes its methods leave holding owned heap blocks, and of which family.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::ir::{BlockId, Callee, Class, PlaceId, Stmt, Value};
 use crate::ownership::{AttributeOrigin, OwnershipGraph, SiteOrigin, SiteStates, Target};
@@ -186,7 +186,7 @@ fn stores_call_directly(
 
 /// What a flag (an attribute of the instance that a method tests: `self.kind`,
 /// `self.closed`, `self.root`) is known to hold on one path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FlagValue {
     /// Exactly this constant (`False` and `NULL` are 0).
     Is(i64),
@@ -198,7 +198,7 @@ pub enum FlagValue {
 pub type Flags = BTreeMap<String, FlagValue>;
 
 /// What the tracked attribute holds along one path of a method.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Holding {
     /// Whatever it held when the method started.
     Entry,
@@ -221,7 +221,6 @@ struct PathState {
     guards: Vec<String>,
     /// A flag the path tests has a value nothing here knows: its guard is trusted.
     unknown_guard: bool,
-    visits: BTreeMap<BlockId, u8>,
 }
 
 /// A path that reaches the end of a method, as the guard evaluation sees it.
@@ -234,7 +233,7 @@ struct PathEnd {
 }
 
 /// Paths explored per method before giving up (the guards are then trusted as before).
-const PATH_BUDGET: usize = 20_000;
+const PATH_BUDGET: usize = 50_000;
 
 /// Paths of one method, with what they say of one attribute and the flags.
 struct Paths<'g, 'a> {
@@ -281,9 +280,9 @@ impl Paths<'_, '_> {
             holding,
             guards: Vec::new(),
             unknown_guard: false,
-            visits: BTreeMap::new(),
         }];
         let mut steps = 0usize;
+        let mut seen = HashSet::new();
         while let Some(mut state) = pending.pop() {
             steps += 1;
             if steps > PATH_BUDGET {
@@ -299,12 +298,18 @@ impl Paths<'_, '_> {
                 });
                 continue;
             }
-            let visits = state.visits.entry(state.block).or_insert(0);
-            // A loop body twice: once entered, once repeated; more adds no flag value.
-            if *visits >= 2 {
+            // Paths that meet again knowing the same are one: loops end, and sequences of
+            // tests do not multiply the work.
+            let key = (
+                state.block,
+                state.flags.clone(),
+                state.holding,
+                state.assigned.clone(),
+                state.unknown_guard,
+            );
+            if !seen.insert(key) {
                 continue;
             }
-            *visits += 1;
             let block = function.block(state.block);
             if !block.stmts.iter().all(|stmt| self.step(stmt, &mut state)) {
                 continue;
@@ -486,7 +491,6 @@ impl PathState {
             holding: Holding::Other,
             guards: Vec::new(),
             unknown_guard: false,
-            visits: BTreeMap::new(),
         }
     }
 }

@@ -591,7 +591,9 @@ impl Analysis<'_> {
     /// points to (when it points to one only) is not NULL there, so the first unchecked
     /// use is the one reported and a helper that writes through its fresh block before
     /// returning it does not hand its callers a NULL.
-    fn survived_use(place: PlaceId, state: &mut State) {
+    /// A reallocation's result keeps its failure visible: whether a failed
+    /// `p = realloc(p, n)` goes on is what CY003 asks.
+    fn survived_use(&self, place: PlaceId, state: &mut State) {
         let Some(targets) = state.points.get(&place) else {
             return;
         };
@@ -602,7 +604,7 @@ impl Analysis<'_> {
         let (Some(site), None) = (sites.next(), sites.next()) else {
             return;
         };
-        if targets.len() != 1 {
+        if targets.len() != 1 || self.graph_sites[site.0 as usize].reallocates.is_some() {
             return;
         }
         let states = &mut state.sites[site.0 as usize];
@@ -666,7 +668,7 @@ impl Analysis<'_> {
             } => self.assign(*target, *value, *span, state, recorder),
             Stmt::Use { place, kind, span } => {
                 Self::record_uses(*place, *span, UseHow::from(*kind), state, recorder);
-                Self::survived_use(*place, state);
+                self.survived_use(*place, state);
             }
             Stmt::Assume {
                 place,

@@ -78,11 +78,19 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                         .first()
                         .is_some_and(|method| handles(method, &owned.attribute, true))
                 };
+                // Where it is allocated, a method frees it only if it does on every path:
+                // handing it to a function is no release there.
+                let method_frees = |name: &str| {
+                    analysis
+                        .methods_named(&model.name, name)
+                        .first()
+                        .is_some_and(|method| frees(method, &owned.attribute))
+                };
                 let conditions = owner_conditions(
                     &model.name,
                     &owned.attribute,
                     &analysis.graphs,
-                    &method_releases,
+                    &method_frees,
                 )?;
                 dealloc_leak_path(
                     dealloc,
@@ -271,6 +279,21 @@ fn finalizers<'g, 'a>(
     let mut finalizers = analysis.methods_named(class, "__dealloc__");
     finalizers.extend(analysis.methods_named(class, "__del__"));
     finalizers
+}
+
+/// Whether the function frees the block the attribute holds on entry, on every path.
+fn frees(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    let Some(site) = graph.incoming_site_of(&Place::of_self_attribute(attribute)) else {
+        return false;
+    };
+    graph.exit.as_ref().is_some_and(|exit| {
+        let states = exit.sites[site.0 as usize];
+        states.contains(SiteStates::FREED)
+            && states
+                .without(SiteStates::FREED)
+                .without(SiteStates::NULL)
+                .is_empty()
+    })
 }
 
 fn handles(graph: &OwnershipGraph<'_>, attribute: &str, trust_flags: bool) -> bool {
