@@ -19,6 +19,9 @@ pub struct OwnedAttribute {
     /// Whether the allocating call's result is stored in this attribute itself, rather
     /// than copied from a local or another attribute.
     pub direct: bool,
+    /// Blocks of other families other methods store in it (`load()` replacing a
+    /// `malloc` block with a `PyMem_Malloc` one), with the method.
+    pub other_origins: Vec<(AttributeOrigin, String)>,
 }
 
 #[derive(Clone, Debug)]
@@ -121,6 +124,18 @@ impl ClassModel {
                             }
                         }
                         known.direct |= direct && known.origin.span == span;
+                        let new_family = known.origin.family != family
+                            && known.other_origins.iter().all(|(o, _)| o.family != family);
+                        if new_family {
+                            let origin = AttributeOrigin {
+                                family,
+                                callee: site.callee.clone(),
+                                span,
+                            };
+                            known
+                                .other_origins
+                                .push((origin, graph.function.name.clone()));
+                        }
                         continue;
                     }
                     owned.push(OwnedAttribute {
@@ -133,6 +148,7 @@ impl ClassModel {
                         method: graph.function.name.clone(),
                         views_of: views,
                         direct,
+                        other_origins: Vec::new(),
                     });
                 }
             }
@@ -217,6 +233,8 @@ struct PathState {
     /// The flags this method assigns on the path.
     assigned: BTreeSet<String>,
     holding: Holding,
+    /// The locals holding a block the method allocated (`node = malloc(...)`).
+    fresh_locals: BTreeSet<PlaceId>,
     /// The tests of flags the path went through, as written (`self.kind == 2`).
     guards: Vec<String>,
     /// A flag the path tests has a value nothing here knows: its guard is trusted.
@@ -278,6 +296,7 @@ impl Paths<'_, '_> {
             flags,
             assigned: BTreeSet::new(),
             holding,
+            fresh_locals: BTreeSet::new(),
             guards: Vec::new(),
             unknown_guard: false,
         }];
@@ -305,6 +324,7 @@ impl Paths<'_, '_> {
                 state.flags.clone(),
                 state.holding,
                 state.assigned.clone(),
+                state.fresh_locals.clone(),
                 state.unknown_guard,
             );
             if !seen.insert(key) {
@@ -332,14 +352,29 @@ impl Paths<'_, '_> {
     fn step(&self, stmt: &Stmt, state: &mut PathState) -> bool {
         let function = self.graph.function;
         match stmt {
-            Stmt::Assign { target, value, .. } => {
-                let Some(target) = self.attribute_of(*target) else {
+            Stmt::Assign {
+                target: target_place,
+                value,
+                ..
+            } => {
+                let fresh = match value {
+                    Value::Call(call) => self
+                        .graph
+                        .site_of_call(*call)
+                        .is_some_and(|site| self.graph.site(site).family.is_some()),
+                    Value::Place(place) => state.fresh_locals.contains(place),
+                    _ => false,
+                };
+                let Some(target) = self.attribute_of(*target_place) else {
+                    if function.place(*target_place).path.is_empty() {
+                        if fresh {
+                            state.fresh_locals.insert(*target_place);
+                        } else {
+                            state.fresh_locals.remove(target_place);
+                        }
+                    }
                     return true;
                 };
-                let fresh = matches!(value, Value::Call(call)
-                if self.graph.site_of_call(*call).is_some_and(|site| {
-                    self.graph.site(site).family.is_some()
-                }));
                 let flag = match value {
                     Value::Null => Some(FlagValue::Is(0)),
                     _ if fresh => Some(FlagValue::NonZero),
@@ -489,6 +524,7 @@ impl PathState {
             flags: Flags::new(),
             assigned: BTreeSet::new(),
             holding: Holding::Other,
+            fresh_locals: BTreeSet::new(),
             guards: Vec::new(),
             unknown_guard: false,
         }
@@ -524,11 +560,7 @@ pub fn owner_conditions(
         };
         for end in paths.explore(Flags::new(), Holding::Entry)? {
             match end.holding {
-                Holding::Fresh => {
-                    if !allocated.contains(&end.flags) {
-                        allocated.push(end.flags);
-                    }
-                }
+                Holding::Fresh if !allocated.contains(&end.flags) => allocated.push(end.flags),
                 // `__cinit__` starts from a zeroed instance: what it leaves alone owns
                 // nothing.
                 Holding::Entry if !end.assigned.is_empty() && !is_constructor => {

@@ -62,7 +62,7 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            if released_by(&owned.attribute) {
+            if released_by(&owned.attribute) || pinned_while_owning(analysis, model, owned) {
                 continue;
             }
             let own_dealloc = deallocs
@@ -362,4 +362,43 @@ fn hands_off(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
             .escapes
             .iter()
             .any(|e| e.site == site && matches!(e.how, EscapeHow::Stored(_)))
+}
+
+/// `Py_INCREF(self)` where the block is stored, and a method that frees it and calls
+/// `Py_DECREF(self)`: the instance keeps itself alive while it owns the block, so it
+/// cannot die owning it.
+fn pinned_while_owning(
+    analysis: &ModuleAnalysis<'_>,
+    model: &crate::ownership::classes::ClassModel,
+    owned: &crate::ownership::classes::OwnedAttribute,
+) -> bool {
+    let refcount_of_self = |graph: &OwnershipGraph<'_>, name: &str| {
+        graph.function.calls.iter().any(|call| {
+            let callee = match &call.callee {
+                crate::ir::Callee::External { name, .. } | crate::ir::Callee::Unbound(name) => {
+                    name.as_str()
+                }
+                _ => return false,
+            };
+            callee == name
+                && matches!(call.args.as_slice(), [crate::ir::Value::Place(place)]
+                    if *graph.function.place(*place) == Place::local("self"))
+        })
+    };
+    let methods: Vec<&OwnershipGraph<'_>> = analysis
+        .graphs
+        .iter()
+        .filter(|graph| graph.function.class.as_deref() == Some(model.name.as_str()))
+        .collect();
+    let pins = methods
+        .iter()
+        .any(|graph| graph.function.name == owned.method && refcount_of_self(graph, "Py_INCREF"));
+    let attribute = Place::of_self_attribute(&owned.attribute);
+    let unpins = methods.iter().any(|graph| {
+        refcount_of_self(graph, "Py_DECREF")
+            && graph.releases.iter().any(|release| {
+                !release.reallocating && *graph.function.place(release.place) == attribute
+            })
+    });
+    pins && unpins
 }
