@@ -408,7 +408,10 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         let is_parameter_field = function.params.contains(&place.root)
             && matches!(
                 place.path.as_slice(),
-                [] | [Projection::Field(_)] | [Projection::Field(_), Projection::Field(_)]
+                [] | [Projection::Field(_)]
+                    | [Projection::Field(_), Projection::Field(_)]
+                    // `v[0].ptr` is `v.ptr` written another way.
+                    | [Projection::Element(0), Projection::Field(_)]
             );
         if !is_parameter_field {
             continue;
@@ -928,6 +931,21 @@ impl Analysis<'_> {
         }
     }
 
+    /// `old = p` before `p = realloc(p, n)`: the old block is not lost on failure. The
+    /// elements `p[i]` stands for are `p[0]` itself (in a loop, `buf[0] = realloc(buf[0],
+    /// n)` leaves its block in `buf[...]` too), not another holder.
+    fn kept_elsewhere(&self, target: PlaceId, previous: &[SiteId], state: &State) -> bool {
+        let same_element = self.any_element.get(target.0 as usize).copied().flatten();
+        !previous.is_empty()
+            && previous.iter().all(|site| {
+                state.points.iter().any(|(place, targets)| {
+                    *place != target
+                        && Some(*place) != same_element
+                        && targets.contains(&Target::Site(*site))
+                })
+            })
+    }
+
     fn assign(
         &self,
         target: PlaceId,
@@ -954,13 +972,7 @@ impl Analysis<'_> {
                 .get(&target)
                 .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
             let previous = state.sites_of(target);
-            // `old = p` before `p = realloc(p, n)`: the old block is not lost on failure.
-            let kept_elsewhere = !previous.is_empty()
-                && previous.iter().all(|site| {
-                    state.points.iter().any(|(place, targets)| {
-                        *place != target && targets.contains(&Target::Site(*site))
-                    })
-                });
+            let kept_elsewhere = self.kept_elsewhere(target, &previous, state);
             if reallocates == Some(target) && !only_null && !kept_elsewhere {
                 Self::record(recorder, |graph| {
                     graph.realloc_overwrites.push(ReallocOverwrite {
@@ -970,6 +982,45 @@ impl Analysis<'_> {
                         previous,
                     })
                 });
+            }
+        }
+        // `tmp = realloc(p, n)` then `p = tmp` before `tmp` is checked: the same overwrite
+        // in two statements.
+        if let (Value::Place(source), Some(targets)) = (value, &targets) {
+            let reallocated = match targets.iter().as_slice() {
+                [Target::Site(site)] => Some(*site),
+                _ => None,
+            };
+            let overwrite = reallocated.and_then(|site| {
+                let allocation = &self.graph_sites[site.0 as usize];
+                let unchecked = state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                match allocation.origin {
+                    SiteOrigin::Call(call)
+                        if allocation.reallocates == Some(target)
+                            && unchecked
+                            && source != target =>
+                    {
+                        Some(call)
+                    }
+                    _ => None,
+                }
+            });
+            if let Some(call) = overwrite {
+                let previous: Vec<SiteId> = state
+                    .sites_of(target)
+                    .into_iter()
+                    .filter(|site| Some(*site) != reallocated)
+                    .collect();
+                if !self.kept_elsewhere(target, &previous, state) {
+                    Self::record(recorder, |graph| {
+                        graph.realloc_overwrites.push(ReallocOverwrite {
+                            call,
+                            target,
+                            span,
+                            previous,
+                        })
+                    });
+                }
             }
         }
         let place = self.function.place(target);
