@@ -18,7 +18,16 @@ use crate::ownership::{
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
 /// block to one reads nothing through it.
-const NULL_TOLERANT: &[&str] = &["PyLong_FromVoidPtr"];
+const NULL_TOLERANT: &[&str] = &[
+    "PyLong_FromVoidPtr",
+    // A NULL name or context is allowed; a NULL pointer raises ValueError.
+    "PyCapsule_New",
+    "PyCapsule_SetContext",
+    "PyCapsule_SetName",
+    // `(NULL, n)` asks for an uninitialized object of that size.
+    "PyBytes_FromStringAndSize",
+    "PyByteArray_FromStringAndSize",
+];
 
 /// The states a block may be in at a point, over all paths that reach it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
