@@ -86,6 +86,7 @@ pub fn check_module(
         use_after_free::check(graph, out);
         memory_leak::check(graph, out);
     }
+    mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);
     double_free::check_classes(analysis, out);
     use_after_free::check_classes(analysis, out);
