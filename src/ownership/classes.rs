@@ -260,6 +260,10 @@ struct Paths<'g, 'a> {
     attribute: &'g str,
     /// Whether a call of a method of the class (by name) releases the attribute.
     method_releases: &'g dyn Fn(&str) -> bool,
+    /// Whether handing the block to a function releases it: in `__dealloc__` the callee
+    /// is given the benefit of the doubt; where it is allocated, `strcpy(self.text, s)`
+    /// fills it and gives nothing up.
+    hand_off_releases: bool,
 }
 
 impl Paths<'_, '_> {
@@ -489,7 +493,7 @@ impl Paths<'_, '_> {
                 });
                 let by_method = matches!(&call.callee, Callee::Method(name)
                     if (self.method_releases)(name));
-                if freed || handed_off || by_method {
+                if freed || (handed_off && self.hand_off_releases) || by_method {
                     state.holding = Holding::Released;
                 }
             }
@@ -557,6 +561,7 @@ pub fn owner_conditions(
             class,
             attribute,
             method_releases,
+            hand_off_releases: false,
         };
         for end in paths.explore(Flags::new(), Holding::Entry)? {
             match end.holding {
@@ -609,6 +614,7 @@ pub fn dealloc_leak_path(
         class,
         attribute,
         method_releases,
+        hand_off_releases: true,
     };
     for condition in conditions {
         let ends = paths.explore(condition.clone(), Holding::Entry)?;
