@@ -92,7 +92,10 @@ impl ClassModel {
                     root: "self".to_string(),
                     path: place.path.clone(),
                 };
-                let Some(attribute) = receiver_place.self_attribute_path() else {
+                let attribute = receiver_place
+                    .self_attribute_path()
+                    .or_else(|| element_attribute(&receiver_place));
+                let Some(attribute) = attribute else {
                     continue;
                 };
                 for target in targets {
@@ -159,6 +162,30 @@ impl ClassModel {
             owned,
         }
     }
+}
+
+/// `rows[]` for `self.rows[i]` (or `self.rows[0]`): the elements of a pointer array an
+/// attribute holds, one owned attribute for all of them. Only their family is used
+/// (CY002); whether `__dealloc__` frees every element is beyond a per-place analysis.
+pub fn element_attribute(place: &crate::ir::Place) -> Option<String> {
+    let (last, fields) = place.path.split_last()?;
+    if place.root != "self" || fields.is_empty() {
+        return None;
+    }
+    if !matches!(
+        last,
+        crate::ir::Projection::Index | crate::ir::Projection::Element(_)
+    ) {
+        return None;
+    }
+    let mut names = Vec::with_capacity(fields.len());
+    for step in fields {
+        let crate::ir::Projection::Field(name) = step else {
+            return None;
+        };
+        names.push(name.as_str());
+    }
+    Some(format!("{}[]", names.join(".")))
 }
 
 /// Whether some `x.attribute = call(...)` of the class's instance stores the block of
