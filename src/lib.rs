@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod ir;
 pub mod noqa;
+pub mod output;
 pub mod ownership;
 pub mod parse;
 pub mod report;

@@ -3,7 +3,7 @@
 //! configuration could not be used (every other file is still checked and reported).
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{discover_with, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
+use crate::output::ColorChoice;
 use crate::ownership::summary::{ProjectSummaries, Summaries};
 use crate::parse::Dialect;
 use crate::report::{
@@ -32,7 +33,8 @@ pub struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
-    /// Colour in `text` output: `auto` colours only a terminal, and honours NO_COLOR.
+    /// Colour in `full` and `concise` output: `auto` colours a terminal, or anything when
+    /// FORCE_COLOR or CLICOLOR_FORCE is set, and nothing when NO_COLOR is.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// The name of the file read from standard input (`-`): where it is reported and
@@ -67,26 +69,6 @@ pub struct CheckArgs {
     /// Print the settings each path resolves to, and check nothing.
     #[arg(long)]
     pub show_settings: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-impl ColorChoice {
-    fn enabled(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                !no_color && std::io::stdout().is_terminal()
-            }
-        }
-    }
 }
 
 /// What became of one file.
