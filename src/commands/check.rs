@@ -3,7 +3,7 @@
 //! configuration could not be used (every other file is still checked and reported).
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use crate::analyze::{analyze_file, names_project_helpers};
 use crate::commands::ExitStatus;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::discover::{discover_with, ExcludeFn};
+use crate::discover::{Discovery, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::output::ColorChoice;
 use crate::ownership::summary::{ProjectSummaries, Summaries};
@@ -23,7 +23,7 @@ use crate::report::{
 };
 use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, SelectionLayer};
-use crate::source::{decode_source, read_source};
+use crate::source::{read_source, read_stdin};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -57,6 +57,12 @@ pub struct CheckArgs {
     /// current folder, or a bare name like `vendored`).
     #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
     pub exclude: Vec<String>,
+    /// Apply the exclusions to files named on the command line too (as pre-commit names
+    /// them); without it a named file is always checked.
+    #[arg(long, overrides_with = "no_force_exclude")]
+    pub force_exclude: bool,
+    #[arg(long, overrides_with = "force_exclude", hide = true)]
+    pub no_force_exclude: bool,
     /// Print how many diagnostics each rule gave instead of the diagnostics.
     #[arg(long)]
     pub statistics: bool,
@@ -162,13 +168,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
-        let mut bytes = Vec::new();
-        let check = match std::io::stdin().lock().read_to_end(&mut bytes) {
+        let check = match read_stdin() {
             Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-            Ok(_) => match decode_source(bytes) {
-                Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-                Ok(text) => checker.check_text(&path, &text, &ProjectSummaries::default()),
-            },
+            Ok(text) => checker.check_text(&path, &text, &ProjectSummaries::default()),
         };
         vec![(path, check)]
     } else {
@@ -182,7 +184,22 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
                         .is_ok_and(|config| config.excludes(path))
             })
         };
-        let discovered = discover_with(&paths, |p| Dialect::from_path(p).is_some(), exclude);
+        let is_cython = |p: &Path| Dialect::from_path(p).is_some();
+        let discovered = Discovery {
+            accept_named: &is_cython,
+            accept_walked: &is_cython,
+            exclude,
+            force_exclude: args.force_exclude,
+            record_skipped: false,
+        }
+        .run(&paths);
+        if discovered.files.is_empty() && discovered.errors.is_empty() {
+            let under: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            report_error(&format!(
+                "warning: no Cython files found under {}",
+                under.join(", ")
+            ));
+        }
         for error in discovered.errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
