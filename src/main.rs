@@ -17,7 +17,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check files and folders for memory-ownership bugs.
-    Check(commands::check::CheckArgs),
+    Check(Box<commands::check::CheckArgs>),
     /// Print the ownership graph of a file, function or class as Graphviz DOT.
     Graph(commands::graph::GraphArgs),
     /// Print a rule's documentation, or list every rule (--all).
