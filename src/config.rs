@@ -612,10 +612,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
+        // The location is asserted by the tests of `located`; messages alone here.
         Config::load(&path, false).map_err(|e| ConfigError {
             path: PathBuf::from(name),
             message: e.message,
-            location: e.location,
+            location: None,
         })
     }
 
@@ -670,6 +671,31 @@ deallocators = ["sig_free"]
         assert_eq!(
             message("pyproject.toml", "[tool.cysafe]\nselct = ['CY000']\n"),
             "pyproject.toml: unknown key `tool.cysafe.selct` (did you mean `tool.cysafe.select`?); allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators"
+        );
+    }
+
+    fn located(name: &str, text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path, false)
+            .unwrap_err()
+            .render(Path::new(name))
+    }
+
+    #[test]
+    fn errors_point_at_the_key_or_the_value() {
+        assert_eq!(
+            located("cysafe.toml", "ignore = []\nselect = 'CY000'\n"),
+            "cysafe.toml:2:10: `select`: expected a list of rule selectors (ALL, a rule code like CY003 or a code prefix like CY00), found string\n  ┌─ cysafe.toml:2:10\n  │\n2 │ select = 'CY000'\n  │          ^^^^^^^"
+        );
+        assert_eq!(
+            located("pyproject.toml", "[tool.cysafe]\nignroe = []\n"),
+            "pyproject.toml:2:1: unknown key `tool.cysafe.ignroe` (did you mean `tool.cysafe.ignore`?); allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators\n  ┌─ pyproject.toml:2:1\n  │\n2 │ ignroe = []\n  │ ^^^^^^"
+        );
+        assert_eq!(
+            located("cysafe.toml", "select = [\n"),
+            "cysafe.toml:1:11: not valid TOML: unclosed array, expected `]`\n  ┌─ cysafe.toml:1:11\n  │\n1 │ select = [\n  │           ^"
         );
     }
 
