@@ -14,13 +14,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, names_project_helpers};
+use crate::analyze::analyze_file;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
-use crate::ownership::summary::{ProjectSummaries, Summaries};
+use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
 use crate::parse::Dialect;
+use crate::project::{Imports, ModuleFile, ModuleGraph};
 use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, RuleSet, SelectionLayer};
 use crate::source::read_source;
@@ -245,49 +246,106 @@ impl Checker {
 
     /// The whole outcome of checking one text at `path`, alone.
     pub fn check_file(&self, path: &Path, text: &str) -> FileCheck {
-        let (check, _) = self.check_in_project(path, text, &ProjectSummaries::default());
+        let (check, _) = self.check_in_project(path, text, &ProjectSummaries::default(), &[]);
         check
     }
 
-    /// Checks every file under `paths` (files as given, folders walked), then again the
-    /// files that cimport a helper or an extension type another file of the run exports,
-    /// knowing it. Files are checked in parallel; the result does not depend on the
-    /// number of threads.
+    /// Checks every file under `paths` (files as given, folders walked), each knowing
+    /// what the modules of the run it cimports export (see `crate::project` for how
+    /// modules are named and resolved). Files are checked in parallel; the result does
+    /// not depend on the number of threads.
     pub fn check_paths(&self, paths: &[PathBuf]) -> CheckRun {
         let discovered = self.discover(paths, false);
         let files = discovered.files;
-        // Every file is analyzed once; what the .pyx files export (helpers that
-        // allocate or release) then makes the files that name such a helper analyzed
-        // again, knowing it. Most trees need no second pass.
-        let empty = ProjectSummaries::default();
-        let mut analyzed: Vec<(Option<String>, FileCheck, Summaries)> = files
-            .into_par_iter()
-            .map(|path| match read_source(&path) {
-                Err(error) => {
-                    let outcome = FileOutcome::Unreadable(error.to_string());
-                    (None, unanalyzed(path, outcome), Summaries::default())
-                }
-                Ok(text) => {
-                    let (check, summaries) = self.check_in_project(&path, &text, &empty);
-                    (Some(text), check, summaries)
-                }
+        let texts: Vec<Result<String, String>> = files
+            .par_iter()
+            .map(|path| read_source(path).map_err(|error| error.to_string()))
+            .collect();
+        let module_files: Vec<ModuleFile> = files
+            .iter()
+            .zip(&texts)
+            .map(|(path, text)| ModuleFile {
+                path: path.clone(),
+                imports: text.as_deref().map(Imports::scan).unwrap_or_default(),
             })
             .collect();
-        let project = project_summaries(&analyzed);
-        if !project.is_empty() {
-            analyzed.par_iter_mut().for_each(|(text, check, _)| {
-                if let Some(text) = text {
-                    if names_project_helpers(text, &project) {
-                        (*check, _) = self.check_in_project(&check.path, text, &project);
+        let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
+
+        // Modules are analyzed in waves, dependencies first, so that each file is
+        // analyzed once knowing everything the modules it cimports export; only the
+        // files of a cycle of cimports are analyzed again, while what the cycle's
+        // modules export changes.
+        let mut checks: Vec<Option<FileCheck>> = (0..files.len()).map(|_| None).collect();
+        let mut summaries: Vec<Summaries> = vec![Summaries::default(); files.len()];
+        let mut exports: Vec<Arc<ModuleExports>> = vec![Arc::default(); graph.modules.len()];
+        for wave in graph.waves() {
+            let modules: Vec<usize> = wave.into_iter().flatten().collect();
+            let mut pending: Vec<usize> = modules
+                .iter()
+                .flat_map(|&module| graph.modules[module].1.iter().copied())
+                .collect();
+            for round in 1.. {
+                let analyzed: Vec<(usize, FileCheck, Summaries)> = pending
+                    .par_iter()
+                    .map(|&file| {
+                        let path = files[file].clone();
+                        match &texts[file] {
+                            Err(message) => {
+                                let outcome = FileOutcome::Unreadable(message.clone());
+                                (file, unanalyzed(path, outcome), Summaries::default())
+                            }
+                            Ok(text) => {
+                                let project = project_for(&graph, &exports, file);
+                                let context: Vec<&str> = graph.context[file]
+                                    .iter()
+                                    .filter_map(|&outer| texts[outer].as_deref().ok())
+                                    .collect();
+                                let (check, exported) =
+                                    self.check_in_project(&path, text, &project, &context);
+                                (file, check, exported)
+                            }
+                        }
+                    })
+                    .collect();
+                for (file, check, exported) in analyzed {
+                    checks[file] = Some(check);
+                    summaries[file] = exported;
+                }
+                let mut changed = Vec::new();
+                for &module in &modules {
+                    let mut merged = ModuleExports::default();
+                    for &file in &graph.modules[module].1 {
+                        merged.add_file(&summaries[file]);
+                    }
+                    if merged != *exports[module] {
+                        exports[module] = Arc::new(merged);
+                        changed.push(module);
                     }
                 }
-            });
+                if changed.is_empty() || round == MAX_ROUNDS_IN_A_CYCLE {
+                    break;
+                }
+                pending = modules
+                    .iter()
+                    .flat_map(|&module| graph.modules[module].1.iter().copied())
+                    .filter(|&file| {
+                        graph.cimports[file]
+                            .iter()
+                            .any(|(_, module)| changed.contains(module))
+                    })
+                    .collect();
+                if pending.is_empty() {
+                    break;
+                }
+            }
         }
-        let files = analyzed
+        let files = checks
             .into_iter()
-            .map(|(text, mut check, _)| {
+            .zip(texts)
+            .map(|(check, text)| {
+                let mut check = check.expect("every module is in one wave");
                 if !check.diagnostics().is_empty() {
-                    check.text = text;
+                    check.text = text.ok();
                 }
                 check
             })
@@ -305,9 +363,10 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
+        context: &[&str],
     ) -> (FileCheck, Summaries) {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project)
+            self.check_unguarded(path, text, project, context)
         }));
         match checked {
             Ok(checked) => checked,
@@ -331,6 +390,7 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
+        context: &[&str],
     ) -> (FileCheck, Summaries) {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
@@ -354,7 +414,7 @@ impl Checker {
         }
         debug_panic_hook(path);
         let rules = self.rules_under(&config, path);
-        let analysis = analyze_file(text, dialect, &config.analysis, project);
+        let analysis = analyze_file(text, dialect, &config.analysis, project, context);
         let too_deep = if analysis.too_deep.is_empty() {
             Vec::new()
         } else {
@@ -438,25 +498,21 @@ fn debug_panic_hook(path: &Path) {
 #[cfg(not(debug_assertions))]
 fn debug_panic_hook(_path: &Path) {}
 
-/// The summaries every `.pyx` file of the run exports, under the module names a cimport
-/// may use for it (its path's dotted suffixes). Added in path order, so the result does
-/// not depend on the threads.
-fn project_summaries(analyzed: &[(Option<String>, FileCheck, Summaries)]) -> ProjectSummaries {
+/// How many times the files of a cycle of cimports are analyzed at most.
+const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
+
+/// What the modules `file` cimports export, under the names the file (or its context)
+/// writes for them.
+fn project_for(
+    graph: &ModuleGraph,
+    exports: &[Arc<ModuleExports>],
+    file: usize,
+) -> ProjectSummaries {
     let mut project = ProjectSummaries::default();
-    for (_, check, summaries) in analyzed {
-        let path = &check.path;
-        if path.extension().is_none_or(|ext| ext != "pyx") {
-            continue;
+    for (written, module) in &graph.cimports[file] {
+        if !exports[*module].is_empty() {
+            project.add_module(written, exports[*module].clone());
         }
-        let stem = path.with_extension("");
-        let parts: Vec<&str> = stem
-            .components()
-            .filter_map(|part| match part {
-                std::path::Component::Normal(name) => name.to_str(),
-                _ => None,
-            })
-            .collect();
-        project.add_module(&parts, summaries);
     }
     project
 }

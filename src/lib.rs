@@ -15,6 +15,7 @@ pub mod noqa;
 pub mod output;
 pub mod ownership;
 pub mod parse;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod selection;
