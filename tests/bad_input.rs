@@ -98,7 +98,7 @@ fn invalid_utf8_and_binary_files_are_reported_and_the_others_still_checked() {
     assert_eq!(
         stdout(&check),
         format!(
-            "{}:1:1: syntax error\n4 files, 1 with syntax errors\n",
+            "{}:1:1: syntax error\n2 files, 1 with syntax errors; 2 paths could not be read\n",
             broken.display()
         )
     );
@@ -150,7 +150,10 @@ fn missing_and_unreadable_paths_do_not_stop_the_others() {
     let check = cysafe(&[&missing, &dangling, &good], true, true);
     assert_eq!(check.status.code(), Some(2));
     assert_eq!(stderr(&check).lines().count(), 2);
-    assert_eq!(stdout(&check), "1 files, 0 with syntax errors\n");
+    assert_eq!(
+        stdout(&check),
+        "1 files, 0 with syntax errors; 2 paths could not be read\n"
+    );
 }
 
 #[test]
