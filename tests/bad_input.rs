@@ -220,7 +220,8 @@ fn ten_thousand_nested_parentheses() {
 #[test]
 fn irregular_deep_indentation_does_not_overflow_the_scanner_state() {
     // Alternating one- and two-space steps defeat the run-length encoding of the
-    // indentation stack, so its serialized form is cut at the 1024-byte limit.
+    // indentation stack: levels past what the 1024-byte scanner state holds are not
+    // opened (tests/scanner_state.rs).
     let scratch = Scratch::new("irregular");
     let mut text = String::new();
     let mut width = 0;
