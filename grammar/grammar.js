@@ -295,9 +295,10 @@ module.exports = grammar(Python, {
       $.true,
       $.false,
       $.none,
-      alias($._negative_number, $.unary_operator),
+      alias($._negative_value, $.unary_operator),
       alias($._exception_cast, $.cast_expression),
       $.string,
+      $.parenthesized_expression,
     ),
 
     // `except <int*>-1`
@@ -308,9 +309,15 @@ module.exports = grammar(Python, {
       field('value', choice($.integer, alias($._negative_number, $.unary_operator), $.identifier)),
     ),
 
+    // `-1`, `-1.5e300`; in exception values also `-HUGE_VAL`, `-math.inf`.
     _negative_number: $ => seq(
       field('operator', '-'),
       field('argument', choice($.integer, $.float)),
+    ),
+
+    _negative_value: $ => seq(
+      field('operator', '-'),
+      field('argument', choice($.integer, $.float, $.identifier, alias($._c_dotted_type, $.dotted_name))),
     ),
 
     // `operator+`, `operator[]`, `operator()`, `operator bool`, ...
