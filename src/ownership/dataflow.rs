@@ -422,12 +422,18 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
                     // `v[0].ptr` is `v.ptr` written another way.
                     | [Projection::Element(0), Projection::Field(_)]
             );
-        if !is_parameter_field {
+        // `self.rows[i]`: the elements of a pointer array the class fills, for their
+        // family (`free(self.rows[i])` of `PyMem_Malloc` blocks).
+        let element = function.class.is_some()
+            && super::classes::element_attribute(place)
+                .is_some_and(|attribute| context.attributes.contains_key(&attribute));
+        if !is_parameter_field && !element {
             continue;
         }
         let place_id = PlaceId(index as u32);
         let origin = place
             .self_attribute_path()
+            .or_else(|| super::classes::element_attribute(place))
             .filter(|_| function.class.is_some())
             .and_then(|attribute| context.attributes.get(&attribute));
         entry.points.insert(
