@@ -259,6 +259,13 @@ fn deeply_nested_calls_casts_and_f_strings() {
     );
     let print = cysafe(&[&strings], false, true);
     assert_eq!(print.status.code(), Some(0));
-    // The whole line is one ERROR node here: still a tree, printed.
-    assert!(stdout(&print).starts_with("(ERROR (identifier) (string_start)"));
+    assert!(stdout(&print).contains("(ERROR"));
+    // The state holds 255 open strings; the 256th, after `x = ` and 255 `f"{`, is not
+    // opened, and that is where the error is.
+    let check = cysafe(&[&strings], true, true);
+    assert!(
+        stdout(&check).contains("fstrings.pyx:1:770: syntax error"),
+        "{}",
+        stdout(&check)
+    );
 }
