@@ -263,10 +263,10 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
         message,
         span: Span::new(node.start_byte(), node.end_byte().max(node.start_byte())),
         label,
-        help: Some(
-            "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug"
-                .to_string(),
-        ),
+        help: Some(format!(
+            "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug at {}",
+            rules::ISSUES_URL
+        )),
         related: Vec::new(),
     }
 }
