@@ -5,6 +5,7 @@
 //! control-flow graph -> ownership analysis -> rules -> report.
 
 pub mod analyze;
+pub mod checker;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
@@ -13,8 +14,11 @@ pub mod ir;
 pub mod noqa;
 pub mod ownership;
 pub mod parse;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod selection;
 pub mod settings;
 pub mod source;
+
+pub use checker::{Checker, CheckerOptions};

@@ -5,22 +5,13 @@
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::analyze::{analyze_file, names_project_helpers};
+use crate::checker::{relative_to, Checker, CheckerOptions, FileCheck, FileOutcome};
 use crate::commands::ExitStatus;
-use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
-use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::discover::{discover_with, ExcludeFn};
-use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
-use crate::ownership::summary::{ProjectSummaries, Summaries};
-use crate::parse::Dialect;
+use crate::config::Config;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
 };
-use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, SelectionLayer};
 use crate::source::{decode_source, read_source};
 
@@ -89,41 +80,9 @@ impl ColorChoice {
     }
 }
 
-/// What became of one file.
-enum Outcome {
-    Checked(FileReport),
-    /// Checked, and nothing to report: its text is not kept.
-    Clean,
-    /// Not a file to check after all (a .py file that does not use Cython), or one that
-    /// asks to be skipped.
-    Skipped,
-    Failed(String),
-    /// Governed by a configuration file that cannot be used; reported once per file.
-    ConfigFailed(ConfigError),
-}
-
-/// What one analysis of a file yields for the run.
-struct FileCheck {
-    outcome: Outcome,
-    /// What the file exports to the files that cimport it (empty when it is not analyzed).
-    summaries: Summaries,
-    /// The functions nested too deeply to analyze: (row, column, name).
-    too_deep: Vec<(usize, usize, String)>,
-}
-
-impl FileCheck {
-    fn unanalyzed(outcome: Outcome) -> FileCheck {
-        FileCheck {
-            outcome,
-            summaries: Summaries::default(),
-            too_deep: Vec::new(),
-        }
-    }
-}
-
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
-    let explicit = match &args.config {
+    let config = match &args.config {
         None => None,
         Some(path) => match Config::load(path, true) {
             Ok(config) => config,
@@ -132,13 +91,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
                 return Ok(ExitStatus::Error);
             }
         },
-    };
-    let cli_exclude = match PathMatcher::new(&args.exclude) {
-        Ok(matcher) => matcher,
-        Err(message) => {
-            report_error(&format!("--exclude: {message}"));
-            return Ok(ExitStatus::Error);
-        }
     };
     let paths = match (&args.paths[..], &args.stdin_filename) {
         ([], Some(_)) => vec![PathBuf::from("-")],
@@ -150,24 +102,32 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         report_error("`-` (standard input) cannot be combined with other paths");
         return Ok(ExitStatus::Error);
     }
-    let resolver = Arc::new(ConfigResolver::new(explicit, cwd.clone()));
-    let cli = SelectionLayer {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let checker = Checker {
+    let options = CheckerOptions {
         cwd: cwd.clone(),
-        resolver: resolver.clone(),
-        cli,
+        config,
+        selection: SelectionLayer {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+        },
+        exclude: args.exclude.clone(),
+    };
+    let checker = match Checker::new(options) {
+        Ok(checker) => checker,
+        Err(message) => {
+            report_error(&format!("--exclude: {message}"));
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let stdin_path = || {
+        args.stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("-"))
     };
 
     if args.show_settings {
         let shown = if reads_stdin {
-            vec![args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("-"))]
+            vec![stdin_path()]
         } else {
             paths
         };
@@ -175,102 +135,65 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     }
 
     let mut errors = BTreeSet::new();
-    let checks: Vec<(PathBuf, FileCheck)> = if reads_stdin {
-        let path = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("-"));
+    let files: Vec<FileCheck> = if reads_stdin {
+        let path = stdin_path();
         let mut bytes = Vec::new();
-        let check = match std::io::stdin().lock().read_to_end(&mut bytes) {
-            Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-            Ok(_) => match decode_source(bytes) {
-                Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-                Ok(text) => checker.check_text(&path, &text, &ProjectSummaries::default()),
-            },
+        let text = match std::io::stdin().lock().read_to_end(&mut bytes) {
+            Err(error) => Err(error.to_string()),
+            Ok(_) => decode_source(bytes).map_err(|error| error.to_string()),
         };
-        vec![(path, check)]
+        match text {
+            Err(message) => {
+                errors.insert(format!("{}: {message}", path.display()));
+                Vec::new()
+            }
+            Ok(text) => {
+                let mut check = checker.check_file(&path, &text);
+                if !check.diagnostics().is_empty() {
+                    check.text = Some(text);
+                }
+                vec![check]
+            }
+        }
     } else {
-        let exclude: ExcludeFn = {
-            let resolver = resolver.clone();
-            let cwd = cwd.clone();
-            Arc::new(move |path: &Path| {
-                cli_exclude.matches(&cwd, path)
-                    || resolver
-                        .for_path(path)
-                        .is_ok_and(|config| config.excludes(path))
-            })
-        };
-        let discovered = discover_with(&paths, |p| Dialect::from_path(p).is_some(), exclude);
-        for error in discovered.errors {
+        let run = checker.check_paths(&paths);
+        for error in run.discovery_errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
-        let mut files = discovered.files;
-        files.sort();
-        files.dedup();
-        // Every file is analyzed once; what the .pyx files export (helpers that
-        // allocate or release) then makes the files that name such a helper analyzed
-        // again, knowing it. Most trees need no second pass.
-        let empty = ProjectSummaries::default();
-        let mut analyzed: Vec<(PathBuf, Result<String, String>, FileCheck)> = files
-            .into_par_iter()
-            .map(|path| match read_source(&path) {
-                Err(error) => {
-                    let message = error.to_string();
-                    let check = FileCheck::unanalyzed(Outcome::Failed(message.clone()));
-                    (path, Err(message), check)
-                }
-                Ok(text) => {
-                    let check = checker.check_text(&path, &text, &empty);
-                    (path, Ok(text), check)
-                }
-            })
-            .collect();
-        let project = project_summaries(&analyzed);
-        if !project.is_empty() {
-            analyzed.par_iter_mut().for_each(|(path, text, check)| {
-                if let Ok(text) = text {
-                    if names_project_helpers(text, &project) {
-                        *check = checker.check_text(path, text, &project);
-                    }
-                }
-            });
-        }
-        analyzed
-            .into_iter()
-            .map(|(path, _, check)| (path, check))
-            .collect()
+        run.files
     };
 
     // A function nested too deeply is never analyzed, and no diagnostic says so: without
     // this warning a clean report would claim code nobody looked at.
     let mut too_deep = BTreeSet::new();
     let mut reports = Vec::new();
-    for (path, check) in checks {
-        for (row, column, name) in check.too_deep {
-            too_deep.insert((path.clone(), row, column, name));
+    for check in files {
+        if let Some(error) = check.error(&cwd) {
+            errors.insert(error);
         }
-        match check.outcome {
-            Outcome::Checked(report) => reports.push(report),
-            Outcome::Clean | Outcome::Skipped => {}
-            Outcome::Failed(message) => {
-                errors.insert(format!("{}: {message}", path.display()));
-            }
-            Outcome::ConfigFailed(error) => {
-                errors.insert(format!(
-                    "{}: {}",
-                    relative_to(&cwd, &error.path).display(),
-                    error.message
-                ));
+        for function in &check.too_deep {
+            too_deep.insert((check.path.clone(), function.clone()));
+        }
+        if let (FileOutcome::Checked(diagnostics), Some(text)) = (check.outcome, check.text) {
+            if !diagnostics.is_empty() {
+                reports.push(FileReport {
+                    path: check.path,
+                    text,
+                    diagnostics,
+                });
             }
         }
     }
     for error in &errors {
         report_error(error);
     }
-    for (path, row, column, name) in &too_deep {
+    for (path, function) in &too_deep {
         report_error(&format!(
-            "warning: {}:{row}:{column}: `{name}` is nested too deeply to analyze; it was skipped",
-            path.display()
+            "warning: {}:{}:{}: `{}` is nested too deeply to analyze; it was skipped",
+            path.display(),
+            function.row,
+            function.column,
+            function.name
         ));
     }
     let found: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
@@ -292,102 +215,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
-}
-
-/// Everything a file needs to be checked: the configurations and the command line's
-/// selection. Shared by the threads.
-struct Checker {
-    cwd: PathBuf,
-    resolver: Arc<ConfigResolver>,
-    cli: SelectionLayer,
-}
-
-impl Checker {
-    fn check_text(&self, path: &Path, text: &str, project: &ProjectSummaries) -> FileCheck {
-        let config = match self.resolver.for_path(path) {
-            Ok(config) => config,
-            Err(error) => return FileCheck::unanalyzed(Outcome::ConfigFailed(error)),
-        };
-        let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
-        // A .py file is Cython only in pure-Python mode, when it imports cython; any
-        // other is plain Python with nothing for cysafe, even when named explicitly
-        // (pre-commit hands every staged .py file over).
-        if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
-            return FileCheck::unanalyzed(Outcome::Skipped);
-        }
-        let rules = config.rules_for(path, &self.cli);
-        let analysis = analyze_file(text, dialect, &config.analysis, project);
-        let too_deep = if analysis.too_deep.is_empty() {
-            Vec::new()
-        } else {
-            let lines = LineIndex::new(text);
-            analysis
-                .too_deep
-                .into_iter()
-                .map(|function| {
-                    let start = lines.position(function.name_span.start);
-                    (start.row, start.column, function.name)
-                })
-                .collect()
-        };
-        let diagnostics: Vec<Diagnostic> = analysis
-            .diagnostics
-            .into_iter()
-            .filter(|diagnostic| rules.contains(diagnostic.rule.code))
-            .collect();
-        let (mut diagnostics, used) = remove_suppressed(text, diagnostics);
-        if rules.contains(UNUSED_NOQA.code) {
-            diagnostics.extend(unused_noqa(text, &used, &rules));
-        }
-        diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
-        let outcome = if diagnostics.is_empty() {
-            Outcome::Clean
-        } else {
-            Outcome::Checked(FileReport {
-                path: path.to_path_buf(),
-                text: text.to_string(),
-                diagnostics,
-            })
-        };
-        FileCheck {
-            outcome,
-            summaries: analysis.summaries,
-            too_deep,
-        }
-    }
-}
-
-/// The summaries every `.pyx` file of the run exports, under the module names a cimport
-/// may use for it (its path's dotted suffixes). Added in path order, so the result does
-/// not depend on the threads.
-fn project_summaries(
-    analyzed: &[(PathBuf, Result<String, String>, FileCheck)],
-) -> ProjectSummaries {
-    let mut project = ProjectSummaries::default();
-    for (path, _, check) in analyzed {
-        if path.extension().is_none_or(|ext| ext != "pyx") {
-            continue;
-        }
-        let stem = path.with_extension("");
-        let parts: Vec<&str> = stem
-            .components()
-            .filter_map(|part| match part {
-                std::path::Component::Normal(name) => name.to_str(),
-                _ => None,
-            })
-            .collect();
-        project.add_module(&parts, &check.summaries);
-    }
-    project
-}
-
-/// Whether a .py file imports or cimports Cython (pure-Python mode).
-fn uses_cython(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start();
-        (line.starts_with("import ") || line.starts_with("from ") || line.starts_with("cimport "))
-            && line.contains("cython")
     })
 }
 
@@ -415,12 +242,12 @@ fn show_settings(
 ) -> std::io::Result<ExitStatus> {
     let mut status = ExitStatus::Success;
     for path in paths {
-        let config = match checker.resolver.for_path(path) {
+        let config = match checker.config_for(path) {
             Ok(config) => config,
             Err(error) => {
                 report_error(&format!(
                     "{}: {}",
-                    relative_to(&checker.cwd, &error.path).display(),
+                    relative_to(checker.cwd(), &error.path).display(),
                     error.message
                 ));
                 status = ExitStatus::Error;
@@ -432,13 +259,16 @@ fn show_settings(
             .file
             .as_ref()
             .map_or("none (defaults)".to_string(), |f| {
-                relative_to(&checker.cwd, f).display().to_string()
+                relative_to(checker.cwd(), f).display().to_string()
             });
         writeln!(out, "  config file: {file}")?;
         writeln!(
             out,
             "  rules: {}",
-            config.rules_for(path, &checker.cli).codes().join(", ")
+            config
+                .rules_for(path, checker.selection())
+                .codes()
+                .join(", ")
         )?;
         writeln!(out, "  exclude: {}", config.exclude.patterns().join(", "))?;
         writeln!(
@@ -468,12 +298,6 @@ fn show_settings(
         }
     }
     Ok(status)
-}
-
-/// `path` relative to `base` when it lies under it: configuration files are found by
-/// absolute path but shown as the user would type them.
-fn relative_to<'a>(base: &Path, path: &'a Path) -> &'a Path {
-    path.strip_prefix(base).unwrap_or(path)
 }
 
 /// One line on standard error. A closed standard error must not panic the process.
