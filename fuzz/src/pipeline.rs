@@ -6,18 +6,18 @@
 //! It panics only where cysafe broke a promise: a reporter that fails to write, JSON
 //! that does not parse, a span outside the text.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use cysafe::analyze::analyze_file;
-use cysafe::diagnostic::Diagnostic;
-use cysafe::noqa::{remove_suppressed, skips_file, unused_noqa};
-use cysafe::ownership::summary::ProjectSummaries;
+use cysafe::checker::FileOutcome;
+use cysafe::config::Config;
+use cysafe::diagnostic::{Diagnostic, LineIndex};
 use cysafe::parse::Dialect;
 use cysafe::report::Sources;
 use cysafe::report::{write_report, write_statistics, FileReport, OutputFormat, ReportOptions};
-use cysafe::selection::{RuleSelector, RuleSet, SelectionLayer};
-use cysafe::settings::AnalysisSettings;
+use cysafe::selection::{RuleSelector, SelectionLayer};
 use cysafe::source::decode_source;
+use cysafe::{Checker, CheckerOptions};
 
 /// Every output format, in the order the reporters are run.
 pub const FORMATS: [OutputFormat; 6] = [
@@ -44,28 +44,27 @@ pub fn check_bytes(bytes: &[u8]) -> Vec<(Dialect, Vec<Diagnostic>)> {
     }
 }
 
-/// One decoded file in one dialect: its diagnostics after `noqa`, with every rule
-/// selected, once every reporter has rendered them.
+/// One decoded file in one dialect, checked as `cysafe check --select ALL` checks it
+/// (skip-file, `noqa`, CY100 included): its diagnostics, once every reporter has
+/// rendered them. A `.py` file that does not use Cython is skipped, as by the CLI.
 pub fn check_text(text: &str, dialect: Dialect) -> Vec<Diagnostic> {
-    if skips_file(text) {
-        return Vec::new();
+    let path = Path::new(match dialect {
+        Dialect::Cython => "fuzzed/input.pyx",
+        Dialect::PurePython => "fuzzed/input.py",
+    });
+    let check = checker().check_file(path, text);
+    let lines = LineIndex::new(text);
+    for function in &check.too_deep {
+        assert!(function.row >= 1 && function.row <= lines.line_count());
     }
-    let every_rule = RuleSet::from_layers(&[SelectionLayer {
-        select: Some(vec![RuleSelector::All]),
-        ..SelectionLayer::default()
-    }]);
-    let analysis = analyze_file(
-        text,
-        dialect,
-        &AnalysisSettings::default(),
-        &ProjectSummaries::default(),
-    );
-    for function in &analysis.too_deep {
-        assert_in_text(text, function.name_span.start, function.name_span.end);
-    }
-    let (mut diagnostics, used) = remove_suppressed(text, analysis.diagnostics);
-    diagnostics.extend(unused_noqa(text, &used, &every_rule));
-    diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
+    let diagnostics = match check.outcome {
+        FileOutcome::Checked(diagnostics) => diagnostics,
+        FileOutcome::Skipped => return Vec::new(),
+        // The checker turns a panic into this outcome so that one file never stops a
+        // run; under the fuzzer (whose panic hook aborts) and in the tests it is a crash.
+        FileOutcome::InternalError(message) => panic!("internal error: {message}"),
+        outcome => panic!("a text in memory with its configuration given: {outcome:?}"),
+    };
     for diagnostic in &diagnostics {
         assert_in_text(text, diagnostic.span.start, diagnostic.span.end);
         for related in &diagnostic.related {
@@ -73,8 +72,27 @@ pub fn check_text(text: &str, dialect: Dialect) -> Vec<Diagnostic> {
             assert_in_text(text, related.span.start, related.span.end);
         }
     }
-    render_every_format(text, dialect, &diagnostics);
+    render_every_format(text, path, &diagnostics);
     diagnostics
+}
+
+/// One checker for every input: the default configuration (nothing read from disk) with
+/// every rule selected, CY100 included.
+fn checker() -> &'static Checker {
+    static CHECKER: OnceLock<Checker> = OnceLock::new();
+    CHECKER.get_or_init(|| {
+        let root = PathBuf::from("fuzzed");
+        Checker::new(CheckerOptions {
+            config: Some(Config::defaults(root.clone())),
+            cwd: root,
+            selection: SelectionLayer {
+                select: Some(vec![RuleSelector::All]),
+                ..SelectionLayer::default()
+            },
+            exclude: Vec::new(),
+        })
+        .expect("no exclude globs to reject")
+    })
 }
 
 fn assert_in_text(text: &str, start: usize, end: usize) {
@@ -89,13 +107,9 @@ fn assert_in_text(text: &str, start: usize, end: usize) {
     );
 }
 
-fn render_every_format(text: &str, dialect: Dialect, diagnostics: &[Diagnostic]) {
-    let path = PathBuf::from(match dialect {
-        Dialect::Cython => "fuzzed/input.pyx",
-        Dialect::PurePython => "fuzzed/input.py",
-    });
+fn render_every_format(text: &str, path: &Path, diagnostics: &[Diagnostic]) {
     let files = [FileReport {
-        path,
+        path: path.to_path_buf(),
         text: text.to_string(),
         diagnostics: diagnostics.to_vec(),
     }];
