@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod ir;
 pub mod noqa;
+pub mod output;
 pub mod ownership;
 pub mod parse;
 pub mod project;

@@ -92,7 +92,10 @@ impl ClassModel {
                     root: "self".to_string(),
                     path: place.path.clone(),
                 };
-                let Some(attribute) = receiver_place.self_attribute_path() else {
+                let attribute = receiver_place
+                    .self_attribute_path()
+                    .or_else(|| element_attribute(&receiver_place));
+                let Some(attribute) = attribute else {
                     continue;
                 };
                 for target in targets {
@@ -159,6 +162,30 @@ impl ClassModel {
             owned,
         }
     }
+}
+
+/// `rows[]` for `self.rows[i]` (or `self.rows[0]`): the elements of a pointer array an
+/// attribute holds, one owned attribute for all of them. Only their family is used
+/// (CY002); whether `__dealloc__` frees every element is beyond a per-place analysis.
+pub fn element_attribute(place: &crate::ir::Place) -> Option<String> {
+    let (last, fields) = place.path.split_last()?;
+    if place.root != "self" || fields.is_empty() {
+        return None;
+    }
+    if !matches!(
+        last,
+        crate::ir::Projection::Index | crate::ir::Projection::Element(_)
+    ) {
+        return None;
+    }
+    let mut names = Vec::with_capacity(fields.len());
+    for step in fields {
+        let crate::ir::Projection::Field(name) = step else {
+            return None;
+        };
+        names.push(name.as_str());
+    }
+    Some(format!("{}[]", names.join(".")))
 }
 
 /// Whether some `x.attribute = call(...)` of the class's instance stores the block of
@@ -260,6 +287,10 @@ struct Paths<'g, 'a> {
     attribute: &'g str,
     /// Whether a call of a method of the class (by name) releases the attribute.
     method_releases: &'g dyn Fn(&str) -> bool,
+    /// Whether handing the block to a function releases it: in `__dealloc__` the callee
+    /// is given the benefit of the doubt; where it is allocated, `strcpy(self.text, s)`
+    /// fills it and gives nothing up.
+    hand_off_releases: bool,
 }
 
 impl Paths<'_, '_> {
@@ -489,7 +520,7 @@ impl Paths<'_, '_> {
                 });
                 let by_method = matches!(&call.callee, Callee::Method(name)
                     if (self.method_releases)(name));
-                if freed || handed_off || by_method {
+                if freed || (handed_off && self.hand_off_releases) || by_method {
                     state.holding = Holding::Released;
                 }
             }
@@ -503,7 +534,7 @@ impl Paths<'_, '_> {
                     state.holding = Holding::Released;
                 }
             }
-            Stmt::Use { .. } | Stmt::Examined { .. } | Stmt::Return { .. } => {}
+            Stmt::Use { .. } | Stmt::Examined { .. } | Stmt::Return { .. } | Stmt::Raise => {}
         }
         true
     }
@@ -557,6 +588,7 @@ pub fn owner_conditions(
             class,
             attribute,
             method_releases,
+            hand_off_releases: false,
         };
         for end in paths.explore(Flags::new(), Holding::Entry)? {
             match end.holding {
@@ -609,6 +641,7 @@ pub fn dealloc_leak_path(
         class,
         attribute,
         method_releases,
+        hand_off_releases: true,
     };
     for condition in conditions {
         let ends = paths.explore(condition.clone(), Holding::Entry)?;

@@ -422,12 +422,18 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
                     // `v[0].ptr` is `v.ptr` written another way.
                     | [Projection::Element(0), Projection::Field(_)]
             );
-        if !is_parameter_field {
+        // `self.rows[i]`: the elements of a pointer array the class fills, for their
+        // family (`free(self.rows[i])` of `PyMem_Malloc` blocks).
+        let element = function.class.is_some()
+            && super::classes::element_attribute(place)
+                .is_some_and(|attribute| context.attributes.contains_key(&attribute));
+        if !is_parameter_field && !element {
             continue;
         }
         let place_id = PlaceId(index as u32);
         let origin = place
             .self_attribute_path()
+            .or_else(|| super::classes::element_attribute(place))
             .filter(|_| function.class.is_some())
             .and_then(|attribute| context.attributes.get(&attribute));
         entry.points.insert(
@@ -722,7 +728,7 @@ impl Analysis<'_> {
             }
             Stmt::AddressTaken { place } => self.forget(*place, state),
             // Flags and their tests: only the class model's guards read them.
-            Stmt::Constant { .. } | Stmt::Compare { .. } => {}
+            Stmt::Constant { .. } | Stmt::Compare { .. } | Stmt::Raise => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
                     let states = &mut state.sites[site.0 as usize];
@@ -827,6 +833,10 @@ impl Analysis<'_> {
                     {
                         return false;
                     }
+                }
+                // `raise_error(-1)`, whose every path raises: nothing runs after it.
+                if summary.is_some_and(|s| s.never_returns) {
+                    return false;
                 }
             }
         }

@@ -34,7 +34,8 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             .external_bases
             .get(&model.name)
             .filter(|export| !export.opaque);
-        for owned in &model.owned {
+        // The elements of a pointer array (`rows[]`) are followed for their family only.
+        for owned in model.owned.iter().filter(|o| !o.attribute.ends_with("[]")) {
             let field = owned.attribute.split('.').next().unwrap_or_default();
             let declared_here = chain
                 .iter()

@@ -76,7 +76,11 @@ pub fn check_classes(
                 && matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
         });
         for graph in finalizers {
-            for owned in model.owned.iter().filter(|o| !o.other_origins.is_empty()) {
+            let mixed = model
+                .owned
+                .iter()
+                .filter(|o| !o.other_origins.is_empty() && !o.attribute.ends_with("[]"));
+            for owned in mixed {
                 let attribute = crate::ir::Place::of_self_attribute(&owned.attribute);
                 let Some(incoming) = graph.incoming_site_of(&attribute) else {
                     continue;

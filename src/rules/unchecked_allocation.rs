@@ -34,7 +34,9 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         let place = graph.function.place(first_use.place);
         // `if out == NULL: failed = True` then `out[0]`: a check that lets execution go on.
         let checked_before = graph.checks.iter().any(|check| {
-            graph.site(check.site).call() == Some(call) && check.span.start < first_use.span.start
+            graph.site(check.site).call() == Some(call)
+                && check.place == first_use.place
+                && check.span.start < first_use.span.start
         });
         if checked_before {
             out.push(Diagnostic {
