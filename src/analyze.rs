@@ -130,9 +130,11 @@ fn lower_tree(
     let mut interesting = families.function_names();
     interesting.extend(project.function_names().map(str::to_string));
     // The names the context binds: an allocator the .pxd cimports under an alias is
-    // called by that alias here.
+    // called by that alias here. A context that names no allocator, deallocator or
+    // project helper binds nothing the analysis follows, and is not parsed.
     let outer_names: Vec<ModuleNames> = context
         .iter()
+        .filter(|outer| mentions_any(outer, &interesting))
         .map(|outer| ModuleNames::collect(parse(outer, Dialect::Cython).root_node(), outer))
         .collect();
     let mut mentioned = interesting.clone();
