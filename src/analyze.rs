@@ -73,6 +73,7 @@ pub fn analyze_file(
     too_deep.sort_by_key(|function| function.name_span);
     let analysis = lowered.analyze_in(project);
     rules::check_module(&analysis, &mut diagnostics);
+    crate::fix::attach_fixes(&analysis, text, dialect, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     let classes = rules::dealloc_missing_free::class_exports(&analysis);
     let mut summaries = analysis.summaries;
@@ -210,6 +211,7 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
     };
     Diagnostic {
         rule: &rules::SYNTAX_ERROR,
+        fix: None,
         message,
         span: Span::new(node.start_byte(), node.end_byte().max(node.start_byte())),
         label,

@@ -157,6 +157,7 @@ pub fn unused_noqa(text: &str, used: &Used, enabled: &RuleSet) -> Vec<Diagnostic
         };
         unused_diagnostics.push(Diagnostic {
             rule: &rules::UNUSED_NOQA,
+            fix: None,
             message: format!(
                 "unused `noqa` {noun} {list}: nothing on this line is reported as {pronoun}"
             ),

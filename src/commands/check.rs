@@ -14,6 +14,7 @@ use crate::commands::ExitStatus;
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{discover_with, ExcludeFn};
+use crate::fix::{apply_fixes, FixMode};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::ownership::summary::{ProjectSummaries, Summaries};
 use crate::parse::Dialect;
@@ -67,7 +68,21 @@ pub struct CheckArgs {
     /// Print the settings each path resolves to, and check nothing.
     #[arg(long)]
     pub show_settings: bool,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (they change behaviour, e.g.
+    /// add a raise).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing; exit 1 when there is a diff.
+    #[arg(long)]
+    pub diff: bool,
 }
+
+/// How many times a file is fixed and analyzed again at most: a round applies the fixes
+/// that do not touch each other, the next the ones that waited.
+const MAX_FIX_ROUNDS: usize = 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -174,7 +189,17 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         return show_settings(&shown, &args.exclude, &checker, out);
     }
 
+    let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
+        FixMode::SafeAndUnsafe
+    } else {
+        FixMode::SafeOnly
+    });
+    if reads_stdin && fix_mode.is_some() {
+        report_error("--fix and --diff change files: they cannot read standard input");
+        return Ok(ExitStatus::Error);
+    }
     let mut errors = BTreeSet::new();
+    let mut project = ProjectSummaries::default();
     let checks: Vec<(PathBuf, FileCheck)> = if reads_stdin {
         let path = args
             .stdin_filename
@@ -225,7 +250,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
                 }
             })
             .collect();
-        let project = project_summaries(&analyzed);
+        project = project_summaries(&analyzed);
         if !project.is_empty() {
             analyzed.par_iter_mut().for_each(|(path, text, check)| {
                 if let Ok(text) = text {
@@ -245,7 +270,30 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     // this warning a clean report would claim code nobody looked at.
     let mut too_deep = BTreeSet::new();
     let mut reports = Vec::new();
-    for (path, check) in checks {
+    let mut fixed = 0;
+    let mut diffs = Vec::new();
+    let checks: Vec<(PathBuf, FileCheck, Option<Fixed>)> = match fix_mode {
+        None => checks.into_iter().map(|(p, c)| (p, c, None)).collect(),
+        Some(mode) => checks
+            .into_par_iter()
+            .map(|(path, check)| {
+                let (check, result) = fix_file(&checker, &path, check, &project, mode);
+                (path, check, result)
+            })
+            .collect(),
+    };
+    for (path, check, result) in checks {
+        if let Some(result) = result {
+            fixed += result.count;
+            if args.diff {
+                diffs.push(unified_diff(&path, &result.original, &result.text));
+            } else if let Err(error) = std::fs::write(&path, &result.text) {
+                errors.insert(format!(
+                    "{}: cannot write the fixes: {error}",
+                    path.display()
+                ));
+            }
+        }
         for (row, column, name) in check.too_deep {
             too_deep.insert((path.clone(), row, column, name));
         }
@@ -273,6 +321,28 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             path.display()
         ));
     }
+    if args.diff {
+        for diff in &diffs {
+            out.write_all(diff.as_bytes())?;
+        }
+        let noun = if fixed == 1 {
+            "diagnostic"
+        } else {
+            "diagnostics"
+        };
+        if fixed > 0 {
+            report_line(&format!("Would fix {fixed} {noun}."));
+        } else {
+            report_line("No fixes available.");
+        }
+        return Ok(if !errors.is_empty() {
+            ExitStatus::Error
+        } else if diffs.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        });
+    }
     let found: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     let extra = related_sources(&reports);
     let sources = Sources::new(&reports, &extra);
@@ -283,6 +353,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             color: args.color.enabled(),
             quiet: args.quiet,
             unchecked: errors.len(),
+            fixed: args.fix.then_some(fixed),
         };
         write_report(args.output_format, &reports, &sources, options, out)?;
     }
@@ -293,6 +364,66 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     } else {
         ExitStatus::Success
     })
+}
+
+/// A file `--fix` changed.
+struct Fixed {
+    original: String,
+    text: String,
+    /// How many fixes were applied, over every round.
+    count: usize,
+}
+
+/// Applies the fixes `mode` allows to a checked file, round after round until none
+/// applies (or [`MAX_FIX_ROUNDS`]), analyzing the new text after each; returns the check
+/// of the final text and, when it changed, the change.
+fn fix_file(
+    checker: &Checker,
+    path: &Path,
+    check: FileCheck,
+    project: &ProjectSummaries,
+    mode: FixMode,
+) -> (FileCheck, Option<Fixed>) {
+    let Outcome::Checked(report) = &check.outcome else {
+        return (check, None);
+    };
+    let original = report.text.clone();
+    let mut text = original.clone();
+    let mut current = check;
+    let mut count = 0;
+    for _ in 0..MAX_FIX_ROUNDS {
+        let Outcome::Checked(report) = &current.outcome else {
+            break;
+        };
+        let fixes = report
+            .diagnostics
+            .iter()
+            .filter_map(|diagnostic| diagnostic.fix.as_ref())
+            .filter(|fix| mode.allows(fix.applicability));
+        let (new_text, applied) = apply_fixes(&text, fixes);
+        if applied == 0 {
+            break;
+        }
+        count += applied;
+        text = new_text;
+        current = checker.check_text(path, &text, project);
+    }
+    let fixed = (count > 0).then_some(Fixed {
+        original,
+        text,
+        count,
+    });
+    (current, fixed)
+}
+
+/// The change as `diff -u` shows it, headed by the path.
+fn unified_diff(path: &Path, before: &str, after: &str) -> String {
+    let shown = path.display().to_string();
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&shown, &shown)
+        .to_string()
 }
 
 /// Everything a file needs to be checked: the configurations and the command line's
@@ -474,6 +605,11 @@ fn show_settings(
 /// absolute path but shown as the user would type them.
 fn relative_to<'a>(base: &Path, path: &'a Path) -> &'a Path {
     path.strip_prefix(base).unwrap_or(path)
+}
+
+/// A message on standard error that is not an error.
+fn report_line(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
 /// One line on standard error. A closed standard error must not panic the process.

@@ -25,7 +25,7 @@ pub(super) fn write(
         )?;
     }
     if !options.quiet {
-        writeln!(out, "{}", count_line(count, options.unchecked))?;
+        writeln!(out, "{}", count_line(count, &options))?;
     }
     Ok(())
 }

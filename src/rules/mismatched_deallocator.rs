@@ -41,6 +41,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: &MISMATCHED_DEALLOCATOR,
+            fix: None,
             message: format!(
                 "`{place}` holds a block from `{}` ({}) but is {verb} with `{}` ({})",
                 site.callee,

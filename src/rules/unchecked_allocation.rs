@@ -43,6 +43,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: &UNCHECKED_ALLOCATION,
+            fix: None,
             message: format!(
                 "the block from `{}` is used before it is checked for NULL",
                 site.callee
