@@ -5,6 +5,7 @@
 //! control-flow graph -> ownership analysis -> rules -> report.
 
 pub mod analyze;
+pub mod checker;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
@@ -19,3 +20,5 @@ pub mod rules;
 pub mod selection;
 pub mod settings;
 pub mod source;
+
+pub use checker::{Checker, CheckerOptions};

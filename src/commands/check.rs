@@ -5,23 +5,17 @@
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, names_project_helpers};
+use crate::checker::{relative_to, Checker, CheckerOptions, FileCheck, FileOutcome};
 use crate::commands::ExitStatus;
-use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
-use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::discover::{discover_with, ExcludeFn};
+use crate::config::Config;
 use crate::fix::{apply_fixes, FixMode};
-use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
-use crate::ownership::summary::{ProjectSummaries, Summaries};
-use crate::parse::Dialect;
+use crate::ownership::summary::ProjectSummaries;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
 };
-use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, SelectionLayer};
 use crate::source::{decode_source, read_source};
 
@@ -104,41 +98,9 @@ impl ColorChoice {
     }
 }
 
-/// What became of one file.
-enum Outcome {
-    Checked(FileReport),
-    /// Checked, and nothing to report: its text is not kept.
-    Clean,
-    /// Not a file to check after all (a .py file that does not use Cython), or one that
-    /// asks to be skipped.
-    Skipped,
-    Failed(String),
-    /// Governed by a configuration file that cannot be used; reported once per file.
-    ConfigFailed(ConfigError),
-}
-
-/// What one analysis of a file yields for the run.
-struct FileCheck {
-    outcome: Outcome,
-    /// What the file exports to the files that cimport it (empty when it is not analyzed).
-    summaries: Summaries,
-    /// The functions nested too deeply to analyze: (row, column, name).
-    too_deep: Vec<(usize, usize, String)>,
-}
-
-impl FileCheck {
-    fn unanalyzed(outcome: Outcome) -> FileCheck {
-        FileCheck {
-            outcome,
-            summaries: Summaries::default(),
-            too_deep: Vec::new(),
-        }
-    }
-}
-
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
-    let explicit = match &args.config {
+    let config = match &args.config {
         None => None,
         Some(path) => match Config::load(path, true) {
             Ok(config) => config,
@@ -147,13 +109,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
                 return Ok(ExitStatus::Error);
             }
         },
-    };
-    let cli_exclude = match PathMatcher::new(&args.exclude) {
-        Ok(matcher) => matcher,
-        Err(message) => {
-            report_error(&format!("--exclude: {message}"));
-            return Ok(ExitStatus::Error);
-        }
     };
     let paths = match (&args.paths[..], &args.stdin_filename) {
         ([], Some(_)) => vec![PathBuf::from("-")],
@@ -165,24 +120,32 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         report_error("`-` (standard input) cannot be combined with other paths");
         return Ok(ExitStatus::Error);
     }
-    let resolver = Arc::new(ConfigResolver::new(explicit, cwd.clone()));
-    let cli = SelectionLayer {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let checker = Checker {
+    let options = CheckerOptions {
         cwd: cwd.clone(),
-        resolver: resolver.clone(),
-        cli,
+        config,
+        selection: SelectionLayer {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+        },
+        exclude: args.exclude.clone(),
+    };
+    let checker = match Checker::new(options) {
+        Ok(checker) => checker,
+        Err(message) => {
+            report_error(&format!("--exclude: {message}"));
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let stdin_path = || {
+        args.stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("-"))
     };
 
     if args.show_settings {
         let shown = if reads_stdin {
-            vec![args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("-"))]
+            vec![stdin_path()]
         } else {
             paths
         };
@@ -200,70 +163,33 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     }
     let mut errors = BTreeSet::new();
     let mut project = ProjectSummaries::default();
-    let checks: Vec<(PathBuf, FileCheck)> = if reads_stdin {
-        let path = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("-"));
+    let files: Vec<FileCheck> = if reads_stdin {
+        let path = stdin_path();
         let mut bytes = Vec::new();
-        let check = match std::io::stdin().lock().read_to_end(&mut bytes) {
-            Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-            Ok(_) => match decode_source(bytes) {
-                Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-                Ok(text) => checker.check_text(&path, &text, &ProjectSummaries::default()),
-            },
+        let text = match std::io::stdin().lock().read_to_end(&mut bytes) {
+            Err(error) => Err(error.to_string()),
+            Ok(_) => decode_source(bytes).map_err(|error| error.to_string()),
         };
-        vec![(path, check)]
+        match text {
+            Err(message) => {
+                errors.insert(format!("{}: {message}", path.display()));
+                Vec::new()
+            }
+            Ok(text) => {
+                let mut check = checker.check_file(&path, &text);
+                if !check.diagnostics().is_empty() {
+                    check.text = Some(text);
+                }
+                vec![check]
+            }
+        }
     } else {
-        let exclude: ExcludeFn = {
-            let resolver = resolver.clone();
-            let cwd = cwd.clone();
-            Arc::new(move |path: &Path| {
-                cli_exclude.matches(&cwd, path)
-                    || resolver
-                        .for_path(path)
-                        .is_ok_and(|config| config.excludes(path))
-            })
-        };
-        let discovered = discover_with(&paths, |p| Dialect::from_path(p).is_some(), exclude);
-        for error in discovered.errors {
+        let run = checker.check_paths(&paths);
+        for error in run.discovery_errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
-        let mut files = discovered.files;
-        files.sort();
-        files.dedup();
-        // Every file is analyzed once; what the .pyx files export (helpers that
-        // allocate or release) then makes the files that name such a helper analyzed
-        // again, knowing it. Most trees need no second pass.
-        let empty = ProjectSummaries::default();
-        let mut analyzed: Vec<(PathBuf, Result<String, String>, FileCheck)> = files
-            .into_par_iter()
-            .map(|path| match read_source(&path) {
-                Err(error) => {
-                    let message = error.to_string();
-                    let check = FileCheck::unanalyzed(Outcome::Failed(message.clone()));
-                    (path, Err(message), check)
-                }
-                Ok(text) => {
-                    let check = checker.check_text(&path, &text, &empty);
-                    (path, Ok(text), check)
-                }
-            })
-            .collect();
-        project = project_summaries(&analyzed);
-        if !project.is_empty() {
-            analyzed.par_iter_mut().for_each(|(path, text, check)| {
-                if let Ok(text) = text {
-                    if names_project_helpers(text, &project) {
-                        *check = checker.check_text(path, text, &project);
-                    }
-                }
-            });
-        }
-        analyzed
-            .into_iter()
-            .map(|(path, _, check)| (path, check))
-            .collect()
+        project = run.project;
+        run.files
     };
 
     // A function nested too deeply is never analyzed, and no diagnostic says so: without
@@ -272,53 +198,51 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     let mut reports = Vec::new();
     let mut fixed = 0;
     let mut diffs = Vec::new();
-    let checks: Vec<(PathBuf, FileCheck, Option<Fixed>)> = match fix_mode {
-        None => checks.into_iter().map(|(p, c)| (p, c, None)).collect(),
-        Some(mode) => checks
+    let files: Vec<(FileCheck, Option<Fixed>)> = match fix_mode {
+        None => files.into_iter().map(|check| (check, None)).collect(),
+        Some(mode) => files
             .into_par_iter()
-            .map(|(path, check)| {
-                let (check, result) = fix_file(&checker, &path, check, &project, mode);
-                (path, check, result)
-            })
+            .map(|check| fix_file(&checker, check, &project, mode))
             .collect(),
     };
-    for (path, check, result) in checks {
+    for (check, result) in files {
         if let Some(result) = result {
             fixed += result.count;
             if args.diff {
-                diffs.push(unified_diff(&path, &result.original, &result.text));
-            } else if let Err(error) = std::fs::write(&path, &result.text) {
+                diffs.push(unified_diff(&check.path, &result.original, &result.text));
+            } else if let Err(error) = std::fs::write(&check.path, &result.text) {
                 errors.insert(format!(
                     "{}: cannot write the fixes: {error}",
-                    path.display()
+                    check.path.display()
                 ));
             }
         }
-        for (row, column, name) in check.too_deep {
-            too_deep.insert((path.clone(), row, column, name));
+        if let Some(error) = check.error(&cwd) {
+            errors.insert(error);
         }
-        match check.outcome {
-            Outcome::Checked(report) => reports.push(report),
-            Outcome::Clean | Outcome::Skipped => {}
-            Outcome::Failed(message) => {
-                errors.insert(format!("{}: {message}", path.display()));
-            }
-            Outcome::ConfigFailed(error) => {
-                errors.insert(format!(
-                    "{}: {}",
-                    relative_to(&cwd, &error.path).display(),
-                    error.message
-                ));
+        for function in &check.too_deep {
+            too_deep.insert((check.path.clone(), function.clone()));
+        }
+        if let (FileOutcome::Checked(diagnostics), Some(text)) = (check.outcome, check.text) {
+            if !diagnostics.is_empty() {
+                reports.push(FileReport {
+                    path: check.path,
+                    text,
+                    diagnostics,
+                });
             }
         }
     }
     for error in &errors {
         report_error(error);
     }
-    for (path, row, column, name) in &too_deep {
+    for (path, function) in &too_deep {
         report_error(&format!(
-            "warning: {}:{row}:{column}: `{name}` is nested too deeply to analyze; it was skipped",
-            path.display()
+            "warning: {}:{}:{}: `{}` is nested too deeply to analyze; it was skipped",
+            path.display(),
+            function.row,
+            function.column,
+            function.name
         ));
     }
     if args.diff {
@@ -379,24 +303,19 @@ struct Fixed {
 /// of the final text and, when it changed, the change.
 fn fix_file(
     checker: &Checker,
-    path: &Path,
     check: FileCheck,
     project: &ProjectSummaries,
     mode: FixMode,
 ) -> (FileCheck, Option<Fixed>) {
-    let Outcome::Checked(report) = &check.outcome else {
+    let Some(original) = check.text.clone() else {
         return (check, None);
     };
-    let original = report.text.clone();
     let mut text = original.clone();
     let mut current = check;
     let mut count = 0;
     for _ in 0..MAX_FIX_ROUNDS {
-        let Outcome::Checked(report) = &current.outcome else {
-            break;
-        };
-        let fixes = report
-            .diagnostics
+        let fixes = current
+            .diagnostics()
             .iter()
             .filter_map(|diagnostic| diagnostic.fix.as_ref())
             .filter(|fix| mode.allows(fix.applicability));
@@ -406,14 +325,20 @@ fn fix_file(
         }
         count += applied;
         text = new_text;
-        current = checker.check_text(path, &text, project);
+        current = checker.check_file_in_project(&current.path, &text, project);
     }
-    let fixed = (count > 0).then_some(Fixed {
+    if count == 0 {
+        return (current, None);
+    }
+    if !current.diagnostics().is_empty() {
+        current.text = Some(text.clone());
+    }
+    let fixed = Fixed {
         original,
         text,
         count,
-    });
-    (current, fixed)
+    };
+    (current, Some(fixed))
 }
 
 /// The change as `diff -u` shows it, headed by the path.
@@ -424,102 +349,6 @@ fn unified_diff(path: &Path, before: &str, after: &str) -> String {
         .context_radius(3)
         .header(&shown, &shown)
         .to_string()
-}
-
-/// Everything a file needs to be checked: the configurations and the command line's
-/// selection. Shared by the threads.
-struct Checker {
-    cwd: PathBuf,
-    resolver: Arc<ConfigResolver>,
-    cli: SelectionLayer,
-}
-
-impl Checker {
-    fn check_text(&self, path: &Path, text: &str, project: &ProjectSummaries) -> FileCheck {
-        let config = match self.resolver.for_path(path) {
-            Ok(config) => config,
-            Err(error) => return FileCheck::unanalyzed(Outcome::ConfigFailed(error)),
-        };
-        let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
-        // A .py file is Cython only in pure-Python mode, when it imports cython; any
-        // other is plain Python with nothing for cysafe, even when named explicitly
-        // (pre-commit hands every staged .py file over).
-        if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
-            return FileCheck::unanalyzed(Outcome::Skipped);
-        }
-        let rules = config.rules_for(path, &self.cli);
-        let analysis = analyze_file(text, dialect, &config.analysis, project);
-        let too_deep = if analysis.too_deep.is_empty() {
-            Vec::new()
-        } else {
-            let lines = LineIndex::new(text);
-            analysis
-                .too_deep
-                .into_iter()
-                .map(|function| {
-                    let start = lines.position(function.name_span.start);
-                    (start.row, start.column, function.name)
-                })
-                .collect()
-        };
-        let diagnostics: Vec<Diagnostic> = analysis
-            .diagnostics
-            .into_iter()
-            .filter(|diagnostic| rules.contains(diagnostic.rule.code))
-            .collect();
-        let (mut diagnostics, used) = remove_suppressed(text, diagnostics);
-        if rules.contains(UNUSED_NOQA.code) {
-            diagnostics.extend(unused_noqa(text, &used, &rules));
-        }
-        diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
-        let outcome = if diagnostics.is_empty() {
-            Outcome::Clean
-        } else {
-            Outcome::Checked(FileReport {
-                path: path.to_path_buf(),
-                text: text.to_string(),
-                diagnostics,
-            })
-        };
-        FileCheck {
-            outcome,
-            summaries: analysis.summaries,
-            too_deep,
-        }
-    }
-}
-
-/// The summaries every `.pyx` file of the run exports, under the module names a cimport
-/// may use for it (its path's dotted suffixes). Added in path order, so the result does
-/// not depend on the threads.
-fn project_summaries(
-    analyzed: &[(PathBuf, Result<String, String>, FileCheck)],
-) -> ProjectSummaries {
-    let mut project = ProjectSummaries::default();
-    for (path, _, check) in analyzed {
-        if path.extension().is_none_or(|ext| ext != "pyx") {
-            continue;
-        }
-        let stem = path.with_extension("");
-        let parts: Vec<&str> = stem
-            .components()
-            .filter_map(|part| match part {
-                std::path::Component::Normal(name) => name.to_str(),
-                _ => None,
-            })
-            .collect();
-        project.add_module(&parts, &check.summaries);
-    }
-    project
-}
-
-/// Whether a .py file imports or cimports Cython (pure-Python mode).
-fn uses_cython(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start();
-        (line.starts_with("import ") || line.starts_with("from ") || line.starts_with("cimport "))
-            && line.contains("cython")
-    })
 }
 
 /// The text of files that related sites point into but that were not checked.
@@ -546,12 +375,12 @@ fn show_settings(
 ) -> std::io::Result<ExitStatus> {
     let mut status = ExitStatus::Success;
     for path in paths {
-        let config = match checker.resolver.for_path(path) {
+        let config = match checker.config_for(path) {
             Ok(config) => config,
             Err(error) => {
                 report_error(&format!(
                     "{}: {}",
-                    relative_to(&checker.cwd, &error.path).display(),
+                    relative_to(checker.cwd(), &error.path).display(),
                     error.message
                 ));
                 status = ExitStatus::Error;
@@ -563,13 +392,16 @@ fn show_settings(
             .file
             .as_ref()
             .map_or("none (defaults)".to_string(), |f| {
-                relative_to(&checker.cwd, f).display().to_string()
+                relative_to(checker.cwd(), f).display().to_string()
             });
         writeln!(out, "  config file: {file}")?;
         writeln!(
             out,
             "  rules: {}",
-            config.rules_for(path, &checker.cli).codes().join(", ")
+            config
+                .rules_for(path, checker.selection())
+                .codes()
+                .join(", ")
         )?;
         writeln!(out, "  exclude: {}", config.exclude.patterns().join(", "))?;
         writeln!(
@@ -599,12 +431,6 @@ fn show_settings(
         }
     }
     Ok(status)
-}
-
-/// `path` relative to `base` when it lies under it: configuration files are found by
-/// absolute path but shown as the user would type them.
-fn relative_to<'a>(base: &Path, path: &'a Path) -> &'a Path {
-    path.strip_prefix(base).unwrap_or(path)
 }
 
 /// A message on standard error that is not an error.
