@@ -63,12 +63,22 @@ pub fn analyze_file(
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
 ) -> FileAnalysis {
-    let tree = parse(text, dialect);
+    analyze_tree(&parse(text, dialect), text, dialect, settings, project)
+}
+
+/// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
+pub fn analyze_tree(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+) -> FileAnalysis {
     let mut diagnostics = Vec::new();
-    if let Some(node) = first_syntax_error(&tree) {
+    if let Some(node) = first_syntax_error(tree) {
         diagnostics.push(syntax_error(node));
     }
-    let lowered = lower_tree(&tree, text, dialect, settings, project);
+    let lowered = lower_tree(tree, text, dialect, settings, project);
     let mut too_deep = lowered.module.too_deep.clone();
     too_deep.sort_by_key(|function| function.name_span);
     let analysis = lowered.analyze_in(project);

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, names_project_helpers};
+use crate::analyze::{analyze_file, analyze_tree, names_project_helpers};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{discover_with, DiscoveryError, ExcludeFn};
@@ -258,8 +258,30 @@ impl Checker {
         text: &str,
         project: &ProjectSummaries,
     ) -> (FileCheck, Summaries) {
+        self.check_guarded(path, text, project, None)
+    }
+
+    /// One text an editor holds, with the tree it keeps reparsing incrementally, and
+    /// what the other files it has open export.
+    pub fn check_parsed(
+        &self,
+        path: &Path,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        project: &ProjectSummaries,
+    ) -> (FileCheck, Summaries) {
+        self.check_guarded(path, text, project, Some(tree))
+    }
+
+    fn check_guarded(
+        &self,
+        path: &Path,
+        text: &str,
+        project: &ProjectSummaries,
+        tree: Option<&tree_sitter::Tree>,
+    ) -> (FileCheck, Summaries) {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project)
+            self.check_unguarded(path, text, project, tree)
         }));
         match checked {
             Ok(checked) => checked,
@@ -283,6 +305,7 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
+        tree: Option<&tree_sitter::Tree>,
     ) -> (FileCheck, Summaries) {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
@@ -306,7 +329,10 @@ impl Checker {
         }
         debug_panic_hook(path);
         let rules = config.rules_for(path, &self.selection);
-        let analysis = analyze_file(text, dialect, &config.analysis, project);
+        let analysis = match tree {
+            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project),
+            None => analyze_file(text, dialect, &config.analysis, project),
+        };
         let too_deep = if analysis.too_deep.is_empty() {
             Vec::new()
         } else {

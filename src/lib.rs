@@ -18,6 +18,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod selection;
+pub mod server;
 pub mod settings;
 pub mod source;
 

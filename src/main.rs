@@ -23,10 +23,19 @@ enum Command {
     Rule(commands::rule::RuleArgs),
     /// Print syntax trees, or list the files that do not parse (--check).
     Parse(commands::parse::ParseArgs),
+    /// Run the language server on stdin/stdout: editors start it as `cysafe server`.
+    Server(commands::server::ServerArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The server writes from its own thread: standard output must not be locked here.
+    if let Command::Server(args) = &cli.command {
+        return match commands::server::run(args) {
+            Ok(status) => ExitCode::from(status as u8),
+            Err(_) => ExitCode::from(ExitStatus::Error as u8),
+        };
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
@@ -34,6 +43,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => commands::graph::run(args, &mut out),
         Command::Rule(args) => commands::rule::run(args, &mut out),
         Command::Parse(args) => commands::parse::run(args, &mut out),
+        Command::Server(_) => unreachable!("the server ran above"),
     };
     let status = result.and_then(|status| out.flush().map(|()| status));
     match status {
