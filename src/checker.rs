@@ -14,13 +14,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, analyze_tree, names_project_helpers};
+use crate::analyze::{analyze_file, analyze_tree};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{discover_with, DiscoveryError, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
-use crate::ownership::summary::{ProjectSummaries, Summaries};
+use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
 use crate::parse::Dialect;
+use crate::project::{Imports, ModuleFile, ModuleGraph};
 use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSet, SelectionLayer};
 use crate::source::read_source;
@@ -84,6 +85,17 @@ pub struct FileCheck {
     pub too_deep: Vec<TooDeep>,
     /// The file's text when it has diagnostics (reporters quote it), else `None`.
     pub text: Option<String>,
+    /// What checking the file again needs (after `--fix` changed it), kept by
+    /// [`Checker::check_paths`] for the files that have a fix.
+    pub recheck: Option<Arc<Recheck>>,
+}
+
+/// What a file of a run was checked knowing: the exports of the modules it cimports, and
+/// the texts of its context (its `.pxd`, or the file that includes a `.pxi`).
+#[derive(Debug, Default)]
+pub struct Recheck {
+    pub project: ProjectSummaries,
+    pub context: Vec<String>,
 }
 
 impl FileCheck {
@@ -122,9 +134,6 @@ pub struct CheckRun {
     pub files: Vec<FileCheck>,
     /// The paths that could not be walked.
     pub discovery_errors: Vec<DiscoveryError>,
-    /// What the run's `.pyx` files export to the files that cimport them: checking a
-    /// file of the run again (after fixing it) needs it.
-    pub project: ProjectSummaries,
 }
 
 impl Checker {
@@ -172,14 +181,14 @@ impl Checker {
 
     /// The whole outcome of checking one text at `path`, alone.
     pub fn check_file(&self, path: &Path, text: &str) -> FileCheck {
-        let (check, _) = self.check_in_project(path, text, &ProjectSummaries::default());
+        let (check, _) = self.check_in_project(path, text, &ProjectSummaries::default(), &[]);
         check
     }
 
-    /// Checks every file under `paths` (files as given, folders walked), then again the
-    /// files that cimport a helper or an extension type another file of the run exports,
-    /// knowing it. Files are checked in parallel; the result does not depend on the
-    /// number of threads.
+    /// Checks every file under `paths` (files as given, folders walked), each knowing
+    /// what the modules of the run it cimports export (see `crate::project` for how
+    /// modules are named and resolved). Files are checked in parallel; the result does
+    /// not depend on the number of threads.
     pub fn check_paths(&self, paths: &[PathBuf]) -> CheckRun {
         let exclude: ExcludeFn = {
             let resolver = self.resolver.clone();
@@ -196,58 +205,148 @@ impl Checker {
         let mut files = discovered.files;
         files.sort();
         files.dedup();
-        // Every file is analyzed once; what the .pyx files export (helpers that
-        // allocate or release) then makes the files that name such a helper analyzed
-        // again, knowing it. Most trees need no second pass.
-        let empty = ProjectSummaries::default();
-        let mut analyzed: Vec<(Option<String>, FileCheck, Summaries)> = files
-            .into_par_iter()
-            .map(|path| match read_source(&path) {
-                Err(error) => {
-                    let outcome = FileOutcome::Unreadable(error.to_string());
-                    (None, unanalyzed(path, outcome), Summaries::default())
-                }
-                Ok(text) => {
-                    let (check, summaries) = self.check_in_project(&path, &text, &empty);
-                    (Some(text), check, summaries)
-                }
+        let texts: Vec<Result<String, String>> = files
+            .par_iter()
+            .map(|path| read_source(path).map_err(|error| error.to_string()))
+            .collect();
+        let module_files: Vec<ModuleFile> = files
+            .iter()
+            .zip(&texts)
+            .map(|(path, text)| ModuleFile {
+                path: path.clone(),
+                imports: text.as_deref().map(Imports::scan).unwrap_or_default(),
             })
             .collect();
-        let project = project_summaries(&analyzed);
-        if !project.is_empty() {
-            analyzed.par_iter_mut().for_each(|(text, check, _)| {
-                if let Some(text) = text {
-                    if names_project_helpers(text, &project) {
-                        (*check, _) = self.check_in_project(&check.path, text, &project);
+        let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
+
+        // Modules are analyzed in waves, dependencies first, so that each file is
+        // analyzed once knowing everything the modules it cimports export; only the
+        // files of a cycle of cimports are analyzed again, while what the cycle's
+        // modules export changes.
+        let mut checks: Vec<Option<FileCheck>> = (0..files.len()).map(|_| None).collect();
+        let mut summaries: Vec<Summaries> = vec![Summaries::default(); files.len()];
+        let mut exports: Vec<Arc<ModuleExports>> = vec![Arc::default(); graph.modules.len()];
+        for wave in graph.waves() {
+            let modules: Vec<usize> = wave.into_iter().flatten().collect();
+            let mut pending: Vec<usize> = modules
+                .iter()
+                .flat_map(|&module| graph.modules[module].1.iter().copied())
+                .collect();
+            for round in 1.. {
+                let analyzed: Vec<(usize, FileCheck, Summaries)> = pending
+                    .par_iter()
+                    .map(|&file| {
+                        let path = files[file].clone();
+                        match &texts[file] {
+                            Err(message) => {
+                                let outcome = FileOutcome::Unreadable(message.clone());
+                                (file, unanalyzed(path, outcome), Summaries::default())
+                            }
+                            Ok(text) => {
+                                let project = project_for(&graph, &exports, file);
+                                let context: Vec<&str> = graph.context[file]
+                                    .iter()
+                                    .filter_map(|&outer| texts[outer].as_deref().ok())
+                                    .collect();
+                                let (check, exported) =
+                                    self.check_in_project(&path, text, &project, &context);
+                                (file, check, exported)
+                            }
+                        }
+                    })
+                    .collect();
+                for (file, check, exported) in analyzed {
+                    checks[file] = Some(check);
+                    summaries[file] = exported;
+                }
+                let mut changed = Vec::new();
+                for &module in &modules {
+                    let mut merged = ModuleExports::default();
+                    for &file in &graph.modules[module].1 {
+                        merged.add_file(&summaries[file]);
+                    }
+                    if merged != *exports[module] {
+                        exports[module] = Arc::new(merged);
+                        changed.push(module);
                     }
                 }
-            });
-        }
-        let files = analyzed
-            .into_iter()
-            .map(|(text, mut check, _)| {
-                if !check.diagnostics().is_empty() {
-                    check.text = text;
+                if changed.is_empty() || round == MAX_ROUNDS_IN_A_CYCLE {
+                    break;
                 }
+                pending = modules
+                    .iter()
+                    .flat_map(|&module| graph.modules[module].1.iter().copied())
+                    .filter(|&file| {
+                        graph.cimports[file]
+                            .iter()
+                            .any(|(_, module)| changed.contains(module))
+                    })
+                    .collect();
+                if pending.is_empty() {
+                    break;
+                }
+            }
+        }
+        let rechecks: Vec<Option<Arc<Recheck>>> = checks
+            .iter()
+            .enumerate()
+            .map(|(file, check)| {
+                let fixable = check
+                    .as_ref()
+                    .is_some_and(|check| check.diagnostics().iter().any(|d| d.fix.is_some()));
+                fixable.then(|| {
+                    Arc::new(Recheck {
+                        project: project_for(&graph, &exports, file),
+                        context: graph.context[file]
+                            .iter()
+                            .filter_map(|&outer| texts[outer].clone().ok())
+                            .collect(),
+                    })
+                })
+            })
+            .collect();
+        let files = checks
+            .into_iter()
+            .zip(texts)
+            .zip(rechecks)
+            .map(|((check, text), recheck)| {
+                let mut check = check.expect("every module is in one wave");
+                if !check.diagnostics().is_empty() {
+                    check.text = text.ok();
+                }
+                check.recheck = recheck;
                 check
             })
             .collect();
         CheckRun {
             files,
             discovery_errors: discovered.errors,
-            project,
         }
     }
 
-    /// One text of a run again (after `--fix` changed it), knowing what the run's other
-    /// files export ([`CheckRun::project`]).
-    pub fn check_file_in_project(
+    /// One text of a run again, after `--fix` changed it, knowing what it knew the
+    /// first time ([`FileCheck::recheck`]); alone when that is not kept.
+    pub fn recheck(&self, check: &FileCheck, text: &str) -> FileCheck {
+        let empty = Recheck::default();
+        let recheck = check.recheck.as_deref().unwrap_or(&empty);
+        let context: Vec<&str> = recheck.context.iter().map(String::as_str).collect();
+        let (mut again, _) =
+            self.check_guarded(&check.path, text, &recheck.project, &context, None);
+        again.recheck = check.recheck.clone();
+        again
+    }
+
+    /// One text an editor holds, with the tree it keeps reparsing incrementally, what
+    /// the other files it has open export, and the texts of its context (its `.pxd`).
+    pub fn check_parsed(
         &self,
         path: &Path,
         text: &str,
+        tree: &tree_sitter::Tree,
         project: &ProjectSummaries,
-    ) -> FileCheck {
-        self.check_in_project(path, text, project).0
+        context: &[&str],
+    ) -> (FileCheck, Summaries) {
+        self.check_guarded(path, text, project, context, Some(tree))
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -257,20 +356,9 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
+        context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, None)
-    }
-
-    /// One text an editor holds, with the tree it keeps reparsing incrementally, and
-    /// what the other files it has open export.
-    pub fn check_parsed(
-        &self,
-        path: &Path,
-        text: &str,
-        tree: &tree_sitter::Tree,
-        project: &ProjectSummaries,
-    ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, Some(tree))
+        self.check_guarded(path, text, project, context, None)
     }
 
     fn check_guarded(
@@ -278,10 +366,11 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
+        context: &[&str],
         tree: Option<&tree_sitter::Tree>,
     ) -> (FileCheck, Summaries) {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project, tree)
+            self.check_unguarded(path, text, project, context, tree)
         }));
         match checked {
             Ok(checked) => checked,
@@ -305,6 +394,7 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
+        context: &[&str],
         tree: Option<&tree_sitter::Tree>,
     ) -> (FileCheck, Summaries) {
         let config = match self.resolver.for_path(path) {
@@ -330,8 +420,8 @@ impl Checker {
         debug_panic_hook(path);
         let rules = config.rules_for(path, &self.selection);
         let analysis = match tree {
-            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project),
-            None => analyze_file(text, dialect, &config.analysis, project),
+            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
+            None => analyze_file(text, dialect, &config.analysis, project, context),
         };
         let too_deep = if analysis.too_deep.is_empty() {
             Vec::new()
@@ -365,6 +455,7 @@ impl Checker {
             outcome: FileOutcome::Checked(diagnostics),
             too_deep,
             text: None,
+            recheck: None,
         };
         (check, analysis.summaries)
     }
@@ -376,6 +467,7 @@ fn unanalyzed(path: PathBuf, outcome: FileOutcome) -> FileCheck {
         outcome,
         too_deep: Vec::new(),
         text: None,
+        recheck: None,
     }
 }
 
@@ -394,25 +486,21 @@ fn debug_panic_hook(path: &Path) {
 #[cfg(not(debug_assertions))]
 fn debug_panic_hook(_path: &Path) {}
 
-/// The summaries every `.pyx` file of the run exports, under the module names a cimport
-/// may use for it (its path's dotted suffixes). Added in path order, so the result does
-/// not depend on the threads.
-fn project_summaries(analyzed: &[(Option<String>, FileCheck, Summaries)]) -> ProjectSummaries {
+/// How many times the files of a cycle of cimports are analyzed at most.
+const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
+
+/// What the modules `file` cimports export, under the names the file (or its context)
+/// writes for them.
+fn project_for(
+    graph: &ModuleGraph,
+    exports: &[Arc<ModuleExports>],
+    file: usize,
+) -> ProjectSummaries {
     let mut project = ProjectSummaries::default();
-    for (_, check, summaries) in analyzed {
-        let path = &check.path;
-        if path.extension().is_none_or(|ext| ext != "pyx") {
-            continue;
+    for (written, module) in &graph.cimports[file] {
+        if !exports[*module].is_empty() {
+            project.add_module(written, exports[*module].clone());
         }
-        let stem = path.with_extension("");
-        let parts: Vec<&str> = stem
-            .components()
-            .filter_map(|part| match part {
-                std::path::Component::Normal(name) => name.to_str(),
-                _ => None,
-            })
-            .collect();
-        project.add_module(&parts, summaries);
     }
     project
 }

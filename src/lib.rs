@@ -15,6 +15,7 @@ pub mod ir;
 pub mod noqa;
 pub mod ownership;
 pub mod parse;
+pub mod project;
 pub mod report;
 pub mod rules;
 pub mod selection;

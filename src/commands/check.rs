@@ -12,7 +12,6 @@ use crate::checker::{relative_to, Checker, CheckerOptions, FileCheck, FileOutcom
 use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::fix::{apply_fixes, FixMode};
-use crate::ownership::summary::ProjectSummaries;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
 };
@@ -162,7 +161,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         return Ok(ExitStatus::Error);
     }
     let mut errors = BTreeSet::new();
-    let mut project = ProjectSummaries::default();
     let files: Vec<FileCheck> = if reads_stdin {
         let path = stdin_path();
         let mut bytes = Vec::new();
@@ -188,7 +186,6 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         for error in run.discovery_errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
-        project = run.project;
         run.files
     };
 
@@ -202,7 +199,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         None => files.into_iter().map(|check| (check, None)).collect(),
         Some(mode) => files
             .into_par_iter()
-            .map(|check| fix_file(&checker, check, &project, mode))
+            .map(|check| fix_file(&checker, check, mode))
             .collect(),
     };
     for (check, result) in files {
@@ -301,12 +298,7 @@ struct Fixed {
 /// Applies the fixes `mode` allows to a checked file, round after round until none
 /// applies (or [`MAX_FIX_ROUNDS`]), analyzing the new text after each; returns the check
 /// of the final text and, when it changed, the change.
-fn fix_file(
-    checker: &Checker,
-    check: FileCheck,
-    project: &ProjectSummaries,
-    mode: FixMode,
-) -> (FileCheck, Option<Fixed>) {
+fn fix_file(checker: &Checker, check: FileCheck, mode: FixMode) -> (FileCheck, Option<Fixed>) {
     let Some(original) = check.text.clone() else {
         return (check, None);
     };
@@ -325,7 +317,7 @@ fn fix_file(
         }
         count += applied;
         text = new_text;
-        current = checker.check_file_in_project(&current.path, &text, project);
+        current = checker.recheck(&current, &text);
     }
     if count == 0 {
         return (current, None);

@@ -10,7 +10,7 @@
 //! once on the abrupt one (return, raise, break, continue), so a path that left by `return`
 //! never flows into the code after the `try`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -165,13 +165,15 @@ impl<'s> Plan<'s> {
                 mentioning.entry(name).or_default().push(index);
             }
         }
-        let keep = mentioned
+        let mut keep: Vec<bool> = mentioned
             .iter()
             .zip(&body_names)
             .map(|(names, name)| {
-                *name == b"__dealloc__" || names.iter().any(|n| wanted.contains(n))
+                matches!(*name, b"__dealloc__" | b"__del__")
+                    || names.iter().any(|n| wanted.contains(n))
             })
             .collect();
+        keep_flag_setters(found, source, &body_names, &mut keep);
         let mut plan = Plan {
             names: body_names,
             is_c_function: found
@@ -219,6 +221,54 @@ impl<'s> Plan<'s> {
             self.keep_called_c_functions();
         }
         added
+    }
+}
+
+/// Keeps the methods that assign an attribute their class's `__dealloc__` mentions
+/// (`close()` setting `self.closed = True`): the class model reads the flags a
+/// method leaves, even in a method that names no allocator.
+fn keep_flag_setters(
+    found: &[(Node<'_>, Option<String>)],
+    source: &str,
+    body_names: &[&[u8]],
+    keep: &mut [bool],
+) {
+    let mut read_by_dealloc: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for ((node, class), name) in found.iter().zip(body_names) {
+        let (Some(class), b"__dealloc__" | b"__del__") = (class, *name) else {
+            continue;
+        };
+        let body = text(*node, source);
+        let attributes = read_by_dealloc.entry(class.as_str()).or_default();
+        for (at, _) in body.match_indices("self.") {
+            let rest = &body[at + 5..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if end > 0 {
+                attributes.insert(&rest[..end]);
+            }
+        }
+    }
+    if read_by_dealloc.is_empty() {
+        return;
+    }
+    for (index, (node, class)) in found.iter().enumerate() {
+        let Some(attributes) = class.as_deref().and_then(|c| read_by_dealloc.get(c)) else {
+            continue;
+        };
+        if keep[index] {
+            continue;
+        }
+        let body = text(*node, source);
+        keep[index] = body.match_indices("self.").any(|(at, _)| {
+            let rest = &body[at + 5..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let after = rest[end..].trim_start_matches([' ', '\t']);
+            attributes.contains(&rest[..end]) && after.starts_with('=') && !after.starts_with("==")
+        });
     }
 }
 
@@ -1519,16 +1569,97 @@ impl<'a> Lowerer<'a> {
                         });
                         self.goto(otherwise);
                     }
-                    None => {
-                        self.expr(node)?;
-                        self.edge(self.current, then);
-                        self.goto(otherwise);
-                    }
+                    None => match self.constant_test(node)? {
+                        // `self.kind == 2`: each edge says what the flag holds.
+                        Some((place, value, equal_when_true)) => {
+                            let yes = self.new_block();
+                            let no = self.new_block();
+                            self.edge(self.current, yes);
+                            self.edge(self.current, no);
+                            self.current = yes;
+                            self.push(Stmt::Compare {
+                                place,
+                                value,
+                                equal: equal_when_true,
+                            });
+                            self.goto(then);
+                            self.current = no;
+                            self.push(Stmt::Compare {
+                                place,
+                                value,
+                                equal: !equal_when_true,
+                            });
+                            self.goto(otherwise);
+                        }
+                        None => {
+                            self.expr(node)?;
+                            self.edge(self.current, then);
+                            self.goto(otherwise);
+                        }
+                    },
                 }
             }
         }
         self.leave();
         Ok(())
+    }
+
+    /// `flag == 2`, `2 != self.kind`, `self.closed is True`: the place compared with a
+    /// constant, the constant, and whether a true outcome means they are equal. Evaluates
+    /// the compared place.
+    fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, bool)>> {
+        if node.kind() != "comparison_operator" {
+            return Ok(None);
+        }
+        let mut cursor = node.walk();
+        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let mut cursor = node.walk();
+        let operators: Vec<&str> = node
+            .children_by_field_name("operators", &mut cursor)
+            .map(|n| n.kind())
+            .collect();
+        if operands.len() != 2 || operators.len() != 1 {
+            return Ok(None);
+        }
+        let equal_when_true = match operators[0] {
+            "==" | "is" => true,
+            "!=" | "is not" | "<>" => false,
+            _ => return Ok(None),
+        };
+        let (tested, value) = match (self.constant(operands[0]), self.constant(operands[1])) {
+            (None, Some(value)) => (operands[0], value),
+            (Some(value), None) => (operands[1], value),
+            _ => return Ok(None),
+        };
+        let tested = self.strip(tested);
+        if !matches!(tested.kind(), "identifier" | "attribute") {
+            return Ok(None);
+        }
+        Ok(self
+            .place_of(tested)?
+            .map(|place| (place, value, equal_when_true)))
+    }
+
+    /// The value of an integer or boolean literal (`3`, `-1`, `True`, `0x10`).
+    fn constant(&self, node: Node<'_>) -> Option<i64> {
+        let node = self.strip(node);
+        let text = self.text(node).trim();
+        match node.kind() {
+            "true" => Some(1),
+            "false" => Some(0),
+            "integer" => {
+                let digits = text.trim_end_matches(['l', 'L', 'u', 'U']).replace('_', "");
+                match digits.get(..2) {
+                    Some("0x" | "0X") => i64::from_str_radix(&digits[2..], 16).ok(),
+                    _ => digits.parse().ok(),
+                }
+            }
+            "unary_operator" if text.starts_with('-') => {
+                let operand = node.child_by_field_name("argument")?;
+                self.constant(operand).map(|value| -value)
+            }
+            _ => None,
+        }
     }
 
     /// `p`, `p == NULL`, `NULL != p`, `p is not NULL`, `(p := ...)`: the place tested and
@@ -1744,9 +1875,21 @@ impl<'a> Lowerer<'a> {
             self.strip(left).kind(),
             "identifier" | "attribute" | "subscript"
         );
+        let constant = if single { self.constant(right) } else { None };
         for target in targets {
             let value = if single { value } else { Value::Other };
             self.assign_to(target, value, node_span(node))?;
+            if let Some(constant) = constant {
+                let target = self.strip(target);
+                if matches!(target.kind(), "identifier" | "attribute") {
+                    if let Some(place) = self.place_of(target)? {
+                        self.push(Stmt::Constant {
+                            place,
+                            value: constant,
+                        });
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -231,6 +231,17 @@ pub enum Stmt {
     Delete { place: PlaceId, span: Span },
     /// `&place` is taken: whatever receives the address may store a new pointer there.
     AddressTaken { place: PlaceId },
+    /// The assignment just before stored a constant (`self.kind = 2`, `self.closed =
+    /// True`): what a flag holds, for the class model's guards. The ownership dataflow
+    /// ignores it.
+    Constant { place: PlaceId, value: i64 },
+    /// Along this edge the condition says `place == value` (`equal`) or `place != value`
+    /// (`if self.kind == 2:`, `if self.borrowed != 1:`). The ownership dataflow ignores it.
+    Compare {
+        place: PlaceId,
+        value: i64,
+        equal: bool,
+    },
 }
 
 #[derive(Clone, Debug, Default)]

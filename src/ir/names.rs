@@ -236,6 +236,20 @@ impl ModuleNames {
             })
     }
 
+    /// Adds what the cimports and extern declarations of a file this one sees bind (a
+    /// `.pyx` sees its `.pxd`'s, a `.pxi` those of the file that includes it), without
+    /// overriding this file's own names. The outer file's own functions and other names
+    /// are not this file's.
+    pub fn inherit(&mut self, outer: &ModuleNames) {
+        for (name, binding) in &outer.bindings {
+            if matches!(binding, Binding::Function { .. } | Binding::Module(_)) {
+                self.bindings
+                    .entry(name.clone())
+                    .or_insert_with(|| binding.clone());
+            }
+        }
+    }
+
     pub fn binding(&self, name: &str) -> Option<&Binding> {
         self.bindings.get(name)
     }

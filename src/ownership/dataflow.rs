@@ -18,7 +18,16 @@ use crate::ownership::{
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
 /// block to one reads nothing through it.
-const NULL_TOLERANT: &[&str] = &["PyLong_FromVoidPtr"];
+const NULL_TOLERANT: &[&str] = &[
+    "PyLong_FromVoidPtr",
+    // A NULL name or context is allowed; a NULL pointer raises ValueError.
+    "PyCapsule_New",
+    "PyCapsule_SetContext",
+    "PyCapsule_SetName",
+    // `(NULL, n)` asks for an uninitialized object of that size.
+    "PyBytes_FromStringAndSize",
+    "PyByteArray_FromStringAndSize",
+];
 
 /// The states a block may be in at a point, over all paths that reach it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -408,14 +417,23 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         let is_parameter_field = function.params.contains(&place.root)
             && matches!(
                 place.path.as_slice(),
-                [] | [Projection::Field(_)] | [Projection::Field(_), Projection::Field(_)]
+                [] | [Projection::Field(_)]
+                    | [Projection::Field(_), Projection::Field(_)]
+                    // `v[0].ptr` is `v.ptr` written another way.
+                    | [Projection::Element(0), Projection::Field(_)]
             );
-        if !is_parameter_field {
+        // `self.rows[i]`: the elements of a pointer array the class fills, for their
+        // family (`free(self.rows[i])` of `PyMem_Malloc` blocks).
+        let element = function.class.is_some()
+            && super::classes::element_attribute(place)
+                .is_some_and(|attribute| context.attributes.contains_key(&attribute));
+        if !is_parameter_field && !element {
             continue;
         }
         let place_id = PlaceId(index as u32);
         let origin = place
             .self_attribute_path()
+            .or_else(|| super::classes::element_attribute(place))
             .filter(|_| function.class.is_some())
             .and_then(|attribute| context.attributes.get(&attribute));
         entry.points.insert(
@@ -587,6 +605,34 @@ impl Analysis<'_> {
         }
     }
 
+    /// Past a read through `place`, the program did not crash on NULL: the block it
+    /// points to (when it points to one only) is not NULL there, so the first unchecked
+    /// use is the one reported and a helper that writes through its fresh block before
+    /// returning it does not hand its callers a NULL.
+    /// A reallocation's result keeps its failure visible: whether a failed
+    /// `p = realloc(p, n)` goes on is what CY003 asks.
+    fn survived_use(&self, place: PlaceId, state: &mut State) {
+        let Some(targets) = state.points.get(&place) else {
+            return;
+        };
+        let mut sites = targets.iter().filter_map(|target| match target {
+            Target::Site(site) => Some(*site),
+            Target::Null => None,
+        });
+        let (Some(site), None) = (sites.next(), sites.next()) else {
+            return;
+        };
+        if targets.len() != 1 || self.graph_sites[site.0 as usize].reallocates.is_some() {
+            return;
+        }
+        let states = &mut state.sites[site.0 as usize];
+        if states.contains(SiteStates::UNCHECKED) {
+            *states = states
+                .without(SiteStates::UNCHECKED)
+                .union(SiteStates::NON_NULL);
+        }
+    }
+
     /// A constant element nothing stored into yet holds what any element may hold.
     fn materialize(&self, place: PlaceId, state: &mut State) {
         let Some(Some(any)) = self.any_element.get(place.0 as usize) else {
@@ -640,6 +686,7 @@ impl Analysis<'_> {
             } => self.assign(*target, *value, *span, state, recorder),
             Stmt::Use { place, kind, span } => {
                 Self::record_uses(*place, *span, UseHow::from(*kind), state, recorder);
+                self.survived_use(*place, state);
             }
             Stmt::Assume {
                 place,
@@ -680,6 +727,8 @@ impl Analysis<'_> {
                 self.release(*place, CPP, "del", *span, state, recorder);
             }
             Stmt::AddressTaken { place } => self.forget(*place, state),
+            // Flags and their tests: only the class model's guards read them.
+            Stmt::Constant { .. } | Stmt::Compare { .. } => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
                     let states = &mut state.sites[site.0 as usize];
@@ -897,6 +946,21 @@ impl Analysis<'_> {
         }
     }
 
+    /// `old = p` before `p = realloc(p, n)`: the old block is not lost on failure. The
+    /// elements `p[i]` stands for are `p[0]` itself (in a loop, `buf[0] = realloc(buf[0],
+    /// n)` leaves its block in `buf[...]` too), not another holder.
+    fn kept_elsewhere(&self, target: PlaceId, previous: &[SiteId], state: &State) -> bool {
+        let same_element = self.any_element.get(target.0 as usize).copied().flatten();
+        !previous.is_empty()
+            && previous.iter().all(|site| {
+                state.points.iter().any(|(place, targets)| {
+                    *place != target
+                        && Some(*place) != same_element
+                        && targets.contains(&Target::Site(*site))
+                })
+            })
+    }
+
     fn assign(
         &self,
         target: PlaceId,
@@ -923,13 +987,7 @@ impl Analysis<'_> {
                 .get(&target)
                 .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
             let previous = state.sites_of(target);
-            // `old = p` before `p = realloc(p, n)`: the old block is not lost on failure.
-            let kept_elsewhere = !previous.is_empty()
-                && previous.iter().all(|site| {
-                    state.points.iter().any(|(place, targets)| {
-                        *place != target && targets.contains(&Target::Site(*site))
-                    })
-                });
+            let kept_elsewhere = self.kept_elsewhere(target, &previous, state);
             if reallocates == Some(target) && !only_null && !kept_elsewhere {
                 Self::record(recorder, |graph| {
                     graph.realloc_overwrites.push(ReallocOverwrite {
@@ -939,6 +997,45 @@ impl Analysis<'_> {
                         previous,
                     })
                 });
+            }
+        }
+        // `tmp = realloc(p, n)` then `p = tmp` before `tmp` is checked: the same overwrite
+        // in two statements.
+        if let (Value::Place(source), Some(targets)) = (value, &targets) {
+            let reallocated = match targets.iter().as_slice() {
+                [Target::Site(site)] => Some(*site),
+                _ => None,
+            };
+            let overwrite = reallocated.and_then(|site| {
+                let allocation = &self.graph_sites[site.0 as usize];
+                let unchecked = state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                match allocation.origin {
+                    SiteOrigin::Call(call)
+                        if allocation.reallocates == Some(target)
+                            && unchecked
+                            && source != target =>
+                    {
+                        Some(call)
+                    }
+                    _ => None,
+                }
+            });
+            if let Some(call) = overwrite {
+                let previous: Vec<SiteId> = state
+                    .sites_of(target)
+                    .into_iter()
+                    .filter(|site| Some(*site) != reallocated)
+                    .collect();
+                if !self.kept_elsewhere(target, &previous, state) {
+                    Self::record(recorder, |graph| {
+                        graph.realloc_overwrites.push(ReallocOverwrite {
+                            call,
+                            target,
+                            span,
+                            previous,
+                        })
+                    });
+                }
             }
         }
         let place = self.function.place(target);

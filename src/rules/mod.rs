@@ -73,6 +73,7 @@ pub fn check_module(
         mismatched_deallocator::check(graph, out);
         realloc_overwrite::check(graph, out);
     }
+    mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);
 }
 

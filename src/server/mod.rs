@@ -43,7 +43,7 @@ use crate::checker::{Checker, CheckerOptions, FileOutcome};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fix::apply_fixes;
 use crate::noqa::suppression_fix;
-use crate::ownership::summary::ProjectSummaries;
+use crate::ownership::summary::{ModuleExports, ProjectSummaries};
 use crate::rules::Severity;
 use document::Document;
 use position::{Encoding, Lines};
@@ -506,7 +506,15 @@ impl Session {
                     _ => None,
                 })
                 .collect();
-            project.add_module(&parts, summaries);
+            let mut exports = ModuleExports::default();
+            exports.add_file(summaries);
+            let exports = std::sync::Arc::new(exports);
+            // Every way a cimport may name it: `pkg.utils`, `utils`, `.utils`.
+            for first in 0..parts.len() {
+                let dotted = parts[first..].join(".");
+                project.add_module(&format!(".{dotted}"), exports.clone());
+                project.add_module(&dotted, exports.clone());
+            }
         }
         project
     }
@@ -515,12 +523,21 @@ impl Session {
     fn check(&mut self, uri: &Url) {
         self.dirty.remove(uri);
         let project = self.project();
+        let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
+            return;
+        };
+        let context = self.context_of(&path);
+        let context: Vec<&str> = context.iter().map(String::as_str).collect();
         let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
-        let (check, summaries) =
-            self.checker
-                .check_parsed(&document.path, &document.text, &document.tree, &project);
+        let (check, summaries) = self.checker.check_parsed(
+            &document.path,
+            &document.text,
+            &document.tree,
+            &project,
+            &context,
+        );
         let is_pyx = document.path.extension().is_some_and(|ext| ext == "pyx");
         let path = document.path.clone();
         let (diagnostics, config_error) = match check.outcome {
@@ -649,6 +666,16 @@ impl Session {
         }
     }
 
+    /// The texts whose cimports a file sees: a `.pyx`'s `.pxd`, open or on disk.
+    fn context_of(&self, path: &Path) -> Vec<String> {
+        if path.extension().is_none_or(|ext| ext != "pyx") {
+            return Vec::new();
+        }
+        self.text_of(&path.with_extension("pxd"))
+            .into_iter()
+            .collect()
+    }
+
     /// The text of a file a related site points into: open, or read from disk.
     fn text_of(&self, path: &Path) -> Option<String> {
         let absolute = self.root.join(path);
@@ -757,11 +784,14 @@ impl Session {
             }
             changed = true;
             text = fixed;
+            let context = self.context_of(&document.path);
+            let context: Vec<&str> = context.iter().map(String::as_str).collect();
             let (check, _) = self.checker.check_parsed(
                 &document.path,
                 &text,
                 &crate::parse::parse(&text, document.dialect),
                 &project,
+                &context,
             );
             diagnostics = match check.outcome {
                 FileOutcome::Checked(diagnostics) => diagnostics,
