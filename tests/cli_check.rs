@@ -106,7 +106,8 @@ fn json_has_the_documented_shape() {
       "column": 13
     }},
     "help": "{HELP}",
-    "related": []
+    "related": [],
+    "fix": null
   }}
 ]
 "#
@@ -134,7 +135,7 @@ fn json_lines_is_one_object_a_line() {
     assert_eq!(
         lines[0],
         format!(
-            r#"{{"code":"CY000","name":"syntax-error","severity":"error","message":"syntax error: unexpected input","filename":"src/bad.pyx","location":{{"row":2,"column":5}},"end_location":{{"row":2,"column":13}},"help":"{HELP}","related":[]}}"#
+            r#"{{"code":"CY000","name":"syntax-error","severity":"error","message":"syntax error: unexpected input","filename":"src/bad.pyx","location":{{"row":2,"column":5}},"end_location":{{"row":2,"column":13}},"help":"{HELP}","related":[],"fix":null}}"#
         )
     );
     let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();

@@ -100,6 +100,10 @@ fn write(
         .filter(|value| !value.starts_with('='))
         .ok_or(Refusal::Shape)?;
     let value_start = target.assignment.end - value.len();
+    // The value must be the reallocation itself, not a temporary that holds it.
+    if target.call.start < value_start || target.call.end > target.assignment.end {
+        return Err(Refusal::Shape);
+    }
     let pointer_type = pointer_type(source, value_start, target.call, dialect)?;
     let tmp = function.fresh_name("tmp");
     let declaration = match dialect {
@@ -157,7 +161,7 @@ fn pointer_type(
     call: Span,
     dialect: Dialect,
 ) -> Result<String, Refusal> {
-    let value = &source[value_start..call.start.max(value_start)];
+    let value = &source[value_start..call.start];
     let lead = value.trim_start();
     if lead.is_empty() {
         return Ok(match dialect {
