@@ -149,9 +149,11 @@ fn lower_tree(
     let mut interesting = families.function_names();
     interesting.extend(project.function_names().map(str::to_string));
     // The names the context binds: an allocator the .pxd cimports under an alias is
-    // called by that alias here.
+    // called by that alias here. A context that names no allocator, deallocator or
+    // project helper binds nothing the analysis follows, and is not parsed.
     let outer_names: Vec<ModuleNames> = context
         .iter()
+        .filter(|outer| mentions_any(outer, &interesting))
         .map(|outer| ModuleNames::collect(parse(outer, Dialect::Cython).root_node(), outer))
         .collect();
     let mut mentioned = interesting.clone();
@@ -281,10 +283,10 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
         message,
         span: Span::new(node.start_byte(), node.end_byte().max(node.start_byte())),
         label,
-        help: Some(
-            "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug"
-                .to_string(),
-        ),
+        help: Some(format!(
+            "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug at {}",
+            rules::ISSUES_URL
+        )),
         related: Vec::new(),
     }
 }

@@ -17,13 +17,13 @@ use rayon::prelude::*;
 use crate::analyze::{analyze_file, analyze_tree};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::discover::{discover_with, DiscoveryError, ExcludeFn};
+use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
 use crate::parse::Dialect;
 use crate::project::{Imports, ModuleFile, ModuleGraph};
 use crate::rules::UNUSED_NOQA;
-use crate::selection::{RuleSet, SelectionLayer};
+use crate::selection::{RuleSelector, RuleSet, SelectionLayer};
 use crate::source::read_source;
 
 /// What a [`Checker`] is built from.
@@ -36,8 +36,19 @@ pub struct CheckerOptions {
     pub config: Option<Config>,
     /// The command line's selection, applied on top of each file's configuration.
     pub selection: SelectionLayer,
-    /// Globs of folders and files to skip while walking, on top of the configuration's.
-    pub exclude: Vec<String>,
+    /// `--exclude`: globs (from `cwd`) that replace every configuration's `exclude` and
+    /// the default exclusions; `None` keeps them.
+    pub exclude: Option<Vec<String>>,
+    /// `--extend-exclude`: globs (from `cwd`) skipped on top of the configuration's.
+    pub extend_exclude: Vec<String>,
+    /// `--per-file-ignores`: (glob from `cwd`, rules) on top of the configuration's.
+    pub per_file_ignores: Vec<(String, Vec<RuleSelector>)>,
+    /// Whether files named in the paths are excluded like walked ones (`--force-exclude`).
+    pub force_exclude: bool,
+    /// `--config 'KEY = VALUE'`: set on top of every configuration, the defaults included.
+    pub overrides: toml::Table,
+    /// `--isolated`: read no configuration file.
+    pub isolated: bool,
 }
 
 /// Checks files with the configuration that governs each of them. Shared by the threads
@@ -46,7 +57,9 @@ pub struct Checker {
     cwd: PathBuf,
     resolver: Arc<ConfigResolver>,
     selection: SelectionLayer,
-    exclude: PathMatcher,
+    exclusions: Arc<Exclusions>,
+    per_file_ignores: Vec<(PathMatcher, Vec<RuleSelector>)>,
+    force_exclude: bool,
 }
 
 /// What became of one file.
@@ -113,11 +126,7 @@ impl FileCheck {
         match &self.outcome {
             FileOutcome::Checked(_) | FileOutcome::Skipped => None,
             FileOutcome::Unreadable(message) => Some(format!("{}: {message}", self.path.display())),
-            FileOutcome::ConfigError(error) => Some(format!(
-                "{}: {}",
-                relative_to(cwd, &error.path).display(),
-                error.message
-            )),
+            FileOutcome::ConfigError(error) => Some(error.render(relative_to(cwd, &error.path))),
             FileOutcome::InternalError(message) => Some(format!(
                 "{}: internal error: cysafe failed while analyzing this file ({message}); \
                  the other files were checked; please report this as a cysafe bug",
@@ -137,15 +146,71 @@ pub struct CheckRun {
 }
 
 impl Checker {
-    /// A checker for `options`; an `exclude` glob that does not parse is an error.
+    /// A checker for `options`; a glob that does not parse, or an override that is not
+    /// a valid setting, is an error naming the option.
     pub fn new(options: CheckerOptions) -> Result<Checker, String> {
-        let exclude = PathMatcher::new(&options.exclude)?;
+        let exclude = options
+            .exclude
+            .as_deref()
+            .map(PathMatcher::new)
+            .transpose()
+            .map_err(|message| format!("--exclude: {message}"))?;
+        let extend_exclude = PathMatcher::new(&options.extend_exclude)
+            .map_err(|message| format!("--extend-exclude: {message}"))?;
+        let per_file_ignores = options
+            .per_file_ignores
+            .into_iter()
+            .map(|(glob, rules)| Ok((PathMatcher::new(&[glob])?, rules)))
+            .collect::<Result<_, String>>()
+            .map_err(|message| format!("--per-file-ignores: {message}"))?;
+        let resolver = ConfigResolver::with_overrides(
+            options.config,
+            options.cwd.clone(),
+            options.overrides,
+            options.isolated,
+        )
+        .map_err(|error| error.message)?;
+        let resolver = Arc::new(resolver);
         Ok(Checker {
-            resolver: Arc::new(ConfigResolver::new(options.config, options.cwd.clone())),
+            exclusions: Arc::new(Exclusions {
+                cwd: options.cwd.clone(),
+                resolver: resolver.clone(),
+                exclude,
+                extend_exclude,
+            }),
+            resolver,
             cwd: options.cwd,
             selection: options.selection,
-            exclude,
+            per_file_ignores,
+            force_exclude: options.force_exclude,
         })
+    }
+
+    /// Whether walking skips `path` (a folder or a file): the command line's
+    /// `--exclude` replaces the configuration's `exclude` (and the defaults), and both
+    /// `extend-exclude`s add to it.
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.exclusions.excludes(path)
+    }
+
+    /// The files `paths` expand to, without checking them; with `record_skipped`, also
+    /// what was left out and why (`--show-files --verbose`).
+    pub fn discover(&self, paths: &[PathBuf], record_skipped: bool) -> Discovered {
+        let exclude: ExcludeFn = {
+            let exclusions = self.exclusions.clone();
+            Arc::new(move |path: &Path| exclusions.excludes(path))
+        };
+        let is_cython = |p: &Path| Dialect::from_path(p).is_some();
+        let mut discovered = Discovery {
+            accept_named: &is_cython,
+            accept_walked: &is_cython,
+            exclude,
+            force_exclude: self.force_exclude,
+            record_skipped,
+        }
+        .run(paths);
+        discovered.files.sort();
+        discovered
     }
 
     /// The folder the checker was built for.
@@ -163,9 +228,20 @@ impl Checker {
         self.resolver.for_path(path)
     }
 
-    /// The rules reported for `path` under its configuration and the selection.
+    /// The rules reported for `path` under its configuration, the selection and the
+    /// command line's per-file ignores.
     pub fn rules_for(&self, path: &Path) -> Result<RuleSet, ConfigError> {
-        Ok(self.config_for(path)?.rules_for(path, &self.selection))
+        Ok(self.rules_under(&*self.config_for(path)?, path))
+    }
+
+    fn rules_under(&self, config: &Config, path: &Path) -> RuleSet {
+        let mut rules = config.rules_for(path, &self.selection);
+        for (matcher, ignored) in &self.per_file_ignores {
+            if matcher.matches(&self.cwd, path) {
+                rules.remove(ignored);
+            }
+        }
+        rules
     }
 
     /// The diagnostics of one text, as `cysafe check` would print them for a file at
@@ -190,21 +266,8 @@ impl Checker {
     /// modules are named and resolved). Files are checked in parallel; the result does
     /// not depend on the number of threads.
     pub fn check_paths(&self, paths: &[PathBuf]) -> CheckRun {
-        let exclude: ExcludeFn = {
-            let resolver = self.resolver.clone();
-            let cwd = self.cwd.clone();
-            let cli_exclude = self.exclude.clone();
-            Arc::new(move |path: &Path| {
-                cli_exclude.matches(&cwd, path)
-                    || resolver
-                        .for_path(path)
-                        .is_ok_and(|config| config.excludes(path))
-            })
-        };
-        let discovered = discover_with(paths, |p| Dialect::from_path(p).is_some(), exclude);
-        let mut files = discovered.files;
-        files.sort();
-        files.dedup();
+        let discovered = self.discover(paths, false);
+        let files = discovered.files;
         let texts: Vec<Result<String, String>> = files
             .par_iter()
             .map(|path| read_source(path).map_err(|error| error.to_string()))
@@ -418,7 +481,7 @@ impl Checker {
             );
         }
         debug_panic_hook(path);
-        let rules = config.rules_for(path, &self.selection);
+        let rules = self.rules_under(&config, path);
         let analysis = match tree {
             Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
             None => analyze_file(text, dialect, &config.analysis, project, context),
@@ -458,6 +521,28 @@ impl Checker {
             recheck: None,
         };
         (check, analysis.summaries)
+    }
+}
+
+/// The exclusion half of a [`Checker`], shared with the walker's threads.
+struct Exclusions {
+    cwd: PathBuf,
+    resolver: Arc<ConfigResolver>,
+    exclude: Option<PathMatcher>,
+    extend_exclude: PathMatcher,
+}
+
+impl Exclusions {
+    fn excludes(&self, path: &Path) -> bool {
+        let config = self.resolver.for_path(path).ok();
+        let replaced = match (&self.exclude, &config) {
+            (Some(exclude), _) => exclude.matches(&self.cwd, path),
+            (None, Some(config)) => config.exclude.matches(&config.root, path),
+            (None, None) => false,
+        };
+        replaced
+            || self.extend_exclude.matches(&self.cwd, path)
+            || config.is_some_and(|config| config.extend_exclude.matches(&config.root, path))
     }
 }
 
@@ -506,7 +591,7 @@ fn project_for(
 }
 
 /// Whether a .py file imports or cimports Cython (pure-Python mode).
-fn uses_cython(text: &str) -> bool {
+pub fn uses_cython(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start();
         (line.starts_with("import ") || line.starts_with("from ") || line.starts_with("cimport "))

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod fix;
 pub mod ir;
 pub mod noqa;
+pub mod output;
 pub mod ownership;
 pub mod parse;
 pub mod project;

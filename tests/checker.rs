@@ -20,7 +20,7 @@ fn checker(cwd: &Path, selection: SelectionLayer) -> Checker {
         cwd: cwd.to_path_buf(),
         config: None,
         selection,
-        exclude: Vec::new(),
+        ..CheckerOptions::default()
     })
     .unwrap()
 }

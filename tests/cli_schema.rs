@@ -226,7 +226,7 @@ fn the_sarif_schema_is_not_vacuous() {
 
 #[test]
 fn text_shows_related_sites_in_checked_files_only() {
-    let rendered = render(OutputFormat::Text);
+    let rendered = render(OutputFormat::Full);
     assert_eq!(
         rendered,
         "\

@@ -3,39 +3,50 @@
 //! configuration could not be used (every other file is still checked and reported).
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::checker::{relative_to, Checker, CheckerOptions, FileCheck, FileOutcome};
+use crate::checker::{relative_to, uses_cython, Checker, CheckerOptions, FileCheck, FileOutcome};
 use crate::commands::ExitStatus;
 use crate::config::Config;
 use crate::fix::{apply_fixes, FixMode};
+use crate::output::ColorChoice;
+use crate::parse::Dialect;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
 };
 use crate::selection::{RuleSelector, SelectionLayer};
-use crate::source::{decode_source, read_source};
+use crate::source::{read_source, read_stdin};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files and folders to check (default: the current folder); `-` reads one file from
     /// standard input, as does giving no path with --stdin-filename.
     pub paths: Vec<PathBuf>,
-    /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    /// How to print diagnostics (`text` is another name for `full`).
+    #[arg(long, value_enum, env = "CYSAFE_OUTPUT_FORMAT", default_value_t = OutputFormat::Full)]
     pub output_format: OutputFormat,
-    /// Colour in `text` output: `auto` colours only a terminal, and honours NO_COLOR.
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Colour in `full` and `concise` output: `auto` colours a terminal, or anything when
+    /// FORCE_COLOR or CLICOLOR_FORCE is set, and nothing when NO_COLOR is.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// The name of the file read from standard input (`-`): where it is reported and
     /// which configuration applies.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// Use this pyproject.toml or cysafe.toml for every file instead of the nearest.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// A pyproject.toml or cysafe.toml used for every file instead of the nearest, or an
+    /// inline setting `KEY = VALUE` (TOML) applied over every configuration; repeatable.
+    #[arg(long, value_name = "FILE | KEY = VALUE")]
+    pub config: Vec<String>,
+    /// Read no configuration file: the defaults, the command line and `--config KEY =
+    /// VALUE` only.
+    #[arg(long)]
+    pub isolated: bool,
     /// Only these rules (codes, prefixes like CY00, or ALL), replacing the configuration's.
     #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = RuleSelector::parse)]
     pub select: Option<Vec<RuleSelector>>,
@@ -45,10 +56,30 @@ pub struct CheckArgs {
     /// Do not report these rules.
     #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = RuleSelector::parse)]
     pub ignore: Vec<RuleSelector>,
-    /// Also skip folders and files matching these globs while walking (relative to the
-    /// current folder, or a bare name like `vendored`).
+    /// Skip folders and files matching these globs while walking, instead of the default
+    /// exclusions and the configuration's `exclude` (relative to the current folder, or a
+    /// bare name like `vendored`).
     #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
-    pub exclude: Vec<String>,
+    pub exclude: Option<Vec<String>>,
+    /// Skip these globs too, on top of the exclusions.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub extend_exclude: Vec<String>,
+    /// Do not report these rules in files matching the glob: `GLOB:RULES`, e.g.
+    /// `tests/*:CY001,CY003`; repeatable, on top of the configuration's.
+    #[arg(long, value_name = "GLOB:RULES", value_parser = parse_per_file_ignore)]
+    pub per_file_ignores: Vec<(String, Vec<RuleSelector>)>,
+    /// Apply the exclusions to files named on the command line too (as pre-commit names
+    /// them); without it a named file is always checked.
+    #[arg(long, overrides_with = "no_force_exclude")]
+    pub force_exclude: bool,
+    #[arg(long, overrides_with = "force_exclude", hide = true)]
+    pub no_force_exclude: bool,
+    /// Fail (exit 2) when a function is skipped as too deep or too large to analyze.
+    /// On by default when the CI environment variable is `true`; --no-strict turns it off.
+    #[arg(long, overrides_with = "no_strict")]
+    pub strict: bool,
+    #[arg(long, overrides_with = "strict")]
+    pub no_strict: bool,
     /// Print how many diagnostics each rule gave instead of the diagnostics.
     #[arg(long)]
     pub statistics: bool,
@@ -58,6 +89,12 @@ pub struct CheckArgs {
     /// Print the diagnostics and nothing else (no summary line).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Say more: with --show-files, each file skipped and why.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Print each file that would be checked, and check nothing.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
     /// Print the settings each path resolves to, and check nothing.
     #[arg(long)]
     pub show_settings: bool,
@@ -77,34 +114,90 @@ pub struct CheckArgs {
 /// that do not touch each other, the next the ones that waited.
 const MAX_FIX_ROUNDS: usize = 10;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+/// `GLOB:RULES` of `--per-file-ignores`; the last `:` splits, so a glob may hold one.
+fn parse_per_file_ignore(value: &str) -> Result<(String, Vec<RuleSelector>), String> {
+    let (glob, rules) = value.rsplit_once(':').ok_or_else(|| {
+        format!("expected GLOB:RULES (like `tests/*:CY001,CY003`), found `{value}`")
+    })?;
+    let rules = rules
+        .split(',')
+        .map(|rule| RuleSelector::parse(rule.trim()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((glob.to_string(), rules))
 }
 
-impl ColorChoice {
-    fn enabled(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                !no_color && std::io::stdout().is_terminal()
+/// Whether skipped functions fail the run: `--strict`, or a CI run (`CI=true`, set by
+/// GitHub Actions, GitLab CI and others) unless `--no-strict`.
+fn strict(args: &CheckArgs) -> bool {
+    args.strict
+        || !args.no_strict
+            && std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true"))
+}
+
+/// Splits `--config` values into the one configuration file and the inline settings,
+/// as ruff does: an existing file (or a name ending in `.toml`) is a file, anything
+/// else must be `KEY = VALUE` in TOML.
+fn config_arguments(values: &[String]) -> Result<(Option<PathBuf>, toml::Table), String> {
+    let mut file: Option<PathBuf> = None;
+    let mut overrides = toml::Table::new();
+    for value in values {
+        let path = Path::new(value);
+        if path.is_file() || value.ends_with(".toml") && !value.contains('=') {
+            if let Some(first) = &file {
+                return Err(format!(
+                    "--config: only one configuration file can be given (`{}` and `{value}`)",
+                    first.display()
+                ));
             }
+            file = Some(path.to_path_buf());
+            continue;
         }
+        let table: toml::Table = value.parse().map_err(|error: toml::de::Error| {
+            format!(
+                "--config: `{value}` is neither a file nor a `KEY = VALUE` setting: {}",
+                error.message().trim_end()
+            )
+        })?;
+        overrides.extend(table);
     }
+    Ok((file, overrides))
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
-    let config = match &args.config {
+    let (config_file, overrides) = match config_arguments(&args.config) {
+        Ok(split) => split,
+        Err(message) => {
+            report_error(&message);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    if args.isolated && config_file.is_some() {
+        report_error(
+            "--isolated reads no configuration file; --config FILE cannot be used with it",
+        );
+        return Ok(ExitStatus::Error);
+    }
+    let config = match &config_file {
         None => None,
-        Some(path) => match Config::load(path, true) {
+        Some(path) => match Config::load_with(path, true, &overrides) {
             Ok(config) => config,
             Err(error) => {
-                report_error(&error.to_string());
+                report_error(&error.render(path));
+                return Ok(ExitStatus::Error);
+            }
+        },
+    };
+    let mut file_out;
+    let out: &mut dyn Write = match &args.output_file {
+        None => out,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => {
+                file_out = std::io::BufWriter::new(file);
+                &mut file_out
+            }
+            Err(error) => {
+                report_error(&format!("{}: {error}", path.display()));
                 return Ok(ExitStatus::Error);
             }
         },
@@ -128,11 +221,16 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             ignore: args.ignore.clone(),
         },
         exclude: args.exclude.clone(),
+        extend_exclude: args.extend_exclude.clone(),
+        per_file_ignores: args.per_file_ignores.clone(),
+        force_exclude: args.force_exclude,
+        overrides,
+        isolated: args.isolated,
     };
     let checker = match Checker::new(options) {
         Ok(checker) => checker,
         Err(message) => {
-            report_error(&format!("--exclude: {message}"));
+            report_error(&message);
             return Ok(ExitStatus::Error);
         }
     };
@@ -148,7 +246,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         } else {
             paths
         };
-        return show_settings(&shown, &args.exclude, &checker, out);
+        return show_settings(&shown, args, &checker, out);
+    }
+    if args.show_files {
+        return show_files(&paths, args.verbose, &checker, out);
     }
 
     let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
@@ -163,14 +264,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     let mut errors = BTreeSet::new();
     let files: Vec<FileCheck> = if reads_stdin {
         let path = stdin_path();
-        let mut bytes = Vec::new();
-        let text = match std::io::stdin().lock().read_to_end(&mut bytes) {
-            Err(error) => Err(error.to_string()),
-            Ok(_) => decode_source(bytes).map_err(|error| error.to_string()),
-        };
-        match text {
-            Err(message) => {
-                errors.insert(format!("{}: {message}", path.display()));
+        match read_stdin() {
+            Err(error) => {
+                errors.insert(format!("{}: {error}", path.display()));
                 Vec::new()
             }
             Ok(text) => {
@@ -183,6 +279,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         }
     } else {
         let run = checker.check_paths(&paths);
+        if run.files.is_empty() && run.discovery_errors.is_empty() {
+            let under: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            report_error(&format!(
+                "warning: no Cython files found under {}",
+                under.join(", ")
+            ));
+        }
         for error in run.discovery_errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
@@ -233,9 +336,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     for error in &errors {
         report_error(error);
     }
+    // Under --strict (or CI=true) a skipped function fails the run: CI must not pass
+    // code nobody analyzed.
+    let strict = strict(args);
+    let level = if strict { "error" } else { "warning" };
     for (path, function) in &too_deep {
         report_error(&format!(
-            "warning: {}:{}:{}: `{}` is nested too deeply to analyze; it was skipped",
+            "{level}: {}:{}:{}: `{}` is nested too deeply to analyze; it was skipped",
             path.display(),
             function.row,
             function.column,
@@ -271,14 +378,19 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         write_statistics(args.output_format, &reports, out)?;
     } else {
         let options = ReportOptions {
-            color: args.color.enabled(),
+            // A file named by --output-file is no terminal: only `always` colours it.
+            color: match args.output_file {
+                None => args.color.enabled(),
+                Some(_) => args.color == ColorChoice::Always,
+            },
             quiet: args.quiet,
             unchecked: errors.len(),
             fixed: args.fix.then_some(fixed),
         };
         write_report(args.output_format, &reports, &sources, options, out)?;
     }
-    Ok(if !errors.is_empty() {
+    out.flush()?;
+    Ok(if !errors.is_empty() || strict && !too_deep.is_empty() {
         ExitStatus::Error
     } else if found > 0 && !args.exit_zero {
         ExitStatus::Failure
@@ -359,9 +471,48 @@ fn related_sources(reports: &[FileReport]) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// `--show-files`: each file a check would read, sorted; with `verbose`, each file or
+/// folder left out and why on standard error.
+fn show_files(
+    paths: &[PathBuf],
+    verbose: bool,
+    checker: &Checker,
+    out: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let discovered = checker.discover(paths, verbose);
+    for file in &discovered.files {
+        // A .py file is read to know whether it is Cython's pure-Python mode.
+        if verbose && Dialect::from_path(file) == Some(Dialect::PurePython) {
+            if let Ok(text) = read_source(file) {
+                if !uses_cython(&text) {
+                    report_error(&format!(
+                        "skipped {}: a .py file that does not import cython",
+                        file.display()
+                    ));
+                    continue;
+                }
+            }
+        }
+        writeln!(out, "{}", file.display())?;
+    }
+    if verbose {
+        for (path, reason) in &discovered.skipped {
+            report_error(&format!("skipped {}: {}", path.display(), reason.as_str()));
+        }
+    }
+    for error in &discovered.errors {
+        report_error(&format!("{}: {}", error.path.display(), error.message));
+    }
+    Ok(if discovered.errors.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
+}
+
 fn show_settings(
     paths: &[PathBuf],
-    cli_exclude: &[String],
+    args: &CheckArgs,
     checker: &Checker,
     out: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
@@ -370,11 +521,7 @@ fn show_settings(
         let config = match checker.config_for(path) {
             Ok(config) => config,
             Err(error) => {
-                report_error(&format!(
-                    "{}: {}",
-                    relative_to(checker.cwd(), &error.path).display(),
-                    error.message
-                ));
+                report_error(&error.render(relative_to(checker.cwd(), &error.path)));
                 status = ExitStatus::Error;
                 continue;
             }
@@ -401,7 +548,18 @@ fn show_settings(
             "  extend-exclude: {}",
             config.extend_exclude.patterns().join(", ")
         )?;
-        writeln!(out, "  exclude (command line): {}", cli_exclude.join(", "))?;
+        if let Some(exclude) = &args.exclude {
+            writeln!(
+                out,
+                "  exclude (command line, replaces the above): {}",
+                exclude.join(", ")
+            )?;
+        }
+        writeln!(
+            out,
+            "  extend-exclude (command line): {}",
+            args.extend_exclude.join(", ")
+        )?;
         for (matcher, ignored) in &config.per_file_ignores {
             let ignored: Vec<String> = ignored.iter().map(ToString::to_string).collect();
             writeln!(

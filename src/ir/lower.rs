@@ -802,6 +802,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn raise(&mut self) {
+        self.push(Stmt::Raise);
         let target = self.exit_target(self.frames.len(), Exit::Raise);
         self.goto(target);
     }

@@ -231,6 +231,9 @@ pub enum Stmt {
     Delete { place: PlaceId, span: Span },
     /// `&place` is taken: whatever receives the address may store a new pointer there.
     AddressTaken { place: PlaceId },
+    /// A `raise` (or a failed `assert`) leaves here: the path ends by an exception, not a
+    /// return. Summaries read it; the ownership dataflow ignores it.
+    Raise,
     /// The assignment just before stored a constant (`self.kind = 2`, `self.closed =
     /// True`): what a flag holds, for the class model's guards. The ownership dataflow
     /// ignores it.

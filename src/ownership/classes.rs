@@ -534,7 +534,7 @@ impl Paths<'_, '_> {
                     state.holding = Holding::Released;
                 }
             }
-            Stmt::Use { .. } | Stmt::Examined { .. } | Stmt::Return { .. } => {}
+            Stmt::Use { .. } | Stmt::Examined { .. } | Stmt::Return { .. } | Stmt::Raise => {}
         }
         true
     }

@@ -728,7 +728,7 @@ impl Analysis<'_> {
             }
             Stmt::AddressTaken { place } => self.forget(*place, state),
             // Flags and their tests: only the class model's guards read them.
-            Stmt::Constant { .. } | Stmt::Compare { .. } => {}
+            Stmt::Constant { .. } | Stmt::Compare { .. } | Stmt::Raise => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
                     let states = &mut state.sites[site.0 as usize];
@@ -833,6 +833,10 @@ impl Analysis<'_> {
                     {
                         return false;
                     }
+                }
+                // `raise_error(-1)`, whose every path raises: nothing runs after it.
+                if summary.is_some_and(|s| s.never_returns) {
+                    return false;
                 }
             }
         }

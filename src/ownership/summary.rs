@@ -39,6 +39,8 @@ pub struct Summary {
     /// Parameters (by position) that are not NULL wherever the function returns: it
     /// raises or aborts on NULL, so a call to it is a NULL check of the argument.
     pub checks: Vec<usize>,
+    /// Every path raises (`cdef void raise_error(int code)`): a call to it never returns.
+    pub never_returns: bool,
 }
 
 impl Summary {
@@ -143,6 +145,7 @@ impl Summary {
             releases,
             tolerates,
             checks,
+            never_returns: always_raises(function),
         }
     }
 
@@ -151,7 +154,31 @@ impl Summary {
             && self.releases.is_empty()
             && self.tolerates.is_empty()
             && self.checks.is_empty()
+            && !self.never_returns
     }
+}
+
+/// Whether every way out of the function that its entry reaches is a `raise`.
+fn always_raises(function: &crate::ir::Function) -> bool {
+    let mut reached = vec![false; function.blocks.len()];
+    let mut pending = vec![function.entry];
+    let mut ways_out = 0usize;
+    while let Some(block) = pending.pop() {
+        let index = block.0 as usize;
+        if block == function.exit || reached[index] {
+            continue;
+        }
+        reached[index] = true;
+        let body = function.block(block);
+        if body.succs.contains(&function.exit) {
+            if !matches!(body.stmts.last(), Some(crate::ir::Stmt::Raise)) {
+                return false;
+            }
+            ways_out += 1;
+        }
+        pending.extend(body.succs.iter().copied());
+    }
+    ways_out > 0
 }
 
 /// The summaries of a module's functions and methods.

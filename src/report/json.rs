@@ -41,6 +41,7 @@ struct JsonDiagnostic<'a> {
     location: JsonPosition,
     end_location: JsonPosition,
     help: Option<&'a str>,
+    url: String,
     related: Vec<JsonRelated<'a>>,
     fix: Option<JsonFix<'a>>,
 }
@@ -83,6 +84,7 @@ fn element<'a>(located: &Located<'a>, sources: &Sources<'_>) -> JsonDiagnostic<'
         location: located.start.into(),
         end_location: located.end.into(),
         help: diagnostic.help.as_deref(),
+        url: diagnostic.rule.url(),
         related: located
             .related
             .iter()

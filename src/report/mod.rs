@@ -19,8 +19,9 @@ pub use statistics::write_statistics;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// Source lines with labels and help (codespan-reporting).
-    Text,
+    /// Source lines with labels and help (codespan-reporting); `text` is an alias.
+    #[value(name = "full", alias = "text")]
+    Full,
     /// `path:line:col: CODE message`, one per line (vim quickfix, Emacs compile mode).
     Concise,
     /// One JSON array of diagnostics (docs/schema/diagnostics.schema.json).
@@ -64,7 +65,7 @@ pub fn write_report(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Text => text::write(files, sources, options, out),
+        OutputFormat::Full => text::write(files, sources, options, out),
         OutputFormat::Concise => concise::write(files, sources, options, out),
         OutputFormat::Json => json::write_array(files, sources, out),
         OutputFormat::JsonLines => json::write_lines(files, sources, out),

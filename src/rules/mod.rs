@@ -33,6 +33,20 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+/// Where cysafe lives (Cargo.toml's `repository`); documentation links point into it.
+pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where bugs in cysafe are reported.
+pub const ISSUES_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/issues");
+
+impl RuleMeta {
+    /// The rule's documentation page (docs/rules/CYnnn.md in the repository): linked from
+    /// every diagnostic in the machine formats and from `cysafe rule`.
+    pub fn url(&self) -> String {
+        format!("{REPOSITORY_URL}/blob/main/docs/rules/{}.md", self.code)
+    }
+}
+
 pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
     code: "CY000",
     name: "syntax-error",

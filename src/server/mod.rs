@@ -51,14 +51,6 @@ use position::{Encoding, Lines};
 /// The code action kind of "apply every safe fix of the file".
 pub const FIX_ALL_KIND: &str = "source.fixAll.cysafe";
 
-/// Where a rule's documentation is published: `{DOCS_URL}/CY003.md`.
-pub const DOCS_URL: &str = "https://github.com/cysafe/cysafe/blob/main/docs/rules";
-
-/// The documentation of a rule, as a link.
-pub fn rule_url(code: &str) -> String {
-    format!("{DOCS_URL}/{code}.md")
-}
-
 /// Runs the server on stdin/stdout until the client says `exit` (or closes stdin).
 pub fn run_stdio() -> anyhow::Result<()> {
     let transport = transport::stdio();
@@ -656,7 +648,7 @@ impl Session {
                 Severity::Warning => DiagnosticSeverity::WARNING,
             }),
             code: Some(NumberOrString::String(code.to_string())),
-            code_description: Url::parse(&rule_url(code))
+            code_description: Url::parse(&diagnostic.rule.url())
                 .ok()
                 .map(|href| CodeDescription { href }),
             source: Some("cysafe".to_string()),

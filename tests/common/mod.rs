@@ -38,7 +38,9 @@ impl Project {
             .args(args)
             .current_dir(self.root())
             .env_remove("NO_COLOR")
-            .env_remove("RAYON_NUM_THREADS");
+            .env_remove("RAYON_NUM_THREADS")
+            .env_remove("CI")
+            .env_remove("CYSAFE_OUTPUT_FORMAT");
         command
     }
 

@@ -1,6 +1,7 @@
 # Helper summaries: an out-parameter reallocator, a release helper freeing a list in a
 # loop, a helper that writes through its fresh block before returning it (its callers
-# are not told it may be NULL), pointer-array elements keeping their family.
+# are not told it may be NULL), pointer-array elements keeping their family, helpers that
+# always raise.
 from libc.stdlib cimport malloc, free, realloc
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.exc cimport PyErr_NoMemory
@@ -91,3 +92,29 @@ cdef class Rows:
             for i in range(self.n):
                 free(self.rows[i])  # expect: CY002
             PyMem_Free(self.rows)
+
+# 11: a helper every path of which raises never returns; one that raises only sometimes
+# does.
+cdef void raise_error(int code) except *:
+    if code == -1:
+        raise MemoryError()
+    raise ValueError(code)
+
+cdef void warn_or_raise(int code) except *:
+    if code < 0:
+        raise MemoryError()
+    print("warning", code)
+
+def checked_by_helper(size_t n):
+    cdef double* p = <double*>malloc(n * sizeof(double))
+    if p == NULL:
+        raise_error(-1)
+    p[0] = 1.0
+    free(p)
+
+def not_checked_by_helper(size_t n):
+    cdef double* p = <double*>malloc(n * sizeof(double))  # expect: CY001
+    if p == NULL:
+        warn_or_raise(0)
+    p[0] = 1.0
+    free(p)
