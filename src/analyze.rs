@@ -69,16 +69,35 @@ pub fn analyze_file(
     project: &ProjectSummaries,
     context: &[&str],
 ) -> FileAnalysis {
-    let tree = parse(text, dialect);
+    analyze_tree(
+        &parse(text, dialect),
+        text,
+        dialect,
+        settings,
+        project,
+        context,
+    )
+}
+
+/// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
+pub fn analyze_tree(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[&str],
+) -> FileAnalysis {
     let mut diagnostics = Vec::new();
-    if let Some(node) = first_syntax_error(&tree) {
+    if let Some(node) = first_syntax_error(tree) {
         diagnostics.push(syntax_error(node));
     }
-    let lowered = lower_tree(&tree, text, dialect, settings, project, context);
+    let lowered = lower_tree(tree, text, dialect, settings, project, context);
     let mut too_deep = lowered.module.too_deep.clone();
     too_deep.sort_by_key(|function| function.name_span);
     let analysis = lowered.analyze_in(project);
     rules::check_module(&analysis, &mut diagnostics);
+    crate::fix::attach_fixes(&analysis, text, dialect, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     let classes = rules::dealloc_missing_free::class_exports(&analysis);
     let graph_builds = analysis.builds;
@@ -260,6 +279,7 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
     };
     Diagnostic {
         rule: &rules::SYNTAX_ERROR,
+        fix: None,
         message,
         span: Span::new(node.start_byte(), node.end_byte().max(node.start_byte())),
         label,

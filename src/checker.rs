@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::analyze_file;
+use crate::analyze::{analyze_file, analyze_tree};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
@@ -98,6 +98,17 @@ pub struct FileCheck {
     pub too_deep: Vec<TooDeep>,
     /// The file's text when it has diagnostics (reporters quote it), else `None`.
     pub text: Option<String>,
+    /// What checking the file again needs (after `--fix` changed it), kept by
+    /// [`Checker::check_paths`] for the files that have a fix.
+    pub recheck: Option<Arc<Recheck>>,
+}
+
+/// What a file of a run was checked knowing: the exports of the modules it cimports, and
+/// the texts of its context (its `.pxd`, or the file that includes a `.pxi`).
+#[derive(Debug, Default)]
+pub struct Recheck {
+    pub project: ProjectSummaries,
+    pub context: Vec<String>,
 }
 
 impl FileCheck {
@@ -339,14 +350,34 @@ impl Checker {
                 }
             }
         }
+        let rechecks: Vec<Option<Arc<Recheck>>> = checks
+            .iter()
+            .enumerate()
+            .map(|(file, check)| {
+                let fixable = check
+                    .as_ref()
+                    .is_some_and(|check| check.diagnostics().iter().any(|d| d.fix.is_some()));
+                fixable.then(|| {
+                    Arc::new(Recheck {
+                        project: project_for(&graph, &exports, file),
+                        context: graph.context[file]
+                            .iter()
+                            .filter_map(|&outer| texts[outer].clone().ok())
+                            .collect(),
+                    })
+                })
+            })
+            .collect();
         let files = checks
             .into_iter()
             .zip(texts)
-            .map(|(check, text)| {
+            .zip(rechecks)
+            .map(|((check, text), recheck)| {
                 let mut check = check.expect("every module is in one wave");
                 if !check.diagnostics().is_empty() {
                     check.text = text.ok();
                 }
+                check.recheck = recheck;
                 check
             })
             .collect();
@@ -354,6 +385,31 @@ impl Checker {
             files,
             discovery_errors: discovered.errors,
         }
+    }
+
+    /// One text of a run again, after `--fix` changed it, knowing what it knew the
+    /// first time ([`FileCheck::recheck`]); alone when that is not kept.
+    pub fn recheck(&self, check: &FileCheck, text: &str) -> FileCheck {
+        let empty = Recheck::default();
+        let recheck = check.recheck.as_deref().unwrap_or(&empty);
+        let context: Vec<&str> = recheck.context.iter().map(String::as_str).collect();
+        let (mut again, _) =
+            self.check_guarded(&check.path, text, &recheck.project, &context, None);
+        again.recheck = check.recheck.clone();
+        again
+    }
+
+    /// One text an editor holds, with the tree it keeps reparsing incrementally, what
+    /// the other files it has open export, and the texts of its context (its `.pxd`).
+    pub fn check_parsed(
+        &self,
+        path: &Path,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        project: &ProjectSummaries,
+        context: &[&str],
+    ) -> (FileCheck, Summaries) {
+        self.check_guarded(path, text, project, context, Some(tree))
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -365,8 +421,19 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
+        self.check_guarded(path, text, project, context, None)
+    }
+
+    fn check_guarded(
+        &self,
+        path: &Path,
+        text: &str,
+        project: &ProjectSummaries,
+        context: &[&str],
+        tree: Option<&tree_sitter::Tree>,
+    ) -> (FileCheck, Summaries) {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project, context)
+            self.check_unguarded(path, text, project, context, tree)
         }));
         match checked {
             Ok(checked) => checked,
@@ -391,6 +458,7 @@ impl Checker {
         text: &str,
         project: &ProjectSummaries,
         context: &[&str],
+        tree: Option<&tree_sitter::Tree>,
     ) -> (FileCheck, Summaries) {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
@@ -414,7 +482,10 @@ impl Checker {
         }
         debug_panic_hook(path);
         let rules = self.rules_under(&config, path);
-        let analysis = analyze_file(text, dialect, &config.analysis, project, context);
+        let analysis = match tree {
+            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
+            None => analyze_file(text, dialect, &config.analysis, project, context),
+        };
         let too_deep = if analysis.too_deep.is_empty() {
             Vec::new()
         } else {
@@ -447,6 +518,7 @@ impl Checker {
             outcome: FileOutcome::Checked(diagnostics),
             too_deep,
             text: None,
+            recheck: None,
         };
         (check, analysis.summaries)
     }
@@ -480,6 +552,7 @@ fn unanalyzed(path: PathBuf, outcome: FileOutcome) -> FileCheck {
         outcome,
         too_deep: Vec::new(),
         text: None,
+        recheck: None,
     }
 }
 

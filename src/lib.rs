@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod ir;
 pub mod noqa;
 pub mod output;
@@ -19,6 +20,7 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod selection;
+pub mod server;
 pub mod settings;
 pub mod source;
 

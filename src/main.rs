@@ -24,6 +24,8 @@ enum Command {
     Rule(commands::rule::RuleArgs),
     /// Print syntax trees, or list the files that do not parse (--check).
     Parse(commands::parse::ParseArgs),
+    /// Run the language server on stdin/stdout: editors start it as `cysafe server`.
+    Server(commands::server::ServerArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print cysafe's man page (roff, for `man -l -`), or write one page per subcommand.
@@ -57,6 +59,13 @@ fn man(args: &ManArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The server writes from its own thread: standard output must not be locked here.
+    if let Command::Server(args) = &cli.command {
+        return match commands::server::run(args) {
+            Ok(status) => ExitCode::from(status as u8),
+            Err(_) => ExitCode::from(ExitStatus::Error as u8),
+        };
+    }
     let stdout = std::io::stdout();
     // A reader that goes away (`| head -1`, `| true`) must not turn the exit status into
     // 0 or 141: the rest of the output is dropped and the run ends as it would have.
@@ -66,6 +75,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => commands::graph::run(args, &mut out),
         Command::Rule(args) => commands::rule::run(args, &mut out),
         Command::Parse(args) => commands::parse::run(args, &mut out),
+        Command::Server(_) => unreachable!("the server ran above"),
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "cysafe", &mut out);
             Ok(ExitStatus::Success)

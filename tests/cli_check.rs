@@ -107,7 +107,8 @@ fn json_has_the_documented_shape() {
     }},
     "help": "{HELP}",
     "url": "https://github.com/cysafe/cysafe/blob/main/docs/rules/CY000.md",
-    "related": []
+    "related": [],
+    "fix": null
   }}
 ]
 "#
@@ -135,7 +136,7 @@ fn json_lines_is_one_object_a_line() {
     assert_eq!(
         lines[0],
         format!(
-            r#"{{"code":"CY000","name":"syntax-error","severity":"error","message":"syntax error: unexpected input","filename":"src/bad.pyx","location":{{"row":2,"column":5}},"end_location":{{"row":2,"column":13}},"help":"{HELP}","url":"https://github.com/cysafe/cysafe/blob/main/docs/rules/CY000.md","related":[]}}"#
+            r#"{{"code":"CY000","name":"syntax-error","severity":"error","message":"syntax error: unexpected input","filename":"src/bad.pyx","location":{{"row":2,"column":5}},"end_location":{{"row":2,"column":13}},"help":"{HELP}","url":"https://github.com/cysafe/cysafe/blob/main/docs/rules/CY000.md","related":[],"fix":null}}"#
         )
     );
     let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();

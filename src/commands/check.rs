@@ -6,9 +6,12 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::checker::{relative_to, uses_cython, Checker, CheckerOptions, FileCheck, FileOutcome};
 use crate::commands::ExitStatus;
 use crate::config::Config;
+use crate::fix::{apply_fixes, FixMode};
 use crate::output::ColorChoice;
 use crate::parse::Dialect;
 use crate::report::{
@@ -96,7 +99,21 @@ pub struct CheckArgs {
     /// Print the settings each path resolves to, and check nothing.
     #[arg(long)]
     pub show_settings: bool,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (they change behaviour, e.g.
+    /// add a raise).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing; exit 1 when there is a diff.
+    #[arg(long)]
+    pub diff: bool,
 }
+
+/// How many times a file is fixed and analyzed again at most: a round applies the fixes
+/// that do not touch each other, the next the ones that waited.
+const MAX_FIX_ROUNDS: usize = 10;
 
 /// `GLOB:RULES` of `--per-file-ignores`; the last `:` splits, so a glob may hold one.
 fn parse_per_file_ignore(value: &str) -> Result<(String, Vec<RuleSelector>), String> {
@@ -236,6 +253,15 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         return show_files(&paths, args.verbose, &checker, out);
     }
 
+    let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
+        FixMode::SafeAndUnsafe
+    } else {
+        FixMode::SafeOnly
+    });
+    if reads_stdin && fix_mode.is_some() {
+        report_error("--fix and --diff change files: they cannot read standard input");
+        return Ok(ExitStatus::Error);
+    }
     let mut errors = BTreeSet::new();
     let files: Vec<FileCheck> = if reads_stdin {
         let path = stdin_path();
@@ -271,7 +297,27 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     // this warning a clean report would claim code nobody looked at.
     let mut too_deep = BTreeSet::new();
     let mut reports = Vec::new();
-    for check in files {
+    let mut fixed = 0;
+    let mut diffs = Vec::new();
+    let files: Vec<(FileCheck, Option<Fixed>)> = match fix_mode {
+        None => files.into_iter().map(|check| (check, None)).collect(),
+        Some(mode) => files
+            .into_par_iter()
+            .map(|check| fix_file(&checker, check, mode))
+            .collect(),
+    };
+    for (check, result) in files {
+        if let Some(result) = result {
+            fixed += result.count;
+            if args.diff {
+                diffs.push(unified_diff(&check.path, &result.original, &result.text));
+            } else if let Err(error) = std::fs::write(&check.path, &result.text) {
+                errors.insert(format!(
+                    "{}: cannot write the fixes: {error}",
+                    check.path.display()
+                ));
+            }
+        }
         if let Some(error) = check.error(&cwd) {
             errors.insert(error);
         }
@@ -317,6 +363,28 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             function.name
         ));
     }
+    if args.diff {
+        for diff in &diffs {
+            out.write_all(diff.as_bytes())?;
+        }
+        let noun = if fixed == 1 {
+            "diagnostic"
+        } else {
+            "diagnostics"
+        };
+        if fixed > 0 {
+            report_line(&format!("Would fix {fixed} {noun}."));
+        } else {
+            report_line("No fixes available.");
+        }
+        return Ok(if !errors.is_empty() {
+            ExitStatus::Error
+        } else if diffs.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        });
+    }
     let found: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     let extra = related_sources(&reports);
     let sources = Sources::new(&reports, &extra);
@@ -331,6 +399,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             },
             quiet: args.quiet,
             unchecked: errors.len(),
+            fixed: args.fix.then_some(fixed),
         };
         write_report(args.output_format, &reports, &sources, options, out)?;
     }
@@ -342,6 +411,62 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     } else {
         ExitStatus::Success
     })
+}
+
+/// A file `--fix` changed.
+struct Fixed {
+    original: String,
+    text: String,
+    /// How many fixes were applied, over every round.
+    count: usize,
+}
+
+/// Applies the fixes `mode` allows to a checked file, round after round until none
+/// applies (or [`MAX_FIX_ROUNDS`]), analyzing the new text after each; returns the check
+/// of the final text and, when it changed, the change.
+fn fix_file(checker: &Checker, check: FileCheck, mode: FixMode) -> (FileCheck, Option<Fixed>) {
+    let Some(original) = check.text.clone() else {
+        return (check, None);
+    };
+    let mut text = original.clone();
+    let mut current = check;
+    let mut count = 0;
+    for _ in 0..MAX_FIX_ROUNDS {
+        let fixes = current
+            .diagnostics()
+            .iter()
+            .filter_map(|diagnostic| diagnostic.fix.as_ref())
+            .filter(|fix| mode.allows(fix.applicability));
+        let (new_text, applied) = apply_fixes(&text, fixes);
+        if applied == 0 {
+            break;
+        }
+        count += applied;
+        text = new_text;
+        current = checker.recheck(&current, &text);
+    }
+    if count == 0 {
+        return (current, None);
+    }
+    if !current.diagnostics().is_empty() {
+        current.text = Some(text.clone());
+    }
+    let fixed = Fixed {
+        original,
+        text,
+        count,
+    };
+    (current, Some(fixed))
+}
+
+/// The change as `diff -u` shows it, headed by the path.
+fn unified_diff(path: &Path, before: &str, after: &str) -> String {
+    let shown = path.display().to_string();
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&shown, &shown)
+        .to_string()
 }
 
 /// The text of files that related sites point into but that were not checked.
@@ -470,6 +595,11 @@ fn show_settings(
         }
     }
     Ok(status)
+}
+
+/// A message on standard error that is not an error.
+fn report_line(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
 /// One line on standard error. A closed standard error must not panic the process.

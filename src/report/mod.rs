@@ -51,6 +51,9 @@ pub struct ReportOptions {
     /// How many paths could not be checked (reported on standard error), so that the
     /// summary never claims a clean run that was not one.
     pub unchecked: usize,
+    /// How many diagnostics `--fix` repaired, when it ran: the summary then says how
+    /// many were fixed and how many remain.
+    pub fixed: Option<usize>,
 }
 
 /// Writes every diagnostic of `files` (in the given order) in `format`.
@@ -168,11 +171,17 @@ pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-pub(crate) fn count_line(count: usize, unchecked: usize) -> String {
-    let found = match count {
+pub(crate) fn count_line(remaining: usize, options: &ReportOptions) -> String {
+    let unchecked = options.unchecked;
+    let fixed = options.fixed.unwrap_or(0);
+    let count = remaining + fixed;
+    let mut found = match count {
         1 => "Found 1 diagnostic".to_string(),
         n => format!("Found {n} diagnostics"),
     };
+    if options.fixed.is_some() && count > 0 {
+        found.push_str(&format!(" ({fixed} fixed, {remaining} remaining)"));
+    }
     match (count, unchecked) {
         (0, 0) => "All checks passed!".to_string(),
         (_, 0) => format!("{found}."),

@@ -82,6 +82,33 @@ fn result(located: &Located<'_>, sources: &Sources<'_>) -> Value {
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
     }
+    if let Some(fix) = &diagnostic.fix {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                let start = sources.position(located.path, edit.span.start);
+                let end = sources.position(located.path, edit.span.end);
+                json!({
+                    "deletedRegion": {
+                        "startLine": start.row,
+                        "startColumn": start.column,
+                        "endLine": end.row,
+                        "endColumn": end.column,
+                    },
+                    "insertedContent": { "text": edit.content },
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.message },
+            "artifactChanges": [{
+                "artifactLocation": artifact(located.path),
+                "replacements": replacements,
+            }],
+            "properties": { "applicability": fix.applicability.as_str() },
+        }]);
+    }
     if !located.related.is_empty() {
         result["relatedLocations"] = located
             .related

@@ -99,7 +99,7 @@ pub(super) fn write(
     }
     drop(writer);
     if !options.quiet {
-        writeln!(out, "{}", count_line(count, options.unchecked))?;
+        writeln!(out, "{}", count_line(count, &options))?;
     }
     Ok(())
 }

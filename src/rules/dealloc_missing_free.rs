@@ -166,6 +166,7 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             });
             out.push(Diagnostic {
                 rule: &DEALLOC_MISSING_FREE,
+                fix: None,
                 message,
                 span: owned.origin.span,
                 label: format!("stored in `self.{}` by `{}`", owned.attribute, owned.method),

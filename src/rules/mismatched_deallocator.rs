@@ -41,6 +41,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: &MISMATCHED_DEALLOCATOR,
+            fix: None,
             message: format!(
                 "`{place}` holds a block from `{}` ({}) but is {verb} with `{}` ({})",
                 site.callee,
@@ -104,6 +105,7 @@ pub fn check_classes(
                     let family = graph.families.family(origin.family);
                     out.push(Diagnostic {
                         rule: &MISMATCHED_DEALLOCATOR,
+                        fix: None,
                         message: format!(
                             "`self.{}` may hold a block from `{}` ({}) but is released with `{}` ({})",
                             owned.attribute,

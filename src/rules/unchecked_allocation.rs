@@ -41,6 +41,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         if checked_before {
             out.push(Diagnostic {
                 rule: &UNCHECKED_ALLOCATION,
+                fix: None,
                 message: format!(
                     "the block from `{}` is used on a path where its NULL check did not stop execution",
                     site.callee
@@ -71,6 +72,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: &UNCHECKED_ALLOCATION,
+            fix: None,
             message: format!(
                 "the block from `{}` is used before it is checked for NULL",
                 site.callee
