@@ -147,7 +147,11 @@ fn check_paths_knows_the_helpers_of_the_other_modules() {
         files,
         vec![
             (PathBuf::from("pkg/buffers.pyx"), vec![]),
-            (PathBuf::from("pkg/main.pyx"), vec![("CY001", 3, 20)]),
+            // The block is never freed either.
+            (
+                PathBuf::from("pkg/main.pyx"),
+                vec![("CY001", 3, 20), ("CY007", 3, 20)]
+            ),
         ]
     );
     // Alone, the helper is an unknown function.

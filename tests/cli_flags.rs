@@ -303,3 +303,19 @@ fn strict_and_ci_make_a_skipped_function_fail_the_run() {
         .unwrap();
     assert_eq!(opted_out.status.code(), Some(0));
 }
+
+#[test]
+fn verbose_names_the_files_read_but_not_analyzed() {
+    let project = Project::new();
+    project.write("plain.py", "x = 1\n");
+    project.write("skipped.pyx", "# cysafe: skip-file\n");
+    let quiet = project.run(&["check", "plain.py", "skipped.pyx"]);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (Some(0), ""));
+    let verbose = project.run(&["check", "-v", "plain.py", "skipped.pyx"]);
+    assert_eq!(verbose.code, Some(0));
+    assert_eq!(
+        verbose.stderr,
+        "cysafe: skipped plain.py: a .py file that does not import cython, or marked `# cysafe: skip-file`\n\
+         cysafe: skipped skipped.pyx: marked `# cysafe: skip-file`\n"
+    );
+}

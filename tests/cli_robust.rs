@@ -248,7 +248,9 @@ fn a_function_too_deep_to_analyze_is_named_on_standard_error() {
     assert_eq!(
         run.stdout,
         "deep.pyx:308:9: CY001 the block from `malloc` is used before it is checked for NULL\n\
-         Found 1 diagnostic.\n"
+         deep.pyx:308:9: CY007 `q` leaks: the block from `malloc` is neither freed nor handed \
+         off on some path\n\
+         Found 2 diagnostics.\n"
     );
     assert_eq!(run.code, Some(1));
     // --quiet drops the summary line, not the warning.

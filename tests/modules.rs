@@ -68,6 +68,9 @@ fn summaries_go_up_a_chain_of_three_modules() {
             vec![
                 "./pkg/top.pyx:3:20: CY001 the block from `make_mid` is used before it is \
                  checked for NULL"
+                    .to_string(),
+                "./pkg/top.pyx:3:20: CY007 `p` leaks: the block from `make_mid` is neither \
+                 freed nor handed off on some path"
                     .to_string()
             ],
             Some(1)
@@ -90,6 +93,9 @@ fn an_included_pxi_sees_the_cimports_of_the_file_that_includes_it() {
             vec![
                 "./pkg/parts/uses.pxi:2:20: CY001 the block from `make` is used before it is \
                  checked for NULL"
+                    .to_string(),
+                "./pkg/parts/uses.pxi:2:20: CY007 `p` leaks: the block from `make` is neither \
+                 freed nor handed off on some path"
                     .to_string()
             ],
             Some(1)
@@ -110,6 +116,9 @@ fn a_pyx_sees_the_cimports_of_its_pxd() {
             vec![
                 "./b/main.pyx:2:20: CY001 the block from `make` is used before it is checked \
                  for NULL"
+                    .to_string(),
+                "./b/main.pyx:2:20: CY007 `p` leaks: the block from `make` is neither freed \
+                 nor handed off on some path"
                     .to_string()
             ],
             Some(1)

@@ -86,7 +86,8 @@ pub struct CheckArgs {
     /// Print the diagnostics and nothing else (no summary line).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Say more: with --show-files, each file skipped and why.
+    /// Say more: each file read but not analyzed (a .py file without `import cython`,
+    /// `# cysafe: skip-file`), and with --show-files each file skipped and why.
     #[arg(short, long)]
     pub verbose: bool,
     /// Print each file that would be checked, and check nothing.
@@ -273,6 +274,19 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     for check in files {
         if let Some(error) = check.error(&cwd) {
             errors.insert(error);
+        }
+        // A named file that was read but not analyzed is said so under -v, never dropped
+        // without a trace.
+        if args.verbose && matches!(check.outcome, FileOutcome::Skipped) {
+            report_error(&format!(
+                "skipped {}: {}",
+                check.path.display(),
+                if Dialect::from_path(&check.path) == Some(Dialect::PurePython) {
+                    "a .py file that does not import cython, or marked `# cysafe: skip-file`"
+                } else {
+                    "marked `# cysafe: skip-file`"
+                }
+            ));
         }
         for function in &check.too_deep {
             too_deep.insert((check.path.clone(), function.clone()));

@@ -604,6 +604,8 @@ struct Lowerer<'a> {
     /// Locals declared with a C type (`cdef Foo* x`, a typed parameter): the others are
     /// Python objects, and `del` of one unbinds it.
     c_typed: HashSet<String>,
+    /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
+    cpp_new_locals: HashSet<String>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
     f: Function,
@@ -676,6 +678,7 @@ fn lower_function(
         names,
         locals: HashSet::new(),
         c_typed: HashSet::new(),
+        cpp_new_locals: HashSet::new(),
         declared_types: Vec::new(),
         current: function.entry,
         f: function,
@@ -926,7 +929,9 @@ impl<'a> Lowerer<'a> {
                 if !cursor.goto_parent() || cursor.node() == function {
                     for name in globals {
                         self.locals.remove(&name);
+                        self.f.globals.push(name);
                     }
+                    self.f.globals.sort();
                     return;
                 }
             }
@@ -1003,6 +1008,7 @@ impl<'a> Lowerer<'a> {
             }
             "raise_statement" => {
                 self.expressions_of(node)?;
+                self.f.raises.push((self.current, node_span(node)));
                 self.raise();
             }
             "assert_statement" => {
@@ -1027,8 +1033,16 @@ impl<'a> Lowerer<'a> {
                         if matches!(target.kind(), "expression_list" | "tuple") {
                             pending.push(target);
                         } else if untyped_local {
-                            // A Python object: `del` unbinds the name, no C++ delete.
+                            // A Python object: `del` unbinds the name, no C++ delete. Unless
+                            // Cython infers its type from `x = new T()`: then it is a
+                            // pointer, and `del x` deletes the block.
                             let place = self.place(Place::local(self.text(target)));
+                            if self.cpp_new_locals.contains(self.text(target)) {
+                                self.push(Stmt::Delete {
+                                    place,
+                                    span: node_span(node),
+                                });
+                            }
                             self.push(Stmt::Assign {
                                 target: place,
                                 value: Value::Other,
@@ -1688,6 +1702,16 @@ impl<'a> Lowerer<'a> {
             } else if self.is_null(operands[0]) {
                 operands[1]
             } else {
+                // `if vint is not orig_vint: del vint`: the code tells two pointers apart.
+                let (left, right) = (self.strip(operands[0]), self.strip(operands[1]));
+                if matches!(left.kind(), "identifier" | "attribute")
+                    && matches!(right.kind(), "identifier" | "attribute")
+                {
+                    if let (Some(left), Some(right)) = (self.place_of(left)?, self.place_of(right)?)
+                    {
+                        self.f.compared.push((left, right));
+                    }
+                }
                 return Ok(None);
             };
             let tested = self.strip(tested);
@@ -1872,6 +1896,16 @@ impl<'a> Lowerer<'a> {
             }
         }
         let value = self.expr(right)?;
+        if let Value::Call(call) = value {
+            if self.f.call(call).callee == Callee::CppNew {
+                for target in &targets {
+                    let target = self.strip(*target);
+                    if target.kind() == "identifier" {
+                        self.cpp_new_locals.insert(self.text(target).to_string());
+                    }
+                }
+            }
+        }
         let single = matches!(
             self.strip(left).kind(),
             "identifier" | "attribute" | "subscript"

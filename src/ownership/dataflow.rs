@@ -12,8 +12,9 @@ use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, S
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
-    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, OwnershipGraph,
-    ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent, UseHow,
+    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, LeaveEvent, LeaveHow,
+    OverwriteEvent, OwnershipGraph, ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent,
+    UseHow,
 };
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
@@ -237,12 +238,32 @@ struct State {
     /// per place, not per block: another place given the block only when it was not NULL
     /// is fine.
     failed: BTreeSet<(PlaceId, SiteId)>,
+    /// Places that hold a tracked block (or NULL) on some paths here and something
+    /// untracked on others (`this = this.next` in a list walk): what they point to is
+    /// not all they may hold, so a second release through one may free another block.
+    partial: BTreeSet<PlaceId>,
 }
 
 impl State {
     /// Joins `other` into `self`; whether anything changed.
     fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
+        let one_sided = self
+            .points
+            .keys()
+            .filter(|place| !other.points.contains_key(place))
+            .chain(
+                other
+                    .points
+                    .keys()
+                    .filter(|place| !self.points.contains_key(place)),
+            )
+            .chain(&other.partial)
+            .copied()
+            .collect::<Vec<_>>();
+        for place in one_sided {
+            changed |= self.partial.insert(place);
+        }
         for (place, targets) in &other.points {
             let entry = self.points.entry(*place).or_default();
             for target in targets {
@@ -315,6 +336,8 @@ impl State {
 /// Where events go during the final replay; nowhere while iterating to the fixpoint.
 struct Recorder<'g, 'a> {
     graph: Option<&'g mut OwnershipGraph<'a>>,
+    /// The basic block being replayed.
+    block: BlockId,
 }
 
 pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
@@ -411,6 +434,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         flags: BTreeMap::new(),
         born: BTreeMap::new(),
         failed: BTreeSet::new(),
+        partial: BTreeSet::new(),
     };
     for (index, place) in function.places.iter().enumerate() {
         // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
@@ -489,7 +513,10 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             points: exit.points.clone(),
             sites: exit.sites.clone(),
         });
-    let mut recorder = Recorder { graph: Some(graph) };
+    let mut recorder = Recorder {
+        graph: Some(graph),
+        block: function.entry,
+    };
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
@@ -497,7 +524,11 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
     for (index, state) in in_states.into_iter().enumerate() {
         if let Some(mut state) = state {
             let block = BlockId(index as u32);
+            recorder.block = block;
             let reachable = analysis.transfer_block(block, &mut state, &mut recorder);
+            if reachable && function.block(block).succs.contains(&function.exit) {
+                record_leave(function, block, &state, &mut recorder);
+            }
             if keep_exits && reachable && function.block(block).succs.contains(&function.exit) {
                 if let Some(graph) = recorder.graph.as_deref_mut() {
                     graph.exits.push(ExitState {
@@ -537,7 +568,10 @@ impl Analysis<'_> {
         let mut worklist = std::collections::VecDeque::new();
         worklist.push_back(self.function.entry);
         queued[self.function.entry.0 as usize] = true;
-        let mut silent = Recorder { graph: None };
+        let mut silent = Recorder {
+            graph: None,
+            block: self.function.entry,
+        };
         while let Some(block) = worklist.pop_front() {
             queued[block.0 as usize] = false;
             let Some(mut state) = in_states[block.0 as usize].clone() else {
@@ -589,6 +623,7 @@ impl Analysis<'_> {
         state: &State,
         recorder: &mut Recorder,
     ) {
+        let (block, definite) = (recorder.block, !state.partial.contains(&place));
         for site in state.sites_of(place) {
             let states = state.sites[site.0 as usize];
             let failed = state.failed.contains(&(place, site));
@@ -600,6 +635,8 @@ impl Analysis<'_> {
                     how,
                     unchecked: states.contains(SiteStates::UNCHECKED) || failed,
                     states,
+                    block,
+                    definite,
                 })
             });
         }
@@ -713,12 +750,14 @@ impl Analysis<'_> {
                 for site in returned {
                     let states = state.sites[site.0 as usize];
                     state.sites[site.0 as usize] = SiteStates::ESCAPED;
+                    let block = recorder.block;
                     Self::record(recorder, |graph| {
                         graph.escapes.push(EscapeEvent {
                             site,
                             span: *span,
                             how: EscapeHow::Returned,
                             states,
+                            block,
                         })
                     });
                 }
@@ -726,7 +765,24 @@ impl Analysis<'_> {
             Stmt::Delete { place, span } => {
                 self.release(*place, CPP, "del", *span, state, recorder);
             }
-            Stmt::AddressTaken { place } => self.forget(*place, state),
+            Stmt::AddressTaken { place } => {
+                let outer = self.function.place(*place);
+                let held: Vec<SiteId> = state
+                    .points
+                    .keys()
+                    .filter(|inner| {
+                        **inner == *place || outer.strictly_contains(self.function.place(**inner))
+                    })
+                    .flat_map(|inner| state.sites_of(*inner))
+                    .collect();
+                let block = recorder.block;
+                Self::record(recorder, |graph| {
+                    graph
+                        .address_taken
+                        .extend(held.into_iter().map(|site| (site, block)))
+                });
+                self.forget(*place, state);
+            }
             // Flags and their tests: only the class model's guards read them.
             Stmt::Constant { .. } | Stmt::Compare { .. } | Stmt::Raise => {}
             Stmt::Examined { place } => {
@@ -764,6 +820,8 @@ impl Analysis<'_> {
                         if state.born_elsewhere(site) {
                             continue;
                         }
+                        let (before, block) = (state.sites[site.0 as usize], recorder.block);
+                        let definite = !state.partial.contains(place);
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
                                 site,
@@ -772,6 +830,9 @@ impl Analysis<'_> {
                                 callee: callee_name.to_string(),
                                 family,
                                 reallocating: true,
+                                before,
+                                block,
+                                definite,
                             })
                         });
                     }
@@ -806,8 +867,24 @@ impl Analysis<'_> {
                     Callee::Method(_) => index + 1,
                     _ => index,
                 };
+                // `holder.reset(new T())`: a fresh block given straight to a call is the
+                // callee's to keep.
+                for arg in &call.args {
+                    let Value::Call(inner) = arg else { continue };
+                    if let Some((site, _)) = self.site_of_call[inner.0 as usize] {
+                        let block = recorder.block;
+                        Self::record(recorder, |graph| graph.passed.push((site, call_id, block)));
+                    }
+                }
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
+                    if !released[index] {
+                        let (held, block) = (state.sites_of(*place), recorder.block);
+                        Self::record(recorder, |graph| {
+                            let passed = held.into_iter().map(|site| (site, call_id, block));
+                            graph.passed.extend(passed)
+                        });
+                    }
                     let tolerated = summary
                         .is_some_and(|s| s.tolerates.contains(&parameter(index)))
                         || NULL_TOLERANT.contains(&callee_name);
@@ -925,11 +1002,16 @@ impl Analysis<'_> {
     ) {
         for site in state.sites_of(place) {
             if state.born_elsewhere(site) {
+                // Allocated only on paths that tested a flag the other way: the block
+                // does not exist on this one, so nothing of it is left to free or leak.
+                state.sites[site.0 as usize] = SiteStates::default();
                 continue;
             }
             // `free(NULL)` is allowed: a block that may have failed to allocate is still
             // NULL on that path (a failed realloc whose old block leaked, say).
             let states = &mut state.sites[site.0 as usize];
+            let (before, block) = (*states, recorder.block);
+            let definite = !state.partial.contains(&place);
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
             *states = if maybe_null {
@@ -945,6 +1027,9 @@ impl Analysis<'_> {
                     callee: callee.to_string(),
                     family,
                     reallocating: false,
+                    before,
+                    block,
+                    definite,
                 })
             });
         }
@@ -1043,17 +1128,21 @@ impl Analysis<'_> {
             }
         }
         let place = self.function.place(target);
-        if !place.path.is_empty() || place.root == "self" {
+        let outlives =
+            !place.path.is_empty() || place.root == "self" || self.function.is_global(&place.root);
+        if outlives {
             if let Some(targets) = &targets {
                 for target_site in targets {
                     if let Target::Site(site) = target_site {
                         let states = state.sites[site.0 as usize];
+                        let block = recorder.block;
                         Self::record(recorder, |graph| {
                             graph.escapes.push(EscapeEvent {
                                 site: *site,
                                 span,
                                 how: EscapeHow::Stored(target),
                                 states,
+                                block,
                             })
                         });
                     }
@@ -1083,7 +1172,14 @@ impl Analysis<'_> {
             }
         }
         if place.is_strong() {
+            self.record_overwrite(target, span, state, recorder);
             self.forget(target, state);
+            // `last = this` in a list walk: a copy of a partial place is partial too.
+            if let Value::Place(source) = value {
+                if state.partial.contains(&source) {
+                    state.partial.insert(target);
+                }
+            }
             match targets {
                 Some(targets) => {
                     state.points.insert(target, targets);
@@ -1103,9 +1199,52 @@ impl Analysis<'_> {
         }
     }
 
+    /// A strong store into `target`: each block it held may lose its last pointer.
+    fn record_overwrite(
+        &self,
+        target: PlaceId,
+        span: Span,
+        state: &State,
+        recorder: &mut Recorder,
+    ) {
+        if recorder.graph.is_none() {
+            return;
+        }
+        let only_target = !state.partial.contains(&target)
+            && state
+                .points
+                .get(&target)
+                .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
+        let block = recorder.block;
+        for site in state.sites_of(target) {
+            let held_elsewhere = state
+                .points
+                .iter()
+                .any(|(place, targets)| *place != target && targets.contains(&Target::Site(site)));
+            let states = state.sites[site.0 as usize];
+            Self::record(recorder, |graph| {
+                graph.overwrites.push(OverwriteEvent {
+                    site,
+                    place: target,
+                    span,
+                    states,
+                    held_elsewhere,
+                    only_target,
+                    block,
+                })
+            });
+        }
+    }
+
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.points.remove(&place);
+        if !state.partial.is_empty() {
+            let outer = self.function.place(place);
+            state.partial.retain(|partial| {
+                *partial != place && !outer.strictly_contains(self.function.place(*partial))
+            });
+        }
         if !state.failed.is_empty() {
             let outer = self.function.place(place);
             state.failed.retain(|(failed, _)| {
@@ -1141,6 +1280,17 @@ impl Analysis<'_> {
         });
         if !holds_allocation {
             state.flags.insert(place, non_null);
+            // `if owns: free(p)`: on the path where `owns` is false, a block allocated
+            // only where it was true does not exist, so it can neither leak nor be freed.
+            let unborn: Vec<SiteId> = state
+                .born
+                .keys()
+                .copied()
+                .filter(|site| state.born_elsewhere(*site))
+                .collect();
+            for site in unborn {
+                state.sites[site.0 as usize] = SiteStates::default();
+            }
         }
         let Some(targets) = state.points.get_mut(&place) else {
             return true;
@@ -1194,9 +1344,59 @@ impl Analysis<'_> {
                     state.failed.insert((place, site));
                 }
             }
+        } else {
+            // `p = malloc(n) if small else PyMem_Malloc(n)`, then `if p == NULL`: whichever
+            // block `p` holds on this path is NULL. A block no other place holds can be
+            // nowhere else, so it is NULL (or was never made) here too.
+            let tested = state.points.get(&place).cloned().unwrap_or_default();
+            for site in sites {
+                // An alias holding exactly what `p` holds (`p = tmp`) holds the same block.
+                let held_elsewhere = state.points.iter().any(|(other, targets)| {
+                    *other != place && targets.contains(&Target::Site(site)) && *targets != tested
+                });
+                let before = state.sites[site.0 as usize];
+                let narrowed = before.assume_null();
+                if narrowed.is_empty() {
+                    // A block known not to be NULL is not what `p` holds on this path.
+                    if let Some(targets) = state.points.get_mut(&place) {
+                        targets.remove(&Target::Site(site));
+                        if targets.is_empty() {
+                            return false;
+                        }
+                    }
+                    continue;
+                }
+                if held_elsewhere {
+                    continue;
+                }
+                state.sites[site.0 as usize] = narrowed;
+                if before.contains(SiteStates::UNCHECKED) {
+                    state.failed.insert((place, site));
+                }
+            }
         }
         true
     }
+}
+
+/// Records how a basic block that reaches the exit leaves, with the states there.
+fn record_leave(function: &Function, block: BlockId, state: &State, recorder: &mut Recorder) {
+    let Some(graph) = recorder.graph.as_deref_mut() else {
+        return;
+    };
+    let how = match function.block(block).stmts.last() {
+        Some(Stmt::Return { span, .. }) => LeaveHow::Returns(*span),
+        _ => function
+            .raises
+            .iter()
+            .find(|(raised, _)| *raised == block)
+            .map_or(LeaveHow::Other, |(_, span)| LeaveHow::Raises(*span)),
+    };
+    graph.leaves.push(LeaveEvent {
+        block,
+        how,
+        sites: state.sites.clone(),
+    });
 }
 
 /// The blocks that call an allocator, with the calls.

@@ -17,7 +17,7 @@ pub mod summary;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::Span;
-use crate::ir::{CallId, Callee, Function, Place, PlaceId, UseKind};
+use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, UseKind};
 use families::{FamilyId, FamilyTable};
 use summary::{ProjectSummaries, Summaries, Summary};
 
@@ -121,6 +121,11 @@ pub struct UseEvent {
     pub unchecked: bool,
     /// Every state the block may be in there.
     pub states: SiteStates,
+    /// The basic block of the use.
+    pub block: BlockId,
+    /// Whether the place holds a tracked block on every path there (not, on some, a
+    /// pointer the analysis does not follow).
+    pub definite: bool,
 }
 
 /// A block given to a deallocator, or to a reallocator (which releases it on success).
@@ -133,6 +138,12 @@ pub struct ReleaseEvent {
     pub callee: String,
     pub family: FamilyId,
     pub reallocating: bool,
+    /// Every state the block may be in just before: FREED there is a second release.
+    pub before: SiteStates,
+    /// The basic block of the release.
+    pub block: BlockId,
+    /// As [`UseEvent::definite`].
+    pub definite: bool,
 }
 
 /// A NULL test of a place that points to a block.
@@ -157,6 +168,8 @@ pub struct EscapeEvent {
     pub how: EscapeHow,
     /// The block's possible states as it escapes.
     pub states: SiteStates,
+    /// The basic block where it escapes.
+    pub block: BlockId,
 }
 
 /// `p = realloc(p, n)`: the result of a reallocation stored over the place it resizes.
@@ -170,6 +183,45 @@ pub struct ReallocOverwrite {
     pub previous: Vec<SiteId>,
 }
 
+/// A strong store into a place that held a block: `p = malloc(n)` over an older `p`.
+#[derive(Clone, Debug)]
+pub struct OverwriteEvent {
+    pub site: SiteId,
+    pub place: PlaceId,
+    /// The whole assignment.
+    pub span: Span,
+    /// The block's possible states just before.
+    pub states: SiteStates,
+    /// Whether another place still holds the block on some path.
+    pub held_elsewhere: bool,
+    /// Whether the place held only this block or NULL (not another block, or an
+    /// untracked pointer, on some path).
+    pub only_target: bool,
+    /// The basic block of the assignment.
+    pub block: BlockId,
+}
+
+/// How a path leaves the function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaveHow {
+    /// A `return` statement (its span) or the end of the body (an empty span there).
+    Returns(Span),
+    /// A `raise` statement.
+    Raises(Span),
+    /// The end of a `finally` body run on the way out, a failed `assert`, an always
+    /// raising call.
+    Other,
+}
+
+/// One basic block that leaves the function, and every block's possible states as it
+/// leaves (before the join with the other ways out).
+#[derive(Clone, Debug)]
+pub struct LeaveEvent {
+    pub block: BlockId,
+    pub how: LeaveHow,
+    pub sites: Vec<SiteStates>,
+}
+
 /// Everything the rules need to know of one function's blocks.
 pub struct OwnershipGraph<'a> {
     pub function: &'a Function,
@@ -180,6 +232,15 @@ pub struct OwnershipGraph<'a> {
     pub checks: Vec<CheckEvent>,
     pub escapes: Vec<EscapeEvent>,
     pub realloc_overwrites: Vec<ReallocOverwrite>,
+    pub overwrites: Vec<OverwriteEvent>,
+    /// Blocks held by a place whose address is taken (`&p`): whoever receives the
+    /// address may free or keep them.
+    pub address_taken: Vec<(SiteId, BlockId)>,
+    /// Blocks passed as an argument to a call that does not release them (NULL-tolerant
+    /// or not), with the basic block of the call: the callee may keep them.
+    pub passed: Vec<(SiteId, CallId, BlockId)>,
+    /// Every way out of the function, one per basic block that leaves it.
+    pub leaves: Vec<LeaveEvent>,
     /// `None` when the function was not analyzed (it touches no block) or never returns.
     pub exit: Option<ExitState>,
     /// Each block's possible states where the function returns (not raises), over every
@@ -214,6 +275,10 @@ impl<'a> OwnershipGraph<'a> {
             checks: Vec::new(),
             escapes: Vec::new(),
             realloc_overwrites: Vec::new(),
+            overwrites: Vec::new(),
+            address_taken: Vec::new(),
+            passed: Vec::new(),
+            leaves: Vec::new(),
             exit: None,
             returning: Vec::new(),
             exits: Vec::new(),

@@ -56,16 +56,23 @@ pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
 };
 
 pub mod dealloc_missing_free;
+pub mod double_free;
+pub mod lifetime;
+pub mod memory_leak;
 pub mod mismatched_deallocator;
 pub mod realloc_overwrite;
 pub mod unchecked_allocation;
 pub mod unused_noqa;
+pub mod use_after_free;
 
 pub use dealloc_missing_free::DEALLOC_MISSING_FREE;
+pub use double_free::DOUBLE_FREE;
+pub use memory_leak::MEMORY_LEAK;
 pub use mismatched_deallocator::MISMATCHED_DEALLOCATOR;
 pub use realloc_overwrite::REALLOC_OVERWRITE;
 pub use unchecked_allocation::UNCHECKED_ALLOCATION;
 pub use unused_noqa::UNUSED_NOQA;
+pub use use_after_free::USE_AFTER_FREE;
 
 /// Every rule, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -74,6 +81,9 @@ pub static ALL: &[&RuleMeta] = &[
     &MISMATCHED_DEALLOCATOR,
     &REALLOC_OVERWRITE,
     &DEALLOC_MISSING_FREE,
+    &DOUBLE_FREE,
+    &USE_AFTER_FREE,
+    &MEMORY_LEAK,
     &UNUSED_NOQA,
 ];
 
@@ -86,9 +96,14 @@ pub fn check_module(
         unchecked_allocation::check(graph, out);
         mismatched_deallocator::check(graph, out);
         realloc_overwrite::check(graph, out);
+        double_free::check(graph, out);
+        use_after_free::check(graph, out);
+        memory_leak::check(graph, out);
     }
     mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);
+    double_free::check_classes(analysis, out);
+    use_after_free::check_classes(analysis, out);
 }
 
 /// Looks a rule up by its code (`CY003`) or its name (`realloc-overwrite`).
