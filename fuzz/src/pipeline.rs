@@ -89,6 +89,8 @@ fn checker() -> &'static Checker {
                 select: Some(vec![RuleSelector::All]),
                 ..SelectionLayer::default()
             },
+            // Nothing read from disk: the given defaults govern every input.
+            isolated: true,
             ..CheckerOptions::default()
         })
         .expect("no exclude globs to reject")
