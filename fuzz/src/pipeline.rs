@@ -122,6 +122,7 @@ fn render_every_format(text: &str, path: &Path, diagnostics: &[Diagnostic]) {
                 color,
                 quiet: false,
                 unchecked: 0,
+                fixed: None,
             };
             let mut out = Vec::new();
             write_report(format, &files, &sources, options, &mut out)

@@ -64,6 +64,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
         out.push(Diagnostic {
+            fix: None,
             rule: &DOUBLE_FREE,
             message: format!(
                 "`{place}` is released twice: `{}` frees a block `{}` already freed",
@@ -119,6 +120,7 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                 });
             }
             out.push(Diagnostic {
+                fix: None,
                 rule: &DOUBLE_FREE,
                 message: format!(
                     "`self.{attribute}` is released twice when `{first}()` runs before `{}`: `{first}()` frees it without setting it to NULL",

@@ -148,6 +148,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             .map(|family| graph.families.family(family).deallocator().to_string())
             .unwrap_or_default();
         out.push(Diagnostic {
+            fix: None,
             rule: &MEMORY_LEAK,
             message: format!(
                 "{place} leaks: the block from `{}` is neither freed nor handed off on some path",

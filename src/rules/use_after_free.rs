@@ -107,6 +107,7 @@ fn diagnostic(
         });
     }
     Diagnostic {
+        fix: None,
         rule: &USE_AFTER_FREE,
         message: format!("`{place}` is {how} after its block was freed"),
         span,
@@ -166,6 +167,7 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                 });
             }
             out.push(Diagnostic {
+                fix: None,
                 rule: &USE_AFTER_FREE,
                 message: format!(
                     "`self.{attribute}` is {how} in `{}` after `{first}()` freed it without setting it to NULL",
