@@ -104,21 +104,7 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             }
             let attribute = &dangling.attribute;
             let first = dangling.method.function.name.as_str();
-            let mut related = vec![Related {
-                path: None,
-                span: dangling.release.span,
-                message: format!(
-                    "first released here by `{}` in `{first}()`, which leaves `self.{attribute}` pointing at it",
-                    dangling.release.callee
-                ),
-            }];
-            if let Some(span) = later.site(site).span {
-                related.push(Related {
-                    path: None,
-                    span,
-                    message: "allocated here".to_string(),
-                });
-            }
+            let related = dangling.related(later, site, "first released here");
             out.push(Diagnostic {
                 fix: None,
                 rule: &DOUBLE_FREE,

@@ -2,6 +2,7 @@
 //! share: which release left a block freed where it is touched again, and which attribute
 //! a method of an extension type leaves dangling for the others.
 
+use crate::diagnostic::Related;
 use crate::ir::{BlockId, Callee, FunctionKind, Projection, Stmt};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, ReleaseEvent, SiteId, SiteOrigin, SiteStates, Target};
@@ -91,6 +92,34 @@ pub struct DanglingAttribute<'g, 'a> {
     pub attribute: String,
     /// The release that leaves it dangling.
     pub release: &'g ReleaseEvent,
+}
+
+impl DanglingAttribute<'_, '_> {
+    /// The labels of a diagnostic about `site` in a later method: where this method
+    /// released it (`released`, e.g. "first released here"), and where it was allocated.
+    pub fn related(
+        &self,
+        later: &OwnershipGraph<'_>,
+        site: SiteId,
+        released: &str,
+    ) -> Vec<Related> {
+        let mut related = vec![Related {
+            path: None,
+            span: self.release.span,
+            message: format!(
+                "{released} by `{}` in `{}()`, which leaves `self.{}` pointing at it",
+                self.release.callee, self.method.function.name, self.attribute
+            ),
+        }];
+        if let Some(span) = later.site(site).span {
+            related.push(Related {
+                path: None,
+                span,
+                message: "allocated here".to_string(),
+            });
+        }
+        related
+    }
 }
 
 /// Methods Python code can call while the object lives (`close()`), that free an
