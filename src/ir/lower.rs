@@ -2202,6 +2202,8 @@ impl<'a> Lowerer<'a> {
                     if argument.kind() == "identifier" {
                         let place = self.place(Place::local(self.text(argument)));
                         self.push(Stmt::AddressTaken { place });
+                        self.leave();
+                        return Ok(Value::Address(place));
                     } else if let Some(array) = element_of {
                         // `&p[n]` is `p + n`: arithmetic on the pointer, no read through it.
                         let mut cursor = argument.walk();
@@ -2221,6 +2223,8 @@ impl<'a> Lowerer<'a> {
                         }
                     } else if let Some(place) = self.place_of(argument)? {
                         self.push(Stmt::AddressTaken { place });
+                        self.leave();
+                        return Ok(Value::Address(place));
                     }
                 }
                 Value::Other
@@ -2257,14 +2261,16 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.cython_function(node) {
             match name {
                 "sizeof" | "typeof" | "address" => {
+                    let mut address = Value::Other;
                     for argument in self.positional_args(node) {
                         if name == "address" {
                             if let Some(place) = self.place_of(argument)? {
                                 self.push(Stmt::AddressTaken { place });
+                                address = Value::Address(place);
                             }
                         }
                     }
-                    return Ok(Value::Other);
+                    return Ok(address);
                 }
                 "operator.dereference" => return self.dereference(node),
                 "declare" => {

@@ -86,6 +86,14 @@ impl Place {
         }
     }
 
+    /// `p[0]` for a parameter `p`: where an out-parameter allocator stores its block.
+    pub fn out_slot(param: &str) -> Place {
+        Place {
+            root: param.to_string(),
+            path: vec![Projection::Element(0)],
+        }
+    }
+
     /// `a[...]` for a constant element `a[k]`: the place any element stands for.
     pub fn any_element(&self) -> Option<Place> {
         let (Projection::Element(_), outer) = self.path.split_last()? else {
@@ -176,7 +184,10 @@ pub enum Value {
     Null,
     /// What a call returned.
     Call(CallId),
-    /// Anything else: numbers, Python objects, `&x`, expressions of no interest.
+    /// `&place` (`&self.data`, `address(buf)`): a pointer to the place itself, through
+    /// which a callee may store a new block there (an out-parameter allocator).
+    Address(PlaceId),
+    /// Anything else: numbers, Python objects, expressions of no interest.
     Other,
 }
 

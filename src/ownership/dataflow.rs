@@ -367,7 +367,10 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             }
             None => match summary.and_then(|s| s.returns.as_ref()) {
                 Some(returned) => (returned.family, None, !returned.may_be_null),
-                None => continue,
+                None => match summary.and_then(|s| s.out_argument(call)) {
+                    Some((_, out)) => (out.family, None, !out.may_be_null),
+                    None => continue,
+                },
             },
         };
         site_of_call[index] = Some((SiteId(graph.sites.len() as u32), never_null));
@@ -745,7 +748,7 @@ impl Analysis<'_> {
                     Value::Call(call) => self.site_of_call[call.0 as usize]
                         .map(|(site, _)| vec![site])
                         .unwrap_or_default(),
-                    Value::Null | Value::Other => Vec::new(),
+                    Value::Null | Value::Address(_) | Value::Other => Vec::new(),
                 };
                 for site in returned {
                     let states = state.sites[site.0 as usize];
@@ -901,6 +904,13 @@ impl Analysis<'_> {
                 }
                 if self.site_of_call[call_id.0 as usize].is_some() {
                     self.allocate(call_id, state);
+                    // `safe_realloc(&self.data, n)` stores its block in `self.data`.
+                    let out = summary.and_then(|s| s.out_argument(call));
+                    if let (Some((place, _)), None) =
+                        (out, summary.and_then(|s| s.returns.as_ref()))
+                    {
+                        self.assign(place, Value::Call(call_id), call.span, state, recorder);
+                    }
                 }
                 // A helper that only returns when its parameter is not NULL is a check.
                 for (index, arg) in call.args.iter().enumerate() {
@@ -1064,7 +1074,7 @@ impl Analysis<'_> {
             }
             Value::Place(source) => state.points.get(&source).cloned(),
             Value::Null => Some(Targets::one(Target::Null)),
-            Value::Other => None,
+            Value::Address(_) | Value::Other => None,
         };
         if let Value::Call(call) = value {
             let reallocates = self.site_of_call[call.0 as usize]
@@ -1392,10 +1402,17 @@ fn record_leave(function: &Function, block: BlockId, state: &State, recorder: &m
             .find(|(raised, _)| *raised == block)
             .map_or(LeaveHow::Other, |(_, span)| LeaveHow::Raises(*span)),
     };
+    let outputs = function
+        .params
+        .iter()
+        .filter_map(|param| function.place_id(&crate::ir::Place::out_slot(param)))
+        .filter_map(|slot| Some((slot, state.points.get(&slot)?.clone())))
+        .collect();
     graph.leaves.push(LeaveEvent {
         block,
         how,
         sites: state.sites.clone(),
+        outputs,
     });
 }
 

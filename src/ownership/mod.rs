@@ -220,6 +220,9 @@ pub struct LeaveEvent {
     pub block: BlockId,
     pub how: LeaveHow,
     pub sites: Vec<SiteStates>,
+    /// What each out-parameter slot `p[0]` of a parameter `p` holds there (absent: nothing
+    /// tracked), for out-parameter allocators (`safe_realloc(double** p, n)`).
+    pub outputs: Vec<(PlaceId, Targets)>,
 }
 
 /// Everything the rules need to know of one function's blocks.

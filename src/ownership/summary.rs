@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use crate::ir::{Callee, Projection};
 use crate::ownership::families::FamilyId;
-use crate::ownership::{EscapeHow, OwnershipGraph, SiteOrigin, SiteStates};
+use crate::ownership::{
+    EscapeHow, LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates, Target,
+};
 
 /// A fresh block the function returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,9 +31,21 @@ pub struct ReleasedParameter {
     pub family: FamilyId,
 }
 
+/// A fresh block the function stores through a pointer parameter on every path that
+/// returns (`p[0] = tmp` after `tmp = realloc(p[0], n)`): the place whose address the
+/// caller passes (`safe_realloc(&self.data, n)`) receives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutAllocation {
+    pub param: usize,
+    pub family: FamilyId,
+    /// Whether some path stores it unchecked: the caller must check it.
+    pub may_be_null: bool,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub returns: Option<ReturnedBlock>,
+    pub out_allocations: Vec<OutAllocation>,
     pub releases: Vec<ReleasedParameter>,
     /// Parameters (by position) the function never reads through while they may be
     /// NULL: passing it an unchecked block is not a use.
@@ -47,10 +61,12 @@ impl Summary {
     /// What a graph shows its function does, as far as callers care.
     pub fn of(graph: &OwnershipGraph<'_>) -> Summary {
         let function = graph.function;
+        let (out_allocations, out_sites) = out_allocations(graph);
         let mut returns: Option<ReturnedBlock> = None;
         let mut mixed = false;
         for escape in &graph.escapes {
-            if escape.how != EscapeHow::Returned {
+            // `return tmp` after `p[0] = tmp`: the caller's place holds it already.
+            if escape.how != EscapeHow::Returned || out_sites.contains(&escape.site) {
                 continue;
             }
             let site = graph.site(escape.site);
@@ -142,6 +158,7 @@ impl Summary {
         }
         Summary {
             returns,
+            out_allocations,
             releases,
             tolerates,
             checks,
@@ -149,13 +166,106 @@ impl Summary {
         }
     }
 
+    /// The place whose address a call passes where this function stores a fresh block
+    /// (`&self.data` in `safe_realloc(&self.data, n)`), with what it stores.
+    pub fn out_argument(
+        &self,
+        call: &crate::ir::Call,
+    ) -> Option<(crate::ir::PlaceId, &OutAllocation)> {
+        self.out_allocations.iter().find_map(|allocation| {
+            // `self` is a method's first parameter, not an argument.
+            let index = match call.callee {
+                Callee::Method(_) => allocation.param.checked_sub(1)?,
+                _ => allocation.param,
+            };
+            match call.args.get(index)? {
+                crate::ir::Value::Address(place) => Some((*place, allocation)),
+                _ => None,
+            }
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.returns.is_none()
+            && self.out_allocations.is_empty()
             && self.releases.is_empty()
             && self.tolerates.is_empty()
             && self.checks.is_empty()
             && !self.never_returns
     }
+}
+
+/// The pointer parameters `p` whose slot `p[0]` holds the same fresh block (allocated
+/// here, not freed) wherever the function returns rather than raises, with those blocks.
+fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteId>) {
+    let function = graph.function;
+    let returning: Vec<&LeaveEvent> = graph
+        .leaves
+        .iter()
+        .filter(|leave| {
+            !matches!(leave.how, LeaveHow::Raises(_))
+                && !matches!(
+                    function.block(leave.block).stmts.last(),
+                    Some(crate::ir::Stmt::Raise)
+                )
+        })
+        .collect();
+    let mut allocations = Vec::new();
+    let mut sites = Vec::new();
+    if returning.is_empty() {
+        return (allocations, sites);
+    }
+    for (param, name) in function.params.iter().enumerate() {
+        let Some(slot) = function.place_id(&crate::ir::Place::out_slot(name)) else {
+            continue;
+        };
+        let mut stored: Option<SiteId> = None;
+        let mut may_be_null = false;
+        let every_path = returning.iter().all(|leave| {
+            let held = leave
+                .outputs
+                .iter()
+                .find(|(place, _)| *place == slot)
+                .map(|(_, targets)| targets.iter().copied().collect::<Vec<_>>());
+            let Some([Target::Site(site)]) = held.as_deref() else {
+                return false;
+            };
+            // `return tmp` marks the block escaped as it leaves: its states just before
+            // are those over every `return`.
+            let mut states = leave.sites[site.0 as usize];
+            if states.contains(SiteStates::ESCAPED) {
+                states = states.without(SiteStates::ESCAPED).union(
+                    graph
+                        .returning
+                        .get(site.0 as usize)
+                        .copied()
+                        .unwrap_or_default(),
+                );
+            }
+            let live = (states.contains(SiteStates::NON_NULL)
+                || states.contains(SiteStates::UNCHECKED))
+                && !states.contains(SiteStates::FREED);
+            may_be_null |=
+                states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
+            let same = stored.is_none_or(|known| known == *site);
+            stored = Some(*site);
+            live && same
+        });
+        let Some(site) = stored.filter(|_| every_path) else {
+            continue;
+        };
+        let allocation = graph.site(site);
+        let (SiteOrigin::Call(_), Some(family)) = (allocation.origin, allocation.family) else {
+            continue;
+        };
+        allocations.push(OutAllocation {
+            param,
+            family,
+            may_be_null,
+        });
+        sites.push(site);
+    }
+    (allocations, sites)
 }
 
 /// Whether every way out of the function that its entry reaches is a `raise`.
@@ -240,7 +350,11 @@ impl Summaries {
             .map(|((_, name), summary)| (name, summary));
         functions
             .chain(methods)
-            .filter(|(_, summary)| summary.returns.is_some() || !summary.releases.is_empty())
+            .filter(|(_, summary)| {
+                summary.returns.is_some()
+                    || !summary.out_allocations.is_empty()
+                    || !summary.releases.is_empty()
+            })
             .map(|(name, _)| name.clone())
             .collect()
     }
