@@ -305,6 +305,11 @@ pub struct Summaries {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClassExport {
     pub released: Vec<String>,
+    /// It (or a base of its module) has a `__dealloc__` or `__del__`.
+    pub finalizes: bool,
+    /// Methods of `self` its finalizer calls that its file does not define (an inline
+    /// `_release()` in the `.pxd`): what they free is the other half's to say.
+    pub delegates: Vec<String>,
     /// Its own chain of bases leaves the module it is defined in (or cannot be
     /// followed): what it frees is not fully known.
     pub opaque: bool,
@@ -410,6 +415,12 @@ impl ModuleExports {
 #[derive(Clone, Debug, Default)]
 pub struct ProjectSummaries {
     modules: HashMap<String, Arc<ModuleExports>>,
+    /// The file is a `.pxd`: the `__dealloc__` of the classes it declares (with
+    /// attributes and inline methods) is in its module's `.pyx`, not here.
+    declaration: bool,
+    /// For a `.pxd`, the extension types its `.pyx` defines, when the run has it: the
+    /// other half of each class.
+    implementation: HashMap<String, ClassExport>,
 }
 
 impl ProjectSummaries {
@@ -417,6 +428,23 @@ impl ProjectSummaries {
     /// exporting `exports`. The first module given for a name is kept.
     pub fn add_module(&mut self, written: &str, exports: Arc<ModuleExports>) {
         self.modules.entry(written.to_string()).or_insert(exports);
+    }
+
+    /// Makes this the view of a `.pxd`, whose `.pyx` defines `implementation` (empty when
+    /// the run does not have it).
+    pub fn declare(&mut self, implementation: HashMap<String, ClassExport>) {
+        self.declaration = true;
+        self.implementation = implementation;
+    }
+
+    /// Whether the file is a `.pxd`, the declaration half of its module.
+    pub fn is_declaration(&self) -> bool {
+        self.declaration
+    }
+
+    /// For a `.pxd`, what the `.pyx` half of the class `name` frees, when known.
+    pub fn implementation_of(&self, name: &str) -> Option<&ClassExport> {
+        self.implementation.get(name)
     }
 
     /// What the extension type `name` of the module a cimport names frees.
@@ -443,5 +471,10 @@ impl ProjectSummaries {
 
     pub fn is_empty(&self) -> bool {
         self.modules.values().all(|exports| exports.is_empty())
+    }
+
+    /// The classes of what a module's files export (for its `.pxd`'s other halves).
+    pub fn classes_of(exports: &ModuleExports) -> HashMap<String, ClassExport> {
+        exports.classes.clone()
     }
 }

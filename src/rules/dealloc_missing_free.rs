@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Related};
-use crate::ir::Place;
+use crate::ir::{Callee, Place};
 use crate::ownership::classes::{dealloc_leak_path, owner_conditions};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::summary::ClassExport;
@@ -34,12 +34,37 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             .external_bases
             .get(&model.name)
             .filter(|export| !export.opaque);
+        // A class declared in a `.pxd` (attributes, inline factories) has its
+        // `__dealloc__` in the `.pyx`: the other half says what it frees, and a `.pxd`
+        // whose `.pyx` is not known says nothing.
+        let implementation = match &analysis.implementation {
+            Some(halves) if deallocs.is_empty() => match halves.get(&model.name) {
+                Some(half) if !half.opaque => Some(half),
+                _ => continue,
+            },
+            _ => None,
+        };
         // The elements of a pointer array (`rows[]`) are followed for their family only.
         for owned in model.owned.iter().filter(|o| !o.attribute.ends_with("[]")) {
             let field = owned.attribute.split('.').next().unwrap_or_default();
             let declared_here = chain
                 .iter()
                 .any(|declared| declared.attributes.iter().any(|(name, _)| name == field));
+            // Released by the `.pyx`'s `__dealloc__`, or by a method of this half it calls
+            // (one neither half defines may come from a base in another module).
+            let released_by_half = implementation.is_some_and(|half| {
+                half.released.iter().any(|name| name == field)
+                    || half.delegates.iter().any(|name| {
+                        let methods = analysis.methods_named(&model.name, name);
+                        (methods.is_empty() && external_base)
+                            || methods
+                                .iter()
+                                .any(|method| handles(method, &owned.attribute, true))
+                    })
+            });
+            if released_by_half {
+                continue;
+            }
             match known_base {
                 Some(base) if base.released.iter().any(|name| name == field) => continue,
                 None if external_base && !declared_here => continue,
@@ -134,6 +159,17 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                         },
                     },
                 ),
+                None if implementation.is_some_and(|half| half.finalizes) => (
+                    format!(
+                        "`self.{}` receives a block from `{}` but the `__dealloc__` of `{}` in its implementation file does not free it",
+                        owned.attribute, owned.origin.callee, model.name
+                    ),
+                    Related {
+                        path: None,
+                        span: class.name_span,
+                        message: "declared here; its `__dealloc__` is in the `.pyx`".to_string(),
+                    },
+                ),
                 None if known_base.is_some() => (
                     format!(
                         "`self.{}` receives a block from `{}` but the `__dealloc__` of `{}`'s base class does not free it",
@@ -218,8 +254,24 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                 })
                 .map(str::to_string)
                 .collect();
+            let mut delegates: Vec<String> = deallocs
+                .iter()
+                .flat_map(|dealloc| &dealloc.function.calls)
+                .filter_map(|call| match &call.callee {
+                    Callee::Method(name)
+                        if analysis.methods_named(&class.name, name).is_empty() =>
+                    {
+                        Some(name.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            delegates.sort_unstable();
+            delegates.dedup();
             let export = ClassExport {
                 released,
+                finalizes: !deallocs.is_empty(),
+                delegates,
                 opaque: has_external_base(analysis, &class.name),
             };
             (class.name.clone(), export)
