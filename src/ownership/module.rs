@@ -42,6 +42,13 @@ impl<'a> ModuleAnalysis<'a> {
     ) -> Self {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
+        // `self._release()` of a base class cimported from another module: its summary is
+        // the subclass's too.
+        for class in &module.classes {
+            for (name, summary) in project.inherited_methods(module, &class.name) {
+                summaries.insert(Some(&class.name), &name, summary);
+            }
+        }
         let mut builds = 0;
         let mut graphs: Vec<Option<OwnershipGraph<'a>>> =
             (0..module.functions.len()).map(|_| None).collect();

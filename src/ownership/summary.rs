@@ -310,6 +310,9 @@ pub struct ClassExport {
     /// Methods of `self` its finalizer calls that its file does not define (an inline
     /// `_release()` in the `.pxd`): what they free is the other half's to say.
     pub delegates: Vec<String>,
+    /// The summaries of its methods (and its bases'), by name, for a subclass in another
+    /// module that calls them (`self._release()` in its own `__dealloc__`).
+    pub methods: Vec<(String, Summary)>,
     /// Its own chain of bases leaves the module it is defined in (or cannot be
     /// followed): what it frees is not fully known.
     pub opaque: bool,
@@ -445,6 +448,36 @@ impl ProjectSummaries {
     /// For a `.pxd`, what the `.pyx` half of the class `name` frees, when known.
     pub fn implementation_of(&self, name: &str) -> Option<&ClassExport> {
         self.implementation.get(name)
+    }
+
+    /// The methods (with their summaries) a class of this module inherits from a base
+    /// class cimported from another module and does not define itself.
+    pub fn inherited_methods(
+        &self,
+        module: &crate::ir::Module,
+        class: &str,
+    ) -> Vec<(String, Summary)> {
+        let chain = module.class_chain(class);
+        let Some((origin, name)) = chain.last().and_then(|root| root.base_origin.as_ref()) else {
+            return Vec::new();
+        };
+        let Some(export) = self.class(origin, name) else {
+            return Vec::new();
+        };
+        let defined = |method: &str| {
+            module.functions.iter().any(|function| {
+                function.name == method
+                    && chain
+                        .iter()
+                        .any(|declared| function.class.as_deref() == Some(declared.name.as_str()))
+            })
+        };
+        export
+            .methods
+            .iter()
+            .filter(|(method, _)| !defined(method))
+            .cloned()
+            .collect()
     }
 
     /// What the extension type `name` of the module a cimport names frees.

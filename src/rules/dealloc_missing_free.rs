@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Related};
 use crate::ir::{Callee, Place};
 use crate::ownership::classes::{dealloc_leak_path, owner_conditions};
 use crate::ownership::module::ModuleAnalysis;
-use crate::ownership::summary::ClassExport;
+use crate::ownership::summary::{ClassExport, Summary};
 use crate::ownership::{EscapeHow, OwnershipGraph, SiteStates, UseHow};
 use crate::rules::{RuleMeta, Severity};
 
@@ -268,10 +268,37 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                 .collect();
             delegates.sort_unstable();
             delegates.dedup();
+            // Its methods' summaries and its bases', nearest first, then those it inherits
+            // from another module.
+            let mut methods: Vec<(String, Summary)> = Vec::new();
+            for declared in analysis.module.class_chain(&class.name) {
+                for graph in &analysis.graphs {
+                    if graph.function.class.as_deref() != Some(declared.name.as_str())
+                        || methods.iter().any(|(name, _)| *name == graph.function.name)
+                    {
+                        continue;
+                    }
+                    if let Some(summary) = analysis
+                        .summaries
+                        .get(Some(&declared.name), &graph.function.name)
+                    {
+                        methods.push((graph.function.name.clone(), summary.clone()));
+                    }
+                }
+            }
+            if let Some(inherited) = analysis.external_bases.get(&class.name) {
+                for (name, summary) in &inherited.methods {
+                    if methods.iter().all(|(known, _)| known != name) {
+                        methods.push((name.clone(), summary.clone()));
+                    }
+                }
+            }
+            methods.sort_by(|a, b| a.0.cmp(&b.0));
             let export = ClassExport {
                 released,
                 finalizes: !deallocs.is_empty(),
                 delegates,
+                methods,
                 opaque: has_external_base(analysis, &class.name),
             };
             (class.name.clone(), export)
