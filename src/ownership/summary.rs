@@ -97,11 +97,12 @@ impl Summary {
                     continue;
                 };
                 let states = exit.sites[index];
-                let freed_everywhere = states.contains(SiteStates::FREED)
+                let freed_everywhere = (states.contains(SiteStates::FREED)
                     && states
                         .without(SiteStates::FREED)
                         .without(SiteStates::NULL)
-                        .is_empty();
+                        .is_empty())
+                    || walks_and_frees(graph, SiteId(index as u32), place_id);
                 if !freed_everywhere {
                     continue;
                 }
@@ -266,6 +267,76 @@ fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteI
         sites.push(site);
     }
     (allocations, sites)
+}
+
+/// Whether every path from the entry releases the block a local parameter holds on entry,
+/// or finds it NULL, before it reaches the exit: the list walk of a release helper
+/// (`while e != NULL: nxt = e.next; PyMem_Free(e); e = nxt`), where the states of one
+/// block cannot tell that the loop's exit test (`e == NULL`) concerns the next node on
+/// every path that already freed it. Paths are followed with the set of locals that
+/// still hold the block; a path on which none does any more fails.
+fn walks_and_frees(graph: &OwnershipGraph<'_>, site: SiteId, param: crate::ir::PlaceId) -> bool {
+    use crate::ir::{Stmt, Value};
+    const BUDGET: usize = 4096;
+    let function = graph.function;
+    if !function.place(param).path.is_empty() {
+        return false;
+    }
+    let releasing: Vec<crate::diagnostic::Span> = graph
+        .releases
+        .iter()
+        .filter(|release| release.site == site && !release.reallocating)
+        .map(|release| release.span)
+        .collect();
+    if releasing.is_empty() {
+        return false;
+    }
+    let mut seen: std::collections::HashSet<(crate::ir::BlockId, Vec<crate::ir::PlaceId>)> =
+        std::collections::HashSet::new();
+    let mut pending = vec![(function.entry, vec![param])];
+    while let Some((block, mut holders)) = pending.pop() {
+        if block == function.exit || seen.len() > BUDGET {
+            return false;
+        }
+        if !seen.insert((block, holders.clone())) {
+            continue;
+        }
+        let mut settled = false;
+        for stmt in &function.block(block).stmts {
+            match stmt {
+                Stmt::Call(call) if releasing.contains(&function.call(*call).span) => {
+                    settled = true;
+                }
+                Stmt::Assume {
+                    place,
+                    non_null: false,
+                    ..
+                } if holders.contains(place) => settled = true,
+                Stmt::Assign { target, value, .. } => {
+                    let copies = matches!(value, Value::Place(source) if holders.contains(source));
+                    holders.retain(|holder| holder != target);
+                    if copies && function.place(*target).path.is_empty() {
+                        holders.push(*target);
+                        holders.sort_unstable();
+                    }
+                    if holders.is_empty() {
+                        return false;
+                    }
+                }
+                Stmt::AddressTaken { place } if holders.contains(place) => return false,
+                _ => {}
+            }
+            if settled {
+                break;
+            }
+        }
+        if !settled {
+            for &succ in &function.block(block).succs {
+                pending.push((succ, holders.clone()));
+            }
+        }
+    }
+    true
 }
 
 /// Whether every way out of the function that its entry reaches is a `raise`.
