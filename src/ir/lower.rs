@@ -613,6 +613,37 @@ struct Lowerer<'a> {
     loops: Vec<LoopTargets>,
     frames: Vec<Frame>,
     depth: usize,
+    /// The value a `cdef` function declared `except NULL` or `except -1` (no `?`) returns
+    /// to signal an error: `return NULL` there propagates an exception, it does not
+    /// return to the caller. Normalized as [`error_value_text`] writes it.
+    error_value: Option<String>,
+}
+
+/// The declared error value of a `cdef` function (`except -1`, `except NULL`): the text
+/// without blanks or parentheses, when it is one the caller always tests (no `?`) and
+/// a literal (`-1`, `0`, `NULL`).
+fn declared_error_value(node: Node<'_>, source: &str) -> Option<String> {
+    let spec = node.child_by_field_name("exception")?;
+    let written = error_value_text(text(spec, source));
+    let value = written.strip_prefix("except")?;
+    let literal = value == "NULL"
+        || value
+            .strip_prefix('-')
+            .unwrap_or(value)
+            .chars()
+            .all(|c| c.is_ascii_digit())
+            && !value.is_empty()
+            && value != "-";
+    literal.then(|| value.to_string())
+}
+
+/// `except (-1)` as `except-1`, `- 1` as `-1`: an exception value or a returned
+/// expression without blanks or parentheses.
+fn error_value_text(written: &str) -> String {
+    written
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
+        .collect()
 }
 
 /// The name, kind and name span of a function body (or of the module's top-level code).
@@ -673,6 +704,8 @@ fn lower_function(
         }
     }
     function.class = class;
+    function.error_value = declared_error_value(node, source);
+    let error_value = function.error_value.clone();
     let mut lowerer = Lowerer {
         source,
         names,
@@ -685,6 +718,7 @@ fn lower_function(
         loops: Vec::new(),
         frames: Vec::new(),
         depth: 0,
+        error_value,
     };
     lowerer.collect_locals(node);
     for (local, declared) in std::mem::take(&mut lowerer.declared_types) {
@@ -995,6 +1029,18 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "return_statement" => {
+                let signals_error = node.named_child(0).is_some_and(|value| {
+                    self.error_value.as_deref() == Some(error_value_text(self.text(value)).as_str())
+                });
+                if signals_error {
+                    // `return -1` in a function declared `except -1`: the caller sees the
+                    // exception it propagates, not a return.
+                    self.f.raises.push((self.current, node_span(node)));
+                    self.push(Stmt::Raise);
+                    let target = self.exit_target(self.frames.len(), Exit::Return);
+                    self.goto(target);
+                    return Ok(());
+                }
                 let value = match node.named_child(0) {
                     Some(value) => self.expr(value)?,
                     None => Value::Other,

@@ -302,6 +302,9 @@ pub struct Function {
     pub raises: Vec<(BlockId, Span)>,
     /// Pairs of places a condition compares with each other (`a is not b`, `a != b`).
     pub compared: Vec<(PlaceId, PlaceId)>,
+    /// The error value a `cdef` function declares without `?` (`NULL` for `except NULL`,
+    /// `-1`): returning it propagates an exception, so callers never receive it.
+    pub error_value: Option<String>,
     place_ids: HashMap<Place, PlaceId>,
 }
 
@@ -323,6 +326,7 @@ impl Function {
             globals: Vec::new(),
             raises: Vec::new(),
             compared: Vec::new(),
+            error_value: None,
             place_ids: HashMap::new(),
         };
         function.new_block();

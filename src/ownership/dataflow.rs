@@ -5,7 +5,7 @@
 //! NULL check narrows: `if p == NULL: raise` leaves only "checked, not NULL" on the
 //! fall-through edge. A path on which a check contradicts what is known is dropped.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
@@ -382,6 +382,52 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             reallocates,
         });
     }
+    // `t = table_new(n)` whose `t.data` the helper filled with a fresh block: the local's
+    // field holds that block (its family for CY002; its NULL check and its leak are the
+    // helper's, so it counts as a block the local's field held, not one allocated here).
+    let mut field_sites: HashMap<CallId, Vec<(PlaceId, SiteId)>> = HashMap::new();
+    for stmt in function.blocks.iter().flat_map(|block| &block.stmts) {
+        let Stmt::Assign {
+            target,
+            value: Value::Call(call),
+            ..
+        } = stmt
+        else {
+            continue;
+        };
+        let callee = &function.call(*call).callee;
+        if classify(callee).is_some() {
+            continue;
+        }
+        let Some(returned) = context
+            .summary_of(callee, &classes)
+            .and_then(|summary| summary.returns.as_ref())
+        else {
+            continue;
+        };
+        let holder = function.place(*target);
+        if holder.root == "self" || function.params.contains(&holder.root) {
+            continue;
+        }
+        for (name, family) in &returned.fields {
+            let mut field = holder.clone();
+            field.path.push(Projection::Field(name.clone()));
+            let Some(place) = function.place_id(&field) else {
+                continue;
+            };
+            field_sites
+                .entry(*call)
+                .or_default()
+                .push((place, SiteId(graph.sites.len() as u32)));
+            graph.sites.push(AllocationSite {
+                origin: SiteOrigin::Incoming(place),
+                family: Some(*family),
+                callee: callee.display_name().to_string(),
+                span: Some(function.call(*call).span),
+                reallocates: None,
+            });
+        }
+    }
     // An allocation in a loop makes a new block each time round while places may still
     // hold the one from the time before (`prev = cur`): a second site stands for those
     // older blocks, so a check of the old one says nothing of the new.
@@ -490,6 +536,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
+        field_sites,
         older,
         any_element: Vec::new(),
         elements: BTreeMap::new(),
@@ -554,6 +601,9 @@ struct Analysis<'a> {
     graph_sites: Vec<AllocationSite>,
     /// The site each call creates, and whether it is never NULL.
     site_of_call: Vec<Option<(SiteId, bool)>>,
+    /// For `t = table_new(n)`, the blocks the helper leaves in the fields of the one it
+    /// returns, by the place of the field here (`t.data`).
+    field_sites: HashMap<CallId, Vec<(PlaceId, SiteId)>>,
     /// For an allocation in a loop, the site of the blocks it made on earlier turns.
     older: Vec<Option<SiteId>>,
     /// For a constant element `a[k]`, the place `a[...]`.
@@ -1193,6 +1243,12 @@ impl Analysis<'_> {
             match targets {
                 Some(targets) => {
                     state.points.insert(target, targets);
+                    if let Value::Call(call) = value {
+                        for &(field, site) in self.field_sites.get(&call).into_iter().flatten() {
+                            state.points.insert(field, Targets::one(Target::Site(site)));
+                            state.sites[site.0 as usize] = SiteStates::NON_NULL;
+                        }
+                    }
                 }
                 // Holds nothing tracked now, not whatever `a[...]` holds.
                 None if self.any_element[target.0 as usize].is_some() => {
@@ -1408,11 +1464,36 @@ fn record_leave(function: &Function, block: BlockId, state: &State, recorder: &m
         .filter_map(|param| function.place_id(&crate::ir::Place::out_slot(param)))
         .filter_map(|slot| Some((slot, state.points.get(&slot)?.clone())))
         .collect();
+    let returned_fields = match function.block(block).stmts.last() {
+        Some(Stmt::Return {
+            value: Value::Place(returned),
+            ..
+        }) => {
+            let returned = function.place(*returned);
+            state
+                .points
+                .iter()
+                .filter_map(|(place, targets)| {
+                    let place = function.place(*place);
+                    match place.path.split_last() {
+                        Some((Projection::Field(name), outer))
+                            if place.root == returned.root && outer == returned.path.as_slice() =>
+                        {
+                            Some((name.clone(), targets.clone()))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     graph.leaves.push(LeaveEvent {
         block,
         how,
         sites: state.sites.clone(),
         outputs,
+        returned_fields,
     });
 }
 

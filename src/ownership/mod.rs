@@ -223,6 +223,9 @@ pub struct LeaveEvent {
     /// What each out-parameter slot `p[0]` of a parameter `p` holds there (absent: nothing
     /// tracked), for out-parameter allocators (`safe_realloc(double** p, n)`).
     pub outputs: Vec<(PlaceId, Targets)>,
+    /// For `return t`, what each field `t.name` holds there (a struct constructor helper
+    /// returns a block whose fields hold blocks of their own).
+    pub returned_fields: Vec<(String, Targets)>,
 }
 
 /// Everything the rules need to know of one function's blocks.

@@ -20,6 +20,10 @@ pub struct ReturnedBlock {
     pub family: FamilyId,
     /// Whether some path returns it unchecked: the caller must check it.
     pub may_be_null: bool,
+    /// Fields of it that hold a fresh block of their own wherever it is returned
+    /// (`t.data = malloc(...)` in `table_new`), with that block's family: the caller's
+    /// `t.data` keeps it.
+    pub fields: Vec<(String, FamilyId)>,
 }
 
 /// A parameter (by position, `self` first for a method), or a field of it, that the
@@ -73,12 +77,15 @@ impl Summary {
             let (SiteOrigin::Call(_), Some(family)) = (site.origin, site.family) else {
                 continue;
             };
-            let may_be_null = escape.states.contains(SiteStates::UNCHECKED);
+            // `except NULL`: a NULL return propagates an exception, never reaches the caller.
+            let may_be_null = escape.states.contains(SiteStates::UNCHECKED)
+                && function.error_value.as_deref() != Some("NULL");
             match &mut returns {
                 None => {
                     returns = Some(ReturnedBlock {
                         family,
                         may_be_null,
+                        fields: returned_fields(graph),
                     })
                 }
                 Some(existing) if existing.family == family => {
@@ -194,6 +201,41 @@ impl Summary {
             && self.checks.is_empty()
             && !self.never_returns
     }
+}
+
+/// The fields of the returned block that hold the same live fresh block of a known family
+/// on every path that returns a place (`return t` after `t.data = malloc(n)`).
+fn returned_fields(graph: &OwnershipGraph<'_>) -> Vec<(String, FamilyId)> {
+    let mut fields: Option<Vec<(String, FamilyId)>> = None;
+    for leave in &graph.leaves {
+        if !matches!(leave.how, LeaveHow::Returns(_)) {
+            continue;
+        }
+        let here: Vec<(String, FamilyId)> = leave
+            .returned_fields
+            .iter()
+            .filter_map(|(name, targets)| {
+                let sites: Vec<&Target> = targets.iter().collect();
+                let [Target::Site(site)] = sites.as_slice() else {
+                    return None;
+                };
+                let allocation = graph.site(*site);
+                let states = leave.sites[site.0 as usize];
+                let live = (states.contains(SiteStates::NON_NULL)
+                    || states.contains(SiteStates::UNCHECKED))
+                    && !states.contains(SiteStates::FREED);
+                match (allocation.origin, allocation.family) {
+                    (SiteOrigin::Call(_), Some(family)) if live => Some((name.clone(), family)),
+                    _ => None,
+                }
+            })
+            .collect();
+        fields = Some(match fields {
+            None => here,
+            Some(known) => known.into_iter().filter(|f| here.contains(f)).collect(),
+        });
+    }
+    fields.unwrap_or_default()
 }
 
 /// The pointer parameters `p` whose slot `p[0]` holds the same fresh block (allocated
