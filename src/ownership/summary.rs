@@ -79,7 +79,8 @@ impl Summary {
             };
             // `except NULL`: a NULL return propagates an exception, never reaches the caller.
             let may_be_null = escape.states.contains(SiteStates::UNCHECKED)
-                && function.error_value.as_deref() != Some("NULL");
+                && function.error_value.as_deref() != Some("NULL")
+                && !reported_here(graph, escape.site);
             match &mut returns {
                 None => {
                     returns = Some(ReturnedBlock {
@@ -203,6 +204,16 @@ impl Summary {
     }
 }
 
+/// Whether the function itself reads through the block before any NULL check: its CY001
+/// is reported here, and its callers are not told the same missing check again (on the
+/// paths that read through it, it was not NULL after all).
+fn reported_here(graph: &OwnershipGraph<'_>, site: SiteId) -> bool {
+    graph
+        .uses
+        .iter()
+        .any(|used| used.site == site && used.unchecked)
+}
+
 /// The fields of the returned block that hold the same live fresh block of a known family
 /// on every path that returns a place (`return t` after `t.data = malloc(n)`).
 fn returned_fields(graph: &OwnershipGraph<'_>) -> Vec<(String, FamilyId)> {
@@ -304,7 +315,7 @@ fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteI
         allocations.push(OutAllocation {
             param,
             family,
-            may_be_null,
+            may_be_null: may_be_null && !reported_here(graph, site),
         });
         sites.push(site);
     }

@@ -1,7 +1,7 @@
 # Out-parameter allocators: a helper that reallocates `*p` through a `T**` allocates into
 # the place whose address its caller passes. Its family, its NULL check (it raises on
 # failure, or does not) and the owning class's `__dealloc__` follow.
-from libc.stdlib cimport free, realloc
+from libc.stdlib cimport free, malloc, realloc
 from cpython.mem cimport PyMem_Free
 
 ctypedef fused grown_ptr:
@@ -95,3 +95,33 @@ def unchecked_grow(size_t n):
     grow_unchecked(&values, n)  # expect: CY001
     values[0] = 1.0
     free(values)
+
+
+# Fills two fresh arrays through out-parameters without checking them: the helper's
+# own CY001s say so; its caller, which reads them only where the helper wrote through
+# them, is not told the same missing checks again.
+cdef void split_axes(long* axes, long count, long** kept, long** dropped, long* kept_count):
+    kept[0] = <long*>malloc(count * sizeof(long))  # expect: CY001
+    dropped[0] = <long*>malloc(count * sizeof(long))  # expect: CY001
+    cdef long i, k = 0, d = 0
+    for i in range(count):
+        if axes[i] >= 0:
+            kept[0][k] = axes[i]
+            k += 1
+        else:
+            dropped[0][d] = axes[i]
+            d += 1
+    kept_count[0] = k
+
+
+def kept_axes(long[:] axes):
+    cdef long* kept
+    cdef long* dropped
+    cdef long count, i
+    split_axes(&axes[0], axes.shape[0], &kept, &dropped, &count)
+    result = []
+    for i in range(count):
+        result.append(kept[i])
+    free(kept)
+    free(dropped)
+    return result
