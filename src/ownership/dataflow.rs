@@ -242,12 +242,34 @@ struct State {
     /// untracked on others (`this = this.next` in a list walk): what they point to is
     /// not all they may hold, so a second release through one may free another block.
     partial: BTreeSet<PlaceId>,
+    /// Wherever the place holds the block on this path, the block is not NULL (a check
+    /// or a use of it through this place, or a copy of a checked place). Per place, so
+    /// that a join with a path on which the block is fresh but held elsewhere (a loop's
+    /// reallocation while `ret` still holds last turn's block) keeps it.
+    checked: BTreeSet<(PlaceId, SiteId)>,
 }
 
 impl State {
+    fn holds(&self, place: PlaceId, site: SiteId) -> bool {
+        self.points
+            .get(&place)
+            .is_some_and(|targets| targets.contains(&Target::Site(site)))
+    }
+
     /// Joins `other` into `self`; whether anything changed.
     fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
+        // Checked on both paths, or on one where the other does not hold it there.
+        let before = self.checked.len();
+        self.checked.retain(|&(place, site)| {
+            other.checked.contains(&(place, site)) || !other.holds(place, site)
+        });
+        changed |= before != self.checked.len();
+        for &(place, site) in &other.checked {
+            if !self.holds(place, site) {
+                changed |= self.checked.insert((place, site));
+            }
+        }
         let one_sided = self
             .points
             .keys()
@@ -484,6 +506,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         born: BTreeMap::new(),
         failed: BTreeSet::new(),
         partial: BTreeSet::new(),
+        checked: BTreeSet::new(),
     };
     for (index, place) in function.places.iter().enumerate() {
         // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
@@ -686,7 +709,9 @@ impl Analysis<'_> {
                     place,
                     span,
                     how,
-                    unchecked: states.contains(SiteStates::UNCHECKED) || failed,
+                    unchecked: (states.contains(SiteStates::UNCHECKED)
+                        && !state.checked.contains(&(place, site)))
+                        || failed,
                     states,
                     block,
                     definite,
@@ -715,6 +740,7 @@ impl Analysis<'_> {
         if targets.len() != 1 || self.graph_sites[site.0 as usize].reallocates.is_some() {
             return;
         }
+        state.checked.insert((place, site));
         let states = &mut state.sites[site.0 as usize];
         if states.contains(SiteStates::UNCHECKED) {
             *states = states
@@ -1005,8 +1031,15 @@ impl Analysis<'_> {
                             (place, if failed == site { older_site } else { failed })
                         })
                         .collect();
+                    state.checked = std::mem::take(&mut state.checked)
+                        .into_iter()
+                        .map(|(place, checked)| {
+                            (place, if checked == site { older_site } else { checked })
+                        })
+                        .collect();
                 }
             }
+            state.checked.retain(|(_, checked)| *checked != site);
             if state.flags.is_empty() {
                 state.born.remove(&site);
             } else {
@@ -1242,6 +1275,19 @@ impl Analysis<'_> {
             }
             match targets {
                 Some(targets) => {
+                    // `ret = reallocated_ret` after its check: checked here too.
+                    if let Value::Place(source) = value {
+                        for target_site in targets.iter() {
+                            let Target::Site(site) = target_site else {
+                                continue;
+                            };
+                            if state.checked.contains(&(source, *site))
+                                || !state.sites[site.0 as usize].contains(SiteStates::UNCHECKED)
+                            {
+                                state.checked.insert((target, *site));
+                            }
+                        }
+                    }
                     state.points.insert(target, targets);
                     if let Value::Call(call) = value {
                         for &(field, site) in self.field_sites.get(&call).into_iter().flatten() {
@@ -1305,6 +1351,12 @@ impl Analysis<'_> {
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.points.remove(&place);
+        if !state.checked.is_empty() {
+            let outer = self.function.place(place);
+            state.checked.retain(|(checked, _)| {
+                *checked != place && !outer.strictly_contains(self.function.place(*checked))
+            });
+        }
         if !state.partial.is_empty() {
             let outer = self.function.place(place);
             state.partial.retain(|partial| {
@@ -1375,6 +1427,9 @@ impl Analysis<'_> {
         }
         if non_null {
             state.failed.retain(|(failed, _)| *failed != place);
+            state
+                .checked
+                .extend(sites.iter().map(|&site| (place, site)));
             let Some(targets) = state.points.get_mut(&place) else {
                 return true;
             };
@@ -1399,6 +1454,7 @@ impl Analysis<'_> {
                 }
             }
         } else if targets.len() == 1 {
+            state.checked.retain(|(checked, _)| *checked != place);
             if let [site] = sites[..] {
                 let before = state.sites[site.0 as usize];
                 let narrowed = before.assume_null();
