@@ -1719,6 +1719,9 @@ impl<'a> Lowerer<'a> {
                 let operand = node.child_by_field_name("argument")?;
                 self.constant(operand).map(|value| -value)
             }
+            // An enumerator or a `DEF` (`TEXT`, `Kind.TEXT`), unless a local hides it.
+            "identifier" if !self.locals.contains(text) => self.names.constant(text),
+            "attribute" => self.names.constant(text),
             _ => None,
         }
     }
