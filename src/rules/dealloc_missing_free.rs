@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Related};
 use crate::ir::{Callee, Place};
-use crate::ownership::classes::{dealloc_leak_path, owner_conditions};
+use crate::ownership::classes::{dealloc_leak_path, owner_conditions, Flags};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::summary::{ClassExport, Summary};
 use crate::ownership::{EscapeHow, OwnershipGraph, SiteStates, UseHow};
@@ -98,19 +98,35 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             // (`if self.kind == 1: free(self.big)`); past what the evaluation can follow,
             // a guard on another attribute is trusted.
             let leak_path = own_dealloc.or(deallocs.first()).and_then(|dealloc| {
-                let method_releases = |name: &str| {
-                    analysis
-                        .methods_named(&model.name, name)
-                        .first()
-                        .is_some_and(|method| handles(method, &owned.attribute, true))
+                // A method releases it on every path the flags at the call allow
+                // (`self._clear()` freeing by `self.kind`).
+                let releases_under = |method: &OwnershipGraph<'_>, flags: &Flags| {
+                    !flags.is_empty()
+                        && dealloc_leak_path(
+                            method,
+                            &model.name,
+                            &owned.attribute,
+                            std::slice::from_ref(flags),
+                            &|_, _| false,
+                        ) == Some(None)
                 };
-                // Where it is allocated, a method frees it only if it does on every path:
-                // handing it to a function is no release there.
-                let method_frees = |name: &str| {
+                let method_releases = |name: &str, flags: &Flags| {
                     analysis
                         .methods_named(&model.name, name)
                         .first()
-                        .is_some_and(|method| frees(method, &owned.attribute))
+                        .is_some_and(|method| {
+                            handles(method, &owned.attribute, true) || releases_under(method, flags)
+                        })
+                };
+                // Where it is allocated, a method frees it only if it does on every path
+                // (the flags allow): handing it to a function is no release there.
+                let method_frees = |name: &str, flags: &Flags| {
+                    analysis
+                        .methods_named(&model.name, name)
+                        .first()
+                        .is_some_and(|method| {
+                            frees(method, &owned.attribute) || releases_under(method, flags)
+                        })
                 };
                 let conditions = owner_conditions(
                     &model.name,
