@@ -8,7 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Span;
-use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
+use crate::ir::{
+    BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Terminator, Value,
+};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
@@ -212,7 +214,7 @@ impl<'t> IntoIterator for &'t Targets {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct State {
     /// Places absent here hold nothing the analysis tracks.
     points: BTreeMap<PlaceId, Targets>,
@@ -465,32 +467,53 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         }
     }
     let in_states = analysis.fixpoint(entry);
-    let exit = in_states[function.exit.0 as usize]
-        .as_ref()
-        .map(|exit| ExitState {
-            points: exit.points.clone(),
-            sites: exit.sites.clone(),
-        });
     let mut recorder = Recorder { graph: Some(graph) };
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
+    let mut exit: Option<State> = None;
+    let mut returned: Option<State> = None;
+    let mut exits = Vec::new();
     // Each state is replayed once, then dropped: no copy of them all.
     for (index, state) in in_states.into_iter().enumerate() {
-        if let Some(mut state) = state {
-            let block = BlockId(index as u32);
-            let reachable = analysis.transfer_block(block, &mut state, &mut recorder);
-            if keep_exits && reachable && function.block(block).succs.contains(&function.exit) {
-                if let Some(graph) = recorder.graph.as_deref_mut() {
-                    graph.exits.push(ExitState {
-                        points: state.points,
-                        sites: state.sites,
-                    });
-                }
+        let Some(state) = state else { continue };
+        let block = BlockId(index as u32);
+        for (target, state) in analysis.transfer_whole_block(block, state, &mut recorder) {
+            // How the function ends: by a return or a raise, not where a call that may
+            // also return raised (a `__dealloc__` is not blamed for the path where the
+            // `close()` before its `free` raised).
+            let is_exit = target == function.return_exit || target == function.unwind_exit;
+            if !is_exit || function.block(block).terminator.unwinds_to(target) {
+                continue;
+            }
+            if target == function.return_exit {
+                join_into(&mut returned, &state);
+            }
+            join_into(&mut exit, &state);
+            if keep_exits {
+                exits.push(ExitState {
+                    points: state.points,
+                    sites: state.sites,
+                });
             }
         }
     }
-    graph.exit = exit;
+    let graph = recorder.graph.expect("the replay records into the graph");
+    graph.exits = exits;
+    graph.returning = returned.map(|state| state.sites).unwrap_or_default();
+    graph.exit = exit.map(|exit| ExitState {
+        points: exit.points,
+        sites: exit.sites,
+    });
+}
+
+fn join_into(joined: &mut Option<State>, state: &State) {
+    match joined {
+        Some(joined) => {
+            joined.join(state);
+        }
+        None => *joined = Some(state.clone()),
+    }
 }
 
 struct Analysis<'a> {
@@ -522,17 +545,14 @@ impl Analysis<'_> {
         let mut silent = Recorder { graph: None };
         while let Some(block) = worklist.pop_front() {
             queued[block.0 as usize] = false;
-            let Some(mut state) = in_states[block.0 as usize].clone() else {
+            let Some(state) = in_states[block.0 as usize].clone() else {
                 continue;
             };
-            if !self.transfer_block(block, &mut state, &mut silent) {
-                continue;
-            }
-            for &succ in &self.function.block(block).succs {
+            for (succ, state) in self.transfer_whole_block(block, state, &mut silent) {
                 let changed = match &mut in_states[succ.0 as usize] {
                     Some(existing) => existing.join(&state),
                     slot @ None => {
-                        *slot = Some(state.clone());
+                        *slot = Some(state);
                         true
                     }
                 };
@@ -545,15 +565,50 @@ impl Analysis<'_> {
         in_states
     }
 
-    /// Runs a block's statements; false when the block cannot be reached this way (a
-    /// check contradicted what is known).
-    fn transfer_block(&self, block: BlockId, state: &mut State, recorder: &mut Recorder) -> bool {
-        for stmt in &self.function.block(block).stmts {
-            if !self.transfer(stmt, state, recorder) {
-                return false;
+    /// Runs a block's statements and its terminator: the state along each edge out. None
+    /// when the block cannot be reached this way (a check contradicted what is known).
+    fn transfer_whole_block(
+        &self,
+        block: BlockId,
+        mut state: State,
+        recorder: &mut Recorder,
+    ) -> Vec<(BlockId, State)> {
+        let block = self.function.block(block);
+        for stmt in &block.stmts {
+            if !self.transfer(stmt, &mut state, recorder) {
+                return Vec::new();
             }
         }
-        true
+        match &block.terminator {
+            Terminator::Call {
+                call,
+                return_to,
+                unwind,
+            } => {
+                // The exception leaves before the call's effects (a helper that frees
+                // its argument has not freed it when it raised).
+                let raised = state.clone();
+                let mut edges = Vec::with_capacity(2);
+                if let Some(return_to) = return_to {
+                    if self.call(*call, &mut state, recorder) {
+                        edges.push((*return_to, state));
+                    }
+                }
+                edges.push((*unwind, raised));
+                edges
+            }
+            terminator => {
+                let succs: Vec<BlockId> = terminator.successors().collect();
+                let mut edges = Vec::with_capacity(succs.len());
+                if let Some((&last, rest)) = succs.split_last() {
+                    for &succ in rest {
+                        edges.push((succ, state.clone()));
+                    }
+                    edges.push((last, state));
+                }
+                edges
+            }
+        }
     }
 
     fn record<F: FnOnce(&mut OwnershipGraph)>(recorder: &mut Recorder, event: F) {
@@ -648,14 +703,6 @@ impl Analysis<'_> {
                 ..
             } => return self.assume(*place, *non_null, *span, state, recorder),
             Stmt::Return { value, span } => {
-                Self::record(recorder, |graph| {
-                    graph
-                        .returning
-                        .resize(state.sites.len(), SiteStates::default());
-                    for (returning, states) in graph.returning.iter_mut().zip(&state.sites) {
-                        *returning = returning.union(*states);
-                    }
-                });
                 let returned = match value {
                     Value::Place(place) => state.sites_of(*place),
                     Value::Call(call) => self.site_of_call[call.0 as usize]
@@ -1106,12 +1153,8 @@ fn blocks_of_calls(
     let mut found = Vec::new();
     for (index, block) in function.blocks.iter().enumerate() {
         let calls: Vec<CallId> = block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::Call(call) if site_of_call[call.0 as usize].is_some() => Some(*call),
-                _ => None,
-            })
+            .calls()
+            .filter(|call| site_of_call[call.0 as usize].is_some())
             .collect();
         if !calls.is_empty() {
             found.push((BlockId(index as u32), calls));
@@ -1123,7 +1166,7 @@ fn blocks_of_calls(
 /// Whether control can come back to a block after leaving it.
 fn in_a_cycle(function: &Function, start: BlockId) -> bool {
     let mut seen = vec![false; function.blocks.len()];
-    let mut pending: Vec<BlockId> = function.block(start).succs.clone();
+    let mut pending: Vec<BlockId> = function.block(start).successors().collect();
     while let Some(block) = pending.pop() {
         if block == start {
             return true;
@@ -1131,7 +1174,7 @@ fn in_a_cycle(function: &Function, start: BlockId) -> bool {
         if std::mem::replace(&mut seen[block.0 as usize], true) {
             continue;
         }
-        pending.extend(function.block(block).succs.iter().copied());
+        pending.extend(function.block(block).successors());
     }
     false
 }
