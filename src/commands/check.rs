@@ -107,7 +107,7 @@ struct FileCheck {
     outcome: Outcome,
     /// What the file exports to the files that cimport it (empty when it is not analyzed).
     summaries: Summaries,
-    /// The functions nested too deeply to analyze: (row, column, name).
+    /// The functions too deep or too large to analyze: (row, column, "`name` reason").
     too_deep: Vec<(usize, usize, String)>,
 }
 
@@ -269,7 +269,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     }
     for (path, row, column, name) in &too_deep {
         report_error(&format!(
-            "warning: {}:{row}:{column}: `{name}` is nested too deeply to analyze; it was skipped",
+            "warning: {}:{row}:{column}: {name}; it was skipped",
             path.display()
         ));
     }
@@ -327,7 +327,8 @@ impl Checker {
                 .into_iter()
                 .map(|function| {
                     let start = lines.position(function.name_span.start);
-                    (start.row, start.column, function.name)
+                    let what = format!("`{}` {}", function.name, function.reason);
+                    (start.row, start.column, what)
                 })
                 .collect()
         };

@@ -368,7 +368,7 @@ impl Dot<'_> {
             }
         }
         if let Some(exit) = &graph.exit {
-            for (place, targets) in &exit.points {
+            for (place, targets) in exit.points() {
                 for target in targets {
                     if let crate::ownership::Target::Site(site) = target {
                         if !shown[site.0 as usize] {

@@ -119,13 +119,17 @@ pub fn lower_module(
             }
             match lower_function(node, class.clone(), source, names, &classes) {
                 Ok(function) => module.functions.push(function),
-                Err(TooDeep) => {
+                Err(TooDeep(reason)) => {
                     let (name, _, name_span) = function_identity(node, source);
                     let name = match class {
                         Some(class) => format!("{class}.{name}"),
                         None => name,
                     };
-                    module.too_deep.push(SkippedFunction { name, name_span });
+                    module.too_deep.push(SkippedFunction {
+                        name,
+                        name_span,
+                        reason,
+                    });
                 }
             }
         }
@@ -541,7 +545,8 @@ fn is_python_type(name: &str) -> bool {
 }
 
 #[derive(Debug)]
-struct TooDeep;
+/// Why a function's lowering was given up.
+struct TooDeep(String);
 
 type Lowered<T> = Result<T, TooDeep>;
 
@@ -706,8 +711,13 @@ impl<'a> Lowerer<'a> {
 
     fn enter(&mut self) -> Lowered<()> {
         self.depth += 1;
-        if self.depth > MAX_NESTING || self.f.blocks.len() > MAX_BLOCKS {
-            return Err(TooDeep);
+        if self.depth > MAX_NESTING {
+            return Err(TooDeep("is nested too deeply to analyze".to_string()));
+        }
+        if self.f.blocks.len() > MAX_BLOCKS {
+            return Err(TooDeep(format!(
+                "is too large to analyze (more than {MAX_BLOCKS} blocks)"
+            )));
         }
         Ok(())
     }

@@ -494,4 +494,7 @@ pub struct SkippedFunction {
     pub name: String,
     /// As [`Function::name_span`].
     pub name_span: Span,
+    /// Why, as the rest of a sentence after the name: "is nested too deeply to
+    /// analyze", "is too large to analyze (more than 100000 blocks)".
+    pub reason: String,
 }

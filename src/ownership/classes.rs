@@ -36,8 +36,8 @@ impl ClassModel {
         // block still in `self.buf` (but NULL) on the raising one own nothing together.
         let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
         for (graph, exit) in exits {
-            for (place_id, targets) in &exit.points {
-                let place = graph.function.place(*place_id);
+            for (place_id, targets) in exit.points() {
+                let place = graph.function.place(place_id);
                 let receiver = if place.root == "self" {
                     graph.function.class.as_deref()
                 } else {
@@ -67,7 +67,7 @@ impl ClassModel {
                     else {
                         continue;
                     };
-                    let states = exit.sites[site_id.0 as usize];
+                    let states = exit.site(*site_id);
                     let live = states.contains(SiteStates::UNCHECKED)
                         || states.contains(SiteStates::NON_NULL);
                     let known = owned.iter().any(|o| o.attribute == attribute);

@@ -77,7 +77,7 @@ impl Summary {
                 let SiteOrigin::Incoming(place_id) = site.origin else {
                     continue;
                 };
-                let states = exit.sites[index];
+                let states = exit.site(crate::ownership::SiteId(index as u32));
                 let freed_everywhere = states.contains(SiteStates::FREED)
                     && states
                         .without(SiteStates::FREED)
@@ -130,8 +130,8 @@ impl Summary {
             };
             let returned = graph
                 .returning
-                .get(site.0 as usize)
-                .copied()
+                .as_ref()
+                .map(|returning| returning.site(site))
                 .unwrap_or_default();
             if returned == SiteStates::NON_NULL {
                 checks.push(param);

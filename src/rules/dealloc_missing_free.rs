@@ -204,7 +204,7 @@ fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
         // Analyzed but never returns: nothing to say. Not analyzed: it frees nothing.
         return !graph.sites.is_empty();
     };
-    let states = exit.sites[site.0 as usize];
+    let states = exit.site(site);
     let released = states
         .without(SiteStates::FREED)
         .without(SiteStates::NULL)
