@@ -158,7 +158,11 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
 
 /// Whether a `__dealloc__` frees (or hands off) the block an attribute holds on entry,
 /// on every path.
-fn releases(analysis: &ModuleAnalysis<'_>, dealloc: &OwnershipGraph<'_>, attribute: &str) -> bool {
+pub fn releases(
+    analysis: &ModuleAnalysis<'_>,
+    dealloc: &OwnershipGraph<'_>,
+    attribute: &str,
+) -> bool {
     // `ctx_destroy(self.ctx)` may release the fields of a struct it is given.
     let mut enclosing = attribute;
     while let Some((outer, _)) = enclosing.rsplit_once('.') {
