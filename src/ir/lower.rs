@@ -486,6 +486,7 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
 /// The names after `self.` in a class's text, without repeats.
 fn self_attributes(class_text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut rest = class_text;
     while let Some(at) = rest.find("self.") {
         let before = rest[..at].chars().next_back();
@@ -497,7 +498,7 @@ fn self_attributes(class_text: &str) -> Vec<String> {
             .find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(rest.len());
         let name = &rest[..end];
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
+        if !name.is_empty() && seen.insert(name) {
             names.push(name.to_string());
         }
     }

@@ -86,18 +86,23 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
             match mine {
                 Some(chunk) if Rc::ptr_eq(chunk, theirs) => {}
                 Some(chunk) => {
-                    // Only unshare the chunk when an entry really changes.
-                    let differs = chunk.iter().zip(theirs.iter()).any(|(a, b)| {
-                        let mut probe = a.clone();
-                        join(&mut probe, b)
-                    });
-                    if differs {
-                        let chunk = Rc::make_mut(chunk);
-                        for (a, b) in chunk.iter_mut().zip(theirs.iter()) {
-                            join(a, b);
-                        }
-                        changed = true;
+                    if **chunk == **theirs {
+                        // Equal: share theirs, so later joins with its descendants skip it.
+                        *chunk = Rc::clone(theirs);
+                        continue;
                     }
+                    let mut joined = (**chunk).clone();
+                    let mut grew = false;
+                    for (a, b) in joined.iter_mut().zip(theirs.iter()) {
+                        grew |= join(a, b);
+                    }
+                    if joined == **theirs {
+                        // Theirs held all of it: share theirs instead of a copy.
+                        *chunk = Rc::clone(theirs);
+                    } else if grew {
+                        *chunk = Rc::new(joined);
+                    }
+                    changed |= grew;
                 }
                 None => {
                     *mine = Some(Rc::clone(theirs));

@@ -1,8 +1,13 @@
 //! The class model: for an extension type (`cdef class`, `@cython.cclass`), which
 //! attributes its methods leave holding owned heap blocks, and of which family.
 
-use crate::ir::Class;
-use crate::ownership::{AttributeOrigin, OwnershipGraph, SiteOrigin, SiteStates, Target};
+use std::collections::HashSet;
+
+use crate::ir::{Class, PlaceId};
+use crate::ownership::{
+    AllocationSite, AttributeOrigin, ExitState, OwnershipGraph, SiteOrigin, SiteStates, Target,
+    Targets,
+};
 
 /// An attribute that some method leaves holding a block it allocated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,55 +39,47 @@ impl ClassModel {
         });
         // Each way out on its own: `self.buf = NULL` after a hand-off on one path and the
         // block still in `self.buf` (but NULL) on the raising one own nothing together.
-        let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
-        for (graph, exit) in exits {
-            for (place_id, targets) in exit.points() {
-                let place = graph.function.place(place_id);
-                let receiver = if place.root == "self" {
-                    graph.function.class.as_deref()
-                } else {
-                    graph
-                        .function
-                        .instances
-                        .get(&place.root)
-                        .map(String::as_str)
-                };
-                if receiver != Some(class.name.as_str()) {
-                    continue;
+        // The first way out (in order) where an attribute holds a live block says where
+        // it comes from. The join of all ways out holds at least what each does, so a
+        // place that holds no live block there is never looked at again, nor one whose
+        // attribute is known: each way out costs a pass over its places and no more.
+        let mut known: HashSet<String> = HashSet::new();
+        for graph in methods {
+            let Some(joined) = &graph.exit else { continue };
+            let places = graph.function.places.len();
+            let mut attributes: Vec<Option<String>> = vec![None; places];
+            for (place_id, targets) in joined.points() {
+                if live_sites(graph, joined, targets).next().is_some() {
+                    attributes[place_id.0 as usize] = attribute_of(graph, &class.name, place_id);
                 }
-                let receiver_place = crate::ir::Place {
-                    root: "self".to_string(),
-                    path: place.path.clone(),
-                };
-                let Some(attribute) = receiver_place.self_attribute_path() else {
-                    continue;
-                };
-                for target in targets {
-                    let Target::Site(site_id) = target else {
+            }
+            for exit in &graph.exits {
+                for (place_id, targets) in exit.points() {
+                    let slot = &mut attributes[place_id.0 as usize];
+                    let Some(attribute) = slot.as_ref() else {
                         continue;
                     };
-                    let site = graph.site(*site_id);
-                    let (SiteOrigin::Call(_), Some(family), Some(span)) =
-                        (site.origin, site.family, site.span)
-                    else {
+                    if known.contains(attribute) {
+                        *slot = None;
                         continue;
-                    };
-                    let states = exit.site(*site_id);
-                    let live = states.contains(SiteStates::UNCHECKED)
-                        || states.contains(SiteStates::NON_NULL);
-                    let known = owned.iter().any(|o| o.attribute == attribute);
-                    let attribute = attribute.as_str();
-                    if live && !known {
-                        owned.push(OwnedAttribute {
-                            attribute: attribute.to_string(),
-                            origin: AttributeOrigin {
-                                family,
-                                callee: site.callee.clone(),
-                                span,
-                            },
-                            method: graph.function.name.clone(),
-                        });
                     }
+                    let Some(site) = live_sites(graph, exit, targets).next() else {
+                        continue;
+                    };
+                    let (Some(family), Some(span)) = (site.family, site.span) else {
+                        continue;
+                    };
+                    let attribute = slot.take().expect("checked above");
+                    known.insert(attribute.clone());
+                    owned.push(OwnedAttribute {
+                        attribute,
+                        origin: AttributeOrigin {
+                            family,
+                            callee: site.callee.clone(),
+                            span,
+                        },
+                        method: graph.function.name.clone(),
+                    });
                 }
             }
         }
@@ -92,4 +89,48 @@ impl ClassModel {
             owned,
         }
     }
+}
+
+/// The attribute of an instance of `class` a place is (`data` for `self.data` in a method,
+/// or for `w.data` where `w` is a new instance of the class).
+fn attribute_of(graph: &OwnershipGraph<'_>, class: &str, place: PlaceId) -> Option<String> {
+    let place = graph.function.place(place);
+    let receiver = if place.root == "self" {
+        graph.function.class.as_deref()
+    } else {
+        graph
+            .function
+            .instances
+            .get(&place.root)
+            .map(String::as_str)
+    };
+    if receiver != Some(class) {
+        return None;
+    }
+    let receiver_place = crate::ir::Place {
+        root: "self".to_string(),
+        path: place.path.clone(),
+    };
+    receiver_place.self_attribute_path()
+}
+
+/// The blocks among `targets` that this function allocated (of a known family, at a known
+/// call) and that may still be live (not freed, not handed off) in `state`.
+fn live_sites<'g>(
+    graph: &'g OwnershipGraph<'_>,
+    state: &'g ExitState,
+    targets: &'g Targets,
+) -> impl Iterator<Item = &'g AllocationSite> + 'g {
+    targets.iter().filter_map(move |target| {
+        let Target::Site(site_id) = target else {
+            return None;
+        };
+        let site = graph.site(*site_id);
+        let (SiteOrigin::Call(_), Some(_), Some(_)) = (site.origin, site.family, site.span) else {
+            return None;
+        };
+        let states = state.site(*site_id);
+        let live = states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL);
+        live.then_some(site)
+    })
 }

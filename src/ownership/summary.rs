@@ -72,6 +72,15 @@ impl Summary {
             returns = None;
         }
         let mut releases = Vec::new();
+        // The family of the first release of each block (not by a reallocation).
+        let mut released_as = vec![None; graph.sites.len()];
+        for release in graph
+            .releases
+            .iter()
+            .filter(|release| !release.reallocating)
+        {
+            released_as[release.site.0 as usize].get_or_insert(release.family);
+        }
         if let Some(exit) = &graph.exit {
             for (index, site) in graph.sites.iter().enumerate() {
                 let SiteOrigin::Incoming(place_id) = site.origin else {
@@ -86,12 +95,9 @@ impl Summary {
                 if !freed_everywhere {
                     continue;
                 }
-                let family = graph
-                    .releases
-                    .iter()
-                    .find(|release| release.site.0 as usize == index && !release.reallocating)
-                    .map(|release| release.family);
-                let Some(family) = family else { continue };
+                let Some(family) = released_as[index] else {
+                    continue;
+                };
                 let place = function.place(place_id);
                 let Some(param) = function.params.iter().position(|p| *p == place.root) else {
                     continue;
