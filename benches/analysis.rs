@@ -1,16 +1,16 @@
-//! Parse-only next to the whole analysis (parse, lower, ownership, rules), over the
+//! Parse-only next to the whole check of each file through the library's entry point
+//! (`Checker::check_source`: parse, lower, ownership, rules, selection and noqa), over the
 //! corpus from `fetch-corpus` when it is there (`CYSAFE_CORPUS`, default
-//! `~/.cache/cysafe-corpus`), else over samples/. The issue's budget: the analysis adds at
-//! most 30% to parsing.
+//! `~/.cache/cysafe-corpus`), else over samples/. The budget (issue 9): the analysis adds
+//! at most 15% to parsing.
 
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use cysafe::analyze::analyze_source;
 use cysafe::parse::{parse, Dialect};
-use cysafe::settings::AnalysisSettings;
+use cysafe::{Checker, CheckerOptions};
 
-fn corpus() -> Vec<(String, Dialect)> {
+fn corpus() -> Vec<(PathBuf, String, Dialect)> {
     let root = std::env::var_os("CYSAFE_CORPUS")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/cysafe-corpus")))
@@ -26,29 +26,34 @@ fn corpus() -> Vec<(String, Dialect)> {
                 return None;
             }
             let text = std::fs::read_to_string(entry.path()).ok()?;
-            Some((text, dialect))
+            Some((entry.path().to_path_buf(), text, dialect))
         })
         .collect()
 }
 
 fn bench(c: &mut Criterion) {
     let files = corpus();
-    let bytes: usize = files.iter().map(|(text, _)| text.len()).sum();
-    let settings = AnalysisSettings::default();
+    let bytes: usize = files.iter().map(|(_, text, _)| text.len()).sum();
+    // The defaults: no configuration file is looked for above the corpus's files.
+    let checker = Checker::new(CheckerOptions {
+        config: Some(cysafe::config::Config::defaults(std::env::temp_dir())),
+        ..CheckerOptions::default()
+    })
+    .expect("no exclude globs");
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("parse", |b| {
         b.iter(|| {
-            for (text, dialect) in &files {
+            for (_, text, dialect) in &files {
                 std::hint::black_box(parse(text, *dialect));
             }
         })
     });
-    group.bench_function("analyze_source", |b| {
+    group.bench_function("check_source", |b| {
         b.iter(|| {
-            for (text, dialect) in &files {
-                std::hint::black_box(analyze_source(text, *dialect, &settings));
+            for (path, text, _) in &files {
+                std::hint::black_box(checker.check_source(path, text));
             }
         })
     });

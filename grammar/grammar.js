@@ -17,6 +17,16 @@ const Python = require('tree-sitter-python/grammar');
 
 const PREC = Python.PREC;
 
+const PYTHON_KEYWORDS = [
+  'False', 'await', 'else', 'import', 'pass',
+  'None', 'break', 'except', 'in', 'raise',
+  'True', 'class', 'finally', 'is', 'return',
+  'and', 'continue', 'for', 'lambda', 'try',
+  'as', 'def', 'from', 'nonlocal', 'while',
+  'assert', 'del', 'global', 'not', 'with',
+  'async', 'elif', 'if', 'or', 'yield',
+];
+
 module.exports = grammar(Python, {
   name: 'cython',
 
@@ -24,15 +34,7 @@ module.exports = grammar(Python, {
   // Cython construct can use them, so `type`, `new`, `include`, `property` or `public`
   // remain ordinary names everywhere else.
   reserved: {
-    global: _ => [
-      'False', 'await', 'else', 'import', 'pass',
-      'None', 'break', 'except', 'in', 'raise',
-      'True', 'class', 'finally', 'is', 'return',
-      'and', 'continue', 'for', 'lambda', 'try',
-      'as', 'def', 'from', 'nonlocal', 'while',
-      'assert', 'del', 'global', 'not', 'with',
-      'async', 'elif', 'if', 'or', 'yield',
-    ].filter(word => word !== 'as'),
+    global: _ => PYTHON_KEYWORDS.filter(word => word !== 'as'),
   },
 
   conflicts: ($, original) => original.concat([
@@ -58,6 +60,7 @@ module.exports = grammar(Python, {
 
   inline: ($, original) => original.concat([
     $._c_type_name,
+    $._cython_name,
   ]),
 
   rules: {
@@ -199,9 +202,12 @@ module.exports = grammar(Python, {
 
     visibility: _ => choice('public', 'readonly', 'private'),
 
-    // `cdef:` / `cdef public:` followed by an indented block of C declarations.
+    // `cdef:` / `cdef public:` / `cdef nogil:` followed by an indented block of C
+    // declarations.
+    // `cdef nogil:` makes every function declared in the block nogil.
     cdef_block: $ => seq(
       $._cdef_prefix,
+      optional('nogil'),
       ':',
       field('body', $._c_suite),
     ),
@@ -221,15 +227,38 @@ module.exports = grammar(Python, {
       ),
     ),
 
-    _c_function_head: $ => seq(
-      optional(field('return_type', $._c_return_type)),
-      optional(choice('__stdcall', '__cdecl', '__fastcall')),
-      field('name', choice($.identifier, $.operator_name)),
-      optional(field('c_name', $.string)),
-      optional(field('template_parameters', $.template_parameters)),
-      field('parameters', $.parameters),
-      repeat($._c_function_trait),
+    _c_function_head: $ => choice(
+      seq(
+        optional(field('return_type', $._c_return_type)),
+        optional($._calling_convention),
+        field('name', choice($.identifier, $.operator_name)),
+        optional(field('c_name', $.string)),
+        optional(field('template_parameters', $.template_parameters)),
+        field('parameters', $.parameters),
+        repeat($._c_function_trait),
+      ),
+      // A function returning a function pointer, C's inside-out
+      // `void (*signal(int sig, void (*handler)(int)))(int)`: the function's own name,
+      // parameters and traits are inside the parentheses; `return_type`, the stars
+      // before the name and `return_parameters` (with the traits after them) make the
+      // type it returns, here `void (*)(int)`.
+      seq(
+        optional(field('return_type', $._c_return_type)),
+        '(',
+        optional($._calling_convention),
+        $.pointer_declarator,
+        field('name', $.identifier),
+        optional(field('c_name', $.string)),
+        field('parameters', $.parameters),
+        repeat($._c_function_trait),
+        ')',
+        field('return_parameters', alias($.parameters, $.return_parameters)),
+        repeat($._returned_function_trait),
+      ),
     ),
+
+    // The traits of a returned function pointer's type, not of the function itself.
+    _returned_function_trait: $ => choice($.exception_spec, 'nogil', seq('with', 'gil')),
 
     _c_return_type: $ => alias($._c_type_inner, $.c_type),
 
@@ -266,9 +295,10 @@ module.exports = grammar(Python, {
       $.true,
       $.false,
       $.none,
-      alias($._negative_number, $.unary_operator),
+      alias($._negative_value, $.unary_operator),
       alias($._exception_cast, $.cast_expression),
       $.string,
+      $.parenthesized_expression,
     ),
 
     // `except <int*>-1`
@@ -279,9 +309,15 @@ module.exports = grammar(Python, {
       field('value', choice($.integer, alias($._negative_number, $.unary_operator), $.identifier)),
     ),
 
+    // `-1`, `-1.5e300`; in exception values also `-HUGE_VAL`, `-math.inf`.
     _negative_number: $ => seq(
       field('operator', '-'),
       field('argument', choice($.integer, $.float)),
+    ),
+
+    _negative_value: $ => seq(
+      field('operator', '-'),
+      field('argument', choice($.integer, $.float, $.identifier, alias($._c_dotted_type, $.dotted_name))),
     ),
 
     // `operator+`, `operator[]`, `operator()`, `operator bool`, ...
@@ -325,46 +361,73 @@ module.exports = grammar(Python, {
     _c_declaration_end: $ => seq(optional(';'), $._newline),
 
     // One declarator: pointer stars, the name, array sizes, an optional C name and an
-    // optional initial value; or a function pointer `(*name)(params) except -1 nogil`.
+    // optional initial value; or a parenthesized one, `(*name)(params) except -1 nogil`.
     c_declarator: $ => seq(
       choice(
         seq(optional($.pointer_declarator), field('name', $.identifier)),
-        $._function_pointer_declarator,
+        $._parenthesized_declarator,
       ),
       repeat($.array_declarator),
       optional(field('c_name', $.string)),
       optional(seq('=', field('value', $.expression))),
     ),
 
-    _function_pointer_declarator: $ => seq(
+    // C's declarators in parentheses, as Cython reads them: a function pointer
+    // `(*f)(int) nogil` (with `char* (*f)(...)`, the stars of the pointee's return type in
+    // `return_pointer`), a calling convention `(__stdcall *f)(...)`, a pointer to an array
+    // `(*rows)[3]`, a pointer alone `(*f)`; and, nested in `declarator`, a declarator of
+    // its own: `(*(*f)(int))(double)` is a pointer to a function returning a function
+    // pointer.
+    _parenthesized_declarator: $ => seq(
       optional(field('return_pointer', $.pointer_declarator)),
-      '(',
-      $.pointer_declarator,
-      field('name', $.identifier),
-      optional(field('c_name', $.string)),
-      repeat($.array_declarator),
-      ')',
-      field('parameters', $.parameters),
-      repeat($._c_function_trait),
+      $._nested_declarator,
     ),
 
-    // `ctypedef` may also name a function type: `ctypedef int callback(int) nogil`.
+    _nested_declarator: $ => parenthesizedDeclarator(
+      $,
+      alias($._nested_declarator, $.c_declarator),
+    ),
+
+    // `ctypedef` may also name a function type: `ctypedef int callback(int) nogil`,
+    // `ctypedef void (*handler_getter(int))(int)`.
     _c_typedef_declarator: $ => alias($._c_typedef_declarator_body, $.c_declarator),
 
     _c_typedef_declarator_body: $ => seq(
       choice(
         seq(optional($.pointer_declarator), field('name', $.identifier)),
-        $._function_pointer_declarator,
-        seq(
-          optional($.pointer_declarator),
-          field('name', $.identifier),
-          field('parameters', $.parameters),
-          repeat($._c_function_trait),
-        ),
+        $._function_type_declarator,
+        $._typedef_parenthesized_declarator,
       ),
       repeat($.array_declarator),
       optional(field('c_name', $.string)),
     ),
+
+    _function_type_declarator: $ => seq(
+      optional($.pointer_declarator),
+      $._function_type_name,
+    ),
+
+    _function_type_name: $ => seq(
+      field('name', $.identifier),
+      optional(field('c_name', $.string)),
+      field('parameters', $.parameters),
+      repeat($._c_function_trait),
+    ),
+
+    _typedef_parenthesized_declarator: $ => seq(
+      optional(field('return_pointer', $.pointer_declarator)),
+      $._typedef_nested_declarator,
+    ),
+
+    _typedef_nested_declarator: $ => parenthesizedDeclarator(
+      $,
+      choice(
+        alias($._typedef_nested_declarator, $.c_declarator),
+        alias($._function_type_name, $.c_declarator),
+      ),
+    ),
+
+    _calling_convention: _ => choice('__stdcall', '__cdecl', '__fastcall'),
 
     pointer_declarator: $ => prec.right(repeat1(seq(
       choice('*', '**', '&', '&&'),
@@ -407,21 +470,37 @@ module.exports = grammar(Python, {
       $._cdef_class_rest,
     ),
 
+    // Cython's order: the name (dotted, for a type declared by another module, which may
+    // then be renamed with `as`), the bases, then the name options.
     _cdef_class_rest: $ => seq(
       'class',
-      field('name', choice($.identifier, alias($._c_dotted_type, $.dotted_name))),
-      optional(field('options', $.class_options)),
+      choice(
+        field('name', $.identifier),
+        seq(
+          field('name', alias($._c_dotted_type, $.dotted_name)),
+          optional(seq('as', field('alias', $.identifier))),
+        ),
+      ),
       optional(field('superclasses', $.argument_list)),
+      optional(field('options', $.class_options)),
       choice(
         seq(':', field('body', $._suite)),
         $._c_declaration_end,
       ),
     ),
 
+    // `[object PyFooObject, type PyFooType, check_size ignore]`, in any order, on as many
+    // lines as the brackets hold.
     class_options: $ => seq(
       '[',
-      commaSep1(seq($.identifier, $.identifier)),
-      optional(','),
+      optional(seq(
+        commaSep1(choice(
+          seq('object', field('object', $.identifier)),
+          seq('type', field('type', $.identifier)),
+          seq('check_size', field('check_size', $.identifier)),
+        )),
+        optional(','),
+      )),
       ']',
     ),
 
@@ -460,12 +539,22 @@ module.exports = grammar(Python, {
       $._enum_rest,
     ),
 
+    // A C++ scoped enum (`enum class` / `enum struct`) must be named and alone may
+    // give its underlying type, `cdef enum class Color(int):`.
     _enum_rest: $ => prec(1, seq(
       'enum',
-      optional(choice('class', 'struct')),
-      optional(field('name', $.identifier)),
-      optional(field('c_name', $.string)),
-      optional(seq('(', field('base', $.c_type), ')')),
+      choice(
+        seq(
+          optional(field('name', $.identifier)),
+          optional(field('c_name', $.string)),
+        ),
+        seq(
+          choice('class', 'struct'),
+          field('name', $.identifier),
+          optional(field('c_name', $.string)),
+          optional(seq('(', field('base', $.c_type), ')')),
+        ),
+      ),
       choice(
         seq(':', field('body', alias($._enum_suite, $.block))),
         $._c_declaration_end,
@@ -485,7 +574,7 @@ module.exports = grammar(Python, {
     ),
 
     enumerator: $ => seq(
-      field('name', $.identifier),
+      field('name', $._cython_name),
       optional(field('c_name', $.string)),
       optional(seq('=', field('value', $.expression))),
     ),
@@ -684,13 +773,14 @@ module.exports = grammar(Python, {
     )),
 
     // `(int, double)`
-    ctuple_type: $ => seq('(', commaSep1($.c_type), optional(','), ')'),
+    ctuple_type: $ => seq('(', commaSep1(choice($.c_type, $.function_pointer_type)), optional(','), ')'),
 
     // A function pointer type without a name, as casts and templates use it:
     // `<int (*)(int) noexcept>f`
     function_pointer_type: $ => seq(
       field('return_type', $.c_type),
       '(',
+      optional($._calling_convention),
       $.pointer_declarator,
       ')',
       field('parameters', $.parameters),
@@ -746,7 +836,7 @@ module.exports = grammar(Python, {
     // The words that can start a C type are keywords at the start of a parameter, yet
     // Python code names parameters `signed`, `long` or `short`.
     _parameter_name: $ => choice(
-      prec(1, $.identifier),
+      prec(1, $._cython_name),
       prec(1, alias(
         choice('signed', 'unsigned', 'long', 'short', 'const', 'volatile', 'restrict'),
         $.identifier,
@@ -802,6 +892,7 @@ module.exports = grammar(Python, {
             ),
             seq(
               '(',
+              optional($._calling_convention),
               $.pointer_declarator,
               optional(field('name', $.identifier)),
               ')',
@@ -850,6 +941,33 @@ module.exports = grammar(Python, {
       $.sizeof_expression,
       $.new_expression,
       $.backquote_expression,
+    ),
+
+    attribute: $ => prec(PREC.call, seq(
+      field('object', $.primary_expression),
+      '.',
+      field('attribute', $._cython_name),
+    )),
+
+    // Cython's lexer reads `None`, `True`, `False`, `async` and `await` as names and only
+    // its parser gives them a meaning, so where it expects a name they are one: an
+    // attribute (`EditType.None`), an enumerator, a parameter (`def f(await):`).
+    _cython_name: $ => choice(
+      $.identifier,
+      alias(choice('None', 'True', 'False', 'async', 'await'), $.identifier),
+    ),
+
+    // `*(a, *b), c = t`: a starred target may itself be a tuple or list of targets.
+    list_splat_pattern: $ => seq(
+      '*',
+      choice(
+        $.identifier,
+        $.keyword_identifier,
+        $.subscript,
+        $.attribute,
+        $.tuple_pattern,
+        $.list_pattern,
+      ),
     ),
 
     // Python 2's `` `x` `` (repr), which Cython still accepts.
@@ -919,6 +1037,28 @@ module.exports = grammar(Python, {
     ),
   },
 });
+
+/**
+ * @param {RuleOrLiteral} rule
+ * @returns {SeqRule}
+ */
+function parenthesizedDeclarator($, nested) {
+  return seq(
+    '(',
+    optional($._calling_convention),
+    choice(
+      seq(
+        $.pointer_declarator,
+        field('name', $.identifier),
+        optional(field('c_name', $.string)),
+        repeat($.array_declarator),
+      ),
+      seq(optional($.pointer_declarator), field('declarator', nested)),
+    ),
+    ')',
+    optional(seq(field('parameters', $.parameters), repeat($._c_function_trait))),
+  );
+}
 
 /**
  * @param {RuleOrLiteral} rule

@@ -5,7 +5,9 @@
 use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::{lower_module, mentions_any};
 use crate::ir::names::ModuleNames;
-use crate::ir::{Module, SkippedFunction};
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::summary::{ProjectSummaries, Summaries};
@@ -29,19 +31,16 @@ pub fn analyze_source(
 
 /// [`analyze_source`], knowing what the other files of the linted tree export: a helper
 /// this file cimports from another module (`from .buffers cimport make_buffer`) is then an
-/// allocator or a deallocator like one of its own.
-///
-/// A project run (`cysafe check`) analyzes every file once with [`analyze_file`] and an
-/// empty project, adds the summaries of each .pyx with [`ProjectSummaries::add_module`]
-/// under the file's path, then analyzes again only the files that
-/// [`names_project_helpers`]. `analyze_source` is this function with an empty project.
+/// allocator or a deallocator like one of its own. `project` maps the module names this
+/// file writes to what those modules export (see `crate::project` for how a run builds
+/// it, dependencies first).
 pub fn analyze_source_in_project(
     text: &str,
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
 ) -> Vec<Diagnostic> {
-    analyze_file(text, dialect, settings, project).diagnostics
+    analyze_file(text, dialect, settings, project, &[]).diagnostics
 }
 
 /// What one analysis of a file yields: its diagnostics, and what it tells the files that
@@ -54,21 +53,46 @@ pub struct FileAnalysis {
     /// The functions nested too deeply to analyze, in source order. They hold no syntax
     /// error, so no diagnostic says they were skipped: the caller must.
     pub too_deep: Vec<SkippedFunction>,
+    /// How many ownership graphs were built: one per function analyzed, plus one per
+    /// summary change inside a cycle of calls and one for each method whose class's
+    /// attributes hold blocks. The work the analysis did, for tests that pin it.
+    pub graph_builds: usize,
 }
 
-/// Diagnostics and summaries of one file from a single parse.
+/// Diagnostics and summaries of one file from a single parse and a single analysis of
+/// each function. `context` holds the texts of the files whose cimports and extern
+/// declarations this one sees: a `.pyx`'s `.pxd`, or the file that includes a `.pxi`.
 pub fn analyze_file(
     text: &str,
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
+    context: &[&str],
 ) -> FileAnalysis {
-    let tree = parse(text, dialect);
+    analyze_tree(
+        &parse(text, dialect),
+        text,
+        dialect,
+        settings,
+        project,
+        context,
+    )
+}
+
+/// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
+pub fn analyze_tree(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[&str],
+) -> FileAnalysis {
     let mut diagnostics = Vec::new();
-    if let Some(node) = first_syntax_error(&tree) {
+    if let Some(node) = first_syntax_error(tree) {
         diagnostics.push(syntax_error(node));
     }
-    let lowered = lower_tree(&tree, text, dialect, settings, project);
+    let lowered = lower_tree(tree, text, dialect, settings, project, context);
     let mut too_deep = lowered.module.too_deep.clone();
     let analysis = lowered.analyze_in(project);
     for graph in &analysis.graphs {
@@ -86,65 +110,18 @@ pub fn analyze_file(
     }
     too_deep.sort_by_key(|function| function.name_span);
     rules::check_module(&analysis, &mut diagnostics);
+    crate::fix::attach_fixes(&analysis, text, dialect, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     let classes = rules::dealloc_missing_free::class_exports(&analysis);
+    let graph_builds = analysis.builds;
     let mut summaries = analysis.summaries;
     summaries.classes = classes;
     FileAnalysis {
         diagnostics,
         summaries,
         too_deep,
+        graph_builds,
     }
-}
-
-/// Whether `text` cimports something another module of the project exports (a helper
-/// that allocates or releases, an extension type), so that its analysis may change once
-/// the project is known: `from .buffers cimport make_buffer`, `from
-/// cython.cimports.buffers import make_buffer`, or `cimport buffers` of such a module.
-/// Read from the import lines alone, which keeps the second pass to the files it
-/// concerns.
-pub fn names_project_helpers(text: &str, project: &ProjectSummaries) -> bool {
-    if project.is_empty() {
-        return false;
-    }
-    text.lines().any(|line| {
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("cimport ") {
-            // `cimport a.b as c, d`: any exporting module named.
-            return rest.split(',').any(|item| {
-                let module = item.split(" as ").next().unwrap_or_default().trim();
-                project.has_module(module)
-            });
-        }
-        let Some(rest) = line.strip_prefix("from ") else {
-            return false;
-        };
-        let (module, names) = match rest.split_once(" cimport ") {
-            Some(split) => split,
-            None => match rest.split_once(" import ") {
-                Some((module, names)) if module.starts_with("cython.cimports.") => {
-                    (&module["cython.cimports.".len()..], names)
-                }
-                _ => return false,
-            },
-        };
-        let module = module.trim();
-        if !project.has_module(module) {
-            return false;
-        }
-        // A parenthesized list may go on over the next lines: count the module.
-        if names.contains('(') && !names.contains(')') {
-            return true;
-        }
-        names.split(',').any(|item| {
-            let name = item
-                .trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace())
-                .split(' ')
-                .next()
-                .unwrap_or_default();
-            project.get(module, name).is_some() || project.class(module, name).is_some()
-        })
-    })
 }
 
 /// A file lowered to its IR, with what its analysis needs.
@@ -169,7 +146,7 @@ impl LoweredFile {
 /// Parses and lowers one file's text (for `cysafe graph` and other views of the IR).
 pub fn lower_source(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> LoweredFile {
     let empty = ProjectSummaries::default();
-    lower_tree(&parse(text, dialect), text, dialect, settings, &empty)
+    lower_tree(&parse(text, dialect), text, dialect, settings, &empty, &[])
 }
 
 fn lower_tree(
@@ -178,18 +155,32 @@ fn lower_tree(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
+    context: &[&str],
 ) -> LoweredFile {
     let root = tree.root_node();
     let families = FamilyTable::for_settings(settings);
     let mut interesting = families.function_names();
     interesting.extend(project.function_names().map(str::to_string));
-    let module = if mentions_any(text, &interesting) {
-        let names = ModuleNames::collect(root, text);
-        let resolution = resolution_for(dialect);
+    // The names the context binds: an allocator the .pxd cimports under an alias is
+    // called by that alias here. A context that names no allocator, deallocator or
+    // project helper binds nothing the analysis follows, and is not parsed.
+    let outer_names: Vec<ModuleNames> = context
+        .iter()
+        .filter(|outer| mentions_any(outer, &interesting))
+        .map(|outer| ModuleNames::collect(parse(outer, Dialect::Cython).root_node(), outer))
+        .collect();
+    let mut mentioned = interesting.clone();
+    for outer in &outer_names {
+        mentioned.extend(outer.aliases_of(&interesting).map(str::to_string));
+    }
+    let module = if mentions_any(text, &mentioned) {
+        let mut names = ModuleNames::collect(root, text);
+        for outer in &outer_names {
+            names.inherit(outer);
+        }
+        let mut effects = PotentialEffects::default();
         lower_module(root, text, &names, &interesting, |module| {
-            ModuleAnalysis::run(module, &families, resolution, project)
-                .summaries
-                .names_with_effects()
+            effects.update(module, &interesting)
         })
     } else {
         Module::default()
@@ -198,6 +189,84 @@ fn lower_tree(
         module,
         families,
         resolution: resolution_for(dialect),
+    }
+}
+
+/// Which lowered functions may allocate or release for their callers, for lowering's
+/// planning: a function that calls an allocator, a deallocator or `new`, deletes, or
+/// calls such a function. A syntactic over-approximation of what the summaries will
+/// say, so the planning needs no analysis: each function is analyzed once, after
+/// lowering, callees first.
+#[derive(Default)]
+struct PotentialEffects {
+    /// The functions already looked at (a prefix of `module.functions`).
+    seen: usize,
+    names: HashSet<String>,
+    /// By a function's bare name, the lowered functions that call it.
+    callers: HashMap<String, Vec<usize>>,
+}
+
+impl PotentialEffects {
+    /// Looks at the functions lowered since the last call; returns the names that may
+    /// now have effects, whose callers lowering must keep.
+    fn update(&mut self, module: &Module, interesting: &HashSet<String>) -> Vec<String> {
+        let mut added = Vec::new();
+        let mut pending: Vec<usize> = Vec::new();
+        for index in self.seen..module.functions.len() {
+            let function = &module.functions[index];
+            for call in &function.calls {
+                if let Callee::ModuleFunction(name) | Callee::Method(name) = &call.callee {
+                    self.callers.entry(name.clone()).or_default().push(index);
+                }
+            }
+            if self.direct(function, interesting) {
+                pending.push(index);
+            }
+        }
+        // A function lowered now may be called by one lowered before (lowering keeps the
+        // C functions a kept body calls).
+        for index in self.seen..module.functions.len() {
+            let name = &module.functions[index].name;
+            if self.names.contains(name) {
+                continue;
+            }
+            let calls_effectful = module.functions[index].calls.iter().any(|call| {
+                matches!(&call.callee, Callee::ModuleFunction(n) | Callee::Method(n)
+                    if self.names.contains(n))
+            });
+            if calls_effectful {
+                pending.push(index);
+            }
+        }
+        self.seen = module.functions.len();
+        while let Some(index) = pending.pop() {
+            let name = &module.functions[index].name;
+            if !self.names.insert(name.clone()) {
+                continue;
+            }
+            added.push(name.clone());
+            for &caller in self.callers.get(name).into_iter().flatten() {
+                if !self.names.contains(&module.functions[caller].name) {
+                    pending.push(caller);
+                }
+            }
+        }
+        added
+    }
+
+    fn direct(&self, function: &Function, interesting: &HashSet<String>) -> bool {
+        let calls = function.calls.iter().any(|call| match &call.callee {
+            Callee::External { name, .. } | Callee::Unbound(name) => interesting.contains(name),
+            Callee::CppNew => true,
+            Callee::ModuleFunction(name) | Callee::Method(name) => self.names.contains(name),
+            Callee::Unknown => false,
+        });
+        calls
+            || function
+                .blocks
+                .iter()
+                .flat_map(|block| &block.stmts)
+                .any(|stmt| matches!(stmt, Stmt::Delete { .. }))
     }
 }
 
@@ -223,13 +292,14 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
     };
     Diagnostic {
         rule: &rules::SYNTAX_ERROR,
+        fix: None,
         message,
         span: Span::new(node.start_byte(), node.end_byte().max(node.start_byte())),
         label,
-        help: Some(
-            "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug"
-                .to_string(),
-        ),
+        help: Some(format!(
+            "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug at {}",
+            rules::ISSUES_URL
+        )),
         related: Vec::new(),
     }
 }
@@ -271,7 +341,11 @@ mod tests {
     #[test]
     fn unchecked_allocation_is_reported_at_the_call_with_the_use_related() {
         let text = format!("{PRELUDE}def f(n):\n    p = malloc(n)\n    p[0] = 1\n");
-        let found = diagnostics(&text);
+        // The block also leaks (CY007); this test is about CY001.
+        let found: Vec<_> = diagnostics(&text)
+            .into_iter()
+            .filter(|d| d.rule.code == "CY001")
+            .collect();
         assert_eq!(found.len(), 1);
         let diagnostic = &found[0];
         assert_eq!(diagnostic.rule.code, "CY001");
@@ -354,14 +428,15 @@ mod tests {
             .iter()
             .map(|d| (d.rule.code, position(&text, d.span.start).0))
             .collect();
-        // `f` is too deep to lower and is skipped, and says so; `g` is still analyzed.
-        assert_eq!(found, vec![("CY001", 8)]);
+        // `f` is too deep to lower and is skipped, and says so; `g` is still analyzed (its
+        // block is never freed either).
+        assert_eq!(found, vec![("CY001", 8), ("CY007", 8)]);
         assert_eq!(too_deep(&text, &analysis), vec![("f".to_string(), (4, 5))]);
     }
 
     fn analysis(text: &str, dialect: Dialect) -> FileAnalysis {
         let empty = ProjectSummaries::default();
-        analyze_file(text, dialect, &AnalysisSettings::default(), &empty)
+        analyze_file(text, dialect, &AnalysisSettings::default(), &empty, &[])
     }
 
     /// The name and position of each function skipped for its depth.
@@ -382,7 +457,7 @@ mod tests {
         text.push_str(&")".repeat(depth));
         text.push_str("\n    p[0] = 1\n");
         let found: Vec<_> = diagnostics(&text).iter().map(|d| d.rule.code).collect();
-        assert_eq!(found, vec!["CY001"]);
+        assert_eq!(found, vec!["CY001", "CY007"]);
     }
 
     #[test]
@@ -469,17 +544,10 @@ mod tests {
         let buffers = "from libc.stdlib cimport malloc, free\n\
                        cdef double* make_buffer(size_t n):\n    return <double*> malloc(n)\n\
                        cdef void release(double* p):\n    free(p)\n";
+        let mut exports = crate::ownership::summary::ModuleExports::default();
+        exports.add_file(&analysis(buffers, Dialect::Cython).summaries);
         let mut project = ProjectSummaries::default();
-        project.add_module(
-            &["pkg", "buffers"],
-            &analyze_file(
-                buffers,
-                Dialect::Cython,
-                &settings,
-                &ProjectSummaries::default(),
-            )
-            .summaries,
-        );
+        project.add_module(".buffers", std::sync::Arc::new(exports));
         let main = "from cpython.mem cimport PyMem_Malloc\n\
                     from .buffers cimport make_buffer, release\n\
                     def f(size_t n):\n    cdef double* p = make_buffer(n)\n    p[0] = 1\n\
@@ -488,7 +556,7 @@ mod tests {
             .iter()
             .map(|d| (d.rule.code, position(main, d.span.start).0))
             .collect();
-        assert_eq!(found, vec![("CY001", 4), ("CY002", 9)]);
+        assert_eq!(found, vec![("CY001", 4), ("CY007", 4), ("CY002", 9)]);
         // Without the project, the helpers are unknown functions.
         let alone: Vec<_> = analyze_source(main, Dialect::Cython, &settings)
             .iter()
@@ -539,41 +607,66 @@ mod tests {
             .map(|d| (d.rule.code, position(&text, d.span.start).0))
             .collect();
         // Casts and parentheses are stripped in a loop, so even `f` is analyzed.
-        assert_eq!(found, vec![("CY001", 3), ("CY001", 6)]);
+        assert_eq!(
+            found,
+            vec![("CY001", 3), ("CY007", 3), ("CY001", 6), ("CY007", 6)]
+        );
+    }
+
+    /// How many graphs a file's analysis built, and how many functions it analyzed (the
+    /// module's top-level code, which cimports an allocator, is one).
+    fn work(text: &str) -> (usize, usize) {
+        let analysis = analysis(text, Dialect::Cython);
+        let lowered = lower_source(text, Dialect::Cython, &AnalysisSettings::default());
+        (analysis.graph_builds, lowered.module.functions.len())
     }
 
     #[test]
-    fn only_files_that_cimport_an_exporting_module_need_the_project() {
-        let settings = AnalysisSettings::default();
-        let buffers = "from libc.stdlib cimport malloc\n\
-                       cdef double* make_buffer(size_t n):\n    return <double*> malloc(n)\n";
-        let mut project = ProjectSummaries::default();
-        project.add_module(
-            &["pkg", "buffers"],
-            &analyze_file(
-                buffers,
-                Dialect::Cython,
-                &settings,
-                &ProjectSummaries::default(),
-            )
-            .summaries,
+    fn a_small_file_is_analyzed_once() {
+        let text = "from libc.stdlib cimport malloc, free\n\
+                    def f(size_t n):\n    cdef char* p = <char*> malloc(n)\n    if p == NULL:\n        raise MemoryError()\n    free(p)\n";
+        assert_eq!(work(text), (2, 2));
+    }
+
+    #[test]
+    fn each_function_of_a_helper_chain_is_analyzed_once() {
+        let mut text = String::from(
+            "from libc.stdlib cimport malloc\ncdef char* h0(size_t n):\n    return <char*> malloc(n)\n",
         );
-        for text in [
-            "from pkg.buffers cimport make_buffer\n",
-            "from .buffers cimport other, make_buffer as mb\n",
-            "from buffers cimport (\n    make_buffer,\n)\n",
-            "cimport pkg.buffers as b\n",
-            "from cython.cimports.pkg.buffers import make_buffer\n",
-        ] {
-            assert!(names_project_helpers(text, &project), "{text:?}");
+        for level in 1..=8 {
+            let previous = level - 1;
+            text.push_str(&format!(
+                "cdef char* h{level}(size_t n):\n    return h{previous}(n)\n"
+            ));
         }
-        for text in [
-            "from libc.stdlib cimport malloc\n",
-            "from pkg.buffers cimport other\n",
-            "from pkg.other cimport make_buffer\n",
-            "make_buffer = None  # not a cimport\n",
-        ] {
-            assert!(!names_project_helpers(text, &project), "{text:?}");
-        }
+        text.push_str("def top(size_t n):\n    cdef char* p = h8(n)\n    p[0] = 0\n");
+        assert_eq!(work(&text), (11, 11));
+        // The summary went up the whole chain: `top` holds an unchecked block from malloc.
+        let found: Vec<_> = analysis(&text, Dialect::Cython)
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start)))
+            .collect();
+        assert_eq!(found, vec![("CY001", (21, 20)), ("CY007", (21, 20))]);
+    }
+
+    #[test]
+    fn a_cycle_of_calls_is_analyzed_again_only_while_a_summary_changes() {
+        // `even` and `odd` call each other; `odd` returns a fresh block on one path, which
+        // `even` learns in the second round; the third changes nothing.
+        let text = "from libc.stdlib cimport malloc\n\
+                    cdef char* even(size_t n):\n    if n == 0:\n        return NULL\n    return odd(n - 1)\n\
+                    cdef char* odd(size_t n):\n    if n == 1:\n        return <char*> malloc(n)\n    return even(n - 1)\n\
+                    def top(size_t n):\n    cdef char* p = even(n)\n    p[0] = 0\n";
+        let (builds, functions) = work(text);
+        assert_eq!(functions, 4);
+        // `<module>` and `top` once, the cycle's two functions at most three times each.
+        assert!(builds <= 2 + 2 * 3, "{builds} graphs for a cycle of two");
+        let found: Vec<_> = analysis(text, Dialect::Cython)
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(text, d.span.start)))
+            .collect();
+        assert_eq!(found, vec![("CY001", (11, 20)), ("CY007", (11, 20))]);
     }
 }

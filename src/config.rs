@@ -28,11 +28,59 @@ const FAMILY_KEYS: &str = "name, allocators, reallocators, deallocators";
 pub struct ConfigError {
     pub path: PathBuf,
     pub message: String,
+    /// Where in the file, when it is known: the file's text and the byte range of the
+    /// key or value at fault (or of a TOML syntax error).
+    pub location: Option<(Arc<str>, std::ops::Range<usize>)>,
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        write!(f, "{}", self.path.display())?;
+        if let Some((text, span)) = &self.location {
+            let position = crate::diagnostic::LineIndex::new(text).position(span.start);
+            write!(f, ":{}:{}", position.row, position.column)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl ConfigError {
+    /// The error as a diagnostic is shown: `path:line:col: message`, then the source line
+    /// with a caret under the fault (codespan-reporting), `shown_path` naming the file.
+    pub fn render(&self, shown_path: &Path) -> String {
+        let head = ConfigError {
+            path: shown_path.to_path_buf(),
+            ..self.clone()
+        }
+        .to_string();
+        let Some((text, span)) = &self.location else {
+            return head;
+        };
+        use codespan_reporting::diagnostic::{Diagnostic, Label};
+        use codespan_reporting::term::{self, termcolor::NoColor};
+        let file = codespan_reporting::files::SimpleFile::new(
+            shown_path.display().to_string(),
+            text.as_ref(),
+        );
+        let mut end = span.end.clamp(span.start, text.len());
+        // A span over a whole table or array would underline many lines: its first
+        // line is enough to point at it.
+        if let Some(newline) = text[span.start.min(end)..end].find('\n') {
+            end = span.start + newline;
+        }
+        let diagnostic = Diagnostic::error().with_labels(vec![Label::primary((), span.start..end)]);
+        let config = term::Config {
+            display_style: term::DisplayStyle::Rich,
+            ..term::Config::default()
+        };
+        let mut rendered = NoColor::new(Vec::new());
+        if term::emit(&mut rendered, &config, &file, &diagnostic).is_err() {
+            return head;
+        }
+        let rendered = String::from_utf8_lossy(&rendered.into_inner()).into_owned();
+        // codespan's header line ("error") is replaced by ours, which names the file.
+        let snippet = rendered.split_once('\n').map_or("", |(_, rest)| rest);
+        format!("{head}\n{}", snippet.trim_end())
     }
 }
 
@@ -113,13 +161,47 @@ impl Config {
     /// Reads a configuration file. `Ok(None)` for a pyproject.toml without a
     /// `[tool.cysafe]` table, unless `explicit` (given with `--config`).
     pub fn load(path: &Path, explicit: bool) -> Result<Option<Config>, ConfigError> {
+        Config::load_with(path, explicit, &toml::Table::new())
+    }
+
+    /// The defaults with `overrides` (`--config 'KEY = VALUE'`) applied, rooted at `root`.
+    pub fn defaults_with(root: PathBuf, overrides: &toml::Table) -> Result<Config, ConfigError> {
+        let mut config = Config::defaults(root);
+        config
+            .apply(overrides, "")
+            .map_err(|(_, message, _)| ConfigError {
+                path: PathBuf::from("--config"),
+                message,
+                location: None,
+            })?;
+        Ok(config)
+    }
+
+    /// [`Config::load`], then `overrides` (`--config 'KEY = VALUE'`) on top of the file's
+    /// keys.
+    pub fn load_with(
+        path: &Path,
+        explicit: bool,
+        overrides: &toml::Table,
+    ) -> Result<Option<Config>, ConfigError> {
         let error = |message: String| ConfigError {
             path: path.to_path_buf(),
             message,
+            location: None,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+        let text: Arc<str> = std::fs::read_to_string(path)
+            .map_err(|e| error(e.to_string()))?
+            .into();
+        let at = |message: String, span: Option<std::ops::Range<usize>>| ConfigError {
+            path: path.to_path_buf(),
+            message,
+            location: span.map(|span| (text.clone(), span)),
+        };
         let document: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            error(format!("not valid TOML: {}", e.message().trim_end()))
+            at(
+                format!("not valid TOML: {}", e.message().trim_end()),
+                e.span(),
+            )
         })?;
         let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
         let (table, prefix) = if is_pyproject {
@@ -142,22 +224,65 @@ impl Config {
             .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
         let mut config = Config::defaults(root);
         config.file = Some(path.to_path_buf());
+        let mut table = table;
+        for (key, value) in overrides {
+            table.insert(key.clone(), value.clone());
+        }
+        config
+            .apply(&table, prefix)
+            .map_err(|(key, message, unknown)| {
+                let span = key_span(&text, is_pyproject, &key, unknown);
+                at(message, span)
+            })?;
+        Ok(Some(config))
+    }
+
+    /// Sets each key of `table` (`prefix` names the table in messages). An error names
+    /// the key at fault and whether the key itself (not its value) is wrong.
+    fn apply(&mut self, table: &toml::Table, prefix: &str) -> Result<(), (String, String, bool)> {
+        let config = self;
         let mut families = Vec::new();
-        for (key, value) in &table {
-            let bad = |what: &str| error(format!("`{prefix}{key}`: {what}"));
-            match key.as_str() {
-                "select" => config.selection.select = Some(selectors(value).map_err(|m| bad(&m))?),
-                "extend-select" => {
-                    config.selection.extend_select = selectors(value).map_err(|m| bad(&m))?
+        for (key, value) in table {
+            let known = KEYS.split(", ").any(|k| k == key);
+            config
+                .apply_key(key, value, prefix, &mut families)
+                .map_err(|message| (key.clone(), message, !known))?;
+        }
+        config.analysis = Arc::new(AnalysisSettings {
+            extra_families: families,
+        });
+        Ok(())
+    }
+
+    fn apply_key(
+        &mut self,
+        key: &str,
+        value: &toml::Value,
+        prefix: &str,
+        families: &mut Vec<AllocatorFamily>,
+    ) -> Result<(), String> {
+        let config = self;
+        {
+            let bad = |what: &str| format!("`{prefix}{key}`: {what}");
+            match key {
+                "select" => {
+                    config.selection.select = Some(selectors(value).map_err(|m: String| bad(&m))?)
                 }
-                "ignore" => config.selection.ignore = selectors(value).map_err(|m| bad(&m))?,
+                "extend-select" => {
+                    config.selection.extend_select =
+                        selectors(value).map_err(|m: String| bad(&m))?
+                }
+                "ignore" => {
+                    config.selection.ignore = selectors(value).map_err(|m: String| bad(&m))?
+                }
                 "exclude" => {
-                    config.exclude = PathMatcher::new(&globs(value).map_err(|m| bad(&m))?)
-                        .map_err(|m| bad(&m))?
+                    config.exclude = PathMatcher::new(&globs(value).map_err(|m: String| bad(&m))?)
+                        .map_err(|m: String| bad(&m))?
                 }
                 "extend-exclude" => {
-                    config.extend_exclude = PathMatcher::new(&globs(value).map_err(|m| bad(&m))?)
-                        .map_err(|m| bad(&m))?
+                    config.extend_exclude =
+                        PathMatcher::new(&globs(value).map_err(|m: String| bad(&m))?)
+                            .map_err(|m: String| bad(&m))?
                 }
                 "per-file-ignores" => {
                     let toml::Value::Table(entries) = value else {
@@ -167,10 +292,10 @@ impl Config {
                         )));
                     };
                     for (glob, codes) in entries {
-                        let matcher =
-                            PathMatcher::new(std::slice::from_ref(glob)).map_err(|m| bad(&m))?;
+                        let matcher = PathMatcher::new(std::slice::from_ref(glob))
+                            .map_err(|m: String| bad(&m))?;
                         let codes = selectors(codes)
-                            .map_err(|m| error(format!("`{prefix}{key}.\"{glob}\"`: {m}")))?;
+                            .map_err(|m| format!("`{prefix}{key}.\"{glob}\"`: {m}"))?;
                         config.per_file_ignores.push((matcher, codes));
                     }
                 }
@@ -183,21 +308,21 @@ impl Config {
                     };
                     for (i, item) in items.iter().enumerate() {
                         let family = allocator_family(item)
-                            .map_err(|m| error(format!("`{prefix}{key}[{i}]`: {m}")))?;
+                            .map_err(|m| format!("`{prefix}{key}[{i}]`: {m}"))?;
                         families.push(family);
                     }
                 }
                 _ => {
-                    return Err(error(format!(
-                        "unknown key `{prefix}{key}`; allowed keys: {KEYS}"
-                    )))
+                    let guess = did_you_mean(key, KEYS.split(", "))
+                        .map(|known| format!(" (did you mean `{prefix}{known}`?)"))
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "unknown key `{prefix}{key}`{guess}; allowed keys: {KEYS}"
+                    ));
                 }
             }
         }
-        config.analysis = Arc::new(AnalysisSettings {
-            extra_families: families,
-        });
-        Ok(Some(config))
+        Ok(())
     }
 
     /// Whether discovery skips `path` (a folder or a file) under this configuration.
@@ -216,6 +341,43 @@ impl Config {
         }
         rules
     }
+}
+
+/// The byte range of `key` (or of its value, unless `at_key`) in the configuration
+/// table of `text`: `[tool.cysafe]` of a pyproject.toml, the top level of a cysafe.toml.
+fn key_span(
+    text: &str,
+    is_pyproject: bool,
+    key: &str,
+    at_key: bool,
+) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let document = DeTable::parse(text).ok()?.into_inner();
+    fn find<'i>(
+        table: &DeTable<'i>,
+        name: &str,
+    ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>, DeValue<'i>)> {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == name)
+            .map(|(k, v)| (k.span(), v.span(), v.get_ref().clone()))
+    }
+    let (key_span, value_span) = if is_pyproject {
+        let (_, _, tool) = find(&document, "tool")?;
+        let DeValue::Table(tool) = tool else {
+            return None;
+        };
+        let (_, _, cysafe) = find(&tool, "cysafe")?;
+        let DeValue::Table(cysafe) = cysafe else {
+            return None;
+        };
+        let (k, v, _) = find(&cysafe, key)?;
+        (k, v)
+    } else {
+        let (k, v, _) = find(&document, key)?;
+        (k, v)
+    };
+    Some(if at_key { key_span } else { value_span })
 }
 
 fn strings(value: &toml::Value, what: &str) -> Result<Vec<String>, String> {
@@ -283,7 +445,14 @@ fn allocator_family(item: &toml::Value) -> Result<AllocatorFamily, String> {
             "allocators" => family.allocators = names()?,
             "reallocators" => family.reallocators = names()?,
             "deallocators" => family.deallocators = names()?,
-            _ => return Err(format!("unknown key `{key}`; allowed keys: {FAMILY_KEYS}")),
+            _ => {
+                let guess = did_you_mean(key, FAMILY_KEYS.split(", "))
+                    .map(|known| format!(" (did you mean `{known}`?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "unknown key `{key}`{guess}; allowed keys: {FAMILY_KEYS}"
+                ));
+            }
         }
     }
     if family.name.is_empty() {
@@ -299,6 +468,32 @@ fn allocator_family(item: &toml::Value) -> Result<AllocatorFamily, String> {
         return Err(format!("family `{}` needs `deallocators`", family.name));
     }
     Ok(family)
+}
+
+/// The known name closest to a misspelt `key`, when it is close enough to be a typo:
+/// at most a third of its letters edited (`selct`, `extend_exclude`, `per-file-ignore`).
+pub fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let key = key.to_ascii_lowercase().replace('_', "-");
+    known
+        .map(|name| (edit_distance(&key, name), name))
+        .filter(|(distance, name)| *distance <= (name.len().max(3)) / 3)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 /// A C or Python function name, possibly qualified (`stdlib.malloc`).
@@ -318,6 +513,10 @@ pub type Resolved = Result<Arc<Config>, ConfigError>;
 pub struct ConfigResolver {
     explicit: Option<Arc<Config>>,
     defaults: Arc<Config>,
+    /// `--config 'KEY = VALUE'`: applied on top of every file's keys.
+    overrides: toml::Table,
+    /// `--isolated`: no configuration file is read.
+    isolated: bool,
     by_folder: Mutex<HashMap<PathBuf, Option<Resolved>>>,
 }
 
@@ -327,14 +526,37 @@ impl ConfigResolver {
         ConfigResolver {
             explicit: explicit.map(Arc::new),
             defaults: Arc::new(Config::defaults(cwd)),
+            overrides: toml::Table::new(),
+            isolated: false,
             by_folder: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// A resolver that applies `overrides` on top of every configuration (the defaults
+    /// included) and, when `isolated`, reads no configuration file. `explicit` must have
+    /// been loaded with the same overrides.
+    pub fn with_overrides(
+        explicit: Option<Config>,
+        cwd: PathBuf,
+        overrides: toml::Table,
+        isolated: bool,
+    ) -> Result<ConfigResolver, ConfigError> {
+        Ok(ConfigResolver {
+            explicit: explicit.map(Arc::new),
+            defaults: Arc::new(Config::defaults_with(cwd, &overrides)?),
+            overrides,
+            isolated,
+            by_folder: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The configuration governing a file or folder at `path`.
     pub fn for_path(&self, path: &Path) -> Resolved {
         if let Some(explicit) = &self.explicit {
             return Ok(explicit.clone());
+        }
+        if self.isolated {
+            return Ok(self.defaults.clone());
         }
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let folder = absolute.parent().unwrap_or(&absolute);
@@ -352,7 +574,7 @@ impl ConfigResolver {
                 break;
             }
             visited.push(ancestor.to_path_buf());
-            if let Some(resolved) = Self::read_folder(ancestor) {
+            if let Some(resolved) = self.read_folder(ancestor) {
                 found = Some(resolved);
                 break;
             }
@@ -364,13 +586,13 @@ impl ConfigResolver {
         found
     }
 
-    fn read_folder(folder: &Path) -> Option<Resolved> {
+    fn read_folder(&self, folder: &Path) -> Option<Resolved> {
         CONFIG_FILE_NAMES.iter().find_map(|name| {
             let candidate = folder.join(name);
             if !candidate.is_file() {
                 return None;
             }
-            Config::load(&candidate, false)
+            Config::load_with(&candidate, false, &self.overrides)
                 .transpose()
                 .map(|loaded| loaded.map(Arc::new))
         })
@@ -390,9 +612,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
+        // The location is asserted by the tests of `located`; messages alone here.
         Config::load(&path, false).map_err(|e| ConfigError {
             path: PathBuf::from(name),
             message: e.message,
+            location: None,
         })
     }
 
@@ -446,8 +670,46 @@ deallocators = ["sig_free"]
     fn unknown_keys_name_the_file_the_key_and_the_allowed_keys() {
         assert_eq!(
             message("pyproject.toml", "[tool.cysafe]\nselct = ['CY000']\n"),
-            "pyproject.toml: unknown key `tool.cysafe.selct`; allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators"
+            "pyproject.toml: unknown key `tool.cysafe.selct` (did you mean `tool.cysafe.select`?); allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators"
         );
+    }
+
+    fn located(name: &str, text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path, false)
+            .unwrap_err()
+            .render(Path::new(name))
+    }
+
+    #[test]
+    fn errors_point_at_the_key_or_the_value() {
+        assert_eq!(
+            located("cysafe.toml", "ignore = []\nselect = 'CY000'\n"),
+            "cysafe.toml:2:10: `select`: expected a list of rule selectors (ALL, a rule code like CY003 or a code prefix like CY00), found string\n  ┌─ cysafe.toml:2:10\n  │\n2 │ select = 'CY000'\n  │          ^^^^^^^"
+        );
+        assert_eq!(
+            located("pyproject.toml", "[tool.cysafe]\nignroe = []\n"),
+            "pyproject.toml:2:1: unknown key `tool.cysafe.ignroe` (did you mean `tool.cysafe.ignore`?); allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators\n  ┌─ pyproject.toml:2:1\n  │\n2 │ ignroe = []\n  │ ^^^^^^"
+        );
+        assert_eq!(
+            located("cysafe.toml", "select = [\n"),
+            "cysafe.toml:1:11: not valid TOML: unclosed array, expected `]`\n  ┌─ cysafe.toml:1:11\n  │\n1 │ select = [\n  │           ^"
+        );
+    }
+
+    #[test]
+    fn misspelt_keys_get_a_suggestion() {
+        assert_eq!(
+            message("cysafe.toml", "extend_exclude = ['x']\n"),
+            "cysafe.toml: unknown key `extend_exclude` (did you mean `extend-exclude`?); allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators"
+        );
+        assert_eq!(
+            did_you_mean("per-file-ignore", KEYS.split(", ")),
+            Some("per-file-ignores")
+        );
+        assert_eq!(did_you_mean("colour", KEYS.split(", ")), None);
     }
 
     #[test]
@@ -476,7 +738,7 @@ deallocators = ["sig_free"]
         );
         assert_eq!(
             message("cysafe.toml", "[[allocators]]\nnme = 'x'\n"),
-            "cysafe.toml: `allocators[0]`: unknown key `nme`; allowed keys: name, allocators, reallocators, deallocators"
+            "cysafe.toml: `allocators[0]`: unknown key `nme` (did you mean `name`?); allowed keys: name, allocators, reallocators, deallocators"
         );
         assert_eq!(
             message("cysafe.toml", "exclude = ['a[']\n"),

@@ -41,6 +41,78 @@ pub struct Diagnostic {
     /// One line that says how to fix it.
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// The edit that repairs it, when one can be written safely enough to offer: computed
+    /// once (see `crate::fix`) and shown or applied by every surface.
+    pub fix: Option<Fix>,
+}
+
+/// Whether applying a fix can change what a correct program does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Behaviour is kept on every path where the program was correct: `check --fix`
+    /// applies it.
+    Safe,
+    /// Behaviour changes (it adds a raise, or silences a report): applied only with
+    /// `--unsafe-fixes`, or by hand in an editor.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the text of `span` with `content` (an insertion when the span is empty).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, content: impl Into<String>) -> Edit {
+        Edit {
+            span: Span::new(at, at),
+            content: content.into(),
+        }
+    }
+
+    pub fn replace(span: Span, content: impl Into<String>) -> Edit {
+        Edit {
+            span,
+            content: content.into(),
+        }
+    }
+}
+
+/// A repair: its edits never overlap and are sorted by position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What it does, in the imperative ("keep the result of `realloc` in `tmp`").
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(applicability: Applicability, message: String, mut edits: Vec<Edit>) -> Fix {
+        edits.sort();
+        Fix {
+            applicability,
+            message,
+            edits,
+        }
+    }
+
+    /// The text with every edit applied.
+    pub fn apply(&self, text: &str) -> String {
+        crate::fix::apply_edits(text, self.edits.iter())
+    }
 }
 
 /// A 1-based row and a 1-based column counted in characters.

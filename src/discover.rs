@@ -47,6 +47,9 @@ pub struct DiscoveryError {
 pub struct Discovered {
     pub files: Vec<PathBuf>,
     pub errors: Vec<DiscoveryError>,
+    /// Filled only when asked ([`Discovery::record_skipped`]), and for named files that
+    /// `--force-exclude` excluded.
+    pub skipped: Vec<(PathBuf, SkipReason)>,
 }
 
 /// Decides, for a walked folder or file (never an explicit argument), whether to skip it.
@@ -70,24 +73,181 @@ pub fn discover_with(
     accept: impl Fn(&Path) -> bool,
     exclude: ExcludeFn,
 ) -> Discovered {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for root in paths {
-        match std::fs::metadata(root) {
-            Err(error) => errors.push(DiscoveryError {
-                path: root.clone(),
-                message: error.to_string(),
-            }),
-            Ok(meta) if !meta.is_dir() => files.push(root.clone()),
-            Ok(_) => walk(root, &accept, exclude.clone(), &mut files, &mut errors),
+    Discovery {
+        accept_named: &accept,
+        accept_walked: &accept,
+        exclude,
+        force_exclude: false,
+        record_skipped: false,
+    }
+    .run(paths)
+}
+
+/// Why a file or folder under the given paths was not taken (for `--show-files -v`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Matched `exclude`/`extend-exclude` (or the defaults).
+    Excluded,
+    /// A name starting with `.`.
+    Hidden,
+    /// A folder holding pyvenv.cfg.
+    Virtualenv,
+    /// Excluded by a .gitignore, .ignore or .git/info/exclude.
+    Gitignored,
+    /// A file whose extension is not a Cython one.
+    NotCython,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Excluded => "excluded",
+            SkipReason::Hidden => "hidden",
+            SkipReason::Virtualenv => "a virtualenv",
+            SkipReason::Gitignored => "gitignored",
+            SkipReason::NotCython => "not Cython",
         }
     }
-    Discovered { files, errors }
+}
+
+/// How paths are expanded into files.
+pub struct Discovery<'a> {
+    /// Whether a file named as an argument is one the command reads; any other is an
+    /// error for that path, never silently dropped.
+    pub accept_named: &'a dyn Fn(&Path) -> bool,
+    /// Whether a file met while walking a folder is taken.
+    pub accept_walked: &'a dyn Fn(&Path) -> bool,
+    /// Decides, for a walked folder or file, whether to skip it.
+    pub exclude: ExcludeFn,
+    /// `--force-exclude`: `exclude` applies to named files too (pre-commit names them).
+    pub force_exclude: bool,
+    /// Fill [`Discovered::skipped`] (walks twice; only for `--show-files --verbose`).
+    pub record_skipped: bool,
+}
+
+impl Discovery<'_> {
+    pub fn run(&self, paths: &[PathBuf]) -> Discovered {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        let mut skipped = Vec::new();
+        for root in paths {
+            match std::fs::metadata(root) {
+                Err(error) => errors.push(DiscoveryError {
+                    path: root.clone(),
+                    message: error.to_string(),
+                }),
+                Ok(meta) if meta.is_dir() => {
+                    let mut walked = Vec::new();
+                    walk(
+                        root,
+                        &self.accept_walked,
+                        self.exclude.clone(),
+                        &mut walked,
+                        &mut errors,
+                    );
+                    if self.record_skipped {
+                        skipped.extend(self.skipped_under(root, &walked));
+                    }
+                    files.extend(walked);
+                }
+                Ok(_) if self.force_exclude && self.excludes_named(root) => {
+                    skipped.push((root.clone(), SkipReason::Excluded));
+                }
+                Ok(meta) if !meta.is_file() => errors.push(DiscoveryError {
+                    path: root.clone(),
+                    // Reading a FIFO or a device could block forever or never end.
+                    message: crate::source::SourceError::NotRegular(crate::source::file_kind(
+                        &meta,
+                    ))
+                    .to_string(),
+                }),
+                Ok(_) if !(self.accept_named)(root) => errors.push(DiscoveryError {
+                    path: root.clone(),
+                    message: "not a Cython file (.pyx, .pxd, .pxi or .py); use \
+                              `--stdin-filename NAME.pyx -` to check it as one"
+                        .to_string(),
+                }),
+                Ok(_) => files.push(root.clone()),
+            }
+        }
+        Discovered {
+            files: without_repeats(files),
+            errors,
+            skipped,
+        }
+    }
+
+    /// Whether a named file, or a folder it lies in, is excluded: `vendored` excludes
+    /// `vendored/x.pyx` as walking would. Folders above the current one are not
+    /// looked at, so a project that lives under some `build/` is still checked.
+    fn excludes_named(&self, path: &Path) -> bool {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        path.ancestors()
+            .take_while(|ancestor| {
+                !ancestor.as_os_str().is_empty()
+                    && *ancestor != Path::new(".")
+                    && (ancestor.is_relative() || ancestor.starts_with(&cwd) && *ancestor != cwd)
+            })
+            .any(|ancestor| (self.exclude)(ancestor))
+    }
+
+    /// What a walk of `root` left out, and why: a second walk without the walker's
+    /// filters, classifying each entry the first walk did not take.
+    fn skipped_under(&self, root: &Path, taken: &[PathBuf]) -> Vec<(PathBuf, SkipReason)> {
+        let taken: std::collections::HashSet<&Path> = taken.iter().map(PathBuf::as_path).collect();
+        let mut skipped = Vec::new();
+        let mut entries = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = entries.next() {
+            // Walk errors were reported by the first walk.
+            let Ok(entry) = entry else { continue };
+            if entry.depth() == 0 {
+                continue;
+            }
+            let path = entry.path();
+            let is_dir = entry.file_type().is_dir();
+            let reason = if entry.file_name().to_string_lossy().starts_with('.') {
+                Some(SkipReason::Hidden)
+            } else if (self.exclude)(path) {
+                Some(SkipReason::Excluded)
+            } else if is_dir && is_virtualenv(path) {
+                Some(SkipReason::Virtualenv)
+            } else if is_dir || taken.contains(path) {
+                None
+            } else if !(self.accept_walked)(path) {
+                Some(SkipReason::NotCython)
+            } else {
+                Some(SkipReason::Gitignored)
+            };
+            if let Some(reason) = reason {
+                if is_dir {
+                    entries.skip_current_dir();
+                }
+                skipped.push((path.to_path_buf(), reason));
+            }
+        }
+        skipped
+    }
+}
+
+/// The files in their first order, each once: `cysafe check . good.pyx` names
+/// `./good.pyx` twice, and a file must never be reported twice.
+fn without_repeats(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|file| {
+            let identity = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+            seen.insert(identity)
+        })
+        .collect()
 }
 
 fn walk(
     root: &Path,
-    accept: &impl Fn(&Path) -> bool,
+    accept: &dyn Fn(&Path) -> bool,
     exclude: ExcludeFn,
     files: &mut Vec<PathBuf>,
     errors: &mut Vec<DiscoveryError>,
@@ -204,13 +364,25 @@ mod tests {
     }
 
     #[test]
-    fn explicit_files_are_always_taken() {
+    fn explicit_files_are_taken_even_when_excluded() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("build/x.txt");
+        let file = dir.path().join("build/x.pyx");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, "").unwrap();
-        let discovered = discover(std::slice::from_ref(&file), |_| false);
+        let discovered = discover(std::slice::from_ref(&file), |_| true);
         assert_eq!(discovered.files, [file]);
+    }
+
+    #[test]
+    fn explicit_files_of_another_kind_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x.txt");
+        std::fs::write(&file, "").unwrap();
+        let discovered = discover(std::slice::from_ref(&file), |_| false);
+        assert!(discovered.files.is_empty());
+        assert!(discovered.errors[0]
+            .message
+            .starts_with("not a Cython file"));
     }
 
     #[cfg(unix)]

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, LineIndex, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, LineIndex, Span};
 use crate::rules;
 use crate::selection::RuleSet;
 
@@ -80,6 +80,79 @@ fn parse_codes(text: &str) -> Noqa {
     } else {
         Noqa::Codes(codes)
     }
+}
+
+/// The fix that silences `diagnostic` with a `# noqa: CYnnn` comment on its line:
+/// the code is added to the line's `noqa` comment when it has one, else a comment is
+/// appended. Unsafe (it hides a finding rather than repairing it), and offered by
+/// editors only: `check --fix` never applies it. `None` where a comment cannot go (a
+/// line continued with a backslash, or ending inside a string).
+pub fn suppression_fix(text: &str, diagnostic: &Diagnostic) -> Option<Fix> {
+    let code = diagnostic.rule.code;
+    let start = text[..diagnostic.span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    let end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |newline| start + newline);
+    let line = text[start..end].trim_end_matches('\r');
+    let edit = match find_noqa(line) {
+        Some((_, Noqa::All)) => return None,
+        Some((hash, Noqa::Codes(_))) => {
+            let codes_end = hash + codes_end(&line[hash..]);
+            Edit::insert(start + codes_end, format!(", {code}"))
+        }
+        None => {
+            if line.trim_end().ends_with('\\') || ends_inside_string(line) {
+                return None;
+            }
+            Edit::insert(start + line.trim_end().len(), format!("  # noqa: {code}"))
+        }
+    };
+    let message = format!("suppress with `# noqa: {code}`");
+    Some(Fix::new(Applicability::Unsafe, message, vec![edit]))
+}
+
+/// The length of `# noqa: A, B` at the start of `comment`, up to the end of its last code.
+fn codes_end(comment: &str) -> usize {
+    let colon = comment.find(':').map_or(comment.len(), |colon| colon + 1);
+    let mut end = colon;
+    let mut rest = &comment[colon..];
+    loop {
+        let trimmed = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let skipped = rest.len() - trimmed.len();
+        let token_len = trimmed
+            .find(|c: char| c == ',' || c.is_whitespace())
+            .unwrap_or(trimmed.len());
+        let token = &trimmed[..token_len];
+        let letters = token.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let is_code = letters > 0
+            && token.len() > letters
+            && token.bytes().skip(letters).all(|b| b.is_ascii_digit());
+        if !is_code {
+            return end;
+        }
+        end += skipped + token_len;
+        rest = &trimmed[token_len..];
+    }
+}
+
+/// Whether a line ends inside a string literal it opens.
+fn ends_inside_string(line: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '#' => return false,
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => {}
+        }
+    }
+    quote.is_some()
 }
 
 /// Whether the file asks not to be checked at all (`# cysafe: skip-file`).
@@ -157,6 +230,7 @@ pub fn unused_noqa(text: &str, used: &Used, enabled: &RuleSet) -> Vec<Diagnostic
         };
         unused_diagnostics.push(Diagnostic {
             rule: &rules::UNUSED_NOQA,
+            fix: None,
             message: format!(
                 "unused `noqa` {noun} {list}: nothing on this line is reported as {pronoun}"
             ),
@@ -231,6 +305,41 @@ mod tests {
         let mut enabled = RuleSet::default_rules();
         enabled.remove(&[crate::selection::RuleSelector::Prefix("CY003".to_string())]);
         assert!(unused_noqa("a = 1  # noqa: CY003\n", &Used::new(), &enabled).is_empty());
+    }
+
+    fn suppressed(text: &str, code_at: &str) -> Option<String> {
+        let start = text.find(code_at).unwrap();
+        let diagnostic = Diagnostic {
+            rule: &rules::UNCHECKED_ALLOCATION,
+            fix: None,
+            message: String::new(),
+            span: Span::new(start, start + 1),
+            label: String::new(),
+            help: None,
+            related: Vec::new(),
+        };
+        suppression_fix(text, &diagnostic).map(|fix| fix.apply(text))
+    }
+
+    #[test]
+    fn suppression_appends_a_comment_or_a_code() {
+        assert_eq!(
+            suppressed("a\np = malloc(n)\r\nb\n", "malloc").as_deref(),
+            Some("a\np = malloc(n)  # noqa: CY001\r\nb\n")
+        );
+        assert_eq!(
+            suppressed("p = malloc(n)  # noqa: CY003, E501 why\n", "malloc").as_deref(),
+            Some("p = malloc(n)  # noqa: CY003, E501, CY001 why\n")
+        );
+        assert_eq!(
+            suppressed("p = malloc(n)  # type: ignore\n", "malloc").as_deref(),
+            Some("p = malloc(n)  # type: ignore  # noqa: CY001\n")
+        );
+        assert_eq!(suppressed("p = malloc(n)  # noqa\n", "malloc"), None);
+        assert_eq!(suppressed("p = malloc(n) + \\\n  1\n", "malloc"), None);
+        assert_eq!(suppressed("p = malloc(n); s = '''x\n'''\n", "malloc"), None);
+        let fixed = suppressed("p = malloc(n)  # noqa: CY003\n", "malloc").unwrap();
+        assert_eq!(parse_noqa(&fixed), codes(&["CY003", "CY001"]));
     }
 
     #[test]

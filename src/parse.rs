@@ -58,6 +58,25 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
     tree
 }
 
+/// Parses `text` again after an edit, reusing what tree-sitter can of `old` (which the
+/// caller has told of the edit with [`Tree::edit`]): an editor's keystroke reparses only
+/// the region it touched. `old` keeps its grammar; a pure-Python-mode file whose new
+/// text has errors under it is parsed afresh as [`parse`] does.
+pub fn reparse(text: &str, dialect: Dialect, old: &Tree) -> Tree {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&old.language())
+        .expect("the bundled grammars are built against this tree-sitter version");
+    let tree = parser
+        .parse(text, Some(old))
+        .expect("parsing without a timeout or cancellation flag always yields a tree");
+    if dialect == Dialect::PurePython && tree.root_node().has_error() {
+        // The grammar that suits the file may have changed with the edit.
+        return parse(text, dialect);
+    }
+    tree
+}
+
 fn parse_with(text: &str, language: Language) -> Tree {
     let mut parser = Parser::new();
     parser

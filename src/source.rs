@@ -17,6 +17,11 @@ pub enum SourceError {
     },
     /// The file holds a NUL byte, so it is not source code at all.
     Binary,
+    /// A named pipe, device or socket: reading it could block forever or never end.
+    NotRegular(&'static str),
+    /// Standard input is closed (`<&-`) or /dev/null: nothing was passed, which is not
+    /// an empty file.
+    ClosedStdin,
 }
 
 impl fmt::Display for SourceError {
@@ -28,6 +33,14 @@ impl fmt::Display for SourceError {
                 "not valid UTF-8 (first invalid byte at line {line}, byte column {column})"
             ),
             SourceError::Binary => write!(f, "binary file (contains a NUL byte), not source"),
+            SourceError::NotRegular(kind) => write!(
+                f,
+                "not a regular file ({kind}); use `-` to check standard input"
+            ),
+            SourceError::ClosedStdin => write!(
+                f,
+                "standard input is closed (or /dev/null); pipe the source into `-`"
+            ),
         }
     }
 }
@@ -36,15 +49,76 @@ impl std::error::Error for SourceError {}
 
 /// Reads `path` as source text.
 pub fn read_source(path: &Path) -> Result<String, SourceError> {
+    let meta = std::fs::metadata(path).map_err(SourceError::Io)?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(SourceError::NotRegular(file_kind(&meta)));
+    }
     let bytes = std::fs::read(path).map_err(SourceError::Io)?;
     decode_source(bytes)
 }
 
+/// Reads standard input as source text (`cysafe check -`).
+pub fn read_stdin() -> Result<String, SourceError> {
+    if stdin_is_closed() {
+        return Err(SourceError::ClosedStdin);
+    }
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(SourceError::Io)?;
+    decode_source(bytes)
+}
+
+/// Whether standard input is /dev/null. A closed descriptor 0 reads as /dev/null too:
+/// Rust's runtime reopens it there at startup, so the two cannot be told apart, and
+/// neither carries a file to check.
+fn stdin_is_closed() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let stdin = io::stdin();
+        let Ok(owned) = stdin.as_fd().try_clone_to_owned() else {
+            return true;
+        };
+        let (Ok(input), Ok(null)) = (
+            std::fs::File::from(owned).metadata(),
+            std::fs::metadata("/dev/null"),
+        ) else {
+            return false;
+        };
+        input.dev() == null.dev() && input.ino() == null.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// The kind of a file that is neither a folder nor a regular file, for messages.
+pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a file or folder"
+}
+
 /// Turns raw bytes into source text, rejecting binary and non-UTF-8 input.
-pub fn decode_source(bytes: Vec<u8>) -> Result<String, SourceError> {
+pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
     if bytes.contains(&0) {
         return Err(SourceError::Binary);
     }
+    normalize_lone_carriage_returns(&mut bytes);
     String::from_utf8(bytes).or_else(|error| {
         // PEP 263: Python and Cython honour a `coding:` declaration in the first two
         // lines. Latin-1 is the one such encoding seen in real Cython code, and its
@@ -60,6 +134,17 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<String, SourceError> {
             column: valid.len() - line_start + 1,
         })
     })
+}
+
+/// Old Mac files end lines with a lone `\r`, which Python and Cython accept as a line
+/// break but the grammar and every line count here do not. Each becomes `\n`: one byte
+/// for one byte, so every offset into the text is an offset into the file. `\r\n` stays.
+fn normalize_lone_carriage_returns(bytes: &mut [u8]) {
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
 }
 
 /// Whether one of the first two lines holds a PEP 263 declaration of Latin-1.
@@ -120,6 +205,14 @@ mod tests {
             decode_source(b"\x7fELF\0\0".to_vec()),
             Err(SourceError::Binary)
         ));
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        assert_eq!(
+            decode_source(b"a = 1\rb = 2\r\nc = 3\r".to_vec()).unwrap(),
+            "a = 1\nb = 2\r\nc = 3\n"
+        );
     }
 
     #[test]

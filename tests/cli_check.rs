@@ -5,7 +5,7 @@ mod common;
 use common::{Project, BAD, GOOD};
 
 const HELP: &str =
-    "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug";
+    "fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug at https://github.com/cysafe/cysafe/issues";
 
 fn project() -> Project {
     let project = Project::new();
@@ -106,7 +106,9 @@ fn json_has_the_documented_shape() {
       "column": 13
     }},
     "help": "{HELP}",
-    "related": []
+    "url": "https://github.com/cysafe/cysafe/blob/main/docs/rules/CY000.md",
+    "related": [],
+    "fix": null
   }}
 ]
 "#
@@ -134,7 +136,7 @@ fn json_lines_is_one_object_a_line() {
     assert_eq!(
         lines[0],
         format!(
-            r#"{{"code":"CY000","name":"syntax-error","severity":"error","message":"syntax error: unexpected input","filename":"src/bad.pyx","location":{{"row":2,"column":5}},"end_location":{{"row":2,"column":13}},"help":"{HELP}","related":[]}}"#
+            r#"{{"code":"CY000","name":"syntax-error","severity":"error","message":"syntax error: unexpected input","filename":"src/bad.pyx","location":{{"row":2,"column":5}},"end_location":{{"row":2,"column":13}},"help":"{HELP}","url":"https://github.com/cysafe/cysafe/blob/main/docs/rules/CY000.md","related":[],"fix":null}}"#
         )
     );
     let second: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
@@ -149,7 +151,7 @@ fn github_writes_escaped_workflow_commands() {
     assert_eq!(run.code, Some(1));
     assert_eq!(
         run.stdout,
-        "::error file=./a%2Cb%3Ac%25.pyx,line=2,col=5,endLine=2,endColumn=13,title=CY000::syntax error: unexpected input\n"
+        "::error file=a%2Cb%3Ac%25.pyx,line=2,col=5,endLine=2,endColumn=13,title=CY000::syntax error: unexpected input%0Ahelp: fix the syntax; if this is valid Cython, please report it as a cysafe grammar bug at https://github.com/cysafe/cysafe/issues\n"
     );
 }
 
@@ -365,7 +367,13 @@ fn rule_prints_documentation_and_lists_rules() {
     let project = Project::new();
     let doc = project.run(&["rule", "CY000"]);
     assert_eq!(doc.code, Some(0));
-    assert_eq!(doc.stdout, cysafe::rules::SYNTAX_ERROR.doc);
+    assert_eq!(
+        doc.stdout,
+        format!(
+            "{}\nDocumentation: https://github.com/cysafe/cysafe/blob/main/docs/rules/CY000.md\n",
+            cysafe::rules::SYNTAX_ERROR.doc
+        )
+    );
     let by_name = project.run(&["rule", "syntax-error"]);
     assert_eq!(by_name.stdout, doc.stdout);
     let all = project.run(&["rule", "--all"]);

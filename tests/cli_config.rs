@@ -94,7 +94,7 @@ fn command_line_exclude() {
 }
 
 #[test]
-fn a_bad_configuration_is_one_line_and_other_files_are_checked() {
+fn a_bad_configuration_points_at_the_line_and_other_files_are_checked() {
     let project = Project::new();
     project.write(
         "broken/pyproject.toml",
@@ -107,7 +107,7 @@ fn a_bad_configuration_is_one_line_and_other_files_are_checked() {
     assert_eq!(run.code, Some(2));
     assert_eq!(
         run.stderr,
-        "cysafe: broken/pyproject.toml: unknown key `tool.cysafe.selct`; allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators\n"
+        "cysafe: broken/pyproject.toml:2:1: unknown key `tool.cysafe.selct` (did you mean `tool.cysafe.select`?); allowed keys: select, extend-select, ignore, exclude, extend-exclude, per-file-ignores, allocators\n  ┌─ broken/pyproject.toml:2:1\n  │\n2 │ selct = [\"CY000\"]\n  │ ^^^^^\n"
     );
     assert_eq!(
         run.stdout,
@@ -124,7 +124,7 @@ fn a_bad_explicit_configuration_stops_before_checking() {
     assert_eq!(run.code, Some(2));
     assert_eq!(
         run.stderr,
-        "cysafe: bad.toml: `allocators[0]`: `allocators`: expected a list of function names, found integer\n"
+        "cysafe: bad.toml:1:1: `allocators[0]`: `allocators`: expected a list of function names, found integer\n  ┌─ bad.toml:1:1\n  │\n1 │ [[allocators]]\n  │ ^^^^^^^^^^^^^^\n"
     );
     assert_eq!(run.stdout, "");
     let missing = concise(&project, &["--config", "nowhere.toml", "."]);
@@ -175,7 +175,7 @@ deallocators = ["sig_free"]
   rules: {}
   exclude: {defaults}
   extend-exclude: vendored
-  exclude (command line): 
+  extend-exclude (command line): 
   per-file-ignores: tests/* = CY0
   allocator family sig: allocators [sig_malloc], reallocators [sig_realloc], deallocators [sig_free]
 ",

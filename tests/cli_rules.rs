@@ -129,6 +129,7 @@ fn rule_prints_a_real_rules_documentation() {
         run.stdout,
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules/CY003.md"))
             .unwrap()
+            + "\nDocumentation: https://github.com/cysafe/cysafe/blob/main/docs/rules/CY003.md\n"
     );
 }
 

@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{Project, BAD};
-use cysafe::diagnostic::{Diagnostic, Related, Span};
+use cysafe::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Span};
 use cysafe::report::{write_report, FileReport, OutputFormat, ReportOptions, Sources};
 use cysafe::rules::{RuleMeta, Severity};
 use serde_json::Value;
@@ -57,6 +57,14 @@ fn reports_with_related() -> (Vec<FileReport>, Vec<(PathBuf, String)>) {
     let free = text.find("PyMem_Free").unwrap();
     let diagnostic = Diagnostic {
         rule: &SAMPLE_RULE,
+        fix: Some(Fix::new(
+            Applicability::Safe,
+            "release it with `free`".to_string(),
+            vec![
+                Edit::replace(Span::new(free, free + "PyMem_Free".len()), "free"),
+                Edit::insert(text.len() - 1, "  # fixed"),
+            ],
+        )),
         message: "block from `malloc` released by `PyMem_Free`".to_string(),
         span: Span::new(free, free + "PyMem_Free(p)".len()),
         label: "released by the PyMem family".to_string(),
@@ -116,6 +124,30 @@ fn json_output_validates_against_the_documented_schema() {
     );
     assert_eq!(value[0]["help"], Value::Null);
     assert_eq!(value[0]["severity"], "warning");
+    // Edit positions count characters: the insertion goes after `é`, the 18th.
+    assert_eq!(
+        value[0]["fix"],
+        serde_json::json!({
+            "applicability": "safe",
+            "message": "release it with `free`",
+            "edits": [
+                {"content": "free", "location": {"row": 2, "column": 1},
+                 "end_location": {"row": 2, "column": 11}},
+                {"content": "  # fixed", "location": {"row": 2, "column": 19},
+                 "end_location": {"row": 2, "column": 19}}
+            ]
+        })
+    );
+    // A real fix from the command line holds to the schema too.
+    project.write(
+        "b.pyx",
+        "from libc.stdlib cimport malloc, realloc, free\n\ndef f(size_t n):\n    cdef char* p = <char*> malloc(n)\n    p[0] = 1\n    free(p)\n",
+    );
+    let run = project.run(&["check", "--output-format", "json", "b.pyx"]);
+    assert_valid(&validator, &run.stdout);
+    let value: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value[0]["code"], "CY001");
+    assert_eq!(value[0]["fix"]["applicability"], "unsafe");
 }
 
 #[test]
@@ -166,6 +198,22 @@ fn sarif_output_validates_against_the_official_schema() {
             }
         })
     );
+    assert_eq!(
+        result["fixes"],
+        serde_json::json!([{
+            "description": {"text": "release it with `free`"},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": "pkg/mod%20file.pyx", "uriBaseId": "%SRCROOT%"},
+                "replacements": [
+                    {"deletedRegion": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 11},
+                     "insertedContent": {"text": "free"}},
+                    {"deletedRegion": {"startLine": 2, "startColumn": 19, "endLine": 2, "endColumn": 19},
+                     "insertedContent": {"text": "  # fixed"}}
+                ]
+            }],
+            "properties": {"applicability": "safe"}
+        }])
+    );
 }
 
 #[test]
@@ -178,7 +226,7 @@ fn the_sarif_schema_is_not_vacuous() {
 
 #[test]
 fn text_shows_related_sites_in_checked_files_only() {
-    let rendered = render(OutputFormat::Text);
+    let rendered = render(OutputFormat::Full);
     assert_eq!(
         rendered,
         "\

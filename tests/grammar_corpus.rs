@@ -5,65 +5,12 @@
 //! `CYSAFE_UPDATE_CORPUS=1 cargo test --test grammar_corpus` rewrites the expected trees
 //! from the current grammar; review the diff before committing it.
 
+mod grammar_inputs;
+
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use cysafe::parse::{parse, to_sexp, Dialect};
-
-struct Example {
-    name: String,
-    input: String,
-    expected: String,
-    /// Byte range of the expected tree in the file, for updating it.
-    expected_range: std::ops::Range<usize>,
-}
-
-fn is_rule(line: &str, ch: char) -> bool {
-    line.len() >= 3 && line.chars().all(|c| c == ch)
-}
-
-/// Splits a corpus file into examples: `===` name `===`, input, `---`, expected tree.
-fn examples(text: &str) -> Vec<Example> {
-    // Lines with their byte offsets, line ends excluded.
-    let mut lines = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        lines.push((offset, line.trim_end_matches(['\n', '\r'])));
-        offset += line.len();
-    }
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if !is_rule(lines[i].1, '=') {
-            i += 1;
-            continue;
-        }
-        let name = lines.get(i + 1).map_or("", |l| l.1).trim().to_string();
-        i += 3; // header rule, name, header rule
-        let input_start = i;
-        while i < lines.len() && !is_rule(lines[i].1, '-') {
-            i += 1;
-        }
-        let input: Vec<&str> = lines[input_start.min(lines.len())..i]
-            .iter()
-            .map(|l| l.1)
-            .collect();
-        let input = input.join("\n").trim_matches('\n').to_string() + "\n";
-        i += 1;
-        let expected_start = lines.get(i).map_or(text.len(), |l| l.0);
-        while i < lines.len() && !is_rule(lines[i].1, '=') {
-            i += 1;
-        }
-        let expected_end = lines.get(i).map_or(text.len(), |l| l.0);
-        found.push(Example {
-            name,
-            input,
-            expected: text[expected_start..expected_end].to_string(),
-            expected_range: expected_start..expected_end,
-        });
-    }
-    found
-}
+use grammar_inputs::{corpus_files, examples};
 
 /// One space between tokens, none inside parentheses: layout does not matter.
 fn normalize(sexp: &str) -> String {
@@ -105,17 +52,6 @@ fn continue_node(out: &mut String, word: &str, depth: &mut usize) {
     out.push_str(word);
     *depth += word.matches('(').count();
     *depth -= word.matches(')').count();
-}
-
-fn corpus_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/test/corpus");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "txt"))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

@@ -51,6 +51,71 @@ static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
 
 static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 
+static unsigned varint_length(uint32_t value) {
+  unsigned length = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    length++;
+  }
+  return length;
+}
+
+// The run of equal steps in the indentation stack that starts at level `start` (>= 1):
+// its length, and its step in `step`.
+static uint32_t indent_run(const Scanner *scanner, uint32_t start, uint32_t *step) {
+  const uint32_t *widths = scanner->indents.contents;
+  *step = widths[start] - widths[start - 1];
+  uint32_t length = 1;
+  while (start + length < scanner->indents.size && widths[start + length] - widths[start + length - 1] == *step) {
+    length++;
+  }
+  return length;
+}
+
+// The size of the serialized state (the format is described at serialize_state).
+static unsigned serialized_length(const Scanner *scanner) {
+  unsigned length = 1 + scanner->strings.size;
+  uint32_t level = 1;
+  while (level < scanner->indents.size) {
+    uint32_t step = 0;
+    uint32_t run = indent_run(scanner, level, &step);
+    length += varint_length(step) + varint_length(run);
+    level += run;
+  }
+  return length;
+}
+
+// Whether the state, with `extra_strings` more strings open, still serializes. A level
+// costs at most 10 bytes (a run of its own), so shallow stacks need no exact count.
+static bool state_fits(const Scanner *scanner, uint32_t extra_strings) {
+  if (scanner->strings.size + extra_strings > UINT8_MAX) {
+    return false;
+  }
+  uint32_t worst = 1 + scanner->strings.size + extra_strings + 10 * scanner->indents.size;
+  return worst <= TREE_SITTER_SERIALIZATION_BUFFER_SIZE ||
+         serialized_length(scanner) + extra_strings <= TREE_SITTER_SERIALIZATION_BUFFER_SIZE;
+}
+
+// Incremental reparsing restores the scanner from its serialized state, so the state
+// never grows past what the buffer holds: a string or indentation level that would not
+// fit is not opened, and the parser reports a syntax error there instead.
+static bool push_string(Scanner *scanner, uint8_t flags) {
+  if (!state_fits(scanner, 1)) {
+    return false;
+  }
+  array_push(&scanner->strings, flags);
+  return true;
+}
+
+static bool push_indent(Scanner *scanner, uint32_t indent) {
+  array_push(&scanner->indents, indent);
+  if (state_fits(scanner, 0)) {
+    return true;
+  }
+  scanner->indents.size--;
+  return false;
+}
+
 static inline int32_t closing_quote(uint8_t flags) { return (flags & QUOTE_SINGLE) ? '\'' : '"'; }
 
 // Inside an f-string's `{...}` a line break is not a statement boundary.
@@ -141,7 +206,7 @@ static bool scan_string_body(Scanner *scanner, TSLexer *lexer, const bool *valid
             }
             advance(lexer);
             lexer->mark_end(lexer);
-            array_pop(&scanner->strings);
+            scanner->strings.size--;
             lexer->result_symbol = STRING_END;
             return true;
           }
@@ -156,7 +221,7 @@ static bool scan_string_body(Scanner *scanner, TSLexer *lexer, const bool *valid
       }
       advance(lexer);
       lexer->mark_end(lexer);
-      array_pop(&scanner->strings);
+      scanner->strings.size--;
       lexer->result_symbol = STRING_END;
       return true;
     }
@@ -212,11 +277,14 @@ static bool scan_string_start(Scanner *scanner, TSLexer *lexer) {
     // Otherwise an empty string: the token ends after the first quote and the
     // second one is the STRING_END.
   }
-  array_push(&scanner->strings, flags);
+  if (!push_string(scanner, flags)) {
+    return false;
+  }
   lexer->result_symbol = STRING_START;
   return true;
 }
 
+bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols);
 bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, const bool *valid_symbols) {
   Scanner *scanner = (Scanner *)payload;
 
@@ -289,7 +357,11 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
   if (found_end_of_line) {
     uint32_t current = *array_back(&scanner->indents);
     if (valid_symbols[INDENT] && indent > current) {
-      array_push(&scanner->indents, indent);
+      if (!push_indent(scanner, indent)) {
+        // Too deep to save. No newline either: an empty block would hide the loss,
+        // while running into the line before makes the parser report an error here.
+        return false;
+      }
       lexer->result_symbol = INDENT;
       return true;
     }
@@ -302,7 +374,7 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
         valid_symbols[DEDENT] || (!valid_symbols[NEWLINE] && !string_may_follow && !within_brackets);
     if (dedent_wanted && indent < current && scanner->indents.size > 1 && !inside_format_string(scanner) &&
         first_comment_indent < (int64_t)current) {
-      array_pop(&scanner->indents);
+      scanner->indents.size--;
       lexer->result_symbol = DEDENT;
       return true;
     }
@@ -325,24 +397,20 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
 //   [string count n (1 byte)] [n flag bytes] [indentation runs]
 // Widths grow strictly, so the stack is stored as runs of equal steps, each a pair of
 // varints (step, repeat count): 10,000 levels indented one space each take 4 bytes.
-// If the runs still do not fit, the outermost levels that fit are kept; the deeper ones
-// are lost and the parse of such a file degrades, but never overflows the buffer.
+// The state never grows past what this format holds (push_string, push_indent), so it
+// round-trips exactly.
 
-static unsigned write_varint(char *buffer, unsigned size, unsigned capacity, uint32_t value) {
-  char bytes[5];
+static unsigned write_varint(char *buffer, unsigned size, uint32_t value) {
   unsigned length = 0;
   do {
     uint8_t byte = value & 0x7f;
     value >>= 7;
-    bytes[length++] = (char)(value ? (byte | 0x80) : byte);
+    buffer[size + length++] = (char)(value ? (byte | 0x80) : byte);
   } while (value);
-  if (size + length > capacity) {
-    return 0;
-  }
-  memcpy(&buffer[size], bytes, length);
   return length;
 }
 
+// Reads one varint at `size`; 0 if the buffer ends first or it is longer than 5 bytes.
 static unsigned read_varint(const char *buffer, unsigned size, unsigned length, uint32_t *value) {
   uint32_t result = 0;
   unsigned read = 0;
@@ -357,44 +425,79 @@ static unsigned read_varint(const char *buffer, unsigned size, unsigned length, 
   return 0;
 }
 
-unsigned tree_sitter_cython_external_scanner_serialize(void *payload, char *buffer) {
-  Scanner *scanner = (Scanner *)payload;
-  const unsigned capacity = TREE_SITTER_SERIALIZATION_BUFFER_SIZE;
-  unsigned size = 0;
-
-  // Strings nest only through f-string interpolations; a few hundred bytes is plenty.
-  uint32_t strings = scanner->strings.size;
-  if (strings > 255) {
-    strings = 255;
+static unsigned serialize_state(const Scanner *scanner, char *buffer) {
+  if (serialized_length(scanner) > TREE_SITTER_SERIALIZATION_BUFFER_SIZE) {
+    // Unreachable while push_string and push_indent guard the state; should it happen,
+    // an empty state is wrong but writing past the buffer would be worse.
+    buffer[0] = 0;
+    return 1;
   }
-  buffer[size++] = (char)strings;
-  memcpy(&buffer[size], scanner->strings.contents, strings);
-  size += strings;
+  unsigned size = 0;
+  buffer[size++] = (char)scanner->strings.size;
+  if (scanner->strings.size > 0) {
+    memcpy(&buffer[size], scanner->strings.contents, scanner->strings.size);
+  }
+  size += scanner->strings.size;
+  uint32_t level = 1;
+  while (level < scanner->indents.size) {
+    uint32_t step = 0;
+    uint32_t run = indent_run(scanner, level, &step);
+    size += write_varint(buffer, size, step);
+    size += write_varint(buffer, size, run);
+    level += run;
+  }
+  return size;
+}
 
-  uint32_t i = 1;
-  while (i < scanner->indents.size) {
-    uint32_t step = scanner->indents.contents[i] - scanner->indents.contents[i - 1];
-    uint32_t count = 1;
-    while (i + count < scanner->indents.size &&
-           scanner->indents.contents[i + count] - scanner->indents.contents[i + count - 1] == step) {
-      count++;
-    }
-    unsigned step_length = write_varint(buffer, size, capacity, step);
-    if (step_length == 0) {
-      break;
-    }
-    unsigned count_length = write_varint(buffer, size + step_length, capacity, count);
-    if (count_length == 0) {
-      // Not room for the whole run: keep as much of it as a one-byte count allows.
-      if (size + step_length < capacity) {
-        uint32_t partial = count < 127 ? count : 127;
-        buffer[size + step_length] = (char)partial;
-        size += step_length + 1;
-      }
-      break;
-    }
-    size += step_length + count_length;
-    i += count;
+// Test support (tests/scanner_state.rs): with checks on, on the calling thread, every
+// state the parser saves is restored into a second scanner, which must equal the first
+// and save the same bytes. Off, it costs one branch per saved state.
+static _Thread_local bool state_checks_enabled;
+static _Thread_local uint64_t states_checked;
+static _Thread_local uint64_t states_mismatched;
+
+void tree_sitter_cython_external_scanner_check_states(bool enabled);
+void tree_sitter_cython_external_scanner_check_states(bool enabled) {
+  state_checks_enabled = enabled;
+  states_checked = 0;
+  states_mismatched = 0;
+}
+
+void tree_sitter_cython_external_scanner_checked_states(uint64_t *checked, uint64_t *mismatched);
+void tree_sitter_cython_external_scanner_checked_states(uint64_t *checked, uint64_t *mismatched) {
+  *checked = states_checked;
+  *mismatched = states_mismatched;
+}
+
+void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *buffer, unsigned length);
+
+static bool same_state(const Scanner *a, const Scanner *b) {
+  return a->indents.size == b->indents.size && a->strings.size == b->strings.size &&
+         memcmp(a->indents.contents, b->indents.contents, a->indents.size * sizeof(uint32_t)) == 0 &&
+         (a->strings.size == 0 || memcmp(a->strings.contents, b->strings.contents, a->strings.size) == 0);
+}
+
+static void check_round_trip(const Scanner *scanner, const char *buffer, unsigned length) {
+  Scanner restored;
+  array_init(&restored.indents);
+  array_init(&restored.strings);
+  tree_sitter_cython_external_scanner_deserialize(&restored, buffer, length);
+  char again[TREE_SITTER_SERIALIZATION_BUFFER_SIZE];
+  unsigned again_length = serialize_state(&restored, again);
+  states_checked++;
+  if (!same_state(scanner, &restored) || again_length != length || memcmp(again, buffer, length) != 0) {
+    states_mismatched++;
+  }
+  array_delete(&restored.indents);
+  array_delete(&restored.strings);
+}
+
+unsigned tree_sitter_cython_external_scanner_serialize(void *payload, char *buffer);
+unsigned tree_sitter_cython_external_scanner_serialize(void *payload, char *buffer) {
+  const Scanner *scanner = (const Scanner *)payload;
+  unsigned size = serialize_state(scanner, buffer);
+  if (state_checks_enabled) {
+    check_round_trip(scanner, buffer, size);
   }
   return size;
 }
@@ -413,11 +516,12 @@ void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *
   if (size + strings > length) {
     strings = length - size;
   }
-  array_reserve(&scanner->strings, strings);
-  for (uint32_t i = 0; i < strings; i++) {
-    array_push(&scanner->strings, (uint8_t)buffer[size++]);
+  if (strings > 0) {
+    array_extend(&scanner->strings, strings, &buffer[size]);
   }
+  size += strings;
 
+  uint32_t width = 0;
   while (size < length) {
     uint32_t step = 0;
     uint32_t count = 0;
@@ -433,11 +537,13 @@ void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *
     size += read;
     array_reserve(&scanner->indents, scanner->indents.size + count);
     for (uint32_t k = 0; k < count; k++) {
-      array_push(&scanner->indents, *array_back(&scanner->indents) + step);
+      width += step;
+      array_push(&scanner->indents, width);
     }
   }
 }
 
+void *tree_sitter_cython_external_scanner_create(void);
 void *tree_sitter_cython_external_scanner_create(void) {
   Scanner *scanner = ts_calloc(1, sizeof(Scanner));
   array_init(&scanner->indents);
@@ -446,6 +552,7 @@ void *tree_sitter_cython_external_scanner_create(void) {
   return scanner;
 }
 
+void tree_sitter_cython_external_scanner_destroy(void *payload);
 void tree_sitter_cython_external_scanner_destroy(void *payload) {
   Scanner *scanner = (Scanner *)payload;
   array_delete(&scanner->indents);

@@ -28,6 +28,9 @@ cdef int rows_of_rows(int n, int m) except -1:
     for i in range(n):
         rows[i] = <int*> malloc(m * sizeof(int))
         if rows[i] == NULL:
+            for j in range(i):
+                free(rows[j])
+            free(rows)
             raise MemoryError()
         for j in range(m):
             rows[i][j] = 0
@@ -61,6 +64,7 @@ def copy_bytes(bytes data):
     cdef Py_ssize_t n = len(data)
     cdef char* buf = <char*> malloc(n + 1)
     if buf == NULL or n < 0:
+        free(buf)
         raise MemoryError()
     memcpy(buf, <char*> data, n)
     buf[n] = 0

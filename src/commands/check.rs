@@ -3,45 +3,50 @@
 //! configuration could not be used (every other file is still checked and reported).
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, names_project_helpers};
+use crate::checker::{relative_to, uses_cython, Checker, CheckerOptions, FileCheck, FileOutcome};
 use crate::commands::ExitStatus;
-use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
-use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::discover::{discover_with, ExcludeFn};
-use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
-use crate::ownership::summary::{ProjectSummaries, Summaries};
+use crate::config::Config;
+use crate::fix::{apply_fixes, FixMode};
+use crate::output::ColorChoice;
 use crate::parse::Dialect;
 use crate::report::{
     write_report, write_statistics, FileReport, OutputFormat, ReportOptions, Sources,
 };
-use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, SelectionLayer};
-use crate::source::{decode_source, read_source};
+use crate::source::{read_source, read_stdin};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files and folders to check (default: the current folder); `-` reads one file from
     /// standard input, as does giving no path with --stdin-filename.
     pub paths: Vec<PathBuf>,
-    /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    /// How to print diagnostics (`text` is another name for `full`).
+    #[arg(long, value_enum, env = "CYSAFE_OUTPUT_FORMAT", default_value_t = OutputFormat::Full)]
     pub output_format: OutputFormat,
-    /// Colour in `text` output: `auto` colours only a terminal, and honours NO_COLOR.
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Colour in `full` and `concise` output: `auto` colours a terminal, or anything when
+    /// FORCE_COLOR or CLICOLOR_FORCE is set, and nothing when NO_COLOR is.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// The name of the file read from standard input (`-`): where it is reported and
     /// which configuration applies.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// Use this pyproject.toml or cysafe.toml for every file instead of the nearest.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// A pyproject.toml or cysafe.toml used for every file instead of the nearest, or an
+    /// inline setting `KEY = VALUE` (TOML) applied over every configuration; repeatable.
+    #[arg(long, value_name = "FILE | KEY = VALUE")]
+    pub config: Vec<String>,
+    /// Read no configuration file: the defaults, the command line and `--config KEY =
+    /// VALUE` only.
+    #[arg(long)]
+    pub isolated: bool,
     /// Only these rules (codes, prefixes like CY00, or ALL), replacing the configuration's.
     #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = RuleSelector::parse)]
     pub select: Option<Vec<RuleSelector>>,
@@ -51,10 +56,30 @@ pub struct CheckArgs {
     /// Do not report these rules.
     #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = RuleSelector::parse)]
     pub ignore: Vec<RuleSelector>,
-    /// Also skip folders and files matching these globs while walking (relative to the
-    /// current folder, or a bare name like `vendored`).
+    /// Skip folders and files matching these globs while walking, instead of the default
+    /// exclusions and the configuration's `exclude` (relative to the current folder, or a
+    /// bare name like `vendored`).
     #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
-    pub exclude: Vec<String>,
+    pub exclude: Option<Vec<String>>,
+    /// Skip these globs too, on top of the exclusions.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub extend_exclude: Vec<String>,
+    /// Do not report these rules in files matching the glob: `GLOB:RULES`, e.g.
+    /// `tests/*:CY001,CY003`; repeatable, on top of the configuration's.
+    #[arg(long, value_name = "GLOB:RULES", value_parser = parse_per_file_ignore)]
+    pub per_file_ignores: Vec<(String, Vec<RuleSelector>)>,
+    /// Apply the exclusions to files named on the command line too (as pre-commit names
+    /// them); without it a named file is always checked.
+    #[arg(long, overrides_with = "no_force_exclude")]
+    pub force_exclude: bool,
+    #[arg(long, overrides_with = "force_exclude", hide = true)]
+    pub no_force_exclude: bool,
+    /// Fail (exit 2) when a function is skipped as too deep or too large to analyze.
+    /// On by default when the CI environment variable is `true`; --no-strict turns it off.
+    #[arg(long, overrides_with = "no_strict")]
+    pub strict: bool,
+    #[arg(long, overrides_with = "strict")]
+    pub no_strict: bool,
     /// Print how many diagnostics each rule gave instead of the diagnostics.
     #[arg(long)]
     pub statistics: bool,
@@ -64,81 +89,119 @@ pub struct CheckArgs {
     /// Print the diagnostics and nothing else (no summary line).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Say more: each file read but not analyzed (a .py file without `import cython`,
+    /// `# cysafe: skip-file`), and with --show-files each file skipped and why.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Print each file that would be checked, and check nothing.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
     /// Print the settings each path resolves to, and check nothing.
     #[arg(long)]
     pub show_settings: bool,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too (they change behaviour, e.g.
+    /// add a raise).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing; exit 1 when there is a diff.
+    #[arg(long)]
+    pub diff: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+/// How many times a file is fixed and analyzed again at most: a round applies the fixes
+/// that do not touch each other, the next the ones that waited.
+const MAX_FIX_ROUNDS: usize = 10;
+
+/// `GLOB:RULES` of `--per-file-ignores`; the last `:` splits, so a glob may hold one.
+fn parse_per_file_ignore(value: &str) -> Result<(String, Vec<RuleSelector>), String> {
+    let (glob, rules) = value.rsplit_once(':').ok_or_else(|| {
+        format!("expected GLOB:RULES (like `tests/*:CY001,CY003`), found `{value}`")
+    })?;
+    let rules = rules
+        .split(',')
+        .map(|rule| RuleSelector::parse(rule.trim()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((glob.to_string(), rules))
 }
 
-impl ColorChoice {
-    fn enabled(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-                !no_color && std::io::stdout().is_terminal()
+/// Whether skipped functions fail the run: `--strict`, or a CI run (`CI=true`, set by
+/// GitHub Actions, GitLab CI and others) unless `--no-strict`.
+fn strict(args: &CheckArgs) -> bool {
+    args.strict
+        || !args.no_strict
+            && std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true"))
+}
+
+/// Splits `--config` values into the one configuration file and the inline settings,
+/// as ruff does: an existing file (or a name ending in `.toml`) is a file, anything
+/// else must be `KEY = VALUE` in TOML.
+fn config_arguments(values: &[String]) -> Result<(Option<PathBuf>, toml::Table), String> {
+    let mut file: Option<PathBuf> = None;
+    let mut overrides = toml::Table::new();
+    for value in values {
+        let path = Path::new(value);
+        if path.is_file() || value.ends_with(".toml") && !value.contains('=') {
+            if let Some(first) = &file {
+                return Err(format!(
+                    "--config: only one configuration file can be given (`{}` and `{value}`)",
+                    first.display()
+                ));
             }
+            file = Some(path.to_path_buf());
+            continue;
         }
+        let table: toml::Table = value.parse().map_err(|error: toml::de::Error| {
+            format!(
+                "--config: `{value}` is neither a file nor a `KEY = VALUE` setting: {}",
+                error.message().trim_end()
+            )
+        })?;
+        overrides.extend(table);
     }
-}
-
-/// What became of one file.
-enum Outcome {
-    Checked(FileReport),
-    /// Checked, and nothing to report: its text is not kept.
-    Clean,
-    /// Not a file to check after all (a .py file that does not use Cython), or one that
-    /// asks to be skipped.
-    Skipped,
-    Failed(String),
-    /// Governed by a configuration file that cannot be used; reported once per file.
-    ConfigFailed(ConfigError),
-}
-
-/// What one analysis of a file yields for the run.
-struct FileCheck {
-    outcome: Outcome,
-    /// What the file exports to the files that cimport it (empty when it is not analyzed).
-    summaries: Summaries,
-    /// The functions too deep or too large to analyze: (row, column, "`name` reason").
-    too_deep: Vec<(usize, usize, String)>,
-}
-
-impl FileCheck {
-    fn unanalyzed(outcome: Outcome) -> FileCheck {
-        FileCheck {
-            outcome,
-            summaries: Summaries::default(),
-            too_deep: Vec::new(),
-        }
-    }
+    Ok((file, overrides))
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
-    let explicit = match &args.config {
+    let (config_file, overrides) = match config_arguments(&args.config) {
+        Ok(split) => split,
+        Err(message) => {
+            report_error(&message);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    if args.isolated && config_file.is_some() {
+        report_error(
+            "--isolated reads no configuration file; --config FILE cannot be used with it",
+        );
+        return Ok(ExitStatus::Error);
+    }
+    let config = match &config_file {
         None => None,
-        Some(path) => match Config::load(path, true) {
+        Some(path) => match Config::load_with(path, true, &overrides) {
             Ok(config) => config,
             Err(error) => {
-                report_error(&error.to_string());
+                report_error(&error.render(path));
                 return Ok(ExitStatus::Error);
             }
         },
     };
-    let cli_exclude = match PathMatcher::new(&args.exclude) {
-        Ok(matcher) => matcher,
-        Err(message) => {
-            report_error(&format!("--exclude: {message}"));
-            return Ok(ExitStatus::Error);
-        }
+    let mut file_out;
+    let out: &mut dyn Write = match &args.output_file {
+        None => out,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => {
+                file_out = std::io::BufWriter::new(file);
+                &mut file_out
+            }
+            Err(error) => {
+                report_error(&format!("{}: {error}", path.display()));
+                return Ok(ExitStatus::Error);
+            }
+        },
     };
     let paths = match (&args.paths[..], &args.stdin_filename) {
         ([], Some(_)) => vec![PathBuf::from("-")],
@@ -150,128 +213,178 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         report_error("`-` (standard input) cannot be combined with other paths");
         return Ok(ExitStatus::Error);
     }
-    let resolver = Arc::new(ConfigResolver::new(explicit, cwd.clone()));
-    let cli = SelectionLayer {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let checker = Checker {
+    let options = CheckerOptions {
         cwd: cwd.clone(),
-        resolver: resolver.clone(),
-        cli,
+        config,
+        selection: SelectionLayer {
+            select: args.select.clone(),
+            extend_select: args.extend_select.clone(),
+            ignore: args.ignore.clone(),
+        },
+        exclude: args.exclude.clone(),
+        extend_exclude: args.extend_exclude.clone(),
+        per_file_ignores: args.per_file_ignores.clone(),
+        force_exclude: args.force_exclude,
+        overrides,
+        isolated: args.isolated,
+    };
+    let checker = match Checker::new(options) {
+        Ok(checker) => checker,
+        Err(message) => {
+            report_error(&message);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let stdin_path = || {
+        args.stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("-"))
     };
 
     if args.show_settings {
         let shown = if reads_stdin {
-            vec![args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("-"))]
+            vec![stdin_path()]
         } else {
             paths
         };
-        return show_settings(&shown, &args.exclude, &checker, out);
+        return show_settings(&shown, args, &checker, out);
+    }
+    if args.show_files {
+        return show_files(&paths, args.verbose, &checker, out);
     }
 
-    let mut errors = BTreeSet::new();
-    let checks: Vec<(PathBuf, FileCheck)> = if reads_stdin {
-        let path = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("-"));
-        let mut bytes = Vec::new();
-        let check = match std::io::stdin().lock().read_to_end(&mut bytes) {
-            Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-            Ok(_) => match decode_source(bytes) {
-                Err(error) => FileCheck::unanalyzed(Outcome::Failed(error.to_string())),
-                Ok(text) => checker.check_text(&path, &text, &ProjectSummaries::default()),
-            },
-        };
-        vec![(path, check)]
+    let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
+        FixMode::SafeAndUnsafe
     } else {
-        let exclude: ExcludeFn = {
-            let resolver = resolver.clone();
-            let cwd = cwd.clone();
-            Arc::new(move |path: &Path| {
-                cli_exclude.matches(&cwd, path)
-                    || resolver
-                        .for_path(path)
-                        .is_ok_and(|config| config.excludes(path))
-            })
-        };
-        let discovered = discover_with(&paths, |p| Dialect::from_path(p).is_some(), exclude);
-        for error in discovered.errors {
+        FixMode::SafeOnly
+    });
+    if reads_stdin && fix_mode.is_some() {
+        report_error("--fix and --diff change files: they cannot read standard input");
+        return Ok(ExitStatus::Error);
+    }
+    let mut errors = BTreeSet::new();
+    let files: Vec<FileCheck> = if reads_stdin {
+        let path = stdin_path();
+        match read_stdin() {
+            Err(error) => {
+                errors.insert(format!("{}: {error}", path.display()));
+                Vec::new()
+            }
+            Ok(text) => {
+                let mut check = checker.check_file(&path, &text);
+                if !check.diagnostics().is_empty() {
+                    check.text = Some(text);
+                }
+                vec![check]
+            }
+        }
+    } else {
+        let run = checker.check_paths(&paths);
+        if run.files.is_empty() && run.discovery_errors.is_empty() {
+            let under: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            report_error(&format!(
+                "warning: no Cython files found under {}",
+                under.join(", ")
+            ));
+        }
+        for error in run.discovery_errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
-        let mut files = discovered.files;
-        files.sort();
-        files.dedup();
-        // Every file is analyzed once; what the .pyx files export (helpers that
-        // allocate or release) then makes the files that name such a helper analyzed
-        // again, knowing it. Most trees need no second pass.
-        let empty = ProjectSummaries::default();
-        let mut analyzed: Vec<(PathBuf, Result<String, String>, FileCheck)> = files
-            .into_par_iter()
-            .map(|path| match read_source(&path) {
-                Err(error) => {
-                    let message = error.to_string();
-                    let check = FileCheck::unanalyzed(Outcome::Failed(message.clone()));
-                    (path, Err(message), check)
-                }
-                Ok(text) => {
-                    let check = checker.check_text(&path, &text, &empty);
-                    (path, Ok(text), check)
-                }
-            })
-            .collect();
-        let project = project_summaries(&analyzed);
-        if !project.is_empty() {
-            analyzed.par_iter_mut().for_each(|(path, text, check)| {
-                if let Ok(text) = text {
-                    if names_project_helpers(text, &project) {
-                        *check = checker.check_text(path, text, &project);
-                    }
-                }
-            });
-        }
-        analyzed
-            .into_iter()
-            .map(|(path, _, check)| (path, check))
-            .collect()
+        run.files
     };
 
     // A function nested too deeply is never analyzed, and no diagnostic says so: without
     // this warning a clean report would claim code nobody looked at.
     let mut too_deep = BTreeSet::new();
     let mut reports = Vec::new();
-    for (path, check) in checks {
-        for (row, column, name) in check.too_deep {
-            too_deep.insert((path.clone(), row, column, name));
-        }
-        match check.outcome {
-            Outcome::Checked(report) => reports.push(report),
-            Outcome::Clean | Outcome::Skipped => {}
-            Outcome::Failed(message) => {
-                errors.insert(format!("{}: {message}", path.display()));
-            }
-            Outcome::ConfigFailed(error) => {
+    let mut fixed = 0;
+    let mut diffs = Vec::new();
+    let files: Vec<(FileCheck, Option<Fixed>)> = match fix_mode {
+        None => files.into_iter().map(|check| (check, None)).collect(),
+        Some(mode) => files
+            .into_par_iter()
+            .map(|check| fix_file(&checker, check, mode))
+            .collect(),
+    };
+    for (check, result) in files {
+        if let Some(result) = result {
+            fixed += result.count;
+            if args.diff {
+                diffs.push(unified_diff(&check.path, &result.original, &result.text));
+            } else if let Err(error) = std::fs::write(&check.path, &result.text) {
                 errors.insert(format!(
-                    "{}: {}",
-                    relative_to(&cwd, &error.path).display(),
-                    error.message
+                    "{}: cannot write the fixes: {error}",
+                    check.path.display()
                 ));
+            }
+        }
+        if let Some(error) = check.error(&cwd) {
+            errors.insert(error);
+        }
+        // A named file that was read but not analyzed is said so under -v, never dropped
+        // without a trace.
+        if args.verbose && matches!(check.outcome, FileOutcome::Skipped) {
+            report_error(&format!(
+                "skipped {}: {}",
+                check.path.display(),
+                if Dialect::from_path(&check.path) == Some(Dialect::PurePython) {
+                    "a .py file that does not import cython, or marked `# cysafe: skip-file`"
+                } else {
+                    "marked `# cysafe: skip-file`"
+                }
+            ));
+        }
+        for function in &check.too_deep {
+            too_deep.insert((check.path.clone(), function.clone()));
+        }
+        if let (FileOutcome::Checked(diagnostics), Some(text)) = (check.outcome, check.text) {
+            if !diagnostics.is_empty() {
+                reports.push(FileReport {
+                    path: check.path,
+                    text,
+                    diagnostics,
+                });
             }
         }
     }
     for error in &errors {
         report_error(error);
     }
-    for (path, row, column, name) in &too_deep {
+    // Under --strict (or CI=true) a skipped function fails the run: CI must not pass
+    // code nobody analyzed.
+    let strict = strict(args);
+    let level = if strict { "error" } else { "warning" };
+    for (path, function) in &too_deep {
         report_error(&format!(
-            "warning: {}:{row}:{column}: {name}; it was skipped",
-            path.display()
+            "{level}: {}:{}:{}: `{}` {}; it was skipped",
+            path.display(),
+            function.row,
+            function.column,
+            function.name,
+            function.reason
         ));
+    }
+    if args.diff {
+        for diff in &diffs {
+            out.write_all(diff.as_bytes())?;
+        }
+        let noun = if fixed == 1 {
+            "diagnostic"
+        } else {
+            "diagnostics"
+        };
+        if fixed > 0 {
+            report_line(&format!("Would fix {fixed} {noun}."));
+        } else {
+            report_line("No fixes available.");
+        }
+        return Ok(if !errors.is_empty() {
+            ExitStatus::Error
+        } else if diffs.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Failure
+        });
     }
     let found: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
     let extra = related_sources(&reports);
@@ -280,13 +393,19 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         write_statistics(args.output_format, &reports, out)?;
     } else {
         let options = ReportOptions {
-            color: args.color.enabled(),
+            // A file named by --output-file is no terminal: only `always` colours it.
+            color: match args.output_file {
+                None => args.color.enabled(),
+                Some(_) => args.color == ColorChoice::Always,
+            },
             quiet: args.quiet,
             unchecked: errors.len(),
+            fixed: args.fix.then_some(fixed),
         };
         write_report(args.output_format, &reports, &sources, options, out)?;
     }
-    Ok(if !errors.is_empty() {
+    out.flush()?;
+    Ok(if !errors.is_empty() || strict && !too_deep.is_empty() {
         ExitStatus::Error
     } else if found > 0 && !args.exit_zero {
         ExitStatus::Failure
@@ -295,101 +414,60 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     })
 }
 
-/// Everything a file needs to be checked: the configurations and the command line's
-/// selection. Shared by the threads.
-struct Checker {
-    cwd: PathBuf,
-    resolver: Arc<ConfigResolver>,
-    cli: SelectionLayer,
+/// A file `--fix` changed.
+struct Fixed {
+    original: String,
+    text: String,
+    /// How many fixes were applied, over every round.
+    count: usize,
 }
 
-impl Checker {
-    fn check_text(&self, path: &Path, text: &str, project: &ProjectSummaries) -> FileCheck {
-        let config = match self.resolver.for_path(path) {
-            Ok(config) => config,
-            Err(error) => return FileCheck::unanalyzed(Outcome::ConfigFailed(error)),
-        };
-        let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
-        // A .py file is Cython only in pure-Python mode, when it imports cython; any
-        // other is plain Python with nothing for cysafe, even when named explicitly
-        // (pre-commit hands every staged .py file over).
-        if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
-            return FileCheck::unanalyzed(Outcome::Skipped);
+/// Applies the fixes `mode` allows to a checked file, round after round until none
+/// applies (or [`MAX_FIX_ROUNDS`]), analyzing the new text after each; returns the check
+/// of the final text and, when it changed, the change.
+fn fix_file(checker: &Checker, check: FileCheck, mode: FixMode) -> (FileCheck, Option<Fixed>) {
+    let Some(original) = check.text.clone() else {
+        return (check, None);
+    };
+    let mut text = original.clone();
+    let mut current = check;
+    let mut count = 0;
+    for _ in 0..MAX_FIX_ROUNDS {
+        let fixes = current
+            .diagnostics()
+            .iter()
+            .filter_map(|diagnostic| diagnostic.fix.as_ref())
+            .filter(|fix| mode.allows(fix.applicability));
+        let (new_text, applied) = apply_fixes(&text, fixes);
+        if applied == 0 {
+            break;
         }
-        let rules = config.rules_for(path, &self.cli);
-        let analysis = analyze_file(text, dialect, &config.analysis, project);
-        let too_deep = if analysis.too_deep.is_empty() {
-            Vec::new()
-        } else {
-            let lines = LineIndex::new(text);
-            analysis
-                .too_deep
-                .into_iter()
-                .map(|function| {
-                    let start = lines.position(function.name_span.start);
-                    let what = format!("`{}` {}", function.name, function.reason);
-                    (start.row, start.column, what)
-                })
-                .collect()
-        };
-        let diagnostics: Vec<Diagnostic> = analysis
-            .diagnostics
-            .into_iter()
-            .filter(|diagnostic| rules.contains(diagnostic.rule.code))
-            .collect();
-        let (mut diagnostics, used) = remove_suppressed(text, diagnostics);
-        if rules.contains(UNUSED_NOQA.code) {
-            diagnostics.extend(unused_noqa(text, &used, &rules));
-        }
-        diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
-        let outcome = if diagnostics.is_empty() {
-            Outcome::Clean
-        } else {
-            Outcome::Checked(FileReport {
-                path: path.to_path_buf(),
-                text: text.to_string(),
-                diagnostics,
-            })
-        };
-        FileCheck {
-            outcome,
-            summaries: analysis.summaries,
-            too_deep,
-        }
+        count += applied;
+        text = new_text;
+        current = checker.recheck(&current, &text);
     }
-}
-
-/// The summaries every `.pyx` file of the run exports, under the module names a cimport
-/// may use for it (its path's dotted suffixes). Added in path order, so the result does
-/// not depend on the threads.
-fn project_summaries(
-    analyzed: &[(PathBuf, Result<String, String>, FileCheck)],
-) -> ProjectSummaries {
-    let mut project = ProjectSummaries::default();
-    for (path, _, check) in analyzed {
-        if path.extension().is_none_or(|ext| ext != "pyx") {
-            continue;
-        }
-        let stem = path.with_extension("");
-        let parts: Vec<&str> = stem
-            .components()
-            .filter_map(|part| match part {
-                std::path::Component::Normal(name) => name.to_str(),
-                _ => None,
-            })
-            .collect();
-        project.add_module(&parts, &check.summaries);
+    if count == 0 {
+        return (current, None);
     }
-    project
+    if !current.diagnostics().is_empty() {
+        current.text = Some(text.clone());
+    }
+    let fixed = Fixed {
+        original,
+        text,
+        count,
+    };
+    (current, Some(fixed))
 }
 
-/// Whether a .py file imports or cimports Cython (pure-Python mode).
-fn uses_cython(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start();
-        (line.starts_with("import ") || line.starts_with("from ") || line.starts_with("cimport "))
-            && line.contains("cython")
-    })
+/// The change as `diff -u` shows it, headed by the path.
+fn unified_diff(path: &Path, before: &str, after: &str) -> String {
+    let shown = path.display().to_string();
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&shown, &shown)
+        .to_string()
 }
 
 /// The text of files that related sites point into but that were not checked.
@@ -408,22 +486,57 @@ fn related_sources(reports: &[FileReport]) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// `--show-files`: each file a check would read, sorted; with `verbose`, each file or
+/// folder left out and why on standard error.
+fn show_files(
+    paths: &[PathBuf],
+    verbose: bool,
+    checker: &Checker,
+    out: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let discovered = checker.discover(paths, verbose);
+    for file in &discovered.files {
+        // A .py file is read to know whether it is Cython's pure-Python mode.
+        if verbose && Dialect::from_path(file) == Some(Dialect::PurePython) {
+            if let Ok(text) = read_source(file) {
+                if !uses_cython(&text) {
+                    report_error(&format!(
+                        "skipped {}: a .py file that does not import cython",
+                        file.display()
+                    ));
+                    continue;
+                }
+            }
+        }
+        writeln!(out, "{}", file.display())?;
+    }
+    if verbose {
+        for (path, reason) in &discovered.skipped {
+            report_error(&format!("skipped {}: {}", path.display(), reason.as_str()));
+        }
+    }
+    for error in &discovered.errors {
+        report_error(&format!("{}: {}", error.path.display(), error.message));
+    }
+    Ok(if discovered.errors.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
+}
+
 fn show_settings(
     paths: &[PathBuf],
-    cli_exclude: &[String],
+    args: &CheckArgs,
     checker: &Checker,
     out: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
     let mut status = ExitStatus::Success;
     for path in paths {
-        let config = match checker.resolver.for_path(path) {
+        let config = match checker.config_for(path) {
             Ok(config) => config,
             Err(error) => {
-                report_error(&format!(
-                    "{}: {}",
-                    relative_to(&checker.cwd, &error.path).display(),
-                    error.message
-                ));
+                report_error(&error.render(relative_to(checker.cwd(), &error.path)));
                 status = ExitStatus::Error;
                 continue;
             }
@@ -433,13 +546,16 @@ fn show_settings(
             .file
             .as_ref()
             .map_or("none (defaults)".to_string(), |f| {
-                relative_to(&checker.cwd, f).display().to_string()
+                relative_to(checker.cwd(), f).display().to_string()
             });
         writeln!(out, "  config file: {file}")?;
         writeln!(
             out,
             "  rules: {}",
-            config.rules_for(path, &checker.cli).codes().join(", ")
+            config
+                .rules_for(path, checker.selection())
+                .codes()
+                .join(", ")
         )?;
         writeln!(out, "  exclude: {}", config.exclude.patterns().join(", "))?;
         writeln!(
@@ -447,7 +563,18 @@ fn show_settings(
             "  extend-exclude: {}",
             config.extend_exclude.patterns().join(", ")
         )?;
-        writeln!(out, "  exclude (command line): {}", cli_exclude.join(", "))?;
+        if let Some(exclude) = &args.exclude {
+            writeln!(
+                out,
+                "  exclude (command line, replaces the above): {}",
+                exclude.join(", ")
+            )?;
+        }
+        writeln!(
+            out,
+            "  extend-exclude (command line): {}",
+            args.extend_exclude.join(", ")
+        )?;
         for (matcher, ignored) in &config.per_file_ignores {
             let ignored: Vec<String> = ignored.iter().map(ToString::to_string).collect();
             writeln!(
@@ -471,10 +598,9 @@ fn show_settings(
     Ok(status)
 }
 
-/// `path` relative to `base` when it lies under it: configuration files are found by
-/// absolute path but shown as the user would type them.
-fn relative_to<'a>(base: &Path, path: &'a Path) -> &'a Path {
-    path.strip_prefix(base).unwrap_or(path)
+/// A message on standard error that is not an error.
+fn report_line(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
 /// One line on standard error. A closed standard error must not panic the process.

@@ -245,9 +245,9 @@ impl Dot<'_> {
             );
             self.edge(&attribute_id, &site_id, "holds", "black");
             // As CY004 sees it: freed (or handed off) on every path, or not.
-            let freed = deallocs
-                .iter()
-                .any(|dealloc| dealloc_missing_free::releases(analysis, dealloc, &owned.attribute));
+            let freed = deallocs.iter().any(|dealloc| {
+                dealloc_missing_free::releases(analysis, dealloc, &owned.attribute, true)
+            });
             let released_somewhere = deallocs.iter().any(|dealloc| {
                 let place = crate::ir::Place::of_self_attribute(&owned.attribute);
                 dealloc

@@ -4,6 +4,7 @@ pub mod check;
 pub mod graph;
 pub mod parse;
 pub mod rule;
+pub mod server;
 
 /// How a command ended, as the process exit code the interface promises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,7 +18,7 @@
 //! once on the normal path and once on the abrupt one (return, raise, break, continue), so
 //! a path that left by `return` never flows into the code after the `try`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -198,13 +198,15 @@ impl<'s> Plan<'s> {
                 mentioning.entry(name).or_default().push(index);
             }
         }
-        let keep = mentioned
+        let mut keep: Vec<bool> = mentioned
             .iter()
             .zip(&body_names)
             .map(|(names, name)| {
-                *name == b"__dealloc__" || names.iter().any(|n| wanted.contains(n))
+                matches!(*name, b"__dealloc__" | b"__del__")
+                    || names.iter().any(|n| wanted.contains(n))
             })
             .collect();
+        keep_flag_setters(found, source, &body_names, &mut keep);
         let mut plan = Plan {
             names: body_names,
             is_c_function: found
@@ -252,6 +254,54 @@ impl<'s> Plan<'s> {
             self.keep_called_c_functions();
         }
         added
+    }
+}
+
+/// Keeps the methods that assign an attribute their class's `__dealloc__` mentions
+/// (`close()` setting `self.closed = True`): the class model reads the flags a
+/// method leaves, even in a method that names no allocator.
+fn keep_flag_setters(
+    found: &[(Node<'_>, Option<String>)],
+    source: &str,
+    body_names: &[&[u8]],
+    keep: &mut [bool],
+) {
+    let mut read_by_dealloc: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for ((node, class), name) in found.iter().zip(body_names) {
+        let (Some(class), b"__dealloc__" | b"__del__") = (class, *name) else {
+            continue;
+        };
+        let body = text(*node, source);
+        let attributes = read_by_dealloc.entry(class.as_str()).or_default();
+        for (at, _) in body.match_indices("self.") {
+            let rest = &body[at + 5..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if end > 0 {
+                attributes.insert(&rest[..end]);
+            }
+        }
+    }
+    if read_by_dealloc.is_empty() {
+        return;
+    }
+    for (index, (node, class)) in found.iter().enumerate() {
+        let Some(attributes) = class.as_deref().and_then(|c| read_by_dealloc.get(c)) else {
+            continue;
+        };
+        if keep[index] {
+            continue;
+        }
+        let body = text(*node, source);
+        keep[index] = body.match_indices("self.").any(|(at, _)| {
+            let rest = &body[at + 5..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let after = rest[end..].trim_start_matches([' ', '\t']);
+            attributes.contains(&rest[..end]) && after.starts_with('=') && !after.starts_with("==")
+        });
     }
 }
 
@@ -586,6 +636,8 @@ struct Lowerer<'a> {
     /// Locals declared with a C type (`cdef Foo* x`, a typed parameter): the others are
     /// Python objects, and `del` of one unbinds it.
     c_typed: HashSet<String>,
+    /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
+    cpp_new_locals: HashSet<String>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
     f: Function,
@@ -665,6 +717,7 @@ fn lower_function(
         names,
         locals: HashSet::new(),
         c_typed: HashSet::new(),
+        cpp_new_locals: HashSet::new(),
         declared_types: Vec::new(),
         current: function.entry,
         f: function,
@@ -804,6 +857,7 @@ impl<'a> Lowerer<'a> {
     /// Ends the current block with a raise; a block that already branches (a handler
     /// dispatch that no clause catches everything in) gets the raise as one more way out.
     fn raise(&mut self) {
+        self.push(Stmt::Raise);
         let target = self.exit_target(self.frames.len(), Exit::Raise);
         let block = &mut self.f.blocks[self.current.0 as usize];
         if block.terminator == Terminator::Unreachable {
@@ -950,7 +1004,9 @@ impl<'a> Lowerer<'a> {
                 if !cursor.goto_parent() || cursor.node() == function {
                     for name in globals {
                         self.locals.remove(&name);
+                        self.f.globals.push(name);
                     }
+                    self.f.globals.sort();
                     return;
                 }
             }
@@ -1027,6 +1083,7 @@ impl<'a> Lowerer<'a> {
             }
             "raise_statement" => {
                 self.expressions_of(node)?;
+                self.f.raises.push((self.current, node_span(node)));
                 self.raise();
             }
             "assert_statement" => {
@@ -1051,8 +1108,16 @@ impl<'a> Lowerer<'a> {
                         if matches!(target.kind(), "expression_list" | "tuple") {
                             pending.push(target);
                         } else if untyped_local {
-                            // A Python object: `del` unbinds the name, no C++ delete.
+                            // A Python object: `del` unbinds the name, no C++ delete. Unless
+                            // Cython infers its type from `x = new T()`: then it is a
+                            // pointer, and `del x` deletes the block.
                             let place = self.place(Place::local(self.text(target)));
+                            if self.cpp_new_locals.contains(self.text(target)) {
+                                self.push(Stmt::Delete {
+                                    place,
+                                    span: node_span(node),
+                                });
+                            }
                             self.push(Stmt::Assign {
                                 target: place,
                                 value: Value::Other,
@@ -1600,16 +1665,97 @@ impl<'a> Lowerer<'a> {
                         });
                         self.goto(otherwise);
                     }
-                    None => {
-                        self.expr(node)?;
-                        self.edge(self.current, then);
-                        self.goto(otherwise);
-                    }
+                    None => match self.constant_test(node)? {
+                        // `self.kind == 2`: each edge says what the flag holds.
+                        Some((place, value, equal_when_true)) => {
+                            let yes = self.new_block();
+                            let no = self.new_block();
+                            self.edge(self.current, yes);
+                            self.edge(self.current, no);
+                            self.current = yes;
+                            self.push(Stmt::Compare {
+                                place,
+                                value,
+                                equal: equal_when_true,
+                            });
+                            self.goto(then);
+                            self.current = no;
+                            self.push(Stmt::Compare {
+                                place,
+                                value,
+                                equal: !equal_when_true,
+                            });
+                            self.goto(otherwise);
+                        }
+                        None => {
+                            self.expr(node)?;
+                            self.edge(self.current, then);
+                            self.goto(otherwise);
+                        }
+                    },
                 }
             }
         }
         self.leave();
         Ok(())
+    }
+
+    /// `flag == 2`, `2 != self.kind`, `self.closed is True`: the place compared with a
+    /// constant, the constant, and whether a true outcome means they are equal. Evaluates
+    /// the compared place.
+    fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, bool)>> {
+        if node.kind() != "comparison_operator" {
+            return Ok(None);
+        }
+        let mut cursor = node.walk();
+        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let mut cursor = node.walk();
+        let operators: Vec<&str> = node
+            .children_by_field_name("operators", &mut cursor)
+            .map(|n| n.kind())
+            .collect();
+        if operands.len() != 2 || operators.len() != 1 {
+            return Ok(None);
+        }
+        let equal_when_true = match operators[0] {
+            "==" | "is" => true,
+            "!=" | "is not" | "<>" => false,
+            _ => return Ok(None),
+        };
+        let (tested, value) = match (self.constant(operands[0]), self.constant(operands[1])) {
+            (None, Some(value)) => (operands[0], value),
+            (Some(value), None) => (operands[1], value),
+            _ => return Ok(None),
+        };
+        let tested = self.strip(tested);
+        if !matches!(tested.kind(), "identifier" | "attribute") {
+            return Ok(None);
+        }
+        Ok(self
+            .place_of(tested)?
+            .map(|place| (place, value, equal_when_true)))
+    }
+
+    /// The value of an integer or boolean literal (`3`, `-1`, `True`, `0x10`).
+    fn constant(&self, node: Node<'_>) -> Option<i64> {
+        let node = self.strip(node);
+        let text = self.text(node).trim();
+        match node.kind() {
+            "true" => Some(1),
+            "false" => Some(0),
+            "integer" => {
+                let digits = text.trim_end_matches(['l', 'L', 'u', 'U']).replace('_', "");
+                match digits.get(..2) {
+                    Some("0x" | "0X") => i64::from_str_radix(&digits[2..], 16).ok(),
+                    _ => digits.parse().ok(),
+                }
+            }
+            "unary_operator" if text.starts_with('-') => {
+                let operand = node.child_by_field_name("argument")?;
+                self.constant(operand).map(|value| -value)
+            }
+            _ => None,
+        }
     }
 
     /// `p`, `p == NULL`, `NULL != p`, `p is not NULL`, `(p := ...)`: the place tested and
@@ -1637,6 +1783,16 @@ impl<'a> Lowerer<'a> {
             } else if self.is_null(operands[0]) {
                 operands[1]
             } else {
+                // `if vint is not orig_vint: del vint`: the code tells two pointers apart.
+                let (left, right) = (self.strip(operands[0]), self.strip(operands[1]));
+                if matches!(left.kind(), "identifier" | "attribute")
+                    && matches!(right.kind(), "identifier" | "attribute")
+                {
+                    if let (Some(left), Some(right)) = (self.place_of(left)?, self.place_of(right)?)
+                    {
+                        self.f.compared.push((left, right));
+                    }
+                }
                 return Ok(None);
             };
             let tested = self.strip(tested);
@@ -1821,13 +1977,35 @@ impl<'a> Lowerer<'a> {
             }
         }
         let value = self.expr(right)?;
+        if let Value::Call(call) = value {
+            if self.f.call(call).callee == Callee::CppNew {
+                for target in &targets {
+                    let target = self.strip(*target);
+                    if target.kind() == "identifier" {
+                        self.cpp_new_locals.insert(self.text(target).to_string());
+                    }
+                }
+            }
+        }
         let single = matches!(
             self.strip(left).kind(),
             "identifier" | "attribute" | "subscript"
         );
+        let constant = if single { self.constant(right) } else { None };
         for target in targets {
             let value = if single { value } else { Value::Other };
             self.assign_to(target, value, node_span(node))?;
+            if let Some(constant) = constant {
+                let target = self.strip(target);
+                if matches!(target.kind(), "identifier" | "attribute") {
+                    if let Some(place) = self.place_of(target)? {
+                        self.push(Stmt::Constant {
+                            place,
+                            value: constant,
+                        });
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -236,6 +236,20 @@ pub enum Stmt {
     Delete { place: PlaceId, span: Span },
     /// `&place` is taken: whatever receives the address may store a new pointer there.
     AddressTaken { place: PlaceId },
+    /// A `raise` (or a failed `assert`) leaves here: the path ends by an exception, not a
+    /// return. Summaries read it; the ownership dataflow ignores it.
+    Raise,
+    /// The assignment just before stored a constant (`self.kind = 2`, `self.closed =
+    /// True`): what a flag holds, for the class model's guards. The ownership dataflow
+    /// ignores it.
+    Constant { place: PlaceId, value: i64 },
+    /// Along this edge the condition says `place == value` (`equal`) or `place != value`
+    /// (`if self.kind == 2:`, `if self.borrowed != 1:`). The ownership dataflow ignores it.
+    Compare {
+        place: PlaceId,
+        value: i64,
+        equal: bool,
+    },
 }
 
 /// How a block ends: where control goes after its statements.
@@ -367,6 +381,14 @@ pub struct Function {
     /// factory idiom `w = W.__new__(W)`), with the class: their attributes are the
     /// class's as much as `self`'s.
     pub instances: HashMap<String, String>,
+    /// Names a `global` or `nonlocal` statement binds: a block stored in one outlives
+    /// the function.
+    pub globals: Vec<String>,
+    /// Each `raise` statement that leaves its block, with the block it ends: where a path
+    /// leaves by raising, for the rules' labels.
+    pub raises: Vec<(BlockId, Span)>,
+    /// Pairs of places a condition compares with each other (`a is not b`, `a != b`).
+    pub compared: Vec<(PlaceId, PlaceId)>,
     place_ids: HashMap<Place, PlaceId>,
 }
 
@@ -387,6 +409,9 @@ impl Function {
             places: Vec::new(),
             calls: Vec::new(),
             instances: HashMap::new(),
+            globals: Vec::new(),
+            raises: Vec::new(),
+            compared: Vec::new(),
             place_ids: HashMap::new(),
         };
         function.new_block();
@@ -426,6 +451,19 @@ impl Function {
 
     pub fn block(&self, id: BlockId) -> &Block {
         &self.blocks[id.0 as usize]
+    }
+
+    /// Whether a store into `root` outlives the function: a global, or a variable of an
+    /// enclosing function.
+    pub fn is_global(&self, root: &str) -> bool {
+        self.globals.iter().any(|name| name == root)
+    }
+
+    /// Whether a condition compares the two places with each other.
+    pub fn compares(&self, a: PlaceId, b: PlaceId) -> bool {
+        self.compared
+            .iter()
+            .any(|&pair| pair == (a, b) || pair == (b, a))
     }
 
     /// Whether this is a method named `name` (`__dealloc__`, `__cinit__`).

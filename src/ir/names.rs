@@ -286,6 +286,23 @@ impl ModuleNames {
         self.raising_externs.contains(c_name)
     }
 
+    /// Adds what the cimports and extern declarations of a file this one sees bind (a
+    /// `.pyx` sees its `.pxd`'s, a `.pxi` those of the file that includes it), without
+    /// overriding this file's own names. The outer file's own functions and other names
+    /// are not this file's.
+    pub fn inherit(&mut self, outer: &ModuleNames) {
+        for (name, binding) in &outer.bindings {
+            if matches!(binding, Binding::Function { .. } | Binding::Module(_)) {
+                self.bindings
+                    .entry(name.clone())
+                    .or_insert_with(|| binding.clone());
+            }
+        }
+        // An extern declared in the outer file raises as it says there.
+        self.raising_externs
+            .extend(outer.raising_externs.iter().cloned());
+    }
+
     pub fn binding(&self, name: &str) -> Option<&Binding> {
         self.bindings.get(name)
     }

@@ -114,6 +114,34 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
     }
 }
 
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// The indexes where one side holds something (not the default) and the other does
+    /// not; chunks both share are skipped.
+    pub fn one_sided(&self, other: &Self) -> Vec<usize> {
+        let default = T::default();
+        let mut found = Vec::new();
+        let len = self.chunks.len().max(other.chunks.len());
+        for number in 0..len {
+            let mine = self.chunks.get(number).and_then(Option::as_ref);
+            let theirs = other.chunks.get(number).and_then(Option::as_ref);
+            match (mine, theirs) {
+                (Some(a), Some(b)) if Rc::ptr_eq(a, b) => {}
+                (None, None) => {}
+                (a, b) => {
+                    for offset in 0..CHUNK {
+                        let held_a = a.is_some_and(|chunk| chunk[offset] != default);
+                        let held_b = b.is_some_and(|chunk| chunk[offset] != default);
+                        if held_a != held_b {
+                            found.push(number * CHUNK + offset);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
 impl<T: Clone + Default + PartialEq> PartialEq for ChunkedVec<T> {
     fn eq(&self, other: &Self) -> bool {
         let len = self.chunks.len().max(other.chunks.len());

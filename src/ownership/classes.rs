@@ -1,13 +1,10 @@
 //! The class model: for an extension type (`cdef class`, `@cython.cclass`), which
 //! attributes its methods leave holding owned heap blocks, and of which family.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use crate::ir::{Class, PlaceId};
-use crate::ownership::{
-    AllocationSite, AttributeOrigin, ExitState, OwnershipGraph, SiteOrigin, SiteStates, Target,
-    Targets,
-};
+use crate::ir::{BlockId, Callee, Class, PlaceId, Stmt, Terminator, Value};
+use crate::ownership::{AttributeOrigin, OwnershipGraph, SiteOrigin, SiteStates, Target};
 
 /// An attribute that some method leaves holding a block it allocated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +13,15 @@ pub struct OwnedAttribute {
     pub origin: AttributeOrigin,
     /// The method that stores it (`__cinit__`, `resize`).
     pub method: String,
+    /// Other attributes that hold the same block where a method returns (`self.last =
+    /// self.first = node`, `self.supp_data = self.vra`): freeing any of them frees it.
+    pub views_of: Vec<String>,
+    /// Whether the allocating call's result is stored in this attribute itself, rather
+    /// than copied from a local or another attribute.
+    pub direct: bool,
+    /// Blocks of other families other methods store in it (`load()` replacing a
+    /// `malloc` block with a `PyMem_Malloc` one), with the method.
+    pub other_origins: Vec<(AttributeOrigin, String)>,
 }
 
 #[derive(Clone, Debug)]
@@ -39,46 +45,113 @@ impl ClassModel {
         });
         // Each way out on its own: `self.buf = NULL` after a hand-off on one path and the
         // block still in `self.buf` (but NULL) on the raising one own nothing together.
-        // The first way out (in order) where an attribute holds a live block says where
-        // it comes from. The join of all ways out holds at least what each does, so a
-        // place that holds no live block there is never looked at again, nor one whose
-        // attribute is known: each way out costs a pass over its places and no more.
-        let mut known: HashSet<String> = HashSet::new();
-        for graph in methods {
-            let Some(joined) = &graph.exit else { continue };
-            let places = graph.function.places.len();
-            let mut attributes: Vec<Option<String>> = vec![None; places];
-            for (place_id, targets) in joined.points() {
-                if live_sites(graph, joined, targets).next().is_some() {
-                    attributes[place_id.0 as usize] = attribute_of(graph, &class.name, place_id);
+        let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
+        for (graph, exit) in exits {
+            let mut holders: Vec<(String, crate::ownership::SiteId)> = Vec::new();
+            for (place_id, targets) in exit.points() {
+                let place = graph.function.place(place_id);
+                let receiver = if place.root == "self" {
+                    graph.function.class.as_deref()
+                } else {
+                    graph
+                        .function
+                        .instances
+                        .get(&place.root)
+                        .map(String::as_str)
+                };
+                if receiver != Some(class.name.as_str()) {
+                    continue;
+                }
+                let receiver_place = crate::ir::Place {
+                    root: "self".to_string(),
+                    path: place.path.clone(),
+                };
+                if let Some(attribute) = receiver_place.self_attribute_path() {
+                    for target in targets {
+                        if let Target::Site(site) = target {
+                            holders.push((attribute.clone(), *site));
+                        }
+                    }
                 }
             }
-            for exit in &graph.exits {
-                for (place_id, targets) in exit.points() {
-                    let slot = &mut attributes[place_id.0 as usize];
-                    let Some(attribute) = slot.as_ref() else {
+            for (place_id, targets) in exit.points() {
+                let place = graph.function.place(place_id);
+                let receiver = if place.root == "self" {
+                    graph.function.class.as_deref()
+                } else {
+                    graph
+                        .function
+                        .instances
+                        .get(&place.root)
+                        .map(String::as_str)
+                };
+                if receiver != Some(class.name.as_str()) {
+                    continue;
+                }
+                let receiver_place = crate::ir::Place {
+                    root: "self".to_string(),
+                    path: place.path.clone(),
+                };
+                let attribute = receiver_place
+                    .self_attribute_path()
+                    .or_else(|| element_attribute(&receiver_place));
+                let Some(attribute) = attribute else {
+                    continue;
+                };
+                for target in targets {
+                    let Target::Site(site_id) = target else {
                         continue;
                     };
-                    if known.contains(attribute) {
-                        *slot = None;
+                    let site = graph.site(*site_id);
+                    let (SiteOrigin::Call(_), Some(family), Some(span)) =
+                        (site.origin, site.family, site.span)
+                    else {
+                        continue;
+                    };
+                    let states = exit.site(*site_id);
+                    let live = states.contains(SiteStates::UNCHECKED)
+                        || states.contains(SiteStates::NON_NULL);
+                    if !live {
                         continue;
                     }
-                    let Some(site) = live_sites(graph, exit, targets).next() else {
+                    let views: Vec<String> = holders
+                        .iter()
+                        .filter(|(other, held)| held == site_id && *other != attribute)
+                        .map(|(other, _)| other.clone())
+                        .collect();
+                    let direct = stores_call_directly(graph, &class.name, &attribute, *site_id);
+                    if let Some(known) = owned.iter_mut().find(|o| o.attribute == attribute) {
+                        for view in views {
+                            if !known.views_of.contains(&view) {
+                                known.views_of.push(view);
+                            }
+                        }
+                        known.direct |= direct && known.origin.span == span;
+                        let new_family = known.origin.family != family
+                            && known.other_origins.iter().all(|(o, _)| o.family != family);
+                        if new_family {
+                            let origin = AttributeOrigin {
+                                family,
+                                callee: site.callee.clone(),
+                                span,
+                            };
+                            known
+                                .other_origins
+                                .push((origin, graph.function.name.clone()));
+                        }
                         continue;
-                    };
-                    let (Some(family), Some(span)) = (site.family, site.span) else {
-                        continue;
-                    };
-                    let attribute = slot.take().expect("checked above");
-                    known.insert(attribute.clone());
+                    }
                     owned.push(OwnedAttribute {
-                        attribute,
+                        attribute: attribute.to_string(),
                         origin: AttributeOrigin {
                             family,
                             callee: site.callee.clone(),
                             span,
                         },
                         method: graph.function.name.clone(),
+                        views_of: views,
+                        direct,
+                        other_origins: Vec::new(),
                     });
                 }
             }
@@ -91,46 +164,507 @@ impl ClassModel {
     }
 }
 
-/// The attribute of an instance of `class` a place is (`data` for `self.data` in a method,
-/// or for `w.data` where `w` is a new instance of the class).
-fn attribute_of(graph: &OwnershipGraph<'_>, class: &str, place: PlaceId) -> Option<String> {
-    let place = graph.function.place(place);
-    let receiver = if place.root == "self" {
-        graph.function.class.as_deref()
-    } else {
-        graph
-            .function
-            .instances
-            .get(&place.root)
-            .map(String::as_str)
-    };
-    if receiver != Some(class) {
+/// `rows[]` for `self.rows[i]` (or `self.rows[0]`): the elements of a pointer array an
+/// attribute holds, one owned attribute for all of them. Only their family is used
+/// (CY002); whether `__dealloc__` frees every element is beyond a per-place analysis.
+pub fn element_attribute(place: &crate::ir::Place) -> Option<String> {
+    let (last, fields) = place.path.split_last()?;
+    if place.root != "self" || fields.is_empty() {
         return None;
     }
-    let receiver_place = crate::ir::Place {
-        root: "self".to_string(),
-        path: place.path.clone(),
-    };
-    receiver_place.self_attribute_path()
+    if !matches!(
+        last,
+        crate::ir::Projection::Index | crate::ir::Projection::Element(_)
+    ) {
+        return None;
+    }
+    let mut names = Vec::with_capacity(fields.len());
+    for step in fields {
+        let crate::ir::Projection::Field(name) = step else {
+            return None;
+        };
+        names.push(name.as_str());
+    }
+    Some(format!("{}[]", names.join(".")))
 }
 
-/// The blocks among `targets` that this function allocated (of a known family, at a known
-/// call) and that may still be live (not freed, not handed off) in `state`.
-fn live_sites<'g>(
-    graph: &'g OwnershipGraph<'_>,
-    state: &'g ExitState,
-    targets: &'g Targets,
-) -> impl Iterator<Item = &'g AllocationSite> + 'g {
-    targets.iter().filter_map(move |target| {
-        let Target::Site(site_id) = target else {
-            return None;
+/// Whether some `x.attribute = call(...)` of the class's instance stores the block of
+/// `site` straight from its allocating call.
+fn stores_call_directly(
+    graph: &OwnershipGraph<'_>,
+    class: &str,
+    attribute: &str,
+    site: crate::ownership::SiteId,
+) -> bool {
+    let function = graph.function;
+    function
+        .blocks
+        .iter()
+        .flat_map(|block| &block.stmts)
+        .any(|stmt| match stmt {
+            Stmt::Assign {
+                target,
+                value: Value::Call(call),
+                ..
+            } => {
+                let place = function.place(*target);
+                let receiver = if place.root == "self" {
+                    function.class.as_deref()
+                } else {
+                    function.instances.get(&place.root).map(String::as_str)
+                };
+                receiver == Some(class)
+                    && crate::ir::Place {
+                        root: "self".to_string(),
+                        path: place.path.clone(),
+                    }
+                    .self_attribute_path()
+                    .as_deref()
+                        == Some(attribute)
+                    && graph.site_of_call(*call) == Some(site)
+            }
+            _ => false,
+        })
+}
+
+/// What a flag (an attribute of the instance that a method tests: `self.kind`,
+/// `self.closed`, `self.root`) is known to hold on one path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FlagValue {
+    /// Exactly this constant (`False` and `NULL` are 0).
+    Is(i64),
+    /// Not 0: true, or a pointer to a block.
+    NonZero,
+}
+
+/// The flags known on one path, by attribute path (`closed`, `ctx.kind`).
+pub type Flags = BTreeMap<String, FlagValue>;
+
+/// What the tracked attribute holds along one path of a method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Holding {
+    /// Whatever it held when the method started.
+    Entry,
+    /// A block the method allocated.
+    Fresh,
+    /// Freed, or handed to a function that takes it over.
+    Released,
+    /// Something else: NULL, a borrowed pointer, a block of unknown origin.
+    Other,
+}
+
+#[derive(Clone, Debug)]
+struct PathState {
+    block: BlockId,
+    flags: Flags,
+    /// The flags this method assigns on the path.
+    assigned: BTreeSet<String>,
+    holding: Holding,
+    /// The locals holding a block the method allocated (`node = malloc(...)`).
+    fresh_locals: BTreeSet<PlaceId>,
+    /// The tests of flags the path went through, as written (`self.kind == 2`).
+    guards: Vec<String>,
+    /// A flag the path tests has a value nothing here knows: its guard is trusted.
+    unknown_guard: bool,
+}
+
+/// A path that reaches the end of a method, as the guard evaluation sees it.
+struct PathEnd {
+    flags: Flags,
+    assigned: BTreeSet<String>,
+    holding: Holding,
+    guards: Vec<String>,
+    unknown_guard: bool,
+}
+
+/// Paths explored per method before giving up (the guards are then trusted as before).
+const PATH_BUDGET: usize = 50_000;
+
+/// Paths of one method, with what they say of one attribute and the flags.
+struct Paths<'g, 'a> {
+    graph: &'g OwnershipGraph<'a>,
+    class: &'g str,
+    attribute: &'g str,
+    /// Whether a call of a method of the class (by name) releases the attribute.
+    method_releases: &'g dyn Fn(&str) -> bool,
+    /// Whether handing the block to a function releases it: in `__dealloc__` the callee
+    /// is given the benefit of the doubt; where it is allocated, `strcpy(self.text, s)`
+    /// fills it and gives nothing up.
+    hand_off_releases: bool,
+}
+
+impl Paths<'_, '_> {
+    /// The attribute path of a place of the instance (`self.x`, or `w.x` for an instance
+    /// of the class a factory fills in).
+    fn attribute_of(&self, place: PlaceId) -> Option<String> {
+        let place = self.graph.function.place(place);
+        let receiver = if place.root == "self" {
+            self.graph.function.class.as_deref()
+        } else {
+            self.graph
+                .function
+                .instances
+                .get(&place.root)
+                .map(String::as_str)
         };
-        let site = graph.site(*site_id);
-        let (SiteOrigin::Call(_), Some(_), Some(_)) = (site.origin, site.family, site.span) else {
+        if receiver != Some(self.class) {
             return None;
+        }
+        crate::ir::Place {
+            root: "self".to_string(),
+            path: place.path.clone(),
+        }
+        .self_attribute_path()
+    }
+
+    /// Every path from the entry to the exit, from `flags` and `holding`; `None` past
+    /// the budget.
+    fn explore(&self, flags: Flags, holding: Holding) -> Option<Vec<PathEnd>> {
+        let function = self.graph.function;
+        let mut ends = Vec::new();
+        let mut pending = vec![PathState {
+            block: function.entry,
+            flags,
+            assigned: BTreeSet::new(),
+            holding,
+            fresh_locals: BTreeSet::new(),
+            guards: Vec::new(),
+            unknown_guard: false,
+        }];
+        let mut steps = 0usize;
+        let mut seen = HashSet::new();
+        while let Some(mut state) = pending.pop() {
+            steps += 1;
+            if steps > PATH_BUDGET {
+                return None;
+            }
+            if state.block == function.return_exit || state.block == function.unwind_exit {
+                ends.push(PathEnd {
+                    flags: state.flags,
+                    assigned: state.assigned,
+                    holding: state.holding,
+                    guards: state.guards,
+                    unknown_guard: state.unknown_guard,
+                });
+                continue;
+            }
+            // Paths that meet again knowing the same are one: loops end, and sequences of
+            // tests do not multiply the work.
+            let key = (
+                state.block,
+                state.flags.clone(),
+                state.holding,
+                state.assigned.clone(),
+                state.fresh_locals.clone(),
+                state.unknown_guard,
+            );
+            if !seen.insert(key) {
+                continue;
+            }
+            let block = function.block(state.block);
+            if !block.stmts.iter().all(|stmt| self.step(stmt, &mut state)) {
+                continue;
+            }
+            // A call that can raise: its effects hold where it returns. The path where it
+            // raised is not one the guards speak of (a `__dealloc__` is not blamed for the
+            // `close()` before its `free` raising).
+            let succs: Vec<BlockId> = match &block.terminator {
+                Terminator::Call {
+                    call, return_to, ..
+                } => {
+                    self.step(&Stmt::Call(*call), &mut state);
+                    return_to.iter().copied().collect()
+                }
+                terminator => terminator.successors().collect(),
+            };
+            for (index, succ) in succs.iter().enumerate() {
+                let mut next = if index + 1 == succs.len() {
+                    std::mem::replace(&mut state, PathState::empty())
+                } else {
+                    state.clone()
+                };
+                next.block = *succ;
+                pending.push(next);
+            }
+        }
+        Some(ends)
+    }
+
+    /// Applies a statement; false when the path cannot go on (its test contradicts what
+    /// the flags hold).
+    fn step(&self, stmt: &Stmt, state: &mut PathState) -> bool {
+        let function = self.graph.function;
+        match stmt {
+            Stmt::Assign {
+                target: target_place,
+                value,
+                ..
+            } => {
+                let fresh = match value {
+                    Value::Call(call) => self
+                        .graph
+                        .site_of_call(*call)
+                        .is_some_and(|site| self.graph.site(site).family.is_some()),
+                    Value::Place(place) => state.fresh_locals.contains(place),
+                    _ => false,
+                };
+                let Some(target) = self.attribute_of(*target_place) else {
+                    if function.place(*target_place).path.is_empty() {
+                        if fresh {
+                            state.fresh_locals.insert(*target_place);
+                        } else {
+                            state.fresh_locals.remove(target_place);
+                        }
+                    }
+                    return true;
+                };
+                let flag = match value {
+                    Value::Null => Some(FlagValue::Is(0)),
+                    _ if fresh => Some(FlagValue::NonZero),
+                    Value::Place(place) => self
+                        .attribute_of(*place)
+                        .and_then(|source| state.flags.get(&source).copied()),
+                    _ => None,
+                };
+                // `self.ctx = ...` changes what `self.ctx.kind` says.
+                let nested = format!("{target}.");
+                state
+                    .flags
+                    .retain(|name, _| *name != target && !name.starts_with(&nested));
+                if let Some(flag) = flag {
+                    state.flags.insert(target.clone(), flag);
+                }
+                if target == self.attribute {
+                    state.holding = if fresh {
+                        Holding::Fresh
+                    } else {
+                        Holding::Other
+                    };
+                } else if self.attribute.starts_with(&nested) {
+                    state.holding = Holding::Other;
+                }
+                state.assigned.insert(target);
+            }
+            Stmt::Constant { place, value } => {
+                if let Some(target) = self.attribute_of(*place) {
+                    state.flags.insert(target.clone(), FlagValue::Is(*value));
+                    state.assigned.insert(target);
+                }
+            }
+            Stmt::Assume {
+                place,
+                non_null,
+                against_null,
+                ..
+            } => {
+                let Some(tested) = self.attribute_of(*place) else {
+                    return true;
+                };
+                let text = match (*against_null, *non_null) {
+                    (true, true) => format!("`self.{tested} != NULL`"),
+                    (true, false) => format!("`self.{tested} == NULL`"),
+                    (false, true) => format!("`self.{tested}`"),
+                    (false, false) => format!("`not self.{tested}`"),
+                };
+                let known = self.known(&tested, state);
+                let consistent = match known {
+                    Some(FlagValue::Is(value)) => (value != 0) == *non_null,
+                    Some(FlagValue::NonZero) => *non_null,
+                    None => {
+                        state.unknown_guard = true;
+                        true
+                    }
+                };
+                if !consistent {
+                    return false;
+                }
+                if known.is_none() {
+                    let value = if *non_null {
+                        FlagValue::NonZero
+                    } else {
+                        FlagValue::Is(0)
+                    };
+                    state.flags.insert(tested, value);
+                }
+                state.guards.push(text);
+            }
+            Stmt::Compare {
+                place,
+                value,
+                equal,
+            } => {
+                let Some(tested) = self.attribute_of(*place) else {
+                    return true;
+                };
+                let operator = if *equal { "==" } else { "!=" };
+                let text = format!("`self.{tested} {operator} {value}`");
+                let known = self.known(&tested, state);
+                let consistent = match known {
+                    Some(FlagValue::Is(held)) => (held == *value) == *equal,
+                    Some(FlagValue::NonZero) if *value == 0 => !*equal,
+                    _ => {
+                        state.unknown_guard = true;
+                        true
+                    }
+                };
+                if !consistent {
+                    return false;
+                }
+                if *equal {
+                    state.flags.insert(tested, FlagValue::Is(*value));
+                } else if *value == 0 {
+                    state.flags.insert(tested, FlagValue::NonZero);
+                }
+                state.guards.push(text);
+            }
+            Stmt::Call(call) => {
+                if !matches!(state.holding, Holding::Entry | Holding::Fresh) {
+                    return true;
+                }
+                let call = function.call(*call);
+                let freed = self.graph.releases.iter().any(|release| {
+                    release.span == call.span
+                        && self.attribute_of(release.place).as_deref() == Some(self.attribute)
+                });
+                let handed_off = call.args.iter().any(|arg| {
+                    matches!(arg, Value::Place(place)
+                        if self.attribute_of(*place).as_deref() == Some(self.attribute))
+                });
+                let by_method = matches!(&call.callee, Callee::Method(name)
+                    if (self.method_releases)(name));
+                if freed || (handed_off && self.hand_off_releases) || by_method {
+                    state.holding = Holding::Released;
+                }
+            }
+            Stmt::Delete { place, .. } => {
+                if self.attribute_of(*place).as_deref() == Some(self.attribute) {
+                    state.holding = Holding::Released;
+                }
+            }
+            Stmt::AddressTaken { place } => {
+                if self.attribute_of(*place).as_deref() == Some(self.attribute) {
+                    state.holding = Holding::Released;
+                }
+            }
+            Stmt::Use { .. } | Stmt::Examined { .. } | Stmt::Return { .. } | Stmt::Raise => {}
+        }
+        true
+    }
+
+    /// What a tested flag holds: the tracked attribute is not NULL while it holds a block.
+    fn known(&self, tested: &str, state: &PathState) -> Option<FlagValue> {
+        if tested == self.attribute && matches!(state.holding, Holding::Entry | Holding::Fresh) {
+            return Some(FlagValue::NonZero);
+        }
+        state.flags.get(tested).copied()
+    }
+}
+
+impl PathState {
+    fn empty() -> PathState {
+        PathState {
+            block: BlockId(0),
+            flags: Flags::new(),
+            assigned: BTreeSet::new(),
+            holding: Holding::Other,
+            fresh_locals: BTreeSet::new(),
+            guards: Vec::new(),
+            unknown_guard: false,
+        }
+    }
+}
+
+/// The flags that hold wherever `attribute` owns a block when a method of the class
+/// returns: at the end of each method that allocates it, and after each method that
+/// leaves it alone but sets flags (`close()` setting `self.closed = True`). `None` when
+/// some method has too many paths, or none allocates it.
+pub fn owner_conditions(
+    class: &str,
+    attribute: &str,
+    graphs: &[OwnershipGraph<'_>],
+    method_releases: &dyn Fn(&str) -> bool,
+) -> Option<Vec<Flags>> {
+    let mut allocated: Vec<Flags> = Vec::new();
+    let mut updates: Vec<Flags> = Vec::new();
+    let methods = graphs.iter().filter(|graph| {
+        graph.function.class.as_deref() == Some(class)
+            || graph.function.instances.values().any(|c| c == class)
+    });
+    for graph in methods {
+        if matches!(graph.function.name.as_str(), "__dealloc__" | "__del__") {
+            continue;
+        }
+        let is_constructor = graph.function.name == "__cinit__";
+        let paths = Paths {
+            graph,
+            class,
+            attribute,
+            method_releases,
+            hand_off_releases: false,
         };
-        let states = state.site(*site_id);
-        let live = states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL);
-        live.then_some(site)
-    })
+        for end in paths.explore(Flags::new(), Holding::Entry)? {
+            match end.holding {
+                Holding::Fresh if !allocated.contains(&end.flags) => allocated.push(end.flags),
+                // `__cinit__` starts from a zeroed instance: what it leaves alone owns
+                // nothing.
+                Holding::Entry if !end.assigned.is_empty() && !is_constructor => {
+                    let update: Flags = end
+                        .flags
+                        .into_iter()
+                        .filter(|(name, _)| end.assigned.contains(name))
+                        .collect();
+                    if !updates.contains(&update) {
+                        updates.push(update);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if allocated.is_empty() {
+        return None;
+    }
+    let mut conditions = allocated.clone();
+    for base in &allocated {
+        for update in &updates {
+            let mut condition = base.clone();
+            condition.extend(update.iter().map(|(name, value)| (name.clone(), *value)));
+            if !conditions.contains(&condition) {
+                conditions.push(condition);
+            }
+        }
+    }
+    Some(conditions)
+}
+
+/// Whether `__dealloc__` (or `__del__`) releases `attribute` on every path its flags
+/// allow where the attribute owns a block. `Some(None)`: it does; `Some(Some(guards))`:
+/// a path that does not, through these tests of flags (empty: no test); `None`: too
+/// many paths to say.
+pub fn dealloc_leak_path(
+    dealloc: &OwnershipGraph<'_>,
+    class: &str,
+    attribute: &str,
+    conditions: &[Flags],
+    method_releases: &dyn Fn(&str) -> bool,
+) -> Option<Option<Vec<String>>> {
+    let paths = Paths {
+        graph: dealloc,
+        class,
+        attribute,
+        method_releases,
+        hand_off_releases: true,
+    };
+    for condition in conditions {
+        let ends = paths.explore(condition.clone(), Holding::Entry)?;
+        // A guard on a flag nothing here sets is trusted where another path frees it.
+        let released_somewhere = ends.iter().any(|end| end.holding == Holding::Released);
+        let leak = ends.into_iter().find(|end| {
+            end.holding == Holding::Entry && !(end.unknown_guard && released_somewhere)
+        });
+        if let Some(end) = leak {
+            return Some(Some(end.guards));
+        }
+    }
+    Some(None)
 }

@@ -19,13 +19,23 @@ use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
-    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, OwnershipGraph,
-    ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent, UseHow,
+    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, LeaveEvent, LeaveHow,
+    OverwriteEvent, OwnershipGraph, ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent,
+    UseHow,
 };
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
 /// block to one reads nothing through it.
-const NULL_TOLERANT: &[&str] = &["PyLong_FromVoidPtr"];
+const NULL_TOLERANT: &[&str] = &[
+    "PyLong_FromVoidPtr",
+    // A NULL name or context is allowed; a NULL pointer raises ValueError.
+    "PyCapsule_New",
+    "PyCapsule_SetContext",
+    "PyCapsule_SetName",
+    // `(NULL, n)` asks for an uninitialized object of that size.
+    "PyBytes_FromStringAndSize",
+    "PyByteArray_FromStringAndSize",
+];
 
 /// The states a block may be in at a point, over all paths that reach it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -236,11 +246,22 @@ pub struct State {
     /// per place, not per block: another place given the block only when it was not NULL
     /// is fine.
     failed: BTreeSet<(PlaceId, SiteId)>,
+    /// Places that hold a tracked block (or NULL) on some paths here and something
+    /// untracked on others (`this = this.next` in a list walk): what they point to is
+    /// not all they may hold, so a second release through one may free another block.
+    partial: BTreeSet<PlaceId>,
 }
 
 impl JoinSemiLattice for State {
     fn join(&mut self, other: &State) -> bool {
-        let mut changed = self.points.join_with(&other.points, |mine, theirs| {
+        let mut changed = false;
+        for place in self.points.one_sided(&other.points) {
+            changed |= self.partial.insert(PlaceId(place as u32));
+        }
+        for place in &other.partial {
+            changed |= self.partial.insert(*place);
+        }
+        changed |= self.points.join_with(&other.points, |mine, theirs| {
             let Some(theirs) = theirs else { return false };
             // "Holds nothing tracked" (`None`) is below "holds no target yet".
             let mut grew = mine.is_none();
@@ -314,12 +335,14 @@ impl State {
     }
 
     /// Whether a block cannot be here: it was allocated under a test this path took
-    /// the other way.
+    /// the other way (or such a test already emptied its states, and its birth flags went
+    /// with them).
     fn born_elsewhere(&self, site: SiteId) -> bool {
-        self.born.get(&site).is_some_and(|born| {
-            born.iter()
-                .any(|(place, value)| self.flags.get(place).is_some_and(|now| now != value))
-        })
+        self.site(site).is_empty()
+            || self.born.get(&site).is_some_and(|born| {
+                born.iter()
+                    .any(|(place, value)| self.flags.get(place).is_some_and(|now| now != value))
+            })
     }
 
     fn sites_of(&self, place: PlaceId) -> Vec<SiteId> {
@@ -337,6 +360,8 @@ impl State {
 /// Where events go during the final replay; nowhere while iterating to the fixpoint.
 struct Recorder<'g, 'a> {
     graph: Option<&'g mut OwnershipGraph<'a>>,
+    /// The basic block being run.
+    block: BlockId,
 }
 
 pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
@@ -434,14 +459,23 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         let is_parameter_field = function.params.contains(&place.root)
             && matches!(
                 place.path.as_slice(),
-                [] | [Projection::Field(_)] | [Projection::Field(_), Projection::Field(_)]
+                [] | [Projection::Field(_)]
+                    | [Projection::Field(_), Projection::Field(_)]
+                    // `v[0].ptr` is `v.ptr` written another way.
+                    | [Projection::Element(0), Projection::Field(_)]
             );
-        if !is_parameter_field {
+        // `self.rows[i]`: the elements of a pointer array the class fills, for their
+        // family (`free(self.rows[i])` of `PyMem_Malloc` blocks).
+        let element = function.class.is_some()
+            && super::classes::element_attribute(place)
+                .is_some_and(|attribute| context.attributes.contains_key(&attribute));
+        if !is_parameter_field && !element {
             continue;
         }
         let place_id = PlaceId(index as u32);
         let origin = place
             .self_attribute_path()
+            .or_else(|| super::classes::element_attribute(place))
             .filter(|_| function.class.is_some())
             .and_then(|attribute| context.attributes.get(&attribute));
         let site = SiteId(graph.sites.len() as u32);
@@ -499,12 +533,23 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let mut exit: Option<State> = None;
     let mut returned: Option<State> = None;
     let mut exits = Vec::new();
+    let mut leaves = Vec::new();
     results.replay(graph, |from, target, state| {
+        let is_exit = target == function.return_exit || target == function.unwind_exit;
+        if !is_exit {
+            return;
+        }
+        let how = leave_how(function, from, target);
+        leaves.push(LeaveEvent {
+            block: from,
+            how,
+            returns: target == function.return_exit,
+            state: ExitState::of(state),
+        });
         // How the function ends: by a return or a raise, not where a call that may also
         // return raised (a `__dealloc__` is not blamed for the path where the `close()`
         // before its `free` raised).
-        let is_exit = target == function.return_exit || target == function.unwind_exit;
-        if !is_exit || function.block(from).terminator.unwinds_to(target) {
+        if matches!(how, LeaveHow::Unwinds { .. }) {
             return;
         }
         if target == function.return_exit {
@@ -516,6 +561,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         }
     });
     graph.exits = exits;
+    graph.leaves = leaves;
     graph.returning = returned.as_ref().map(ExitState::of);
     graph.exit = exit.as_ref().map(ExitState::of);
     graph.index_sites();
@@ -527,6 +573,25 @@ impl ExitState {
             points: state.points.clone(),
             sites: state.sites.clone(),
         }
+    }
+}
+
+/// How the edge from `from` to an exit leaves the function.
+fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
+    let block = function.block(from);
+    if let crate::ir::Terminator::Call { call, .. } = block.terminator {
+        if block.terminator.unwinds_to(target) {
+            let span = function.call(call).span;
+            return LeaveHow::Unwinds { call, span };
+        }
+    }
+    match block.stmts.last() {
+        Some(Stmt::Return { span, .. }) => LeaveHow::Returns(*span),
+        _ => function
+            .raises
+            .iter()
+            .find(|(raised, _)| *raised == from)
+            .map_or(LeaveHow::Other, |(_, span)| LeaveHow::Raises(*span)),
     }
 }
 
@@ -566,21 +631,29 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
 
     fn transfer_statement(
         &self,
+        block: BlockId,
         stmt: &Stmt,
         state: &mut State,
         observer: Option<&mut OwnershipGraph<'a>>,
     ) -> bool {
-        let mut recorder = Recorder { graph: observer };
+        let mut recorder = Recorder {
+            graph: observer,
+            block,
+        };
         self.transfer(stmt, state, &mut recorder)
     }
 
     fn transfer_call(
         &self,
+        block: BlockId,
         call: CallId,
         state: &mut State,
         observer: Option<&mut OwnershipGraph<'a>>,
     ) -> bool {
-        let mut recorder = Recorder { graph: observer };
+        let mut recorder = Recorder {
+            graph: observer,
+            block,
+        };
         self.materialize_arguments(call, state);
         self.call(call, state, &mut recorder)
     }
@@ -627,6 +700,7 @@ impl Ownership<'_, '_> {
         state: &State,
         recorder: &mut Recorder,
     ) {
+        let (block, definite) = (recorder.block, !state.partial.contains(&place));
         for site in state.sites_of(place) {
             let states = state.site(site);
             let failed = state.failed.contains(&(place, site));
@@ -638,8 +712,34 @@ impl Ownership<'_, '_> {
                     how,
                     unchecked: states.contains(SiteStates::UNCHECKED) || failed,
                     states,
+                    block,
+                    definite,
                 })
             });
+        }
+    }
+
+    /// Past a read through `place`, the program did not crash on NULL: the block it
+    /// points to (when it points to one only) is not NULL there, so the first unchecked
+    /// use is the one reported and a helper that writes through its fresh block before
+    /// returning it does not hand its callers a NULL.
+    /// A reallocation's result keeps its failure visible: whether a failed
+    /// `p = realloc(p, n)` goes on is what CY003 asks.
+    fn survived_use(&self, place: PlaceId, state: &mut State) {
+        let Some(targets) = state.targets(place) else {
+            return;
+        };
+        let &[Target::Site(site)] = targets.as_slice() else {
+            return;
+        };
+        if self.graph_sites[site.0 as usize].reallocates.is_some() {
+            return;
+        }
+        let states = state.site_mut(site);
+        if states.contains(SiteStates::UNCHECKED) {
+            *states = states
+                .without(SiteStates::UNCHECKED)
+                .union(SiteStates::NON_NULL);
         }
     }
 
@@ -707,6 +807,7 @@ impl Ownership<'_, '_> {
             } => self.assign(*target, *value, *span, state, recorder),
             Stmt::Use { place, kind, span } => {
                 Self::record_uses(*place, *span, UseHow::from(*kind), state, recorder);
+                self.survived_use(*place, state);
             }
             Stmt::Assume {
                 place,
@@ -725,12 +826,14 @@ impl Ownership<'_, '_> {
                 for site in returned {
                     let states = state.site(site);
                     *state.site_mut(site) = SiteStates::ESCAPED;
+                    let block = recorder.block;
                     Self::record(recorder, |graph| {
                         graph.escapes.push(EscapeEvent {
                             site,
                             span: *span,
                             how: EscapeHow::Returned,
                             states,
+                            block,
                         })
                     });
                 }
@@ -738,7 +841,23 @@ impl Ownership<'_, '_> {
             Stmt::Delete { place, span } => {
                 self.release(*place, CPP, "del", *span, state, recorder);
             }
-            Stmt::AddressTaken { place } => self.forget(*place, state),
+            Stmt::AddressTaken { place } => {
+                if recorder.graph.is_some() {
+                    let held: Vec<SiteId> = std::iter::once(place)
+                        .chain(&self.inside[place.0 as usize])
+                        .flat_map(|inner| state.sites_of(*inner))
+                        .collect();
+                    let block = recorder.block;
+                    Self::record(recorder, |graph| {
+                        graph
+                            .address_taken
+                            .extend(held.into_iter().map(|site| (site, block)))
+                    });
+                }
+                self.forget(*place, state);
+            }
+            // Flags and their tests: only the class model's guards read them.
+            Stmt::Constant { .. } | Stmt::Compare { .. } | Stmt::Raise => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
                     let states = state.site_mut(site);
@@ -774,6 +893,8 @@ impl Ownership<'_, '_> {
                         if state.born_elsewhere(site) {
                             continue;
                         }
+                        let (before, block) = (state.site(site), recorder.block);
+                        let definite = !state.partial.contains(place);
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
                                 site,
@@ -782,6 +903,9 @@ impl Ownership<'_, '_> {
                                 callee: callee_name.to_string(),
                                 family,
                                 reallocating: true,
+                                before,
+                                block,
+                                definite,
                             })
                         });
                     }
@@ -816,8 +940,24 @@ impl Ownership<'_, '_> {
                     Callee::Method(_) => index + 1,
                     _ => index,
                 };
+                // `holder.reset(new T())`: a fresh block given straight to a call is the
+                // callee's to keep.
+                for arg in &call.args {
+                    let Value::Call(inner) = arg else { continue };
+                    if let Some((site, _)) = self.site_of_call[inner.0 as usize] {
+                        let block = recorder.block;
+                        Self::record(recorder, |graph| graph.passed.push((site, call_id, block)));
+                    }
+                }
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
+                    if !released[index] && recorder.graph.is_some() {
+                        let (held, block) = (state.sites_of(*place), recorder.block);
+                        Self::record(recorder, |graph| {
+                            let passed = held.into_iter().map(|site| (site, call_id, block));
+                            graph.passed.extend(passed)
+                        });
+                    }
                     let tolerated = summary
                         .is_some_and(|s| s.tolerates.contains(&parameter(index)))
                         || NULL_TOLERANT.contains(&callee_name);
@@ -843,6 +983,10 @@ impl Ownership<'_, '_> {
                     {
                         return false;
                     }
+                }
+                // `raise_error(-1)`, whose every path raises: nothing runs after it.
+                if summary.is_some_and(|s| s.never_returns) {
+                    return false;
                 }
             }
         }
@@ -935,13 +1079,20 @@ impl Ownership<'_, '_> {
         state: &mut State,
         recorder: &mut Recorder,
     ) {
+        let definite = !state.partial.contains(&place);
         for site in state.sites_of(place) {
             if state.born_elsewhere(site) {
+                // Allocated only on paths that tested a flag the other way: the block
+                // does not exist on this one, so nothing of it is left to free or leak.
+                *state.site_mut(site) = SiteStates::default();
+                state.born.remove(&site);
                 continue;
             }
             // `free(NULL)` is allowed: a block that may have failed to allocate is still
             // NULL on that path (a failed realloc whose old block leaked, say).
+            let block = recorder.block;
             let states = state.site_mut(site);
+            let before = *states;
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
             *states = if maybe_null {
@@ -957,6 +1108,9 @@ impl Ownership<'_, '_> {
                     callee: callee.to_string(),
                     family,
                     reallocating: false,
+                    before,
+                    block,
+                    definite,
                 })
             });
         }
@@ -987,20 +1141,12 @@ impl Ownership<'_, '_> {
                 .targets(target)
                 .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
             let previous = state.sites_of(target);
-            // `old = p` before `p = realloc(p, n)`: the old block is not lost on failure.
-            // (Only a reallocation stored over the place it resizes asks, and only the
-            // places that hold something are visited.)
-            let kept_elsewhere = reallocates == Some(target)
-                && !previous.is_empty()
-                && previous.iter().all(|site| {
-                    state.points.iter().any(|(place, targets)| {
-                        place != target.0 as usize
-                            && targets
-                                .as_ref()
-                                .is_some_and(|t| t.contains(&Target::Site(*site)))
-                    })
-                });
-            if reallocates == Some(target) && !only_null && !kept_elsewhere {
+            // (Only a reallocation stored over the place it resizes asks whether the old
+            // block is kept elsewhere.)
+            if reallocates == Some(target)
+                && !only_null
+                && !self.kept_elsewhere(target, &previous, state)
+            {
                 Self::record(recorder, |graph| {
                     graph.realloc_overwrites.push(ReallocOverwrite {
                         call,
@@ -1011,18 +1157,61 @@ impl Ownership<'_, '_> {
                 });
             }
         }
+        // `tmp = realloc(p, n)` then `p = tmp` before `tmp` is checked: the same overwrite
+        // in two statements.
+        if let (Value::Place(source), Some(targets)) = (value, &targets) {
+            let reallocated = match targets.as_slice() {
+                [Target::Site(site)] => Some(*site),
+                _ => None,
+            };
+            let overwrite = reallocated.and_then(|site| {
+                let allocation = &self.graph_sites[site.0 as usize];
+                let unchecked = state.site(site).contains(SiteStates::UNCHECKED);
+                match allocation.origin {
+                    SiteOrigin::Call(call)
+                        if allocation.reallocates == Some(target)
+                            && unchecked
+                            && source != target =>
+                    {
+                        Some(call)
+                    }
+                    _ => None,
+                }
+            });
+            if let Some(call) = overwrite {
+                let previous: Vec<SiteId> = state
+                    .sites_of(target)
+                    .into_iter()
+                    .filter(|site| Some(*site) != reallocated)
+                    .collect();
+                if !self.kept_elsewhere(target, &previous, state) {
+                    Self::record(recorder, |graph| {
+                        graph.realloc_overwrites.push(ReallocOverwrite {
+                            call,
+                            target,
+                            span,
+                            previous,
+                        })
+                    });
+                }
+            }
+        }
         let place = self.function.place(target);
-        if !place.path.is_empty() || place.root == "self" {
+        let outlives =
+            !place.path.is_empty() || place.root == "self" || self.function.is_global(&place.root);
+        if outlives {
             if let Some(targets) = &targets {
                 for target_site in targets {
                     if let Target::Site(site) = target_site {
                         let states = state.site(*site);
+                        let block = recorder.block;
                         Self::record(recorder, |graph| {
                             graph.escapes.push(EscapeEvent {
                                 site: *site,
                                 span,
                                 how: EscapeHow::Stored(target),
                                 states,
+                                block,
                             })
                         });
                     }
@@ -1048,7 +1237,14 @@ impl Ownership<'_, '_> {
             }
         }
         if place.is_strong() {
+            self.record_overwrite(target, span, state, recorder);
             self.forget(target, state);
+            // `last = this` in a list walk: a copy of a partial place is partial too.
+            if let Value::Place(source) = value {
+                if state.partial.contains(&source) {
+                    state.partial.insert(target);
+                }
+            }
             match targets {
                 Some(targets) => state.set_targets(target, Some(targets)),
                 // Holds nothing tracked now, not whatever `a[...]` holds.
@@ -1062,9 +1258,75 @@ impl Ownership<'_, '_> {
         }
     }
 
+    /// `old = p` before `p = realloc(p, n)`: the old block is not lost on failure. The
+    /// elements `p[i]` stands for are `p[0]` itself (in a loop, `buf[0] = realloc(buf[0],
+    /// n)` leaves its block in `buf[...]` too), not another holder.
+    fn kept_elsewhere(&self, target: PlaceId, previous: &[SiteId], state: &State) -> bool {
+        let same_element = self.any_element.get(target.0 as usize).copied().flatten();
+        !previous.is_empty()
+            && previous.iter().all(|site| {
+                state.points.iter().any(|(place, targets)| {
+                    let place = PlaceId(place as u32);
+                    place != target
+                        && Some(place) != same_element
+                        && targets
+                            .as_ref()
+                            .is_some_and(|t| t.contains(&Target::Site(*site)))
+                })
+            })
+    }
+
+    /// A strong store into `target`: each block it held may lose its last pointer.
+    fn record_overwrite(
+        &self,
+        target: PlaceId,
+        span: Span,
+        state: &State,
+        recorder: &mut Recorder,
+    ) {
+        if recorder.graph.is_none() {
+            return;
+        }
+        let sites = state.sites_of(target);
+        if sites.is_empty() {
+            return;
+        }
+        let only_target = !state.partial.contains(&target)
+            && state
+                .targets(target)
+                .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
+        let block = recorder.block;
+        for site in sites {
+            let held_elsewhere = state.points.iter().any(|(place, targets)| {
+                place != target.0 as usize
+                    && targets
+                        .as_ref()
+                        .is_some_and(|t| t.contains(&Target::Site(site)))
+            });
+            let states = state.site(site);
+            Self::record(recorder, |graph| {
+                graph.overwrites.push(OverwriteEvent {
+                    site,
+                    place: target,
+                    span,
+                    states,
+                    held_elsewhere,
+                    only_target,
+                    block,
+                })
+            });
+        }
+    }
+
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.set_targets(place, None);
+        if !state.partial.is_empty() {
+            state.partial.remove(&place);
+            for inner in &self.inside[place.0 as usize] {
+                state.partial.remove(inner);
+            }
+        }
         if !state.failed.is_empty() {
             let outer = self.function.place(place);
             state.failed.retain(|(failed, _)| {
@@ -1103,6 +1365,19 @@ impl Ownership<'_, '_> {
         });
         if !holds_allocation {
             state.flags.insert(place, non_null);
+            // `if owns: free(p)`: on the path where `owns` is false, a block allocated
+            // only where it was true does not exist, so it can neither leak nor be freed.
+            let unborn: Vec<SiteId> = state
+                .born
+                .keys()
+                .copied()
+                .filter(|site| state.born_elsewhere(*site))
+                .collect();
+            for site in unborn {
+                // Its birth flags go with it: they are kept only where a block exists.
+                *state.site_mut(site) = SiteStates::default();
+                state.born.remove(&site);
+            }
         }
         if non_null {
             state.failed.retain(|(failed, _)| *failed != place);
@@ -1154,6 +1429,46 @@ impl Ownership<'_, '_> {
                 let narrowed = before.assume_null();
                 if narrowed.is_empty() {
                     return false;
+                }
+                *state.site_mut(site) = narrowed;
+                if before.contains(SiteStates::UNCHECKED) {
+                    state.failed.insert((place, site));
+                }
+            }
+        } else {
+            // `p = malloc(n) if small else PyMem_Malloc(n)`, then `if p == NULL`: whichever
+            // block `p` holds on this path is NULL. A block no other place holds can be
+            // nowhere else, so it is NULL (or was never made) here too.
+            let tested = state.targets(place).cloned().unwrap_or_default();
+            for site in sites {
+                // An alias holding exactly what `p` holds (`p = tmp`) holds the same block.
+                let held_elsewhere = state.points.iter().any(|(other, targets)| {
+                    other != place.0 as usize
+                        && targets.as_ref().is_some_and(|targets| {
+                            targets.contains(&Target::Site(site)) && *targets != tested
+                        })
+                });
+                let before = state.site(site);
+                let narrowed = before.assume_null();
+                if narrowed.is_empty() {
+                    // A block known not to be NULL is not what `p` holds on this path; held
+                    // by no other place, it was not made on this path either (which keeps
+                    // the test monotone: where the block may still be NULL, it is narrowed
+                    // to NULL below).
+                    let targets = state.targets_mut(place);
+                    targets.remove(&Target::Site(site));
+                    let nothing_left = targets.is_empty();
+                    if !held_elsewhere {
+                        *state.site_mut(site) = SiteStates::default();
+                        state.born.remove(&site);
+                    }
+                    if nothing_left {
+                        return false;
+                    }
+                    continue;
+                }
+                if held_elsewhere {
+                    continue;
                 }
                 *state.site_mut(site) = narrowed;
                 if before.contains(SiteStates::UNCHECKED) {
@@ -1219,41 +1534,45 @@ mod tests {
             0..3,
         );
         let failed = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
-        (targets, sites, flags, born, failed).prop_map(|(targets, sites, flags, born, failed)| {
-            let mut state = State::default();
-            for (place, held) in targets.into_iter().enumerate() {
-                let held = held.map(|held| {
-                    let mut targets = Targets::default();
-                    for target in held {
-                        // The last index stands for NULL.
-                        targets.insert(if target == SITES {
-                            Target::Null
-                        } else {
-                            Target::Site(SiteId(target))
-                        });
-                    }
-                    targets
-                });
-                state.set_targets(PlaceId(place as u32), held);
-            }
-            for (site, bits) in sites.into_iter().enumerate() {
-                state.sites.set(site, SiteStates(bits));
-            }
-            state.flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
-            state.born = born
-                .into_iter()
-                .filter(|(site, _)| !state.site(SiteId(*site)).is_empty())
-                .map(|(site, flags)| {
-                    let flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
-                    (SiteId(site), flags)
-                })
-                .collect();
-            state.failed = failed
-                .into_iter()
-                .map(|(p, s)| (PlaceId(p), SiteId(s)))
-                .collect();
-            state
-        })
+        let partial = proptest::collection::btree_set(0..PLACES, 0..2);
+        (targets, sites, flags, born, failed, partial).prop_map(
+            |(targets, sites, flags, born, failed, partial)| {
+                let mut state = State::default();
+                for (place, held) in targets.into_iter().enumerate() {
+                    let held = held.map(|held| {
+                        let mut targets = Targets::default();
+                        for target in held {
+                            // The last index stands for NULL.
+                            targets.insert(if target == SITES {
+                                Target::Null
+                            } else {
+                                Target::Site(SiteId(target))
+                            });
+                        }
+                        targets
+                    });
+                    state.set_targets(PlaceId(place as u32), held);
+                }
+                for (site, bits) in sites.into_iter().enumerate() {
+                    state.sites.set(site, SiteStates(bits));
+                }
+                state.flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                state.born = born
+                    .into_iter()
+                    .filter(|(site, _)| !state.site(SiteId(*site)).is_empty())
+                    .map(|(site, flags)| {
+                        let flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                        (SiteId(site), flags)
+                    })
+                    .collect();
+                state.failed = failed
+                    .into_iter()
+                    .map(|(p, s)| (PlaceId(p), SiteId(s)))
+                    .collect();
+                state.partial = partial.into_iter().map(PlaceId).collect();
+                state
+            },
+        )
     }
 
     fn joined(a: &State, b: &State) -> State {
@@ -1332,7 +1651,7 @@ mod tests {
                 4 => Stmt::Use { place, kind: crate::ir::UseKind::Deref, span },
                 _ => Stmt::Examined { place },
             };
-            let mut recorder = Recorder { graph: None };
+            let mut recorder = Recorder { graph: None, block: BlockId(0) };
             let (mut small_out, mut large_out) = (a.clone(), large.clone());
             let small_passes = ownership.transfer(&stmt, &mut small_out, &mut recorder);
             let large_passes = ownership.transfer(&stmt, &mut large_out, &mut recorder);

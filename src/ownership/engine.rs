@@ -36,9 +36,10 @@ pub trait Analysis {
     type Observer;
 
     /// False when control cannot pass the statement in this state (a test contradicted
-    /// what is known): the path ends there.
+    /// what is known): the path ends there. `block` is the basic block it is in.
     fn transfer_statement(
         &self,
+        block: BlockId,
         stmt: &Stmt,
         state: &mut Self::Domain,
         observer: Option<&mut Self::Observer>,
@@ -48,6 +49,7 @@ pub trait Analysis {
     /// in this state.
     fn transfer_call(
         &self,
+        block: BlockId,
         call: CallId,
         state: &mut Self::Domain,
         observer: Option<&mut Self::Observer>,
@@ -298,9 +300,10 @@ fn transfer_block<A: Analysis>(
     mut state: A::Domain,
     mut observer: Option<&mut A::Observer>,
 ) -> Vec<(BlockId, A::Domain)> {
+    let id = block;
     let block = function.block(block);
     for stmt in &block.stmts {
-        if !analysis.transfer_statement(stmt, &mut state, observer.as_deref_mut()) {
+        if !analysis.transfer_statement(id, stmt, &mut state, observer.as_deref_mut()) {
             return Vec::new();
         }
     }
@@ -313,7 +316,7 @@ fn transfer_block<A: Analysis>(
             let raised = state.clone();
             let mut edges = Vec::with_capacity(2);
             if let Some(return_to) = return_to {
-                if analysis.transfer_call(*call, &mut state, observer) {
+                if analysis.transfer_call(id, *call, &mut state, observer) {
                     edges.push((*return_to, state));
                 }
             }
@@ -396,6 +399,7 @@ mod tests {
 
         fn transfer_statement(
             &self,
+            _: BlockId,
             _: &Stmt,
             state: &mut Count,
             observer: Option<&mut Vec<usize>>,
@@ -407,7 +411,13 @@ mod tests {
             true
         }
 
-        fn transfer_call(&self, _: CallId, _: &mut Count, _: Option<&mut Vec<usize>>) -> bool {
+        fn transfer_call(
+            &self,
+            _: BlockId,
+            _: CallId,
+            _: &mut Count,
+            _: Option<&mut Vec<usize>>,
+        ) -> bool {
             true
         }
     }

@@ -20,7 +20,7 @@ pub mod summary;
 use std::collections::HashMap;
 
 use crate::diagnostic::Span;
-use crate::ir::{CallId, Callee, Function, Place, PlaceId, UseKind};
+use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, UseKind};
 use families::{FamilyId, FamilyTable};
 use summary::{ProjectSummaries, Summaries, Summary};
 
@@ -115,6 +115,11 @@ impl ExitState {
         self.points.get(place.0 as usize).and_then(Option::as_ref)
     }
 
+    /// Every block that exists here (its states are not empty), by site index, in order.
+    pub fn sites(&self) -> impl Iterator<Item = (usize, SiteStates)> + '_ {
+        self.sites.iter().map(|(site, states)| (site, *states))
+    }
+
     /// Every place that holds something tracked, in order.
     pub fn points(&self) -> impl Iterator<Item = (PlaceId, &Targets)> + '_ {
         self.points.iter().filter_map(|(place, targets)| {
@@ -145,6 +150,11 @@ pub struct UseEvent {
     pub unchecked: bool,
     /// Every state the block may be in there.
     pub states: SiteStates,
+    /// The basic block of the use.
+    pub block: BlockId,
+    /// Whether the place holds a tracked block on every path there (not, on some, a
+    /// pointer the analysis does not follow).
+    pub definite: bool,
 }
 
 /// A block given to a deallocator, or to a reallocator (which releases it on success).
@@ -157,6 +167,12 @@ pub struct ReleaseEvent {
     pub callee: String,
     pub family: FamilyId,
     pub reallocating: bool,
+    /// Every state the block may be in just before: FREED there is a second release.
+    pub before: SiteStates,
+    /// The basic block of the release.
+    pub block: BlockId,
+    /// As [`UseEvent::definite`].
+    pub definite: bool,
 }
 
 /// A NULL test of a place that points to a block.
@@ -181,6 +197,8 @@ pub struct EscapeEvent {
     pub how: EscapeHow,
     /// The block's possible states as it escapes.
     pub states: SiteStates,
+    /// The basic block where it escapes.
+    pub block: BlockId,
 }
 
 /// `p = realloc(p, n)`: the result of a reallocation stored over the place it resizes.
@@ -194,6 +212,51 @@ pub struct ReallocOverwrite {
     pub previous: Vec<SiteId>,
 }
 
+/// A strong store into a place that held a block: `p = malloc(n)` over an older `p`.
+#[derive(Clone, Debug)]
+pub struct OverwriteEvent {
+    pub site: SiteId,
+    pub place: PlaceId,
+    /// The whole assignment.
+    pub span: Span,
+    /// The block's possible states just before.
+    pub states: SiteStates,
+    /// Whether another place still holds the block on some path.
+    pub held_elsewhere: bool,
+    /// Whether the place held only this block or NULL (not another block, or an
+    /// untracked pointer, on some path).
+    pub only_target: bool,
+    /// The basic block of the assignment.
+    pub block: BlockId,
+}
+
+/// How a path leaves the function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaveHow {
+    /// A `return` statement (its span) or the end of the body (an empty span there).
+    Returns(Span),
+    /// A `raise` statement.
+    Raises(Span),
+    /// A call that may also return raised here, and its exception leaves the function
+    /// (no handler catches it): the call and its span.
+    Unwinds { call: CallId, span: Span },
+    /// The end of a `finally` body run on the way out, a failed `assert`, an always
+    /// raising call.
+    Other,
+}
+
+/// One edge that leaves the function, and what holds as it leaves (before the join with
+/// the other ways out).
+#[derive(Clone, Debug)]
+pub struct LeaveEvent {
+    /// The basic block the edge leaves from.
+    pub block: BlockId,
+    pub how: LeaveHow,
+    /// Whether the edge goes to the return exit (else the unwind exit).
+    pub returns: bool,
+    pub state: ExitState,
+}
+
 /// Everything the rules need to know of one function's blocks.
 pub struct OwnershipGraph<'a> {
     pub function: &'a Function,
@@ -204,6 +267,16 @@ pub struct OwnershipGraph<'a> {
     pub checks: Vec<CheckEvent>,
     pub escapes: Vec<EscapeEvent>,
     pub realloc_overwrites: Vec<ReallocOverwrite>,
+    pub overwrites: Vec<OverwriteEvent>,
+    /// Blocks held by a place whose address is taken (`&p`): whoever receives the
+    /// address may free or keep them.
+    pub address_taken: Vec<(SiteId, BlockId)>,
+    /// Blocks passed as an argument to a call that does not release them (NULL-tolerant
+    /// or not), with the basic block of the call: the callee may keep them.
+    pub passed: Vec<(SiteId, CallId, BlockId)>,
+    /// Every way out of the function, one per edge into the return or the unwind exit
+    /// (a call's unwind edge included, told apart by [`LeaveHow::Unwinds`]).
+    pub leaves: Vec<LeaveEvent>,
     /// Where the function returns or raises (not where a call that may also return
     /// raised). `None` when the function was not analyzed (it touches no block) or never
     /// returns.
@@ -246,6 +319,10 @@ impl<'a> OwnershipGraph<'a> {
             checks: Vec::new(),
             escapes: Vec::new(),
             realloc_overwrites: Vec::new(),
+            overwrites: Vec::new(),
+            address_taken: Vec::new(),
+            passed: Vec::new(),
+            leaves: Vec::new(),
             exit: None,
             returning: None,
             exits: Vec::new(),

@@ -1,5 +1,7 @@
-//! Ownership across the functions of a module: summaries computed callees first, the
-//! class model, then each method analyzed again knowing what its class's attributes hold.
+//! Ownership across the functions of a module: each function analyzed once, the call
+//! graph's strongly connected components callees first (iterating only inside a cycle
+//! while a summary changes), the class model, then each method of a class whose
+//! attributes hold blocks analyzed again knowing what they hold.
 
 use std::collections::HashMap;
 
@@ -19,7 +21,14 @@ pub struct ModuleAnalysis<'a> {
     /// For each class whose chain of bases leaves this module through a cimport, what
     /// the project says of that base (absent when the project does not know it).
     pub external_bases: HashMap<String, ClassExport>,
+    /// How many graphs were built: each function once, again inside a cycle of calls
+    /// when a callee's summary changed, and once more for a method whose class's
+    /// attributes hold blocks.
+    pub builds: usize,
 }
+
+/// How many times the functions of a cycle of calls are analyzed at most.
+const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
 
 impl<'a> ModuleAnalysis<'a> {
     pub fn run(
@@ -30,27 +39,51 @@ impl<'a> ModuleAnalysis<'a> {
     ) -> Self {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
+        let mut builds = 0;
         let mut graphs: Vec<Option<OwnershipGraph<'a>>> =
             (0..module.functions.len()).map(|_| None).collect();
-        for index in callees_first(module) {
-            let function = &module.functions[index];
-            let context = Context {
-                resolution,
-                summaries: &summaries,
-                project,
-                attributes: &no_attributes,
-            };
-            let graph = OwnershipGraph::build(function, families, context);
-            summaries.insert(
-                function.class.as_deref(),
-                &function.name,
-                Summary::of(&graph),
-            );
-            graphs[index] = Some(graph);
+        let calls = call_edges(module);
+        // Callees first, so that a caller is analyzed knowing its helpers' summaries;
+        // inside a cycle of calls, again only the functions whose callees' summaries
+        // changed, until none does (or the bound is reached: summaries need not be
+        // monotone, and the last round's graphs stand).
+        for component in strongly_connected_components(&calls) {
+            let cyclic = component.len() > 1 || calls[component[0]].contains(&component[0]);
+            let mut pending = component.clone();
+            for round in 1.. {
+                let mut changed: Vec<usize> = Vec::new();
+                for &index in &pending {
+                    let function = &module.functions[index];
+                    let context = Context {
+                        resolution,
+                        summaries: &summaries,
+                        project,
+                        attributes: &no_attributes,
+                    };
+                    let graph = OwnershipGraph::build(function, families, context);
+                    builds += 1;
+                    let summary = Summary::of(&graph);
+                    let class = function.class.as_deref();
+                    let before = summaries.get(class, &function.name);
+                    if before.cloned().unwrap_or_default() != summary {
+                        changed.push(index);
+                    }
+                    summaries.insert(class, &function.name, summary);
+                    graphs[index] = Some(graph);
+                }
+                if !cyclic || changed.is_empty() || round == MAX_ROUNDS_IN_A_CYCLE {
+                    break;
+                }
+                pending = component
+                    .iter()
+                    .copied()
+                    .filter(|&index| calls[index].iter().any(|c| changed.contains(c)))
+                    .collect();
+            }
         }
         let mut graphs: Vec<OwnershipGraph<'a>> = graphs
             .into_iter()
-            .map(|graph| graph.expect("callees_first orders every function"))
+            .map(|graph| graph.expect("every function is in one component"))
             .collect();
 
         let classes: Vec<ClassModel> = module
@@ -85,6 +118,7 @@ impl<'a> ModuleAnalysis<'a> {
                 attributes: &attributes,
             };
             graphs[index] = OwnershipGraph::build(function, families, context);
+            builds += 1;
         }
         let external_bases = module
             .classes
@@ -102,6 +136,7 @@ impl<'a> ModuleAnalysis<'a> {
             classes,
             summaries,
             external_bases,
+            builds,
         }
     }
 
@@ -120,10 +155,9 @@ impl<'a> ModuleAnalysis<'a> {
     }
 }
 
-/// Function indexes in an order where a callee comes before its callers (cycles are
-/// cut where the walk meets a function already on its path). An explicit stack: call
-/// chains may be long.
-fn callees_first(module: &Module) -> Vec<usize> {
+/// For each function, the functions of the module it calls (methods through its
+/// class's chain of bases).
+fn call_edges(module: &Module) -> Vec<Vec<usize>> {
     let functions = &module.functions;
     let mut by_name: HashMap<(Option<&str>, &str), usize> = HashMap::new();
     for (index, function) in functions.iter().enumerate() {
@@ -131,7 +165,7 @@ fn callees_first(module: &Module) -> Vec<usize> {
             .entry((function.class.as_deref(), function.name.as_str()))
             .or_insert(index);
     }
-    let callees: Vec<Vec<usize>> = functions
+    functions
         .iter()
         .map(|function| {
             let chain: Vec<&str> = function
@@ -162,27 +196,63 @@ fn callees_first(module: &Module) -> Vec<usize> {
             }
             targets
         })
-        .collect();
-    let mut order = Vec::with_capacity(functions.len());
-    let mut state = vec![0u8; functions.len()]; // 0 new, 1 on the path, 2 done
-    for start in 0..functions.len() {
-        if state[start] != 0 {
+        .collect()
+}
+
+/// Tarjan's algorithm with an explicit stack (call chains and cimport chains may be
+/// long). Components come out callees first: each after every component it reaches.
+/// Members of a component are sorted.
+pub fn strongly_connected_components(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    const UNVISITED: usize = usize::MAX;
+    let count = edges.len();
+    let mut index_of = vec![UNVISITED; count];
+    let mut low = vec![0usize; count];
+    let mut on_stack = vec![false; count];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut components = Vec::new();
+    let mut next_index = 0;
+    for start in 0..count {
+        if index_of[start] != UNVISITED {
             continue;
         }
-        let mut stack = vec![(start, 0usize)];
-        state[start] = 1;
-        while let Some((node, next)) = stack.pop() {
-            if let Some(&callee) = callees[node].get(next) {
-                stack.push((node, next + 1));
-                if state[callee] == 0 {
-                    state[callee] = 1;
-                    stack.push((callee, 0));
+        index_of[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        let mut calls: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(&mut (node, ref mut next)) = calls.last_mut() {
+            if let Some(&target) = edges[node].get(*next) {
+                *next += 1;
+                if index_of[target] == UNVISITED {
+                    index_of[target] = next_index;
+                    low[target] = next_index;
+                    next_index += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    calls.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index_of[target]);
                 }
-            } else {
-                state[node] = 2;
-                order.push(node);
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index_of[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                component.sort_unstable();
+                components.push(component);
             }
         }
     }
-    order
+    components
 }

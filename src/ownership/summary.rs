@@ -6,6 +6,7 @@
 //! summary for the function still being analyzed, so recursion terminates.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::ir::{Callee, Projection};
 use crate::ownership::families::FamilyId;
@@ -38,6 +39,8 @@ pub struct Summary {
     /// Parameters (by position) that are not NULL wherever the function returns: it
     /// raises or aborts on NULL, so a call to it is a NULL check of the argument.
     pub checks: Vec<usize>,
+    /// Every path raises (`cdef void raise_error(int code)`): a call to it never returns.
+    pub never_returns: bool,
 }
 
 impl Summary {
@@ -148,6 +151,7 @@ impl Summary {
             releases,
             tolerates,
             checks,
+            never_returns: always_raises(function),
         }
     }
 
@@ -156,7 +160,26 @@ impl Summary {
             && self.releases.is_empty()
             && self.tolerates.is_empty()
             && self.checks.is_empty()
+            && !self.never_returns
     }
+}
+
+/// Whether every way out of the function that its entry reaches raises: the return exit
+/// is out of reach and the unwind exit is not (a `noexcept` function's raise returns).
+fn always_raises(function: &crate::ir::Function) -> bool {
+    let mut reached = vec![false; function.blocks.len()];
+    let mut pending = vec![function.entry];
+    while let Some(block) = pending.pop() {
+        let index = block.0 as usize;
+        if std::mem::replace(&mut reached[index], true) {
+            continue;
+        }
+        if block == function.return_exit {
+            return false;
+        }
+        pending.extend(function.block(block).successors());
+    }
+    reached[function.unwind_exit.0 as usize]
 }
 
 /// The summaries of a module's functions and methods.
@@ -179,8 +202,14 @@ pub struct ClassExport {
 }
 
 impl Summaries {
+    /// Records a function's summary; an empty one removes what was known (a summary
+    /// recomputed inside a cycle of calls may lose an effect).
     pub fn insert(&mut self, class: Option<&str>, name: &str, summary: Summary) {
         if summary.is_empty() {
+            match class {
+                Some(class) => self.methods.remove(&(class.to_string(), name.to_string())),
+                None => self.functions.remove(name),
+            };
             return;
         }
         match class {
@@ -191,6 +220,14 @@ impl Summaries {
             None => {
                 self.functions.insert(name.to_string(), summary);
             }
+        }
+    }
+
+    /// The summary recorded for a function (`class` `None`) or a method.
+    pub fn get(&self, class: Option<&str>, name: &str) -> Option<&Summary> {
+        match class {
+            Some(class) => self.methods.get(&(class.to_string(), name.to_string())),
+            None => self.functions.get(name),
         }
     }
 
@@ -222,60 +259,76 @@ impl Summaries {
     }
 }
 
-/// The summaries of the module-level functions of every module of a linted tree, by
-/// module name, for helpers one file cimports from another (`from .utils cimport
-/// make_buffer`, whose body is in utils.pyx).
+/// What one module of the linted tree exports to the files that cimport it: the
+/// summaries of its module-level functions and its extension types, merged over the
+/// files that make it (`utils.pyx`, `utils.pxd`, and the `.pxi` files `utils.pyx`
+/// includes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleExports {
+    functions: HashMap<String, Summary>,
+    classes: HashMap<String, ClassExport>,
+}
+
+impl ModuleExports {
+    /// Adds what one file of the module exports; a name already known keeps the summary
+    /// of the file added first.
+    pub fn add_file(&mut self, summaries: &Summaries) {
+        for (name, summary) in &summaries.functions {
+            self.functions
+                .entry(name.clone())
+                .or_insert_with(|| summary.clone());
+        }
+        for (name, export) in &summaries.classes {
+            self.classes
+                .entry(name.clone())
+                .or_insert_with(|| export.clone());
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty() && self.classes.is_empty()
+    }
+}
+
+/// What the modules one file cimports export, under the names the file writes for them
+/// (`.utils`, `..pkg.utils`, `pkg.utils`): the module model (`crate::project`) has
+/// already resolved each name to a module of the linted tree from the file's own
+/// package, so two modules named `utils` in different packages are never confused.
 #[derive(Clone, Debug, Default)]
 pub struct ProjectSummaries {
-    /// Each module under every dotted suffix of its path (`c`, `b.c`, `a.b.c` for
-    /// a/b/c.pyx): a cimport names it from wherever the package root is.
-    modules: HashMap<String, HashMap<String, Summary>>,
-    classes: HashMap<String, HashMap<String, ClassExport>>,
+    modules: HashMap<String, Arc<ModuleExports>>,
 }
 
 impl ProjectSummaries {
-    /// Adds a module's functions under the dotted names of its path (without extension).
-    pub fn add_module(&mut self, path_parts: &[&str], summaries: &Summaries) {
-        for start in 0..path_parts.len() {
-            let dotted = path_parts[start..].join(".");
-            if !summaries.functions.is_empty() {
-                self.modules
-                    .entry(dotted.clone())
-                    .or_insert_with(|| summaries.functions.clone());
-            }
-            if !summaries.classes.is_empty() {
-                self.classes
-                    .entry(dotted)
-                    .or_insert_with(|| summaries.classes.clone());
-            }
-        }
+    /// Makes `written` (a module name as a cimport of the file spells it) mean a module
+    /// exporting `exports`. The first module given for a name is kept.
+    pub fn add_module(&mut self, written: &str, exports: Arc<ModuleExports>) {
+        self.modules.entry(written.to_string()).or_insert(exports);
     }
 
     /// What the extension type `name` of the module a cimport names frees.
     pub fn class(&self, module: &str, name: &str) -> Option<&ClassExport> {
-        self.classes.get(module.trim_start_matches('.'))?.get(name)
+        self.modules.get(module)?.classes.get(name)
     }
 
     /// Whether a module of this name exports anything.
     pub fn has_module(&self, module: &str) -> bool {
-        let module = module.trim_start_matches('.');
-        self.modules.contains_key(module) || self.classes.contains_key(module)
+        self.modules.get(module).is_some_and(|m| !m.is_empty())
     }
 
     /// The summary of `name` in the module a cimport names (`..utils._heap`, `utils`).
     pub fn get(&self, module: &str, name: &str) -> Option<&Summary> {
-        let module = module.trim_start_matches('.');
-        self.modules.get(module)?.get(name)
+        self.modules.get(module)?.functions.get(name)
     }
 
     /// Every function name some module exports a summary for.
     pub fn function_names(&self) -> impl Iterator<Item = &str> {
         self.modules
             .values()
-            .flat_map(|functions| functions.keys().map(String::as_str))
+            .flat_map(|exports| exports.functions.keys().map(String::as_str))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.modules.is_empty() && self.classes.is_empty()
+        self.modules.values().all(|exports| exports.is_empty())
     }
 }

@@ -18,16 +18,24 @@ pub(super) fn write(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // GitHub matches `file` against the checkout's paths, which have no `./`.
+        let path = display_path(located.path);
+        let path = path.strip_prefix("./").unwrap_or(&path);
+        let mut message = diagnostic.message.clone();
+        if let Some(help) = &diagnostic.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(&display_path(located.path)),
+            escape_property(path),
             located.start.row,
             located.start.column,
             located.end.row,
             located.end.column,
             escape_property(diagnostic.rule.code),
-            escape_message(&diagnostic.message),
+            escape_message(&message),
         )?;
     }
     Ok(())

@@ -41,11 +41,40 @@ struct JsonDiagnostic<'a> {
     location: JsonPosition,
     end_location: JsonPosition,
     help: Option<&'a str>,
+    url: String,
     related: Vec<JsonRelated<'a>>,
+    fix: Option<JsonFix<'a>>,
 }
 
-fn element<'a>(located: &Located<'a>) -> JsonDiagnostic<'a> {
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    content: &'a str,
+    location: JsonPosition,
+    end_location: JsonPosition,
+}
+
+fn element<'a>(located: &Located<'a>, sources: &Sources<'_>) -> JsonDiagnostic<'a> {
     let diagnostic = located.diagnostic;
+    let fix = diagnostic.fix.as_ref().map(|fix| JsonFix {
+        applicability: fix.applicability.as_str(),
+        message: &fix.message,
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| JsonEdit {
+                content: &edit.content,
+                location: sources.position(located.path, edit.span.start).into(),
+                end_location: sources.position(located.path, edit.span.end).into(),
+            })
+            .collect(),
+    });
     JsonDiagnostic {
         code: diagnostic.rule.code,
         name: diagnostic.rule.name,
@@ -55,6 +84,7 @@ fn element<'a>(located: &Located<'a>) -> JsonDiagnostic<'a> {
         location: located.start.into(),
         end_location: located.end.into(),
         help: diagnostic.help.as_deref(),
+        url: diagnostic.rule.url(),
         related: located
             .related
             .iter()
@@ -65,6 +95,7 @@ fn element<'a>(located: &Located<'a>) -> JsonDiagnostic<'a> {
                 message: related.message,
             })
             .collect(),
+        fix,
     }
 }
 
@@ -73,7 +104,9 @@ pub(super) fn write_array(
     sources: &Sources<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let elements: Vec<JsonDiagnostic<'_>> = located(files, sources).map(|l| element(&l)).collect();
+    let elements: Vec<JsonDiagnostic<'_>> = located(files, sources)
+        .map(|l| element(&l, sources))
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &elements)?;
     writeln!(out)
 }
@@ -84,7 +117,7 @@ pub(super) fn write_lines(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for located in located(files, sources) {
-        serde_json::to_writer(&mut *out, &element(&located))?;
+        serde_json::to_writer(&mut *out, &element(&located, sources))?;
         writeln!(out)?;
     }
     Ok(())

@@ -19,8 +19,9 @@ pub use statistics::write_statistics;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// Source lines with labels and help (codespan-reporting).
-    Text,
+    /// Source lines with labels and help (codespan-reporting); `text` is an alias.
+    #[value(name = "full", alias = "text")]
+    Full,
     /// `path:line:col: CODE message`, one per line (vim quickfix, Emacs compile mode).
     Concise,
     /// One JSON array of diagnostics (docs/schema/diagnostics.schema.json).
@@ -50,6 +51,9 @@ pub struct ReportOptions {
     /// How many paths could not be checked (reported on standard error), so that the
     /// summary never claims a clean run that was not one.
     pub unchecked: usize,
+    /// How many diagnostics `--fix` repaired, when it ran: the summary then says how
+    /// many were fixed and how many remain.
+    pub fixed: Option<usize>,
 }
 
 /// Writes every diagnostic of `files` (in the given order) in `format`.
@@ -61,7 +65,7 @@ pub fn write_report(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Text => text::write(files, sources, options, out),
+        OutputFormat::Full => text::write(files, sources, options, out),
         OutputFormat::Concise => concise::write(files, sources, options, out),
         OutputFormat::Json => json::write_array(files, sources, out),
         OutputFormat::JsonLines => json::write_lines(files, sources, out),
@@ -167,11 +171,17 @@ pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-pub(crate) fn count_line(count: usize, unchecked: usize) -> String {
-    let found = match count {
+pub(crate) fn count_line(remaining: usize, options: &ReportOptions) -> String {
+    let unchecked = options.unchecked;
+    let fixed = options.fixed.unwrap_or(0);
+    let count = remaining + fixed;
+    let mut found = match count {
         1 => "Found 1 diagnostic".to_string(),
         n => format!("Found {n} diagnostics"),
     };
+    if options.fixed.is_some() && count > 0 {
+        found.push_str(&format!(" ({fixed} fixed, {remaining} remaining)"));
+    }
     match (count, unchecked) {
         (0, 0) => "All checks passed!".to_string(),
         (_, 0) => format!("{found}."),

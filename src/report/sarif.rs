@@ -24,6 +24,7 @@ pub(super) fn write(
                 "shortDescription": { "text": rule.summary },
                 "fullDescription": { "text": rule.summary },
                 "help": { "text": rule.summary, "markdown": rule.doc },
+                "helpUri": rule.url(),
                 "defaultConfiguration": { "level": level(rule.severity) },
             })
         })
@@ -39,6 +40,7 @@ pub(super) fn write(
                 "driver": {
                     "name": "cysafe",
                     "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": env!("CARGO_PKG_HOMEPAGE"),
                     "rules": rules,
                 }
             },
@@ -79,6 +81,33 @@ fn result(located: &Located<'_>, sources: &Sources<'_>) -> Value {
     });
     if let Some(index) = rule_index {
         result["ruleIndex"] = json!(index);
+    }
+    if let Some(fix) = &diagnostic.fix {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                let start = sources.position(located.path, edit.span.start);
+                let end = sources.position(located.path, edit.span.end);
+                json!({
+                    "deletedRegion": {
+                        "startLine": start.row,
+                        "startColumn": start.column,
+                        "endLine": end.row,
+                        "endColumn": end.column,
+                    },
+                    "insertedContent": { "text": edit.content },
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.message },
+            "artifactChanges": [{
+                "artifactLocation": artifact(located.path),
+                "replacements": replacements,
+            }],
+            "properties": { "applicability": fix.applicability.as_str() },
+        }]);
     }
     if !located.related.is_empty() {
         result["relatedLocations"] = located
@@ -124,10 +153,16 @@ fn physical(
 }
 
 /// A relative path becomes a relative URI under `%SRCROOT%` (the folder cysafe ran in,
-/// which for code scanning is the checkout); an absolute one a `file://` URI.
+/// which for code scanning is the checkout); an absolute one a `file://` URI. The URI
+/// percent-encodes the path's raw bytes, so a name that is not UTF-8 is kept exactly.
 fn artifact(path: &Path) -> Value {
-    let slashed = display_path(path);
-    let relative = slashed.strip_prefix("./").unwrap_or(&slashed);
+    let bytes: Vec<u8> = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|&byte| if byte == b'\\' { b'/' } else { byte })
+        .collect();
+    let relative = bytes.strip_prefix(b"./").unwrap_or(&bytes);
     if path.is_absolute() {
         json!({ "uri": format!("file://{}", percent_encode(relative)) })
     } else {
@@ -136,9 +171,9 @@ fn artifact(path: &Path) -> Value {
 }
 
 /// Encodes what may not appear raw in a URI path, keeping `/` as the separator.
-fn percent_encode(path: &str) -> String {
+fn percent_encode(path: &[u8]) -> String {
     let mut encoded = String::with_capacity(path.len());
-    for byte in path.bytes() {
+    for &byte in path {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 encoded.push(byte as char)
@@ -175,6 +210,17 @@ mod tests {
         assert_eq!(
             artifact(Path::new("/abs/x.pyx")),
             json!({ "uri": "file:///abs/x.pyx" })
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_names_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"src/caf\xe9.pyx"));
+        assert_eq!(
+            artifact(path),
+            json!({ "uri": "src/caf%E9.pyx", "uriBaseId": "%SRCROOT%" })
         );
     }
 

@@ -41,7 +41,7 @@ pub fn write_statistics(
             serde_json::to_writer_pretty(&mut *out, &counts)?;
             writeln!(out)
         }
-        OutputFormat::Text | OutputFormat::Concise | OutputFormat::Github => {
+        OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => {
             let width = counts
                 .iter()
                 .map(|c| c.count.to_string().len())

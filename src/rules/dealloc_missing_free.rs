@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Related};
 use crate::ir::Place;
+use crate::ownership::classes::{dealloc_leak_path, owner_conditions};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::summary::ClassExport;
 use crate::ownership::{EscapeHow, OwnershipGraph, SiteStates, UseHow};
@@ -22,7 +23,7 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
         let Some(class) = analysis.module.class(&model.name) else {
             continue;
         };
-        let deallocs = analysis.methods_named(&model.name, "__dealloc__");
+        let deallocs = finalizers(analysis, &model.name);
         let chain = analysis.module.class_chain(&model.name);
         // A base class from another module (`from .base cimport Base`) may declare the
         // attribute and free it in its own `__dealloc__`, which Cython calls after the
@@ -33,7 +34,8 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             .external_bases
             .get(&model.name)
             .filter(|export| !export.opaque);
-        for owned in &model.owned {
+        // The elements of a pointer array (`rows[]`) are followed for their family only.
+        for owned in model.owned.iter().filter(|o| !o.attribute.ends_with("[]")) {
             let field = owned.attribute.split('.').next().unwrap_or_default();
             let declared_here = chain
                 .iter()
@@ -43,15 +45,75 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                 None if external_base && !declared_here => continue,
                 _ => {}
             }
-            if deallocs
-                .iter()
-                .any(|dealloc| releases(analysis, dealloc, &owned.attribute))
+            // A view of a block another attribute owns (`self.last`, `self.supp_data =
+            // self.vra`): freeing the owner frees it, and it is reported once, at the owner.
+            let released_by = |attribute: &str| {
+                deallocs
+                    .iter()
+                    .any(|dealloc| releases(analysis, dealloc, attribute, false))
+            };
+            if owned.views_of.iter().any(|owner| released_by(owner)) {
+                continue;
+            }
+            if !owned.direct
+                && model
+                    .owned
+                    .iter()
+                    .any(|other| other.direct && other.origin.span == owned.origin.span)
             {
+                continue;
+            }
+            if released_by(&owned.attribute) || pinned_while_owning(analysis, model, owned) {
                 continue;
             }
             let own_dealloc = deallocs
                 .iter()
                 .find(|graph| graph.function.class.as_deref() == Some(model.name.as_str()));
+            // The paths of `__dealloc__` its flags allow where the attribute owns a block
+            // (`if self.kind == 1: free(self.big)`); past what the evaluation can follow,
+            // a guard on another attribute is trusted.
+            let leak_path = own_dealloc.or(deallocs.first()).and_then(|dealloc| {
+                let method_releases = |name: &str| {
+                    analysis
+                        .methods_named(&model.name, name)
+                        .first()
+                        .is_some_and(|method| handles(method, &owned.attribute, true))
+                };
+                // Where it is allocated, a method frees it only if it does on every path:
+                // handing it to a function is no release there.
+                let method_frees = |name: &str| {
+                    analysis
+                        .methods_named(&model.name, name)
+                        .first()
+                        .is_some_and(|method| frees(method, &owned.attribute))
+                };
+                let conditions = owner_conditions(
+                    &model.name,
+                    &owned.attribute,
+                    &analysis.graphs,
+                    &method_frees,
+                )?;
+                dealloc_leak_path(
+                    dealloc,
+                    &model.name,
+                    &owned.attribute,
+                    &conditions,
+                    &method_releases,
+                )
+            });
+            let guards = match leak_path {
+                Some(None) => continue,
+                Some(Some(guards)) => guards,
+                None => {
+                    if deallocs
+                        .iter()
+                        .any(|dealloc| releases(analysis, dealloc, &owned.attribute, true))
+                    {
+                        continue;
+                    }
+                    Vec::new()
+                }
+            };
             let (message, related) = match own_dealloc.or(deallocs.first()) {
                 Some(dealloc) => (
                     format!(
@@ -61,7 +123,15 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                     Related {
                         path: None,
                         span: dealloc.function.name_span,
-                        message: format!("`self.{}` is not freed here", owned.attribute),
+                        message: if guards.is_empty() {
+                            format!("`self.{}` is not freed here", owned.attribute)
+                        } else {
+                            format!(
+                                "`self.{}` is not freed when {}",
+                                owned.attribute,
+                                guards.join(" and ")
+                            )
+                        },
                     },
                 ),
                 None if known_base.is_some() => (
@@ -96,6 +166,7 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             });
             out.push(Diagnostic {
                 rule: &DEALLOC_MISSING_FREE,
+                fix: None,
                 message,
                 span: owned.origin.span,
                 label: format!("stored in `self.{}` by `{}`", owned.attribute, owned.method),
@@ -129,7 +200,7 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
         .iter()
         .filter(|class| class.is_extension_type)
         .map(|class| {
-            let deallocs = analysis.methods_named(&class.name, "__dealloc__");
+            let deallocs = finalizers(analysis, &class.name);
             let mut candidates: Vec<&str> = class
                 .attributes
                 .iter()
@@ -143,7 +214,7 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                 .filter(|attribute| {
                     deallocs
                         .iter()
-                        .any(|dealloc| releases(analysis, dealloc, attribute))
+                        .any(|dealloc| releases(analysis, dealloc, attribute, true))
                 })
                 .map(str::to_string)
                 .collect();
@@ -162,6 +233,7 @@ pub fn releases(
     analysis: &ModuleAnalysis<'_>,
     dealloc: &OwnershipGraph<'_>,
     attribute: &str,
+    trust_flags: bool,
 ) -> bool {
     // `ctx_destroy(self.ctx)` may release the fields of a struct it is given.
     let mut enclosing = attribute;
@@ -181,7 +253,7 @@ pub fn releases(
         }
         enclosing = outer;
     }
-    if handles(dealloc, attribute) {
+    if handles(dealloc, attribute, trust_flags) {
         return true;
     }
     // A method it calls that touches the attribute in a way its summary cannot say
@@ -196,11 +268,37 @@ pub fn releases(
         analysis
             .methods_named(class, name)
             .first()
-            .is_some_and(|method| hands_off(method, attribute))
+            .is_some_and(|method| handles(method, attribute, true))
     })
 }
 
-fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
+/// The methods that run when an instance dies: `__dealloc__`, and `__del__` (Cython 3
+/// runs it from `tp_finalize` for extension types), of the class and its bases.
+fn finalizers<'g, 'a>(
+    analysis: &'g ModuleAnalysis<'a>,
+    class: &str,
+) -> Vec<&'g OwnershipGraph<'a>> {
+    let mut finalizers = analysis.methods_named(class, "__dealloc__");
+    finalizers.extend(analysis.methods_named(class, "__del__"));
+    finalizers
+}
+
+/// Whether the function frees the block the attribute holds on entry, on every path.
+fn frees(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    let Some(site) = graph.incoming_site_of(&Place::of_self_attribute(attribute)) else {
+        return false;
+    };
+    graph.exit.as_ref().is_some_and(|exit| {
+        let states = exit.site(site);
+        states.contains(SiteStates::FREED)
+            && states
+                .without(SiteStates::FREED)
+                .without(SiteStates::NULL)
+                .is_empty()
+    })
+}
+
+fn handles(graph: &OwnershipGraph<'_>, attribute: &str, trust_flags: bool) -> bool {
     let Some(site) = graph.incoming_site_of(&Place::of_self_attribute(attribute)) else {
         return false;
     };
@@ -214,7 +312,9 @@ fn handles(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
         .without(SiteStates::NULL)
         .without(SiteStates::ESCAPED)
         .is_empty();
-    released || hands_off(graph, attribute) || released_under_a_flag(graph, site, attribute)
+    released
+        || hands_off(graph, attribute)
+        || (trust_flags && released_under_a_flag(graph, site, attribute))
 }
 
 /// `if self.owns_data: free(self.data)`: the block is released on the paths where another
@@ -264,4 +364,43 @@ fn hands_off(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
             .escapes
             .iter()
             .any(|e| e.site == site && matches!(e.how, EscapeHow::Stored(_)))
+}
+
+/// `Py_INCREF(self)` where the block is stored, and a method that frees it and calls
+/// `Py_DECREF(self)`: the instance keeps itself alive while it owns the block, so it
+/// cannot die owning it.
+fn pinned_while_owning(
+    analysis: &ModuleAnalysis<'_>,
+    model: &crate::ownership::classes::ClassModel,
+    owned: &crate::ownership::classes::OwnedAttribute,
+) -> bool {
+    let refcount_of_self = |graph: &OwnershipGraph<'_>, name: &str| {
+        graph.function.calls.iter().any(|call| {
+            let callee = match &call.callee {
+                crate::ir::Callee::External { name, .. } | crate::ir::Callee::Unbound(name) => {
+                    name.as_str()
+                }
+                _ => return false,
+            };
+            callee == name
+                && matches!(call.args.as_slice(), [crate::ir::Value::Place(place)]
+                    if *graph.function.place(*place) == Place::local("self"))
+        })
+    };
+    let methods: Vec<&OwnershipGraph<'_>> = analysis
+        .graphs
+        .iter()
+        .filter(|graph| graph.function.class.as_deref() == Some(model.name.as_str()))
+        .collect();
+    let pins = methods
+        .iter()
+        .any(|graph| graph.function.name == owned.method && refcount_of_self(graph, "Py_INCREF"));
+    let attribute = Place::of_self_attribute(&owned.attribute);
+    let unpins = methods.iter().any(|graph| {
+        refcount_of_self(graph, "Py_DECREF")
+            && graph.releases.iter().any(|release| {
+                !release.reallocating && *graph.function.place(release.place) == attribute
+            })
+    });
+    pins && unpins
 }

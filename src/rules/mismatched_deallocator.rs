@@ -41,6 +41,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: &MISMATCHED_DEALLOCATOR,
+            fix: None,
             message: format!(
                 "`{place}` holds a block from `{}` ({}) but is {verb} with `{}` ({})",
                 site.callee,
@@ -60,5 +61,73 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                 message: "allocated here".to_string(),
             }],
         });
+    }
+}
+
+/// `__cinit__` stores a `malloc` block in `self.data`, `load()` a `PyMem_Malloc` one:
+/// the `free(self.data)` of `__dealloc__` (or `__del__`) matches only one of them. The
+/// per-function check already reports a mismatch with the first family it knows.
+pub fn check_classes(
+    analysis: &crate::ownership::module::ModuleAnalysis<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for model in &analysis.classes {
+        let finalizers = analysis.graphs.iter().filter(|graph| {
+            graph.function.class.as_deref() == Some(model.name.as_str())
+                && matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
+        });
+        for graph in finalizers {
+            let mixed = model
+                .owned
+                .iter()
+                .filter(|o| !o.other_origins.is_empty() && !o.attribute.ends_with("[]"));
+            for owned in mixed {
+                let attribute = crate::ir::Place::of_self_attribute(&owned.attribute);
+                let Some(incoming) = graph.incoming_site_of(&attribute) else {
+                    continue;
+                };
+                for release in &graph.releases {
+                    let site = graph.site(release.site);
+                    let first_family = site.family.unwrap_or(owned.origin.family);
+                    if release.site != incoming
+                        || release.reallocating
+                        || release.family != first_family
+                    {
+                        continue;
+                    }
+                    let Some((origin, method)) = owned
+                        .other_origins
+                        .iter()
+                        .find(|(origin, _)| origin.family != release.family)
+                    else {
+                        continue;
+                    };
+                    let family = graph.families.family(origin.family);
+                    out.push(Diagnostic {
+                        rule: &MISMATCHED_DEALLOCATOR,
+                        fix: None,
+                        message: format!(
+                            "`self.{}` may hold a block from `{}` ({}) but is released with `{}` ({})",
+                            owned.attribute,
+                            origin.callee,
+                            family.name,
+                            release.callee,
+                            graph.family_name(release.family)
+                        ),
+                        span: release.span,
+                        label: format!("`{}` does not match `{}`", release.callee, origin.callee),
+                        help: Some(format!(
+                            "allocate `self.{}` with one family everywhere; `{}` stores a `{}` block",
+                            owned.attribute, method, origin.callee
+                        )),
+                        related: vec![Related {
+                            path: None,
+                            span: origin.span,
+                            message: format!("allocated here, in `{method}`"),
+                        }],
+                    });
+                }
+            }
+        }
     }
 }

@@ -33,6 +33,20 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+/// Where cysafe lives (Cargo.toml's `repository`); documentation links point into it.
+pub const REPOSITORY_URL: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where bugs in cysafe are reported.
+pub const ISSUES_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/issues");
+
+impl RuleMeta {
+    /// The rule's documentation page (docs/rules/CYnnn.md in the repository): linked from
+    /// every diagnostic in the machine formats and from `cysafe rule`.
+    pub fn url(&self) -> String {
+        format!("{REPOSITORY_URL}/blob/main/docs/rules/{}.md", self.code)
+    }
+}
+
 pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
     code: "CY000",
     name: "syntax-error",
@@ -42,16 +56,23 @@ pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
 };
 
 pub mod dealloc_missing_free;
+pub mod double_free;
+pub mod lifetime;
+pub mod memory_leak;
 pub mod mismatched_deallocator;
 pub mod realloc_overwrite;
 pub mod unchecked_allocation;
 pub mod unused_noqa;
+pub mod use_after_free;
 
 pub use dealloc_missing_free::DEALLOC_MISSING_FREE;
+pub use double_free::DOUBLE_FREE;
+pub use memory_leak::MEMORY_LEAK;
 pub use mismatched_deallocator::MISMATCHED_DEALLOCATOR;
 pub use realloc_overwrite::REALLOC_OVERWRITE;
 pub use unchecked_allocation::UNCHECKED_ALLOCATION;
 pub use unused_noqa::UNUSED_NOQA;
+pub use use_after_free::USE_AFTER_FREE;
 
 /// Every rule, in code order.
 pub static ALL: &[&RuleMeta] = &[
@@ -60,6 +81,9 @@ pub static ALL: &[&RuleMeta] = &[
     &MISMATCHED_DEALLOCATOR,
     &REALLOC_OVERWRITE,
     &DEALLOC_MISSING_FREE,
+    &DOUBLE_FREE,
+    &USE_AFTER_FREE,
+    &MEMORY_LEAK,
     &UNUSED_NOQA,
 ];
 
@@ -72,8 +96,14 @@ pub fn check_module(
         unchecked_allocation::check(graph, out);
         mismatched_deallocator::check(graph, out);
         realloc_overwrite::check(graph, out);
+        double_free::check(graph, out);
+        use_after_free::check(graph, out);
+        memory_leak::check(graph, out);
     }
+    mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);
+    double_free::check_classes(analysis, out);
+    use_after_free::check_classes(analysis, out);
 }
 
 /// Looks a rule up by its code (`CY003`) or its name (`realloc-overwrite`).

@@ -32,6 +32,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         previous.dedup();
         out.push(Diagnostic {
             rule: &REALLOC_OVERWRITE,
+            fix: None,
             message: format!(
                 "`{place}` is overwritten by `{callee}({place}, ...)`: the old block leaks if it fails"
             ),

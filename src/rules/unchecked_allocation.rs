@@ -32,6 +32,35 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let place = graph.function.place(first_use.place);
+        // `if out == NULL: failed = True` then `out[0]`: a check that lets execution go on.
+        let checked_before = graph.checks.iter().any(|check| {
+            graph.site(check.site).call() == Some(call)
+                && check.place == first_use.place
+                && check.span.start < first_use.span.start
+        });
+        if checked_before {
+            out.push(Diagnostic {
+                rule: &UNCHECKED_ALLOCATION,
+                fix: None,
+                message: format!(
+                    "the block from `{}` is used on a path where its NULL check did not stop execution",
+                    site.callee
+                ),
+                span,
+                label: format!("`{}` returns NULL when it fails", site.callee),
+                help: Some(format!(
+                    "leave (`raise MemoryError()` or `return`) where `{place}` is NULL, or use it only where it is not"
+                )),
+                related: vec![Related {
+                    path: None,
+                    span: first_use.span,
+                    message: format!(
+                        "`{place}` is used here on a path where its NULL check did not stop execution"
+                    ),
+                }],
+            });
+            continue;
+        }
         let use_label = match first_use.how {
             UseHow::PassedTo(call) => format!(
                 "`{place}` is passed to `{}` here before any NULL check",
@@ -43,6 +72,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: &UNCHECKED_ALLOCATION,
+            fix: None,
             message: format!(
                 "the block from `{}` is used before it is checked for NULL",
                 site.callee

@@ -30,7 +30,7 @@ def uses_only_when_allocated(int n):
 
 def falls_back_to_a_static_buffer(int n):
     cdef int fallback[4]
-    cdef int* p = <int*>malloc(n)
+    cdef int* p = <int*>malloc(n)  # expect: CY007
     if p == NULL:
         p = fallback
     p[0] = 1

@@ -1,0 +1,57 @@
+# CY005: a block released twice.
+from libc.stdlib cimport malloc, free
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+
+
+def twice_through_an_alias(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    cdef char* q = p
+    free(p)
+    free(q)  # expect: CY005
+
+
+def on_one_path(int n, bint early):
+    cdef double* p = <double*>PyMem_Malloc(n * sizeof(double))
+    if not p:
+        raise MemoryError()
+    if early:
+        PyMem_Free(p)
+    PyMem_Free(p)  # expect: CY005
+
+
+def in_a_loop(int n):
+    cdef char* p = <char*>malloc(n)
+    cdef int i
+    if p == NULL:
+        raise MemoryError()
+    for i in range(n):
+        free(p)  # expect: CY005
+
+
+cdef void release(char* p) noexcept:
+    free(p)
+
+
+def through_a_helper(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    release(p)
+    free(p)  # expect: CY005
+
+
+cdef class Buffer:
+    cdef char* data
+
+    def __cinit__(self, int n):
+        self.data = <char*>malloc(n)
+        if self.data == NULL:
+            raise MemoryError()
+
+    def close(self):
+        free(self.data)
+
+    def __dealloc__(self):
+        free(self.data)  # expect: CY005

@@ -1,0 +1,53 @@
+# CY006: a block used after its release.
+from libc.stdlib cimport malloc, free, realloc
+from libc.string cimport memcpy
+
+
+def read_after_free(int n):
+    cdef int* p = <int*>malloc(n * sizeof(int))
+    if p == NULL:
+        raise MemoryError()
+    p[0] = 1
+    free(p)
+    return p[0]  # expect: CY006
+
+
+def passed_after_free(int n, char* src):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    free(p)
+    memcpy(p, src, n)  # expect: CY006
+
+
+def reallocated_after_free(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    free(p)
+    cdef char* q = <char*>realloc(p, 2 * n)  # expect: CY006
+    if q == NULL:
+        raise MemoryError()
+    free(q)
+
+
+cdef class Table:
+    cdef double* rows
+
+    def __cinit__(self, int n):
+        self.rows = <double*>malloc(n * sizeof(double))
+        if self.rows == NULL:
+            raise MemoryError()
+
+    def close(self):
+        free(self.rows)
+
+    def grow(self, int n):
+        cdef double* bigger = <double*>realloc(self.rows, n * sizeof(double))  # expect: CY006
+        if bigger == NULL:
+            raise MemoryError()
+        self.rows = bigger
+
+    def __dealloc__(self):
+        if self.rows != NULL:
+            free(self.rows)  # expect: CY005

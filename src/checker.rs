@@ -1,0 +1,611 @@
+//! The library's front door: everything `cysafe check` does except printing.
+//!
+//! A [`Checker`] is built once from the run's options (the `--config` file, the command
+//! line's selection and excludes); it then checks one text ([`Checker::check_file`],
+//! [`Checker::check_source`]) or a set of paths with the cross-module pass
+//! ([`Checker::check_paths`]). The selection, per-file ignores, `# noqa`, skip-file and
+//! CY100 are applied here, so a library caller (the benchmarks, an editor) sees exactly
+//! what the command line prints. A panic while analyzing one file is caught and becomes
+//! that file's [`FileOutcome::InternalError`]; the other files are still checked.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::analyze::{analyze_file, analyze_tree};
+use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
+use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
+use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
+use crate::parse::Dialect;
+use crate::project::{Imports, ModuleFile, ModuleGraph};
+use crate::rules::UNUSED_NOQA;
+use crate::selection::{RuleSelector, RuleSet, SelectionLayer};
+use crate::source::read_source;
+
+/// What a [`Checker`] is built from.
+#[derive(Clone, Debug, Default)]
+pub struct CheckerOptions {
+    /// The folder relative excludes are matched from and the default configuration is
+    /// rooted at (the command line's current folder).
+    pub cwd: PathBuf,
+    /// A configuration used for every file instead of the nearest one (`--config`).
+    pub config: Option<Config>,
+    /// The command line's selection, applied on top of each file's configuration.
+    pub selection: SelectionLayer,
+    /// `--exclude`: globs (from `cwd`) that replace every configuration's `exclude` and
+    /// the default exclusions; `None` keeps them.
+    pub exclude: Option<Vec<String>>,
+    /// `--extend-exclude`: globs (from `cwd`) skipped on top of the configuration's.
+    pub extend_exclude: Vec<String>,
+    /// `--per-file-ignores`: (glob from `cwd`, rules) on top of the configuration's.
+    pub per_file_ignores: Vec<(String, Vec<RuleSelector>)>,
+    /// Whether files named in the paths are excluded like walked ones (`--force-exclude`).
+    pub force_exclude: bool,
+    /// `--config 'KEY = VALUE'`: set on top of every configuration, the defaults included.
+    pub overrides: toml::Table,
+    /// `--isolated`: read no configuration file.
+    pub isolated: bool,
+}
+
+/// Checks files with the configuration that governs each of them. Shared by the threads
+/// of a run.
+pub struct Checker {
+    cwd: PathBuf,
+    resolver: Arc<ConfigResolver>,
+    selection: SelectionLayer,
+    exclusions: Arc<Exclusions>,
+    per_file_ignores: Vec<(PathMatcher, Vec<RuleSelector>)>,
+    force_exclude: bool,
+}
+
+/// What became of one file.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// Analyzed; the diagnostics the selected rules report, after `# noqa`, sorted by
+    /// position and code (empty for a clean file).
+    Checked(Vec<Diagnostic>),
+    /// Not a file to check after all (a `.py` file that does not use Cython), or one
+    /// that asks to be skipped (`# cysafe: skip-file`).
+    Skipped,
+    /// The file could not be read or decoded.
+    Unreadable(String),
+    /// The configuration governing the file cannot be used.
+    ConfigError(ConfigError),
+    /// cysafe itself failed on this file (a bug): the message of the panic.
+    InternalError(String),
+}
+
+/// A function skipped because it is nested too deeply or too large to analyze; no
+/// diagnostic says so, so the caller must.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TooDeep {
+    /// Of its name, from 1; the column in characters.
+    pub row: usize,
+    pub column: usize,
+    /// `Buffer.fill` for a method.
+    pub name: String,
+    /// Which limit it passes, as the rest of a sentence after its name: "is nested too
+    /// deeply to analyze", "is too large to analyze (... the budget of ...)".
+    pub reason: String,
+}
+
+/// One file's check.
+#[derive(Debug)]
+pub struct FileCheck {
+    pub path: PathBuf,
+    pub outcome: FileOutcome,
+    /// The functions skipped for their depth, in source order.
+    pub too_deep: Vec<TooDeep>,
+    /// The file's text when it has diagnostics (reporters quote it), else `None`.
+    pub text: Option<String>,
+    /// What checking the file again needs (after `--fix` changed it), kept by
+    /// [`Checker::check_paths`] for the files that have a fix.
+    pub recheck: Option<Arc<Recheck>>,
+}
+
+/// What a file of a run was checked knowing: the exports of the modules it cimports, and
+/// the texts of its context (its `.pxd`, or the file that includes a `.pxi`).
+#[derive(Debug, Default)]
+pub struct Recheck {
+    pub project: ProjectSummaries,
+    pub context: Vec<String>,
+}
+
+impl FileCheck {
+    /// The diagnostics found (none unless the file was checked).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match &self.outcome {
+            FileOutcome::Checked(diagnostics) => diagnostics,
+            _ => &[],
+        }
+    }
+
+    /// The error that kept the file from being checked, as one line naming the file;
+    /// `cwd` shortens a configuration file's path.
+    pub fn error(&self, cwd: &Path) -> Option<String> {
+        match &self.outcome {
+            FileOutcome::Checked(_) | FileOutcome::Skipped => None,
+            FileOutcome::Unreadable(message) => Some(format!("{}: {message}", self.path.display())),
+            FileOutcome::ConfigError(error) => Some(error.render(relative_to(cwd, &error.path))),
+            FileOutcome::InternalError(message) => Some(format!(
+                "{}: internal error: cysafe failed while analyzing this file ({message}); \
+                 the other files were checked; please report this as a cysafe bug",
+                self.path.display()
+            )),
+        }
+    }
+}
+
+/// The check of a set of paths.
+#[derive(Debug, Default)]
+pub struct CheckRun {
+    /// Every file found, sorted by path.
+    pub files: Vec<FileCheck>,
+    /// The paths that could not be walked.
+    pub discovery_errors: Vec<DiscoveryError>,
+}
+
+impl Checker {
+    /// A checker for `options`; a glob that does not parse, or an override that is not
+    /// a valid setting, is an error naming the option.
+    pub fn new(options: CheckerOptions) -> Result<Checker, String> {
+        let exclude = options
+            .exclude
+            .as_deref()
+            .map(PathMatcher::new)
+            .transpose()
+            .map_err(|message| format!("--exclude: {message}"))?;
+        let extend_exclude = PathMatcher::new(&options.extend_exclude)
+            .map_err(|message| format!("--extend-exclude: {message}"))?;
+        let per_file_ignores = options
+            .per_file_ignores
+            .into_iter()
+            .map(|(glob, rules)| Ok((PathMatcher::new(&[glob])?, rules)))
+            .collect::<Result<_, String>>()
+            .map_err(|message| format!("--per-file-ignores: {message}"))?;
+        let resolver = ConfigResolver::with_overrides(
+            options.config,
+            options.cwd.clone(),
+            options.overrides,
+            options.isolated,
+        )
+        .map_err(|error| error.message)?;
+        let resolver = Arc::new(resolver);
+        Ok(Checker {
+            exclusions: Arc::new(Exclusions {
+                cwd: options.cwd.clone(),
+                resolver: resolver.clone(),
+                exclude,
+                extend_exclude,
+            }),
+            resolver,
+            cwd: options.cwd,
+            selection: options.selection,
+            per_file_ignores,
+            force_exclude: options.force_exclude,
+        })
+    }
+
+    /// Whether walking skips `path` (a folder or a file): the command line's
+    /// `--exclude` replaces the configuration's `exclude` (and the defaults), and both
+    /// `extend-exclude`s add to it.
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.exclusions.excludes(path)
+    }
+
+    /// The files `paths` expand to, without checking them; with `record_skipped`, also
+    /// what was left out and why (`--show-files --verbose`).
+    pub fn discover(&self, paths: &[PathBuf], record_skipped: bool) -> Discovered {
+        let exclude: ExcludeFn = {
+            let exclusions = self.exclusions.clone();
+            Arc::new(move |path: &Path| exclusions.excludes(path))
+        };
+        let is_cython = |p: &Path| Dialect::from_path(p).is_some();
+        let mut discovered = Discovery {
+            accept_named: &is_cython,
+            accept_walked: &is_cython,
+            exclude,
+            force_exclude: self.force_exclude,
+            record_skipped,
+        }
+        .run(paths);
+        discovered.files.sort();
+        discovered
+    }
+
+    /// The folder the checker was built for.
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    /// The command line's selection, applied on top of each file's configuration.
+    pub fn selection(&self) -> &SelectionLayer {
+        &self.selection
+    }
+
+    /// The configuration governing `path`.
+    pub fn config_for(&self, path: &Path) -> Result<Arc<Config>, ConfigError> {
+        self.resolver.for_path(path)
+    }
+
+    /// The rules reported for `path` under its configuration, the selection and the
+    /// command line's per-file ignores.
+    pub fn rules_for(&self, path: &Path) -> Result<RuleSet, ConfigError> {
+        Ok(self.rules_under(&*self.config_for(path)?, path))
+    }
+
+    fn rules_under(&self, config: &Config, path: &Path) -> RuleSet {
+        let mut rules = config.rules_for(path, &self.selection);
+        for (matcher, ignored) in &self.per_file_ignores {
+            if matcher.matches(&self.cwd, path) {
+                rules.remove(ignored);
+            }
+        }
+        rules
+    }
+
+    /// The diagnostics of one text, as `cysafe check` would print them for a file at
+    /// `path` (which picks the dialect and the configuration; nothing is read). Without
+    /// the other files of its project. Empty when the file is skipped or cannot be
+    /// checked: [`Checker::check_file`] tells those apart.
+    pub fn check_source(&self, path: &Path, text: &str) -> Vec<Diagnostic> {
+        match self.check_file(path, text).outcome {
+            FileOutcome::Checked(diagnostics) => diagnostics,
+            _ => Vec::new(),
+        }
+    }
+
+    /// The whole outcome of checking one text at `path`, alone.
+    pub fn check_file(&self, path: &Path, text: &str) -> FileCheck {
+        let (check, _) = self.check_in_project(path, text, &ProjectSummaries::default(), &[]);
+        check
+    }
+
+    /// Checks every file under `paths` (files as given, folders walked), each knowing
+    /// what the modules of the run it cimports export (see `crate::project` for how
+    /// modules are named and resolved). Files are checked in parallel; the result does
+    /// not depend on the number of threads.
+    pub fn check_paths(&self, paths: &[PathBuf]) -> CheckRun {
+        let discovered = self.discover(paths, false);
+        let files = discovered.files;
+        let texts: Vec<Result<String, String>> = files
+            .par_iter()
+            .map(|path| read_source(path).map_err(|error| error.to_string()))
+            .collect();
+        let module_files: Vec<ModuleFile> = files
+            .iter()
+            .zip(&texts)
+            .map(|(path, text)| ModuleFile {
+                path: path.clone(),
+                imports: text.as_deref().map(Imports::scan).unwrap_or_default(),
+            })
+            .collect();
+        let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
+
+        // Modules are analyzed in waves, dependencies first, so that each file is
+        // analyzed once knowing everything the modules it cimports export; only the
+        // files of a cycle of cimports are analyzed again, while what the cycle's
+        // modules export changes.
+        let mut checks: Vec<Option<FileCheck>> = (0..files.len()).map(|_| None).collect();
+        let mut summaries: Vec<Summaries> = vec![Summaries::default(); files.len()];
+        let mut exports: Vec<Arc<ModuleExports>> = vec![Arc::default(); graph.modules.len()];
+        for wave in graph.waves() {
+            let modules: Vec<usize> = wave.into_iter().flatten().collect();
+            let mut pending: Vec<usize> = modules
+                .iter()
+                .flat_map(|&module| graph.modules[module].1.iter().copied())
+                .collect();
+            for round in 1.. {
+                let analyzed: Vec<(usize, FileCheck, Summaries)> = pending
+                    .par_iter()
+                    .map(|&file| {
+                        let path = files[file].clone();
+                        match &texts[file] {
+                            Err(message) => {
+                                let outcome = FileOutcome::Unreadable(message.clone());
+                                (file, unanalyzed(path, outcome), Summaries::default())
+                            }
+                            Ok(text) => {
+                                let project = project_for(&graph, &exports, file);
+                                let context: Vec<&str> = graph.context[file]
+                                    .iter()
+                                    .filter_map(|&outer| texts[outer].as_deref().ok())
+                                    .collect();
+                                let (check, exported) =
+                                    self.check_in_project(&path, text, &project, &context);
+                                (file, check, exported)
+                            }
+                        }
+                    })
+                    .collect();
+                for (file, check, exported) in analyzed {
+                    checks[file] = Some(check);
+                    summaries[file] = exported;
+                }
+                let mut changed = Vec::new();
+                for &module in &modules {
+                    let mut merged = ModuleExports::default();
+                    for &file in &graph.modules[module].1 {
+                        merged.add_file(&summaries[file]);
+                    }
+                    if merged != *exports[module] {
+                        exports[module] = Arc::new(merged);
+                        changed.push(module);
+                    }
+                }
+                if changed.is_empty() || round == MAX_ROUNDS_IN_A_CYCLE {
+                    break;
+                }
+                pending = modules
+                    .iter()
+                    .flat_map(|&module| graph.modules[module].1.iter().copied())
+                    .filter(|&file| {
+                        graph.cimports[file]
+                            .iter()
+                            .any(|(_, module)| changed.contains(module))
+                    })
+                    .collect();
+                if pending.is_empty() {
+                    break;
+                }
+            }
+        }
+        let rechecks: Vec<Option<Arc<Recheck>>> = checks
+            .iter()
+            .enumerate()
+            .map(|(file, check)| {
+                let fixable = check
+                    .as_ref()
+                    .is_some_and(|check| check.diagnostics().iter().any(|d| d.fix.is_some()));
+                fixable.then(|| {
+                    Arc::new(Recheck {
+                        project: project_for(&graph, &exports, file),
+                        context: graph.context[file]
+                            .iter()
+                            .filter_map(|&outer| texts[outer].clone().ok())
+                            .collect(),
+                    })
+                })
+            })
+            .collect();
+        let files = checks
+            .into_iter()
+            .zip(texts)
+            .zip(rechecks)
+            .map(|((check, text), recheck)| {
+                let mut check = check.expect("every module is in one wave");
+                if !check.diagnostics().is_empty() {
+                    check.text = text.ok();
+                }
+                check.recheck = recheck;
+                check
+            })
+            .collect();
+        CheckRun {
+            files,
+            discovery_errors: discovered.errors,
+        }
+    }
+
+    /// One text of a run again, after `--fix` changed it, knowing what it knew the
+    /// first time ([`FileCheck::recheck`]); alone when that is not kept.
+    pub fn recheck(&self, check: &FileCheck, text: &str) -> FileCheck {
+        let empty = Recheck::default();
+        let recheck = check.recheck.as_deref().unwrap_or(&empty);
+        let context: Vec<&str> = recheck.context.iter().map(String::as_str).collect();
+        let (mut again, _) =
+            self.check_guarded(&check.path, text, &recheck.project, &context, None);
+        again.recheck = check.recheck.clone();
+        again
+    }
+
+    /// One text an editor holds, with the tree it keeps reparsing incrementally, what
+    /// the other files it has open export, and the texts of its context (its `.pxd`).
+    pub fn check_parsed(
+        &self,
+        path: &Path,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        project: &ProjectSummaries,
+        context: &[&str],
+    ) -> (FileCheck, Summaries) {
+        self.check_guarded(path, text, project, context, Some(tree))
+    }
+
+    /// One file, with what the rest of the project exports; a panic becomes the file's
+    /// internal error.
+    fn check_in_project(
+        &self,
+        path: &Path,
+        text: &str,
+        project: &ProjectSummaries,
+        context: &[&str],
+    ) -> (FileCheck, Summaries) {
+        self.check_guarded(path, text, project, context, None)
+    }
+
+    fn check_guarded(
+        &self,
+        path: &Path,
+        text: &str,
+        project: &ProjectSummaries,
+        context: &[&str],
+        tree: Option<&tree_sitter::Tree>,
+    ) -> (FileCheck, Summaries) {
+        let checked = catch_unwind(AssertUnwindSafe(|| {
+            self.check_unguarded(path, text, project, context, tree)
+        }));
+        match checked {
+            Ok(checked) => checked,
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic without a message".to_string());
+                let outcome = FileOutcome::InternalError(message);
+                (
+                    unanalyzed(path.to_path_buf(), outcome),
+                    Summaries::default(),
+                )
+            }
+        }
+    }
+
+    fn check_unguarded(
+        &self,
+        path: &Path,
+        text: &str,
+        project: &ProjectSummaries,
+        context: &[&str],
+        tree: Option<&tree_sitter::Tree>,
+    ) -> (FileCheck, Summaries) {
+        let config = match self.resolver.for_path(path) {
+            Ok(config) => config,
+            Err(error) => {
+                let outcome = FileOutcome::ConfigError(error);
+                return (
+                    unanalyzed(path.to_path_buf(), outcome),
+                    Summaries::default(),
+                );
+            }
+        };
+        let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
+        // A .py file is Cython only in pure-Python mode, when it imports cython; any
+        // other is plain Python with nothing for cysafe, even when named explicitly
+        // (pre-commit hands every staged .py file over).
+        if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
+            return (
+                unanalyzed(path.to_path_buf(), FileOutcome::Skipped),
+                Summaries::default(),
+            );
+        }
+        debug_panic_hook(path);
+        let rules = self.rules_under(&config, path);
+        let analysis = match tree {
+            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
+            None => analyze_file(text, dialect, &config.analysis, project, context),
+        };
+        let too_deep = if analysis.too_deep.is_empty() {
+            Vec::new()
+        } else {
+            let lines = LineIndex::new(text);
+            analysis
+                .too_deep
+                .into_iter()
+                .map(|function| {
+                    let start = lines.position(function.name_span.start);
+                    TooDeep {
+                        row: start.row,
+                        column: start.column,
+                        name: function.name,
+                        reason: function.reason,
+                    }
+                })
+                .collect()
+        };
+        let diagnostics: Vec<Diagnostic> = analysis
+            .diagnostics
+            .into_iter()
+            .filter(|diagnostic| rules.contains(diagnostic.rule.code))
+            .collect();
+        let (mut diagnostics, used) = remove_suppressed(text, diagnostics);
+        if rules.contains(UNUSED_NOQA.code) {
+            diagnostics.extend(unused_noqa(text, &used, &rules));
+        }
+        diagnostics.sort_by(|a, b| (a.span.start, a.rule.code).cmp(&(b.span.start, b.rule.code)));
+        let check = FileCheck {
+            path: path.to_path_buf(),
+            outcome: FileOutcome::Checked(diagnostics),
+            too_deep,
+            text: None,
+            recheck: None,
+        };
+        (check, analysis.summaries)
+    }
+}
+
+/// The exclusion half of a [`Checker`], shared with the walker's threads.
+struct Exclusions {
+    cwd: PathBuf,
+    resolver: Arc<ConfigResolver>,
+    exclude: Option<PathMatcher>,
+    extend_exclude: PathMatcher,
+}
+
+impl Exclusions {
+    fn excludes(&self, path: &Path) -> bool {
+        let config = self.resolver.for_path(path).ok();
+        let replaced = match (&self.exclude, &config) {
+            (Some(exclude), _) => exclude.matches(&self.cwd, path),
+            (None, Some(config)) => config.exclude.matches(&config.root, path),
+            (None, None) => false,
+        };
+        replaced
+            || self.extend_exclude.matches(&self.cwd, path)
+            || config.is_some_and(|config| config.extend_exclude.matches(&config.root, path))
+    }
+}
+
+fn unanalyzed(path: PathBuf, outcome: FileOutcome) -> FileCheck {
+    FileCheck {
+        path,
+        outcome,
+        too_deep: Vec::new(),
+        text: None,
+        recheck: None,
+    }
+}
+
+/// Lets the tests of panic isolation make the analysis of one file panic: in debug
+/// builds only, when `CYSAFE_DEBUG_PANIC_ON` names the file's name. Release builds have
+/// no such hook, so no user can trip it.
+#[cfg(debug_assertions)]
+fn debug_panic_hook(path: &Path) {
+    if let Some(name) = std::env::var_os("CYSAFE_DEBUG_PANIC_ON") {
+        if path.file_name() == Some(name.as_os_str()) {
+            panic!("CYSAFE_DEBUG_PANIC_ON asked for a panic");
+        }
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn debug_panic_hook(_path: &Path) {}
+
+/// How many times the files of a cycle of cimports are analyzed at most.
+const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
+
+/// What the modules `file` cimports export, under the names the file (or its context)
+/// writes for them.
+fn project_for(
+    graph: &ModuleGraph,
+    exports: &[Arc<ModuleExports>],
+    file: usize,
+) -> ProjectSummaries {
+    let mut project = ProjectSummaries::default();
+    for (written, module) in &graph.cimports[file] {
+        if !exports[*module].is_empty() {
+            project.add_module(written, exports[*module].clone());
+        }
+    }
+    project
+}
+
+/// Whether a .py file imports or cimports Cython (pure-Python mode).
+pub fn uses_cython(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        (line.starts_with("import ") || line.starts_with("from ") || line.starts_with("cimport "))
+            && line.contains("cython")
+    })
+}
+
+/// `path` relative to `base` when it lies under it: configuration files are found by
+/// absolute path but shown as the user would type them.
+pub fn relative_to<'a>(base: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(base).unwrap_or(path)
+}

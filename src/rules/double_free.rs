@@ -1,0 +1,124 @@
+#![doc = include_str!("../../docs/rules/CY005.md")]
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::{OwnershipGraph, SiteStates};
+use crate::rules::lifetime::{
+    dangling_attributes, earlier_releases, guarded_by_a_flag, incoming_attribute_site, is_element,
+    is_older_blocks, later_methods, through_a_method,
+};
+use crate::rules::{RuleMeta, Severity};
+
+pub const DOUBLE_FREE: RuleMeta = RuleMeta {
+    code: "CY005",
+    name: "double-free",
+    severity: Severity::Error,
+    summary: "A heap block is released twice on some path, through any alias or across methods.",
+    doc: include_str!("../../docs/rules/CY005.md"),
+};
+
+/// Reports, within each function, every release of a block some path already released.
+pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<Span> = HashSet::new();
+    for release in &graph.releases {
+        if release.reallocating
+            || !release.definite
+            || !release.before.contains(SiteStates::FREED)
+            || is_element(graph, release.place)
+            || is_older_blocks(graph, release.site)
+            || reported.contains(&release.span)
+        {
+            continue;
+        }
+        let firsts = earlier_releases(
+            graph,
+            release.site,
+            release.place,
+            (release.block, release.span.start),
+        );
+        let Some(first) = firsts.first() else {
+            continue;
+        };
+        reported.insert(release.span);
+        let place = graph.function.place(release.place);
+        let site = graph.site(release.site);
+        let mut related: Vec<Related> = firsts
+            .iter()
+            .map(|earlier| Related {
+                path: None,
+                span: earlier.span,
+                message: if earlier.span == release.span {
+                    "first released here, on an earlier loop turn".to_string()
+                } else {
+                    format!("first released here by `{}`", earlier.callee)
+                },
+            })
+            .collect();
+        if let Some(span) = site.span {
+            related.push(Related {
+                path: None,
+                span,
+                message: "allocated here".to_string(),
+            });
+        }
+        out.push(Diagnostic {
+            fix: None,
+            rule: &DOUBLE_FREE,
+            message: format!(
+                "`{place}` is released twice: `{}` frees a block `{}` already freed",
+                release.callee, first.callee
+            ),
+            span: release.span,
+            label: "released again here".to_string(),
+            help: Some(format!(
+                "set `{place} = NULL` after the first release, or release it on one path only"
+            )),
+            related,
+        });
+    }
+}
+
+/// Reports a method that frees an attribute another method (`close()`) already freed and
+/// left dangling: a double free when both run, `close()` then the object dies.
+pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<Span> = HashSet::new();
+    for dangling in dangling_attributes(analysis) {
+        for later in later_methods(analysis, &dangling) {
+            let Some(site) = incoming_attribute_site(later, &dangling.attribute) else {
+                continue;
+            };
+            if guarded_by_a_flag(later, &dangling.attribute) {
+                continue;
+            }
+            let again = later.releases.iter().find(|release| {
+                release.site == site
+                    && !release.reallocating
+                    && !through_a_method(later, release)
+                    && !release.before.contains(SiteStates::FREED)
+            });
+            let Some(again) = again else { continue };
+            if !reported.insert(again.span) {
+                continue;
+            }
+            let attribute = &dangling.attribute;
+            let first = dangling.method.function.name.as_str();
+            let related = dangling.related(later, site, "first released here");
+            out.push(Diagnostic {
+                fix: None,
+                rule: &DOUBLE_FREE,
+                message: format!(
+                    "`self.{attribute}` is released twice when `{first}()` runs before `{}`: `{first}()` frees it without setting it to NULL",
+                    later.function.name
+                ),
+                span: again.span,
+                label: "released again here".to_string(),
+                help: Some(format!(
+                    "set `self.{attribute} = NULL` in `{first}()` after releasing it"
+                )),
+                related,
+            });
+        }
+    }
+}

@@ -1,0 +1,255 @@
+#![doc = include_str!("../../docs/rules/CY007.md")]
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ir::{BlockId, FunctionKind, Place};
+use crate::ownership::{LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates};
+use crate::rules::lifetime::{is_older_blocks, reaches};
+use crate::rules::{RuleMeta, Severity};
+
+pub const MEMORY_LEAK: RuleMeta = RuleMeta {
+    code: "CY007",
+    name: "memory-leak",
+    severity: Severity::Warning,
+    summary: "A block owned by a local is lost at a return, a raise, the end of the function or an overwrite.",
+    doc: include_str!("../../docs/rules/CY007.md"),
+};
+
+/// C functions that read or fill a block they are given and keep no pointer to it:
+/// passing a block to one hands nothing off.
+const BORROWERS: &[&str] = &[
+    "memcpy",
+    "memmove",
+    "memset",
+    "memcmp",
+    "strcpy",
+    "strncpy",
+    "strcat",
+    "strncat",
+    "strlen",
+    "strcmp",
+    "strncmp",
+    "sprintf",
+    "snprintf",
+    "printf",
+    "fprintf",
+    "fread",
+    "fwrite",
+    "fgets",
+    "qsort",
+    "PyBytes_FromStringAndSize",
+    "PyBytes_FromString",
+    "PyByteArray_FromStringAndSize",
+    "PyUnicode_FromString",
+    "PyUnicode_FromStringAndSize",
+    "PyUnicode_DecodeUTF8",
+    "PyUnicode_DecodeLatin1",
+    "PyUnicode_DecodeASCII",
+];
+
+/// One report per allocation: every way its block is lost.
+#[derive(Default)]
+struct Lost {
+    place: Option<String>,
+    callee: String,
+    ways: Vec<Related>,
+}
+
+pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    if graph.function.kind == FunctionKind::Module
+        || graph.sites.is_empty()
+        || gives_a_view_ownership(graph)
+    {
+        return;
+    }
+    let hand_offs = HandOffs::of(graph);
+    // The allocation span of a block the function owns at a point: allocated here, and
+    // not handed off on any path before it (a failed reallocation's old block is CY003's
+    // concern, a successful one's is the new site's).
+    let owned = |site: usize, point: (BlockId, usize)| -> Option<Span> {
+        let site = &graph.sites[site];
+        match (site.origin, site.span, site.family) {
+            (SiteOrigin::Call(_), Some(span), Some(_)) if !hand_offs.before(graph, span, point) => {
+                Some(span)
+            }
+            _ => None,
+        }
+    };
+    let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
+    for leave in &graph.leaves {
+        for (index, states) in leave.state.sites() {
+            if !is_live(states) {
+                continue;
+            }
+            // The blocks of earlier loop turns are lost where their pointer is overwritten,
+            // reported there; their joined states here are too coarse to say more.
+            if is_older_blocks(graph, SiteId(index as u32)) {
+                continue;
+            }
+            let Some(span) = owned(index, (leave.block, usize::MAX)) else {
+                continue;
+            };
+            let (at, message) = match leave.how {
+                LeaveHow::Returns(at) if at.start == at.end => (at, "the function ends here"),
+                LeaveHow::Returns(at) => (at, "returns here"),
+                LeaveHow::Raises(at) => (at, "raises here"),
+                // A failed `assert`, an always-raising call, the end of a `finally` on the
+                // way out: the rule is about `return` and `raise` statements; the paths
+                // of a `finally` are seen where they enter it. A call that raised and left
+                // the function is CY008's.
+                LeaveHow::Unwinds { .. } | LeaveHow::Other => continue,
+            };
+            let entry = lost.entry(span).or_default();
+            entry.callee.clone_from(&graph.sites[index].callee);
+            entry.ways.push(Related {
+                path: None,
+                span: at,
+                message: message.to_string(),
+            });
+        }
+    }
+    for overwrite in &graph.overwrites {
+        let place = graph.function.place(overwrite.place);
+        if overwrite.held_elsewhere
+            || !overwrite.only_target
+            || !is_live(overwrite.states)
+            || !is_local(graph, place)
+        {
+            continue;
+        }
+        let Some(span) = owned(
+            overwrite.site.0 as usize,
+            (overwrite.block, overwrite.span.end),
+        ) else {
+            continue;
+        };
+        let entry = lost.entry(span).or_default();
+        entry.callee.clone_from(&graph.site(overwrite.site).callee);
+        entry.place.get_or_insert_with(|| place.to_string());
+        entry.ways.push(Related {
+            path: None,
+            span: overwrite.span,
+            message: format!("`{place}` is overwritten here"),
+        });
+    }
+    for (span, mut lost) in lost {
+        lost.ways.sort_by_key(|way| way.span);
+        lost.ways.dedup_by(|a, b| a.span == b.span);
+        let place = lost
+            .place
+            .clone()
+            .or_else(|| holder(graph, span))
+            .map_or_else(|| "the block".to_string(), |place| format!("`{place}`"));
+        let deallocator = graph
+            .sites
+            .iter()
+            .find(|site| site.span == Some(span))
+            .and_then(|site| site.family)
+            .map(|family| graph.families.family(family).deallocator().to_string())
+            .unwrap_or_default();
+        out.push(Diagnostic {
+            fix: None,
+            rule: &MEMORY_LEAK,
+            message: format!(
+                "{place} leaks: the block from `{}` is neither freed nor handed off on some path",
+                lost.callee
+            ),
+            span,
+            label: "allocated here".to_string(),
+            help: Some(format!(
+                "free it with `{deallocator}` on every path out (a `try`/`finally` does it once), or hand it off"
+            )),
+            related: lost.ways,
+        });
+    }
+}
+
+/// `arr.callback_free_data = free`: a Cython array built over a block (`<int[:n]> p`)
+/// is made to free it; which block the array holds, the analysis does not follow.
+fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
+    graph.function.places.iter().any(|place| {
+        matches!(place.path.last(), Some(crate::ir::Projection::Field(name)) if name == "callback_free_data")
+    })
+}
+
+/// The block may still be allocated (it was not handed off or found NULL), and no path
+/// freed it: where paths that freed it join paths that did not, the analysis cannot
+/// tell which one the pointer came through (`if prev != NULL: free(prev)` in a list
+/// walk), so it does not guess.
+fn is_live(states: SiteStates) -> bool {
+    (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
+        && !states.contains(SiteStates::FREED)
+}
+
+/// A local variable of the function (not `self.x`, not a field, not a global).
+fn is_local(graph: &OwnershipGraph<'_>, place: &Place) -> bool {
+    place.path.is_empty() && place.root != "self" && !graph.function.is_global(&place.root)
+}
+
+/// The local that receives the block from its allocation, for the message.
+fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
+    graph
+        .function
+        .blocks
+        .iter()
+        .flat_map(|b| &b.stmts)
+        .find_map(|stmt| match stmt {
+            crate::ir::Stmt::Assign {
+                target,
+                value: crate::ir::Value::Call(call),
+                ..
+            } if graph.function.call(*call).span == span => {
+                let place = graph.function.place(*target);
+                let named = place.root.chars().all(|c| c.is_alphanumeric() || c == '_');
+                (named && is_local(graph, place)).then(|| place.to_string())
+            }
+            _ => None,
+        })
+}
+
+/// Where each allocation's block (by allocation span: a loop's older blocks share it) is
+/// handed off: returned, stored where it outlives the function, passed to a function that
+/// may keep it, reallocated, or its holder's address taken. Each as a point
+/// `(basic block, byte offset)`.
+struct HandOffs(HashMap<Span, Vec<(BlockId, usize)>>);
+
+impl HandOffs {
+    fn of(graph: &OwnershipGraph<'_>) -> HandOffs {
+        let mut points: HashMap<Span, Vec<(BlockId, usize)>> = HashMap::new();
+        let mut add = |site: SiteId, block: BlockId, at: usize| {
+            if let Some(span) = graph.site(site).span {
+                points.entry(span).or_default().push((block, at));
+            }
+        };
+        for escape in &graph.escapes {
+            add(escape.site, escape.block, escape.span.start);
+        }
+        for &(site, call, block) in &graph.passed {
+            let call = graph.function.call(call);
+            if !BORROWERS.contains(&call.callee.display_name()) {
+                add(site, block, call.span.start);
+            }
+        }
+        for release in graph.releases.iter().filter(|r| r.reallocating) {
+            add(release.site, release.block, release.span.start);
+        }
+        for &(site, block) in &graph.address_taken {
+            add(site, block, 0);
+        }
+        HandOffs(points)
+    }
+
+    /// Whether some path may hand the allocation's block off before `point`: then a
+    /// leak there is not certain, and is not reported.
+    fn before(
+        &self,
+        graph: &OwnershipGraph<'_>,
+        allocation: Span,
+        point: (BlockId, usize),
+    ) -> bool {
+        self.0
+            .get(&allocation)
+            .is_some_and(|points| points.iter().any(|&handed| reaches(graph, handed, point)))
+    }
+}

@@ -1,0 +1,171 @@
+#![doc = include_str!("../../docs/rules/CY006.md")]
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::{OwnershipGraph, ReleaseEvent, SiteId, SiteStates, UseHow};
+use crate::rules::lifetime::{
+    dangling_attributes, earlier_releases, guarded_by_a_flag, incoming_attribute_site, is_element,
+    is_older_blocks, later_methods,
+};
+use crate::rules::{RuleMeta, Severity};
+
+pub const USE_AFTER_FREE: RuleMeta = RuleMeta {
+    code: "CY006",
+    name: "use-after-free",
+    severity: Severity::Error,
+    summary: "A heap block is read, written, passed on or reallocated after its release.",
+    doc: include_str!("../../docs/rules/CY006.md"),
+};
+
+/// How a freed block is touched again.
+fn describe(graph: &OwnershipGraph<'_>, how: UseHow) -> String {
+    match how {
+        UseHow::Deref | UseHow::Arithmetic => "read through".to_string(),
+        UseHow::PassedTo(call) => format!(
+            "passed to `{}`",
+            graph.function.call(call).callee.display_name()
+        ),
+    }
+}
+
+/// Reports, within each function, every use (or reallocation) of a block some path
+/// already released.
+pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<Span> = HashSet::new();
+    let uses = graph
+        .uses
+        .iter()
+        .filter(|used| used.definite && used.states.contains(SiteStates::FREED))
+        .map(|used| {
+            (
+                used.site,
+                used.place,
+                used.span,
+                used.block,
+                describe(graph, used.how),
+            )
+        });
+    let reallocations = graph
+        .releases
+        .iter()
+        .filter(|release| {
+            release.reallocating && release.definite && release.before.contains(SiteStates::FREED)
+        })
+        .map(|release| {
+            (
+                release.site,
+                release.place,
+                release.span,
+                release.block,
+                format!("reallocated by `{}`", release.callee),
+            )
+        });
+    for (site, place, span, block, how) in uses.chain(reallocations) {
+        if is_element(graph, place) || is_older_blocks(graph, site) || reported.contains(&span) {
+            continue;
+        }
+        let releases = earlier_releases(graph, site, place, (block, span.start));
+        if releases.is_empty() {
+            continue;
+        }
+        reported.insert(span);
+        let place = graph.function.place(place);
+        out.push(diagnostic(
+            graph,
+            site,
+            &releases,
+            span,
+            &place.to_string(),
+            &how,
+        ));
+    }
+}
+
+fn diagnostic(
+    graph: &OwnershipGraph<'_>,
+    site: SiteId,
+    releases: &[&ReleaseEvent],
+    span: Span,
+    place: &str,
+    how: &str,
+) -> Diagnostic {
+    let mut related: Vec<Related> = releases
+        .iter()
+        .map(|release| Related {
+            path: None,
+            span: release.span,
+            message: format!("freed here by `{}`", release.callee),
+        })
+        .collect();
+    if let Some(span) = graph.site(site).span {
+        related.push(Related {
+            path: None,
+            span,
+            message: "allocated here".to_string(),
+        });
+    }
+    Diagnostic {
+        fix: None,
+        rule: &USE_AFTER_FREE,
+        message: format!("`{place}` is {how} after its block was freed"),
+        span,
+        label: format!("{how} after the release"),
+        help: Some(format!(
+            "use `{place}` before releasing it, or set it to NULL and test it"
+        )),
+        related,
+    }
+}
+
+/// Reports a method that uses an attribute another method (`close()`) freed and left
+/// dangling.
+pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<Span> = HashSet::new();
+    for dangling in dangling_attributes(analysis) {
+        for later in later_methods(analysis, &dangling) {
+            let Some(site) = incoming_attribute_site(later, &dangling.attribute) else {
+                continue;
+            };
+            if guarded_by_a_flag(later, &dangling.attribute) {
+                continue;
+            }
+            let used = later
+                .uses
+                .iter()
+                .find(|used| used.site == site && !used.states.contains(SiteStates::FREED))
+                .map(|used| (used.span, describe(later, used.how)));
+            let reallocated = || {
+                later
+                    .releases
+                    .iter()
+                    .find(|r| r.site == site && r.reallocating)
+                    .map(|r| (r.span, format!("reallocated by `{}`", r.callee)))
+            };
+            let Some((span, how)) = used.or_else(reallocated) else {
+                continue;
+            };
+            if !reported.insert(span) {
+                continue;
+            }
+            let attribute = &dangling.attribute;
+            let first = dangling.method.function.name.as_str();
+            let related = dangling.related(later, site, "freed here");
+            out.push(Diagnostic {
+                fix: None,
+                rule: &USE_AFTER_FREE,
+                message: format!(
+                    "`self.{attribute}` is {how} in `{}` after `{first}()` freed it without setting it to NULL",
+                    later.function.name
+                ),
+                span,
+                label: format!("{how} after the release"),
+                help: Some(format!(
+                    "set `self.{attribute} = NULL` in `{first}()` and test it before use"
+                )),
+                related,
+            });
+        }
+    }
+}

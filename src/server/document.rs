@@ -1,0 +1,142 @@
+//! An open document: its text, its version, and the syntax tree kept up to date with
+//! tree-sitter's incremental reparse (each edit is told to the old tree, which the next
+//! parse reuses wherever the edit did not reach).
+
+use std::path::PathBuf;
+
+use lsp_types::TextDocumentContentChangeEvent;
+use tree_sitter::{InputEdit, Point, Tree};
+
+use super::position::{Encoding, Lines};
+use crate::diagnostic::Diagnostic;
+use crate::parse::{parse, reparse, Dialect};
+
+pub struct Document {
+    pub path: PathBuf,
+    pub version: i32,
+    pub text: String,
+    pub dialect: Dialect,
+    pub tree: Tree,
+    /// The diagnostics of the current text, once checked (`None` while an edit waits).
+    pub diagnostics: Option<Vec<Diagnostic>>,
+}
+
+impl Document {
+    pub fn open(path: PathBuf, version: i32, text: String) -> Document {
+        let dialect = Dialect::from_path(&path).unwrap_or(Dialect::Cython);
+        let tree = parse(&text, dialect);
+        Document {
+            path,
+            version,
+            text,
+            dialect,
+            tree,
+            diagnostics: None,
+        }
+    }
+
+    /// Applies the changes of one `didChange`, in order, then reparses once.
+    pub fn change(
+        &mut self,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: Encoding,
+    ) {
+        let mut whole = false;
+        for change in changes {
+            match change.range {
+                None => {
+                    self.text = change.text;
+                    whole = true;
+                }
+                Some(range) => {
+                    let lines = Lines::new(&self.text);
+                    let start = lines.offset(range.start, encoding);
+                    let end = lines.offset(range.end, encoding).max(start);
+                    let edit = InputEdit {
+                        start_byte: start,
+                        old_end_byte: end,
+                        new_end_byte: start + change.text.len(),
+                        start_position: point(&self.text, start),
+                        old_end_position: point(&self.text, end),
+                        new_end_position: end_point(point(&self.text, start), &change.text),
+                    };
+                    self.text.replace_range(start..end, &change.text);
+                    if !whole {
+                        self.tree.edit(&edit);
+                    }
+                }
+            }
+        }
+        self.tree = if whole {
+            parse(&self.text, self.dialect)
+        } else {
+            reparse(&self.text, self.dialect, &self.tree)
+        };
+        self.version = version;
+        self.diagnostics = None;
+    }
+}
+
+/// The tree-sitter point (row, byte column) of a byte offset.
+fn point(text: &str, offset: usize) -> Point {
+    let before = &text[..offset];
+    let row = before.bytes().filter(|&b| b == b'\n').count();
+    let column = before
+        .rfind('\n')
+        .map_or(offset, |newline| offset - newline - 1);
+    Point::new(row, column)
+}
+
+/// Where inserted text ends, given where it starts.
+fn end_point(start: Point, inserted: &str) -> Point {
+    let rows = inserted.bytes().filter(|&b| b == b'\n').count();
+    if rows == 0 {
+        Point::new(start.row, start.column + inserted.len())
+    } else {
+        let last = inserted.len() - inserted.rfind('\n').unwrap() - 1;
+        Point::new(start.row + rows, last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_types::{Position, Range};
+
+    fn change(start: (u32, u32), end: (u32, u32), text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(
+                Position::new(start.0, start.1),
+                Position::new(end.0, end.1),
+            )),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_give_the_tree_a_full_parse_gives() {
+        let mut document = Document::open(
+            PathBuf::from("a.pyx"),
+            1,
+            "def f(é):\n    return 1\n".to_string(),
+        );
+        // Replace `1` by `g(\n  2)` then type `x` after `é` (a UTF-16 position).
+        document.change(
+            2,
+            vec![
+                change((1, 11), (1, 12), "g(\n  2)"),
+                change((0, 7), (0, 7), ", x"),
+            ],
+            Encoding::Utf16,
+        );
+        assert_eq!(document.text, "def f(é, x):\n    return g(\n  2)\n");
+        assert_eq!(document.version, 2);
+        let fresh = parse(&document.text, Dialect::Cython);
+        assert_eq!(
+            document.tree.root_node().to_sexp(),
+            fresh.root_node().to_sexp()
+        );
+    }
+}

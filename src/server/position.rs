@@ -1,0 +1,120 @@
+//! LSP positions: a 0-based line and a character offset counted in the negotiated
+//! encoding's code units (UTF-16 by default, UTF-8 bytes when the client offers it).
+//! cysafe's diagnostics carry byte offsets; these turn one into the other.
+
+use lsp_types::{Position, Range};
+
+use crate::diagnostic::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+/// The line starts of one text, to convert positions both ways.
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Lines { text, starts }
+    }
+
+    /// The line's text without its `\n`.
+    fn line(&self, line: usize) -> &'a str {
+        let start = self.starts[line];
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        &self.text[start..end]
+    }
+
+    /// The position of a byte offset (clamped to the text and to a character boundary).
+    pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let before = &self.text[self.starts[line]..offset];
+        let character = match encoding {
+            Encoding::Utf8 => before.len(),
+            Encoding::Utf16 => before.encode_utf16().count(),
+        };
+        Position::new(line as u32, character as u32)
+    }
+
+    pub fn range(&self, span: Span, encoding: Encoding) -> Range {
+        Range::new(
+            self.position(span.start, encoding),
+            self.position(span.end, encoding),
+        )
+    }
+
+    /// The byte offset of a position; a line past the end is the end of the text, a
+    /// character past the end of its line is the end of the line (as LSP asks), and one
+    /// inside a character is that character's start.
+    pub fn offset(&self, position: Position, encoding: Encoding) -> usize {
+        let line = position.line as usize;
+        if line >= self.starts.len() {
+            return self.text.len();
+        }
+        let text = self.line(line);
+        let wanted = position.character as usize;
+        let mut units = 0;
+        for (index, c) in text.char_indices() {
+            if units >= wanted {
+                return self.starts[line] + index;
+            }
+            units += match encoding {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+            };
+            if units > wanted {
+                return self.starts[line] + index;
+            }
+        }
+        self.starts[line] + text.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_encodings_count_their_units() {
+        // `é` is 2 UTF-8 bytes and 1 UTF-16 unit; `𝒳` 4 bytes and 2 units.
+        let text = "a\né𝒳 = p\n";
+        let lines = Lines::new(text);
+        let p = text.find('p').unwrap();
+        assert_eq!(lines.position(p, Encoding::Utf8), Position::new(1, 9));
+        assert_eq!(lines.position(p, Encoding::Utf16), Position::new(1, 6));
+        assert_eq!(lines.offset(Position::new(1, 9), Encoding::Utf8), p);
+        assert_eq!(lines.offset(Position::new(1, 6), Encoding::Utf16), p);
+        assert_eq!(
+            lines.offset(Position::new(1, 99), Encoding::Utf16),
+            text.len() - 1
+        );
+        assert_eq!(
+            lines.offset(Position::new(7, 0), Encoding::Utf16),
+            text.len()
+        );
+        // Inside the surrogate pair: the character's start.
+        assert_eq!(
+            lines.offset(Position::new(1, 2), Encoding::Utf16),
+            "a\né".len()
+        );
+    }
+}

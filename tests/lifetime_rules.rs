@@ -1,0 +1,276 @@
+//! CY005 double-free, CY006 use-after-free and CY007 memory-leak: the exact code, line,
+//! column, message and labels of each diagnostic.
+
+use cysafe::analyze::analyze_source;
+use cysafe::diagnostic::LineIndex;
+use cysafe::parse::Dialect;
+use cysafe::settings::AnalysisSettings;
+
+/// One diagnostic: code, line, column, message, and each related label as
+/// `line:column message`.
+type Found = (String, usize, usize, String, Vec<String>);
+
+fn report(text: &str, codes: &[&str]) -> Vec<Found> {
+    let index = LineIndex::new(text);
+    let at = |offset: usize| {
+        let position = index.position(offset);
+        (position.row, position.column)
+    };
+    analyze_source(text, Dialect::Cython, &AnalysisSettings::default())
+        .into_iter()
+        .filter(|d| codes.contains(&d.rule.code))
+        .map(|d| {
+            let (line, column) = at(d.span.start);
+            let related = d
+                .related
+                .iter()
+                .map(|r| {
+                    let (line, column) = at(r.span.start);
+                    format!("{line}:{column} {}", r.message)
+                })
+                .collect();
+            (d.rule.code.to_string(), line, column, d.message, related)
+        })
+        .collect()
+}
+
+const LIFETIME: &[&str] = &["CY005", "CY006", "CY007"];
+
+#[test]
+fn double_free_through_an_alias_is_reported_at_the_second_release() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    cdef char* q = p
+    free(p)
+    free(q)
+";
+    assert_eq!(
+        report(text, LIFETIME),
+        vec![(
+            "CY005".to_string(),
+            9,
+            5,
+            "`q` is released twice: `free` frees a block `free` already freed".to_string(),
+            vec![
+                "8:5 first released here by `free`".to_string(),
+                "4:27 allocated here".to_string()
+            ]
+        )]
+    );
+}
+
+#[test]
+fn free_after_setting_to_null_is_no_double_free() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    free(p)
+    p = NULL
+    free(p)
+";
+    assert_eq!(report(text, LIFETIME), vec![]);
+}
+
+#[test]
+fn close_then_dealloc_is_a_double_free() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+cdef class Buffer:
+    cdef char* data
+
+    def __cinit__(self, int n):
+        self.data = <char*>malloc(n)
+        if self.data == NULL:
+            raise MemoryError()
+
+    def close(self):
+        free(self.data)
+
+    def __dealloc__(self):
+        free(self.data)
+";
+    let found = report(text, LIFETIME);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (code, line, column, message, related) = &found[0];
+    assert_eq!((code.as_str(), *line, *column), ("CY005", 15, 9));
+    assert_eq!(
+        message,
+        "`self.data` is released twice when `close()` runs before `__dealloc__`: `close()` frees it without setting it to NULL"
+    );
+    assert_eq!(
+        related,
+        &vec![
+            "12:9 first released here by `free` in `close()`, which leaves `self.data` pointing at it"
+                .to_string(),
+            "7:28 allocated here".to_string()
+        ]
+    );
+}
+
+#[test]
+fn close_that_resets_the_pointer_is_clean() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+cdef class Buffer:
+    cdef char* data
+
+    def __cinit__(self, int n):
+        self.data = <char*>malloc(n)
+        if self.data == NULL:
+            raise MemoryError()
+
+    def close(self):
+        if self.data != NULL:
+            free(self.data)
+            self.data = NULL
+
+    def __dealloc__(self):
+        free(self.data)
+";
+    assert_eq!(report(text, LIFETIME), vec![]);
+}
+
+#[test]
+fn read_after_free_is_reported_at_the_use() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n):
+    cdef int* p = <int*>malloc(n * sizeof(int))
+    if p == NULL:
+        raise MemoryError()
+    free(p)
+    return p[0]
+";
+    assert_eq!(
+        report(text, LIFETIME),
+        vec![(
+            "CY006".to_string(),
+            8,
+            12,
+            "`p` is read through after its block was freed".to_string(),
+            vec![
+                "7:5 freed here by `free`".to_string(),
+                "4:25 allocated here".to_string()
+            ]
+        )]
+    );
+}
+
+#[test]
+fn a_null_comparison_after_free_is_no_use() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n):
+    cdef int* p = <int*>malloc(n * sizeof(int))
+    if p == NULL:
+        raise MemoryError()
+    free(p)
+    if p != NULL:
+        pass
+";
+    assert_eq!(report(text, LIFETIME), vec![]);
+}
+
+#[test]
+fn first_allocation_leaks_when_the_second_fails() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n):
+    cdef char* a = <char*>malloc(n)
+    if a == NULL:
+        raise MemoryError()
+    cdef char* b = <char*>malloc(n)
+    if b == NULL:
+        raise MemoryError()
+    free(a)
+    free(b)
+";
+    assert_eq!(
+        report(text, LIFETIME),
+        vec![(
+            "CY007".to_string(),
+            4,
+            27,
+            "`a` leaks: the block from `malloc` is neither freed nor handed off on some path"
+                .to_string(),
+            vec!["9:9 raises here".to_string()]
+        )]
+    );
+}
+
+#[test]
+fn overwriting_the_only_pointer_leaks() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    p = <char*>malloc(n)
+    free(p)
+";
+    let found = report(text, LIFETIME);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (code, line, column, _, related) = &found[0];
+    assert_eq!((code.as_str(), *line, *column), ("CY007", 4, 27));
+    assert_eq!(
+        related,
+        &vec![
+            "7:5 `p` is overwritten here".to_string(),
+            "8:12 the function ends here".to_string()
+        ]
+    );
+}
+
+#[test]
+fn returning_storing_or_handing_off_is_no_leak() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+cdef class Holder:
+    cdef char* data
+
+def returned(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    return p
+
+def handed_to_a_function(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    return wrap(p)
+
+def stored(Holder h, int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    h.data = p
+
+def released_in_finally(int n, g):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    try:
+        return g(n)
+    finally:
+        free(p)
+";
+    assert_eq!(report(text, LIFETIME), vec![]);
+}

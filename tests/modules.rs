@@ -1,0 +1,159 @@
+//! The module model of `cysafe check`: a cimport resolves to the module of the linted
+//! tree it names from the file's own package, a `.pxd` and its `.pyx` are one module, an
+//! included `.pxi` sees the cimports of the file that includes it, and summaries go
+//! across any number of modules.
+
+mod common;
+
+use common::Project;
+
+const MALLOC_UTILS: &str = "from libc.stdlib cimport malloc\n\
+    cdef char* make(size_t n):\n    return <char*> malloc(n)\n";
+const PYMEM_UTILS: &str = "from cpython.mem cimport PyMem_Malloc\n\
+    cdef char* make(size_t n):\n    return <char*> PyMem_Malloc(n)\n";
+/// Releases what `make` gives with PyMem_Free, after checking it.
+const PYMEM_MAIN: &str = "from cpython.mem cimport PyMem_Free\n\
+    from .utils cimport make\n\
+    def f(size_t n):\n    cdef char* p = make(n)\n    if p == NULL:\n        raise MemoryError()\n    PyMem_Free(p)\n";
+/// Uses what `make` gives without checking it.
+const UNCHECKED_USE: &str = "def f(size_t n):\n    cdef char* p = make(n)\n    p[0] = 0\n";
+
+/// The concise lines of `cysafe check .` in the project, and its exit code.
+fn check(project: &Project) -> (Vec<String>, Option<i32>) {
+    let run = project.run(&["check", "--output-format", "concise", "--quiet", "."]);
+    assert_eq!(run.stderr, "");
+    (run.stdout.lines().map(str::to_string).collect(), run.code)
+}
+
+#[test]
+fn a_relative_cimport_means_the_module_of_the_files_own_package() {
+    let project = Project::new();
+    project.write("a/utils.pyx", MALLOC_UTILS);
+    project.write("b/utils.pyx", PYMEM_UTILS);
+    project.write("b/main.pyx", PYMEM_MAIN);
+    // The same code next to the libc `make` is a real mismatch.
+    project.write("a/main.pyx", PYMEM_MAIN);
+    assert_eq!(
+        check(&project),
+        (
+            vec![
+                "./a/main.pyx:7:5: CY002 `p` holds a block from `make` (libc) but is released \
+                 with `PyMem_Free` (PyMem)"
+                    .to_string()
+            ],
+            Some(1)
+        )
+    );
+}
+
+#[test]
+fn summaries_go_up_a_chain_of_three_modules() {
+    let project = Project::new();
+    project.write("pkg/low.pxd", "cdef char* make(size_t n)\n");
+    project.write("pkg/low.pyx", MALLOC_UTILS);
+    project.write("pkg/mid.pxd", "cdef char* make_mid(size_t n)\n");
+    project.write(
+        "pkg/mid.pyx",
+        "from .low cimport make\ncdef char* make_mid(size_t n):\n    return make(n)\n",
+    );
+    project.write(
+        "pkg/top.pyx",
+        "from pkg.mid cimport make_mid\n\
+         def f(size_t n):\n    cdef char* p = make_mid(n)\n    p[0] = 0\n",
+    );
+    project.write("pkg/__init__.py", "");
+    assert_eq!(
+        check(&project),
+        (
+            vec![
+                "./pkg/top.pyx:3:20: CY001 the block from `make_mid` is used before it is \
+                 checked for NULL"
+                    .to_string(),
+                "./pkg/top.pyx:3:20: CY007 `p` leaks: the block from `make_mid` is neither \
+                 freed nor handed off on some path"
+                    .to_string()
+            ],
+            Some(1)
+        )
+    );
+}
+
+#[test]
+fn an_included_pxi_sees_the_cimports_of_the_file_that_includes_it() {
+    let project = Project::new();
+    project.write("pkg/utils.pyx", MALLOC_UTILS);
+    project.write(
+        "pkg/main.pyx",
+        "from .utils cimport make\ninclude \"parts/uses.pxi\"\n",
+    );
+    project.write("pkg/parts/uses.pxi", UNCHECKED_USE);
+    assert_eq!(
+        check(&project),
+        (
+            vec![
+                "./pkg/parts/uses.pxi:2:20: CY001 the block from `make` is used before it is \
+                 checked for NULL"
+                    .to_string(),
+                "./pkg/parts/uses.pxi:2:20: CY007 `p` leaks: the block from `make` is neither \
+                 freed nor handed off on some path"
+                    .to_string()
+            ],
+            Some(1)
+        )
+    );
+}
+
+#[test]
+fn a_pyx_sees_the_cimports_of_its_pxd() {
+    let project = Project::new();
+    project.write("a/utils.pyx", PYMEM_UTILS);
+    project.write("b/utils.pyx", MALLOC_UTILS);
+    project.write("b/main.pxd", "from .utils cimport make\n");
+    project.write("b/main.pyx", UNCHECKED_USE);
+    assert_eq!(
+        check(&project),
+        (
+            vec![
+                "./b/main.pyx:2:20: CY001 the block from `make` is used before it is checked \
+                 for NULL"
+                    .to_string(),
+                "./b/main.pyx:2:20: CY007 `p` leaks: the block from `make` is neither freed \
+                 nor handed off on some path"
+                    .to_string()
+            ],
+            Some(1)
+        )
+    );
+}
+
+#[test]
+fn an_ambiguous_absolute_cimport_resolves_to_no_module() {
+    let project = Project::new();
+    project.write("a/utils.pyx", MALLOC_UTILS);
+    project.write("b/utils.pyx", PYMEM_UTILS);
+    project.write(
+        "c/main.pyx",
+        "from cpython.mem cimport PyMem_Free\nfrom utils cimport make\n\
+         def f(size_t n):\n    cdef char* p = make(n)\n    PyMem_Free(p)\n",
+    );
+    assert_eq!(check(&project), (vec![], Some(0)));
+}
+
+#[test]
+fn a_base_class_declared_in_a_pxd_is_known_by_its_pyx_definition() {
+    let project = Project::new();
+    project.write("pkg/base.pxd", "cdef class Base:\n    cdef double* data\n");
+    project.write(
+        "pkg/base.pyx",
+        "from libc.stdlib cimport free\n\
+         cdef class Base:\n    def __dealloc__(self):\n        free(self.data)\n",
+    );
+    project.write(
+        "pkg/child.pyx",
+        "from libc.stdlib cimport malloc\nfrom .base cimport Base\n\
+         cdef class Child(Base):\n    def __cinit__(self, size_t n):\n\
+         \x20       self.data = <double*> malloc(n)\n        if self.data == NULL:\n\
+         \x20           raise MemoryError()\n",
+    );
+    assert_eq!(check(&project), (vec![], Some(0)));
+}
