@@ -99,12 +99,21 @@ impl Summary {
             returns = None;
         }
         let mut releases = Vec::new();
+        // The family of the first release of each block (not by a reallocation).
+        let mut released_as = vec![None; graph.sites.len()];
+        for release in graph
+            .releases
+            .iter()
+            .filter(|release| !release.reallocating)
+        {
+            released_as[release.site.0 as usize].get_or_insert(release.family);
+        }
         if let Some(exit) = &graph.exit {
             for (index, site) in graph.sites.iter().enumerate() {
                 let SiteOrigin::Incoming(place_id) = site.origin else {
                     continue;
                 };
-                let states = exit.sites[index];
+                let states = exit.site(crate::ownership::SiteId(index as u32));
                 let freed_everywhere = (states.contains(SiteStates::FREED)
                     && states
                         .without(SiteStates::FREED)
@@ -114,12 +123,9 @@ impl Summary {
                 if !freed_everywhere {
                     continue;
                 }
-                let family = graph
-                    .releases
-                    .iter()
-                    .find(|release| release.site.0 as usize == index && !release.reallocating)
-                    .map(|release| release.family);
-                let Some(family) = family else { continue };
+                let Some(family) = released_as[index] else {
+                    continue;
+                };
                 let place = function.place(place_id);
                 let Some(param) = function.params.iter().position(|p| *p == place.root) else {
                     continue;
@@ -158,8 +164,8 @@ impl Summary {
             };
             let returned = graph
                 .returning
-                .get(site.0 as usize)
-                .copied()
+                .as_ref()
+                .map(|returning| returning.site(site))
                 .unwrap_or_default();
             if returned == SiteStates::NON_NULL {
                 checks.push(param);
@@ -218,20 +224,38 @@ fn reported_here(graph: &OwnershipGraph<'_>, site: SiteId) -> bool {
 /// on every path that returns a place (`return t` after `t.data = malloc(n)`).
 fn returned_fields(graph: &OwnershipGraph<'_>) -> Vec<(String, FamilyId)> {
     let mut fields: Option<Vec<(String, FamilyId)>> = None;
+    let function = graph.function;
     for leave in &graph.leaves {
-        if !matches!(leave.how, LeaveHow::Returns(_)) {
+        if !leave.returns || !matches!(leave.how, LeaveHow::Returns(_)) {
             continue;
         }
+        // `return t`: the fields `t.name` as it leaves.
+        let returned = match function.block(leave.block).stmts.last() {
+            Some(crate::ir::Stmt::Return {
+                value: crate::ir::Value::Place(returned),
+                ..
+            }) => function.place(*returned),
+            _ => continue,
+        };
         let here: Vec<(String, FamilyId)> = leave
-            .returned_fields
-            .iter()
-            .filter_map(|(name, targets)| {
+            .state
+            .points()
+            .filter_map(|(place, targets)| {
+                let place = function.place(place);
+                let name = match place.path.split_last() {
+                    Some((crate::ir::Projection::Field(name), outer))
+                        if place.root == returned.root && outer == returned.path.as_slice() =>
+                    {
+                        name
+                    }
+                    _ => return None,
+                };
                 let sites: Vec<&Target> = targets.iter().collect();
                 let [Target::Site(site)] = sites.as_slice() else {
                     return None;
                 };
                 let allocation = graph.site(*site);
-                let states = leave.sites[site.0 as usize];
+                let states = leave.state.site(*site);
                 let live = (states.contains(SiteStates::NON_NULL)
                     || states.contains(SiteStates::UNCHECKED))
                     && !states.contains(SiteStates::FREED);
@@ -257,7 +281,8 @@ fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteI
         .leaves
         .iter()
         .filter(|leave| {
-            !matches!(leave.how, LeaveHow::Raises(_))
+            leave.returns
+                && !matches!(leave.how, LeaveHow::Raises(_) | LeaveHow::Unwinds { .. })
                 && !matches!(
                     function.block(leave.block).stmts.last(),
                     Some(crate::ir::Stmt::Raise)
@@ -277,24 +302,23 @@ fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteI
         let mut may_be_null = false;
         let every_path = returning.iter().all(|leave| {
             let held = leave
-                .outputs
-                .iter()
-                .find(|(place, _)| *place == slot)
-                .map(|(_, targets)| targets.iter().copied().collect::<Vec<_>>());
+                .state
+                .targets(slot)
+                .map(|targets| targets.iter().copied().collect::<Vec<_>>());
             let Some([Target::Site(site)]) = held.as_deref() else {
                 return false;
             };
             // `return tmp` marks the block escaped as it leaves: its states just before
-            // are those over every `return`.
-            let mut states = leave.sites[site.0 as usize];
+            // are those its `return`s saw.
+            let mut states = leave.state.site(*site);
             if states.contains(SiteStates::ESCAPED) {
-                states = states.without(SiteStates::ESCAPED).union(
-                    graph
-                        .returning
-                        .get(site.0 as usize)
-                        .copied()
-                        .unwrap_or_default(),
-                );
+                states = graph
+                    .escapes
+                    .iter()
+                    .filter(|escape| escape.site == *site && escape.how == EscapeHow::Returned)
+                    .fold(states.without(SiteStates::ESCAPED), |states, escape| {
+                        states.union(escape.states)
+                    });
             }
             let live = (states.contains(SiteStates::NON_NULL)
                 || states.contains(SiteStates::UNCHECKED))
@@ -348,7 +372,7 @@ fn walks_and_frees(graph: &OwnershipGraph<'_>, site: SiteId, param: crate::ir::P
         std::collections::HashSet::new();
     let mut pending = vec![(function.entry, vec![param])];
     while let Some((block, mut holders)) = pending.pop() {
-        if block == function.exit || seen.len() > BUDGET {
+        if block == function.return_exit || block == function.unwind_exit || seen.len() > BUDGET {
             return false;
         }
         if !seen.insert((block, holders.clone())) {
@@ -383,36 +407,41 @@ fn walks_and_frees(graph: &OwnershipGraph<'_>, site: SiteId, param: crate::ir::P
                 break;
             }
         }
-        if !settled {
-            for &succ in &function.block(block).succs {
-                pending.push((succ, holders.clone()));
+        if settled {
+            continue;
+        }
+        // A release helper that can raise frees on its return edge only.
+        let body = function.block(block);
+        let released_by_terminator = body
+            .terminating_call()
+            .is_some_and(|call| releasing.contains(&function.call(call).span));
+        for succ in body.successors() {
+            let unwinds = matches!(body.terminator, crate::ir::Terminator::Call { unwind, .. } if unwind == succ);
+            if released_by_terminator && !unwinds {
+                continue;
             }
+            pending.push((succ, holders.clone()));
         }
     }
     true
 }
 
-/// Whether every way out of the function that its entry reaches is a `raise`.
+/// Whether every way out of the function that its entry reaches raises: the return exit
+/// is out of reach and the unwind exit is not (a `noexcept` function's raise returns).
 fn always_raises(function: &crate::ir::Function) -> bool {
     let mut reached = vec![false; function.blocks.len()];
     let mut pending = vec![function.entry];
-    let mut ways_out = 0usize;
     while let Some(block) = pending.pop() {
         let index = block.0 as usize;
-        if block == function.exit || reached[index] {
+        if std::mem::replace(&mut reached[index], true) {
             continue;
         }
-        reached[index] = true;
-        let body = function.block(block);
-        if body.succs.contains(&function.exit) {
-            if !matches!(body.stmts.last(), Some(crate::ir::Stmt::Raise)) {
-                return false;
-            }
-            ways_out += 1;
+        if block == function.return_exit {
+            return false;
         }
-        pending.extend(body.succs.iter().copied());
+        pending.extend(function.block(block).successors());
     }
-    ways_out > 0
+    reached[function.unwind_exit.0 as usize]
 }
 
 /// The summaries of a module's functions and methods.
