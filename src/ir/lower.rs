@@ -1206,7 +1206,8 @@ impl<'a> Lowerer<'a> {
                     let Some(name) = declarator_name(declarator) else {
                         continue;
                     };
-                    let value = match declarator.child_by_field_name("value") {
+                    let initializer = declarator.child_by_field_name("value");
+                    let value = match initializer {
                         Some(value) => self.expr(value)?,
                         None => Value::Other,
                     };
@@ -1216,6 +1217,13 @@ impl<'a> Lowerer<'a> {
                         value,
                         span: node_span(declarator),
                     });
+                    // `cdef bint failed = False`: a flag's first value.
+                    if let Some(constant) = initializer.and_then(|value| self.constant(value)) {
+                        self.push(Stmt::Constant {
+                            place: target,
+                            value: constant,
+                        });
+                    }
                 }
             }
             "cdef_block" => {
@@ -2023,6 +2031,27 @@ impl<'a> Lowerer<'a> {
                 None => break,
             }
         }
+        // `ok = p != NULL`: a flag that records a NULL test, lowered as the test's two
+        // edges with the flag set to 1 or 0 on each, so a later `if not ok: raise` is
+        // known to stop the NULL path.
+        let stripped = self.strip(right);
+        let left_is_name = self.strip(left).kind() == "identifier";
+        if targets.len() == 1 && left_is_name && self.records_null_test(stripped) {
+            let then = self.new_block();
+            let otherwise = self.new_block();
+            let after = self.new_block();
+            self.branch(stripped, then, otherwise)?;
+            for (block, flag) in [(then, 1), (otherwise, 0)] {
+                self.current = block;
+                self.assign_to(left, Value::Other, node_span(node))?;
+                if let Some(place) = self.place_of(self.strip(left))? {
+                    self.push(Stmt::Constant { place, value: flag });
+                }
+                self.goto(after);
+            }
+            self.current = after;
+            return Ok(());
+        }
         let value = self.expr(right)?;
         if let Value::Call(call) = value {
             if self.f.call(call).callee == Callee::CppNew {
@@ -2055,6 +2084,22 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Whether an expression is a NULL test of a pointer and nothing else (`p != NULL`,
+    /// `p is NULL`, `not p`): a flag assigned it records the test.
+    fn records_null_test(&self, node: Node<'_>) -> bool {
+        match node.kind() {
+            "comparison_operator" => {
+                let mut cursor = node.walk();
+                let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                operands.len() == 2 && operands.iter().any(|operand| self.is_null(*operand))
+            }
+            "not_operator" => node
+                .child_by_field_name("argument")
+                .is_some_and(|inner| self.records_null_test(self.strip(inner))),
+            _ => false,
+        }
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {

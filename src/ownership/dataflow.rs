@@ -255,11 +255,55 @@ pub struct State {
     /// that a join with a path on which the block is fresh but held elsewhere (a loop's
     /// reallocation while `ret` still holds last turn's block) keeps it.
     checked: BTreeSet<(PlaceId, SiteId)>,
+    /// Error flags and status codes (`failed = True` on the NULL path, `rc = 0` on the
+    /// other): for a local assigned constants on every path here, by value, what holds
+    /// on every path where it holds that value. A value absent from the map is held on no
+    /// path (anything is implied). A test of the local (`if failed: raise`, `if rc ==
+    /// 0:`) then applies it.
+    implied: BTreeMap<PlaceId, BTreeMap<i64, Implied>>,
+}
+
+/// What a flag's value implies: places checked, and places whose blocks are NULL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Implied {
+    checked: BTreeSet<PlaceId>,
+    null: BTreeSet<PlaceId>,
+}
+
+impl Implied {
+    fn intersect(&mut self, other: &Implied) {
+        self.checked.retain(|place| other.checked.contains(place));
+        self.null.retain(|place| other.null.contains(place));
+    }
 }
 
 impl JoinSemiLattice for State {
     fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
+        // A flag known on both sides: by value, what both imply (a value one side never
+        // holds implies anything there); known on one side only, nothing.
+        if !self.implied.is_empty() || !other.implied.is_empty() {
+            let mut joined = BTreeMap::new();
+            for (flag, mine) in &self.implied {
+                let Some(theirs) = other.implied.get(flag) else {
+                    continue;
+                };
+                let mut values = mine.clone();
+                for (value, implied) in theirs {
+                    match values.get_mut(value) {
+                        Some(known) => known.intersect(implied),
+                        None => {
+                            values.insert(*value, implied.clone());
+                        }
+                    }
+                }
+                joined.insert(*flag, values);
+            }
+            if joined != self.implied {
+                self.implied = joined;
+                changed = true;
+            }
+        }
         // Checked on every side that holds it there (before the places join).
         if !self.checked.is_empty() || !other.checked.is_empty() {
             let agrees = |side: &State, place: PlaceId, site: SiteId| {
@@ -765,6 +809,77 @@ fn places_inside(function: &Function) -> Vec<Vec<PlaceId>> {
 }
 
 impl Ownership<'_, '_> {
+    /// What holds of the pointer places on this path: those whose every block is checked
+    /// through it (or no longer unchecked) and was not shown NULL; those whose every block
+    /// a test showed NULL.
+    fn implied_now(&self, state: &State) -> Implied {
+        let mut implied = Implied::default();
+        for index in 0..self.function.places.len() {
+            let place = PlaceId(index as u32);
+            let sites = state.sites_of(place);
+            if sites.is_empty() {
+                continue;
+            }
+            let checked = sites.iter().all(|&site| {
+                (state.checked.contains(&(place, site))
+                    || !state.site(site).contains(SiteStates::UNCHECKED))
+                    && !state.failed.contains(&(place, site))
+            });
+            let null = sites.iter().all(|&site| {
+                state.failed.contains(&(place, site)) && state.site(site) == SiteStates::NULL
+            });
+            if checked {
+                implied.checked.insert(place);
+            } else if null {
+                implied.null.insert(place);
+            }
+        }
+        implied
+    }
+
+    /// Along an edge where a flag's value satisfies `holds` (`if failed:` not taken,
+    /// `rc == 0`): the places checked on every path where it has such a value are
+    /// checked here, and the flag keeps only those values.
+    fn apply_implied(&self, flag: PlaceId, holds: impl Fn(i64) -> bool, state: &mut State) {
+        let Some(values) = state.implied.get_mut(&flag) else {
+            return;
+        };
+        values.retain(|value, _| holds(*value));
+        let mut sets = values.values();
+        let Some(first) = sets.next() else {
+            return;
+        };
+        let mut implied = first.clone();
+        for other in sets {
+            implied.intersect(other);
+        }
+        for place in implied.checked {
+            for site in state.sites_of(place) {
+                state.checked.insert((place, site));
+                state.failed.remove(&(place, site));
+            }
+        }
+        // `if failed: raise`: on the raising edge the block is NULL, nothing to free
+        // (only narrowed where NULL is already one of its states).
+        for place in implied.null {
+            for site in state.sites_of(place) {
+                if state.site(site).contains(SiteStates::NULL) {
+                    *state.site_mut(site) = SiteStates::NULL;
+                }
+            }
+        }
+    }
+
+    /// A place checked on this path: whatever value a flag holds, it implies it.
+    fn checked_under_every_flag(place: PlaceId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                implied.checked.insert(place);
+                implied.null.remove(&place);
+            }
+        }
+    }
+
     fn record<F: FnOnce(&mut OwnershipGraph)>(recorder: &mut Recorder, event: F) {
         if let Some(graph) = recorder.graph.as_deref_mut() {
             event(graph);
@@ -818,6 +933,7 @@ impl Ownership<'_, '_> {
             return;
         }
         state.checked.insert((place, site));
+        Self::checked_under_every_flag(place, state);
         let states = state.site_mut(site);
         if states.contains(SiteStates::UNCHECKED) {
             *states = states
@@ -897,7 +1013,11 @@ impl Ownership<'_, '_> {
                 non_null,
                 span,
                 ..
-            } => return self.assume(*place, *non_null, *span, state, recorder),
+            } => {
+                // `if failed: raise`: past it the flag is 0.
+                self.apply_implied(*place, |held| (held != 0) == *non_null, state);
+                return self.assume(*place, *non_null, *span, state, recorder);
+            }
             Stmt::Return { value, span } => {
                 let returned = match value {
                     Value::Place(place) => state.sites_of(*place),
@@ -940,7 +1060,20 @@ impl Ownership<'_, '_> {
                 self.forget(*place, state);
             }
             // Flags and their tests: only the class model's guards read them.
-            Stmt::Constant { .. } | Stmt::Compare { .. } | Stmt::Raise => {}
+            // `failed = True`: on this path the flag holds 1, and what is checked now is
+            // what that value implies.
+            Stmt::Constant { place, value } => {
+                let implied = self.implied_now(state);
+                state
+                    .implied
+                    .insert(*place, BTreeMap::from([(*value, implied)]));
+            }
+            Stmt::Compare {
+                place,
+                value,
+                equal,
+            } => self.apply_implied(*place, |held| (held == *value) == *equal, state),
+            Stmt::Raise => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
                     let states = state.site_mut(site);
@@ -1456,6 +1589,15 @@ impl Ownership<'_, '_> {
                 .checked
                 .retain(|(checked, _)| *checked != place && !inside.contains(checked));
         }
+        if !state.implied.is_empty() {
+            state.implied.remove(&place);
+            for values in state.implied.values_mut() {
+                for implied in values.values_mut() {
+                    implied.checked.remove(&place);
+                    implied.null.remove(&place);
+                }
+            }
+        }
         state.flags.remove(&place);
         // The place's old value says nothing of births any more; a block born under no
         // remaining flag is born anywhere (no entry at all).
@@ -1533,6 +1675,9 @@ impl Ownership<'_, '_> {
             state
                 .checked
                 .extend(sites.iter().map(|&site| (place, site)));
+            if !sites.is_empty() {
+                Self::checked_under_every_flag(place, state);
+            }
             if let [site] = sites[..] {
                 let narrowed = state.site(site).assume_non_null();
                 if narrowed.is_empty() {
@@ -1662,44 +1807,80 @@ mod tests {
         );
         let failed = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
         let partial = proptest::collection::btree_set(0..PLACES, 0..2);
-        (targets, sites, flags, born, failed, partial).prop_map(
-            |(targets, sites, flags, born, failed, partial)| {
-                let mut state = State::default();
-                for (place, held) in targets.into_iter().enumerate() {
-                    let held = held.map(|held| {
-                        let mut targets = Targets::default();
-                        for target in held {
-                            // The last index stands for NULL.
-                            targets.insert(if target == SITES {
-                                Target::Null
-                            } else {
-                                Target::Site(SiteId(target))
-                            });
-                        }
-                        targets
-                    });
-                    state.set_targets(PlaceId(place as u32), held);
-                }
-                for (site, bits) in sites.into_iter().enumerate() {
-                    state.sites.set(site, SiteStates(bits));
-                }
-                state.flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
-                state.born = born
-                    .into_iter()
-                    .filter(|(site, _)| !state.site(SiteId(*site)).is_empty())
-                    .map(|(site, flags)| {
-                        let flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
-                        (SiteId(site), flags)
-                    })
-                    .collect();
-                state.failed = failed
-                    .into_iter()
-                    .map(|(p, s)| (PlaceId(p), SiteId(s)))
-                    .collect();
-                state.partial = partial.into_iter().map(PlaceId).collect();
-                state
-            },
+        let checked = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
+        let implied = proptest::collection::btree_map(
+            0..PLACES,
+            proptest::collection::btree_map(
+                -1i64..2,
+                (
+                    proptest::collection::btree_set(0..PLACES, 0..3),
+                    proptest::collection::btree_set(0..PLACES, 0..2),
+                ),
+                1..3,
+            ),
+            0..2,
+        );
+        (
+            targets, sites, flags, born, failed, partial, checked, implied,
         )
+            .prop_map(
+                |(targets, sites, flags, born, failed, partial, checked, implied)| {
+                    let mut state = State::default();
+                    for (place, held) in targets.into_iter().enumerate() {
+                        let held = held.map(|held| {
+                            let mut targets = Targets::default();
+                            for target in held {
+                                // The last index stands for NULL.
+                                targets.insert(if target == SITES {
+                                    Target::Null
+                                } else {
+                                    Target::Site(SiteId(target))
+                                });
+                            }
+                            targets
+                        });
+                        state.set_targets(PlaceId(place as u32), held);
+                    }
+                    for (site, bits) in sites.into_iter().enumerate() {
+                        state.sites.set(site, SiteStates(bits));
+                    }
+                    state.flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                    state.born = born
+                        .into_iter()
+                        .filter(|(site, _)| !state.site(SiteId(*site)).is_empty())
+                        .map(|(site, flags)| {
+                            let flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                            (SiteId(site), flags)
+                        })
+                        .collect();
+                    state.failed = failed
+                        .into_iter()
+                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
+                        .collect();
+                    state.partial = partial.into_iter().map(PlaceId).collect();
+                    state.checked = checked
+                        .into_iter()
+                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
+                        .collect();
+                    state.implied = implied
+                        .into_iter()
+                        .map(|(flag, values)| {
+                            let values = values
+                                .into_iter()
+                                .map(|(value, (checked, null))| {
+                                    let implied = Implied {
+                                        checked: checked.into_iter().map(PlaceId).collect(),
+                                        null: null.into_iter().map(PlaceId).collect(),
+                                    };
+                                    (value, implied)
+                                })
+                                .collect();
+                            (PlaceId(flag), values)
+                        })
+                        .collect();
+                    state
+                },
+            )
     }
 
     fn joined(a: &State, b: &State) -> State {
