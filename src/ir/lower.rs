@@ -1418,6 +1418,14 @@ impl<'a> Lowerer<'a> {
         self.edge(header, body);
         self.edge(header, exit);
         self.current = body;
+        // `for i in range(n)`: the body runs only where `n > 0`.
+        if let Some(positive) = self.range_bound(node) {
+            self.push(Stmt::Compare {
+                place: positive,
+                value: 1,
+                equal: true,
+            });
+        }
         if let Some(target) = node.child_by_field_name("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
@@ -1633,7 +1641,13 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        if compound {
+        // `if n > 0 and p == NULL: raise`: the positive test is followed (a ghost flag of
+        // `n > 0`), so the NULL test is a check only where it ran.
+        let follows_positive = atoms.iter().any(|atom| {
+            let atom = *atom;
+            self.positive_test_text(atom).is_some()
+        });
+        if compound && !follows_positive {
             for atom in atoms {
                 let mut cursor = atom.walk();
                 let operands: Vec<Node<'_>> = atom.named_children(&mut cursor).collect();
@@ -1741,8 +1755,35 @@ impl<'a> Lowerer<'a> {
                         }
                         None => {
                             self.expr(node)?;
-                            self.edge(self.current, then);
-                            self.goto(otherwise);
+                            match self.positive_test(node) {
+                                // `n > 0`: a ghost flag of the test, tested (what it
+                                // implies holds) and then set on each edge.
+                                Some(positive) => {
+                                    let yes = self.new_block();
+                                    let no = self.new_block();
+                                    self.edge(self.current, yes);
+                                    self.edge(self.current, no);
+                                    for (block, holds, target) in
+                                        [(yes, true, then), (no, false, otherwise)]
+                                    {
+                                        self.current = block;
+                                        self.push(Stmt::Compare {
+                                            place: positive,
+                                            value: 1,
+                                            equal: holds,
+                                        });
+                                        self.push(Stmt::Constant {
+                                            place: positive,
+                                            value: i64::from(holds),
+                                        });
+                                        self.goto(target);
+                                    }
+                                }
+                                None => {
+                                    self.edge(self.current, then);
+                                    self.goto(otherwise);
+                                }
+                            }
                         }
                     },
                 }
@@ -2102,6 +2143,82 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `n > 0`, `n >= 1`, `0 < n` of a local `n`: the local's name.
+    fn positive_test_text(&self, node: Node<'_>) -> Option<&'a str> {
+        if node.kind() != "comparison_operator" {
+            return None;
+        }
+        let mut cursor = node.walk();
+        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let operators: Vec<&str> = {
+            let mut c = node.walk();
+            node.children_by_field_name("operators", &mut c)
+                .map(|n| n.kind())
+                .collect()
+        };
+        let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
+            return None;
+        };
+        let (left, right) = (self.strip(*left), self.strip(*right));
+        let (name, bound, operator) = match (left.kind(), right.kind()) {
+            ("identifier", "integer") => (left, right, *operator),
+            ("integer", "identifier") => (
+                right,
+                left,
+                match *operator {
+                    "<" => ">",
+                    "<=" => ">=",
+                    _ => return None,
+                },
+            ),
+            _ => return None,
+        };
+        let positive = matches!((operator, self.text(bound)), (">", "0") | (">=", "1"));
+        positive.then(|| self.text(name))
+    }
+
+    /// The ghost flag of a positive test (`n > 0`): the place `n.(> 0)`, forgotten with
+    /// `n`.
+    fn positive_test(&mut self, node: Node<'_>) -> Option<PlaceId> {
+        let name = self.positive_test_text(node)?;
+        if self.names.constant(name).is_some() {
+            return None;
+        }
+        Some(self.place(Self::positive_place(name)))
+    }
+
+    fn positive_place(name: &str) -> Place {
+        Place {
+            root: name.to_string(),
+            path: vec![Projection::Field("(> 0)".to_string())],
+        }
+    }
+
+    /// `for i in range(n)` (or `range(0, n)`): the ghost flag of `n > 0`.
+    fn range_bound(&mut self, node: Node<'_>) -> Option<PlaceId> {
+        let right = self.strip(node.child_by_field_name("right")?);
+        if right.kind() != "call" {
+            return None;
+        }
+        let function = right.child_by_field_name("function")?;
+        if self.text(function) != "range" {
+            return None;
+        }
+        let arguments: Vec<Node<'_>> = self.positional_args(right);
+        let bound = match arguments.as_slice() {
+            [bound] => *bound,
+            [start, bound] if self.text(*start) == "0" => *bound,
+            _ => return None,
+        };
+        let bound = self.strip(bound);
+        if bound.kind() != "identifier" {
+            return None;
+        }
+        let place = Self::positive_place(self.text(bound));
+        // Only a bound some test made a ghost flag of.
+        self.f.place_id(&place)
+    }
+
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
         if let Some(right) = node.child_by_field_name("right") {
             self.expr(right)?;
@@ -2109,6 +2226,18 @@ impl<'a> Lowerer<'a> {
         // `p += n` moves within the same block: the place keeps what it points to.
         if let Some(left) = node.child_by_field_name("left") {
             self.place_of(left)?;
+            // `n -= 1`: what `n > 0` said no longer holds.
+            let left = self.strip(left);
+            if left.kind() == "identifier" {
+                let ghost = Self::positive_place(self.text(left));
+                if let Some(ghost) = self.f.place_id(&ghost) {
+                    self.push(Stmt::Assign {
+                        target: ghost,
+                        value: Value::Other,
+                        span: node_span(node),
+                    });
+                }
+            }
         }
         Ok(())
     }

@@ -1591,6 +1591,9 @@ impl Ownership<'_, '_> {
         }
         if !state.implied.is_empty() {
             state.implied.remove(&place);
+            for inner in &self.inside[place.0 as usize] {
+                state.implied.remove(inner);
+            }
             for values in state.implied.values_mut() {
                 for implied in values.values_mut() {
                     implied.checked.remove(&place);

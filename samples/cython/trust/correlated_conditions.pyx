@@ -78,3 +78,36 @@ def flag_set_the_wrong_way(Py_ssize_t n):
         raise MemoryError()
     out[0] = 1.0
     free(out)
+
+
+# A guard that only partly checks: `n > 0 and p == NULL` stops the NULL path only where
+# `n > 0`; uses under `n > 0` (a `range(n)` loop, an `if n > 0:`) are safe, one reached
+# when `n == 0` is not.
+def filled(Py_ssize_t n):
+    cdef double* p = <double*>malloc(n * sizeof(double))
+    cdef Py_ssize_t i
+    if n > 0 and p == NULL:
+        raise MemoryError()
+    for i in range(n):
+        p[i] = i
+    if n > 0:
+        p[n - 1] = 0
+    free(p)
+
+
+def header_written_anyway(Py_ssize_t n):
+    cdef double* p = <double*>malloc((n + 1) * sizeof(double))  # expect: CY001
+    if n > 0 and p == NULL:
+        raise MemoryError()
+    p[0] = n
+    free(p)
+
+
+def guard_outlived(Py_ssize_t n):
+    cdef double* p = <double*>malloc(8 * sizeof(double))  # expect: CY001
+    if n > 0 and p == NULL:
+        raise MemoryError()
+    n -= 1
+    if n > 0:
+        p[0] = 1
+    free(p)
