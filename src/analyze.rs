@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
-use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::module::{Cancelled, ModuleAnalysis};
 use crate::ownership::summary::{ProjectSummaries, Summaries};
 use crate::ownership::Resolution;
 use crate::parse::{first_syntax_error, parse, Dialect};
@@ -88,14 +88,42 @@ pub fn analyze_tree(
     project: &ProjectSummaries,
     context: &[&str],
 ) -> FileAnalysis {
+    analyze_tree_until(tree, text, dialect, settings, project, context, &|| false)
+        .expect("an analysis nobody cancels finishes")
+}
+
+/// [`analyze_tree`], asking `cancelled` between its steps and before each function's
+/// ownership graph is built; once it answers true the analysis stops and yields nothing.
+/// The language server cancels the check of a version an edit has replaced.
+pub fn analyze_tree_until(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[&str],
+    cancelled: &dyn Fn() -> bool,
+) -> Result<FileAnalysis, Cancelled> {
     let mut diagnostics = Vec::new();
     if let Some(node) = first_syntax_error(tree) {
         diagnostics.push(syntax_error(node));
     }
     let lowered = lower_tree(tree, text, dialect, settings, project, context);
+    if cancelled() {
+        return Err(Cancelled);
+    }
     let mut too_deep = lowered.module.too_deep.clone();
     too_deep.sort_by_key(|function| function.name_span);
-    let analysis = lowered.analyze_in(project);
+    let analysis = ModuleAnalysis::run_until(
+        &lowered.module,
+        &lowered.families,
+        lowered.resolution,
+        project,
+        cancelled,
+    )?;
+    if cancelled() {
+        return Err(Cancelled);
+    }
     rules::check_module(&analysis, &mut diagnostics);
     crate::fix::attach_fixes(&analysis, text, dialect, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
@@ -103,12 +131,12 @@ pub fn analyze_tree(
     let graph_builds = analysis.builds;
     let mut summaries = analysis.summaries;
     summaries.classes = classes;
-    FileAnalysis {
+    Ok(FileAnalysis {
         diagnostics,
         summaries,
         too_deep,
         graph_builds,
-    }
+    })
 }
 
 /// A file lowered to its IR, with what its analysis needs.

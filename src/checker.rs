@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, analyze_tree};
+use crate::analyze::{analyze_file, analyze_tree_until};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
+use crate::ownership::module::Cancelled;
 use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
 use crate::parse::Dialect;
 use crate::project::{Imports, ModuleFile, ModuleGraph};
@@ -393,8 +394,7 @@ impl Checker {
         let empty = Recheck::default();
         let recheck = check.recheck.as_deref().unwrap_or(&empty);
         let context: Vec<&str> = recheck.context.iter().map(String::as_str).collect();
-        let (mut again, _) =
-            self.check_guarded(&check.path, text, &recheck.project, &context, None);
+        let (mut again, _) = self.check_in_project(&check.path, text, &recheck.project, &context);
         again.recheck = check.recheck.clone();
         again
     }
@@ -409,7 +409,23 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, Some(tree))
+        self.check_guarded(path, text, project, context, Some(tree), &|| false)
+            .expect("a check nobody cancels finishes")
+    }
+
+    /// [`Checker::check_parsed`], asking `cancelled` between the steps of the analysis
+    /// and before each function; `Err(Cancelled)` once it answered true (the server's
+    /// check of a version a newer edit replaced).
+    pub fn check_parsed_until(
+        &self,
+        path: &Path,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        project: &ProjectSummaries,
+        context: &[&str],
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
+        self.check_guarded(path, text, project, context, Some(tree), cancelled)
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -421,7 +437,8 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, None)
+        self.check_guarded(path, text, project, context, None, &|| false)
+            .expect("a check nobody cancels finishes")
     }
 
     fn check_guarded(
@@ -431,9 +448,10 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-    ) -> (FileCheck, Summaries) {
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project, context, tree)
+            self.check_unguarded(path, text, project, context, tree, cancelled)
         }));
         match checked {
             Ok(checked) => checked,
@@ -444,10 +462,10 @@ impl Checker {
                     .or_else(|| payload.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "a panic without a message".to_string());
                 let outcome = FileOutcome::InternalError(message);
-                (
+                Ok((
                     unanalyzed(path.to_path_buf(), outcome),
                     Summaries::default(),
-                )
+                ))
             }
         }
     }
@@ -459,15 +477,16 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-    ) -> (FileCheck, Summaries) {
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => {
                 let outcome = FileOutcome::ConfigError(error);
-                return (
+                return Ok((
                     unanalyzed(path.to_path_buf(), outcome),
                     Summaries::default(),
-                );
+                ));
             }
         };
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
@@ -475,15 +494,23 @@ impl Checker {
         // other is plain Python with nothing for cysafe, even when named explicitly
         // (pre-commit hands every staged .py file over).
         if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
-            return (
+            return Ok((
                 unanalyzed(path.to_path_buf(), FileOutcome::Skipped),
                 Summaries::default(),
-            );
+            ));
         }
         debug_panic_hook(path);
         let rules = self.rules_under(&config, path);
         let analysis = match tree {
-            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
+            Some(tree) => analyze_tree_until(
+                tree,
+                text,
+                dialect,
+                &config.analysis,
+                project,
+                context,
+                cancelled,
+            )?,
             None => analyze_file(text, dialect, &config.analysis, project, context),
         };
         let too_deep = if analysis.too_deep.is_empty() {
@@ -520,7 +547,7 @@ impl Checker {
             text: None,
             recheck: None,
         };
-        (check, analysis.summaries)
+        Ok((check, analysis.summaries))
     }
 }
 

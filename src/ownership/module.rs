@@ -27,6 +27,10 @@ pub struct ModuleAnalysis<'a> {
     pub builds: usize,
 }
 
+/// An analysis stopped before its end because its caller no longer wanted it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
+
 /// How many times the functions of a cycle of calls are analyzed at most.
 const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
 
@@ -37,6 +41,20 @@ impl<'a> ModuleAnalysis<'a> {
         resolution: Resolution,
         project: &ProjectSummaries,
     ) -> Self {
+        Self::run_until(module, families, resolution, project, &|| false)
+            .expect("an analysis nobody cancels finishes")
+    }
+
+    /// [`ModuleAnalysis::run`], asking `cancelled` before each function's graph is built:
+    /// once it answers true the analysis stops and yields nothing (an editor's newer edit
+    /// made this text's results moot).
+    pub fn run_until(
+        module: &'a Module,
+        families: &'a FamilyTable,
+        resolution: Resolution,
+        project: &ProjectSummaries,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Self, Cancelled> {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
         let mut builds = 0;
@@ -53,6 +71,9 @@ impl<'a> ModuleAnalysis<'a> {
             for round in 1.. {
                 let mut changed: Vec<usize> = Vec::new();
                 for &index in &pending {
+                    if cancelled() {
+                        return Err(Cancelled);
+                    }
                     let function = &module.functions[index];
                     let context = Context {
                         resolution,
@@ -111,6 +132,9 @@ impl<'a> ModuleAnalysis<'a> {
             if attributes.is_empty() {
                 continue;
             }
+            if cancelled() {
+                return Err(Cancelled);
+            }
             let context = Context {
                 resolution,
                 summaries: &summaries,
@@ -130,14 +154,14 @@ impl<'a> ModuleAnalysis<'a> {
                 Some((class.name.clone(), export.clone()))
             })
             .collect();
-        ModuleAnalysis {
+        Ok(ModuleAnalysis {
             module,
             graphs,
             classes,
             summaries,
             external_bases,
             builds,
-        }
+        })
     }
 
     /// The graphs of the methods named `name` of a class and its bases, nearest first.
