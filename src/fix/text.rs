@@ -267,7 +267,10 @@ pub fn header_colon(text: &str, start: usize, limit: usize) -> Option<usize> {
 /// When a string literal starts at `start` (a docstring), the offset of its last line.
 fn docstring_end(text: &str, start: usize) -> Option<usize> {
     let rest = &text[start..];
-    let prefix = rest
+    // The opening quote, after a prefix, is on the statement's own line: looking past it
+    // would cost the rest of the file for each function.
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let prefix = line
         .find(['"', '\''])
         .filter(|&at| rest[..at].chars().all(|c| "rRuUbB".contains(c)))?;
     let literal = &rest[prefix..];

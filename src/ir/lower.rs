@@ -20,7 +20,7 @@ use crate::ir::{
     BlockId, Call, CallId, Callee, Class, Function, FunctionKind, Module, Place, PlaceId,
     Projection, SkippedFunction, Stmt, UseKind, Value,
 };
-use crate::parse::syntax_error_in;
+use crate::parse::{syntax_error_in, Fields};
 
 /// Deepest syntax nesting lowered before a function is skipped.
 pub const MAX_NESTING: usize = 200;
@@ -125,7 +125,7 @@ impl<'s> Plan<'s> {
         interesting: &HashSet<String>,
     ) -> Plan<'s> {
         let body_name = |node: Node<'_>| -> &'s [u8] {
-            node.child_by_field_name("name")
+            node.field("name")
                 .map(|n| text(n, source).as_bytes())
                 .unwrap_or(b"")
         };
@@ -374,20 +374,20 @@ fn find_bodies<'t>(
                     names.push_str(text(decorator, source));
                 }
             }
-            if let Some(definition) = node.child_by_field_name("definition") {
+            if let Some(definition) = node.field("definition") {
                 decorators.insert(definition.id(), names);
             }
         }
         let is_body = match kind {
             "function_definition" | "lambda" => true,
-            "cdef_function" => node.child_by_field_name("body").is_some(),
+            "cdef_function" => node.field("body").is_some(),
             _ => false,
         };
         if is_body {
             let class = match scopes.last() {
-                Some((_, Scope::Class(class))) => class
-                    .child_by_field_name("name")
-                    .map(|n| text(n, source).to_string()),
+                Some((_, Scope::Class(class))) => {
+                    class.field("name").map(|n| text(n, source).to_string())
+                }
                 _ => None,
             };
             found.push((node, class));
@@ -438,14 +438,14 @@ fn find_bodies<'t>(
 /// The attributes a class body declares: `cdef double* data` (also inside `cdef:`
 /// blocks) and pure-Python `data: cython.p_double`.
 fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
-    let name_node = node.child_by_field_name("name");
-    let base = node.child_by_field_name("superclasses").and_then(|list| {
+    let name_node = node.field("name");
+    let base = node.field("superclasses").and_then(|list| {
         let mut cursor = list.walk();
         let first = list.named_children(&mut cursor).next();
         first.map(|n| text(n, source).to_string())
     });
     let mut attributes = Vec::new();
-    if let Some(body) = node.child_by_field_name("body") {
+    if let Some(body) = node.field("body") {
         let mut pending = vec![body];
         while let Some(container) = pending.pop() {
             let mut cursor = container.walk();
@@ -460,17 +460,17 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
                         }
                     }
                     "cdef_block" => {
-                        if let Some(body) = child.child_by_field_name("body") {
+                        if let Some(body) = child.field("body") {
                             pending.push(body);
                         }
                     }
                     "expression_statement" => {
                         if let Some(assignment) = child.named_child(0) {
                             if assignment.kind() == "assignment"
-                                && assignment.child_by_field_name("type").is_some()
-                                && assignment.child_by_field_name("right").is_none()
+                                && assignment.field("type").is_some()
+                                && assignment.field("right").is_none()
                             {
-                                if let Some(left) = assignment.child_by_field_name("left") {
+                                if let Some(left) = assignment.field("left") {
                                     if left.kind() == "identifier" {
                                         attributes.push((
                                             text(left, source).to_string(),
@@ -523,7 +523,7 @@ fn self_attributes(class_text: &str) -> Vec<String> {
 
 /// The identifier a `c_declarator` declares, under its pointer and array parts.
 fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
-    if let Some(name) = declarator.child_by_field_name("name") {
+    if let Some(name) = declarator.field("name") {
         return Some(name);
     }
     let mut node = declarator;
@@ -532,10 +532,10 @@ fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
         if node.kind() == "identifier" {
             return Some(node);
         }
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = node.field("name") {
             return Some(name);
         }
-        node = node.child_by_field_name("declarator").or_else(|| {
+        node = node.field("declarator").or_else(|| {
             let mut cursor = node.walk();
             let child = node.named_children(&mut cursor).next();
             child
@@ -629,7 +629,7 @@ fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Spa
             Span::new(node.start_byte(), node.start_byte() + "lambda".len()),
         ),
         _ => {
-            let name = node.child_by_field_name("name");
+            let name = node.field("name");
             let kind = if node.kind() == "cdef_function" {
                 if source[node.start_byte()..].starts_with("cpdef") {
                     FunctionKind::Cpdef
@@ -698,12 +698,12 @@ fn lower_function(
     if kind == FunctionKind::Module {
         lowerer.lower_statements(node)?;
     } else if kind == FunctionKind::Lambda {
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             let value = lowerer.expr(body)?;
             let span = node_span(body);
             lowerer.push(Stmt::Return { value, span });
         }
-    } else if let Some(body) = node.child_by_field_name("body") {
+    } else if let Some(body) = node.field("body") {
         lowerer.lower_statements(body)?;
         // Falling off the end returns `None`: a return like any other, so the state where
         // the function returns normally (not where it raises) is known.
@@ -838,19 +838,19 @@ impl<'a> Lowerer<'a> {
                     || self.text(node).contains(":="));
             match kind {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                    if let Some(left) = node.child_by_field_name("left") {
+                    if let Some(left) = node.field("left") {
                         self.bind_pattern(left);
                     }
                 }
                 "named_expression" | "c_parameter" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field("name") {
                         self.bind_pattern(name);
                     }
                 }
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
-                        let declared = node.parent().and_then(|d| d.child_by_field_name("type"));
+                        let declared = node.parent().and_then(|d| d.field("type"));
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
@@ -872,16 +872,16 @@ impl<'a> Lowerer<'a> {
                         let name = match param.kind() {
                             "identifier" => Some(param),
                             "c_parameter" => {
-                                let name = param.child_by_field_name("name");
+                                let name = param.field("name");
                                 let python = param
-                                    .child_by_field_name("type")
+                                    .field("type")
                                     .is_some_and(|t| is_python_type(self.text(t)));
                                 if let (Some(name), false) = (name, python) {
                                     self.c_typed.insert(self.text(name).to_string());
                                 }
                                 name
                             }
-                            _ => param.child_by_field_name("name").or_else(|| {
+                            _ => param.field("name").or_else(|| {
                                 let mut c = param.walk();
                                 let first = param
                                     .named_children(&mut c)
@@ -898,7 +898,7 @@ impl<'a> Lowerer<'a> {
                     descend = false;
                 }
                 "as_pattern" | "except_clause" => {
-                    if let Some(alias) = node.child_by_field_name("alias") {
+                    if let Some(alias) = node.field("alias") {
                         self.bind_pattern(alias);
                     }
                 }
@@ -911,7 +911,7 @@ impl<'a> Lowerer<'a> {
                 "function_definition" | "cdef_function" | "class_definition" | "cdef_class"
                     if node != function =>
                 {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field("name") {
                         self.locals.insert(self.text(name).to_string());
                     }
                     // A nested function's parameters are its own.
@@ -1087,7 +1087,7 @@ impl<'a> Lowerer<'a> {
                     let Some(name) = declarator_name(declarator) else {
                         continue;
                     };
-                    let value = match declarator.child_by_field_name("value") {
+                    let value = match declarator.field("value") {
                         Some(value) => self.expr(value)?,
                         None => Value::Other,
                     };
@@ -1100,7 +1100,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "cdef_block" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field("body") {
                     self.lower_statements(body)?;
                 }
             }
@@ -1143,7 +1143,7 @@ impl<'a> Lowerer<'a> {
         if expression.kind() != "call" {
             return;
         }
-        let Some(function) = expression.child_by_field_name("function") else {
+        let Some(function) = expression.field("function") else {
             return;
         };
         let name = self.text(function);
@@ -1194,7 +1194,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if let Some(subject) = node.child_by_field_name("subject") {
+        if let Some(subject) = node.field("subject") {
             self.expr(subject)?;
         }
         for body in blocks {
@@ -1224,7 +1224,7 @@ impl<'a> Lowerer<'a> {
                 "consequence"
             };
             if clause.kind() == "else_clause" {
-                if let Some(body) = clause.child_by_field_name(consequence_field) {
+                if let Some(body) = clause.field(consequence_field) {
                     self.lower_statements(body)?;
                 }
                 self.goto(after);
@@ -1232,7 +1232,7 @@ impl<'a> Lowerer<'a> {
             }
             let then = self.new_block();
             let otherwise = self.new_block();
-            match clause.child_by_field_name("condition") {
+            match clause.field("condition") {
                 Some(condition) => self.branch(condition, then, otherwise)?,
                 None => {
                     self.edge(self.current, then);
@@ -1240,7 +1240,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             self.current = then;
-            if let Some(body) = clause.child_by_field_name(consequence_field) {
+            if let Some(body) = clause.field(consequence_field) {
                 self.lower_statements(body)?;
             }
             self.goto(after);
@@ -1263,7 +1263,7 @@ impl<'a> Lowerer<'a> {
         let exit = self.new_block();
         let after = self.new_block();
         self.fall_into(header);
-        match node.child_by_field_name("condition") {
+        match node.field("condition") {
             Some(condition) => self.branch(condition, body, exit)?,
             None => {
                 self.edge(header, body);
@@ -1276,7 +1276,7 @@ impl<'a> Lowerer<'a> {
 
     fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
         for bound in ["right", "range", "step"] {
-            if let Some(expression) = node.child_by_field_name(bound) {
+            if let Some(expression) = node.field(bound) {
                 self.expr(expression)?;
             }
         }
@@ -1288,7 +1288,7 @@ impl<'a> Lowerer<'a> {
         self.edge(header, body);
         self.edge(header, exit);
         self.current = body;
-        if let Some(target) = node.child_by_field_name("left") {
+        if let Some(target) = node.field("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
         self.loop_body(node, self.current, header, after)?;
@@ -1299,8 +1299,8 @@ impl<'a> Lowerer<'a> {
     /// ways then meet at `after`.
     fn loop_else(&mut self, node: Node<'_>, exit: BlockId, after: BlockId) -> Lowered<()> {
         self.current = exit;
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            if let Some(block) = alternative.child_by_field_name("body") {
+        if let Some(alternative) = node.field("alternative") {
+            if let Some(block) = alternative.field("body") {
                 self.lower_statements(block)?;
             }
         }
@@ -1321,7 +1321,7 @@ impl<'a> Lowerer<'a> {
             break_to: after,
             frames: self.frames.len(),
         });
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
         self.loops.pop();
@@ -1339,14 +1339,14 @@ impl<'a> Lowerer<'a> {
             let mut inner = clause.walk();
             let items: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
             for item in items {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.field("value") else {
                     continue;
                 };
                 if value.kind() == "as_pattern" {
                     if let Some(manager) = value.named_child(0) {
                         self.expr(manager)?;
                     }
-                    if let Some(alias) = value.child_by_field_name("alias") {
+                    if let Some(alias) = value.field("alias") {
                         let target = alias.named_child(0).unwrap_or(alias);
                         self.assign_to(target, Value::Other, node_span(alias))?;
                     }
@@ -1355,7 +1355,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
         Ok(())
@@ -1396,7 +1396,7 @@ impl<'a> Lowerer<'a> {
         });
         let body_start = self.new_block();
         self.fall_into(body_start);
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
         let Some(Frame::Try { blocks, .. }) = self.frames.pop() else {
@@ -1406,7 +1406,7 @@ impl<'a> Lowerer<'a> {
             self.edge(block, dispatch);
         }
         if let Some(else_clause) = else_clause {
-            if let Some(body) = else_clause.child_by_field_name("body") {
+            if let Some(body) = else_clause.field("body") {
                 self.lower_statements(body)?;
             }
         }
@@ -1417,7 +1417,7 @@ impl<'a> Lowerer<'a> {
             let entry = self.new_block();
             self.edge(dispatch, entry);
             self.current = entry;
-            let value = handler.child_by_field_name("value");
+            let value = handler.field("value");
             match value {
                 None => catches_all = true,
                 Some(value) => {
@@ -1427,7 +1427,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            if let Some(alias) = handler.child_by_field_name("alias") {
+            if let Some(alias) = handler.field("alias") {
                 self.assign_to(alias, Value::Other, node_span(alias))?;
             }
             let mut inner = handler.walk();
@@ -1490,11 +1490,11 @@ impl<'a> Lowerer<'a> {
             match node.kind() {
                 "boolean_operator" => {
                     compound = true;
-                    pending.extend(node.child_by_field_name("left").map(|n| self.strip(n)));
-                    pending.extend(node.child_by_field_name("right").map(|n| self.strip(n)));
+                    pending.extend(node.field("left").map(|n| self.strip(n)));
+                    pending.extend(node.field("right").map(|n| self.strip(n)));
                 }
                 "not_operator" => {
-                    pending.extend(node.child_by_field_name("argument").map(|n| self.strip(n)));
+                    pending.extend(node.field("argument").map(|n| self.strip(n)));
                 }
                 "comparison_operator" => atoms.push(node),
                 _ => {}
@@ -1532,17 +1532,14 @@ impl<'a> Lowerer<'a> {
         let node = self.strip(node);
         match node.kind() {
             "not_operator" => {
-                if let Some(argument) = node.child_by_field_name("argument") {
+                if let Some(argument) = node.field("argument") {
                     self.condition(argument, otherwise, then)?;
                 }
             }
             "boolean_operator" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|n| n.kind())
-                    .unwrap_or("and");
-                let left = node.child_by_field_name("left");
-                let right = node.child_by_field_name("right");
+                let operator = node.field("operator").map(|n| n.kind()).unwrap_or("and");
+                let left = node.field("left");
+                let right = node.field("right");
                 if let (Some(left), Some(right)) = (left, right) {
                     let middle = self.new_block();
                     if operator == "and" {
@@ -1670,7 +1667,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "unary_operator" if text.starts_with('-') => {
-                let operand = node.child_by_field_name("argument")?;
+                let operand = node.field("argument")?;
                 self.constant(operand).map(|value| -value)
             }
             _ => None,
@@ -1745,7 +1742,7 @@ impl<'a> Lowerer<'a> {
                     Some(inner) if inner.kind() != "comment" => node = inner,
                     _ => return node,
                 },
-                "cast_expression" => match node.child_by_field_name("value") {
+                "cast_expression" => match node.field("value") {
                     Some(inner) => node = inner,
                     None => return node,
                 },
@@ -1764,10 +1761,7 @@ impl<'a> Lowerer<'a> {
     /// `cython.cast(cython.size_t, p)`).
     fn integer_cast<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let (target, operand) = match node.kind() {
-            "cast_expression" => (
-                node.child_by_field_name("type")?,
-                node.child_by_field_name("value")?,
-            ),
+            "cast_expression" => (node.field("type")?, node.field("value")?),
             "call" if self.cython_function(node) == Some("cast") => {
                 let args = self.positional_args(node);
                 (*args.first()?, *args.get(1)?)
@@ -1799,14 +1793,14 @@ impl<'a> Lowerer<'a> {
 
     /// `<double[:n]>p`: a memoryview over a pointer.
     fn is_memoryview_cast(&self, cast: Node<'_>) -> bool {
-        cast.child_by_field_name("type")
+        cast.field("type")
             .is_some_and(|t| self.text(t).contains('['))
     }
 
     /// Cython raises `ValueError` when the pointer of a memoryview cast is NULL, so the
     /// cast is a NULL check: past it the pointer is not NULL.
     fn memoryview_cast(&mut self, cast: Node<'_>) -> Lowered<Value> {
-        let Some(value) = cast.child_by_field_name("value") else {
+        let Some(value) = cast.field("value") else {
             return Ok(Value::Other);
         };
         let place = match self.expr(value)? {
@@ -1838,7 +1832,7 @@ impl<'a> Lowerer<'a> {
 
     /// For `cython.cast(...)`, `cython.sizeof(...)`: the name after `cython.`.
     fn cython_function(&self, call: Node<'_>) -> Option<&'a str> {
-        let function = call.child_by_field_name("function")?;
+        let function = call.field("function")?;
         let name = self.text(function);
         let rest = name.strip_prefix("cython.")?;
         if self.locals.contains("cython") {
@@ -1862,7 +1856,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn positional_args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
-        let Some(arguments) = call.child_by_field_name("arguments") else {
+        let Some(arguments) = call.field("arguments") else {
             return Vec::new();
         };
         let mut cursor = arguments.walk();
@@ -1875,10 +1869,10 @@ impl<'a> Lowerer<'a> {
     // ----- assignments -----
 
     fn assignment(&mut self, node: Node<'_>) -> Lowered<()> {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field("left") else {
             return Ok(());
         };
-        let Some(mut right) = node.child_by_field_name("right") else {
+        let Some(mut right) = node.field("right") else {
             // `x: cython.p_double`: a declaration; the variable holds nothing known.
             return self.assign_to(left, Value::Other, node_span(node));
         };
@@ -1887,10 +1881,10 @@ impl<'a> Lowerer<'a> {
             if right.kind() != "assignment" {
                 break;
             }
-            if let Some(next_left) = right.child_by_field_name("left") {
+            if let Some(next_left) = right.field("left") {
                 targets.push(next_left);
             }
-            match right.child_by_field_name("right") {
+            match right.field("right") {
                 Some(next) => right = next,
                 None => break,
             }
@@ -1930,11 +1924,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
-        if let Some(right) = node.child_by_field_name("right") {
+        if let Some(right) = node.field("right") {
             self.expr(right)?;
         }
         // `p += n` moves within the same block: the place keeps what it points to.
-        if let Some(left) = node.child_by_field_name("left") {
+        if let Some(left) = node.field("left") {
             self.place_of(left)?;
         }
         Ok(())
@@ -1984,8 +1978,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "attribute" => {
-                let object = node.child_by_field_name("object");
-                let attribute = node.child_by_field_name("attribute");
+                let object = node.field("object");
+                let attribute = node.field("attribute");
                 match (object, attribute) {
                     (Some(object), Some(attribute)) => {
                         let base = self.place_of(object)?;
@@ -2009,7 +2003,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "subscript" => {
-                let value = node.child_by_field_name("value");
+                let value = node.field("value");
                 let mut cursor = node.walk();
                 let indexes: Vec<Node<'_>> = node
                     .children_by_field_name("subscript", &mut cursor)
@@ -2114,7 +2108,7 @@ impl<'a> Lowerer<'a> {
             "call" => self.call(node)?,
             "new_expression" => {
                 let mut args = Vec::new();
-                if let Some(arguments) = node.child_by_field_name("arguments") {
+                if let Some(arguments) = node.field("arguments") {
                     let mut cursor = arguments.walk();
                     let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
                     for argument in children {
@@ -2124,11 +2118,11 @@ impl<'a> Lowerer<'a> {
                 self.emit_call(Callee::CppNew, args, node_span(node))
             }
             "named_expression" => {
-                let value = match node.child_by_field_name("value") {
+                let value = match node.field("value") {
                     Some(value) => self.expr(value)?,
                     None => Value::Other,
                 };
-                match node.child_by_field_name("name") {
+                match node.field("name") {
                     Some(name) => {
                         let target = self.place(Place::local(self.text(name)));
                         self.push(Stmt::Assign {
@@ -2142,12 +2136,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "binary_operator" => {
-                let operator = node.child_by_field_name("operator").map(|n| n.kind());
-                let left = match node.child_by_field_name("left") {
+                let operator = node.field("operator").map(|n| n.kind());
+                let left = match node.field("left") {
                     Some(left) => self.expr(left)?,
                     None => Value::Other,
                 };
-                let right = match node.child_by_field_name("right") {
+                let right = match node.field("right") {
                     Some(right) => self.expr(right)?,
                     None => Value::Other,
                 };
@@ -2194,10 +2188,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "address_of_expression" => {
-                if let Some(argument) = node.child_by_field_name("argument") {
+                if let Some(argument) = node.field("argument") {
                     let argument = self.strip(argument);
                     let element_of = (argument.kind() == "subscript")
-                        .then(|| argument.child_by_field_name("value"))
+                        .then(|| argument.field("value"))
                         .flatten();
                     if argument.kind() == "identifier" {
                         let place = self.place(Place::local(self.text(argument)));
@@ -2251,7 +2245,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call(&mut self, node: Node<'_>) -> Lowered<Value> {
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(function) = node.field("function") else {
             return Ok(Value::Other);
         };
         if let Some(name) = self.cython_function(node) {
@@ -2302,13 +2296,13 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut args = Vec::new();
-        if let Some(arguments) = node.child_by_field_name("arguments") {
+        if let Some(arguments) = node.field("arguments") {
             let mut cursor = arguments.walk();
             let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
             for argument in children {
                 match argument.kind() {
                     "keyword_argument" => {
-                        if let Some(value) = argument.child_by_field_name("value") {
+                        if let Some(value) = argument.field("value") {
                             self.expr(value)?;
                         }
                     }
@@ -2331,11 +2325,11 @@ impl<'a> Lowerer<'a> {
         for _ in 0..MAX_NESTING {
             match node.kind() {
                 "attribute" => {
-                    match node.child_by_field_name("attribute") {
+                    match node.field("attribute") {
                         Some(attribute) => parts.push(self.text(attribute)),
                         None => dotted = false,
                     }
-                    match node.child_by_field_name("object") {
+                    match node.field("object") {
                         Some(object) => node = object,
                         None => {
                             dotted = false;
@@ -2367,7 +2361,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         // A method of some object: evaluate the object (it may be read through).
-        if let Some(object) = function.child_by_field_name("object") {
+        if let Some(object) = function.field("object") {
             self.place_of(object)?;
         }
         Ok(Callee::Unknown)

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use crate::ir::Callee;
+use crate::parse::Fields;
 
 /// What a module-level name is bound to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,13 +110,13 @@ impl ModuleNames {
                 false
             }
             "cdef_function" | "function_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let name = text(name, source).to_string();
-                    let has_body = node.child_by_field_name("body").is_some();
+                    let has_body = node.field("body").is_some();
                     if in_extern || !has_body {
                         // `void* xmalloc "malloc" (size_t)`: the C name says which function.
                         let c_name = node
-                            .child_by_field_name("c_name")
+                            .field("c_name")
                             .map(|n| text(n, source).trim_matches(['"', '\'']).to_string());
                         let binding = Binding::Function {
                             name: c_name.unwrap_or_else(|| name.clone()),
@@ -133,7 +134,7 @@ impl ModuleNames {
             "class_definition" | "cdef_class" | "struct_declaration" | "cppclass_declaration"
                 if at_module_level =>
             {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.bindings
                         .insert(text(name, source).to_string(), Binding::Other);
                 }
@@ -143,7 +144,7 @@ impl ModuleNames {
                 let mut cursor = node.walk();
                 for assignment in node.named_children(&mut cursor) {
                     let left = assignment
-                        .child_by_field_name("left")
+                        .field("left")
                         .filter(|_| assignment.kind() == "assignment");
                     if let Some(left) = left.filter(|left| left.kind() == "identifier") {
                         self.bindings
@@ -193,7 +194,7 @@ impl ModuleNames {
     /// `from a.b cimport x as y` and pure-Python `from cython.cimports.a.b import x as y`.
     fn bind_from_import(&mut self, node: Node<'_>, source: &str, is_cimport: bool) {
         let module = node
-            .child_by_field_name("module_name")
+            .field("module_name")
             .map(|n| text(n, source))
             .unwrap_or("");
         let (is_cimport, module) = if is_cimport {
@@ -356,8 +357,8 @@ pub(crate) fn opens_scope(kind: &str) -> bool {
 fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Option<&'s str>) {
     match name.kind() {
         "aliased_import" => (
-            name.child_by_field_name("name").map(|n| text(n, source)),
-            name.child_by_field_name("alias").map(|n| text(n, source)),
+            name.field("name").map(|n| text(n, source)),
+            name.field("alias").map(|n| text(n, source)),
         ),
         _ => (Some(text(name, source)), None),
     }
