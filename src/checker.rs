@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, analyze_tree_until};
+use crate::analyze::{analyze_file, analyze_tree_until, Incremental};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
@@ -413,13 +413,21 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, Some(tree), &|| false)
-            .expect("a check nobody cancels finishes")
+        self.check_guarded(
+            path,
+            text,
+            project,
+            context,
+            Some(tree),
+            Incremental::default(),
+        )
+        .expect("a check nobody cancels finishes")
     }
 
-    /// [`Checker::check_parsed`], asking `cancelled` between the steps of the analysis
-    /// and before each function; `Err(Cancelled)` once it answered true (the server's
-    /// check of a version a newer edit replaced).
+    /// [`Checker::check_parsed`] as the language server runs it: stopping with
+    /// `Err(Cancelled)` once [`Incremental::cancelled`] answers true (the check of a
+    /// version a newer edit replaced), and reusing what the check of the previous version
+    /// lowered.
     pub fn check_parsed_until(
         &self,
         path: &Path,
@@ -427,9 +435,9 @@ impl Checker {
         tree: &tree_sitter::Tree,
         project: &ProjectSummaries,
         context: &[&str],
-        cancelled: &dyn Fn() -> bool,
+        incremental: Incremental<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
-        self.check_guarded(path, text, project, context, Some(tree), cancelled)
+        self.check_guarded(path, text, project, context, Some(tree), incremental)
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -441,7 +449,7 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, None, &|| false)
+        self.check_guarded(path, text, project, context, None, Incremental::default())
             .expect("a check nobody cancels finishes")
     }
 
@@ -452,10 +460,10 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-        cancelled: &dyn Fn() -> bool,
+        incremental: Incremental<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project, context, tree, cancelled)
+            self.check_unguarded(path, text, project, context, tree, incremental)
         }));
         match checked {
             Ok(checked) => checked,
@@ -481,7 +489,7 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-        cancelled: &dyn Fn() -> bool,
+        incremental: Incremental<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
@@ -513,7 +521,7 @@ impl Checker {
                 &config.analysis,
                 project,
                 context,
-                cancelled,
+                incremental,
             )?,
             None => analyze_file(text, dialect, &config.analysis, project, context),
         };

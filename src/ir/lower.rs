@@ -73,7 +73,34 @@ pub fn lower_module(
     source: &str,
     names: &ModuleNames,
     interesting: &HashSet<String>,
+    helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
+) -> Module {
+    lower_module_reusing(root, source, names, interesting, helpers_with_effects, None)
+}
+
+/// Lowered functions kept from one lowering of a file for the next (the language server
+/// lowers a file again on each edit). A function is taken from here when its text (with
+/// its decorators), its class, the module's names and the shape of its classes are what
+/// they were, its spans moved to where it is now; only a function defined at module
+/// level or in a class body is kept (a nested one depends on what encloses it).
+#[derive(Default)]
+pub struct LoweringCache {
+    names: ModuleNames,
+    classes: String,
+    functions: HashMap<(String, Option<String>), (usize, Function)>,
+    /// How many functions the last lowering took from here (for the tests).
+    reused: usize,
+}
+
+/// [`lower_module`], taking from `cache` what an earlier lowering of the file did that
+/// still holds, and leaving in it what this one did.
+pub fn lower_module_reusing(
+    root: Node<'_>,
+    source: &str,
+    names: &ModuleNames,
+    interesting: &HashSet<String>,
     mut helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
+    mut cache: Option<&mut LoweringCache>,
 ) -> Module {
     let mut module = Module::default();
     let found = find_bodies(root, source, &mut module);
@@ -90,6 +117,20 @@ pub fn lower_module(
         }
     }
     let classes = module.clone();
+    // What a cached function was lowered against must be what this one sees.
+    let mut earlier = HashMap::new();
+    let top_level = defined_at_top_level(&found);
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.reused = 0;
+        let shape = class_shapes(&classes);
+        if cache.names == *names && cache.classes == shape {
+            earlier = std::mem::take(&mut cache.functions);
+        } else {
+            cache.names = names.clone();
+            cache.classes = shape;
+            cache.functions.clear();
+        }
+    }
     let mut lowered = vec![false; found.len()];
     loop {
         for (index, (node, class)) in found.iter().enumerate() {
@@ -117,8 +158,32 @@ pub fn lower_module(
                 module.broken.push(node_span(node));
                 continue;
             }
-            match lower_function(node, class.clone(), source, names, &classes) {
-                Ok(function) => module.functions.push(function),
+            let key = match &cache {
+                Some(_) if top_level[index] => Some((defining_text(node, source), class.clone())),
+                _ => None,
+            };
+            let reused = key.as_ref().and_then(|key| earlier.remove(key)).map(
+                |(start, function): (usize, Function)| {
+                    function.moved_by(node.start_byte() as isize - start as isize)
+                },
+            );
+            let function = match reused {
+                Some(function) => {
+                    if let Some(cache) = cache.as_deref_mut() {
+                        cache.reused += 1;
+                    }
+                    Ok(function)
+                }
+                None => lower_function(node, class.clone(), source, names, &classes),
+            };
+            match function {
+                Ok(function) => {
+                    if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
+                        let kept = (node.start_byte(), function.clone());
+                        cache.functions.insert(key, kept);
+                    }
+                    module.functions.push(function)
+                }
                 Err(TooDeep(reason)) => {
                     let (name, _, name_span) = function_identity(node, source);
                     let name = match class {
@@ -138,6 +203,58 @@ pub fn lower_module(
             return module;
         }
     }
+}
+
+/// For each body `find_bodies` found, whether it is defined at module level or in a
+/// class body: no other body but the module's encloses it.
+fn defined_at_top_level(found: &[(Node<'_>, Option<String>)]) -> Vec<bool> {
+    let mut order: Vec<usize> = (1..found.len()).collect();
+    order.sort_by_key(|&index| {
+        (
+            found[index].0.start_byte(),
+            std::cmp::Reverse(found[index].0.end_byte()),
+        )
+    });
+    let mut top_level = vec![false; found.len()];
+    // The end of the latest top-level body: a body starting before it is inside it.
+    let mut open_until = 0;
+    for index in order {
+        let node = found[index].0;
+        if node.start_byte() >= open_until {
+            top_level[index] = true;
+            open_until = node.end_byte();
+        }
+    }
+    top_level
+}
+
+/// The text that defines a body: the function with its decorators.
+fn defining_text(node: Node<'_>, source: &str) -> String {
+    let definition = node
+        .parent()
+        .filter(|parent| parent.kind() == "decorated_definition")
+        .unwrap_or(node);
+    text(definition, source).to_string()
+}
+
+/// What lowering a method reads of the file's classes, without their positions.
+fn class_shapes(classes: &Module) -> String {
+    let shapes: Vec<_> = classes
+        .classes
+        .iter()
+        .map(|class| {
+            let attributes: Vec<&str> = class.attributes.iter().map(|(n, _)| n.as_str()).collect();
+            (
+                &class.name,
+                &class.base,
+                &class.base_origin,
+                attributes,
+                class.is_extension_type,
+                &class.used_attributes,
+            )
+        })
+        .collect();
+    format!("{shapes:?}")
 }
 
 /// Which bodies to lower: what each mentions, and which are kept so far.
@@ -2485,6 +2602,59 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         lower_module(tree.root_node(), text, &names, &everything, |_| Vec::new())
+    }
+
+    /// Lowers `text` as a .pyx with `cache`.
+    fn lower_cached(text: &str, cache: &mut LoweringCache) -> Module {
+        let tree = parse(text, Dialect::Cython);
+        let names = ModuleNames::collect(tree.root_node(), text);
+        let everything: HashSet<String> =
+            ["malloc", "free"].iter().map(|s| s.to_string()).collect();
+        lower_module_reusing(
+            tree.root_node(),
+            text,
+            &names,
+            &everything,
+            |_| Vec::new(),
+            Some(cache),
+        )
+    }
+
+    #[test]
+    fn reused_functions_are_what_lowering_them_again_gives() {
+        let text = "from libc.stdlib cimport malloc, free\n\
+                    cdef class Box:\n    cdef char* data\n    \
+                    def fill(self, size_t n):\n        self.data = <char*> malloc(n)\n\n\
+                    def first(size_t n):\n    cdef char* p = <char*> malloc(n)\n    \
+                    p[0] = 1\n    free(p)\n\n\
+                    @cython.boundscheck(False)\n\
+                    def second(size_t n):\n    cdef char* q = <char*> malloc(n)\n    \
+                    if q == NULL:\n        raise MemoryError()\n    \
+                    def inner():\n        return q[0]\n    free(q)\n";
+        let mut cache = LoweringCache::default();
+        lower_cached(text, &mut cache);
+        // An edit in `first` moves `second` (and its nested `inner`) by 5 bytes.
+        let edited = text.replace("p[0] = 1", "p[0] = 12345");
+        let reused = lower_cached(&edited, &mut cache);
+        // `Box.fill` and `second` are reused; `first` changed, `inner` is nested, and the
+        // module's own body is never kept.
+        assert_eq!(cache.reused, 2);
+        let mut fresh = LoweringCache::default();
+        let again = lower_cached(&edited, &mut fresh);
+        assert_eq!(fresh.reused, 0);
+        // `place_ids` is a hash map (its order varies); `places` holds the same.
+        let shown = |module: &Module| {
+            let mut functions = module.functions.clone();
+            for function in &mut functions {
+                function.place_ids.clear();
+            }
+            format!("{functions:?}")
+        };
+        assert_eq!(shown(&reused), shown(&again));
+        // A change to what the module binds invalidates everything.
+        let rebound = edited.replace("cimport malloc, free", "cimport malloc, free, calloc");
+        lower_cached(&rebound, &mut cache);
+        assert_eq!(cache.reused, 0);
     }
 
     fn function<'m>(module: &'m Module, name: &str) -> &'m Function {

@@ -33,7 +33,7 @@ pub enum Binding {
 /// Pure-Python mode spells `cimport` as an import from this package.
 const CIMPORTS_PREFIX: &str = "cython.cimports.";
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModuleNames {
     bindings: HashMap<String, Binding>,
     /// Functions and methods of this file (by name) whose exceptions never reach their

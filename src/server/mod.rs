@@ -586,14 +586,15 @@ impl Session {
     fn dispatch(&mut self, uri: &Url) {
         self.dirty.remove(uri);
         self.cancel(uri);
-        let project = self.project();
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
             return;
         };
+        let project = self.project_of(&path);
         let context = self.context_of(&path);
-        let Some(document) = self.documents.get(uri) else {
+        let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
+        let lowering = document.lowering.take().unwrap_or_default();
         let token = CancelToken::default();
         self.generation += 1;
         let job = Job {
@@ -607,6 +608,7 @@ impl Session {
             context,
             checker: self.checker.clone(),
             token: token.clone(),
+            lowering,
         };
         self.running
             .insert(uri.clone(), (self.generation, token.clone()));
@@ -621,6 +623,11 @@ impl Session {
     /// edit, a close, a reload or a check on the session's thread replaces the job and
     /// cancels the old one), dropped otherwise: what it describes is stale.
     fn finish(&mut self, done: Done) {
+        // What a job lowered is keyed by content: good for the next check of the
+        // document whatever became of the job.
+        if let Some(document) = self.documents.get_mut(&done.uri) {
+            document.lowering.get_or_insert(done.lowering);
+        }
         let latest = self
             .running
             .get(&done.uri)
@@ -642,10 +649,15 @@ impl Session {
         }
     }
 
-    /// The project the open `.pyx` files make, for the cimports of the others.
-    fn project(&self) -> ProjectSummaries {
+    /// The project the other open `.pyx` files make, for the cimports of the one at
+    /// `checked` (a module never cimports itself: its own exports are left out, which on a
+    /// large file saves rebuilding them on every keystroke).
+    fn project_of(&self, checked: &Path) -> ProjectSummaries {
         let mut project = ProjectSummaries::default();
         for (path, summaries) in &self.exports {
+            if path == checked {
+                continue;
+            }
             let relative = path.strip_prefix(&self.root).unwrap_or(path);
             let stem = relative.with_extension("");
             let parts: Vec<&str> = stem
@@ -673,10 +685,10 @@ impl Session {
     fn check(&mut self, uri: &Url) {
         self.dirty.remove(uri);
         self.cancel(uri);
-        let project = self.project();
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
             return;
         };
+        let project = self.project_of(&path);
         let context = self.context_of(&path);
         let context: Vec<&str> = context.iter().map(String::as_str).collect();
         let Some(document) = self.documents.get(uri) else {
@@ -939,7 +951,7 @@ impl Session {
     /// `None` when there is none.
     fn fix_all(&self, uri: &Url) -> Option<String> {
         let document = self.documents.get(uri)?;
-        let project = self.project();
+        let project = self.project_of(&document.path);
         let mut text = document.text.clone();
         let mut diagnostics = document.diagnostics.clone()?;
         let mut changed = false;

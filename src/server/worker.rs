@@ -11,7 +11,9 @@ use std::thread;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use lsp_types::Url;
 
+use crate::analyze::Incremental;
 use crate::checker::{Checker, FileCheck};
+use crate::ir::lower::LoweringCache;
 use crate::ownership::summary::{ProjectSummaries, Summaries};
 
 /// Set once the result of a job is no longer wanted; shared by the session and the job.
@@ -48,6 +50,8 @@ pub(super) struct Job {
     pub context: Vec<String>,
     pub checker: Arc<Checker>,
     pub token: CancelToken,
+    /// What the last check of the document lowered; handed back in [`Done`].
+    pub lowering: LoweringCache,
 }
 
 /// A finished job: the check, or `None` when it was cancelled before its end.
@@ -56,6 +60,7 @@ pub(super) struct Done {
     pub generation: u64,
     pub version: i32,
     pub checked: Option<(FileCheck, Summaries)>,
+    pub lowering: LoweringCache,
 }
 
 pub(super) struct Worker {
@@ -71,13 +76,14 @@ impl Worker {
         thread::Builder::new()
             .name("cysafe-check".to_string())
             .spawn(move || {
-                for job in queued {
-                    let checked = run(&job, checkpoint.as_ref());
+                for mut job in queued {
+                    let checked = run(&mut job, checkpoint.as_ref());
                     let done = Done {
                         uri: job.uri,
                         generation: job.generation,
                         version: job.version,
                         checked,
+                        lowering: job.lowering,
                     };
                     if finished.send(done).is_err() {
                         break;
@@ -89,26 +95,31 @@ impl Worker {
     }
 }
 
-fn run(job: &Job, checkpoint: Option<&CheckpointHook>) -> Option<(FileCheck, Summaries)> {
+fn run(job: &mut Job, checkpoint: Option<&CheckpointHook>) -> Option<(FileCheck, Summaries)> {
+    let (path, version, token) = (&job.path, job.version, &job.token);
     let cancelled = || {
         if let Some(hook) = checkpoint {
-            hook(&job.path, job.version, &job.token);
+            hook(path, version, token);
         }
-        job.token.is_cancelled()
+        token.is_cancelled()
     };
     // A job queued behind others may be moot before it starts.
     if cancelled() {
         return None;
     }
     let context: Vec<&str> = job.context.iter().map(String::as_str).collect();
+    let incremental = Incremental {
+        cancelled: Some(&cancelled),
+        lowering: Some(&mut job.lowering),
+    };
     job.checker
         .check_parsed_until(
-            &job.path,
+            path,
             &job.text,
             &job.tree,
             &job.project,
             &context,
-            &cancelled,
+            incremental,
         )
         .ok()
 }
