@@ -2358,6 +2358,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let function = self.strip(function);
+        let mut receiver = None;
         let callee = match function.kind() {
             "identifier" => {
                 let name = self.text(function);
@@ -2366,7 +2367,11 @@ impl<'a> Lowerer<'a> {
                 }
                 self.names.resolve_name(name, &self.locals)
             }
-            "attribute" => self.attribute_callee(function)?,
+            "attribute" => {
+                let (callee, object) = self.attribute_callee(function)?;
+                receiver = object;
+                callee
+            }
             _ => {
                 self.expr(function)?;
                 Callee::Unknown
@@ -2401,11 +2406,15 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        Ok(self.emit_call(callee, args, node_span(node)))
+        let value = self.emit_call(callee, args, node_span(node));
+        if let Value::Call(id) = value {
+            self.f.calls[id.0 as usize].receiver = receiver;
+        }
+        Ok(value)
     }
 
     /// `stdlib.malloc`, `libc.stdlib.malloc`, `self.helper`, `obj.method`.
-    fn attribute_callee(&mut self, function: Node<'_>) -> Lowered<Callee> {
+    fn attribute_callee(&mut self, function: Node<'_>) -> Lowered<(Callee, Option<PlaceId>)> {
         let mut parts = Vec::new();
         let mut node = function;
         let mut dotted = true;
@@ -2438,20 +2447,22 @@ impl<'a> Lowerer<'a> {
         if dotted && parts.len() >= 2 {
             let (name, receiver) = parts.split_last().expect("two parts or more");
             if receiver == ["self"] && !self.f.params.is_empty() && self.f.class.is_some() {
-                return Ok(Callee::Method(name.to_string()));
+                return Ok((Callee::Method(name.to_string()), None));
             }
             if let Some(module) = self.names.resolve_module(receiver, &self.locals) {
-                return Ok(Callee::External {
+                let callee = Callee::External {
                     name: name.to_string(),
                     module: Some(module),
-                });
+                };
+                return Ok((callee, None));
             }
         }
         // A method of some object: evaluate the object (it may be read through).
+        let mut object_place = None;
         if let Some(object) = function.child_by_field_name("object") {
-            self.place_of(object)?;
+            object_place = self.place_of(object)?;
         }
-        Ok(Callee::Unknown)
+        Ok((Callee::Unknown, object_place))
     }
 
     /// A call that cannot raise is a statement; one that can ends the block, and what
@@ -2461,7 +2472,14 @@ impl<'a> Lowerer<'a> {
         let always_fails = matches!(&callee, Callee::External { .. } | Callee::Unbound(_))
             && ALWAYS_FAIL.contains(&callee.display_name());
         let can_raise = always_fails || self.can_raise(&callee);
-        self.f.calls.push(Call { callee, args, span });
+        let text = can_raise.then(|| call_text(&self.source[span.start..span.end]));
+        self.f.calls.push(Call {
+            callee,
+            args,
+            span,
+            text,
+            receiver: None,
+        });
         if !can_raise {
             self.push(Stmt::Call(id));
             return Value::Call(id);
@@ -2476,6 +2494,26 @@ impl<'a> Lowerer<'a> {
         self.current = return_to;
         Value::Call(id)
     }
+}
+
+/// Longest call text kept for messages, in characters.
+const CALL_TEXT_LIMIT: usize = 60;
+
+/// A call's text for a message: one line, whitespace runs made one space, and past
+/// [`CALL_TEXT_LIMIT`] characters cut with `...`.
+fn call_text(written: &str) -> Box<str> {
+    let mut text = String::with_capacity(written.len().min(CALL_TEXT_LIMIT + 3));
+    for (index, word) in written.split_whitespace().enumerate() {
+        if index > 0 && !text.ends_with('(') {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    if text.chars().count() > CALL_TEXT_LIMIT {
+        let cut: String = text.chars().take(CALL_TEXT_LIMIT).collect();
+        text = format!("{}...", cut.trim_end());
+    }
+    text.into_boxed_str()
 }
 
 #[cfg(test)]

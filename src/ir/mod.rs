@@ -191,6 +191,12 @@ pub struct Call {
     pub args: Vec<Value>,
     /// The whole call expression.
     pub span: Span,
+    /// For a call that can raise, the call as written (whitespace runs made one space,
+    /// a long one shortened): the rules name it in messages, and they see no source text.
+    pub text: Option<Box<str>>,
+    /// `obj` in `obj.method(...)`, when it is a place (an object's method, not a module's
+    /// function).
+    pub receiver: Option<PlaceId>,
 }
 
 /// Why a pointer is read through.

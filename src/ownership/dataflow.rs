@@ -20,8 +20,8 @@ use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
     AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, LeaveEvent, LeaveHow,
-    OverwriteEvent, OwnershipGraph, ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent,
-    UseHow,
+    OverwriteEvent, OwnershipGraph, ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin,
+    UnwindEvent, UseEvent, UseHow,
 };
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
@@ -534,7 +534,11 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let mut returned: Option<State> = None;
     let mut exits = Vec::new();
     let mut leaves = Vec::new();
+    let mut unwinds = Vec::new();
     results.replay(graph, |from, target, state| {
+        if let Some(unwind) = unwind_event(function, from, target, state) {
+            unwinds.push(unwind);
+        }
         let is_exit = target == function.return_exit || target == function.unwind_exit;
         if !is_exit {
             return;
@@ -562,6 +566,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     });
     graph.exits = exits;
     graph.leaves = leaves;
+    graph.unwinds = unwinds;
     graph.returning = returned.as_ref().map(ExitState::of);
     graph.exit = exit.as_ref().map(ExitState::of);
     graph.index_sites();
@@ -574,6 +579,52 @@ impl ExitState {
             sites: state.sites.clone(),
         }
     }
+}
+
+/// The edge from `from` to `target` as a call's unwind edge, with the blocks still
+/// allocated and never freed along it; `None` for any other edge, or when no block is.
+fn unwind_event(
+    function: &Function,
+    from: BlockId,
+    target: BlockId,
+    state: &State,
+) -> Option<UnwindEvent> {
+    let crate::ir::Terminator::Call {
+        call,
+        return_to,
+        unwind,
+    } = function.block(from).terminator
+    else {
+        return None;
+    };
+    if unwind != target || return_to == Some(target) {
+        return None;
+    }
+    let sites: Vec<(SiteId, SiteStates)> = state
+        .sites
+        .iter()
+        .filter(|(_, states)| {
+            (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
+                && !states.contains(SiteStates::FREED)
+        })
+        .map(|(index, states)| (SiteId(index as u32), *states))
+        .collect();
+    let receiver_holds_a_block = function
+        .call(call)
+        .receiver
+        .and_then(|place| state.points.get(place.0 as usize))
+        .is_some_and(|targets| {
+            targets
+                .as_ref()
+                .is_some_and(|targets| targets.iter().any(|t| matches!(t, Target::Site(_))))
+        });
+    (!sites.is_empty()).then_some(UnwindEvent {
+        call,
+        block: from,
+        target,
+        sites,
+        receiver_holds_a_block,
+    })
 }
 
 /// How the edge from `from` to an exit leaves the function.

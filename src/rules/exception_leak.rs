@@ -1,0 +1,244 @@
+#![doc = include_str!("../../docs/rules/CY008.md")]
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ir::{BlockId, Callee, FunctionKind, Stmt, Terminator};
+use crate::ownership::{LeaveHow, OwnershipGraph, SiteId, SiteOrigin, UnwindEvent};
+use crate::rules::lifetime::is_older_blocks;
+use crate::rules::memory_leak::{gives_a_view_ownership, holder, is_live, HandOffs};
+use crate::rules::{RuleMeta, Severity};
+
+pub const EXCEPTION_LEAK: RuleMeta = RuleMeta {
+    code: "CY008",
+    name: "exception-leak",
+    severity: Severity::Warning,
+    summary: "A block owned by a local is lost when a call raises.",
+    doc: include_str!("../../docs/rules/CY008.md"),
+};
+
+/// Builtins Cython compiles to C when their operands are C values (`for i in range(n)`,
+/// `len` of a typed container, `min` of two ints), or that raise only on arguments of the
+/// wrong type: their unwind edges are real for arbitrary objects, but a user could not act
+/// on a report about them.
+const QUIET_BUILTINS: &[&str] = &[
+    "range",
+    "xrange",
+    "prange",
+    "len",
+    "min",
+    "max",
+    "abs",
+    "int",
+    "float",
+    "bool",
+    "isinstance",
+    "issubclass",
+    "id",
+    "type",
+    "callable",
+    "hasattr",
+];
+
+/// One report per allocation: each call whose exception loses the block.
+#[derive(Default)]
+struct Lost {
+    callee: String,
+    /// Each call, with its text.
+    calls: Vec<(Span, String)>,
+}
+
+pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    if graph.function.kind == FunctionKind::Module
+        || graph.unwinds.is_empty()
+        || gives_a_view_ownership(graph)
+    {
+        return;
+    }
+    let hand_offs = HandOffs::of(graph);
+    let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
+    for unwind in &graph.unwinds {
+        let call = graph.function.call(unwind.call);
+        if !counts(graph, unwind) {
+            continue;
+        }
+        let point = (unwind.block, call.span.start);
+        for &(site, states) in &unwind.sites {
+            if !is_live(states) || is_older_blocks(graph, site) {
+                continue;
+            }
+            let allocation = graph.site(site);
+            let (SiteOrigin::Call(_), Some(span), Some(_)) =
+                (allocation.origin, allocation.span, allocation.family)
+            else {
+                continue;
+            };
+            // Handed off on some path before the call, or to the call itself (a
+            // constructor or factory that takes the block may keep it even as it raises).
+            if hand_offs.before(graph, span, point)
+                || passed_to(graph, site, unwind)
+                || releases(graph, site, call.span)
+            {
+                continue;
+            }
+            if !lost_from(graph, site, span, &hand_offs, unwind.target) {
+                continue;
+            }
+            let entry = lost.entry(span).or_default();
+            entry.callee.clone_from(&allocation.callee);
+            entry
+                .calls
+                .push((call.span, call.text.as_deref().unwrap_or("").to_string()));
+        }
+    }
+    for (span, mut lost) in lost {
+        lost.calls.sort();
+        lost.calls.dedup();
+        let place = holder(graph, span)
+            .map_or_else(|| "the block".to_string(), |place| format!("`{place}`"));
+        let deallocator = graph
+            .sites
+            .iter()
+            .find(|site| site.span == Some(span))
+            .and_then(|site| site.family)
+            .map(|family| graph.families.family(family).deallocator().to_string())
+            .unwrap_or_default();
+        let related = lost
+            .calls
+            .iter()
+            .map(|(call, text)| Related {
+                path: None,
+                span: *call,
+                message: format!("`{text}` may raise here"),
+            })
+            .collect();
+        out.push(Diagnostic {
+            fix: None,
+            rule: &EXCEPTION_LEAK,
+            message: format!(
+                "{place} leaks if `{}` raises: the block from `{}` is not freed on that path",
+                lost.calls[0].1, lost.callee
+            ),
+            span,
+            label: "allocated here".to_string(),
+            help: Some(format!(
+                "free it with `{deallocator}` in a `finally` (or in an `except` clause that re-raises)"
+            )),
+            related,
+        });
+    }
+}
+
+/// Whether a call's exception is one a user can act on (see the rule's documentation):
+/// not the exception being built by a `raise` statement (`raise ValueError(n)`: the
+/// statement is CY007's), and not one of the quiet builtins unless an `except` or
+/// `finally` of the function catches it.
+fn counts(graph: &OwnershipGraph<'_>, unwind: &UnwindEvent) -> bool {
+    let function = graph.function;
+    if builds_a_raised_exception(graph, unwind.block) || unwind.receiver_holds_a_block {
+        return false;
+    }
+    match &function.call(unwind.call).callee {
+        Callee::Unbound(name) if QUIET_BUILTINS.contains(&name.as_str()) => {
+            unwind.target != function.unwind_exit
+        }
+        _ => true,
+    }
+}
+
+/// Whether the call ending `block` is the exception of a `raise` statement: what it
+/// returns to raises at once, after nothing but more calls of the same expression.
+fn builds_a_raised_exception(graph: &OwnershipGraph<'_>, block: BlockId) -> bool {
+    let function = graph.function;
+    let mut next = block;
+    for _ in 0..function.blocks.len() {
+        let Terminator::Call {
+            return_to: Some(to),
+            ..
+        } = function.block(next).terminator
+        else {
+            return false;
+        };
+        let returned = function.block(to);
+        if returned
+            .stmts
+            .iter()
+            .any(|stmt| !matches!(stmt, Stmt::Raise))
+        {
+            return false;
+        }
+        if returned
+            .stmts
+            .iter()
+            .any(|stmt| matches!(stmt, Stmt::Raise))
+            || function.raises.iter().any(|(raised, _)| *raised == to)
+        {
+            return true;
+        }
+        next = to;
+    }
+    false
+}
+
+/// Whether the raising call is the one that frees the block (a helper that releases its
+/// argument): if it raises, whether it freed first is the helper's business.
+fn releases(graph: &OwnershipGraph<'_>, site: SiteId, call: Span) -> bool {
+    graph
+        .releases
+        .iter()
+        .any(|release| release.site == site && release.span == call)
+}
+
+/// Whether the block is an argument of the raising call.
+fn passed_to(graph: &OwnershipGraph<'_>, site: SiteId, unwind: &UnwindEvent) -> bool {
+    graph
+        .passed
+        .iter()
+        .any(|&(passed, call, _)| passed == site && call == unwind.call)
+}
+
+/// Whether some path from where the exception lands (`target`) leaves the function with
+/// the block neither released nor handed off on the way, and not joined there with a
+/// path that released it (`finally: if owns: free(p)`: the flag may say it is not ours).
+fn lost_from(
+    graph: &OwnershipGraph<'_>,
+    site: SiteId,
+    allocation: Span,
+    hand_offs: &HandOffs,
+    target: BlockId,
+) -> bool {
+    let function = graph.function;
+    let exits = [function.return_exit, function.unwind_exit];
+    if exits.contains(&target) {
+        return true;
+    }
+    let mut seen = vec![false; function.blocks.len()];
+    let mut pending = vec![target];
+    while let Some(block) = pending.pop() {
+        if exits.contains(&block) || std::mem::replace(&mut seen[block.0 as usize], true) {
+            continue;
+        }
+        let released = graph
+            .releases
+            .iter()
+            .any(|release| release.site == site && release.block == block);
+        if released || hand_offs.inside(allocation, block) {
+            continue;
+        }
+        let leaves_owned = graph.leaves.iter().any(|leave| {
+            leave.block == block
+                && !matches!(leave.how, LeaveHow::Unwinds { .. })
+                && is_live(leave.state.site(site))
+        });
+        if leaves_owned {
+            return true;
+        }
+        // Along the paths where nothing else raises: a second call's exception there is
+        // that call's own unwind edge, judged on its own.
+        match &function.block(block).terminator {
+            Terminator::Call { return_to, .. } => pending.extend(*return_to),
+            terminator => pending.extend(terminator.successors()),
+        }
+    }
+    false
+}
