@@ -2406,11 +2406,33 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let c_level = match &callee {
+            Callee::ModuleFunction(name) | Callee::Method(name) => self.names.is_quiet(name),
+            Callee::Unknown => receiver.is_some_and(|place| self.is_c_value(place)),
+            _ => false,
+        };
         let value = self.emit_call(callee, args, node_span(node));
         if let Value::Call(id) = value {
-            self.f.calls[id.0 as usize].receiver = receiver;
+            let call = &mut self.f.calls[id.0 as usize];
+            call.receiver = receiver;
+            call.c_level = c_level;
         }
         Ok(value)
+    }
+
+    /// Whether what `place` names is a C or C++ value, whose methods are C++ methods: a
+    /// local declared with a C type that is not an extension type of this file, or a name
+    /// neither local nor bound by the file (a `cdef` module variable, a name from a `.pxd`
+    /// or a `cimport *`). Python imports, classes and module variables are bound.
+    fn is_c_value(&self, place: PlaceId) -> bool {
+        let root = self.f.place(place).root.as_str();
+        if root == "self" {
+            return false;
+        }
+        if self.locals.contains(root) {
+            return self.c_typed.contains(root) && !self.f.instances.contains_key(root);
+        }
+        self.names.binding(root).is_none() && !PYTHON_MODULES.contains(&root)
     }
 
     /// `stdlib.malloc`, `libc.stdlib.malloc`, `self.helper`, `obj.method`.
@@ -2479,6 +2501,7 @@ impl<'a> Lowerer<'a> {
             span,
             text,
             receiver: None,
+            c_level: false,
         });
         if !can_raise {
             self.push(Stmt::Call(id));
@@ -2495,6 +2518,9 @@ impl<'a> Lowerer<'a> {
         Value::Call(id)
     }
 }
+
+/// Modules a file may use without importing them (builtins reached as names).
+const PYTHON_MODULES: &[&str] = &["builtins", "__builtins__"];
 
 /// Longest call text kept for messages, in characters.
 const CALL_TEXT_LIMIT: usize = 60;

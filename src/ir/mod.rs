@@ -197,6 +197,11 @@ pub struct Call {
     /// `obj` in `obj.method(...)`, when it is a place (an object's method, not a module's
     /// function).
     pub receiver: Option<PlaceId>,
+    /// Whether the call is C-level code that raises only through a declaration the
+    /// analysis does not read: a method of a C or C++ value (`v.push_back(x)`: only if
+    /// declared `except +`), or a `cdef` function of this file that returns a C value and
+    /// holds no `raise` statement.
+    pub c_level: bool,
 }
 
 /// Why a pointer is read through.

@@ -38,6 +38,48 @@ const QUIET_BUILTINS: &[&str] = &[
     "type",
     "callable",
     "hasattr",
+    "enumerate",
+    "zip",
+    "reversed",
+];
+
+/// Builtins that raise on ordinary arguments (a missing file, a bad value, a failing
+/// `__str__`, a closed stream): calls of them count.
+const RAISING_BUILTINS: &[&str] = &[
+    "print",
+    "open",
+    "sorted",
+    "sum",
+    "getattr",
+    "setattr",
+    "delattr",
+    "str",
+    "bytes",
+    "bytearray",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "frozenset",
+    "iter",
+    "next",
+    "repr",
+    "format",
+    "round",
+    "divmod",
+    "map",
+    "filter",
+    "hash",
+    "input",
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "memoryview",
+    "ord",
+    "chr",
+    "any",
+    "all",
 ];
 
 /// One report per allocation: each call whose exception loses the block.
@@ -138,11 +180,30 @@ fn counts(graph: &OwnershipGraph<'_>, unwind: &UnwindEvent) -> bool {
     if builds_a_raised_exception(graph, unwind.block) || unwind.receiver_holds_a_block {
         return false;
     }
-    match &function.call(unwind.call).callee {
+    let call = function.call(unwind.call);
+    // An allocator or a deallocator is a C function, whatever its name resolved to.
+    if graph.site_of_call(unwind.call).is_some()
+        || graph
+            .releases
+            .iter()
+            .any(|release| release.span == call.span)
+    {
+        return false;
+    }
+    match &call.callee {
         Callee::Unbound(name) if QUIET_BUILTINS.contains(&name.as_str()) => {
-            unwind.target != function.unwind_exit
+            unwind.target != function.unwind_exit && unwind.target != function.return_exit
         }
-        _ => true,
+        // A name the file never binds is a builtin, or something the module's .pxd or a
+        // `cimport *` declares (a C function, as often as not).
+        Callee::Unbound(name) => RAISING_BUILTINS.contains(&name.as_str()),
+        // Cimported from another module: a C function (`cnp.PyArray_DATA`), an inline
+        // helper of a .pxd, or a cdef function that propagates; its declaration is not
+        // read here.
+        Callee::External {
+            module: Some(_), ..
+        } => false,
+        _ => !call.c_level,
     }
 }
 

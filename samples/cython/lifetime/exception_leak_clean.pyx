@@ -144,3 +144,18 @@ def calls_before_the_allocation_and_after_the_release(int n, f):
     p[0] = 0
     free(p)
     return f(key)
+
+
+# Minimized from the corpus: a cdef helper that returns a C value and holds no `raise`
+# (Cython 3 lets exceptions through it, but it has none: yt's `contour_find`, Kivy's
+# `_get_angle_diff`).
+cdef double angle_between(double x, double y):
+    return x * y
+
+
+def calls_a_quiet_cdef_helper(int n):
+    cdef double* p = <double*>malloc(n * sizeof(double))
+    if p == NULL:
+        raise MemoryError()
+    p[0] = angle_between(1.0, 2.0)
+    free(p)
