@@ -2359,6 +2359,7 @@ impl<'a> Lowerer<'a> {
         }
         let function = self.strip(function);
         let mut receiver = None;
+        let mut returned_by_c = false;
         let callee = match function.kind() {
             "identifier" => {
                 let name = self.text(function);
@@ -2370,6 +2371,12 @@ impl<'a> Lowerer<'a> {
             "attribute" => {
                 let (callee, object) = self.attribute_callee(function)?;
                 receiver = object;
+                // `typeid(x).name()`: a method of what a C function returned.
+                let object_is_a_call = function
+                    .child_by_field_name("object")
+                    .is_some_and(|object| self.strip(object).kind() == "call");
+                returned_by_c =
+                    object_is_a_call && self.f.calls.last().is_some_and(|call| call.text.is_none());
                 callee
             }
             _ => {
@@ -2408,7 +2415,9 @@ impl<'a> Lowerer<'a> {
         }
         let c_level = match &callee {
             Callee::ModuleFunction(name) | Callee::Method(name) => self.names.is_quiet(name),
-            Callee::Unknown => receiver.is_some_and(|place| self.is_c_value(place)),
+            Callee::Unknown => {
+                returned_by_c || receiver.is_some_and(|place| self.is_c_value(place))
+            }
             _ => false,
         };
         let value = self.emit_call(callee, args, node_span(node));

@@ -190,10 +190,17 @@ fn counts(graph: &OwnershipGraph<'_>, unwind: &UnwindEvent) -> bool {
     {
         return false;
     }
+    // `range(n)`, and `prange` however it was imported (`from cython.parallel import
+    // prange` binds it as a Python name).
+    let called = call
+        .text
+        .as_deref()
+        .and_then(|text| text.split('(').next())
+        .map(|name| name.rsplit('.').next().unwrap_or(name).trim());
+    if called.is_some_and(|name| QUIET_BUILTINS.contains(&name)) {
+        return unwind.target != function.unwind_exit && unwind.target != function.return_exit;
+    }
     match &call.callee {
-        Callee::Unbound(name) if QUIET_BUILTINS.contains(&name.as_str()) => {
-            unwind.target != function.unwind_exit && unwind.target != function.return_exit
-        }
         // A name the file never binds is a builtin, or something the module's .pxd or a
         // `cimport *` declares (a C function, as often as not).
         Callee::Unbound(name) => RAISING_BUILTINS.contains(&name.as_str()),
