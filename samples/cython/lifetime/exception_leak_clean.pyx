@@ -159,3 +159,42 @@ def calls_a_quiet_cdef_helper(int n):
         raise MemoryError()
     p[0] = angle_between(1.0, 2.0)
     free(p)
+
+
+cdef class Owner:
+    cdef char* data
+
+    def __dealloc__(self):
+        free(self.data)
+
+
+def handed_to_an_object_whose_dealloc_frees_then_a_call(int n, f):
+    cdef Owner owner = Owner()
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    owner.data = p
+    f(owner)
+    return owner
+
+
+cdef struct Context:
+    char* buf
+    int size
+
+
+cdef void context_free(Context* ctx) noexcept:
+    free(ctx.buf)
+    free(ctx)
+
+
+def handed_to_a_struct_that_a_later_call_frees(int n, f):
+    cdef Context* ctx = <Context*>malloc(sizeof(Context))
+    if ctx == NULL:
+        raise MemoryError()
+    ctx.buf = <char*>malloc(n)
+    ctx.size = n
+    try:
+        f(ctx.size)
+    finally:
+        context_free(ctx)
