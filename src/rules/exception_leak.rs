@@ -1,10 +1,11 @@
 #![doc = include_str!("../../docs/rules/CY008.md")]
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Related, Span};
 use crate::ir::{BlockId, Callee, FunctionKind, Stmt, Terminator};
-use crate::ownership::{LeaveHow, OwnershipGraph, SiteId, SiteOrigin, UnwindEvent};
+use crate::ownership::{LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, UnwindEvent};
 use crate::rules::lifetime::is_older_blocks;
 use crate::rules::memory_leak::{gives_a_view_ownership, holder, is_live, HandOffs};
 use crate::rules::{RuleMeta, Severity};
@@ -97,7 +98,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let hand_offs = HandOffs::of(graph);
+    let paths = ExceptionPaths::of(graph);
     let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
     for unwind in &graph.unwinds {
         let call = graph.function.call(unwind.call);
@@ -117,13 +118,13 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             };
             // Handed off on some path before the call, or to the call itself (a
             // constructor or factory that takes the block may keep it even as it raises).
-            if hand_offs.before(graph, span, point)
+            if paths.handed_off_before(span, point)
                 || passed_to(graph, site, unwind)
                 || releases(graph, site, call.span)
             {
                 continue;
             }
-            if !lost_from(graph, site, span, &hand_offs, unwind.target) {
+            if !paths.lost_from(site, span, unwind.target) {
                 continue;
             }
             let entry = lost.entry(span).or_default();
@@ -265,48 +266,122 @@ fn passed_to(graph: &OwnershipGraph<'_>, site: SiteId, unwind: &UnwindEvent) -> 
         .any(|&(passed, call, _)| passed == site && call == unwind.call)
 }
 
-/// Whether some path from where the exception lands (`target`) leaves the function with
-/// the block neither released nor handed off on the way, and not joined there with a
-/// path that released it (`finally: if owns: free(p)`: the flag may say it is not ours).
-fn lost_from(
-    graph: &OwnershipGraph<'_>,
-    site: SiteId,
-    allocation: Span,
-    hand_offs: &HandOffs,
-    target: BlockId,
-) -> bool {
-    let function = graph.function;
-    let exits = [function.return_exit, function.unwind_exit];
-    if exits.contains(&target) {
-        return true;
-    }
-    let mut seen = vec![false; function.blocks.len()];
-    let mut pending = vec![target];
-    while let Some(block) = pending.pop() {
-        if exits.contains(&block) || std::mem::replace(&mut seen[block.0 as usize], true) {
-            continue;
+/// The basic blocks some hand-off of a block reaches (its own block only through a
+/// loop), and the hand-off points `(basic block, byte offset)`.
+type HandedReach = (Vec<bool>, Vec<(BlockId, usize)>);
+
+/// What the searches of one function share, computed once: a function with many calls
+/// (each an unwind edge) and many blocks costs the blocks once per block and target, not
+/// once per call.
+struct ExceptionPaths<'g, 'a> {
+    graph: &'g OwnershipGraph<'a>,
+    hand_offs: HandOffs,
+    /// Per allocation: the basic blocks some hand-off of its block reaches (the hand-off
+    /// block itself only through a loop), and the hand-off points.
+    handed_reach: HashMap<Span, HandedReach>,
+    /// The basic blocks that release each block.
+    released_in: HashSet<(SiteId, BlockId)>,
+    /// The ways out by `return`, `raise` statement or end of body, by basic block.
+    statement_leaves: HashMap<BlockId, Vec<&'g LeaveEvent>>,
+    /// Answers of [`ExceptionPaths::lost_from`], by block and target.
+    lost: RefCell<HashMap<(SiteId, BlockId), bool>>,
+}
+
+impl<'g, 'a> ExceptionPaths<'g, 'a> {
+    fn of(graph: &'g OwnershipGraph<'a>) -> Self {
+        let function = graph.function;
+        let hand_offs = HandOffs::of(graph);
+        let mut handed_reach = HashMap::new();
+        for (span, points) in hand_offs.points() {
+            let mut reached = vec![false; function.blocks.len()];
+            let mut pending: Vec<BlockId> = points
+                .iter()
+                .flat_map(|&(block, _)| function.block(block).successors())
+                .collect();
+            while let Some(block) = pending.pop() {
+                if !std::mem::replace(&mut reached[block.0 as usize], true) {
+                    pending.extend(function.block(block).successors());
+                }
+            }
+            handed_reach.insert(*span, (reached, points.to_vec()));
         }
-        let released = graph
+        let released_in = graph
             .releases
             .iter()
-            .any(|release| release.site == site && release.block == block);
-        if released || hand_offs.inside(allocation, block) {
-            continue;
+            .map(|release| (release.site, release.block))
+            .collect();
+        let mut statement_leaves: HashMap<BlockId, Vec<&LeaveEvent>> = HashMap::new();
+        for leave in &graph.leaves {
+            if !matches!(leave.how, LeaveHow::Unwinds { .. }) {
+                statement_leaves.entry(leave.block).or_default().push(leave);
+            }
         }
-        let leaves_owned = graph.leaves.iter().any(|leave| {
-            leave.block == block
-                && !matches!(leave.how, LeaveHow::Unwinds { .. })
-                && is_live(leave.state.site(site))
-        });
-        if leaves_owned {
-            return true;
-        }
-        // Along the paths where nothing else raises: a second call's exception there is
-        // that call's own unwind edge, judged on its own.
-        match &function.block(block).terminator {
-            Terminator::Call { return_to, .. } => pending.extend(*return_to),
-            terminator => pending.extend(terminator.successors()),
+        ExceptionPaths {
+            graph,
+            hand_offs,
+            handed_reach,
+            released_in,
+            statement_leaves,
+            lost: RefCell::new(HashMap::new()),
         }
     }
-    false
+
+    /// Whether some path may hand the allocation's block off before `point` (what
+    /// [`HandOffs::before`] answers, from one search per allocation).
+    fn handed_off_before(&self, allocation: Span, (block, offset): (BlockId, usize)) -> bool {
+        self.handed_reach
+            .get(&allocation)
+            .is_some_and(|(reached, points)| {
+                reached[block.0 as usize]
+                    || points
+                        .iter()
+                        .any(|&(handed, at)| handed == block && at < offset)
+            })
+    }
+
+    /// Whether some path from where the exception lands (`target`) leaves the function
+    /// with the block neither released nor handed off on the way, and not joined there
+    /// with a path that released it (`finally: if owns: free(p)`: the flag may say it is
+    /// not ours).
+    fn lost_from(&self, site: SiteId, allocation: Span, target: BlockId) -> bool {
+        if let Some(&known) = self.lost.borrow().get(&(site, target)) {
+            return known;
+        }
+        let lost = self.search(site, allocation, target);
+        self.lost.borrow_mut().insert((site, target), lost);
+        lost
+    }
+
+    fn search(&self, site: SiteId, allocation: Span, target: BlockId) -> bool {
+        let function = self.graph.function;
+        let exits = [function.return_exit, function.unwind_exit];
+        if exits.contains(&target) {
+            return true;
+        }
+        let mut seen = vec![false; function.blocks.len()];
+        let mut pending = vec![target];
+        while let Some(block) = pending.pop() {
+            if exits.contains(&block) || std::mem::replace(&mut seen[block.0 as usize], true) {
+                continue;
+            }
+            if self.released_in.contains(&(site, block)) || self.hand_offs.inside(allocation, block)
+            {
+                continue;
+            }
+            let leaves_owned = self
+                .statement_leaves
+                .get(&block)
+                .is_some_and(|leaves| leaves.iter().any(|leave| is_live(leave.state.site(site))));
+            if leaves_owned {
+                return true;
+            }
+            // Along the paths where nothing else raises: a second call's exception there
+            // is that call's own unwind edge, judged on its own.
+            match &function.block(block).terminator {
+                Terminator::Call { return_to, .. } => pending.extend(*return_to),
+                terminator => pending.extend(terminator.successors()),
+            }
+        }
+        false
+    }
 }

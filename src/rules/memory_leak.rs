@@ -259,6 +259,13 @@ impl HandOffs {
             .is_some_and(|points| points.iter().any(|&handed| reaches(graph, handed, point)))
     }
 
+    /// Every allocation with the hand-off points of its block.
+    pub(crate) fn points(&self) -> impl Iterator<Item = (&Span, &[(BlockId, usize)])> {
+        self.0
+            .iter()
+            .map(|(span, points)| (span, points.as_slice()))
+    }
+
     /// Whether the allocation's block is handed off somewhere in basic block `block`.
     pub(crate) fn inside(&self, allocation: Span, block: BlockId) -> bool {
         self.0
