@@ -892,12 +892,7 @@ impl Ownership<'_, '_> {
     /// `rc == 0`): the places checked on every path where it has such a value are
     /// checked here, and the flag keeps only those values.
     /// False when the flag holds no such value on any path here: the edge is not taken.
-    fn apply_implied(
-        &self,
-        flag: PlaceId,
-        holds: impl Fn(i64) -> bool,
-        state: &mut State,
-    ) -> bool {
+    fn apply_implied(&self, flag: PlaceId, holds: impl Fn(i64) -> bool, state: &mut State) -> bool {
         let Some(values) = state.implied.get_mut(&flag) else {
             return true;
         };
