@@ -55,7 +55,7 @@ pub struct ModuleNames {
 /// Whether a `cdef` function with a body returns a C value (not a Python object, not
 /// `object`, not untyped) and holds no `raise` statement anywhere in its body.
 fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
-    let Some(return_type) = function.child_by_field_name("return_type") else {
+    let Some(return_type) = function.field("return_type") else {
         return false;
     };
     let returned = text(return_type, source).trim();
@@ -67,7 +67,7 @@ fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
     if python_object {
         return false;
     }
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
     !text(body, source)
