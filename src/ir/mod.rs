@@ -258,6 +258,9 @@ pub enum Stmt {
     Delete { place: PlaceId, span: Span },
     /// `&place` is taken: whatever receives the address may store a new pointer there.
     AddressTaken { place: PlaceId },
+    /// `n += 1`, `p += 1`: the value changed by arithmetic; a pointer keeps its block, but
+    /// constants and what they implied no longer hold.
+    Modified { place: PlaceId },
     /// A `raise` (or a failed `assert`) leaves here: the path ends by an exception, not a
     /// return. Summaries read it; the ownership dataflow ignores it.
     Raise,
@@ -466,6 +469,7 @@ impl Function {
                     Stmt::Call(_)
                     | Stmt::Examined { .. }
                     | Stmt::AddressTaken { .. }
+                    | Stmt::Modified { .. }
                     | Stmt::Raise
                     | Stmt::Constant { .. }
                     | Stmt::Compare { .. } => {}

@@ -1102,6 +1102,12 @@ impl Ownership<'_, '_> {
             Stmt::Delete { place, span } => {
                 self.release(*place, CPP, "del", *span, state, recorder);
             }
+            // `count += 1`: the constant it held, and what that implied, are gone; a
+            // pointer keeps its block.
+            Stmt::Modified { place } => {
+                state.implied.remove(place);
+                state.flags.remove(place);
+            }
             Stmt::AddressTaken { place } => {
                 if recorder.graph.is_some() {
                     let held: Vec<SiteId> = std::iter::once(place)
