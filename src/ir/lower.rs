@@ -35,7 +35,7 @@ use crate::parse::syntax_error_in;
 /// Deepest syntax nesting lowered before a function is skipped.
 pub const MAX_NESTING: usize = 200;
 /// Most blocks one function may lower to (nested `finally` bodies are duplicated).
-pub const MAX_BLOCKS: usize = 100_000;
+pub const MAX_BLOCKS: usize = 400_000;
 
 /// Calls after which control never continues: the process ends.
 const NEVER_RETURN: &[&str] = &["abort", "exit", "_exit", "_Exit", "quick_exit", "os._exit"];
@@ -187,7 +187,10 @@ impl<'s> Plan<'s> {
                         }
                     }
                 } else {
-                    scan(*node);
+                    // Only its own text: a nested definition is a body of its own, and
+                    // scanning it again with each enclosing one made deep nesting
+                    // quadratic.
+                    for_own_parts(*node, &mut scan);
                 }
                 mentioned
             })
@@ -358,6 +361,36 @@ fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
     text.as_bytes()
         .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
         .filter(|word| word.first().is_some_and(|b| !b.is_ascii_digit()))
+}
+
+/// Calls `visit` on the parts of a definition that are not inside a nested definition,
+/// in order: each leaf node outside them, and nothing of the nested ones.
+fn for_own_parts(definition: Node<'_>, visit: &mut impl FnMut(Node<'_>)) {
+    let mut cursor = definition.walk();
+    loop {
+        let node = cursor.node();
+        let nested = node != definition && is_definition(node);
+        if !nested && cursor.goto_first_child() {
+            continue;
+        }
+        if !nested && node.child_count() == 0 {
+            visit(node);
+        }
+        if node == definition {
+            return;
+        }
+        if cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() || cursor.node() == definition {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
 }
 
 fn is_definition(node: Node<'_>) -> bool {
