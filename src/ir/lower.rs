@@ -142,12 +142,14 @@ pub fn lower_module(
 
 /// Which bodies to lower: what each mentions, and which are kept so far.
 struct Plan<'s> {
-    names: Vec<&'s [u8]>,
-    is_c_function: Vec<bool>,
     mentioned: Vec<FastSet<&'s [u8]>>,
     /// The bodies that mention a name.
     mentioning: std::collections::HashMap<&'s [u8], Vec<usize>>,
+    /// The C functions by name.
+    c_functions: std::collections::HashMap<&'s [u8], Vec<usize>>,
     keep: Vec<bool>,
+    /// Kept bodies whose calls [`Plan::keep_called_c_functions`] has not looked at.
+    unscanned: Vec<usize>,
 }
 
 impl<'s> Plan<'s> {
@@ -210,45 +212,54 @@ impl<'s> Plan<'s> {
             })
             .collect();
         keep_flag_setters(found, source, &body_names, &mut keep);
+        let is_c_function: Vec<bool> = found
+            .iter()
+            .map(|(node, _)| node.kind() == "cdef_function")
+            .collect();
+        let mut c_functions: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
+        for (index, name) in body_names.iter().enumerate() {
+            if is_c_function[index] {
+                c_functions.entry(*name).or_default().push(index);
+            }
+        }
         let mut plan = Plan {
-            names: body_names,
-            is_c_function: found
-                .iter()
-                .map(|(node, _)| node.kind() == "cdef_function")
-                .collect(),
             mentioned,
             mentioning,
+            c_functions,
             keep,
+            unscanned: Vec::new(),
         };
+        plan.unscanned = (0..plan.keep.len()).filter(|&i| plan.keep[i]).collect();
         plan.keep_called_c_functions();
         plan
     }
 
     /// The C functions the kept bodies call, one level down: their summaries say whether
     /// they read through a pointer they are given before checking it. Only C functions
-    /// take pointers; a `def` function given one is rare enough.
+    /// take pointers; a `def` function given one is rare enough. Each round looks at the
+    /// bodies kept since the last (the C functions kept by a round, at the next), so a
+    /// chain of helpers kept one per round stays linear.
     fn keep_called_c_functions(&mut self) {
-        let called: FastSet<&[u8]> = self
-            .mentioned
-            .iter()
-            .zip(&self.keep)
-            .filter(|(_, kept)| **kept)
-            .flat_map(|(names, _)| names.iter().copied())
-            .collect();
-        for index in 0..self.keep.len() {
-            if self.is_c_function[index] && called.contains(self.names[index]) {
-                self.keep[index] = true;
+        let scanned = std::mem::take(&mut self.unscanned);
+        for index in scanned {
+            for name in &self.mentioned[index] {
+                for &callee in self.c_functions.get(name).into_iter().flatten() {
+                    if !self.keep[callee] {
+                        self.keep[callee] = true;
+                        self.unscanned.push(callee);
+                    }
+                }
             }
         }
     }
 
-    /// Keeps the bodies that mention one of `helpers`; whether any was new.
     fn keep_callers_of<'h>(&mut self, helpers: impl Iterator<Item = &'h [u8]>) -> bool {
         let mut added = false;
         for helper in helpers {
             for &index in self.mentioning.get(helper).into_iter().flatten() {
                 if !self.keep[index] {
                     self.keep[index] = true;
+                    self.unscanned.push(index);
                     added = true;
                 }
             }
