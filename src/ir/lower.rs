@@ -969,7 +969,13 @@ impl<'a> Lowerer<'a> {
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
-                        let declared = node.parent().and_then(|d| d.child_by_field_name("type"));
+                        // The cursor knows the parent; `Node::parent` searches down from
+                        // the root, a cost of the depth for every declaration.
+                        let mut up = cursor.clone();
+                        let declared = up
+                            .goto_parent()
+                            .then(|| up.node())
+                            .and_then(|d| d.child_by_field_name("type"));
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
