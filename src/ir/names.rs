@@ -220,8 +220,8 @@ impl ModuleNames {
                 false
             }
             "compile_time_definition" => {
-                let name = node.child_by_field_name("name");
-                let value = node.child_by_field_name("value");
+                let name = node.field("name");
+                let value = node.field("value");
                 if let (Some(name), Some(value)) = (name, value) {
                     if let Some(value) = integer_literal(text(value, source)) {
                         self.constants.insert(text(name, source).to_string(), value);
@@ -249,20 +249,20 @@ impl ModuleNames {
     /// The enumerators of an enum with known values: an explicit literal, or one more
     /// than the one before (from 0). An enumerator whose value is an expression ends it.
     fn bind_enumerators(&mut self, node: Node<'_>, source: &str) {
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             return;
         };
-        let enum_name = node.child_by_field_name("name").map(|n| text(n, source));
+        let enum_name = node.field("name").map(|n| text(n, source));
         let mut next = 0i64;
         let mut cursor = body.walk();
         for enumerator in body.named_children(&mut cursor) {
             if enumerator.kind() != "enumerator" {
                 continue;
             }
-            let Some(name) = enumerator.child_by_field_name("name") else {
+            let Some(name) = enumerator.field("name") else {
                 continue;
             };
-            let value = match enumerator.child_by_field_name("value") {
+            let value = match enumerator.field("value") {
                 Some(value) => match integer_literal(text(value, source)) {
                     Some(value) => value,
                     None => return,
