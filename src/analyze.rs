@@ -94,8 +94,21 @@ pub fn analyze_tree(
     }
     let lowered = lower_tree(tree, text, dialect, settings, project, context);
     let mut too_deep = lowered.module.too_deep.clone();
-    too_deep.sort_by_key(|function| function.name_span);
     let analysis = lowered.analyze_in(project);
+    for graph in &analysis.graphs {
+        if let Some(reason) = &graph.too_large {
+            let function = graph.function;
+            too_deep.push(SkippedFunction {
+                name: match &function.class {
+                    Some(class) => format!("{class}.{}", function.name),
+                    None => function.name.clone(),
+                },
+                name_span: function.name_span,
+                reason: reason.clone(),
+            });
+        }
+    }
+    too_deep.sort_by_key(|function| function.name_span);
     rules::check_module(&analysis, &mut diagnostics);
     crate::fix::attach_fixes(&analysis, text, dialect, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));

@@ -79,7 +79,8 @@ pub enum FileOutcome {
     InternalError(String),
 }
 
-/// A function nested too deeply to analyze; no diagnostic says so, so the caller must.
+/// A function skipped because it is nested too deeply or too large to analyze; no
+/// diagnostic says so, so the caller must.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TooDeep {
     /// Of its name, from 1; the column in characters.
@@ -87,6 +88,9 @@ pub struct TooDeep {
     pub column: usize,
     /// `Buffer.fill` for a method.
     pub name: String,
+    /// Which limit it passes, as the rest of a sentence after its name: "is nested too
+    /// deeply to analyze", "is too large to analyze (... the budget of ...)".
+    pub reason: String,
 }
 
 /// One file's check.
@@ -499,6 +503,7 @@ impl Checker {
                         row: start.row,
                         column: start.column,
                         name: function.name,
+                        reason: function.reason,
                     }
                 })
                 .collect()

@@ -207,3 +207,42 @@ fn stdin_uses_the_configuration_of_its_filename() {
         "x.pyx:2:5: CY000 syntax error: unexpected input\n"
     );
 }
+
+#[test]
+fn graph_uses_the_allocator_families_of_the_configuration() {
+    let project = Project::new();
+    let family = "[[allocators]]\nname = \"sig\"\nallocators = [\"sig_malloc\"]\n\
+                  deallocators = [\"sig_free\"]\n";
+    project.write("pkg/cysafe.toml", family);
+    project.write("elsewhere.toml", family);
+    let source = "cdef extern from \"sig.h\":\n    void* sig_malloc(size_t n)\n    \
+                  void sig_free(void* p)\n\
+                  def f(size_t n):\n    cdef char* p = <char*>sig_malloc(n)\n    \
+                  if p == NULL:\n        raise MemoryError()\n    sig_free(p)\n";
+    project.write("pkg/a.pyx", source);
+    project.write("b.pyx", source);
+    // The nearest configuration governs the file, as for `check`.
+    let run = project.run(&["graph", "pkg/a.pyx:f"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("label=\"sig_malloc (sig)\\nline 5\""),
+        "{}",
+        run.stdout
+    );
+    // Without one, sig_malloc is nobody's allocator: nothing to show for `f`.
+    let run = project.run(&["graph", "b.pyx:f"]);
+    assert!(!run.stdout.contains("sig_malloc (sig)"), "{}", run.stdout);
+    // `--config` names it explicitly.
+    let run = project.run(&["graph", "--config", "elsewhere.toml", "b.pyx:f"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("label=\"sig_malloc (sig)\\nline 5\""),
+        "{}",
+        run.stdout
+    );
+    // A configuration that cannot be used is an error, not a silent default.
+    project.write("bad.toml", "nonsense = 1\n");
+    let run = project.run(&["graph", "--config", "bad.toml", "b.pyx:f"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("bad.toml"), "{}", run.stderr);
+}

@@ -356,11 +356,12 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
     let level = if strict { "error" } else { "warning" };
     for (path, function) in &too_deep {
         report_error(&format!(
-            "{level}: {}:{}:{}: `{}` is nested too deeply to analyze; it was skipped",
+            "{level}: {}:{}:{}: `{}` {}; it was skipped",
             path.display(),
             function.row,
             function.column,
-            function.name
+            function.name,
+            function.reason
         ));
     }
     if args.diff {

@@ -3,8 +3,12 @@
 //!
 //! For a function: its allocation sites (family, line), the places that hold them, and
 //! what happens to each block (NULL checks, uses, releases, escapes, realloc overwrites),
-//! red where a rule fires. For a class: which attribute receives which block in which
-//! method, and whether `__dealloc__` frees it, then each method's own graph.
+//! red where a rule fires, and how each block may end (on every path, or on some paths
+//! only). For a class: which attribute receives which block in which method, and whether
+//! `__dealloc__` frees it on every path (what CY004 asks), on some paths only, or not at
+//! all, then each method's own graph. The file is analyzed with the configuration that
+//! governs it (`--config`, or the nearest `cysafe.toml` / `pyproject.toml`), so the
+//! project's own allocator families are known.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -13,10 +17,13 @@ use std::path::PathBuf;
 
 use crate::analyze::lower_source;
 use crate::commands::ExitStatus;
+use crate::config::{Config, ConfigResolver};
 use crate::diagnostic::{LineIndex, Span};
 use crate::ownership::module::ModuleAnalysis;
-use crate::ownership::{EscapeHow, OwnershipGraph, SiteOrigin, UseHow};
+use crate::ownership::{EscapeHow, OwnershipGraph, SiteOrigin, SiteStates, UseHow};
 use crate::parse::Dialect;
+use crate::rules::dealloc_missing_free;
+#[cfg(test)]
 use crate::settings::AnalysisSettings;
 use crate::source::read_source;
 
@@ -26,6 +33,10 @@ pub struct GraphArgs {
     /// just `method`) or a class. Without a name, every function that handles a block and
     /// every extension type.
     pub target: String,
+    /// Use this configuration file instead of the nearest `cysafe.toml` or
+    /// `pyproject.toml` (its allocator families are used).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 pub fn run(args: &GraphArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
@@ -38,7 +49,25 @@ pub fn run(args: &GraphArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
             return Ok(ExitStatus::Error);
         }
     };
-    let lowered = lower_source(&text, dialect, &AnalysisSettings::default());
+    let explicit = match &args.config {
+        None => None,
+        Some(config) => match Config::load(config, true) {
+            Ok(config) => config,
+            Err(error) => {
+                eprintln!("cysafe: {error}");
+                return Ok(ExitStatus::Error);
+            }
+        },
+    };
+    let resolver = ConfigResolver::new(explicit, std::env::current_dir()?);
+    let config = match resolver.for_path(&path) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("cysafe: {error}");
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let lowered = lower_source(&text, dialect, &config.analysis);
     let analysis = lowered.analyze();
     match render(&analysis, &text, name.as_deref()) {
         Some(dot) => {
@@ -215,16 +244,20 @@ impl Dot<'_> {
                 &format!("self.{}", owned.attribute),
             );
             self.edge(&attribute_id, &site_id, "holds", "black");
+            // As CY004 sees it: freed (or handed off) on every path, or not.
             let freed = deallocs.iter().any(|dealloc| {
+                dealloc_missing_free::releases(analysis, dealloc, &owned.attribute, true)
+            });
+            let released_somewhere = deallocs.iter().any(|dealloc| {
                 let place = crate::ir::Place::of_self_attribute(&owned.attribute);
                 dealloc
                     .incoming_site_of(&place)
                     .is_some_and(|site| dealloc.releases.iter().any(|r| r.site == site))
             });
-            let (label, color) = if freed {
-                ("freed", "darkgreen")
-            } else {
-                ("not freed", "red")
+            let (label, color) = match (freed, released_somewhere) {
+                (true, _) => ("freed on every path", "darkgreen"),
+                (false, true) => ("freed on some paths only", "red"),
+                (false, false) => ("not freed", "red"),
             };
             self.edge(&attribute_id, &dealloc_id, label, color);
         }
@@ -368,7 +401,16 @@ impl Dot<'_> {
             }
         }
         if let Some(exit) = &graph.exit {
-            for (place, targets) in &exit.points {
+            // How each block leaves the function, over every path that returns or raises.
+            for (index, site) in graph.sites.iter().enumerate() {
+                let states = exit.site(crate::ownership::SiteId(index as u32));
+                if !shown[index] || site.call().is_none() || states.is_empty() {
+                    continue;
+                }
+                let (label, color) = ending(states);
+                event_node(self, index, "doublecircle", color, &label);
+            }
+            for (place, targets) in exit.points() {
                 for target in targets {
                     if let crate::ownership::Target::Site(site) = target {
                         if !shown[site.0 as usize] {
@@ -389,6 +431,19 @@ impl Dot<'_> {
         }
         self.out.push_str("  }\n");
     }
+}
+
+/// How a block leaves a function: what holds on every path (one state), or what holds on
+/// some paths only (several).
+fn ending(states: SiteStates) -> (String, &'static str) {
+    let names = states.names();
+    let live = states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL);
+    let color = if live { "orange" } else { "black" };
+    let label = match names.as_slice() {
+        [only] => format!("at exit, on every path:\n{only}"),
+        several => format!("at exit, on some paths each:\n{}", several.join(", ")),
+    };
+    (label, color)
 }
 
 #[cfg(test)]
@@ -479,7 +534,72 @@ cdef class Holder:
 ";
         let dot = dot(source, Some("Holder")).unwrap();
         assert!(dot.contains("label=\"self.ctx.buf\""), "{dot}");
-        assert!(dot.contains("label=\"freed\""), "{dot}");
+        assert!(dot.contains("label=\"freed on every path\""), "{dot}");
         assert!(!dot.contains("not freed"), "{dot}");
+    }
+
+    #[test]
+    fn an_attribute_freed_on_some_paths_only_is_shown_so() {
+        // CY004 reports it: the graph must not call it freed.
+        let source = "\
+from libc.stdlib cimport malloc, free
+
+cdef class Holder:
+    cdef char* buf
+    cdef bint ready
+
+    def __cinit__(self, size_t n):
+        self.buf = <char*>malloc(n)
+        if self.buf == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        if self.buf != NULL and self.buf[0] == 0:
+            free(self.buf)
+";
+        let lowered = lower_source(source, Dialect::Cython, &AnalysisSettings::default());
+        let dot = render(&lowered.analyze(), source, Some("Holder")).unwrap();
+        assert!(
+            dot.contains("[label=\"freed on some paths only\", color=\"red\"]"),
+            "{dot}"
+        );
+        let diagnostics =
+            crate::analyze::analyze_source(source, Dialect::Cython, &AnalysisSettings::default());
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.rule.code).collect();
+        assert_eq!(codes, vec!["CY004"]);
+    }
+
+    #[test]
+    fn how_a_block_leaves_the_function_is_shown_per_path() {
+        let source = "\
+from libc.stdlib cimport malloc, free
+
+def every(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    free(p)
+
+def some(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if n > 1:
+        free(p)
+";
+        let lowered = lower_source(source, Dialect::Cython, &AnalysisSettings::default());
+        let analysis = lowered.analyze();
+        let every = render(&analysis, source, Some("every")).unwrap();
+        assert!(
+            every.contains("label=\"at exit, on some paths each:\\nNULL, freed\""),
+            "{every}"
+        );
+        let some = render(&analysis, source, Some("some")).unwrap();
+        assert!(
+            some.contains(
+                "color=\"orange\", label=\"at exit, on some paths each:\\nchecked non-NULL, NULL, freed\""
+            ),
+            "{some}"
+        );
     }
 }

@@ -5,20 +5,30 @@
 //! up and listed in [`Module::too_deep`], so a 10,000-level nesting costs a skipped
 //! function, never the stack. Finding the functions of a file is a `TreeCursor` loop.
 //!
-//! Exceptions are modelled cheaply: every block of a `try` body has an edge to the
-//! handlers' dispatch block. A `finally` body is lowered twice, once on the normal path and
-//! once on the abrupt one (return, raise, break, continue), so a path that left by `return`
-//! never flows into the code after the `try`.
+//! Exceptions are edges: a call that can raise ends its block with a
+//! [`Terminator::Call`] whose unwind edge goes to the innermost handler dispatch (or
+//! `finally`, or the function's unwind exit), so the path where `g()` raises skips what
+//! follows it. Which calls can raise: Python-level calls (builtins, methods of objects,
+//! `def` functions), `cdef` functions unless declared `noexcept` (Cython 3's default),
+//! extern C functions declared with an `except` spec; not extern C functions without one
+//! (`malloc`), nor the C libraries' cimports (`libc`, `posix`, `cpython`, `libcpp`), nor
+//! calls of unknown functions inside `nogil` code. The C-API calls that always fail
+//! ([`ALWAYS_FAIL`]) have no return edge. In a `noexcept` function an exception that no
+//! handler catches leaves through the return exit. A `finally` body is lowered twice,
+//! once on the normal path and once on the abrupt one (return, raise, break, continue), so
+//! a path that left by `return` never flows into the code after the `try`.
 
 use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
 use crate::diagnostic::Span;
-use crate::ir::names::{holds_statements, opens_scope, text, ModuleNames};
+use crate::ir::names::{
+    declared_noexcept, declared_nogil, holds_statements, opens_scope, text, ModuleNames,
+};
 use crate::ir::{
-    BlockId, Call, CallId, Callee, Class, Function, FunctionKind, Module, Place, PlaceId,
-    Projection, SkippedFunction, Stmt, UseKind, Value,
+    BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
+    PlaceId, Projection, SkippedFunction, Stmt, Terminator, UseKind, Value,
 };
 use crate::parse::syntax_error_in;
 
@@ -29,8 +39,27 @@ pub const MAX_BLOCKS: usize = 100_000;
 
 /// Calls after which control never continues: the process ends.
 const NEVER_RETURN: &[&str] = &["abort", "exit", "_exit", "_Exit", "quick_exit", "os._exit"];
-/// Calls that always raise.
-const ALWAYS_RAISE: &[&str] = &["PyErr_NoMemory", "sys.exit"];
+/// Calls that always raise, by their text.
+const ALWAYS_RAISE: &[&str] = &["sys.exit"];
+/// C-API functions declared `except NULL` (or `except 0`) that always fail: a call never
+/// returns normally.
+const ALWAYS_FAIL: &[&str] = &[
+    "PyErr_NoMemory",
+    "PyErr_Format",
+    "PyErr_FormatV",
+    "PyErr_SetFromErrno",
+    "PyErr_SetFromErrnoWithFilename",
+    "PyErr_SetFromErrnoWithFilenameObject",
+    "PyErr_SetFromErrnoWithFilenameObjects",
+    "PyErr_SetFromWindowsErr",
+    "PyErr_SetFromWindowsErrWithFilename",
+    "PyErr_SetExcFromWindowsErr",
+    "PyErr_SetExcFromWindowsErrWithFilename",
+    "PyErr_BadArgument",
+];
+/// Cimported modules of C libraries: their functions are C declarations that do not raise
+/// (the few declared `except` that always fail are in [`ALWAYS_FAIL`]).
+const C_LIBRARIES: &[&str] = &["libc", "libcpp", "posix", "cpython", "cython"];
 
 /// Lowers the functions, methods and lambdas of a file, and its top-level statements,
 /// that can matter to ownership, in stages. First those that mention one of the
@@ -90,13 +119,17 @@ pub fn lower_module(
             }
             match lower_function(node, class.clone(), source, names, &classes) {
                 Ok(function) => module.functions.push(function),
-                Err(TooDeep) => {
+                Err(TooDeep(reason)) => {
                     let (name, _, name_span) = function_identity(node, source);
                     let name = match class {
                         Some(class) => format!("{class}.{name}"),
                         None => name,
                     };
-                    module.too_deep.push(SkippedFunction { name, name_span });
+                    module.too_deep.push(SkippedFunction {
+                        name,
+                        name_span,
+                        reason,
+                    });
                 }
             }
         }
@@ -503,6 +536,7 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
 /// The names after `self.` in a class's text, without repeats.
 fn self_attributes(class_text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut rest = class_text;
     while let Some(at) = rest.find("self.") {
         let before = rest[..at].chars().next_back();
@@ -514,7 +548,7 @@ fn self_attributes(class_text: &str) -> Vec<String> {
             .find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(rest.len());
         let name = &rest[..end];
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
+        if !name.is_empty() && seen.insert(name) {
             names.push(name.to_string());
         }
     }
@@ -562,7 +596,8 @@ fn is_python_type(name: &str) -> bool {
 }
 
 #[derive(Debug)]
-struct TooDeep;
+/// Why a function's lowering was given up.
+struct TooDeep(String);
 
 type Lowered<T> = Result<T, TooDeep>;
 
@@ -580,10 +615,7 @@ enum Exit {
 
 enum Frame {
     /// A `try` with handlers or a `finally`: where its body's exceptions go.
-    Try {
-        dispatch: BlockId,
-        blocks: Vec<BlockId>,
-    },
+    Try { dispatch: BlockId },
     /// A `finally`: abrupt exits enter its abrupt copy, then continue to these targets.
     Finally {
         abrupt_entry: BlockId,
@@ -613,6 +645,8 @@ struct Lowerer<'a> {
     loops: Vec<LoopTargets>,
     frames: Vec<Frame>,
     depth: usize,
+    /// Inside `with nogil:` (or a `nogil` function): unknown callees are C functions.
+    nogil: usize,
 }
 
 /// The name, kind and name span of a function body (or of the module's top-level code).
@@ -658,6 +692,11 @@ fn lower_function(
 ) -> Lowered<Function> {
     let (name, kind, name_span) = function_identity(node, source);
     let mut function = Function::new(name, kind, node_span(node), name_span);
+    let is_c_function = matches!(kind, FunctionKind::Cdef | FunctionKind::Cpdef);
+    if is_c_function && declared_noexcept(node, source) == Some(true) {
+        function.exception_spec = ExceptionSpec::NoExcept;
+    }
+    let nogil = usize::from(is_c_function && declared_nogil(node, source));
     // A method knows every attribute its class (and the bases in this file) declares,
     // so the ownership of `self.data` can be followed even where the method only calls a
     // helper that frees it.
@@ -685,6 +724,7 @@ fn lower_function(
         loops: Vec::new(),
         frames: Vec::new(),
         depth: 0,
+        nogil,
     };
     lowerer.collect_locals(node);
     for (local, declared) in std::mem::take(&mut lowerer.declared_types) {
@@ -713,7 +753,7 @@ fn lower_function(
             span: Span::new(end, end),
         });
     }
-    let exit = lowerer.f.exit;
+    let exit = lowerer.f.return_exit;
     lowerer.goto(exit);
     Ok(lowerer.f)
 }
@@ -725,8 +765,13 @@ impl<'a> Lowerer<'a> {
 
     fn enter(&mut self) -> Lowered<()> {
         self.depth += 1;
-        if self.depth > MAX_NESTING || self.f.blocks.len() > MAX_BLOCKS {
-            return Err(TooDeep);
+        if self.depth > MAX_NESTING {
+            return Err(TooDeep("is nested too deeply to analyze".to_string()));
+        }
+        if self.f.blocks.len() > MAX_BLOCKS {
+            return Err(TooDeep(format!(
+                "is too large to analyze (more than {MAX_BLOCKS} blocks)"
+            )));
         }
         Ok(())
     }
@@ -736,26 +781,30 @@ impl<'a> Lowerer<'a> {
     }
 
     fn new_block(&mut self) -> BlockId {
-        let block = self.f.new_block();
-        if let Some(Frame::Try { blocks, .. }) = self
-            .frames
-            .iter_mut()
-            .rev()
-            .find(|frame| matches!(frame, Frame::Try { .. }))
-        {
-            blocks.push(block);
-        }
-        block
+        self.f.new_block()
     }
 
     fn push(&mut self, stmt: Stmt) {
         self.f.blocks[self.current.0 as usize].stmts.push(stmt);
     }
 
+    /// Adds `to` to where an open block (one not ended by a call, a raise or an exit) may
+    /// go: a first edge is a `Goto`, more make a `Switch`.
     fn edge(&mut self, from: BlockId, to: BlockId) {
-        let succs = &mut self.f.blocks[from.0 as usize].succs;
-        if !succs.contains(&to) {
-            succs.push(to);
+        let terminator = &mut self.f.blocks[from.0 as usize].terminator;
+        match terminator {
+            Terminator::Unreachable => *terminator = Terminator::Goto(to),
+            Terminator::Goto(first) if *first != to => {
+                *terminator = Terminator::Switch(vec![*first, to]);
+            }
+            Terminator::Switch(targets) if !targets.contains(&to) => targets.push(to),
+            Terminator::Goto(_) | Terminator::Switch(_) => {}
+            Terminator::Call { .. }
+            | Terminator::Raise(_)
+            | Terminator::Return
+            | Terminator::Unwind => {
+                debug_assert!(false, "edge from a closed block {from:?}");
+            }
         }
     }
 
@@ -799,15 +848,41 @@ impl<'a> Lowerer<'a> {
             }
         }
         match exit {
-            Exit::Raise | Exit::Return => self.f.exit,
+            Exit::Raise if self.f.exception_spec == ExceptionSpec::Propagates => self.f.unwind_exit,
+            Exit::Raise | Exit::Return => self.f.return_exit,
             Exit::Jump { target, .. } => target,
         }
     }
 
+    /// Ends the current block with a raise; a block that already branches (a handler
+    /// dispatch that no clause catches everything in) gets the raise as one more way out.
     fn raise(&mut self) {
         self.push(Stmt::Raise);
         let target = self.exit_target(self.frames.len(), Exit::Raise);
-        self.goto(target);
+        let block = &mut self.f.blocks[self.current.0 as usize];
+        if block.terminator == Terminator::Unreachable {
+            block.terminator = Terminator::Raise(target);
+            self.current = self.new_block();
+        } else {
+            self.goto(target);
+        }
+    }
+
+    /// Whether a call of this function can raise (see the module documentation).
+    fn can_raise(&self, callee: &Callee) -> bool {
+        match callee {
+            Callee::External { name, module: None } => self.names.extern_raises(name),
+            Callee::External {
+                module: Some(module),
+                ..
+            } => {
+                let root = module.trim_start_matches('.').split('.').next();
+                module.starts_with('.') || !root.is_some_and(|root| C_LIBRARIES.contains(&root))
+            }
+            Callee::ModuleFunction(name) | Callee::Method(name) => !self.names.is_noexcept(name),
+            Callee::Unbound(_) | Callee::Unknown => self.nogil == 0,
+            Callee::CppNew => false,
+        }
     }
 
     /// Names bound inside the function: they shadow module-level allocators.
@@ -1152,6 +1227,9 @@ impl<'a> Lowerer<'a> {
             return;
         }
         if NEVER_RETURN.contains(&name) {
+            // Whatever the call's own edges, nothing runs after it.
+            let after = self.current;
+            self.f.blocks[after.0 as usize].terminator = Terminator::Unreachable;
             self.current = self.new_block();
         } else if ALWAYS_RAISE.contains(&name) {
             self.raise();
@@ -1181,7 +1259,6 @@ impl<'a> Lowerer<'a> {
     /// A statement whose blocks run one at a time or not at all (`match`, compile-time `IF`).
     fn alternatives(&mut self, node: Node<'_>) -> Lowered<()> {
         let after = self.new_block();
-        let start = self.current;
         let mut pending = vec![node];
         let mut blocks = Vec::new();
         while let Some(n) = pending.pop() {
@@ -1197,6 +1274,7 @@ impl<'a> Lowerer<'a> {
         if let Some(subject) = node.child_by_field_name("subject") {
             self.expr(subject)?;
         }
+        let start = self.current;
         for body in blocks {
             let entry = self.new_block();
             self.edge(start, entry);
@@ -1335,6 +1413,7 @@ impl<'a> Lowerer<'a> {
             .named_children(&mut cursor)
             .filter(|n| n.kind() == "with_clause")
             .collect();
+        let mut releases_gil = false;
         for clause in clauses {
             let mut inner = clause.walk();
             let items: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
@@ -1342,6 +1421,11 @@ impl<'a> Lowerer<'a> {
                 let Some(value) = item.child_by_field_name("value") else {
                     continue;
                 };
+                let manager = self.text(value);
+                if manager == "nogil" || manager.starts_with("nogil(") {
+                    releases_gil = true;
+                    continue;
+                }
                 if value.kind() == "as_pattern" {
                     if let Some(manager) = value.named_child(0) {
                         self.expr(manager)?;
@@ -1356,7 +1440,10 @@ impl<'a> Lowerer<'a> {
             }
         }
         if let Some(body) = node.child_by_field_name("body") {
-            self.lower_statements(body)?;
+            self.nogil += usize::from(releases_gil);
+            let lowered = self.lower_statements(body);
+            self.nogil -= usize::from(releases_gil);
+            lowered?;
         }
         Ok(())
     }
@@ -1390,21 +1477,15 @@ impl<'a> Lowerer<'a> {
                 targets: Vec::new(),
             });
         }
-        self.frames.push(Frame::Try {
-            dispatch,
-            blocks: Vec::new(),
-        });
+        self.frames.push(Frame::Try { dispatch });
         let body_start = self.new_block();
         self.fall_into(body_start);
         if let Some(body) = node.child_by_field_name("body") {
             self.lower_statements(body)?;
         }
-        let Some(Frame::Try { blocks, .. }) = self.frames.pop() else {
+        let Some(Frame::Try { .. }) = self.frames.pop() else {
             unreachable!("the try frame pushed above is the innermost frame");
         };
-        for block in blocks {
-            self.edge(block, dispatch);
-        }
         if let Some(else_clause) = else_clause {
             if let Some(body) = else_clause.child_by_field_name("body") {
                 self.lower_statements(body)?;
@@ -2373,10 +2454,26 @@ impl<'a> Lowerer<'a> {
         Ok(Callee::Unknown)
     }
 
+    /// A call that cannot raise is a statement; one that can ends the block, and what
+    /// follows it (the assignment of its result, say) is in the block it returns to.
     fn emit_call(&mut self, callee: Callee, args: Vec<Value>, span: Span) -> Value {
         let id = CallId(self.f.calls.len() as u32);
+        let always_fails = matches!(&callee, Callee::External { .. } | Callee::Unbound(_))
+            && ALWAYS_FAIL.contains(&callee.display_name());
+        let can_raise = always_fails || self.can_raise(&callee);
         self.f.calls.push(Call { callee, args, span });
-        self.push(Stmt::Call(id));
+        if !can_raise {
+            self.push(Stmt::Call(id));
+            return Value::Call(id);
+        }
+        let unwind = self.exit_target(self.frames.len(), Exit::Raise);
+        let return_to = self.new_block();
+        self.f.blocks[self.current.0 as usize].terminator = Terminator::Call {
+            call: id,
+            return_to: (!always_fails).then_some(return_to),
+            unwind,
+        };
+        self.current = return_to;
         Value::Call(id)
     }
 }
@@ -2478,6 +2575,74 @@ mod tests {
             .filter(|call| call.callee.display_name() == "free")
             .count();
         assert_eq!(frees, 2);
+    }
+
+    /// The terminator of the block that ends in the call of `name`.
+    fn call_terminator<'f>(f: &'f Function, name: &str) -> Option<&'f Terminator> {
+        f.blocks.iter().map(|block| &block.terminator).find(|t| {
+            matches!(t, Terminator::Call { call, .. } if f.call(*call).callee.display_name() == name)
+        })
+    }
+
+    #[test]
+    fn a_call_that_can_raise_unwinds_to_the_handler_or_the_unwind_exit() {
+        let module = lower(
+            "from cython.cimports.libc.stdlib import malloc\n\
+             def g():\n    pass\n\
+             def f(n):\n    p = malloc(n)\n    try:\n        g()\n    except ValueError:\n        \
+             pass\n    len(p)\n    raise ValueError\n",
+        );
+        let f = function(&module, "f");
+        // `malloc` cannot raise: a statement, no block of its own.
+        assert!(call_terminator(f, "malloc").is_none());
+        let Some(Terminator::Call {
+            return_to: Some(_),
+            unwind: handler,
+            ..
+        }) = call_terminator(f, "g")
+        else {
+            panic!("g() ends its block: {:?}", f.blocks);
+        };
+        assert_ne!(*handler, f.unwind_exit);
+        let Some(Terminator::Call { unwind, .. }) = call_terminator(f, "len") else {
+            panic!("len() ends its block");
+        };
+        assert_eq!(*unwind, f.unwind_exit);
+        // `raise ValueError`; the dispatch re-raises what `except ValueError` does not
+        // catch as one more way out of its switch.
+        let raises = f
+            .blocks
+            .iter()
+            .filter(|b| b.terminator == Terminator::Raise(f.unwind_exit));
+        assert_eq!(raises.count(), 1);
+        let rethrows = f.blocks.iter().filter(|b| {
+            matches!(&b.terminator, Terminator::Switch(targets) if targets.contains(&f.unwind_exit))
+        });
+        assert_eq!(rethrows.count(), 1);
+        assert_eq!(f.block(f.return_exit).terminator, Terminator::Return);
+        assert_eq!(f.block(f.unwind_exit).terminator, Terminator::Unwind);
+    }
+
+    #[test]
+    fn a_raise_in_a_noexcept_function_leaves_through_the_return_exit() {
+        let text =
+            "cdef void f(int* p) noexcept:\n    if p == NULL:\n        raise MemoryError()\n";
+        let tree = parse(text, Dialect::Cython);
+        let names = ModuleNames::collect(tree.root_node(), text);
+        let everything: HashSet<String> = ["f"].iter().map(|s| s.to_string()).collect();
+        let module = lower_module(tree.root_node(), text, &names, &everything, |_| Vec::new());
+        let f = function(&module, "f");
+        assert_eq!(f.exception_spec, ExceptionSpec::NoExcept);
+        let to_return = f
+            .blocks
+            .iter()
+            .filter(|b| b.terminator == Terminator::Raise(f.return_exit));
+        assert_eq!(to_return.count(), 1);
+        let into_unwind = f
+            .blocks
+            .iter()
+            .filter(|b| b.successors().any(|s| s == f.unwind_exit));
+        assert_eq!(into_unwind.count(), 0);
     }
 
     #[test]

@@ -6,9 +6,14 @@
 //! resolved, see [`Callee`]); deciding that `malloc` allocates is the ownership layer's job.
 //! Only [`lower`] and [`names`] look at the tree-sitter tree.
 //!
-//! Invariants: every block's statements run in order; a condition's refinements are
-//! `Assume` statements at the head of the block its edge leads to; a block with no
-//! successors other than [`Function::exit`] ends the function.
+//! Invariants (rustc's MIR in spirit): every block's statements run in order, then its
+//! [`Terminator`] says where control goes. A condition's refinements (NULL tests) are the
+//! effects of its edges: `Assume` statements at the head of a block that only that edge
+//! enters. A call that can raise ends its block with [`Terminator::Call`], whose unwind
+//! edge goes to the innermost `except`/`finally` or to [`Function::unwind_exit`]; a call
+//! that cannot raise (`malloc`, a `noexcept` function) is a [`Stmt::Call`] and has no edge
+//! of its own. Only [`Function::return_exit`] ends in [`Terminator::Return`] and only
+//! [`Function::unwind_exit`] in [`Terminator::Unwind`].
 
 pub mod lower;
 pub mod names;
@@ -247,10 +252,98 @@ pub enum Stmt {
     },
 }
 
+/// How a block ends: where control goes after its statements.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Terminator {
+    /// Control continues in one block.
+    Goto(BlockId),
+    /// A condition: control continues in one of these blocks, each of which begins with
+    /// what its edge implies (the `Assume` of a NULL test).
+    Switch(Vec<BlockId>),
+    /// A call that can raise. It returns to `return_to` (`None`: it never returns
+    /// normally, like `PyErr_NoMemory()`); its exception goes to `unwind`. The call's
+    /// effects hold on the return edge only; the unwind edge carries the state before it.
+    Call {
+        call: CallId,
+        return_to: Option<BlockId>,
+        unwind: BlockId,
+    },
+    /// `raise`, a failing `assert`: to the innermost handler or `finally`, or out of the
+    /// function (the unwind exit; the return exit in a `noexcept` function, where Cython
+    /// prints "Exception ignored" and returns).
+    Raise(BlockId),
+    /// The return exit: the function returns to its caller.
+    Return,
+    /// The unwind exit: an exception leaves the function.
+    Unwind,
+    /// Control never gets past this block (`abort()`), or nothing jumps here yet.
+    #[default]
+    Unreachable,
+}
+
+impl Terminator {
+    /// Every block control may continue in, the unwind edge last.
+    pub fn successors(&self) -> impl Iterator<Item = BlockId> + '_ {
+        let (slice, first, second): (&[BlockId], Option<BlockId>, Option<BlockId>) = match self {
+            Terminator::Goto(target) | Terminator::Raise(target) => (&[], Some(*target), None),
+            Terminator::Switch(targets) => (targets.as_slice(), None, None),
+            Terminator::Call {
+                return_to, unwind, ..
+            } => (&[], *return_to, Some(*unwind)),
+            Terminator::Return | Terminator::Unwind | Terminator::Unreachable => (&[], None, None),
+        };
+        slice.iter().copied().chain(first).chain(second)
+    }
+
+    /// Whether the edge to `target` is taken only when a call raises (the call may return
+    /// too): facts about how a function ends ignore such paths.
+    pub fn unwinds_to(&self, target: BlockId) -> bool {
+        matches!(self, Terminator::Call { return_to: Some(to), unwind, .. }
+            if *unwind == target && *to != target)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Block {
     pub stmts: Vec<Stmt>,
-    pub succs: Vec<BlockId>,
+    pub terminator: Terminator,
+}
+
+impl Block {
+    pub fn successors(&self) -> impl Iterator<Item = BlockId> + '_ {
+        self.terminator.successors()
+    }
+
+    /// The call this block ends in, if it ends in one that can raise.
+    pub fn terminating_call(&self) -> Option<CallId> {
+        match self.terminator {
+            Terminator::Call { call, .. } => Some(call),
+            _ => None,
+        }
+    }
+
+    /// Every call the block makes, in order (statements, then the terminator's).
+    pub fn calls(&self) -> impl Iterator<Item = CallId> + '_ {
+        self.stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Call(call) => Some(*call),
+                _ => None,
+            })
+            .chain(self.terminating_call())
+    }
+}
+
+/// What a function declares about exceptions (`except -1`, `except? -1`, `except *`,
+/// `except +`, `noexcept`, or nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExceptionSpec {
+    /// Exceptions reach the caller: a `def`, a `cdef` with an `except` clause, or a `cdef`
+    /// without one (Cython 3's default outside extern blocks).
+    Propagates,
+    /// `noexcept` (or an extern C function declared without a spec): an exception inside
+    /// is printed as "Exception ignored" and the function returns to its caller.
+    NoExcept,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -276,7 +369,12 @@ pub struct Function {
     pub params: Vec<String>,
     pub blocks: Vec<Block>,
     pub entry: BlockId,
-    pub exit: BlockId,
+    /// Where every normal return meets; ends in [`Terminator::Return`].
+    pub return_exit: BlockId,
+    /// Where every exception that leaves the function meets; ends in
+    /// [`Terminator::Unwind`]. Unreachable in a `noexcept` function.
+    pub unwind_exit: BlockId,
+    pub exception_spec: ExceptionSpec,
     pub places: Vec<Place>,
     pub calls: Vec<Call>,
     /// Locals declared as instances of an extension type of this file (`cdef W w`, the
@@ -305,7 +403,9 @@ impl Function {
             params: Vec::new(),
             blocks: Vec::new(),
             entry: BlockId(0),
-            exit: BlockId(1),
+            return_exit: BlockId(1),
+            unwind_exit: BlockId(2),
+            exception_spec: ExceptionSpec::Propagates,
             places: Vec::new(),
             calls: Vec::new(),
             instances: HashMap::new(),
@@ -316,6 +416,9 @@ impl Function {
         };
         function.new_block();
         function.new_block();
+        function.new_block();
+        function.blocks[1].terminator = Terminator::Return;
+        function.blocks[2].terminator = Terminator::Unwind;
         function
     }
 
@@ -429,4 +532,7 @@ pub struct SkippedFunction {
     pub name: String,
     /// As [`Function::name_span`].
     pub name_span: Span,
+    /// Why, as the rest of a sentence after the name: "is nested too deeply to
+    /// analyze", "is too large to analyze (more than 100000 blocks)".
+    pub reason: String,
 }

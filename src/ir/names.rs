@@ -35,6 +35,36 @@ const CIMPORTS_PREFIX: &str = "cython.cimports.";
 #[derive(Debug, Default)]
 pub struct ModuleNames {
     bindings: HashMap<String, Binding>,
+    /// Functions and methods of this file (by name) whose exceptions never reach their
+    /// caller: declared `noexcept`.
+    noexcept: HashSet<String>,
+    /// C functions declared in this file (by C name) with an exception spec (`except -1`,
+    /// `except +`): unlike other extern functions, a call to one can raise.
+    raising_externs: HashSet<String>,
+}
+
+/// What a `cdef` function's header says of exceptions: `Some(true)` for `noexcept`,
+/// `Some(false)` for an `except ...` clause, `None` for no spec.
+pub fn declared_noexcept(function: Node<'_>, source: &str) -> Option<bool> {
+    let spec = function.child_by_field_name("exception")?;
+    Some(text(spec, source).trim_start().starts_with("noexcept"))
+}
+
+/// Whether a `cdef` function is declared `nogil` (its header, before the body).
+pub fn declared_nogil(function: Node<'_>, source: &str) -> bool {
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return false;
+    };
+    let end = function
+        .child_by_field_name("body")
+        .map_or(function.end_byte(), |body| body.start_byte());
+    source
+        .get(parameters.end_byte()..end)
+        .is_some_and(|header| {
+            header
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == "nogil")
+        })
 }
 
 pub(crate) fn text<'t>(node: Node<'_>, source: &'t str) -> &'t str {
@@ -112,13 +142,23 @@ impl ModuleNames {
                 if let Some(name) = node.child_by_field_name("name") {
                     let name = text(name, source).to_string();
                     let has_body = node.child_by_field_name("body").is_some();
+                    let spec = declared_noexcept(node, source);
+                    if spec == Some(true) {
+                        self.noexcept.insert(name.clone());
+                    }
                     if in_extern || !has_body {
                         // `void* xmalloc "malloc" (size_t)`: the C name says which function.
                         let c_name = node
                             .child_by_field_name("c_name")
                             .map(|n| text(n, source).trim_matches(['"', '\'']).to_string());
+                        let c_name = c_name.unwrap_or_else(|| name.clone());
+                        // Outside an extern block a prototype is a cdef function declared
+                        // ahead: it propagates unless it says `noexcept`.
+                        if spec == Some(false) || (spec.is_none() && !in_extern) {
+                            self.raising_externs.insert(c_name.clone());
+                        }
                         let binding = Binding::Function {
-                            name: c_name.unwrap_or_else(|| name.clone()),
+                            name: c_name,
                             module: None,
                         };
                         self.bindings.insert(name, binding);
@@ -236,6 +276,16 @@ impl ModuleNames {
             })
     }
 
+    /// Whether a function or method of this file named `name` is declared `noexcept`.
+    pub fn is_noexcept(&self, name: &str) -> bool {
+        self.noexcept.contains(name)
+    }
+
+    /// Whether the C function declared here under this C name has an `except` spec.
+    pub fn extern_raises(&self, c_name: &str) -> bool {
+        self.raising_externs.contains(c_name)
+    }
+
     /// Adds what the cimports and extern declarations of a file this one sees bind (a
     /// `.pyx` sees its `.pxd`'s, a `.pxi` those of the file that includes it), without
     /// overriding this file's own names. The outer file's own functions and other names
@@ -248,6 +298,9 @@ impl ModuleNames {
                     .or_insert_with(|| binding.clone());
             }
         }
+        // An extern declared in the outer file raises as it says there.
+        self.raising_externs
+            .extend(outer.raising_externs.iter().cloned());
     }
 
     pub fn binding(&self, name: &str) -> Option<&Binding> {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use crate::ir::{BlockId, Callee, Class, PlaceId, Stmt, Value};
+use crate::ir::{BlockId, Callee, Class, PlaceId, Stmt, Terminator, Value};
 use crate::ownership::{AttributeOrigin, OwnershipGraph, SiteOrigin, SiteStates, Target};
 
 /// An attribute that some method leaves holding a block it allocated.
@@ -48,8 +48,8 @@ impl ClassModel {
         let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
         for (graph, exit) in exits {
             let mut holders: Vec<(String, crate::ownership::SiteId)> = Vec::new();
-            for (place_id, targets) in &exit.points {
-                let place = graph.function.place(*place_id);
+            for (place_id, targets) in exit.points() {
+                let place = graph.function.place(place_id);
                 let receiver = if place.root == "self" {
                     graph.function.class.as_deref()
                 } else {
@@ -74,8 +74,8 @@ impl ClassModel {
                     }
                 }
             }
-            for (place_id, targets) in &exit.points {
-                let place = graph.function.place(*place_id);
+            for (place_id, targets) in exit.points() {
+                let place = graph.function.place(place_id);
                 let receiver = if place.root == "self" {
                     graph.function.class.as_deref()
                 } else {
@@ -108,7 +108,7 @@ impl ClassModel {
                     else {
                         continue;
                     };
-                    let states = exit.sites[site_id.0 as usize];
+                    let states = exit.site(*site_id);
                     let live = states.contains(SiteStates::UNCHECKED)
                         || states.contains(SiteStates::NON_NULL);
                     if !live {
@@ -338,7 +338,7 @@ impl Paths<'_, '_> {
             if steps > PATH_BUDGET {
                 return None;
             }
-            if state.block == function.exit {
+            if state.block == function.return_exit || state.block == function.unwind_exit {
                 ends.push(PathEnd {
                     flags: state.flags,
                     assigned: state.assigned,
@@ -365,8 +365,20 @@ impl Paths<'_, '_> {
             if !block.stmts.iter().all(|stmt| self.step(stmt, &mut state)) {
                 continue;
             }
-            for (index, succ) in block.succs.iter().enumerate() {
-                let mut next = if index + 1 == block.succs.len() {
+            // A call that can raise: its effects hold where it returns. The path where it
+            // raised is not one the guards speak of (a `__dealloc__` is not blamed for the
+            // `close()` before its `free` raising).
+            let succs: Vec<BlockId> = match &block.terminator {
+                Terminator::Call {
+                    call, return_to, ..
+                } => {
+                    self.step(&Stmt::Call(*call), &mut state);
+                    return_to.iter().copied().collect()
+                }
+                terminator => terminator.successors().collect(),
+            };
+            for (index, succ) in succs.iter().enumerate() {
+                let mut next = if index + 1 == succs.len() {
                     std::mem::replace(&mut state, PathState::empty())
                 } else {
                     state.clone()

@@ -1,14 +1,21 @@
-//! The forward dataflow behind [`OwnershipGraph`]: what each place points to and what
-//! state each block may be in, at every point of a function.
+//! The ownership analysis behind [`OwnershipGraph`], run by the [`engine`]: what each
+//! place points to and what state each block may be in, at every point of a function.
 //!
 //! A block's state is a set of possibilities (one bit each), so a join is a union and a
 //! NULL check narrows: `if p == NULL: raise` leaves only "checked, not NULL" on the
 //! fall-through edge. A path on which a check contradicts what is known is dropped.
+//!
+//! States scale with what they hold, not with the function: the states of the allocation
+//! sites and what each place points to are [`ChunkedVec`]s indexed by site and by place
+//! (copies share untouched chunks), and what lies inside a place is precomputed once, so
+//! no step scans every place.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
+use crate::ownership::chunked::ChunkedVec;
+use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
@@ -222,11 +229,12 @@ impl<'t> IntoIterator for &'t Targets {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct State {
-    /// Places absent here hold nothing the analysis tracks.
-    points: BTreeMap<PlaceId, Targets>,
-    sites: Vec<SiteStates>,
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// By place; `None` where the place holds nothing the analysis tracks.
+    points: ChunkedVec<Option<Targets>>,
+    /// By site; empty where the block does not exist on any path here.
+    sites: ChunkedVec<SiteStates>,
     /// What the tests on this path showed of places (`if py:`): true for taken, false
     /// for not taken, while the place is not assigned again.
     flags: BTreeMap<PlaceId, bool>,
@@ -244,85 +252,101 @@ struct State {
     partial: BTreeSet<PlaceId>,
 }
 
-impl State {
-    /// Joins `other` into `self`; whether anything changed.
+impl JoinSemiLattice for State {
     fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
-        let one_sided = self
-            .points
-            .keys()
-            .filter(|place| !other.points.contains_key(place))
-            .chain(
-                other
-                    .points
-                    .keys()
-                    .filter(|place| !self.points.contains_key(place)),
-            )
-            .chain(&other.partial)
-            .copied()
-            .collect::<Vec<_>>();
-        for place in one_sided {
-            changed |= self.partial.insert(place);
+        for place in self.points.one_sided(&other.points) {
+            changed |= self.partial.insert(PlaceId(place as u32));
         }
-        for (place, targets) in &other.points {
-            let entry = self.points.entry(*place).or_default();
-            for target in targets {
-                changed |= entry.insert(*target);
+        for place in &other.partial {
+            changed |= self.partial.insert(*place);
+        }
+        changed |= self.points.join_with(&other.points, |mine, theirs| {
+            let Some(theirs) = theirs else { return false };
+            // "Holds nothing tracked" (`None`) is below "holds no target yet".
+            let mut grew = mine.is_none();
+            let mine = mine.get_or_insert_with(Targets::default);
+            for target in theirs {
+                grew |= mine.insert(*target);
             }
-        }
+            grew
+        });
         // A flag holds after the join when it held the same way on both sides; a block's
         // birth flags when it was born the same way on both (or on one side only).
         let flags = self.flags.len();
         self.flags
             .retain(|place, value| other.flags.get(place) == Some(value));
         changed |= flags != self.flags.len();
-        for (index, theirs) in other.sites.iter().enumerate() {
-            let site = SiteId(index as u32);
-            if theirs.is_empty() {
-                continue;
-            }
-            let theirs_born = other.born.get(&site);
-            if self.sites[index].is_empty() {
-                if let Some(born) = theirs_born {
-                    self.born.insert(site, born.clone());
-                    changed = true;
+        if !self.born.is_empty() || !other.born.is_empty() {
+            let before = self.born.clone();
+            self.born.retain(|site, mine| {
+                if other.site(*site).is_empty() {
+                    return true;
                 }
-                continue;
-            }
-            if let Some(mine) = self.born.get_mut(&site) {
-                let before = mine.len();
+                let theirs = other.born.get(site);
                 mine.retain(|place, value| {
-                    theirs_born.is_some_and(|born| born.get(place) == Some(value))
+                    theirs.is_some_and(|born| born.get(place) == Some(value))
                 });
-                changed |= before != mine.len();
-                if mine.is_empty() {
-                    self.born.remove(&site);
+                !mine.is_empty()
+            });
+            for (site, theirs) in &other.born {
+                if self.site(*site).is_empty() {
+                    self.born.insert(*site, theirs.clone());
                 }
             }
+            changed |= before != self.born;
         }
         for failed in &other.failed {
             changed |= self.failed.insert(*failed);
         }
-        for (mine, theirs) in self.sites.iter_mut().zip(&other.sites) {
+        changed |= self.sites.join_with(&other.sites, |mine, theirs| {
             let joined = mine.union(*theirs);
-            changed |= joined != *mine;
-            *mine = joined;
-        }
+            std::mem::replace(mine, joined) != joined
+        });
         changed
+    }
+}
+
+impl State {
+    fn site(&self, site: SiteId) -> SiteStates {
+        self.sites.value(site.0 as usize)
+    }
+
+    fn site_mut(&mut self, site: SiteId) -> &mut SiteStates {
+        self.sites.get_mut(site.0 as usize)
+    }
+
+    fn targets(&self, place: PlaceId) -> Option<&Targets> {
+        self.points.get(place.0 as usize).and_then(Option::as_ref)
+    }
+
+    fn holds(&self, place: PlaceId) -> bool {
+        self.targets(place).is_some()
+    }
+
+    fn targets_mut(&mut self, place: PlaceId) -> &mut Targets {
+        self.points
+            .get_mut(place.0 as usize)
+            .get_or_insert_with(Targets::default)
+    }
+
+    fn set_targets(&mut self, place: PlaceId, targets: Option<Targets>) {
+        self.points.set(place.0 as usize, targets);
     }
 
     /// Whether a block cannot be here: it was allocated under a test this path took
-    /// the other way.
+    /// the other way (or such a test already emptied its states, and its birth flags went
+    /// with them).
     fn born_elsewhere(&self, site: SiteId) -> bool {
-        self.born.get(&site).is_some_and(|born| {
-            born.iter()
-                .any(|(place, value)| self.flags.get(place).is_some_and(|now| now != value))
-        })
+        self.site(site).is_empty()
+            || self.born.get(&site).is_some_and(|born| {
+                born.iter()
+                    .any(|(place, value)| self.flags.get(place).is_some_and(|now| now != value))
+            })
     }
 
     fn sites_of(&self, place: PlaceId) -> Vec<SiteId> {
-        self.points
-            .get(&place)
+        self.targets(place)
             .into_iter()
             .flatten()
             .filter_map(|target| match target {
@@ -336,11 +360,11 @@ impl State {
 /// Where events go during the final replay; nowhere while iterating to the fixpoint.
 struct Recorder<'g, 'a> {
     graph: Option<&'g mut OwnershipGraph<'a>>,
-    /// The basic block being replayed.
+    /// The basic block being run.
     block: BlockId,
 }
 
-pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
+pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let function = graph.function;
     let families = graph.families;
     let classes: Vec<String> = function.class.iter().cloned().collect();
@@ -383,8 +407,9 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
     // hold the one from the time before (`prev = cur`): a second site stands for those
     // older blocks, so a check of the old one says nothing of the new.
     let mut older = vec![None; graph.sites.len()];
+    let in_cycles = engine::blocks_in_cycles(function);
     for (block, allocates) in blocks_of_calls(function, &site_of_call) {
-        if !in_a_cycle(function, block) {
+        if !in_cycles[block.0 as usize] {
             continue;
         }
         for call in allocates {
@@ -428,14 +453,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         return;
     }
     // The blocks parameters and their fields hold on entry (`self.data` for a method).
-    let mut entry = State {
-        points: BTreeMap::new(),
-        sites: Vec::new(),
-        flags: BTreeMap::new(),
-        born: BTreeMap::new(),
-        failed: BTreeSet::new(),
-        partial: BTreeSet::new(),
-    };
+    let mut entry = State::default();
     for (index, place) in function.places.iter().enumerate() {
         // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
         let is_parameter_field = function.params.contains(&place.root)
@@ -460,10 +478,9 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             .or_else(|| super::classes::element_attribute(place))
             .filter(|_| function.class.is_some())
             .and_then(|attribute| context.attributes.get(&attribute));
-        entry.points.insert(
-            place_id,
-            Targets::one(Target::Site(SiteId(graph.sites.len() as u32))),
-        );
+        let site = SiteId(graph.sites.len() as u32);
+        entry.set_targets(place_id, Some(Targets::one(Target::Site(site))));
+        *entry.site_mut(site) = SiteStates::NON_NULL.union(SiteStates::NULL);
         graph.sites.push(AllocationSite {
             origin: SiteOrigin::Incoming(place_id),
             family: origin.map(|o| o.family),
@@ -472,15 +489,7 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
             reallocates: None,
         });
     }
-    entry.sites = graph
-        .sites
-        .iter()
-        .map(|site| match site.origin {
-            SiteOrigin::Call(_) => SiteStates::default(),
-            SiteOrigin::Incoming(_) => SiteStates::NON_NULL.union(SiteStates::NULL),
-        })
-        .collect();
-    let analysis = Analysis {
+    let analysis = Ownership {
         function,
         families,
         context,
@@ -489,7 +498,9 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
         site_of_call,
         older,
         any_element: Vec::new(),
+        has_elements: false,
         elements: BTreeMap::new(),
+        inside: places_inside(function),
     };
     let mut analysis = analysis;
     analysis.any_element = function
@@ -506,46 +517,97 @@ pub(super) fn run(graph: &mut OwnershipGraph<'_>, context: Context<'_>) {
                 .push(PlaceId(index as u32));
         }
     }
-    let in_states = analysis.fixpoint(entry);
-    let exit = in_states[function.exit.0 as usize]
-        .as_ref()
-        .map(|exit| ExitState {
-            points: exit.points.clone(),
-            sites: exit.sites.clone(),
-        });
-    let mut recorder = Recorder {
-        graph: Some(graph),
-        block: function.entry,
+    analysis.has_elements = !analysis.elements.is_empty();
+    let width = graph.sites.len() + function.places.len();
+    let budget = engine::Budget::default();
+    let results = match engine::iterate(function, &analysis, entry, width, budget) {
+        Ok(results) => results,
+        Err(engine::TooLarge(reason)) => {
+            graph.too_large = Some(reason);
+            return;
+        }
     };
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
-    // Each state is replayed once, then dropped: no copy of them all.
-    for (index, state) in in_states.into_iter().enumerate() {
-        if let Some(mut state) = state {
-            let block = BlockId(index as u32);
-            recorder.block = block;
-            let reachable = analysis.transfer_block(block, &mut state, &mut recorder);
-            if reachable && function.block(block).succs.contains(&function.exit) {
-                record_leave(function, block, &state, &mut recorder);
-            }
-            if keep_exits && reachable && function.block(block).succs.contains(&function.exit) {
-                if let Some(graph) = recorder.graph.as_deref_mut() {
-                    graph.exits.push(ExitState {
-                        points: state.points,
-                        sites: state.sites,
-                    });
-                }
-            }
+    let mut exit: Option<State> = None;
+    let mut returned: Option<State> = None;
+    let mut exits = Vec::new();
+    let mut leaves = Vec::new();
+    results.replay(graph, |from, target, state| {
+        let is_exit = target == function.return_exit || target == function.unwind_exit;
+        if !is_exit {
+            return;
         }
-    }
-    graph.exit = exit;
+        let how = leave_how(function, from, target);
+        leaves.push(LeaveEvent {
+            block: from,
+            how,
+            returns: target == function.return_exit,
+            state: ExitState::of(state),
+        });
+        // How the function ends: by a return or a raise, not where a call that may also
+        // return raised (a `__dealloc__` is not blamed for the path where the `close()`
+        // before its `free` raised).
+        if matches!(how, LeaveHow::Unwinds { .. }) {
+            return;
+        }
+        if target == function.return_exit {
+            join_into(&mut returned, state);
+        }
+        join_into(&mut exit, state);
+        if keep_exits {
+            exits.push(ExitState::of(state));
+        }
+    });
+    graph.exits = exits;
+    graph.leaves = leaves;
+    graph.returning = returned.as_ref().map(ExitState::of);
+    graph.exit = exit.as_ref().map(ExitState::of);
+    graph.index_sites();
 }
 
-struct Analysis<'a> {
+impl ExitState {
+    fn of(state: &State) -> ExitState {
+        ExitState {
+            points: state.points.clone(),
+            sites: state.sites.clone(),
+        }
+    }
+}
+
+/// How the edge from `from` to an exit leaves the function.
+fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
+    let block = function.block(from);
+    if let crate::ir::Terminator::Call { call, .. } = block.terminator {
+        if block.terminator.unwinds_to(target) {
+            let span = function.call(call).span;
+            return LeaveHow::Unwinds { call, span };
+        }
+    }
+    match block.stmts.last() {
+        Some(Stmt::Return { span, .. }) => LeaveHow::Returns(*span),
+        _ => function
+            .raises
+            .iter()
+            .find(|(raised, _)| *raised == from)
+            .map_or(LeaveHow::Other, |(_, span)| LeaveHow::Raises(*span)),
+    }
+}
+
+fn join_into(joined: &mut Option<State>, state: &State) {
+    match joined {
+        Some(joined) => {
+            joined.join(state);
+        }
+        None => *joined = Some(state.clone()),
+    }
+}
+
+struct Ownership<'a, 'c> {
     function: &'a Function,
     families: &'a FamilyTable,
-    context: Context<'a>,
+    context: Context<'c>,
     /// The method's class and its bases, for `self.helper()` summaries.
     classes: Vec<String>,
     graph_sites: Vec<AllocationSite>,
@@ -555,59 +617,74 @@ struct Analysis<'a> {
     older: Vec<Option<SiteId>>,
     /// For a constant element `a[k]`, the place `a[...]`.
     any_element: Vec<Option<PlaceId>>,
+    /// Whether any place is a constant element.
+    has_elements: bool,
     /// For `a[...]`, the constant elements `a[k]` of the function.
     elements: BTreeMap<PlaceId, Vec<PlaceId>>,
+    /// For each place, the places strictly inside it (`s.buf` for `s`).
+    inside: Vec<Vec<PlaceId>>,
 }
 
-impl Analysis<'_> {
-    fn fixpoint(&self, entry: State) -> Vec<Option<State>> {
-        let blocks = self.function.blocks.len();
-        let mut in_states: Vec<Option<State>> = vec![None; blocks];
-        in_states[self.function.entry.0 as usize] = Some(entry);
-        let mut queued = vec![false; blocks];
-        let mut worklist = std::collections::VecDeque::new();
-        worklist.push_back(self.function.entry);
-        queued[self.function.entry.0 as usize] = true;
-        let mut silent = Recorder {
-            graph: None,
-            block: self.function.entry,
+impl<'a> engine::Analysis for Ownership<'a, '_> {
+    type Domain = State;
+    type Observer = OwnershipGraph<'a>;
+
+    fn transfer_statement(
+        &self,
+        block: BlockId,
+        stmt: &Stmt,
+        state: &mut State,
+        observer: Option<&mut OwnershipGraph<'a>>,
+    ) -> bool {
+        let mut recorder = Recorder {
+            graph: observer,
+            block,
         };
-        while let Some(block) = worklist.pop_front() {
-            queued[block.0 as usize] = false;
-            let Some(mut state) = in_states[block.0 as usize].clone() else {
-                continue;
-            };
-            if !self.transfer_block(block, &mut state, &mut silent) {
-                continue;
-            }
-            for &succ in &self.function.block(block).succs {
-                let changed = match &mut in_states[succ.0 as usize] {
-                    Some(existing) => existing.join(&state),
-                    slot @ None => {
-                        *slot = Some(state.clone());
-                        true
-                    }
-                };
-                if changed && !queued[succ.0 as usize] {
-                    queued[succ.0 as usize] = true;
-                    worklist.push_back(succ);
-                }
-            }
-        }
-        in_states
+        self.transfer(stmt, state, &mut recorder)
     }
 
-    /// Runs a block's statements; false when the block cannot be reached this way (a
-    /// check contradicted what is known).
-    fn transfer_block(&self, block: BlockId, state: &mut State, recorder: &mut Recorder) -> bool {
-        for stmt in &self.function.block(block).stmts {
-            if !self.transfer(stmt, state, recorder) {
-                return false;
-            }
-        }
-        true
+    fn transfer_call(
+        &self,
+        block: BlockId,
+        call: CallId,
+        state: &mut State,
+        observer: Option<&mut OwnershipGraph<'a>>,
+    ) -> bool {
+        let mut recorder = Recorder {
+            graph: observer,
+            block,
+        };
+        self.materialize_arguments(call, state);
+        self.call(call, state, &mut recorder)
     }
+}
 
+/// For each place, the places strictly inside it: one pass over the places by their
+/// prefixes, so forgetting a place never scans them all.
+fn places_inside(function: &Function) -> Vec<Vec<PlaceId>> {
+    let mut by_prefix: std::collections::HashMap<(&str, &[Projection]), Vec<PlaceId>> =
+        std::collections::HashMap::new();
+    for (index, place) in function.places.iter().enumerate() {
+        for length in 0..place.path.len() {
+            by_prefix
+                .entry((place.root.as_str(), &place.path[..length]))
+                .or_default()
+                .push(PlaceId(index as u32));
+        }
+    }
+    function
+        .places
+        .iter()
+        .map(|place| {
+            by_prefix
+                .get(&(place.root.as_str(), place.path.as_slice()))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+impl Ownership<'_, '_> {
     fn record<F: FnOnce(&mut OwnershipGraph)>(recorder: &mut Recorder, event: F) {
         if let Some(graph) = recorder.graph.as_deref_mut() {
             event(graph);
@@ -625,7 +702,7 @@ impl Analysis<'_> {
     ) {
         let (block, definite) = (recorder.block, !state.partial.contains(&place));
         for site in state.sites_of(place) {
-            let states = state.sites[site.0 as usize];
+            let states = state.site(site);
             let failed = state.failed.contains(&(place, site));
             Self::record(recorder, |graph| {
                 graph.uses.push(UseEvent {
@@ -649,20 +726,16 @@ impl Analysis<'_> {
     /// A reallocation's result keeps its failure visible: whether a failed
     /// `p = realloc(p, n)` goes on is what CY003 asks.
     fn survived_use(&self, place: PlaceId, state: &mut State) {
-        let Some(targets) = state.points.get(&place) else {
+        let Some(targets) = state.targets(place) else {
             return;
         };
-        let mut sites = targets.iter().filter_map(|target| match target {
-            Target::Site(site) => Some(*site),
-            Target::Null => None,
-        });
-        let (Some(site), None) = (sites.next(), sites.next()) else {
+        let &[Target::Site(site)] = targets.as_slice() else {
             return;
         };
-        if targets.len() != 1 || self.graph_sites[site.0 as usize].reallocates.is_some() {
+        if self.graph_sites[site.0 as usize].reallocates.is_some() {
             return;
         }
-        let states = &mut state.sites[site.0 as usize];
+        let states = state.site_mut(site);
         if states.contains(SiteStates::UNCHECKED) {
             *states = states
                 .without(SiteStates::UNCHECKED)
@@ -675,16 +748,27 @@ impl Analysis<'_> {
         let Some(Some(any)) = self.any_element.get(place.0 as usize) else {
             return;
         };
-        if state.points.contains_key(&place) {
+        if state.holds(place) {
             return;
         }
-        if let Some(targets) = state.points.get(any).cloned() {
-            state.points.insert(place, targets);
+        if let Some(targets) = state.targets(*any).cloned() {
+            state.set_targets(place, Some(targets));
+        }
+    }
+
+    fn materialize_arguments(&self, call: CallId, state: &mut State) {
+        if !self.has_elements {
+            return;
+        }
+        for arg in &self.function.call(call).args {
+            if let Value::Place(place) = arg {
+                self.materialize(*place, state);
+            }
         }
     }
 
     fn transfer(&self, stmt: &Stmt, state: &mut State, recorder: &mut Recorder) -> bool {
-        if !self.any_element.iter().all(Option::is_none) {
+        if self.has_elements {
             let read: Vec<PlaceId> = match stmt {
                 Stmt::Use { place, .. }
                 | Stmt::Assume { place, .. }
@@ -732,14 +816,6 @@ impl Analysis<'_> {
                 ..
             } => return self.assume(*place, *non_null, *span, state, recorder),
             Stmt::Return { value, span } => {
-                Self::record(recorder, |graph| {
-                    graph
-                        .returning
-                        .resize(state.sites.len(), SiteStates::default());
-                    for (returning, states) in graph.returning.iter_mut().zip(&state.sites) {
-                        *returning = returning.union(*states);
-                    }
-                });
                 let returned = match value {
                     Value::Place(place) => state.sites_of(*place),
                     Value::Call(call) => self.site_of_call[call.0 as usize]
@@ -748,8 +824,8 @@ impl Analysis<'_> {
                     Value::Null | Value::Other => Vec::new(),
                 };
                 for site in returned {
-                    let states = state.sites[site.0 as usize];
-                    state.sites[site.0 as usize] = SiteStates::ESCAPED;
+                    let states = state.site(site);
+                    *state.site_mut(site) = SiteStates::ESCAPED;
                     let block = recorder.block;
                     Self::record(recorder, |graph| {
                         graph.escapes.push(EscapeEvent {
@@ -766,28 +842,25 @@ impl Analysis<'_> {
                 self.release(*place, CPP, "del", *span, state, recorder);
             }
             Stmt::AddressTaken { place } => {
-                let outer = self.function.place(*place);
-                let held: Vec<SiteId> = state
-                    .points
-                    .keys()
-                    .filter(|inner| {
-                        **inner == *place || outer.strictly_contains(self.function.place(**inner))
-                    })
-                    .flat_map(|inner| state.sites_of(*inner))
-                    .collect();
-                let block = recorder.block;
-                Self::record(recorder, |graph| {
-                    graph
-                        .address_taken
-                        .extend(held.into_iter().map(|site| (site, block)))
-                });
+                if recorder.graph.is_some() {
+                    let held: Vec<SiteId> = std::iter::once(place)
+                        .chain(&self.inside[place.0 as usize])
+                        .flat_map(|inner| state.sites_of(*inner))
+                        .collect();
+                    let block = recorder.block;
+                    Self::record(recorder, |graph| {
+                        graph
+                            .address_taken
+                            .extend(held.into_iter().map(|site| (site, block)))
+                    });
+                }
                 self.forget(*place, state);
             }
             // Flags and their tests: only the class model's guards read them.
             Stmt::Constant { .. } | Stmt::Compare { .. } | Stmt::Raise => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
-                    let states = &mut state.sites[site.0 as usize];
+                    let states = state.site_mut(site);
                     if states.contains(SiteStates::UNCHECKED) {
                         *states = states
                             .without(SiteStates::UNCHECKED)
@@ -820,7 +893,7 @@ impl Analysis<'_> {
                         if state.born_elsewhere(site) {
                             continue;
                         }
-                        let (before, block) = (state.sites[site.0 as usize], recorder.block);
+                        let (before, block) = (state.site(site), recorder.block);
                         let definite = !state.partial.contains(place);
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
@@ -878,7 +951,7 @@ impl Analysis<'_> {
                 }
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
-                    if !released[index] {
+                    if !released[index] && recorder.graph.is_some() {
                         let (held, block) = (state.sites_of(*place), recorder.block);
                         Self::record(recorder, |graph| {
                             let passed = held.into_iter().map(|site| (site, call_id, block));
@@ -924,20 +997,26 @@ impl Analysis<'_> {
         if let Some((site, never_null)) = self.site_of_call[call.0 as usize] {
             if let Some(Some(older)) = self.older.get(site.0 as usize) {
                 let (recent, older) = (Target::Site(site), Target::Site(*older));
-                let mut moved = false;
-                for targets in state.points.values_mut() {
-                    if targets.contains(&recent) {
-                        targets.remove(&recent);
-                        targets.insert(older);
-                        moved = true;
-                    }
+                // Only an allocation in a loop gets here: the scan over the places that
+                // hold something is the rare case.
+                let holders: Vec<usize> = state
+                    .points
+                    .iter()
+                    .filter(|(_, targets)| targets.as_ref().is_some_and(|t| t.contains(&recent)))
+                    .map(|(place, _)| place)
+                    .collect();
+                let moved = !holders.is_empty();
+                for place in holders {
+                    let targets = state.targets_mut(PlaceId(place as u32));
+                    targets.remove(&recent);
+                    targets.insert(older);
                 }
                 if moved {
                     let Target::Site(older_site) = older else {
                         unreachable!()
                     };
-                    let index = older_site.0 as usize;
-                    state.sites[index] = state.sites[index].union(state.sites[site.0 as usize]);
+                    let joined = state.site(older_site).union(state.site(site));
+                    *state.site_mut(older_site) = joined;
                     state.born.remove(&older_site);
                     state.failed = std::mem::take(&mut state.failed)
                         .into_iter()
@@ -952,7 +1031,7 @@ impl Analysis<'_> {
             } else {
                 state.born.insert(site, state.flags.clone());
             }
-            state.sites[site.0 as usize] = if never_null {
+            *state.site_mut(site) = if never_null {
                 SiteStates::NON_NULL
             } else {
                 SiteStates::UNCHECKED
@@ -1000,18 +1079,20 @@ impl Analysis<'_> {
         state: &mut State,
         recorder: &mut Recorder,
     ) {
+        let definite = !state.partial.contains(&place);
         for site in state.sites_of(place) {
             if state.born_elsewhere(site) {
                 // Allocated only on paths that tested a flag the other way: the block
                 // does not exist on this one, so nothing of it is left to free or leak.
-                state.sites[site.0 as usize] = SiteStates::default();
+                *state.site_mut(site) = SiteStates::default();
+                state.born.remove(&site);
                 continue;
             }
             // `free(NULL)` is allowed: a block that may have failed to allocate is still
             // NULL on that path (a failed realloc whose old block leaked, say).
-            let states = &mut state.sites[site.0 as usize];
-            let (before, block) = (*states, recorder.block);
-            let definite = !state.partial.contains(&place);
+            let block = recorder.block;
+            let states = state.site_mut(site);
+            let before = *states;
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
             *states = if maybe_null {
@@ -1035,21 +1116,6 @@ impl Analysis<'_> {
         }
     }
 
-    /// `old = p` before `p = realloc(p, n)`: the old block is not lost on failure. The
-    /// elements `p[i]` stands for are `p[0]` itself (in a loop, `buf[0] = realloc(buf[0],
-    /// n)` leaves its block in `buf[...]` too), not another holder.
-    fn kept_elsewhere(&self, target: PlaceId, previous: &[SiteId], state: &State) -> bool {
-        let same_element = self.any_element.get(target.0 as usize).copied().flatten();
-        !previous.is_empty()
-            && previous.iter().all(|site| {
-                state.points.iter().any(|(place, targets)| {
-                    *place != target
-                        && Some(*place) != same_element
-                        && targets.contains(&Target::Site(*site))
-                })
-            })
-    }
-
     fn assign(
         &self,
         target: PlaceId,
@@ -1062,7 +1128,7 @@ impl Analysis<'_> {
             Value::Call(call) => {
                 self.site_of_call[call.0 as usize].map(|(site, _)| Targets::one(Target::Site(site)))
             }
-            Value::Place(source) => state.points.get(&source).cloned(),
+            Value::Place(source) => state.targets(source).cloned(),
             Value::Null => Some(Targets::one(Target::Null)),
             Value::Other => None,
         };
@@ -1072,12 +1138,15 @@ impl Analysis<'_> {
             // `p = realloc(p, n)` while `p` can only be NULL is a first allocation: a
             // failure loses nothing.
             let only_null = state
-                .points
-                .get(&target)
+                .targets(target)
                 .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
             let previous = state.sites_of(target);
-            let kept_elsewhere = self.kept_elsewhere(target, &previous, state);
-            if reallocates == Some(target) && !only_null && !kept_elsewhere {
+            // (Only a reallocation stored over the place it resizes asks whether the old
+            // block is kept elsewhere.)
+            if reallocates == Some(target)
+                && !only_null
+                && !self.kept_elsewhere(target, &previous, state)
+            {
                 Self::record(recorder, |graph| {
                     graph.realloc_overwrites.push(ReallocOverwrite {
                         call,
@@ -1091,13 +1160,13 @@ impl Analysis<'_> {
         // `tmp = realloc(p, n)` then `p = tmp` before `tmp` is checked: the same overwrite
         // in two statements.
         if let (Value::Place(source), Some(targets)) = (value, &targets) {
-            let reallocated = match targets.iter().as_slice() {
+            let reallocated = match targets.as_slice() {
                 [Target::Site(site)] => Some(*site),
                 _ => None,
             };
             let overwrite = reallocated.and_then(|site| {
                 let allocation = &self.graph_sites[site.0 as usize];
-                let unchecked = state.sites[site.0 as usize].contains(SiteStates::UNCHECKED);
+                let unchecked = state.site(site).contains(SiteStates::UNCHECKED);
                 match allocation.origin {
                     SiteOrigin::Call(call)
                         if allocation.reallocates == Some(target)
@@ -1134,7 +1203,7 @@ impl Analysis<'_> {
             if let Some(targets) = &targets {
                 for target_site in targets {
                     if let Target::Site(site) = target_site {
-                        let states = state.sites[site.0 as usize];
+                        let states = state.site(*site);
                         let block = recorder.block;
                         Self::record(recorder, |graph| {
                             graph.escapes.push(EscapeEvent {
@@ -1160,15 +1229,11 @@ impl Analysis<'_> {
                     .into_iter()
                     .flatten()
                     .copied()
-                    .filter(|element| state.points.contains_key(element))
+                    .filter(|element| state.holds(*element))
                     .collect(),
             };
             for other in also {
-                state
-                    .points
-                    .entry(other)
-                    .or_default()
-                    .extend(targets.iter().copied());
+                state.targets_mut(other).extend(targets.iter().copied());
             }
         }
         if place.is_strong() {
@@ -1181,22 +1246,34 @@ impl Analysis<'_> {
                 }
             }
             match targets {
-                Some(targets) => {
-                    state.points.insert(target, targets);
-                }
+                Some(targets) => state.set_targets(target, Some(targets)),
                 // Holds nothing tracked now, not whatever `a[...]` holds.
                 None if self.any_element[target.0 as usize].is_some() => {
-                    state.points.insert(target, Targets::default());
+                    state.set_targets(target, Some(Targets::default()));
                 }
                 None => {}
             }
         } else if let Some(targets) = targets {
-            state
-                .points
-                .entry(target)
-                .or_default()
-                .extend(targets.iter().copied());
+            state.targets_mut(target).extend(targets.iter().copied());
         }
+    }
+
+    /// `old = p` before `p = realloc(p, n)`: the old block is not lost on failure. The
+    /// elements `p[i]` stands for are `p[0]` itself (in a loop, `buf[0] = realloc(buf[0],
+    /// n)` leaves its block in `buf[...]` too), not another holder.
+    fn kept_elsewhere(&self, target: PlaceId, previous: &[SiteId], state: &State) -> bool {
+        let same_element = self.any_element.get(target.0 as usize).copied().flatten();
+        !previous.is_empty()
+            && previous.iter().all(|site| {
+                state.points.iter().any(|(place, targets)| {
+                    let place = PlaceId(place as u32);
+                    place != target
+                        && Some(place) != same_element
+                        && targets
+                            .as_ref()
+                            .is_some_and(|t| t.contains(&Target::Site(*site)))
+                })
+            })
     }
 
     /// A strong store into `target`: each block it held may lose its last pointer.
@@ -1210,18 +1287,23 @@ impl Analysis<'_> {
         if recorder.graph.is_none() {
             return;
         }
+        let sites = state.sites_of(target);
+        if sites.is_empty() {
+            return;
+        }
         let only_target = !state.partial.contains(&target)
             && state
-                .points
-                .get(&target)
+                .targets(target)
                 .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
         let block = recorder.block;
-        for site in state.sites_of(target) {
-            let held_elsewhere = state
-                .points
-                .iter()
-                .any(|(place, targets)| *place != target && targets.contains(&Target::Site(site)));
-            let states = state.sites[site.0 as usize];
+        for site in sites {
+            let held_elsewhere = state.points.iter().any(|(place, targets)| {
+                place != target.0 as usize
+                    && targets
+                        .as_ref()
+                        .is_some_and(|t| t.contains(&Target::Site(site)))
+            });
+            let states = state.site(site);
             Self::record(recorder, |graph| {
                 graph.overwrites.push(OverwriteEvent {
                     site,
@@ -1238,12 +1320,12 @@ impl Analysis<'_> {
 
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
-        state.points.remove(&place);
+        state.set_targets(place, None);
         if !state.partial.is_empty() {
-            let outer = self.function.place(place);
-            state.partial.retain(|partial| {
-                *partial != place && !outer.strictly_contains(self.function.place(*partial))
-            });
+            state.partial.remove(&place);
+            for inner in &self.inside[place.0 as usize] {
+                state.partial.remove(inner);
+            }
         }
         if !state.failed.is_empty() {
             let outer = self.function.place(place);
@@ -1251,15 +1333,18 @@ impl Analysis<'_> {
                 *failed != place && !outer.strictly_contains(self.function.place(*failed))
             });
         }
-        if state.flags.remove(&place).is_some() {
-            for born in state.born.values_mut() {
+        state.flags.remove(&place);
+        // The place's old value says nothing of births any more; a block born under no
+        // remaining flag is born anywhere (no entry at all).
+        if !state.born.is_empty() {
+            state.born.retain(|_, born| {
                 born.remove(&place);
-            }
+                !born.is_empty()
+            });
         }
-        let outer = self.function.place(place);
-        state
-            .points
-            .retain(|inner, _| !outer.strictly_contains(self.function.place(*inner)));
+        for inner in &self.inside[place.0 as usize] {
+            state.set_targets(*inner, None);
+        }
     }
 
     fn assume(
@@ -1272,7 +1357,7 @@ impl Analysis<'_> {
     ) -> bool {
         // A test of a pointer narrows its block instead; flags are the booleans (and
         // parameters) that choose between allocators.
-        let holds_allocation = state.points.get(&place).is_some_and(|targets| {
+        let holds_allocation = state.targets(place).is_some_and(|targets| {
             targets.iter().any(|target| match target {
                 Target::Site(site) => self.graph_sites[site.0 as usize].call().is_some(),
                 Target::Null => true,
@@ -1289,12 +1374,18 @@ impl Analysis<'_> {
                 .filter(|site| state.born_elsewhere(*site))
                 .collect();
             for site in unborn {
-                state.sites[site.0 as usize] = SiteStates::default();
+                // Its birth flags go with it: they are kept only where a block exists.
+                *state.site_mut(site) = SiteStates::default();
+                state.born.remove(&site);
             }
         }
-        let Some(targets) = state.points.get_mut(&place) else {
+        if non_null {
+            state.failed.retain(|(failed, _)| *failed != place);
+        }
+        let Some(targets) = state.targets(place) else {
             return true;
         };
+        let single_target = targets.len() == 1;
         let sites: Vec<SiteId> = targets
             .iter()
             .filter_map(|t| match t {
@@ -1308,23 +1399,23 @@ impl Analysis<'_> {
             });
         }
         if non_null {
-            state.failed.retain(|(failed, _)| *failed != place);
-            let Some(targets) = state.points.get_mut(&place) else {
-                return true;
-            };
+            // A place that can only hold NULL is not NULL on no path; one that holds
+            // nothing known yet says nothing.
+            let targets = state.targets_mut(place);
+            let only_null = !targets.is_empty() && targets.iter().all(|t| *t == Target::Null);
             targets.remove(&Target::Null);
-            if targets.is_empty() {
+            if only_null {
                 return false;
             }
             if let [site] = sites[..] {
-                let narrowed = state.sites[site.0 as usize].assume_non_null();
+                let narrowed = state.site(site).assume_non_null();
                 if narrowed.is_empty() {
                     return false;
                 }
-                state.sites[site.0 as usize] = narrowed;
+                *state.site_mut(site) = narrowed;
             } else {
                 for site in sites {
-                    let states = &mut state.sites[site.0 as usize];
+                    let states = state.site_mut(site);
                     if states.contains(SiteStates::UNCHECKED) {
                         *states = states
                             .without(SiteStates::UNCHECKED)
@@ -1332,14 +1423,14 @@ impl Analysis<'_> {
                     }
                 }
             }
-        } else if targets.len() == 1 {
+        } else if single_target {
             if let [site] = sites[..] {
-                let before = state.sites[site.0 as usize];
+                let before = state.site(site);
                 let narrowed = before.assume_null();
                 if narrowed.is_empty() {
                     return false;
                 }
-                state.sites[site.0 as usize] = narrowed;
+                *state.site_mut(site) = narrowed;
                 if before.contains(SiteStates::UNCHECKED) {
                     state.failed.insert((place, site));
                 }
@@ -1348,28 +1439,38 @@ impl Analysis<'_> {
             // `p = malloc(n) if small else PyMem_Malloc(n)`, then `if p == NULL`: whichever
             // block `p` holds on this path is NULL. A block no other place holds can be
             // nowhere else, so it is NULL (or was never made) here too.
-            let tested = state.points.get(&place).cloned().unwrap_or_default();
+            let tested = state.targets(place).cloned().unwrap_or_default();
             for site in sites {
                 // An alias holding exactly what `p` holds (`p = tmp`) holds the same block.
                 let held_elsewhere = state.points.iter().any(|(other, targets)| {
-                    *other != place && targets.contains(&Target::Site(site)) && *targets != tested
+                    other != place.0 as usize
+                        && targets.as_ref().is_some_and(|targets| {
+                            targets.contains(&Target::Site(site)) && *targets != tested
+                        })
                 });
-                let before = state.sites[site.0 as usize];
+                let before = state.site(site);
                 let narrowed = before.assume_null();
                 if narrowed.is_empty() {
-                    // A block known not to be NULL is not what `p` holds on this path.
-                    if let Some(targets) = state.points.get_mut(&place) {
-                        targets.remove(&Target::Site(site));
-                        if targets.is_empty() {
-                            return false;
-                        }
+                    // A block known not to be NULL is not what `p` holds on this path; held
+                    // by no other place, it was not made on this path either (which keeps
+                    // the test monotone: where the block may still be NULL, it is narrowed
+                    // to NULL below).
+                    let targets = state.targets_mut(place);
+                    targets.remove(&Target::Site(site));
+                    let nothing_left = targets.is_empty();
+                    if !held_elsewhere {
+                        *state.site_mut(site) = SiteStates::default();
+                        state.born.remove(&site);
+                    }
+                    if nothing_left {
+                        return false;
                     }
                     continue;
                 }
                 if held_elsewhere {
                     continue;
                 }
-                state.sites[site.0 as usize] = narrowed;
+                *state.site_mut(site) = narrowed;
                 if before.contains(SiteStates::UNCHECKED) {
                     state.failed.insert((place, site));
                 }
@@ -1377,26 +1478,6 @@ impl Analysis<'_> {
         }
         true
     }
-}
-
-/// Records how a basic block that reaches the exit leaves, with the states there.
-fn record_leave(function: &Function, block: BlockId, state: &State, recorder: &mut Recorder) {
-    let Some(graph) = recorder.graph.as_deref_mut() else {
-        return;
-    };
-    let how = match function.block(block).stmts.last() {
-        Some(Stmt::Return { span, .. }) => LeaveHow::Returns(*span),
-        _ => function
-            .raises
-            .iter()
-            .find(|(raised, _)| *raised == block)
-            .map_or(LeaveHow::Other, |(_, span)| LeaveHow::Raises(*span)),
-    };
-    graph.leaves.push(LeaveEvent {
-        block,
-        how,
-        sites: state.sites.clone(),
-    });
 }
 
 /// The blocks that call an allocator, with the calls.
@@ -1407,12 +1488,8 @@ fn blocks_of_calls(
     let mut found = Vec::new();
     for (index, block) in function.blocks.iter().enumerate() {
         let calls: Vec<CallId> = block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::Call(call) if site_of_call[call.0 as usize].is_some() => Some(*call),
-                _ => None,
-            })
+            .calls()
+            .filter(|call| site_of_call[call.0 as usize].is_some())
             .collect();
         if !calls.is_empty() {
             found.push((BlockId(index as u32), calls));
@@ -1421,18 +1498,209 @@ fn blocks_of_calls(
     found
 }
 
-/// Whether control can come back to a block after leaving it.
-fn in_a_cycle(function: &Function, start: BlockId) -> bool {
-    let mut seen = vec![false; function.blocks.len()];
-    let mut pending: Vec<BlockId> = function.block(start).succs.clone();
-    while let Some(block) = pending.pop() {
-        if block == start {
-            return true;
-        }
-        if std::mem::replace(&mut seen[block.0 as usize], true) {
-            continue;
-        }
-        pending.extend(function.block(block).succs.iter().copied());
+#[cfg(test)]
+mod tests {
+    //! The domain's laws: the join is associative, commutative and idempotent and says
+    //! when it changed something; the transfer of a statement is monotone (a larger state
+    //! in gives a larger state out), which is what makes the engine's fixpoint exist and
+    //! its reverse-postorder iteration sound.
+
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::diagnostic::Span;
+    use crate::ir::{Function, FunctionKind};
+    use crate::ownership::summary::{ProjectSummaries, Summaries};
+    use crate::ownership::Resolution;
+    use crate::settings::AnalysisSettings;
+
+    const PLACES: u32 = 4;
+    const SITES: u32 = 4;
+
+    /// A state over `PLACES` places and `SITES` sites (a site's birth flags only where
+    /// it exists, as the analysis keeps them).
+    fn state() -> impl Strategy<Value = State> {
+        let targets = proptest::collection::vec(
+            proptest::option::of(proptest::collection::btree_set(0..=SITES, 0..3)),
+            PLACES as usize,
+        );
+        let sites = proptest::collection::vec(0u8..32, SITES as usize);
+        let flags = proptest::collection::btree_map(0..PLACES, any::<bool>(), 0..3);
+        let born = proptest::collection::btree_map(
+            0..SITES,
+            proptest::collection::btree_map(0..PLACES, any::<bool>(), 1..3),
+            0..3,
+        );
+        let failed = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
+        let partial = proptest::collection::btree_set(0..PLACES, 0..2);
+        (targets, sites, flags, born, failed, partial).prop_map(
+            |(targets, sites, flags, born, failed, partial)| {
+                let mut state = State::default();
+                for (place, held) in targets.into_iter().enumerate() {
+                    let held = held.map(|held| {
+                        let mut targets = Targets::default();
+                        for target in held {
+                            // The last index stands for NULL.
+                            targets.insert(if target == SITES {
+                                Target::Null
+                            } else {
+                                Target::Site(SiteId(target))
+                            });
+                        }
+                        targets
+                    });
+                    state.set_targets(PlaceId(place as u32), held);
+                }
+                for (site, bits) in sites.into_iter().enumerate() {
+                    state.sites.set(site, SiteStates(bits));
+                }
+                state.flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                state.born = born
+                    .into_iter()
+                    .filter(|(site, _)| !state.site(SiteId(*site)).is_empty())
+                    .map(|(site, flags)| {
+                        let flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                        (SiteId(site), flags)
+                    })
+                    .collect();
+                state.failed = failed
+                    .into_iter()
+                    .map(|(p, s)| (PlaceId(p), SiteId(s)))
+                    .collect();
+                state.partial = partial.into_iter().map(PlaceId).collect();
+                state
+            },
+        )
     }
-    false
+
+    fn joined(a: &State, b: &State) -> State {
+        let mut joined = a.clone();
+        joined.join(b);
+        joined
+    }
+
+    /// `a` is below `b`: joining it into `b` changes nothing.
+    fn below(a: &State, b: &State) -> bool {
+        joined(b, a) == *b
+    }
+
+    proptest! {
+        #[test]
+        fn join_is_idempotent(a in state()) {
+            let mut same = a.clone();
+            prop_assert!(!same.join(&a));
+            prop_assert_eq!(same, a);
+        }
+
+        #[test]
+        fn join_is_commutative(a in state(), b in state()) {
+            prop_assert_eq!(joined(&a, &b), joined(&b, &a));
+        }
+
+        #[test]
+        fn join_is_associative(a in state(), b in state(), c in state()) {
+            prop_assert_eq!(joined(&joined(&a, &b), &c), joined(&a, &joined(&b, &c)));
+        }
+
+        #[test]
+        fn join_says_whether_it_changed_the_state(a in state(), b in state()) {
+            let mut grown = a.clone();
+            let changed = grown.join(&b);
+            prop_assert_eq!(changed, grown != a);
+        }
+
+        #[test]
+        fn narrowing_a_block_is_monotone(a in 0u8..32, b in 0u8..32) {
+            let (small, large) = (SiteStates(a), SiteStates(a).union(SiteStates(b)));
+            for narrow in [SiteStates::assume_non_null, SiteStates::assume_null] {
+                let (small, large) = (narrow(small), narrow(large));
+                prop_assert_eq!(small.union(large), large);
+            }
+        }
+
+        #[test]
+        fn transfer_is_monotone(a in state(), b in state(), which in 0usize..6, place in 0..PLACES, other in 0..PLACES) {
+            let families = FamilyTable::for_settings(&AnalysisSettings::default());
+            let summaries = Summaries::default();
+            let project = ProjectSummaries::default();
+            let attributes = HashMap::new();
+            let function = test_function();
+            let ownership = test_ownership(&function, &families, Context {
+                resolution: Resolution { unbound_names_resolve: true },
+                summaries: &summaries,
+                project: &project,
+                attributes: &attributes,
+            });
+            let (place, other) = (PlaceId(place), PlaceId(other));
+            // Monotone in what blocks may be (their states, the flags, failed checks) for
+            // the same points-to facts. In points-to it is not, by design: a NULL test
+            // of a place counts as a check of every block it may hold, and a place that
+            // holds nothing tracked is narrowed by no test. The engine does not need it:
+            // states at join points only grow, so iteration ends either way.
+            let mut b = b;
+            b.points = a.points.clone();
+            let large = joined(&a, &b);
+            let span = Span::new(0, 0);
+            let stmt = match which {
+                0 => Stmt::Assume { place, non_null: true, against_null: true, span },
+                1 => Stmt::Assume { place, non_null: false, against_null: true, span },
+                2 => Stmt::Assign { target: place, value: Value::Place(other), span },
+                3 => Stmt::Assign { target: place, value: Value::Null, span },
+                4 => Stmt::Use { place, kind: crate::ir::UseKind::Deref, span },
+                _ => Stmt::Examined { place },
+            };
+            let mut recorder = Recorder { graph: None, block: BlockId(0) };
+            let (mut small_out, mut large_out) = (a.clone(), large.clone());
+            let small_passes = ownership.transfer(&stmt, &mut small_out, &mut recorder);
+            let large_passes = ownership.transfer(&stmt, &mut large_out, &mut recorder);
+            // A path the small state can take, the large one can take too, and ends above.
+            if small_passes {
+                prop_assert!(large_passes);
+                prop_assert!(below(&small_out, &large_out), "{:?}\n{:?}", small_out, large_out);
+            }
+        }
+    }
+
+    /// A function with `PLACES` plain locals and `SITES` allocation sites.
+    fn test_function() -> Function {
+        let mut function = Function::new(
+            "f".to_string(),
+            FunctionKind::Def,
+            Span::new(0, 0),
+            Span::new(0, 0),
+        );
+        for index in 0..PLACES {
+            function.intern(Place::local(&format!("p{index}")));
+        }
+        function
+    }
+
+    fn test_ownership<'a, 'c>(
+        function: &'a Function,
+        families: &'a FamilyTable,
+        context: Context<'c>,
+    ) -> Ownership<'a, 'c> {
+        let site = AllocationSite {
+            origin: SiteOrigin::Call(CallId(0)),
+            family: None,
+            callee: "malloc".to_string(),
+            span: None,
+            reallocates: None,
+        };
+        Ownership {
+            function,
+            families,
+            context,
+            classes: Vec::new(),
+            graph_sites: vec![site; SITES as usize],
+            site_of_call: Vec::new(),
+            older: Vec::new(),
+            any_element: vec![None; PLACES as usize],
+            has_elements: false,
+            elements: BTreeMap::new(),
+            inside: vec![Vec::new(); PLACES as usize],
+        }
+    }
 }

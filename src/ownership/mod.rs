@@ -2,19 +2,22 @@
 //! and what happens to each block along the control-flow graph (checked, used, released,
 //! escaped).
 //!
-//! [`OwnershipGraph::build`] runs one forward dataflow to a fixpoint (the in-state of a
-//! block only grows, over finitely many places and sites, so loops terminate), then
-//! replays every reachable block once from its fixpoint state to record the events the
-//! rules read. There is no path enumeration: the cost is the size of the CFG times the
-//! number of rounds a loop needs to stabilise.
+//! [`OwnershipGraph::build`] runs the ownership analysis ([`dataflow`]) on the one
+//! dataflow [`engine`] to a fixpoint (the in-state of a block only grows, over finitely
+//! many places and sites, so loops terminate), then replays every reachable block once
+//! from its fixpoint state to record the events the rules read. There is no path
+//! enumeration: the cost is the size of the CFG times the number of rounds a loop needs to
+//! stabilise, and states share what they have in common ([`chunked`]).
 
+pub mod chunked;
 pub mod classes;
 pub mod dataflow;
+pub mod engine;
 pub mod families;
 pub mod module;
 pub mod summary;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, UseKind};
@@ -97,8 +100,34 @@ impl<'a> Context<'a> {
 /// What each place holds and each block's state where the function returns or raises.
 #[derive(Clone, Debug, Default)]
 pub struct ExitState {
-    pub points: BTreeMap<PlaceId, Targets>,
-    pub sites: Vec<SiteStates>,
+    points: chunked::ChunkedVec<Option<Targets>>,
+    sites: chunked::ChunkedVec<SiteStates>,
+}
+
+impl ExitState {
+    /// The block's possible states (empty when it does not exist here).
+    pub fn site(&self, site: SiteId) -> SiteStates {
+        self.sites.value(site.0 as usize)
+    }
+
+    /// What the place holds, if it holds anything tracked.
+    pub fn targets(&self, place: PlaceId) -> Option<&Targets> {
+        self.points.get(place.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// Every block that exists here (its states are not empty), by site index, in order.
+    pub fn sites(&self) -> impl Iterator<Item = (usize, SiteStates)> + '_ {
+        self.sites.iter().map(|(site, states)| (site, *states))
+    }
+
+    /// Every place that holds something tracked, in order.
+    pub fn points(&self) -> impl Iterator<Item = (PlaceId, &Targets)> + '_ {
+        self.points.iter().filter_map(|(place, targets)| {
+            targets
+                .as_ref()
+                .map(|targets| (PlaceId(place as u32), targets))
+        })
+    }
 }
 
 /// How a block is read through or handed to a function.
@@ -208,18 +237,24 @@ pub enum LeaveHow {
     Returns(Span),
     /// A `raise` statement.
     Raises(Span),
+    /// A call that may also return raised here, and its exception leaves the function
+    /// (no handler catches it): the call and its span.
+    Unwinds { call: CallId, span: Span },
     /// The end of a `finally` body run on the way out, a failed `assert`, an always
     /// raising call.
     Other,
 }
 
-/// One basic block that leaves the function, and every block's possible states as it
-/// leaves (before the join with the other ways out).
+/// One edge that leaves the function, and what holds as it leaves (before the join with
+/// the other ways out).
 #[derive(Clone, Debug)]
 pub struct LeaveEvent {
+    /// The basic block the edge leaves from.
     pub block: BlockId,
     pub how: LeaveHow,
-    pub sites: Vec<SiteStates>,
+    /// Whether the edge goes to the return exit (else the unwind exit).
+    pub returns: bool,
+    pub state: ExitState,
 }
 
 /// Everything the rules need to know of one function's blocks.
@@ -239,17 +274,26 @@ pub struct OwnershipGraph<'a> {
     /// Blocks passed as an argument to a call that does not release them (NULL-tolerant
     /// or not), with the basic block of the call: the callee may keep them.
     pub passed: Vec<(SiteId, CallId, BlockId)>,
-    /// Every way out of the function, one per basic block that leaves it.
+    /// Every way out of the function, one per edge into the return or the unwind exit
+    /// (a call's unwind edge included, told apart by [`LeaveHow::Unwinds`]).
     pub leaves: Vec<LeaveEvent>,
-    /// `None` when the function was not analyzed (it touches no block) or never returns.
+    /// Where the function returns or raises (not where a call that may also return
+    /// raised). `None` when the function was not analyzed (it touches no block) or never
+    /// returns.
     pub exit: Option<ExitState>,
-    /// Each block's possible states where the function returns (not raises), over every
-    /// `return`; empty when no return is reachable.
-    pub returning: Vec<SiteStates>,
-    /// The state at the end of each block that leaves the function (returns or raises),
-    /// before the join at the exit: what holds together on one way out. Kept for methods and
+    /// Where the function returns to its caller (a `return`, falling off the end, or an
+    /// exception a `noexcept` function swallows); `None` when no return is reachable.
+    pub returning: Option<ExitState>,
+    /// The state on each edge that leaves the function (returns or raises), before the
+    /// join at the exit: what holds together on one way out. Kept for methods and
     /// functions that fill in an instance (the class model reads them), empty otherwise.
     pub exits: Vec<ExitState>,
+    /// Why the function was not analyzed although it handles blocks: it passes the size
+    /// budget of the [`engine`] (the rest of a sentence after its name).
+    pub too_large: Option<String>,
+    /// The site of each call (by call), and of each place's incoming block (by place).
+    call_sites: Vec<Option<SiteId>>,
+    incoming_sites: Vec<Option<SiteId>>,
 }
 
 /// How names resolve in the file the function comes from.
@@ -280,8 +324,11 @@ impl<'a> OwnershipGraph<'a> {
             passed: Vec::new(),
             leaves: Vec::new(),
             exit: None,
-            returning: Vec::new(),
+            returning: None,
             exits: Vec::new(),
+            too_large: None,
+            call_sites: Vec::new(),
+            incoming_sites: Vec::new(),
         };
         dataflow::run(&mut graph, context);
         graph
@@ -293,10 +340,23 @@ impl<'a> OwnershipGraph<'a> {
 
     /// The site a call creates, if it allocates.
     pub fn site_of_call(&self, call: CallId) -> Option<SiteId> {
-        self.sites
-            .iter()
-            .position(|site| site.origin == SiteOrigin::Call(call))
-            .map(|index| SiteId(index as u32))
+        self.call_sites.get(call.0 as usize).copied().flatten()
+    }
+
+    /// Indexes the sites by call and by incoming place (the rules ask per call and per
+    /// attribute; a scan each time would cost the number of sites).
+    fn index_sites(&mut self) {
+        self.call_sites = vec![None; self.function.calls.len()];
+        self.incoming_sites = vec![None; self.function.places.len()];
+        for (index, site) in self.sites.iter().enumerate() {
+            let id = SiteId(index as u32);
+            let slot = match site.origin {
+                SiteOrigin::Call(call) => &mut self.call_sites[call.0 as usize],
+                SiteOrigin::Incoming(place) => &mut self.incoming_sites[place.0 as usize],
+            };
+            // The first site of a call is its own; a loop's twin for older blocks follows.
+            slot.get_or_insert(id);
+        }
     }
 
     /// The block a place (a parameter, `self.data`) held on entry, if the function tracks
@@ -309,10 +369,7 @@ impl<'a> OwnershipGraph<'a> {
 
     /// The block a place held on entry, if the function tracks it.
     pub fn incoming_site(&self, place: PlaceId) -> Option<SiteId> {
-        self.sites
-            .iter()
-            .position(|site| site.origin == SiteOrigin::Incoming(place))
-            .map(|index| SiteId(index as u32))
+        self.incoming_sites.get(place.0 as usize).copied().flatten()
     }
 
     pub fn family_name(&self, family: FamilyId) -> &str {

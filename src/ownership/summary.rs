@@ -75,12 +75,21 @@ impl Summary {
             returns = None;
         }
         let mut releases = Vec::new();
+        // The family of the first release of each block (not by a reallocation).
+        let mut released_as = vec![None; graph.sites.len()];
+        for release in graph
+            .releases
+            .iter()
+            .filter(|release| !release.reallocating)
+        {
+            released_as[release.site.0 as usize].get_or_insert(release.family);
+        }
         if let Some(exit) = &graph.exit {
             for (index, site) in graph.sites.iter().enumerate() {
                 let SiteOrigin::Incoming(place_id) = site.origin else {
                     continue;
                 };
-                let states = exit.sites[index];
+                let states = exit.site(crate::ownership::SiteId(index as u32));
                 let freed_everywhere = states.contains(SiteStates::FREED)
                     && states
                         .without(SiteStates::FREED)
@@ -89,12 +98,9 @@ impl Summary {
                 if !freed_everywhere {
                     continue;
                 }
-                let family = graph
-                    .releases
-                    .iter()
-                    .find(|release| release.site.0 as usize == index && !release.reallocating)
-                    .map(|release| release.family);
-                let Some(family) = family else { continue };
+                let Some(family) = released_as[index] else {
+                    continue;
+                };
                 let place = function.place(place_id);
                 let Some(param) = function.params.iter().position(|p| *p == place.root) else {
                     continue;
@@ -133,8 +139,8 @@ impl Summary {
             };
             let returned = graph
                 .returning
-                .get(site.0 as usize)
-                .copied()
+                .as_ref()
+                .map(|returning| returning.site(site))
                 .unwrap_or_default();
             if returned == SiteStates::NON_NULL {
                 checks.push(param);
@@ -158,27 +164,22 @@ impl Summary {
     }
 }
 
-/// Whether every way out of the function that its entry reaches is a `raise`.
+/// Whether every way out of the function that its entry reaches raises: the return exit
+/// is out of reach and the unwind exit is not (a `noexcept` function's raise returns).
 fn always_raises(function: &crate::ir::Function) -> bool {
     let mut reached = vec![false; function.blocks.len()];
     let mut pending = vec![function.entry];
-    let mut ways_out = 0usize;
     while let Some(block) = pending.pop() {
         let index = block.0 as usize;
-        if block == function.exit || reached[index] {
+        if std::mem::replace(&mut reached[index], true) {
             continue;
         }
-        reached[index] = true;
-        let body = function.block(block);
-        if body.succs.contains(&function.exit) {
-            if !matches!(body.stmts.last(), Some(crate::ir::Stmt::Raise)) {
-                return false;
-            }
-            ways_out += 1;
+        if block == function.return_exit {
+            return false;
         }
-        pending.extend(body.succs.iter().copied());
+        pending.extend(function.block(block).successors());
     }
-    ways_out > 0
+    reached[function.unwind_exit.0 as usize]
 }
 
 /// The summaries of a module's functions and methods.

@@ -229,7 +229,7 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
 
 /// Whether a `__dealloc__` frees (or hands off) the block an attribute holds on entry,
 /// on every path.
-fn releases(
+pub fn releases(
     analysis: &ModuleAnalysis<'_>,
     dealloc: &OwnershipGraph<'_>,
     attribute: &str,
@@ -289,7 +289,7 @@ fn frees(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
         return false;
     };
     graph.exit.as_ref().is_some_and(|exit| {
-        let states = exit.sites[site.0 as usize];
+        let states = exit.site(site);
         states.contains(SiteStates::FREED)
             && states
                 .without(SiteStates::FREED)
@@ -306,7 +306,7 @@ fn handles(graph: &OwnershipGraph<'_>, attribute: &str, trust_flags: bool) -> bo
         // Analyzed but never returns: nothing to say. Not analyzed: it frees nothing.
         return !graph.sites.is_empty();
     };
-    let states = exit.sites[site.0 as usize];
+    let states = exit.site(site);
     let released = states
         .without(SiteStates::FREED)
         .without(SiteStates::NULL)

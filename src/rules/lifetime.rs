@@ -26,9 +26,7 @@ pub fn is_older_blocks(graph: &OwnershipGraph<'_>, site: SiteId) -> bool {
     let SiteOrigin::Call(call) = graph.site(site).origin else {
         return false;
     };
-    graph.sites[..site.0 as usize]
-        .iter()
-        .any(|earlier| earlier.origin == SiteOrigin::Call(call))
+    graph.site_of_call(call) != Some(site)
 }
 
 /// Whether control can go from the statement at `from` (in basic block `from_block`) to
@@ -43,7 +41,7 @@ pub fn reaches(
     }
     let function = graph.function;
     let mut seen = vec![false; function.blocks.len()];
-    let mut pending: Vec<BlockId> = function.block(from_block).succs.clone();
+    let mut pending: Vec<BlockId> = function.block(from_block).successors().collect();
     while let Some(block) = pending.pop() {
         if block == to_block {
             return true;
@@ -51,7 +49,7 @@ pub fn reaches(
         if std::mem::replace(&mut seen[block.0 as usize], true) {
             continue;
         }
-        pending.extend(function.block(block).succs.iter().copied());
+        pending.extend(function.block(block).successors());
     }
     false
 }
@@ -146,8 +144,8 @@ pub fn dangling_attributes<'g, 'a>(
             continue;
         }
         for exit in &graph.exits {
-            for (place_id, targets) in &exit.points {
-                let place = function.place(*place_id);
+            for (place_id, targets) in exit.points() {
+                let place = function.place(place_id);
                 let Some(attribute) = place.self_attribute() else {
                     continue;
                 };
@@ -155,7 +153,7 @@ pub fn dangling_attributes<'g, 'a>(
                     let Target::Site(site) = target else {
                         continue;
                     };
-                    if !exit.sites[site.0 as usize].contains(SiteStates::FREED) {
+                    if !exit.site(*site).contains(SiteStates::FREED) {
                         continue;
                     }
                     // The exit joins paths: `if self.buf != NULL: free(self.buf);
@@ -165,7 +163,7 @@ pub fn dangling_attributes<'g, 'a>(
                     let release = graph.releases.iter().find(|release| {
                         release.site == *site
                             && !release.reallocating
-                            && !stored_after(graph, *place_id, release)
+                            && !stored_after(graph, place_id, release)
                     });
                     let Some(release) = release else { continue };
                     let known = found.iter().any(|dangling| {

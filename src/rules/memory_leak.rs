@@ -78,8 +78,8 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     };
     let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
     for leave in &graph.leaves {
-        for (index, states) in leave.sites.iter().enumerate() {
-            if !is_live(*states) {
+        for (index, states) in leave.state.sites() {
+            if !is_live(states) {
                 continue;
             }
             // The blocks of earlier loop turns are lost where their pointer is overwritten,
@@ -96,8 +96,9 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                 LeaveHow::Raises(at) => (at, "raises here"),
                 // A failed `assert`, an always-raising call, the end of a `finally` on the
                 // way out: the rule is about `return` and `raise` statements; the paths
-                // of a `finally` are seen where they enter it.
-                LeaveHow::Other => continue,
+                // of a `finally` are seen where they enter it. A call that raised and left
+                // the function is CY008's.
+                LeaveHow::Unwinds { .. } | LeaveHow::Other => continue,
             };
             let entry = lost.entry(span).or_default();
             entry.callee.clone_from(&graph.sites[index].callee);

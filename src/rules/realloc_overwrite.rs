@@ -60,7 +60,7 @@ fn failure_returns(graph: &OwnershipGraph<'_>, overwrite: &ReallocOverwrite) -> 
     let (Some(exit), Some(site)) = (&graph.exit, graph.site_of_call(overwrite.call)) else {
         return graph.exit.is_some();
     };
-    let states = exit.sites[site.0 as usize];
+    let states = exit.site(site);
     [SiteStates::UNCHECKED, SiteStates::NULL, SiteStates::ESCAPED]
         .iter()
         .any(|state| states.contains(*state))

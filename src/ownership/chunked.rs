@@ -1,0 +1,201 @@
+//! A vector of per-index facts that copies cheaply and joins fast: rustc's `ChunkedBitSet`
+//! is the model.
+//!
+//! The indexes are cut into chunks of [`CHUNK`] entries. A chunk whose entries are all the
+//! default (nothing known) is not stored at all; a stored chunk is shared between copies
+//! (`Rc`) until one of them writes into it. So cloning a state costs one pointer per
+//! chunk, a write copies one chunk, and joining two states that descend from a common one
+//! skips every chunk they still share. A function with N allocation sites and N blocks
+//! costs about N states of N / [`CHUNK`] pointers plus the chunks that really differ,
+//! instead of N states of N entries.
+
+use std::rc::Rc;
+
+/// Entries per chunk.
+pub const CHUNK: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct ChunkedVec<T> {
+    chunks: Vec<Option<Rc<[T; CHUNK]>>>,
+}
+
+impl<T> Default for ChunkedVec<T> {
+    fn default() -> Self {
+        ChunkedVec { chunks: Vec::new() }
+    }
+}
+
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// The entry at `index`, the default where nothing was written.
+    pub fn get(&self, index: usize) -> Option<&T> {
+        self.chunks
+            .get(index / CHUNK)
+            .and_then(Option::as_ref)
+            .map(|chunk| &chunk[index % CHUNK])
+    }
+
+    /// The entry at `index`, or the default.
+    pub fn value(&self, index: usize) -> T {
+        self.get(index).cloned().unwrap_or_default()
+    }
+
+    /// The entry at `index` for writing: its chunk is created or unshared first.
+    pub fn get_mut(&mut self, index: usize) -> &mut T {
+        let chunk = index / CHUNK;
+        if self.chunks.len() <= chunk {
+            self.chunks.resize(chunk + 1, None);
+        }
+        let slot = self.chunks[chunk]
+            .get_or_insert_with(|| Rc::new(std::array::from_fn(|_| T::default())));
+        &mut Rc::make_mut(slot)[index % CHUNK]
+    }
+
+    pub fn set(&mut self, index: usize, value: T) {
+        if value == T::default() && self.get(index).is_none() {
+            return;
+        }
+        *self.get_mut(index) = value;
+    }
+
+    /// Every entry that is not the default, with its index, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &T)> + '_ {
+        let default = T::default();
+        self.chunks
+            .iter()
+            .enumerate()
+            .filter_map(|(number, chunk)| chunk.as_ref().map(|chunk| (number, chunk)))
+            .flat_map(move |(number, chunk)| {
+                let default = default.clone();
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, entry)| **entry != default)
+                    .map(move |(offset, entry)| (number * CHUNK + offset, entry))
+            })
+    }
+
+    /// Joins `other` into `self` entry by entry with `join` (which says whether it changed
+    /// the entry); chunks both still share are skipped. Whether anything changed.
+    pub fn join_with(&mut self, other: &Self, mut join: impl FnMut(&mut T, &T) -> bool) -> bool {
+        if self.chunks.len() < other.chunks.len() {
+            self.chunks.resize(other.chunks.len(), None);
+        }
+        let mut changed = false;
+        for (mine, theirs) in self.chunks.iter_mut().zip(&other.chunks) {
+            let Some(theirs) = theirs else { continue };
+            match mine {
+                Some(chunk) if Rc::ptr_eq(chunk, theirs) => {}
+                Some(chunk) => {
+                    if **chunk == **theirs {
+                        // Equal: share theirs, so later joins with its descendants skip it.
+                        *chunk = Rc::clone(theirs);
+                        continue;
+                    }
+                    let mut joined = (**chunk).clone();
+                    let mut grew = false;
+                    for (a, b) in joined.iter_mut().zip(theirs.iter()) {
+                        grew |= join(a, b);
+                    }
+                    if joined == **theirs {
+                        // Theirs held all of it: share theirs instead of a copy.
+                        *chunk = Rc::clone(theirs);
+                    } else if grew {
+                        *chunk = Rc::new(joined);
+                    }
+                    changed |= grew;
+                }
+                None => {
+                    *mine = Some(Rc::clone(theirs));
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+}
+
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// The indexes where one side holds something (not the default) and the other does
+    /// not; chunks both share are skipped.
+    pub fn one_sided(&self, other: &Self) -> Vec<usize> {
+        let default = T::default();
+        let mut found = Vec::new();
+        let len = self.chunks.len().max(other.chunks.len());
+        for number in 0..len {
+            let mine = self.chunks.get(number).and_then(Option::as_ref);
+            let theirs = other.chunks.get(number).and_then(Option::as_ref);
+            match (mine, theirs) {
+                (Some(a), Some(b)) if Rc::ptr_eq(a, b) => {}
+                (None, None) => {}
+                (a, b) => {
+                    for offset in 0..CHUNK {
+                        let held_a = a.is_some_and(|chunk| chunk[offset] != default);
+                        let held_b = b.is_some_and(|chunk| chunk[offset] != default);
+                        if held_a != held_b {
+                            found.push(number * CHUNK + offset);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+impl<T: Clone + Default + PartialEq> PartialEq for ChunkedVec<T> {
+    fn eq(&self, other: &Self) -> bool {
+        let len = self.chunks.len().max(other.chunks.len());
+        (0..len).all(|number| {
+            let mine = self.chunks.get(number).and_then(Option::as_ref);
+            let theirs = other.chunks.get(number).and_then(Option::as_ref);
+            match (mine, theirs) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+                (Some(chunk), None) | (None, Some(chunk)) => {
+                    chunk.iter().all(|entry| *entry == T::default())
+                }
+                (None, None) => true,
+            }
+        })
+    }
+}
+
+impl<T: Clone + Default + PartialEq> Eq for ChunkedVec<T> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_share_chunks_until_written() {
+        let mut a: ChunkedVec<u8> = ChunkedVec::default();
+        a.set(3, 1);
+        a.set(200, 2);
+        let mut b = a.clone();
+        b.set(4, 5);
+        assert_eq!(a.value(4), 0);
+        assert_eq!(b.value(4), 5);
+        assert_eq!(b.value(200), 2);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![(3, &1), (200, &2)]);
+        // An index never written costs nothing and reads as the default.
+        assert_eq!(a.value(10_000), 0);
+        assert_eq!(a.chunks.len(), 4);
+    }
+
+    #[test]
+    fn join_skips_shared_chunks_and_reports_change() {
+        let mut a: ChunkedVec<u8> = ChunkedVec::default();
+        a.set(1, 1);
+        let mut b = a.clone();
+        let union = |x: &mut u8, y: &u8| {
+            let joined = *x | *y;
+            std::mem::replace(x, joined) != joined
+        };
+        assert!(!a.join_with(&b, union));
+        b.set(1, 2);
+        b.set(130, 4);
+        assert!(a.join_with(&b, union));
+        assert_eq!(a.value(1), 3);
+        assert_eq!(a.value(130), 4);
+        assert!(!a.join_with(&b, union));
+    }
+}

@@ -1,0 +1,488 @@
+//! One forward dataflow engine over the IR's control-flow graph.
+//!
+//! An [`Analysis`] gives a domain with a join ([`JoinSemiLattice`]) and a transfer per
+//! statement and per call terminator; a NULL test's effect is the `Assume` statement at
+//! the head of the block only its edge enters, so edge effects are statements too. The
+//! engine runs it to a fixpoint, then [`Results::replay`] visits every reachable block
+//! once with its final state: that replay is how rules and summaries read the results.
+//!
+//! Invariants:
+//! - blocks are taken in reverse postorder: the pending block earliest in that order goes
+//!   first (no FIFO), so an acyclic function is done in one pass and a loop body is
+//!   re-run only while its header's state grows;
+//! - entry states are kept only where paths join (the entry block and blocks with two or
+//!   more reachable predecessor edges); a block with one predecessor is run right after
+//!   it, on the state its edge carries, and stores nothing;
+//! - the unwind edge of a call carries the state before the call's effects; its return
+//!   edge the state after them.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::ir::{BlockId, CallId, Function, Stmt, Terminator};
+
+/// A domain whose join is associative, commutative and idempotent, and whose values only
+/// grow under it (so iteration over a finite domain ends).
+pub trait JoinSemiLattice: Clone {
+    /// Joins `other` into `self`; whether `self` changed.
+    fn join(&mut self, other: &Self) -> bool;
+}
+
+/// A forward analysis: what a statement or a call does to the state. `observer` is
+/// `None` while iterating and `Some` during the replay, when the analysis records what it
+/// sees.
+pub trait Analysis {
+    type Domain: JoinSemiLattice;
+    type Observer;
+
+    /// False when control cannot pass the statement in this state (a test contradicted
+    /// what is known): the path ends there. `block` is the basic block it is in.
+    fn transfer_statement(
+        &self,
+        block: BlockId,
+        stmt: &Stmt,
+        state: &mut Self::Domain,
+        observer: Option<&mut Self::Observer>,
+    ) -> bool;
+
+    /// The effects of a call terminator on its return edge; false when it cannot return
+    /// in this state.
+    fn transfer_call(
+        &self,
+        block: BlockId,
+        call: CallId,
+        state: &mut Self::Domain,
+        observer: Option<&mut Self::Observer>,
+    ) -> bool;
+}
+
+/// The shape of a function's graph the engine needs: which blocks are reachable, in which
+/// order, and where paths join.
+struct Shape {
+    /// Reachable blocks in reverse postorder.
+    order: Vec<BlockId>,
+    /// Each block's position in `order` (`u32::MAX` when unreachable).
+    position: Vec<u32>,
+    /// Whether the block's entry state is kept: the entry block and join points.
+    keeps_state: Vec<bool>,
+}
+
+impl Shape {
+    fn of(function: &Function) -> Shape {
+        let blocks = function.blocks.len();
+        // Postorder by an explicit stack: graphs can be deep.
+        let mut postorder = Vec::with_capacity(blocks);
+        let mut visited = vec![false; blocks];
+        let mut stack: Vec<(BlockId, Vec<BlockId>)> = Vec::new();
+        visited[function.entry.0 as usize] = true;
+        stack.push((function.entry, successors(function, function.entry)));
+        while let Some((block, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(next) if !visited[next.0 as usize] => {
+                    visited[next.0 as usize] = true;
+                    let next_successors = successors(function, next);
+                    stack.push((next, next_successors));
+                }
+                Some(_) => {}
+                None => {
+                    postorder.push(*block);
+                    stack.pop();
+                }
+            }
+        }
+        let order: Vec<BlockId> = postorder.into_iter().rev().collect();
+        let mut position = vec![u32::MAX; blocks];
+        for (index, block) in order.iter().enumerate() {
+            position[block.0 as usize] = index as u32;
+        }
+        let mut predecessors = vec![0u32; blocks];
+        for &block in &order {
+            for succ in function.block(block).successors() {
+                predecessors[succ.0 as usize] += 1;
+            }
+        }
+        let mut keeps_state: Vec<bool> = predecessors.iter().map(|&count| count >= 2).collect();
+        keeps_state[function.entry.0 as usize] = true;
+        Shape {
+            order,
+            position,
+            keeps_state,
+        }
+    }
+}
+
+/// Successors in reverse, so popping visits them in order.
+fn successors(function: &Function, block: BlockId) -> Vec<BlockId> {
+    let mut successors: Vec<BlockId> = function.block(block).successors().collect();
+    successors.reverse();
+    successors
+}
+
+/// The fixpoint: the entry state of every block that keeps one (`None`: unreachable).
+pub struct Results<'f, A: Analysis> {
+    function: &'f Function,
+    analysis: &'f A,
+    shape: Shape,
+    states: Vec<Option<A::Domain>>,
+}
+
+/// The most entries, over all the states kept at join points, that an analysis may need
+/// (each is a pointer to a shared chunk: 128 MB).
+pub const MAX_STATE_ENTRIES: usize = 1 << 24;
+/// The most times, on average, a block may be run before the fixpoint (loops need a few
+/// rounds; past this, something is pathological).
+pub const MAX_VISITS_PER_BLOCK: usize = 64;
+
+/// How large a function the engine agrees to analyze.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Entries over all the states kept at join points.
+    pub state_entries: usize,
+    /// Runs of a block, on average, before the fixpoint.
+    pub visits_per_block: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            state_entries: MAX_STATE_ENTRIES,
+            visits_per_block: MAX_VISITS_PER_BLOCK,
+        }
+    }
+}
+
+/// A function past the size budget: the rest of a sentence after its name saying which
+/// limit it passes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooLarge(pub String);
+
+/// Runs `analysis` over `function` from `entry` to a fixpoint. `width` is how many
+/// entries a state may hold (sites and places); the budget is checked before and while
+/// iterating, so a function too large costs a refusal, never the machine's memory.
+pub fn iterate<'f, A: Analysis>(
+    function: &'f Function,
+    analysis: &'f A,
+    entry: A::Domain,
+    width: usize,
+    budget: Budget,
+) -> Result<Results<'f, A>, TooLarge> {
+    let shape = Shape::of(function);
+    let joins = shape.keeps_state.iter().filter(|keeps| **keeps).count();
+    let chunks = width / crate::ownership::chunked::CHUNK + 1;
+    if joins.saturating_mul(chunks) > budget.state_entries {
+        return Err(TooLarge(format!(
+            "is too large to analyze ({joins} join points over {width} allocation sites and \
+             places pass the budget of {} state entries)",
+            budget.state_entries
+        )));
+    }
+    let max_visits = shape.order.len() * budget.visits_per_block + 10_000;
+    let mut visits = 0usize;
+    let mut states: Vec<Option<A::Domain>> = vec![None; function.blocks.len()];
+    states[function.entry.0 as usize] = Some(entry);
+    let mut queued = vec![false; function.blocks.len()];
+    let mut pending = BinaryHeap::new();
+    pending.push(Reverse(shape.position[function.entry.0 as usize]));
+    queued[function.entry.0 as usize] = true;
+    while let Some(Reverse(position)) = pending.pop() {
+        let root = shape.order[position as usize];
+        queued[root.0 as usize] = false;
+        let Some(state) = states[root.0 as usize].clone() else {
+            continue;
+        };
+        visits += 1;
+        if visits > max_visits {
+            return Err(TooLarge(format!(
+                "is too large to analyze (its loops need more than {max_visits} steps to \
+                 settle)"
+            )));
+        }
+        run_from(
+            function,
+            analysis,
+            &shape,
+            root,
+            state,
+            None,
+            |_, to, state| {
+                let slot = &mut states[to.0 as usize];
+                let changed = match slot {
+                    Some(existing) => existing.join(state),
+                    None => {
+                        *slot = Some(state.clone());
+                        true
+                    }
+                };
+                if changed && !queued[to.0 as usize] {
+                    queued[to.0 as usize] = true;
+                    pending.push(Reverse(shape.position[to.0 as usize]));
+                }
+            },
+        );
+    }
+    Ok(Results {
+        function,
+        analysis,
+        shape,
+        states,
+    })
+}
+
+impl<A: Analysis> Results<'_, A> {
+    /// Visits every reachable block once, in reverse postorder of the blocks that keep a
+    /// state, with its fixpoint state, the analysis recording into `observer`; `on_edge`
+    /// sees the state along every edge out of a block (`from`, `to`, state).
+    pub fn replay(
+        self,
+        observer: &mut A::Observer,
+        mut on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
+    ) {
+        let Results {
+            function,
+            analysis,
+            shape,
+            mut states,
+        } = self;
+        for &root in &shape.order {
+            if !shape.keeps_state[root.0 as usize] {
+                continue;
+            }
+            let Some(state) = states[root.0 as usize].take() else {
+                continue;
+            };
+            run_from(
+                function,
+                analysis,
+                &shape,
+                root,
+                state,
+                Some(&mut *observer),
+                &mut on_edge,
+            );
+        }
+    }
+}
+
+/// Runs `root` and, depth first, every block only it leads to (one predecessor each);
+/// `on_edge` sees the state on each edge into a block that keeps its own and, during the
+/// replay, on every edge.
+fn run_from<A: Analysis>(
+    function: &Function,
+    analysis: &A,
+    shape: &Shape,
+    root: BlockId,
+    state: A::Domain,
+    mut observer: Option<&mut A::Observer>,
+    mut on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
+) {
+    let replaying = observer.is_some();
+    let mut stack = vec![(root, state)];
+    while let Some((block, state)) = stack.pop() {
+        let edges = transfer_block(function, analysis, block, state, observer.as_deref_mut());
+        for (succ, state) in edges {
+            let keeps = shape.keeps_state[succ.0 as usize];
+            if keeps || replaying {
+                on_edge(block, succ, &state);
+            }
+            if !keeps {
+                stack.push((succ, state));
+            }
+        }
+    }
+}
+
+/// A block's statements and terminator: the state along each edge out (none when the
+/// block cannot be passed in this state).
+fn transfer_block<A: Analysis>(
+    function: &Function,
+    analysis: &A,
+    block: BlockId,
+    mut state: A::Domain,
+    mut observer: Option<&mut A::Observer>,
+) -> Vec<(BlockId, A::Domain)> {
+    let id = block;
+    let block = function.block(block);
+    for stmt in &block.stmts {
+        if !analysis.transfer_statement(id, stmt, &mut state, observer.as_deref_mut()) {
+            return Vec::new();
+        }
+    }
+    match &block.terminator {
+        Terminator::Call {
+            call,
+            return_to,
+            unwind,
+        } => {
+            let raised = state.clone();
+            let mut edges = Vec::with_capacity(2);
+            if let Some(return_to) = return_to {
+                if analysis.transfer_call(id, *call, &mut state, observer) {
+                    edges.push((*return_to, state));
+                }
+            }
+            edges.push((*unwind, raised));
+            edges
+        }
+        terminator => {
+            let succs: Vec<BlockId> = terminator.successors().collect();
+            let mut edges = Vec::with_capacity(succs.len());
+            if let Some((&last, rest)) = succs.split_last() {
+                for &succ in rest {
+                    edges.push((succ, state.clone()));
+                }
+                edges.push((last, state));
+            }
+            edges
+        }
+    }
+}
+
+/// Which blocks lie on a cycle of the graph. The lowering builds structured (reducible)
+/// graphs, so every cycle is the natural loop of a back edge `from -> header` (the header
+/// no later than `from` in reverse postorder): the header and every block that reaches
+/// `from` without passing the header.
+pub fn blocks_in_cycles(function: &Function) -> Vec<bool> {
+    let shape = Shape::of(function);
+    let blocks = function.blocks.len();
+    let mut predecessors: Vec<Vec<BlockId>> = vec![Vec::new(); blocks];
+    for &block in &shape.order {
+        for succ in function.block(block).successors() {
+            predecessors[succ.0 as usize].push(block);
+        }
+    }
+    let mut in_cycle = vec![false; blocks];
+    for &from in &shape.order {
+        for header in function.block(from).successors() {
+            if shape.position[header.0 as usize] > shape.position[from.0 as usize] {
+                continue;
+            }
+            in_cycle[header.0 as usize] = true;
+            let mut seen = vec![false; blocks];
+            seen[header.0 as usize] = true;
+            let mut pending = vec![from];
+            while let Some(block) = pending.pop() {
+                if std::mem::replace(&mut seen[block.0 as usize], true) {
+                    continue;
+                }
+                in_cycle[block.0 as usize] = true;
+                pending.extend(predecessors[block.0 as usize].iter().copied());
+            }
+        }
+    }
+    in_cycle
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Span;
+    use crate::ir::FunctionKind;
+
+    /// Counts, for each block, how many statements ran on the longest path to it: a
+    /// domain whose join is `max`.
+    struct Longest;
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct Count(usize);
+
+    impl JoinSemiLattice for Count {
+        fn join(&mut self, other: &Self) -> bool {
+            let grew = other.0 > self.0;
+            self.0 = self.0.max(other.0);
+            grew
+        }
+    }
+
+    impl Analysis for Longest {
+        type Domain = Count;
+        type Observer = Vec<usize>;
+
+        fn transfer_statement(
+            &self,
+            _: BlockId,
+            _: &Stmt,
+            state: &mut Count,
+            observer: Option<&mut Vec<usize>>,
+        ) -> bool {
+            state.0 += 1;
+            if let Some(seen) = observer {
+                seen.push(state.0);
+            }
+            true
+        }
+
+        fn transfer_call(
+            &self,
+            _: BlockId,
+            _: CallId,
+            _: &mut Count,
+            _: Option<&mut Vec<usize>>,
+        ) -> bool {
+            true
+        }
+    }
+
+    /// entry -> (a | b) -> join -> return exit, one statement in each of a, b and join
+    /// (two in b).
+    fn diamond() -> Function {
+        let span = Span::new(0, 0);
+        let mut f = Function::new("f".to_string(), FunctionKind::Def, span, span);
+        let (a, b, join) = (f.new_block(), f.new_block(), f.new_block());
+        let stmt = || Stmt::AddressTaken {
+            place: crate::ir::PlaceId(0),
+        };
+        f.blocks[f.entry.0 as usize].terminator = Terminator::Switch(vec![a, b]);
+        f.blocks[a.0 as usize].stmts.push(stmt());
+        f.blocks[a.0 as usize].terminator = Terminator::Goto(join);
+        f.blocks[b.0 as usize].stmts.extend([stmt(), stmt()]);
+        f.blocks[b.0 as usize].terminator = Terminator::Goto(join);
+        f.blocks[join.0 as usize].stmts.push(stmt());
+        f.blocks[join.0 as usize].terminator = Terminator::Goto(f.return_exit);
+        f
+    }
+
+    #[test]
+    fn each_block_is_replayed_once_with_its_fixpoint_state() {
+        let f = diamond();
+        let results = iterate(&f, &Longest, Count(0), 1, Budget::default()).unwrap();
+        let mut seen = Vec::new();
+        let mut at_exit = Vec::new();
+        results.replay(&mut seen, |_, to, state| {
+            if to == f.return_exit {
+                at_exit.push(state.0);
+            }
+        });
+        seen.sort();
+        // a: 1; b: 1, 2; the join, from the longer path: 3.
+        assert_eq!(seen, vec![1, 1, 2, 3]);
+        assert_eq!(at_exit, vec![3]);
+    }
+
+    #[test]
+    fn a_function_past_the_budget_is_refused_with_the_limit_named() {
+        let f = diamond();
+        let tiny = Budget {
+            state_entries: 1,
+            visits_per_block: 1,
+        };
+        let Err(TooLarge(reason)) = iterate(&f, &Longest, Count(0), 1000, tiny) else {
+            panic!("the budget allows one state entry");
+        };
+        assert_eq!(
+            reason,
+            "is too large to analyze (2 join points over 1000 allocation sites and places \
+             pass the budget of 1 state entries)"
+        );
+    }
+
+    #[test]
+    fn cycles_are_the_natural_loops() {
+        let mut f = diamond();
+        // join -> entry: the whole diamond loops; the exits stay outside.
+        f.blocks[5].terminator = Terminator::Switch(vec![f.return_exit, f.entry]);
+        let in_cycles = blocks_in_cycles(&f);
+        let looping: Vec<usize> = (0..f.blocks.len()).filter(|&b| in_cycles[b]).collect();
+        assert_eq!(looping, vec![0, 3, 4, 5]);
+        assert!(blocks_in_cycles(&diamond()).iter().all(|cycle| !cycle));
+    }
+}
