@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, analyze_tree};
+use crate::analyze::{analyze_file, analyze_tree_until, Incremental};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
+use crate::ownership::module::Cancelled;
 use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
 use crate::parse::Dialect;
 use crate::project::{Imports, ModuleFile, ModuleGraph};
@@ -300,31 +301,47 @@ impl Checker {
                 .flat_map(|&module| graph.modules[module].1.iter().copied())
                 .collect();
             for round in 1.. {
-                let analyzed: Vec<(usize, FileCheck, Summaries)> = pending
-                    .par_iter()
-                    .map(|&file| {
-                        let path = files[file].clone();
-                        match &texts[file] {
-                            Err(message) => {
-                                let outcome = FileOutcome::Unreadable(message.clone());
-                                (file, unanalyzed(path, outcome), Summaries::default())
+                // A module's `.pxd` comes after its other files: the classes it declares
+                // are finalized by the `__dealloc__` of their `.pyx` half.
+                let (declarations, implementations): (Vec<usize>, Vec<usize>) = pending
+                    .iter()
+                    .partition(|&&file| is_declaration(&files[file]));
+                for batch in [implementations, declarations] {
+                    let analyzed: Vec<(usize, FileCheck, Summaries)> = batch
+                        .par_iter()
+                        .map(|&file| {
+                            let path = files[file].clone();
+                            match &texts[file] {
+                                Err(message) => {
+                                    let outcome = FileOutcome::Unreadable(message.clone());
+                                    (file, unanalyzed(path, outcome), Summaries::default())
+                                }
+                                Ok(text) => {
+                                    let mut project = project_for(&graph, &exports, file);
+                                    if is_declaration(&path) {
+                                        let halves = graph.modules[graph.module_of[file]]
+                                            .1
+                                            .iter()
+                                            .filter(|&&other| !is_declaration(&files[other]))
+                                            .flat_map(|&other| summaries[other].classes.clone())
+                                            .collect();
+                                        project.declare(halves);
+                                    }
+                                    let context: Vec<&str> = graph.context[file]
+                                        .iter()
+                                        .filter_map(|&outer| texts[outer].as_deref().ok())
+                                        .collect();
+                                    let (check, exported) =
+                                        self.check_in_project(&path, text, &project, &context);
+                                    (file, check, exported)
+                                }
                             }
-                            Ok(text) => {
-                                let project = project_for(&graph, &exports, file);
-                                let context: Vec<&str> = graph.context[file]
-                                    .iter()
-                                    .filter_map(|&outer| texts[outer].as_deref().ok())
-                                    .collect();
-                                let (check, exported) =
-                                    self.check_in_project(&path, text, &project, &context);
-                                (file, check, exported)
-                            }
-                        }
-                    })
-                    .collect();
-                for (file, check, exported) in analyzed {
-                    checks[file] = Some(check);
-                    summaries[file] = exported;
+                        })
+                        .collect();
+                    for (file, check, exported) in analyzed {
+                        checks[file] = Some(check);
+                        summaries[file] = exported;
+                    }
                 }
                 let mut changed = Vec::new();
                 for &module in &modules {
@@ -397,8 +414,7 @@ impl Checker {
         let empty = Recheck::default();
         let recheck = check.recheck.as_deref().unwrap_or(&empty);
         let context: Vec<&str> = recheck.context.iter().map(String::as_str).collect();
-        let (mut again, _) =
-            self.check_guarded(&check.path, text, &recheck.project, &context, None);
+        let (mut again, _) = self.check_in_project(&check.path, text, &recheck.project, &context);
         again.recheck = check.recheck.clone();
         again
     }
@@ -413,7 +429,31 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, Some(tree))
+        self.check_guarded(
+            path,
+            text,
+            project,
+            context,
+            Some(tree),
+            Incremental::default(),
+        )
+        .expect("a check nobody cancels finishes")
+    }
+
+    /// [`Checker::check_parsed`] as the language server runs it: stopping with
+    /// `Err(Cancelled)` once [`Incremental::cancelled`] answers true (the check of a
+    /// version a newer edit replaced), and reusing what the check of the previous version
+    /// lowered.
+    pub fn check_parsed_until(
+        &self,
+        path: &Path,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        project: &ProjectSummaries,
+        context: &[&str],
+        incremental: Incremental<'_>,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
+        self.check_guarded(path, text, project, context, Some(tree), incremental)
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -425,7 +465,8 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, None)
+        self.check_guarded(path, text, project, context, None, Incremental::default())
+            .expect("a check nobody cancels finishes")
     }
 
     fn check_guarded(
@@ -435,9 +476,10 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-    ) -> (FileCheck, Summaries) {
+        incremental: Incremental<'_>,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project, context, tree)
+            self.check_unguarded(path, text, project, context, tree, incremental)
         }));
         match checked {
             Ok(checked) => checked,
@@ -448,10 +490,10 @@ impl Checker {
                     .or_else(|| payload.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "a panic without a message".to_string());
                 let outcome = FileOutcome::InternalError(message);
-                (
+                Ok((
                     unanalyzed(path.to_path_buf(), outcome),
                     Summaries::default(),
-                )
+                ))
             }
         }
     }
@@ -463,15 +505,16 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-    ) -> (FileCheck, Summaries) {
+        incremental: Incremental<'_>,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => {
                 let outcome = FileOutcome::ConfigError(error);
-                return (
+                return Ok((
                     unanalyzed(path.to_path_buf(), outcome),
                     Summaries::default(),
-                );
+                ));
             }
         };
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
@@ -479,15 +522,34 @@ impl Checker {
         // other is plain Python with nothing for cysafe, even when named explicitly
         // (pre-commit hands every staged .py file over).
         if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
-            return (
+            return Ok((
                 unanalyzed(path.to_path_buf(), FileOutcome::Skipped),
                 Summaries::default(),
-            );
+            ));
         }
         debug_panic_hook(path);
+        // A `.pxd` checked without its `.pyx` (alone, in an editor): the `__dealloc__`
+        // of its classes is somewhere this check does not see.
+        let declaration;
+        let project = if is_declaration(path) && !project.is_declaration() {
+            let mut declared = project.clone();
+            declared.declare(Default::default());
+            declaration = declared;
+            &declaration
+        } else {
+            project
+        };
         let rules = self.rules_under(&config, path);
         let analysis = match tree {
-            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
+            Some(tree) => analyze_tree_until(
+                tree,
+                text,
+                dialect,
+                &config.analysis,
+                project,
+                context,
+                incremental,
+            )?,
             None => analyze_file(text, dialect, &config.analysis, project, context),
         };
         let too_deep = if analysis.too_deep.is_empty() {
@@ -525,7 +587,7 @@ impl Checker {
             text: None,
             recheck: None,
         };
-        (check, analysis.summaries)
+        Ok((check, analysis.summaries))
     }
 }
 
@@ -593,6 +655,11 @@ fn project_for(
         }
     }
     project
+}
+
+/// Whether a file is a `.pxd`, the declaration half of its module.
+fn is_declaration(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension == "pxd")
 }
 
 /// Whether a .py file imports or cimports Cython (pure-Python mode).

@@ -91,6 +91,14 @@ impl Place {
         }
     }
 
+    /// `p[0]` for a parameter `p`: where an out-parameter allocator stores its block.
+    pub fn out_slot(param: &str) -> Place {
+        Place {
+            root: param.to_string(),
+            path: vec![Projection::Element(0)],
+        }
+    }
+
     /// `a[...]` for a constant element `a[k]`: the place any element stands for.
     pub fn any_element(&self) -> Option<Place> {
         let (Projection::Element(_), outer) = self.path.split_last()? else {
@@ -181,7 +189,10 @@ pub enum Value {
     Null,
     /// What a call returned.
     Call(CallId),
-    /// Anything else: numbers, Python objects, `&x`, expressions of no interest.
+    /// `&place` (`&self.data`, `address(buf)`): a pointer to the place itself, through
+    /// which a callee may store a new block there (an out-parameter allocator).
+    Address(PlaceId),
+    /// Anything else: numbers, Python objects, expressions of no interest.
     Other,
 }
 
@@ -191,6 +202,17 @@ pub struct Call {
     pub args: Vec<Value>,
     /// The whole call expression.
     pub span: Span,
+    /// For a call that can raise, the call as written (whitespace runs made one space,
+    /// a long one shortened): the rules name it in messages, and they see no source text.
+    pub text: Option<Box<str>>,
+    /// `obj` in `obj.method(...)`, when it is a place (an object's method, not a module's
+    /// function).
+    pub receiver: Option<PlaceId>,
+    /// Whether the call is C-level code that raises only through a declaration the
+    /// analysis does not read: a method of a C or C++ value (`v.push_back(x)`: only if
+    /// declared `except +`), or a `cdef` function of this file that returns a C value and
+    /// holds no `raise` statement.
+    pub c_level: bool,
 }
 
 /// Why a pointer is read through.
@@ -389,10 +411,70 @@ pub struct Function {
     pub raises: Vec<(BlockId, Span)>,
     /// Pairs of places a condition compares with each other (`a is not b`, `a != b`).
     pub compared: Vec<(PlaceId, PlaceId)>,
+    /// The error value a `cdef` function declares without `?` (`NULL` for `except NULL`,
+    /// `-1`): returning it propagates an exception, so callers never receive it.
+    pub error_value: Option<String>,
     place_ids: HashMap<Place, PlaceId>,
 }
 
 impl Function {
+    /// The same function moved by `delta` bytes in its file (an edit before it changed
+    /// the text's length): every span it holds, moved. The destructuring is exhaustive so
+    /// that a field added later is not forgotten here.
+    pub(crate) fn moved_by(mut self, delta: isize) -> Function {
+        let moved = |span: &mut Span| {
+            span.start = span.start.saturating_add_signed(delta);
+            span.end = span.end.saturating_add_signed(delta);
+        };
+        let Function {
+            name: _,
+            kind: _,
+            class: _,
+            name_span,
+            span,
+            params: _,
+            blocks,
+            entry: _,
+            return_exit: _,
+            unwind_exit: _,
+            exception_spec: _,
+            places: _,
+            calls,
+            instances: _,
+            globals: _,
+            raises,
+            compared: _,
+            error_value: _,
+            place_ids: _,
+        } = &mut self;
+        moved(name_span);
+        moved(span);
+        for call in calls {
+            moved(&mut call.span);
+        }
+        for (_, span) in raises {
+            moved(span);
+        }
+        for block in blocks {
+            for stmt in &mut block.stmts {
+                match stmt {
+                    Stmt::Assign { span, .. }
+                    | Stmt::Use { span, .. }
+                    | Stmt::Assume { span, .. }
+                    | Stmt::Return { span, .. }
+                    | Stmt::Delete { span, .. } => moved(span),
+                    Stmt::Call(_)
+                    | Stmt::Examined { .. }
+                    | Stmt::AddressTaken { .. }
+                    | Stmt::Raise
+                    | Stmt::Constant { .. }
+                    | Stmt::Compare { .. } => {}
+                }
+            }
+        }
+        self
+    }
+
     pub(crate) fn new(name: String, kind: FunctionKind, span: Span, name_span: Span) -> Self {
         let mut function = Function {
             name,
@@ -412,6 +494,7 @@ impl Function {
             globals: Vec::new(),
             raises: Vec::new(),
             compared: Vec::new(),
+            error_value: None,
             place_ids: HashMap::new(),
         };
         function.new_block();

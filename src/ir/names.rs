@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use crate::ir::Callee;
+use crate::parse::Fields;
 
 /// What a module-level name is bound to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,31 +33,62 @@ pub enum Binding {
 /// Pure-Python mode spells `cimport` as an import from this package.
 const CIMPORTS_PREFIX: &str = "cython.cimports.";
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModuleNames {
     bindings: HashMap<String, Binding>,
+    /// Named integer constants: enumerators (`cdef enum Kind: TEXT = 1`, counted from the
+    /// last explicit value) and `DEF X = 3`; also as `Kind.TEXT`. What a tag attribute is
+    /// set to and compared with, for the class model's guards.
+    constants: HashMap<String, i64>,
     /// Functions and methods of this file (by name) whose exceptions never reach their
     /// caller: declared `noexcept`.
     noexcept: HashSet<String>,
+    /// `cdef` functions and methods of this file that return a C value and hold no
+    /// `raise` statement: Cython 3 lets their exceptions through, but they have none of
+    /// their own (`cdef double angle(...)`, `cdef void list_free(...)`).
+    quiet: HashSet<String>,
     /// C functions declared in this file (by C name) with an exception spec (`except -1`,
     /// `except +`): unlike other extern functions, a call to one can raise.
     raising_externs: HashSet<String>,
 }
 
+/// Whether a `cdef` function with a body returns a C value (not a Python object, not
+/// `object`, not untyped) and holds no `raise` statement anywhere in its body.
+fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
+    let Some(return_type) = function.field("return_type") else {
+        return false;
+    };
+    let returned = text(return_type, source).trim();
+    let python_object = matches!(
+        returned,
+        "object" | "list" | "dict" | "tuple" | "set" | "bytes" | "str" | "unicode"
+    ) || returned.contains('.')
+        || returned.starts_with(|c: char| c.is_ascii_uppercase()) && !returned.contains('*');
+    if python_object {
+        return false;
+    }
+    let Some(body) = function.field("body") else {
+        return false;
+    };
+    !text(body, source)
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| word == "raise" || word == "gil")
+}
+
 /// What a `cdef` function's header says of exceptions: `Some(true)` for `noexcept`,
 /// `Some(false)` for an `except ...` clause, `None` for no spec.
 pub fn declared_noexcept(function: Node<'_>, source: &str) -> Option<bool> {
-    let spec = function.child_by_field_name("exception")?;
+    let spec = function.field("exception")?;
     Some(text(spec, source).trim_start().starts_with("noexcept"))
 }
 
 /// Whether a `cdef` function is declared `nogil` (its header, before the body).
 pub fn declared_nogil(function: Node<'_>, source: &str) -> bool {
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = function.field("parameters") else {
         return false;
     };
     let end = function
-        .child_by_field_name("body")
+        .field("body")
         .map_or(function.end_byte(), |body| body.start_byte());
     source
         .get(parameters.end_byte()..end)
@@ -139,17 +171,21 @@ impl ModuleNames {
                 false
             }
             "cdef_function" | "function_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let name = text(name, source).to_string();
-                    let has_body = node.child_by_field_name("body").is_some();
+                    let has_body = node.field("body").is_some();
                     let spec = declared_noexcept(node, source);
                     if spec == Some(true) {
                         self.noexcept.insert(name.clone());
                     }
+                    if kind == "cdef_function" && has_body && raises_only_by_its_spec(node, source)
+                    {
+                        self.quiet.insert(name.clone());
+                    }
                     if in_extern || !has_body {
                         // `void* xmalloc "malloc" (size_t)`: the C name says which function.
                         let c_name = node
-                            .child_by_field_name("c_name")
+                            .field("c_name")
                             .map(|n| text(n, source).trim_matches(['"', '\'']).to_string());
                         let c_name = c_name.unwrap_or_else(|| name.clone());
                         // Outside an extern block a prototype is a cdef function declared
@@ -173,17 +209,31 @@ impl ModuleNames {
             "class_definition" | "cdef_class" | "struct_declaration" | "cppclass_declaration"
                 if at_module_level =>
             {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.bindings
                         .insert(text(name, source).to_string(), Binding::Other);
                 }
                 true
             }
+            "enum_declaration" => {
+                self.bind_enumerators(node, source);
+                false
+            }
+            "compile_time_definition" => {
+                let name = node.child_by_field_name("name");
+                let value = node.child_by_field_name("value");
+                if let (Some(name), Some(value)) = (name, value) {
+                    if let Some(value) = integer_literal(text(value, source)) {
+                        self.constants.insert(text(name, source).to_string(), value);
+                    }
+                }
+                false
+            }
             "expression_statement" if at_module_level => {
                 let mut cursor = node.walk();
                 for assignment in node.named_children(&mut cursor) {
                     let left = assignment
-                        .child_by_field_name("left")
+                        .field("left")
                         .filter(|_| assignment.kind() == "assignment");
                     if let Some(left) = left.filter(|left| left.kind() == "identifier") {
                         self.bindings
@@ -194,6 +244,43 @@ impl ModuleNames {
             }
             _ => true,
         }
+    }
+
+    /// The enumerators of an enum with known values: an explicit literal, or one more
+    /// than the one before (from 0). An enumerator whose value is an expression ends it.
+    fn bind_enumerators(&mut self, node: Node<'_>, source: &str) {
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
+        let enum_name = node.child_by_field_name("name").map(|n| text(n, source));
+        let mut next = 0i64;
+        let mut cursor = body.walk();
+        for enumerator in body.named_children(&mut cursor) {
+            if enumerator.kind() != "enumerator" {
+                continue;
+            }
+            let Some(name) = enumerator.child_by_field_name("name") else {
+                continue;
+            };
+            let value = match enumerator.child_by_field_name("value") {
+                Some(value) => match integer_literal(text(value, source)) {
+                    Some(value) => value,
+                    None => return,
+                },
+                None => next,
+            };
+            let name = text(name, source);
+            self.constants.insert(name.to_string(), value);
+            if let Some(enum_name) = enum_name {
+                self.constants.insert(format!("{enum_name}.{name}"), value);
+            }
+            next = value.saturating_add(1);
+        }
+    }
+
+    /// The value of a named constant (`TEXT`, `Kind.TEXT`, a `DEF`).
+    pub fn constant(&self, name: &str) -> Option<i64> {
+        self.constants.get(name).copied()
     }
 
     /// `cimport a.b`, `cimport a.b as c`, and pure-Python `import cython.cimports.a.b as c`.
@@ -233,7 +320,7 @@ impl ModuleNames {
     /// `from a.b cimport x as y` and pure-Python `from cython.cimports.a.b import x as y`.
     fn bind_from_import(&mut self, node: Node<'_>, source: &str, is_cimport: bool) {
         let module = node
-            .child_by_field_name("module_name")
+            .field("module_name")
             .map(|n| text(n, source))
             .unwrap_or("");
         let (is_cimport, module) = if is_cimport {
@@ -276,6 +363,12 @@ impl ModuleNames {
             })
     }
 
+    /// Whether a `cdef` function or method of this file named `name` returns a C value and
+    /// holds no `raise` statement (see [`ModuleNames::quiet`]).
+    pub fn is_quiet(&self, name: &str) -> bool {
+        self.quiet.contains(name)
+    }
+
     /// Whether a function or method of this file named `name` is declared `noexcept`.
     pub fn is_noexcept(&self, name: &str) -> bool {
         self.noexcept.contains(name)
@@ -291,6 +384,9 @@ impl ModuleNames {
     /// overriding this file's own names. The outer file's own functions and other names
     /// are not this file's.
     pub fn inherit(&mut self, outer: &ModuleNames) {
+        for (name, value) in &outer.constants {
+            self.constants.entry(name.clone()).or_insert(*value);
+        }
         for (name, binding) in &outer.bindings {
             if matches!(binding, Binding::Function { .. } | Binding::Module(_)) {
                 self.bindings
@@ -409,9 +505,27 @@ pub(crate) fn opens_scope(kind: &str) -> bool {
 fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Option<&'s str>) {
     match name.kind() {
         "aliased_import" => (
-            name.child_by_field_name("name").map(|n| text(n, source)),
-            name.child_by_field_name("alias").map(|n| text(n, source)),
+            name.field("name").map(|n| text(n, source)),
+            name.field("alias").map(|n| text(n, source)),
         ),
         _ => (Some(text(name, source)), None),
     }
+}
+
+/// `3`, `-1`, `0x10`, `(2)`: an integer literal's value.
+fn integer_literal(written: &str) -> Option<i64> {
+    let written: String = written
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')' && *c != '_')
+        .collect();
+    let (negative, digits) = match written.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, written.as_str()),
+    };
+    let digits = digits.trim_end_matches(['l', 'L', 'u', 'U']);
+    let value = match digits.get(..2) {
+        Some("0x" | "0X") => i64::from_str_radix(&digits[2..], 16).ok()?,
+        _ => digits.parse::<i64>().ok()?,
+    };
+    Some(if negative { -value } else { value })
 }

@@ -130,6 +130,17 @@ impl ExitState {
     }
 }
 
+/// The blocks local variables hold where an allocating call is made: each local that,
+/// on every path reaching the call, holds one and the same block allocated in this
+/// function (or NULL), with that block's possible states there. A local that may hold
+/// something else on some path (another block, an untracked value) is left out.
+#[derive(Clone, Debug)]
+pub struct HeldAtAllocation {
+    pub call: CallId,
+    pub block: BlockId,
+    pub held: Vec<(PlaceId, SiteId, SiteStates)>,
+}
+
 /// How a block is read through or handed to a function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UseHow {
@@ -257,6 +268,22 @@ pub struct LeaveEvent {
     pub state: ExitState,
 }
 
+/// A call that can raise, and the blocks that may still be allocated, and not freed on
+/// any path, where it raises: what its unwind edge carries.
+#[derive(Clone, Debug)]
+pub struct UnwindEvent {
+    pub call: CallId,
+    /// The basic block the call ends.
+    pub block: BlockId,
+    /// Where its exception goes: a handler dispatch, a `finally`, or the unwind exit.
+    pub target: BlockId,
+    /// Each such block with its possible states there.
+    pub sites: Vec<(SiteId, SiteStates)>,
+    /// Whether the call is a method of an object that holds a block (`v.push_back(x)`
+    /// on a C++ object from `new`): a C or C++ call, not a Python one.
+    pub receiver_holds_a_block: bool,
+}
+
 /// Everything the rules need to know of one function's blocks.
 pub struct OwnershipGraph<'a> {
     pub function: &'a Function,
@@ -274,9 +301,14 @@ pub struct OwnershipGraph<'a> {
     /// Blocks passed as an argument to a call that does not release them (NULL-tolerant
     /// or not), with the basic block of the call: the callee may keep them.
     pub passed: Vec<(SiteId, CallId, BlockId)>,
+    /// What local variables own just before each allocating call (see
+    /// [`HeldAtAllocation`]); read by CY001's fix, which releases them before it raises.
+    pub held_at_allocations: Vec<HeldAtAllocation>,
     /// Every way out of the function, one per edge into the return or the unwind exit
     /// (a call's unwind edge included, told apart by [`LeaveHow::Unwinds`]).
     pub leaves: Vec<LeaveEvent>,
+    /// Every call's unwind edge along which some block is still allocated.
+    pub unwinds: Vec<UnwindEvent>,
     /// Where the function returns or raises (not where a call that may also return
     /// raised). `None` when the function was not analyzed (it touches no block) or never
     /// returns.
@@ -322,7 +354,9 @@ impl<'a> OwnershipGraph<'a> {
             overwrites: Vec::new(),
             address_taken: Vec::new(),
             passed: Vec::new(),
+            held_at_allocations: Vec::new(),
             leaves: Vec::new(),
+            unwinds: Vec::new(),
             exit: None,
             returning: None,
             exits: Vec::new(),

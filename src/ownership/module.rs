@@ -21,11 +21,18 @@ pub struct ModuleAnalysis<'a> {
     /// For each class whose chain of bases leaves this module through a cimport, what
     /// the project says of that base (absent when the project does not know it).
     pub external_bases: HashMap<String, ClassExport>,
+    /// For a `.pxd`, the `.pyx` half of each of its classes the run has (present even
+    /// when empty: a `.pxd`'s classes are finalized in their `.pyx`).
+    pub implementation: Option<HashMap<String, ClassExport>>,
     /// How many graphs were built: each function once, again inside a cycle of calls
     /// when a callee's summary changed, and once more for a method whose class's
     /// attributes hold blocks.
     pub builds: usize,
 }
+
+/// An analysis stopped before its end because its caller no longer wanted it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
 
 /// How many times the functions of a cycle of calls are analyzed at most.
 const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
@@ -37,8 +44,29 @@ impl<'a> ModuleAnalysis<'a> {
         resolution: Resolution,
         project: &ProjectSummaries,
     ) -> Self {
+        Self::run_until(module, families, resolution, project, &|| false)
+            .expect("an analysis nobody cancels finishes")
+    }
+
+    /// [`ModuleAnalysis::run`], asking `cancelled` before each function's graph is built:
+    /// once it answers true the analysis stops and yields nothing (an editor's newer edit
+    /// made this text's results moot).
+    pub fn run_until(
+        module: &'a Module,
+        families: &'a FamilyTable,
+        resolution: Resolution,
+        project: &ProjectSummaries,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Self, Cancelled> {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
+        // `self._release()` of a base class cimported from another module: its summary is
+        // the subclass's too.
+        for class in &module.classes {
+            for (name, summary) in project.inherited_methods(module, &class.name) {
+                summaries.insert(Some(&class.name), &name, summary);
+            }
+        }
         let mut builds = 0;
         let mut graphs: Vec<Option<OwnershipGraph<'a>>> =
             (0..module.functions.len()).map(|_| None).collect();
@@ -53,6 +81,9 @@ impl<'a> ModuleAnalysis<'a> {
             for round in 1.. {
                 let mut changed: Vec<usize> = Vec::new();
                 for &index in &pending {
+                    if cancelled() {
+                        return Err(Cancelled);
+                    }
                     let function = &module.functions[index];
                     let context = Context {
                         resolution,
@@ -111,6 +142,9 @@ impl<'a> ModuleAnalysis<'a> {
             if attributes.is_empty() {
                 continue;
             }
+            if cancelled() {
+                return Err(Cancelled);
+            }
             let context = Context {
                 resolution,
                 summaries: &summaries,
@@ -130,14 +164,25 @@ impl<'a> ModuleAnalysis<'a> {
                 Some((class.name.clone(), export.clone()))
             })
             .collect();
-        ModuleAnalysis {
+        let implementation = project.is_declaration().then(|| {
+            module
+                .classes
+                .iter()
+                .filter_map(|class| {
+                    let export = project.implementation_of(&class.name)?;
+                    Some((class.name.clone(), export.clone()))
+                })
+                .collect()
+        });
+        Ok(ModuleAnalysis {
             module,
             graphs,
             classes,
             summaries,
             external_bases,
+            implementation,
             builds,
-        }
+        })
     }
 
     /// The graphs of the methods named `name` of a class and its bases, nearest first.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diagnostic::{Diagnostic, Related, Span};
 use crate::ir::{BlockId, FunctionKind, Place};
 use crate::ownership::{LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates};
-use crate::rules::lifetime::{is_older_blocks, reaches};
+use crate::rules::lifetime::{is_older_blocks, reached_without_raising, reaches};
 use crate::rules::{RuleMeta, Severity};
 
 pub const MEMORY_LEAK: RuleMeta = RuleMeta {
@@ -77,7 +77,13 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         }
     };
     let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
+    let normal = reached_without_raising(graph);
     for leave in &graph.leaves {
+        // Only a call raising leads here (an `except` clause, the code after it inside):
+        // the path is CY008's.
+        if !normal[leave.block.0 as usize] {
+            continue;
+        }
         for (index, states) in leave.state.sites() {
             if !is_live(states) {
                 continue;
@@ -167,7 +173,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
 
 /// `arr.callback_free_data = free`: a Cython array built over a block (`<int[:n]> p`)
 /// is made to free it; which block the array holds, the analysis does not follow.
-fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
+pub(crate) fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
     graph.function.places.iter().any(|place| {
         matches!(place.path.last(), Some(crate::ir::Projection::Field(name)) if name == "callback_free_data")
     })
@@ -177,7 +183,7 @@ fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
 /// freed it: where paths that freed it join paths that did not, the analysis cannot
 /// tell which one the pointer came through (`if prev != NULL: free(prev)` in a list
 /// walk), so it does not guess.
-fn is_live(states: SiteStates) -> bool {
+pub(crate) fn is_live(states: SiteStates) -> bool {
     (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
         && !states.contains(SiteStates::FREED)
 }
@@ -188,7 +194,7 @@ fn is_local(graph: &OwnershipGraph<'_>, place: &Place) -> bool {
 }
 
 /// The local that receives the block from its allocation, for the message.
-fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
+pub(crate) fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
     graph
         .function
         .blocks
@@ -212,10 +218,10 @@ fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
 /// handed off: returned, stored where it outlives the function, passed to a function that
 /// may keep it, reallocated, or its holder's address taken. Each as a point
 /// `(basic block, byte offset)`.
-struct HandOffs(HashMap<Span, Vec<(BlockId, usize)>>);
+pub(crate) struct HandOffs(HashMap<Span, Vec<(BlockId, usize)>>);
 
 impl HandOffs {
-    fn of(graph: &OwnershipGraph<'_>) -> HandOffs {
+    pub(crate) fn of(graph: &OwnershipGraph<'_>) -> HandOffs {
         let mut points: HashMap<Span, Vec<(BlockId, usize)>> = HashMap::new();
         let mut add = |site: SiteId, block: BlockId, at: usize| {
             if let Some(span) = graph.site(site).span {
@@ -242,7 +248,7 @@ impl HandOffs {
 
     /// Whether some path may hand the allocation's block off before `point`: then a
     /// leak there is not certain, and is not reported.
-    fn before(
+    pub(crate) fn before(
         &self,
         graph: &OwnershipGraph<'_>,
         allocation: Span,
@@ -251,5 +257,19 @@ impl HandOffs {
         self.0
             .get(&allocation)
             .is_some_and(|points| points.iter().any(|&handed| reaches(graph, handed, point)))
+    }
+
+    /// Every allocation with the hand-off points of its block.
+    pub(crate) fn points(&self) -> impl Iterator<Item = (&Span, &[(BlockId, usize)])> {
+        self.0
+            .iter()
+            .map(|(span, points)| (span, points.as_slice()))
+    }
+
+    /// Whether the allocation's block is handed off somewhere in basic block `block`.
+    pub(crate) fn inside(&self, allocation: Span, block: BlockId) -> bool {
+        self.0
+            .get(&allocation)
+            .is_some_and(|points| points.iter().any(|&(handed, _)| handed == block))
     }
 }
