@@ -274,3 +274,75 @@ def released_in_finally(int n, g):
 ";
     assert_eq!(report(text, LIFETIME), vec![]);
 }
+
+#[test]
+fn a_block_freed_on_one_branch_leaks_on_the_other_and_its_null_reset_place_is_no_double_free() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def leaks(int n, bint c):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if c:
+        free(p)
+
+def resets(int n, bint c):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if c:
+        free(p)
+        p = NULL
+    free(p)
+";
+    assert_eq!(
+        report(text, LIFETIME),
+        vec![(
+            "CY007".to_string(),
+            4,
+            27,
+            "`p` leaks: the block from `malloc` is neither freed nor handed off on some path"
+                .to_string(),
+            vec!["8:16 the function ends here".to_string()]
+        )]
+    );
+}
+
+#[test]
+fn a_release_through_a_conditionally_swapped_pointer_leaves_the_other_one_live() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n, bint k):
+    cdef char* a = <char*>malloc(n)
+    cdef char* b = <char*>malloc(n)
+    cdef char* t
+    if a == NULL or b == NULL:
+        free(a)
+        free(b)
+        raise MemoryError()
+    if k:
+        t = a
+        a = b
+        b = t
+    free(a)
+    b[0] = 1
+    free(b)
+    b[0] = 2
+";
+    assert_eq!(
+        report(text, LIFETIME),
+        vec![(
+            "CY006".to_string(),
+            18,
+            5,
+            "`b` is read through after its block was freed".to_string(),
+            vec![
+                "15:5 freed here by `free`".to_string(),
+                "17:5 freed here by `free`".to_string(),
+                "4:27 allocated here".to_string()
+            ]
+        )]
+    );
+}

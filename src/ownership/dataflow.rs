@@ -250,6 +250,15 @@ pub struct State {
     /// untracked on others (`this = this.next` in a list walk): what they point to is
     /// not all they may hold, so a second release through one may free another block.
     partial: BTreeSet<PlaceId>,
+    /// The places that may hold a block after it was released on a path here, with the
+    /// block: a property of the place on each path, not of the block. A path that frees
+    /// the block and sets the place to NULL leaves the place NULL, so where it joins a
+    /// path on which the block lives, the place holds a live block or NULL, never a
+    /// dangling one (while the block's own states say it may be freed or not).
+    dangling: BTreeSet<(PlaceId, SiteId)>,
+    /// Blocks some path released through a place that may have held another block: freed
+    /// there, or the other one was (see [`ExitState::freed_uncertainly`]).
+    uncertain: BTreeSet<SiteId>,
 }
 
 impl JoinSemiLattice for State {
@@ -299,6 +308,12 @@ impl JoinSemiLattice for State {
         for failed in &other.failed {
             changed |= self.failed.insert(*failed);
         }
+        for dangling in &other.dangling {
+            changed |= self.dangling.insert(*dangling);
+        }
+        for site in &other.uncertain {
+            changed |= self.uncertain.insert(*site);
+        }
         changed |= self.sites.join_with(&other.sites, |mine, theirs| {
             let joined = mine.union(*theirs);
             std::mem::replace(mine, joined) != joined
@@ -343,6 +358,52 @@ impl State {
                 born.iter()
                     .any(|(place, value)| self.flags.get(place).is_some_and(|now| now != value))
             })
+    }
+
+    /// Whether `place` may hold `site` after the block was released, on some path here.
+    fn dangles(&self, place: PlaceId, site: SiteId) -> bool {
+        self.dangling.contains(&(place, site))
+    }
+
+    /// The block's states as seen through `place`: freed only where some path released
+    /// it while the place held it (and has not given the place another value since).
+    fn states_through(&self, place: PlaceId, site: SiteId) -> SiteStates {
+        let states = self.site(site);
+        if self.dangles(place, site) {
+            states
+        } else {
+            states.without(SiteStates::FREED)
+        }
+    }
+
+    /// The place holds a new value: whatever it held dangling is gone.
+    fn stop_dangling(&mut self, place: PlaceId) {
+        if self.dangling.is_empty() {
+            return;
+        }
+        let gone: Vec<(PlaceId, SiteId)> = self
+            .dangling
+            .range((place, SiteId(0))..=(place, SiteId(u32::MAX)))
+            .copied()
+            .collect();
+        for pair in gone {
+            self.dangling.remove(&pair);
+        }
+    }
+
+    /// `target` now holds what `source` holds: dangling where `source` dangles.
+    fn copy_dangling(&mut self, target: PlaceId, source: PlaceId) {
+        if self.dangling.is_empty() || target == source {
+            return;
+        }
+        let copied: Vec<SiteId> = self
+            .dangling
+            .range((source, SiteId(0))..=(source, SiteId(u32::MAX)))
+            .map(|(_, site)| *site)
+            .collect();
+        for site in copied {
+            self.dangling.insert((target, site));
+        }
     }
 
     fn sites_of(&self, place: PlaceId) -> Vec<SiteId> {
@@ -501,6 +562,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         has_elements: false,
         elements: BTreeMap::new(),
         inside: places_inside(function),
+        holders: Holders::default(),
     };
     let mut analysis = analysis;
     analysis.any_element = function
@@ -518,6 +580,13 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         }
     }
     analysis.has_elements = !analysis.elements.is_empty();
+    analysis.holders = possible_holders(
+        function,
+        &graph.sites,
+        &analysis.site_of_call,
+        &analysis.older,
+        &analysis.any_element,
+    );
     let width = graph.sites.len() + function.places.len();
     let budget = engine::Budget::default();
     let results = match engine::iterate(function, &analysis, entry, width, budget) {
@@ -572,6 +641,7 @@ impl ExitState {
         ExitState {
             points: state.points.clone(),
             sites: state.sites.clone(),
+            uncertain: state.uncertain.clone(),
         }
     }
 }
@@ -623,6 +693,9 @@ struct Ownership<'a, 'c> {
     elements: BTreeMap<PlaceId, Vec<PlaceId>>,
     /// For each place, the places strictly inside it (`s.buf` for `s`).
     inside: Vec<Vec<PlaceId>>,
+    /// For each site, the places that may ever hold its block (a superset, found once
+    /// from the assignments): a release visits these, never every place.
+    holders: Holders,
 }
 
 impl<'a> engine::Analysis for Ownership<'a, '_> {
@@ -702,7 +775,7 @@ impl Ownership<'_, '_> {
     ) {
         let (block, definite) = (recorder.block, !state.partial.contains(&place));
         for site in state.sites_of(place) {
-            let states = state.site(site);
+            let states = state.states_through(place, site);
             let failed = state.failed.contains(&(place, site));
             Self::record(recorder, |graph| {
                 graph.uses.push(UseEvent {
@@ -753,6 +826,7 @@ impl Ownership<'_, '_> {
         }
         if let Some(targets) = state.targets(*any).cloned() {
             state.set_targets(place, Some(targets));
+            state.copy_dangling(place, *any);
         }
     }
 
@@ -893,7 +967,7 @@ impl Ownership<'_, '_> {
                         if state.born_elsewhere(site) {
                             continue;
                         }
-                        let (before, block) = (state.site(site), recorder.block);
+                        let (before, block) = (state.states_through(*place, site), recorder.block);
                         let definite = !state.partial.contains(place);
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
@@ -1018,6 +1092,22 @@ impl Ownership<'_, '_> {
                     let joined = state.site(older_site).union(state.site(site));
                     *state.site_mut(older_site) = joined;
                     state.born.remove(&older_site);
+                    if state.uncertain.remove(&site) {
+                        state.uncertain.insert(older_site);
+                    }
+                    state.dangling = std::mem::take(&mut state.dangling)
+                        .into_iter()
+                        .map(|(place, dangling)| {
+                            (
+                                place,
+                                if dangling == site {
+                                    older_site
+                                } else {
+                                    dangling
+                                },
+                            )
+                        })
+                        .collect();
                     state.failed = std::mem::take(&mut state.failed)
                         .into_iter()
                         .map(|(place, failed)| {
@@ -1026,6 +1116,9 @@ impl Ownership<'_, '_> {
                         .collect();
                 }
             }
+            // The new block is not the one released: no place holds it yet.
+            state.dangling.retain(|(_, dangling)| *dangling != site);
+            state.uncertain.remove(&site);
             if state.flags.is_empty() {
                 state.born.remove(&site);
             } else {
@@ -1080,7 +1173,13 @@ impl Ownership<'_, '_> {
         recorder: &mut Recorder,
     ) {
         let definite = !state.partial.contains(&place);
-        for site in state.sites_of(place) {
+        let sites = state.sites_of(place);
+        // Released through a place that holds this block only (or NULL): every place that
+        // holds the block now dangles. Through one that may hold any of several blocks,
+        // only the place itself is known to: another place holding one of them may hold
+        // the one that lives on.
+        let alone = sites.len() == 1;
+        for site in sites {
             if state.born_elsewhere(site) {
                 // Allocated only on paths that tested a flag the other way: the block
                 // does not exist on this one, so nothing of it is left to free or leak.
@@ -1091,8 +1190,8 @@ impl Ownership<'_, '_> {
             // `free(NULL)` is allowed: a block that may have failed to allocate is still
             // NULL on that path (a failed realloc whose old block leaked, say).
             let block = recorder.block;
+            let before = state.states_through(place, site);
             let states = state.site_mut(site);
-            let before = *states;
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
             *states = if maybe_null {
@@ -1100,6 +1199,22 @@ impl Ownership<'_, '_> {
             } else {
                 SiteStates::FREED
             };
+            state.dangling.insert((place, site));
+            if alone {
+                state.uncertain.remove(&site);
+            } else {
+                state.uncertain.insert(site);
+            }
+            if alone {
+                for holder in self.holders.of(site) {
+                    if state
+                        .targets(holder)
+                        .is_some_and(|targets| targets.contains(&Target::Site(site)))
+                    {
+                        state.dangling.insert((holder, site));
+                    }
+                }
+            }
             Self::record(recorder, |graph| {
                 graph.releases.push(ReleaseEvent {
                     site,
@@ -1234,8 +1349,20 @@ impl Ownership<'_, '_> {
             };
             for other in also {
                 state.targets_mut(other).extend(targets.iter().copied());
+                if let Value::Place(source) = value {
+                    state.copy_dangling(other, source);
+                }
             }
         }
+        // What the value dangles to, read before the place is overwritten (`p = p`).
+        let dangles_to: Vec<SiteId> = match value {
+            Value::Place(source) if !state.dangling.is_empty() => state
+                .sites_of(source)
+                .into_iter()
+                .filter(|site| state.dangles(source, *site))
+                .collect(),
+            _ => Vec::new(),
+        };
         if place.is_strong() {
             self.record_overwrite(target, span, state, recorder);
             self.forget(target, state);
@@ -1255,6 +1382,9 @@ impl Ownership<'_, '_> {
             }
         } else if let Some(targets) = targets {
             state.targets_mut(target).extend(targets.iter().copied());
+        }
+        for site in dangles_to {
+            state.dangling.insert((target, site));
         }
     }
 
@@ -1304,6 +1434,7 @@ impl Ownership<'_, '_> {
                         .is_some_and(|t| t.contains(&Target::Site(site)))
             });
             let states = state.site(site);
+            let freed_uncertainly = state.uncertain.contains(&site);
             Self::record(recorder, |graph| {
                 graph.overwrites.push(OverwriteEvent {
                     site,
@@ -1313,6 +1444,7 @@ impl Ownership<'_, '_> {
                     held_elsewhere,
                     only_target,
                     block,
+                    freed_uncertainly,
                 })
             });
         }
@@ -1321,6 +1453,12 @@ impl Ownership<'_, '_> {
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.set_targets(place, None);
+        state.stop_dangling(place);
+        if !state.dangling.is_empty() {
+            for inner in &self.inside[place.0 as usize] {
+                state.stop_dangling(*inner);
+            }
+        }
         if !state.partial.is_empty() {
             state.partial.remove(&place);
             for inner in &self.inside[place.0 as usize] {
@@ -1381,6 +1519,10 @@ impl Ownership<'_, '_> {
         }
         if non_null {
             state.failed.retain(|(failed, _)| *failed != place);
+        }
+        if !non_null && state.holds(place) {
+            // NULL on this edge: whatever block it held, it does not point to it here.
+            state.stop_dangling(place);
         }
         let Some(targets) = state.targets(place) else {
             return true;
@@ -1480,6 +1622,103 @@ impl Ownership<'_, '_> {
     }
 }
 
+/// For each site, every place that may hold its block on some path: the places its
+/// allocation (or the parameter it comes in by) is stored into, and every place connected
+/// to one of those by a copy (`q = p`) or as an element of the same array. The classes of
+/// places that copies connect are found with a union-find, once per function.
+fn possible_holders(
+    function: &Function,
+    sites: &[AllocationSite],
+    site_of_call: &[Option<(SiteId, bool)>],
+    older: &[Option<SiteId>],
+    any_element: &[Option<PlaceId>],
+) -> Holders {
+    fn root(parent: &mut [usize], mut place: usize) -> usize {
+        while parent[place] != place {
+            parent[place] = parent[parent[place]];
+            place = parent[place];
+        }
+        place
+    }
+    let mut parent: Vec<usize> = (0..function.places.len()).collect();
+    let unite = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (a, b) = (root(parent, a), root(parent, b));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    };
+    // The places each site's block is first stored into.
+    let mut stored: Vec<Vec<usize>> = vec![Vec::new(); sites.len()];
+    for (index, site) in sites.iter().enumerate() {
+        if let SiteOrigin::Incoming(place) = site.origin {
+            stored[index].push(place.0 as usize);
+        }
+    }
+    for (element, any) in any_element.iter().enumerate() {
+        if let Some(any) = any {
+            unite(&mut parent, element, any.0 as usize);
+        }
+    }
+    for stmt in function.blocks.iter().flat_map(|block| &block.stmts) {
+        let Stmt::Assign { target, value, .. } = stmt else {
+            continue;
+        };
+        match value {
+            Value::Place(source) => unite(&mut parent, target.0 as usize, source.0 as usize),
+            Value::Call(call) => {
+                if let Some((site, _)) = site_of_call[call.0 as usize] {
+                    stored[site.0 as usize].push(target.0 as usize);
+                }
+            }
+            Value::Null | Value::Other => {}
+        }
+    }
+    // The blocks of earlier loop turns are held where the recent one was.
+    for (site, twin) in older.iter().enumerate() {
+        if let Some(twin) = twin {
+            let places = stored[site].clone();
+            stored[twin.0 as usize].extend(places);
+        }
+    }
+    let mut members: BTreeMap<usize, Vec<PlaceId>> = BTreeMap::new();
+    for place in 0..function.places.len() {
+        let class = root(&mut parent, place);
+        members
+            .entry(class)
+            .or_default()
+            .push(PlaceId(place as u32));
+    }
+    let of_site = stored
+        .into_iter()
+        .map(|places| {
+            let classes: BTreeSet<usize> = places
+                .into_iter()
+                .map(|place| root(&mut parent, place))
+                .collect();
+            classes.into_iter().collect()
+        })
+        .collect();
+    Holders { of_site, members }
+}
+
+/// The places that may hold each site's block, as classes of places copies connect.
+#[derive(Default)]
+struct Holders {
+    /// By site, the classes its block is stored into.
+    of_site: Vec<Vec<usize>>,
+    members: BTreeMap<usize, Vec<PlaceId>>,
+}
+
+impl Holders {
+    fn of(&self, site: SiteId) -> impl Iterator<Item = PlaceId> + '_ {
+        self.of_site
+            .get(site.0 as usize)
+            .into_iter()
+            .flatten()
+            .flat_map(|class| self.members.get(class).into_iter().flatten().copied())
+    }
+}
+
 /// The blocks that call an allocator, with the calls.
 fn blocks_of_calls(
     function: &Function,
@@ -1535,44 +1774,60 @@ mod tests {
         );
         let failed = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
         let partial = proptest::collection::btree_set(0..PLACES, 0..2);
-        (targets, sites, flags, born, failed, partial).prop_map(
-            |(targets, sites, flags, born, failed, partial)| {
-                let mut state = State::default();
-                for (place, held) in targets.into_iter().enumerate() {
-                    let held = held.map(|held| {
-                        let mut targets = Targets::default();
-                        for target in held {
-                            // The last index stands for NULL.
-                            targets.insert(if target == SITES {
-                                Target::Null
-                            } else {
-                                Target::Site(SiteId(target))
-                            });
-                        }
-                        targets
-                    });
-                    state.set_targets(PlaceId(place as u32), held);
-                }
-                for (site, bits) in sites.into_iter().enumerate() {
-                    state.sites.set(site, SiteStates(bits));
-                }
-                state.flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
-                state.born = born
-                    .into_iter()
-                    .filter(|(site, _)| !state.site(SiteId(*site)).is_empty())
-                    .map(|(site, flags)| {
-                        let flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
-                        (SiteId(site), flags)
-                    })
-                    .collect();
-                state.failed = failed
-                    .into_iter()
-                    .map(|(p, s)| (PlaceId(p), SiteId(s)))
-                    .collect();
-                state.partial = partial.into_iter().map(PlaceId).collect();
-                state
-            },
+        let dangling = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
+        let uncertain = proptest::collection::btree_set(0..SITES, 0..2);
+        (
+            targets,
+            sites,
+            flags,
+            born,
+            failed,
+            partial,
+            (dangling, uncertain),
         )
+            .prop_map(
+                |(targets, sites, flags, born, failed, partial, (dangling, uncertain))| {
+                    let mut state = State::default();
+                    for (place, held) in targets.into_iter().enumerate() {
+                        let held = held.map(|held| {
+                            let mut targets = Targets::default();
+                            for target in held {
+                                // The last index stands for NULL.
+                                targets.insert(if target == SITES {
+                                    Target::Null
+                                } else {
+                                    Target::Site(SiteId(target))
+                                });
+                            }
+                            targets
+                        });
+                        state.set_targets(PlaceId(place as u32), held);
+                    }
+                    for (site, bits) in sites.into_iter().enumerate() {
+                        state.sites.set(site, SiteStates(bits));
+                    }
+                    state.flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                    state.born = born
+                        .into_iter()
+                        .filter(|(site, _)| !state.site(SiteId(*site)).is_empty())
+                        .map(|(site, flags)| {
+                            let flags = flags.into_iter().map(|(p, v)| (PlaceId(p), v)).collect();
+                            (SiteId(site), flags)
+                        })
+                        .collect();
+                    state.failed = failed
+                        .into_iter()
+                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
+                        .collect();
+                    state.partial = partial.into_iter().map(PlaceId).collect();
+                    state.dangling = dangling
+                        .into_iter()
+                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
+                        .collect();
+                    state.uncertain = uncertain.into_iter().map(SiteId).collect();
+                    state
+                },
+            )
     }
 
     fn joined(a: &State, b: &State) -> State {
@@ -1701,6 +1956,10 @@ mod tests {
             has_elements: false,
             elements: BTreeMap::new(),
             inside: vec![Vec::new(); PLACES as usize],
+            holders: Holders {
+                of_site: vec![vec![0]; SITES as usize],
+                members: BTreeMap::from([(0, (0..PLACES).map(PlaceId).collect())]),
+            },
         }
     }
 }

@@ -102,9 +102,17 @@ impl<'a> Context<'a> {
 pub struct ExitState {
     points: chunked::ChunkedVec<Option<Targets>>,
     sites: chunked::ChunkedVec<SiteStates>,
+    uncertain: std::collections::BTreeSet<SiteId>,
 }
 
 impl ExitState {
+    /// Whether some path here released the block through a place that may have held
+    /// another block instead (`free(a)` after a conditional swap): where the block is
+    /// also live on another path, which of them the release hit is not known.
+    pub fn freed_uncertainly(&self, site: SiteId) -> bool {
+        self.uncertain.contains(&site)
+    }
+
     /// The block's possible states (empty when it does not exist here).
     pub fn site(&self, site: SiteId) -> SiteStates {
         self.sites.value(site.0 as usize)
@@ -228,6 +236,8 @@ pub struct OverwriteEvent {
     pub only_target: bool,
     /// The basic block of the assignment.
     pub block: BlockId,
+    /// As [`ExitState::freed_uncertainly`], just before.
+    pub freed_uncertainly: bool,
 }
 
 /// How a path leaves the function.

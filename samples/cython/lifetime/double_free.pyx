@@ -22,7 +22,8 @@ def on_one_path(int n, bint early):
 
 
 def in_a_loop(int n):
-    cdef char* p = <char*>malloc(n)
+    # When n <= 0 the loop never runs and the block leaks too.
+    cdef char* p = <char*>malloc(n)  # expect: CY007
     cdef int i
     if p == NULL:
         raise MemoryError()

@@ -1,0 +1,102 @@
+# A block released on some paths only: whether a place may dangle is a property of the
+# place on each path (freed and set to NULL is NULL), while the block stays owned on the
+# paths that did not free it.
+from libc.stdlib cimport malloc, free
+
+
+def freed_and_reset_on_one_branch(int n, bint c):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if c:
+        free(p)
+        p = NULL
+    if p != NULL:
+        p[0] = 1
+    free(p)
+
+
+def freed_and_reset_before_break(int n):
+    cdef char* p = <char*>malloc(n)
+    cdef int i
+    if p == NULL:
+        raise MemoryError()
+    for i in range(n):
+        if i == 3:
+            free(p)
+            p = NULL
+            break
+    free(p)
+
+
+def buffer_dropped_and_remade_in_a_loop(int n):
+    cdef char* buf = NULL
+    cdef int i
+    for i in range(n):
+        if buf == NULL:
+            buf = <char*>malloc(16)
+            if buf == NULL:
+                raise MemoryError()
+        buf[0] = 1
+        if i % 4 == 3:
+            free(buf)
+            buf = NULL
+    free(buf)
+
+
+def conditional_swap(int n, bint k):
+    cdef char* a = <char*>malloc(n)
+    cdef char* b = <char*>malloc(n)
+    cdef char* t
+    if a == NULL or b == NULL:
+        free(a)
+        free(b)
+        raise MemoryError()
+    if k:
+        t = a
+        a = b
+        b = t
+    free(a)
+    free(b)
+
+
+def freed_on_one_branch_only(int n, bint c):
+    cdef char* p = <char*>malloc(n)  # expect: CY007
+    if p == NULL:
+        raise MemoryError()
+    p[0] = 1
+    if c:
+        free(p)
+
+
+def continue_skips_the_release(int n):
+    cdef char* p
+    cdef int i
+    for i in range(n):
+        p = <char*>malloc(16)  # expect: CY007
+        if p == NULL:
+            raise MemoryError()
+        if i % 2:
+            continue
+        free(p)
+
+
+def break_skips_the_release(int n):
+    cdef char* p
+    cdef int i
+    for i in range(n):
+        p = <char*>malloc(16)  # expect: CY007
+        if p == NULL:
+            raise MemoryError()
+        if i == 5:
+            break
+        free(p)
+
+
+def freed_on_one_branch_then_again(int n, bint c):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if c:
+        free(p)
+    free(p)  # expect: CY005
