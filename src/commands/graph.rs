@@ -377,6 +377,7 @@ impl Dot<'_> {
             }
             let label = match escape.how {
                 EscapeHow::Returned => format!("returned\nline {}", self.line(escape.span)),
+                EscapeHow::Carried => format!("handed off\nline {}", self.line(escape.span)),
                 EscapeHow::Stored(place) => {
                     held.insert((place.0, escape.site.0 as usize));
                     format!(

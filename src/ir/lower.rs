@@ -638,6 +638,10 @@ struct Lowerer<'a> {
     c_typed: HashSet<String>,
     /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
     cpp_new_locals: HashSet<String>,
+    /// Locals that carry pointers inside a value the analysis does not follow: an integer
+    /// handle (`h = <size_t>p`), a struct or tuple literal (`b = {'data': p}`). Where the
+    /// local leaves the function, so do the pointers' blocks (`Stmt::Escape`).
+    carriers: HashMap<String, Vec<PlaceId>>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
     f: Function,
@@ -718,6 +722,7 @@ fn lower_function(
         locals: HashSet::new(),
         c_typed: HashSet::new(),
         cpp_new_locals: HashSet::new(),
+        carriers: HashMap::new(),
         declared_types: Vec::new(),
         current: function.entry,
         f: function,
@@ -1074,6 +1079,9 @@ impl<'a> Lowerer<'a> {
                     Some(value) => self.expr(value)?,
                     None => Value::Other,
                 };
+                if let Some(returned) = node.named_child(0) {
+                    self.escape_carried(returned, node_span(node));
+                }
                 self.push(Stmt::Return {
                     value,
                     span: node_span(node),
@@ -1166,6 +1174,11 @@ impl<'a> Lowerer<'a> {
                         Some(value) => self.expr(value)?,
                         None => Value::Other,
                     };
+                    let carried = match declarator.child_by_field_name("value") {
+                        Some(value) => self.carried(value),
+                        None => Vec::new(),
+                    };
+                    self.note_carrier(self.text(name).to_string(), carried);
                     let target = self.place(Place::local(self.text(name)));
                     self.push(Stmt::Assign {
                         target,
@@ -1992,6 +2005,34 @@ impl<'a> Lowerer<'a> {
             "identifier" | "attribute" | "subscript"
         );
         let constant = if single { self.constant(right) } else { None };
+        let carried = self.carried(right);
+        for target in &targets {
+            let target = self.strip(*target);
+            match target.kind() {
+                "identifier" => self.note_carrier(self.text(target).to_string(), carried.clone()),
+                // `self.handle = <size_t>p`, `table[<size_t>p] = n`: stored where it
+                // outlives the function, the value (or the key) carries the block out.
+                "attribute" | "subscript" if self.outlives(target) => {
+                    let mut stored = carried.clone();
+                    if target.kind() == "subscript" {
+                        let mut cursor = target.walk();
+                        let keys: Vec<Node<'_>> = target
+                            .children_by_field_name("subscript", &mut cursor)
+                            .collect();
+                        for key in keys {
+                            stored.extend(self.carried(key));
+                        }
+                    }
+                    for place in stored {
+                        self.push(Stmt::Escape {
+                            place,
+                            span: node_span(node),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
         for target in targets {
             let value = if single { value } else { Value::Other };
             self.assign_to(target, value, node_span(node))?;
@@ -2008,6 +2049,106 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The pointers `node` carries inside a value the analysis does not follow: the
+    /// operand of an integer cast, the pointers among the elements of a tuple, the
+    /// values of a dict literal, the keyword arguments of a call (`Buf(data=p)`), and
+    /// what a carrier local carries. A plain pointer (`p`) is not carried: the dataflow
+    /// follows it.
+    fn carried(&mut self, node: Node<'_>) -> Vec<PlaceId> {
+        let mut carried = Vec::new();
+        // (node, inside a composite value: a plain pointer there is carried)
+        let mut pending = vec![(node, false)];
+        let mut budget = MAX_NESTING * 16;
+        while let Some((node, inside)) = pending.pop() {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            if let Some(operand) = self.integer_cast(node) {
+                pending.push((operand, true));
+                continue;
+            }
+            let node = self.strip(node);
+            match node.kind() {
+                "identifier" => {
+                    let name = self.text(node);
+                    if let Some(places) = self.carriers.get(name) {
+                        carried.extend(places.iter().copied());
+                    } else if inside && self.locals.contains(name) {
+                        carried.push(self.place(Place::local(name)));
+                    }
+                }
+                "expression_list" | "tuple" | "dictionary" => {
+                    let mut cursor = node.walk();
+                    for child in node.named_children(&mut cursor) {
+                        pending.push((child, true));
+                    }
+                }
+                "pair" => {
+                    if let Some(value) = node.child_by_field_name("value") {
+                        pending.push((value, true));
+                    }
+                }
+                "call" => {
+                    if let Some(arguments) = node.child_by_field_name("arguments") {
+                        let mut cursor = arguments.walk();
+                        for argument in arguments.named_children(&mut cursor) {
+                            if argument.kind() == "keyword_argument" {
+                                if let Some(value) = argument.child_by_field_name("value") {
+                                    pending.push((value, true));
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        carried.sort();
+        carried.dedup();
+        carried
+    }
+
+    /// `name` was assigned: it carries these pointers now (or nothing).
+    fn note_carrier(&mut self, name: String, carried: Vec<PlaceId>) {
+        if carried.is_empty() {
+            self.carriers.remove(&name);
+        } else {
+            self.carriers.insert(name, carried);
+        }
+    }
+
+    /// The pointers `node` carries leave the function here.
+    fn escape_carried(&mut self, node: Node<'_>, span: Span) {
+        for place in self.carried(node) {
+            self.push(Stmt::Escape { place, span });
+        }
+    }
+
+    /// `self.x`, a global's attribute or element: outlives the call.
+    fn outlives(&self, target: Node<'_>) -> bool {
+        let mut node = target;
+        for _ in 0..MAX_NESTING {
+            node = self.strip(node);
+            match node.kind() {
+                "attribute" => match node.child_by_field_name("object") {
+                    Some(object) => node = object,
+                    None => return false,
+                },
+                "subscript" => match node.child_by_field_name("value") {
+                    Some(value) => node = value,
+                    None => return false,
+                },
+                "identifier" => {
+                    let name = self.text(node);
+                    return name == "self" || !self.locals.contains(name);
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {

@@ -236,6 +236,11 @@ pub enum Stmt {
     Delete { place: PlaceId, span: Span },
     /// `&place` is taken: whatever receives the address may store a new pointer there.
     AddressTaken { place: PlaceId },
+    /// The block `place` holds leaves the function inside another value: an integer
+    /// handle (`return <size_t>p`, `table[<size_t>p] = n`), an element of a returned
+    /// tuple (`return p, n`), a field of a returned struct (`return {'data': p}`,
+    /// `Buf(data=p)`). A hand-off, though the value is not the pointer itself.
+    Escape { place: PlaceId, span: Span },
     /// A `raise` (or a failed `assert`) leaves here: the path ends by an exception, not a
     /// return. Summaries read it; the ownership dataflow ignores it.
     Raise,

@@ -847,6 +847,7 @@ impl Ownership<'_, '_> {
                 Stmt::Use { place, .. }
                 | Stmt::Assume { place, .. }
                 | Stmt::Examined { place }
+                | Stmt::Escape { place, .. }
                 | Stmt::Delete { place, .. } => vec![*place],
                 Stmt::Assign {
                     value: Value::Place(place),
@@ -914,6 +915,22 @@ impl Ownership<'_, '_> {
             }
             Stmt::Delete { place, span } => {
                 self.release(*place, CPP, "del", *span, state, recorder);
+            }
+            Stmt::Escape { place, span } => {
+                for site in state.sites_of(*place) {
+                    let states = state.site(site);
+                    *state.site_mut(site) = SiteStates::ESCAPED;
+                    let block = recorder.block;
+                    Self::record(recorder, |graph| {
+                        graph.escapes.push(EscapeEvent {
+                            site,
+                            span: *span,
+                            how: EscapeHow::Carried,
+                            states,
+                            block,
+                        })
+                    });
+                }
             }
             Stmt::AddressTaken { place } => {
                 if recorder.graph.is_some() {

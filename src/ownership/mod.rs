@@ -194,6 +194,10 @@ pub struct CheckEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EscapeHow {
     Returned,
+    /// Carried out of the function by another value (`Stmt::Escape`): an integer handle,
+    /// a tuple or struct the function returns or stores. Not a returned block: callers
+    /// see no fresh block in what the function returns.
+    Carried,
     /// Stored into a place that outlives the function: a field, a global, an element.
     Stored(PlaceId),
 }
