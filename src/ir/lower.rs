@@ -2588,9 +2588,17 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
-        // A method of some object: evaluate the object (it may be read through).
+        // A method of some object: the call reads through it (`v.push_back(1)` on a C++
+        // pointer, `ops.fn(1)` through a struct pointer's field); a Python object holds no
+        // block, so its use says nothing.
         if let Some(object) = function.child_by_field_name("object") {
-            self.place_of(object)?;
+            if let Some(place) = self.place_of(object)? {
+                self.push(Stmt::Use {
+                    place,
+                    kind: UseKind::Deref,
+                    span: node_span(function),
+                });
+            }
         }
         Ok(Callee::Unknown)
     }

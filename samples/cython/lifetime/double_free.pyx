@@ -56,3 +56,16 @@ cdef class Buffer:
 
     def __dealloc__(self):
         free(self.data)  # expect: CY005
+
+
+def freed_by_the_handler_and_by_finally(list xs):
+    cdef long* p = <long*>malloc(8)
+    if p == NULL:
+        raise MemoryError()
+    try:
+        p[0] = xs.pop()
+    except IndexError:
+        free(p)
+        raise
+    finally:
+        free(p)  # expect: CY005

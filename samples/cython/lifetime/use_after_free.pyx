@@ -1,6 +1,7 @@
 # CY006: a block used after its release.
 from libc.stdlib cimport malloc, free, realloc
 from libc.string cimport memcpy
+from libcpp.vector cimport vector
 
 
 def read_after_free(int n):
@@ -51,3 +52,26 @@ cdef class Table:
     def __dealloc__(self):
         if self.rows != NULL:
             free(self.rows)  # expect: CY005
+
+
+cdef struct Ops:
+    int (*fn)(int) noexcept
+
+
+cdef int ident(int x) noexcept:
+    return x
+
+
+def call_through_a_freed_struct():
+    cdef Ops* ops = <Ops*>malloc(sizeof(Ops))
+    if ops == NULL:
+        raise MemoryError()
+    ops.fn = ident
+    free(ops)
+    return ops.fn(1)  # expect: CY006
+
+
+def method_of_a_deleted_cpp_object():
+    cdef vector[int]* v = new vector[int]()
+    del v
+    v.push_back(1)  # expect: CY006
