@@ -334,6 +334,7 @@ impl Dot<'_> {
             }
             let what = match used.how {
                 UseHow::Deref | UseHow::Arithmetic => "dereferenced".to_string(),
+                UseHow::Returned => "returned".to_string(),
                 UseHow::PassedTo(call) => {
                     format!("passed to {}", function.call(call).callee.display_name())
                 }

@@ -792,6 +792,36 @@ impl Ownership<'_, '_> {
         }
     }
 
+    /// `return p` where `p` may still point to a block released on the way: the caller
+    /// gets a dangling pointer. Returning a live or NULL pointer reads nothing.
+    fn record_dangling_return(
+        &self,
+        place: PlaceId,
+        span: Span,
+        state: &State,
+        recorder: &mut Recorder,
+    ) {
+        let (block, definite) = (recorder.block, !state.partial.contains(&place));
+        for site in state.sites_of(place) {
+            if !state.dangles(place, site) {
+                continue;
+            }
+            let states = state.states_through(place, site);
+            Self::record(recorder, |graph| {
+                graph.uses.push(UseEvent {
+                    site,
+                    place,
+                    span,
+                    how: UseHow::Returned,
+                    unchecked: false,
+                    states,
+                    block,
+                    definite,
+                })
+            });
+        }
+    }
+
     /// Past a read through `place`, the program did not crash on NULL: the block it
     /// points to (when it points to one only) is not NULL there, so the first unchecked
     /// use is the one reported and a helper that writes through its fresh block before
@@ -891,6 +921,9 @@ impl Ownership<'_, '_> {
                 ..
             } => return self.assume(*place, *non_null, *span, state, recorder),
             Stmt::Return { value, span } => {
+                if let Value::Place(place) = value {
+                    self.record_dangling_return(*place, *span, state, recorder);
+                }
                 let returned = match value {
                     Value::Place(place) => state.sites_of(*place),
                     Value::Call(call) => self.site_of_call[call.0 as usize]

@@ -145,6 +145,9 @@ pub enum UseHow {
     Arithmetic,
     /// Passed as an argument to a call that is not NULL-tolerant.
     PassedTo(CallId),
+    /// Returned while it may point to a released block (recorded only then: returning a
+    /// pointer reads nothing through it, and NULL is a fine return value).
+    Returned,
 }
 
 /// A block read through at a point: `unchecked` when some path reaches it without a NULL

@@ -75,3 +75,21 @@ def method_of_a_deleted_cpp_object():
     cdef vector[int]* v = new vector[int]()
     del v
     v.push_back(1)  # expect: CY006
+
+
+cdef char* returns_what_it_freed():
+    cdef char* p = <char*>malloc(8)
+    if p == NULL:
+        return NULL
+    free(p)
+    return p  # expect: CY006
+
+
+cdef char* returns_after_reset(bint drop):
+    cdef char* p = <char*>malloc(8)
+    if p == NULL:
+        return NULL
+    if drop:
+        free(p)
+        p = NULL
+    return p
