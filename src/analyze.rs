@@ -173,7 +173,9 @@ fn lower_tree(
     for outer in &outer_names {
         mentioned.extend(outer.aliases_of(&interesting).map(str::to_string));
     }
-    let module = if mentions_any(text, &mentioned) {
+    // A `.pyx` whose `.pxd` allocates (an inline factory) is lowered even when it names
+    // no allocator itself: its `__dealloc__` is the other half of those classes.
+    let module = if mentions_any(text, &mentioned) || !outer_names.is_empty() {
         let mut names = ModuleNames::collect(root, text);
         for outer in &outer_names {
             names.inherit(outer);

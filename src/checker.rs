@@ -300,31 +300,47 @@ impl Checker {
                 .flat_map(|&module| graph.modules[module].1.iter().copied())
                 .collect();
             for round in 1.. {
-                let analyzed: Vec<(usize, FileCheck, Summaries)> = pending
-                    .par_iter()
-                    .map(|&file| {
-                        let path = files[file].clone();
-                        match &texts[file] {
-                            Err(message) => {
-                                let outcome = FileOutcome::Unreadable(message.clone());
-                                (file, unanalyzed(path, outcome), Summaries::default())
+                // A module's `.pxd` comes after its other files: the classes it declares
+                // are finalized by the `__dealloc__` of their `.pyx` half.
+                let (declarations, implementations): (Vec<usize>, Vec<usize>) = pending
+                    .iter()
+                    .partition(|&&file| is_declaration(&files[file]));
+                for batch in [implementations, declarations] {
+                    let analyzed: Vec<(usize, FileCheck, Summaries)> = batch
+                        .par_iter()
+                        .map(|&file| {
+                            let path = files[file].clone();
+                            match &texts[file] {
+                                Err(message) => {
+                                    let outcome = FileOutcome::Unreadable(message.clone());
+                                    (file, unanalyzed(path, outcome), Summaries::default())
+                                }
+                                Ok(text) => {
+                                    let mut project = project_for(&graph, &exports, file);
+                                    if is_declaration(&path) {
+                                        let halves = graph.modules[graph.module_of[file]]
+                                            .1
+                                            .iter()
+                                            .filter(|&&other| !is_declaration(&files[other]))
+                                            .flat_map(|&other| summaries[other].classes.clone())
+                                            .collect();
+                                        project.declare(halves);
+                                    }
+                                    let context: Vec<&str> = graph.context[file]
+                                        .iter()
+                                        .filter_map(|&outer| texts[outer].as_deref().ok())
+                                        .collect();
+                                    let (check, exported) =
+                                        self.check_in_project(&path, text, &project, &context);
+                                    (file, check, exported)
+                                }
                             }
-                            Ok(text) => {
-                                let project = project_for(&graph, &exports, file);
-                                let context: Vec<&str> = graph.context[file]
-                                    .iter()
-                                    .filter_map(|&outer| texts[outer].as_deref().ok())
-                                    .collect();
-                                let (check, exported) =
-                                    self.check_in_project(&path, text, &project, &context);
-                                (file, check, exported)
-                            }
-                        }
-                    })
-                    .collect();
-                for (file, check, exported) in analyzed {
-                    checks[file] = Some(check);
-                    summaries[file] = exported;
+                        })
+                        .collect();
+                    for (file, check, exported) in analyzed {
+                        checks[file] = Some(check);
+                        summaries[file] = exported;
+                    }
                 }
                 let mut changed = Vec::new();
                 for &module in &modules {
@@ -485,6 +501,17 @@ impl Checker {
             );
         }
         debug_panic_hook(path);
+        // A `.pxd` checked without its `.pyx` (alone, in an editor): the `__dealloc__`
+        // of its classes is somewhere this check does not see.
+        let declaration;
+        let project = if is_declaration(path) && !project.is_declaration() {
+            let mut declared = project.clone();
+            declared.declare(Default::default());
+            declaration = declared;
+            &declaration
+        } else {
+            project
+        };
         let rules = self.rules_under(&config, path);
         let analysis = match tree {
             Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
@@ -593,6 +620,11 @@ fn project_for(
         }
     }
     project
+}
+
+/// Whether a file is a `.pxd`, the declaration half of its module.
+fn is_declaration(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension == "pxd")
 }
 
 /// Whether a .py file imports or cimports Cython (pure-Python mode).

@@ -157,3 +157,45 @@ fn a_base_class_declared_in_a_pxd_is_known_by_its_pyx_definition() {
     );
     assert_eq!(check(&project), (vec![], Some(0)));
 }
+
+#[test]
+fn a_release_method_inherited_from_a_cimported_base_class_is_resolved() {
+    let project = Project::new();
+    project.write("pkg/__init__.py", "");
+    project.write(
+        "pkg/base.pxd",
+        "cdef class Resource:\n    cdef char* buf\n    cdef void _release(self) noexcept\n",
+    );
+    project.write(
+        "pkg/base.pyx",
+        "from libc.stdlib cimport free\n\
+         cdef class Resource:\n    cdef void _release(self) noexcept:\n\
+         \x20       free(self.buf)\n        self.buf = NULL\n",
+    );
+    // `Blob` fills the base's `buf`, which the inherited `_release` frees; `Table`'s own
+    // `rows` is freed by nobody.
+    project.write(
+        "pkg/child.pyx",
+        "from libc.stdlib cimport malloc\nfrom pkg.base cimport Resource\n\
+         cdef class Blob(Resource):\n    def __cinit__(self, size_t n):\n\
+         \x20       self.buf = <char*> malloc(n)\n        if self.buf == NULL:\n\
+         \x20           raise MemoryError()\n    def __dealloc__(self):\n\
+         \x20       self._release()\n\
+         cdef class Table(Resource):\n    cdef double* rows\n\
+         \x20   def __cinit__(self, size_t n):\n\
+         \x20       self.rows = <double*> malloc(n * sizeof(double))\n\
+         \x20       if self.rows == NULL:\n            raise MemoryError()\n\
+         \x20   def __dealloc__(self):\n        self._release()\n",
+    );
+    assert_eq!(
+        check(&project),
+        (
+            vec![
+                "./pkg/child.pyx:13:31: CY004 `self.rows` receives a block from `malloc` but \
+                 `__dealloc__` does not free it on every path"
+                    .to_string()
+            ],
+            Some(1)
+        )
+    );
+}

@@ -1,5 +1,10 @@
 //! Every file in samples/ through `analyze_source`: the set of (code, line) it reports
 //! must be exactly the set its `# expect: CY001, CY002` comments mark.
+//!
+//! A `.pyx` with a `.pxd` of the same name beside it is one module in two files (the
+//! class's attributes and inline methods in the `.pxd`, its `__dealloc__` in the `.pyx`):
+//! the pair is checked together through `Checker::check_paths`, the module model of
+//! `cysafe check`, against the marks of both files.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -8,6 +13,7 @@ use cysafe::analyze::analyze_source;
 use cysafe::diagnostic::LineIndex;
 use cysafe::parse::Dialect;
 use cysafe::settings::AnalysisSettings;
+use cysafe::{Checker, CheckerOptions};
 
 fn expected(text: &str) -> BTreeSet<(String, usize)> {
     let mut expected = BTreeSet::new();
@@ -46,10 +52,17 @@ fn sample_files() -> Vec<PathBuf> {
     files
 }
 
+/// The `.pxd` of the same name beside a `.pyx`: the other half of its module.
+fn declaration_of(path: &Path) -> Option<PathBuf> {
+    let declaration = path.with_extension("pxd");
+    (path.extension().is_some_and(|e| e == "pyx") && declaration.is_file()).then_some(declaration)
+}
+
 fn check(extension: &str) {
     let files: Vec<_> = sample_files()
         .into_iter()
         .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .filter(|path| declaration_of(path).is_none())
         .collect();
     assert!(!files.is_empty(), "no .{extension} sample");
     let mut failures = Vec::new();
@@ -65,6 +78,45 @@ fn check(extension: &str) {
                 "{}: missing {missing:?}, unexpected {unexpected:?}",
                 path.display()
             ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn pxd_and_pyx_samples_report_exactly_their_expectations_as_one_module() {
+    let modules: Vec<(PathBuf, PathBuf)> = sample_files()
+        .into_iter()
+        .filter_map(|path| Some((declaration_of(&path)?, path)))
+        .collect();
+    assert!(!modules.is_empty(), "no .pxd/.pyx sample pair");
+    let checker = Checker::new(CheckerOptions {
+        cwd: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        isolated: true,
+        ..CheckerOptions::default()
+    })
+    .unwrap();
+    let mut failures = Vec::new();
+    for (declaration, implementation) in modules {
+        let run = checker.check_paths(&[declaration.clone(), implementation.clone()]);
+        assert_eq!(run.files.len(), 2, "{}", implementation.display());
+        for file in &run.files {
+            let text = std::fs::read_to_string(&file.path).unwrap();
+            let index = LineIndex::new(&text);
+            let reported: BTreeSet<(String, usize)> = file
+                .diagnostics()
+                .iter()
+                .map(|d| (d.rule.code.to_string(), index.position(d.span.start).row))
+                .collect();
+            let expected = expected(&text);
+            if expected != reported {
+                let missing: Vec<_> = expected.difference(&reported).collect();
+                let unexpected: Vec<_> = reported.difference(&expected).collect();
+                failures.push(format!(
+                    "{}: missing {missing:?}, unexpected {unexpected:?}",
+                    file.path.display()
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

@@ -651,6 +651,37 @@ struct Lowerer<'a> {
     depth: usize,
     /// Inside `with nogil:` (or a `nogil` function): unknown callees are C functions.
     nogil: usize,
+    /// The value a `cdef` function declared `except NULL` or `except -1` (no `?`) returns
+    /// to signal an error: `return NULL` there propagates an exception, it does not
+    /// return to the caller. Normalized as [`error_value_text`] writes it.
+    error_value: Option<String>,
+}
+
+/// The declared error value of a `cdef` function (`except -1`, `except NULL`): the text
+/// without blanks or parentheses, when it is one the caller always tests (no `?`) and
+/// a literal (`-1`, `0`, `NULL`).
+fn declared_error_value(node: Node<'_>, source: &str) -> Option<String> {
+    let spec = node.child_by_field_name("exception")?;
+    let written = error_value_text(text(spec, source));
+    let value = written.strip_prefix("except")?;
+    let literal = value == "NULL"
+        || value
+            .strip_prefix('-')
+            .unwrap_or(value)
+            .chars()
+            .all(|c| c.is_ascii_digit())
+            && !value.is_empty()
+            && value != "-";
+    literal.then(|| value.to_string())
+}
+
+/// `except (-1)` as `except-1`, `- 1` as `-1`: an exception value or a returned
+/// expression without blanks or parentheses.
+fn error_value_text(written: &str) -> String {
+    written
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
+        .collect()
 }
 
 /// The name, kind and name span of a function body (or of the module's top-level code).
@@ -716,6 +747,8 @@ fn lower_function(
         }
     }
     function.class = class;
+    function.error_value = declared_error_value(node, source);
+    let error_value = function.error_value.clone();
     let mut lowerer = Lowerer {
         source,
         names,
@@ -729,6 +762,7 @@ fn lower_function(
         loops: Vec::new(),
         frames: Vec::new(),
         depth: 0,
+        error_value,
         nogil,
     };
     lowerer.collect_locals(node);
@@ -1075,6 +1109,16 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "return_statement" => {
+                let signals_error = node.named_child(0).is_some_and(|value| {
+                    self.error_value.as_deref() == Some(error_value_text(self.text(value)).as_str())
+                });
+                if signals_error {
+                    // `return -1` in a function declared `except -1`: the caller sees the
+                    // exception it propagates, not a return.
+                    self.f.raises.push((self.current, node_span(node)));
+                    self.raise();
+                    return Ok(());
+                }
                 let value = match node.named_child(0) {
                     Some(value) => self.expr(value)?,
                     None => Value::Other,
@@ -1170,7 +1214,8 @@ impl<'a> Lowerer<'a> {
                     let Some(name) = declarator_name(declarator) else {
                         continue;
                     };
-                    let value = match declarator.child_by_field_name("value") {
+                    let initializer = declarator.child_by_field_name("value");
+                    let value = match initializer {
                         Some(value) => self.expr(value)?,
                         None => Value::Other,
                     };
@@ -1185,6 +1230,13 @@ impl<'a> Lowerer<'a> {
                         value,
                         span: node_span(declarator),
                     });
+                    // `cdef bint failed = False`: a flag's first value.
+                    if let Some(constant) = initializer.and_then(|value| self.constant(value)) {
+                        self.push(Stmt::Constant {
+                            place: target,
+                            value: constant,
+                        });
+                    }
                 }
             }
             "cdef_block" => {
@@ -1379,6 +1431,14 @@ impl<'a> Lowerer<'a> {
         self.edge(header, body);
         self.edge(header, exit);
         self.current = body;
+        // `for i in range(n)`: the body runs only where `n > 0`.
+        if let Some(positive) = self.range_bound(node) {
+            self.push(Stmt::Compare {
+                place: positive,
+                value: 1,
+                equal: true,
+            });
+        }
         if let Some(target) = node.child_by_field_name("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
@@ -1594,7 +1654,13 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
-        if compound {
+        // `if n > 0 and p == NULL: raise`: the positive test is followed (a ghost flag of
+        // `n > 0`), so the NULL test is a check only where it ran.
+        let follows_positive = atoms.iter().any(|atom| {
+            let atom = *atom;
+            self.positive_test_text(atom).is_some()
+        });
+        if compound && !follows_positive {
             for atom in atoms {
                 let mut cursor = atom.walk();
                 let operands: Vec<Node<'_>> = atom.named_children(&mut cursor).collect();
@@ -1702,8 +1768,35 @@ impl<'a> Lowerer<'a> {
                         }
                         None => {
                             self.expr(node)?;
-                            self.edge(self.current, then);
-                            self.goto(otherwise);
+                            match self.positive_test(node) {
+                                // `n > 0`: a ghost flag of the test, tested (what it
+                                // implies holds) and then set on each edge.
+                                Some(positive) => {
+                                    let yes = self.new_block();
+                                    let no = self.new_block();
+                                    self.edge(self.current, yes);
+                                    self.edge(self.current, no);
+                                    for (block, holds, target) in
+                                        [(yes, true, then), (no, false, otherwise)]
+                                    {
+                                        self.current = block;
+                                        self.push(Stmt::Compare {
+                                            place: positive,
+                                            value: 1,
+                                            equal: holds,
+                                        });
+                                        self.push(Stmt::Constant {
+                                            place: positive,
+                                            value: i64::from(holds),
+                                        });
+                                        self.goto(target);
+                                    }
+                                }
+                                None => {
+                                    self.edge(self.current, then);
+                                    self.goto(otherwise);
+                                }
+                            }
                         }
                     },
                 }
@@ -1767,6 +1860,9 @@ impl<'a> Lowerer<'a> {
                 let operand = node.child_by_field_name("argument")?;
                 self.constant(operand).map(|value| -value)
             }
+            // An enumerator or a `DEF` (`TEXT`, `Kind.TEXT`), unless a local hides it.
+            "identifier" if !self.locals.contains(text) => self.names.constant(text),
+            "attribute" => self.names.constant(text),
             _ => None,
         }
     }
@@ -1989,6 +2085,27 @@ impl<'a> Lowerer<'a> {
                 None => break,
             }
         }
+        // `ok = p != NULL`: a flag that records a NULL test, lowered as the test's two
+        // edges with the flag set to 1 or 0 on each, so a later `if not ok: raise` is
+        // known to stop the NULL path.
+        let stripped = self.strip(right);
+        let left_is_name = self.strip(left).kind() == "identifier";
+        if targets.len() == 1 && left_is_name && self.records_null_test(stripped) {
+            let then = self.new_block();
+            let otherwise = self.new_block();
+            let after = self.new_block();
+            self.branch(stripped, then, otherwise)?;
+            for (block, flag) in [(then, 1), (otherwise, 0)] {
+                self.current = block;
+                self.assign_to(left, Value::Other, node_span(node))?;
+                if let Some(place) = self.place_of(self.strip(left))? {
+                    self.push(Stmt::Constant { place, value: flag });
+                }
+                self.goto(after);
+            }
+            self.current = after;
+            return Ok(());
+        }
         let value = self.expr(right)?;
         if let Value::Call(call) = value {
             if self.f.call(call).callee == Callee::CppNew {
@@ -2151,6 +2268,98 @@ impl<'a> Lowerer<'a> {
         false
     }
 
+    /// Whether an expression is a NULL test of a pointer and nothing else (`p != NULL`,
+    /// `p is NULL`, `not p`): a flag assigned it records the test.
+    fn records_null_test(&self, node: Node<'_>) -> bool {
+        match node.kind() {
+            "comparison_operator" => {
+                let mut cursor = node.walk();
+                let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                operands.len() == 2 && operands.iter().any(|operand| self.is_null(*operand))
+            }
+            "not_operator" => node
+                .child_by_field_name("argument")
+                .is_some_and(|inner| self.records_null_test(self.strip(inner))),
+            _ => false,
+        }
+    }
+
+    /// `n > 0`, `n >= 1`, `0 < n` of a local `n`: the local's name.
+    fn positive_test_text(&self, node: Node<'_>) -> Option<&'a str> {
+        if node.kind() != "comparison_operator" {
+            return None;
+        }
+        let mut cursor = node.walk();
+        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let operators: Vec<&str> = {
+            let mut c = node.walk();
+            node.children_by_field_name("operators", &mut c)
+                .map(|n| n.kind())
+                .collect()
+        };
+        let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
+            return None;
+        };
+        let (left, right) = (self.strip(*left), self.strip(*right));
+        let (name, bound, operator) = match (left.kind(), right.kind()) {
+            ("identifier", "integer") => (left, right, *operator),
+            ("integer", "identifier") => (
+                right,
+                left,
+                match *operator {
+                    "<" => ">",
+                    "<=" => ">=",
+                    _ => return None,
+                },
+            ),
+            _ => return None,
+        };
+        let positive = matches!((operator, self.text(bound)), (">", "0") | (">=", "1"));
+        positive.then(|| self.text(name))
+    }
+
+    /// The ghost flag of a positive test (`n > 0`): the place `n.(> 0)`, forgotten with
+    /// `n`.
+    fn positive_test(&mut self, node: Node<'_>) -> Option<PlaceId> {
+        let name = self.positive_test_text(node)?;
+        if self.names.constant(name).is_some() {
+            return None;
+        }
+        Some(self.place(Self::positive_place(name)))
+    }
+
+    fn positive_place(name: &str) -> Place {
+        Place {
+            root: name.to_string(),
+            path: vec![Projection::Field("(> 0)".to_string())],
+        }
+    }
+
+    /// `for i in range(n)` (or `range(0, n)`): the ghost flag of `n > 0`.
+    fn range_bound(&mut self, node: Node<'_>) -> Option<PlaceId> {
+        let right = self.strip(node.child_by_field_name("right")?);
+        if right.kind() != "call" {
+            return None;
+        }
+        let function = right.child_by_field_name("function")?;
+        if self.text(function) != "range" {
+            return None;
+        }
+        let arguments: Vec<Node<'_>> = self.positional_args(right);
+        let bound = match arguments.as_slice() {
+            [bound] => *bound,
+            [start, bound] if self.text(*start) == "0" => *bound,
+            _ => return None,
+        };
+        let bound = self.strip(bound);
+        if bound.kind() != "identifier" {
+            return None;
+        }
+        let place = Self::positive_place(self.text(bound));
+        // Only a bound some test made a ghost flag of.
+        self.f.place_id(&place)
+    }
+
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
         if let Some(right) = node.child_by_field_name("right") {
             self.expr(right)?;
@@ -2158,6 +2367,18 @@ impl<'a> Lowerer<'a> {
         // `p += n` moves within the same block: the place keeps what it points to.
         if let Some(left) = node.child_by_field_name("left") {
             self.place_of(left)?;
+            // `n -= 1`: what `n > 0` said no longer holds.
+            let left = self.strip(left);
+            if left.kind() == "identifier" {
+                let ghost = Self::positive_place(self.text(left));
+                if let Some(ghost) = self.f.place_id(&ghost) {
+                    self.push(Stmt::Assign {
+                        target: ghost,
+                        value: Value::Other,
+                        span: node_span(node),
+                    });
+                }
+            }
         }
         Ok(())
     }
@@ -2424,6 +2645,8 @@ impl<'a> Lowerer<'a> {
                     if argument.kind() == "identifier" {
                         let place = self.place(Place::local(self.text(argument)));
                         self.push(Stmt::AddressTaken { place });
+                        self.leave();
+                        return Ok(Value::Address(place));
                     } else if let Some(array) = element_of {
                         // `&p[n]` is `p + n`: arithmetic on the pointer, no read through it.
                         let mut cursor = argument.walk();
@@ -2443,6 +2666,8 @@ impl<'a> Lowerer<'a> {
                         }
                     } else if let Some(place) = self.place_of(argument)? {
                         self.push(Stmt::AddressTaken { place });
+                        self.leave();
+                        return Ok(Value::Address(place));
                     }
                 }
                 Value::Other
@@ -2479,14 +2704,16 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.cython_function(node) {
             match name {
                 "sizeof" | "typeof" | "address" => {
+                    let mut address = Value::Other;
                     for argument in self.positional_args(node) {
                         if name == "address" {
                             if let Some(place) = self.place_of(argument)? {
                                 self.push(Stmt::AddressTaken { place });
+                                address = Value::Address(place);
                             }
                         }
                     }
-                    return Ok(Value::Other);
+                    return Ok(address);
                 }
                 "operator.dereference" => return self.dereference(node),
                 "declare" => {

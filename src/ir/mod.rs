@@ -91,6 +91,14 @@ impl Place {
         }
     }
 
+    /// `p[0]` for a parameter `p`: where an out-parameter allocator stores its block.
+    pub fn out_slot(param: &str) -> Place {
+        Place {
+            root: param.to_string(),
+            path: vec![Projection::Element(0)],
+        }
+    }
+
     /// `a[...]` for a constant element `a[k]`: the place any element stands for.
     pub fn any_element(&self) -> Option<Place> {
         let (Projection::Element(_), outer) = self.path.split_last()? else {
@@ -181,7 +189,10 @@ pub enum Value {
     Null,
     /// What a call returned.
     Call(CallId),
-    /// Anything else: numbers, Python objects, `&x`, expressions of no interest.
+    /// `&place` (`&self.data`, `address(buf)`): a pointer to the place itself, through
+    /// which a callee may store a new block there (an out-parameter allocator).
+    Address(PlaceId),
+    /// Anything else: numbers, Python objects, expressions of no interest.
     Other,
 }
 
@@ -394,6 +405,9 @@ pub struct Function {
     pub raises: Vec<(BlockId, Span)>,
     /// Pairs of places a condition compares with each other (`a is not b`, `a != b`).
     pub compared: Vec<(PlaceId, PlaceId)>,
+    /// The error value a `cdef` function declares without `?` (`NULL` for `except NULL`,
+    /// `-1`): returning it propagates an exception, so callers never receive it.
+    pub error_value: Option<String>,
     place_ids: HashMap<Place, PlaceId>,
 }
 
@@ -417,6 +431,7 @@ impl Function {
             globals: Vec::new(),
             raises: Vec::new(),
             compared: Vec::new(),
+            error_value: None,
             place_ids: HashMap::new(),
         };
         function.new_block();

@@ -35,6 +35,10 @@ const CIMPORTS_PREFIX: &str = "cython.cimports.";
 #[derive(Debug, Default)]
 pub struct ModuleNames {
     bindings: HashMap<String, Binding>,
+    /// Named integer constants: enumerators (`cdef enum Kind: TEXT = 1`, counted from the
+    /// last explicit value) and `DEF X = 3`; also as `Kind.TEXT`. What a tag attribute is
+    /// set to and compared with, for the class model's guards.
+    constants: HashMap<String, i64>,
     /// Functions and methods of this file (by name) whose exceptions never reach their
     /// caller: declared `noexcept`.
     noexcept: HashSet<String>,
@@ -179,6 +183,20 @@ impl ModuleNames {
                 }
                 true
             }
+            "enum_declaration" => {
+                self.bind_enumerators(node, source);
+                false
+            }
+            "compile_time_definition" => {
+                let name = node.child_by_field_name("name");
+                let value = node.child_by_field_name("value");
+                if let (Some(name), Some(value)) = (name, value) {
+                    if let Some(value) = integer_literal(text(value, source)) {
+                        self.constants.insert(text(name, source).to_string(), value);
+                    }
+                }
+                false
+            }
             "expression_statement" if at_module_level => {
                 let mut cursor = node.walk();
                 for assignment in node.named_children(&mut cursor) {
@@ -194,6 +212,43 @@ impl ModuleNames {
             }
             _ => true,
         }
+    }
+
+    /// The enumerators of an enum with known values: an explicit literal, or one more
+    /// than the one before (from 0). An enumerator whose value is an expression ends it.
+    fn bind_enumerators(&mut self, node: Node<'_>, source: &str) {
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
+        let enum_name = node.child_by_field_name("name").map(|n| text(n, source));
+        let mut next = 0i64;
+        let mut cursor = body.walk();
+        for enumerator in body.named_children(&mut cursor) {
+            if enumerator.kind() != "enumerator" {
+                continue;
+            }
+            let Some(name) = enumerator.child_by_field_name("name") else {
+                continue;
+            };
+            let value = match enumerator.child_by_field_name("value") {
+                Some(value) => match integer_literal(text(value, source)) {
+                    Some(value) => value,
+                    None => return,
+                },
+                None => next,
+            };
+            let name = text(name, source);
+            self.constants.insert(name.to_string(), value);
+            if let Some(enum_name) = enum_name {
+                self.constants.insert(format!("{enum_name}.{name}"), value);
+            }
+            next = value.saturating_add(1);
+        }
+    }
+
+    /// The value of a named constant (`TEXT`, `Kind.TEXT`, a `DEF`).
+    pub fn constant(&self, name: &str) -> Option<i64> {
+        self.constants.get(name).copied()
     }
 
     /// `cimport a.b`, `cimport a.b as c`, and pure-Python `import cython.cimports.a.b as c`.
@@ -291,6 +346,9 @@ impl ModuleNames {
     /// overriding this file's own names. The outer file's own functions and other names
     /// are not this file's.
     pub fn inherit(&mut self, outer: &ModuleNames) {
+        for (name, value) in &outer.constants {
+            self.constants.entry(name.clone()).or_insert(*value);
+        }
         for (name, binding) in &outer.bindings {
             if matches!(binding, Binding::Function { .. } | Binding::Module(_)) {
                 self.bindings
@@ -414,4 +472,22 @@ fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Optio
         ),
         _ => (Some(text(name, source)), None),
     }
+}
+
+/// `3`, `-1`, `0x10`, `(2)`: an integer literal's value.
+fn integer_literal(written: &str) -> Option<i64> {
+    let written: String = written
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')' && *c != '_')
+        .collect();
+    let (negative, digits) = match written.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, written.as_str()),
+    };
+    let digits = digits.trim_end_matches(['l', 'L', 'u', 'U']);
+    let value = match digits.get(..2) {
+        Some("0x" | "0X") => i64::from_str_radix(&digits[2..], 16).ok()?,
+        _ => digits.parse::<i64>().ok()?,
+    };
+    Some(if negative { -value } else { value })
 }

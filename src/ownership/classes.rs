@@ -285,8 +285,9 @@ struct Paths<'g, 'a> {
     graph: &'g OwnershipGraph<'a>,
     class: &'g str,
     attribute: &'g str,
-    /// Whether a call of a method of the class (by name) releases the attribute.
-    method_releases: &'g dyn Fn(&str) -> bool,
+    /// Whether a call of a method of the class (by name) releases the attribute, with
+    /// what the flags hold at the call (`self._clear()` freeing by `self.kind`).
+    method_releases: &'g dyn Fn(&str, &Flags) -> bool,
     /// Whether handing the block to a function releases it: in `__dealloc__` the callee
     /// is given the benefit of the doubt; where it is allocated, `strcpy(self.text, s)`
     /// fills it and gives nothing up.
@@ -531,7 +532,7 @@ impl Paths<'_, '_> {
                         if self.attribute_of(*place).as_deref() == Some(self.attribute))
                 });
                 let by_method = matches!(&call.callee, Callee::Method(name)
-                    if (self.method_releases)(name));
+                    if (self.method_releases)(name, &state.flags));
                 if freed || (handed_off && self.hand_off_releases) || by_method {
                     state.holding = Holding::Released;
                 }
@@ -579,62 +580,73 @@ impl PathState {
 }
 
 /// The flags that hold wherever `attribute` owns a block when a method of the class
-/// returns: at the end of each method that allocates it, and after each method that
-/// leaves it alone but sets flags (`close()` setting `self.closed = True`). `None` when
-/// some method has too many paths, or none allocates it.
+/// returns: at the end of each method that allocates it, and after any sequence of
+/// methods run from there that leave it alone but set flags (`close()` setting
+/// `self.closed = True`); a method that releases it on the paths those flags allow
+/// (`set_array()` calling `self._clear()`, which frees by `self.kind`) ends that owner.
+/// `None` when some method has too many paths, or none allocates it.
 pub fn owner_conditions(
     class: &str,
     attribute: &str,
     graphs: &[OwnershipGraph<'_>],
-    method_releases: &dyn Fn(&str) -> bool,
+    method_releases: &dyn Fn(&str, &Flags) -> bool,
 ) -> Option<Vec<Flags>> {
-    let mut allocated: Vec<Flags> = Vec::new();
-    let mut updates: Vec<Flags> = Vec::new();
-    let methods = graphs.iter().filter(|graph| {
-        graph.function.class.as_deref() == Some(class)
-            || graph.function.instances.values().any(|c| c == class)
-    });
-    for graph in methods {
-        if matches!(graph.function.name.as_str(), "__dealloc__" | "__del__") {
-            continue;
-        }
-        let is_constructor = graph.function.name == "__cinit__";
-        let paths = Paths {
-            graph,
-            class,
-            attribute,
-            method_releases,
-            hand_off_releases: false,
-        };
-        for end in paths.explore(Flags::new(), Holding::Entry)? {
-            match end.holding {
-                Holding::Fresh if !allocated.contains(&end.flags) => allocated.push(end.flags),
-                // `__cinit__` starts from a zeroed instance: what it leaves alone owns
-                // nothing.
-                Holding::Entry if !end.assigned.is_empty() && !is_constructor => {
-                    let update: Flags = end
-                        .flags
-                        .into_iter()
-                        .filter(|(name, _)| end.assigned.contains(name))
-                        .collect();
-                    if !updates.contains(&update) {
-                        updates.push(update);
-                    }
-                }
-                _ => {}
+    /// Conditions followed through later methods before giving up.
+    const CONDITION_BUDGET: usize = 64;
+    let mut conditions: Vec<Flags> = Vec::new();
+    let methods: Vec<&OwnershipGraph<'_>> = graphs
+        .iter()
+        .filter(|graph| {
+            (graph.function.class.as_deref() == Some(class)
+                || graph.function.instances.values().any(|c| c == class))
+                && !matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
+        })
+        .collect();
+    let paths_of = |graph| Paths {
+        graph,
+        class,
+        attribute,
+        method_releases,
+        hand_off_releases: false,
+    };
+    for &graph in &methods {
+        for end in paths_of(graph).explore(Flags::new(), Holding::Entry)? {
+            if end.holding == Holding::Fresh && !conditions.contains(&end.flags) {
+                conditions.push(end.flags);
             }
         }
     }
-    if allocated.is_empty() {
+    if conditions.is_empty() {
         return None;
     }
-    let mut conditions = allocated.clone();
-    for base in &allocated {
-        for update in &updates {
-            let mut condition = base.clone();
-            condition.extend(update.iter().map(|(name, value)| (name.clone(), *value)));
-            if !conditions.contains(&condition) {
-                conditions.push(condition);
+    // Each later method, from each condition known so far: what it leaves the flags as
+    // where the block is still owned. `__cinit__` runs first, never later.
+    let mut next = 0;
+    while next < conditions.len() {
+        if conditions.len() > CONDITION_BUDGET {
+            return None;
+        }
+        let base = conditions[next].clone();
+        next += 1;
+        for &graph in &methods {
+            if graph.function.name == "__cinit__" || graph.function.class.as_deref() != Some(class)
+            {
+                continue;
+            }
+            for end in paths_of(graph).explore(base.clone(), Holding::Entry)? {
+                if end.holding != Holding::Entry || end.assigned.is_empty() {
+                    continue;
+                }
+                let mut condition = base.clone();
+                for name in &end.assigned {
+                    match end.flags.get(name) {
+                        Some(value) => condition.insert(name.clone(), *value),
+                        None => condition.remove(name),
+                    };
+                }
+                if !conditions.contains(&condition) {
+                    conditions.push(condition);
+                }
             }
         }
     }
@@ -650,7 +662,7 @@ pub fn dealloc_leak_path(
     class: &str,
     attribute: &str,
     conditions: &[Flags],
-    method_releases: &dyn Fn(&str) -> bool,
+    method_releases: &dyn Fn(&str, &Flags) -> bool,
 ) -> Option<Option<Vec<String>>> {
     let paths = Paths {
         graph: dealloc,

@@ -10,7 +10,7 @@
 //! (copies share untouched chunks), and what lies inside a place is precomputed once, so
 //! no step scans every place.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
@@ -259,11 +259,77 @@ pub struct State {
     /// Blocks some path released through a place that may have held another block: freed
     /// there, or the other one was (see [`ExitState::freed_uncertainly`]).
     uncertain: BTreeSet<SiteId>,
+    /// Wherever the place holds the block on this path, the block is not NULL (a check
+    /// or a use of it through this place, or a copy of a checked place). Per place, so
+    /// that a join with a path on which the block is fresh but held elsewhere (a loop's
+    /// reallocation while `ret` still holds last turn's block) keeps it.
+    checked: BTreeSet<(PlaceId, SiteId)>,
+    /// Error flags and status codes (`failed = True` on the NULL path, `rc = 0` on the
+    /// other): for a local assigned constants on every path here, by value, what holds
+    /// on every path where it holds that value. A value absent from the map is held on no
+    /// path (anything is implied). A test of the local (`if failed: raise`, `if rc ==
+    /// 0:`) then applies it.
+    implied: BTreeMap<PlaceId, BTreeMap<i64, Implied>>,
+}
+
+/// What a flag's value implies: places checked, and places whose blocks are NULL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Implied {
+    checked: BTreeSet<PlaceId>,
+    null: BTreeSet<PlaceId>,
+}
+
+impl Implied {
+    fn intersect(&mut self, other: &Implied) {
+        self.checked.retain(|place| other.checked.contains(place));
+        self.null.retain(|place| other.null.contains(place));
+    }
 }
 
 impl JoinSemiLattice for State {
     fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
+        // A flag known on both sides: by value, what both imply (a value one side never
+        // holds implies anything there); known on one side only, nothing.
+        if !self.implied.is_empty() || !other.implied.is_empty() {
+            let mut joined = BTreeMap::new();
+            for (flag, mine) in &self.implied {
+                let Some(theirs) = other.implied.get(flag) else {
+                    continue;
+                };
+                let mut values = mine.clone();
+                for (value, implied) in theirs {
+                    match values.get_mut(value) {
+                        Some(known) => known.intersect(implied),
+                        None => {
+                            values.insert(*value, implied.clone());
+                        }
+                    }
+                }
+                joined.insert(*flag, values);
+            }
+            if joined != self.implied {
+                self.implied = joined;
+                changed = true;
+            }
+        }
+        // Checked on every side that holds it there (before the places join).
+        if !self.checked.is_empty() || !other.checked.is_empty() {
+            let agrees = |side: &State, place: PlaceId, site: SiteId| {
+                side.checked.contains(&(place, site)) || !side.holds_site(place, site)
+            };
+            let joined: BTreeSet<(PlaceId, SiteId)> = self
+                .checked
+                .iter()
+                .chain(&other.checked)
+                .copied()
+                .filter(|&(place, site)| agrees(self, place, site) && agrees(other, place, site))
+                .collect();
+            if joined != self.checked {
+                self.checked = joined;
+                changed = true;
+            }
+        }
         for place in self.points.one_sided(&other.points) {
             changed |= self.partial.insert(PlaceId(place as u32));
         }
@@ -337,6 +403,11 @@ impl State {
 
     fn holds(&self, place: PlaceId) -> bool {
         self.targets(place).is_some()
+    }
+
+    fn holds_site(&self, place: PlaceId, site: SiteId) -> bool {
+        self.targets(place)
+            .is_some_and(|targets| targets.contains(&Target::Site(site)))
     }
 
     fn targets_mut(&mut self, place: PlaceId) -> &mut Targets {
@@ -452,7 +523,10 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             }
             None => match summary.and_then(|s| s.returns.as_ref()) {
                 Some(returned) => (returned.family, None, !returned.may_be_null),
-                None => continue,
+                None => match summary.and_then(|s| s.out_argument(call)) {
+                    Some((_, out)) => (out.family, None, !out.may_be_null),
+                    None => continue,
+                },
             },
         };
         site_of_call[index] = Some((SiteId(graph.sites.len() as u32), never_null));
@@ -463,6 +537,52 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             span: Some(call.span),
             reallocates,
         });
+    }
+    // `t = table_new(n)` whose `t.data` the helper filled with a fresh block: the local's
+    // field holds that block (its family for CY002; its NULL check and its leak are the
+    // helper's, so it counts as a block the local's field held, not one allocated here).
+    let mut field_sites: HashMap<CallId, Vec<(PlaceId, SiteId)>> = HashMap::new();
+    for stmt in function.blocks.iter().flat_map(|block| &block.stmts) {
+        let Stmt::Assign {
+            target,
+            value: Value::Call(call),
+            ..
+        } = stmt
+        else {
+            continue;
+        };
+        let callee = &function.call(*call).callee;
+        if classify(callee).is_some() {
+            continue;
+        }
+        let Some(returned) = context
+            .summary_of(callee, &classes)
+            .and_then(|summary| summary.returns.as_ref())
+        else {
+            continue;
+        };
+        let holder = function.place(*target);
+        if holder.root == "self" || function.params.contains(&holder.root) {
+            continue;
+        }
+        for (name, family) in &returned.fields {
+            let mut field = holder.clone();
+            field.path.push(Projection::Field(name.clone()));
+            let Some(place) = function.place_id(&field) else {
+                continue;
+            };
+            field_sites
+                .entry(*call)
+                .or_default()
+                .push((place, SiteId(graph.sites.len() as u32)));
+            graph.sites.push(AllocationSite {
+                origin: SiteOrigin::Incoming(place),
+                family: Some(*family),
+                callee: callee.display_name().to_string(),
+                span: Some(function.call(*call).span),
+                reallocates: None,
+            });
+        }
     }
     // An allocation in a loop makes a new block each time round while places may still
     // hold the one from the time before (`prev = cur`): a second site stands for those
@@ -557,6 +677,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
+        field_sites,
         older,
         any_element: Vec::new(),
         has_elements: false,
@@ -683,6 +804,9 @@ struct Ownership<'a, 'c> {
     graph_sites: Vec<AllocationSite>,
     /// The site each call creates, and whether it is never NULL.
     site_of_call: Vec<Option<(SiteId, bool)>>,
+    /// For `t = table_new(n)`, the blocks the helper leaves in the fields of the one it
+    /// returns, by the place of the field here (`t.data`).
+    field_sites: HashMap<CallId, Vec<(PlaceId, SiteId)>>,
     /// For an allocation in a loop, the site of the blocks it made on earlier turns.
     older: Vec<Option<SiteId>>,
     /// For a constant element `a[k]`, the place `a[...]`.
@@ -758,6 +882,77 @@ fn places_inside(function: &Function) -> Vec<Vec<PlaceId>> {
 }
 
 impl Ownership<'_, '_> {
+    /// What holds of the pointer places on this path: those whose every block is checked
+    /// through it (or no longer unchecked) and was not shown NULL; those whose every block
+    /// a test showed NULL.
+    fn implied_now(&self, state: &State) -> Implied {
+        let mut implied = Implied::default();
+        for index in 0..self.function.places.len() {
+            let place = PlaceId(index as u32);
+            let sites = state.sites_of(place);
+            if sites.is_empty() {
+                continue;
+            }
+            let checked = sites.iter().all(|&site| {
+                (state.checked.contains(&(place, site))
+                    || !state.site(site).contains(SiteStates::UNCHECKED))
+                    && !state.failed.contains(&(place, site))
+            });
+            let null = sites.iter().all(|&site| {
+                state.failed.contains(&(place, site)) && state.site(site) == SiteStates::NULL
+            });
+            if checked {
+                implied.checked.insert(place);
+            } else if null {
+                implied.null.insert(place);
+            }
+        }
+        implied
+    }
+
+    /// Along an edge where a flag's value satisfies `holds` (`if failed:` not taken,
+    /// `rc == 0`): the places checked on every path where it has such a value are
+    /// checked here, and the flag keeps only those values.
+    fn apply_implied(&self, flag: PlaceId, holds: impl Fn(i64) -> bool, state: &mut State) {
+        let Some(values) = state.implied.get_mut(&flag) else {
+            return;
+        };
+        values.retain(|value, _| holds(*value));
+        let mut sets = values.values();
+        let Some(first) = sets.next() else {
+            return;
+        };
+        let mut implied = first.clone();
+        for other in sets {
+            implied.intersect(other);
+        }
+        for place in implied.checked {
+            for site in state.sites_of(place) {
+                state.checked.insert((place, site));
+                state.failed.remove(&(place, site));
+            }
+        }
+        // `if failed: raise`: on the raising edge the block is NULL, nothing to free
+        // (only narrowed where NULL is already one of its states).
+        for place in implied.null {
+            for site in state.sites_of(place) {
+                if state.site(site).contains(SiteStates::NULL) {
+                    *state.site_mut(site) = SiteStates::NULL;
+                }
+            }
+        }
+    }
+
+    /// A place checked on this path: whatever value a flag holds, it implies it.
+    fn checked_under_every_flag(place: PlaceId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                implied.checked.insert(place);
+                implied.null.remove(&place);
+            }
+        }
+    }
+
     fn record<F: FnOnce(&mut OwnershipGraph)>(recorder: &mut Recorder, event: F) {
         if let Some(graph) = recorder.graph.as_deref_mut() {
             event(graph);
@@ -783,7 +978,9 @@ impl Ownership<'_, '_> {
                     place,
                     span,
                     how,
-                    unchecked: states.contains(SiteStates::UNCHECKED) || failed,
+                    unchecked: (states.contains(SiteStates::UNCHECKED)
+                        && !state.checked.contains(&(place, site)))
+                        || failed,
                     states,
                     block,
                     definite,
@@ -838,6 +1035,8 @@ impl Ownership<'_, '_> {
         if self.graph_sites[site.0 as usize].reallocates.is_some() {
             return;
         }
+        state.checked.insert((place, site));
+        Self::checked_under_every_flag(place, state);
         let states = state.site_mut(site);
         if states.contains(SiteStates::UNCHECKED) {
             *states = states
@@ -919,7 +1118,11 @@ impl Ownership<'_, '_> {
                 non_null,
                 span,
                 ..
-            } => return self.assume(*place, *non_null, *span, state, recorder),
+            } => {
+                // `if failed: raise`: past it the flag is 0.
+                self.apply_implied(*place, |held| (held != 0) == *non_null, state);
+                return self.assume(*place, *non_null, *span, state, recorder);
+            }
             Stmt::Return { value, span } => {
                 if let Value::Place(place) = value {
                     self.record_dangling_return(*place, *span, state, recorder);
@@ -929,7 +1132,7 @@ impl Ownership<'_, '_> {
                     Value::Call(call) => self.site_of_call[call.0 as usize]
                         .map(|(site, _)| vec![site])
                         .unwrap_or_default(),
-                    Value::Null | Value::Other => Vec::new(),
+                    Value::Null | Value::Address(_) | Value::Other => Vec::new(),
                 };
                 for site in returned {
                     let states = state.site(site);
@@ -981,7 +1184,20 @@ impl Ownership<'_, '_> {
                 self.forget(*place, state);
             }
             // Flags and their tests: only the class model's guards read them.
-            Stmt::Constant { .. } | Stmt::Compare { .. } | Stmt::Raise => {}
+            // `failed = True`: on this path the flag holds 1, and what is checked now is
+            // what that value implies.
+            Stmt::Constant { place, value } => {
+                let implied = self.implied_now(state);
+                state
+                    .implied
+                    .insert(*place, BTreeMap::from([(*value, implied)]));
+            }
+            Stmt::Compare {
+                place,
+                value,
+                equal,
+            } => self.apply_implied(*place, |held| (held == *value) == *equal, state),
+            Stmt::Raise => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {
                     let states = state.site_mut(site);
@@ -1098,6 +1314,12 @@ impl Ownership<'_, '_> {
                 }
                 if self.site_of_call[call_id.0 as usize].is_some() {
                     self.allocate(call_id, state);
+                    // `safe_realloc(&self.data, n)` stores its block in `self.data`.
+                    let out = summary.and_then(|s| s.out_argument(call));
+                    let returns = summary.and_then(|s| s.returns.as_ref());
+                    if let (Some((place, _)), None) = (out, returns) {
+                        self.assign(place, Value::Call(call_id), call.span, state, recorder);
+                    }
                 }
                 // A helper that only returns when its parameter is not NULL is a check.
                 for (index, arg) in call.args.iter().enumerate() {
@@ -1164,11 +1386,18 @@ impl Ownership<'_, '_> {
                             (place, if failed == site { older_site } else { failed })
                         })
                         .collect();
+                    state.checked = std::mem::take(&mut state.checked)
+                        .into_iter()
+                        .map(|(place, checked)| {
+                            (place, if checked == site { older_site } else { checked })
+                        })
+                        .collect();
                 }
             }
             // The new block is not the one released: no place holds it yet.
             state.dangling.retain(|(_, dangling)| *dangling != site);
             state.uncertain.remove(&site);
+            state.checked.retain(|(_, checked)| *checked != site);
             if state.flags.is_empty() {
                 state.born.remove(&site);
             } else {
@@ -1295,7 +1524,7 @@ impl Ownership<'_, '_> {
             }
             Value::Place(source) => state.targets(source).cloned(),
             Value::Null => Some(Targets::one(Target::Null)),
-            Value::Other => None,
+            Value::Address(_) | Value::Other => None,
         };
         if let Value::Call(call) = value {
             let reallocates = self.site_of_call[call.0 as usize]
@@ -1423,7 +1652,28 @@ impl Ownership<'_, '_> {
                 }
             }
             match targets {
-                Some(targets) => state.set_targets(target, Some(targets)),
+                Some(targets) => {
+                    // `ret = reallocated_ret` after its check: checked here too.
+                    if let Value::Place(source) = value {
+                        for target_site in targets.iter() {
+                            let Target::Site(site) = target_site else {
+                                continue;
+                            };
+                            if state.checked.contains(&(source, *site))
+                                || !state.site(*site).contains(SiteStates::UNCHECKED)
+                            {
+                                state.checked.insert((target, *site));
+                            }
+                        }
+                    }
+                    state.set_targets(target, Some(targets));
+                    if let Value::Call(call) = value {
+                        for &(field, site) in self.field_sites.get(&call).into_iter().flatten() {
+                            state.set_targets(field, Some(Targets::one(Target::Site(site))));
+                            *state.site_mut(site) = SiteStates::NON_NULL;
+                        }
+                    }
+                }
                 // Holds nothing tracked now, not whatever `a[...]` holds.
                 None if self.any_element[target.0 as usize].is_some() => {
                     state.set_targets(target, Some(Targets::default()));
@@ -1521,6 +1771,24 @@ impl Ownership<'_, '_> {
                 *failed != place && !outer.strictly_contains(self.function.place(*failed))
             });
         }
+        if !state.checked.is_empty() {
+            let inside = &self.inside[place.0 as usize];
+            state
+                .checked
+                .retain(|(checked, _)| *checked != place && !inside.contains(checked));
+        }
+        if !state.implied.is_empty() {
+            state.implied.remove(&place);
+            for inner in &self.inside[place.0 as usize] {
+                state.implied.remove(inner);
+            }
+            for values in state.implied.values_mut() {
+                for implied in values.values_mut() {
+                    implied.checked.remove(&place);
+                    implied.null.remove(&place);
+                }
+            }
+        }
         state.flags.remove(&place);
         // The place's old value says nothing of births any more; a block born under no
         // remaining flag is born anywhere (no entry at all).
@@ -1599,6 +1867,12 @@ impl Ownership<'_, '_> {
             if only_null {
                 return false;
             }
+            state
+                .checked
+                .extend(sites.iter().map(|&site| (place, site)));
+            if !sites.is_empty() {
+                Self::checked_under_every_flag(place, state);
+            }
             if let [site] = sites[..] {
                 let narrowed = state.site(site).assume_non_null();
                 if narrowed.is_empty() {
@@ -1616,6 +1890,7 @@ impl Ownership<'_, '_> {
                 }
             }
         } else if single_target {
+            state.checked.retain(|(checked, _)| *checked != place);
             if let [site] = sites[..] {
                 let before = state.site(site);
                 let narrowed = before.assume_null();
@@ -1720,7 +1995,19 @@ fn possible_holders(
                     stored[site.0 as usize].push(target.0 as usize);
                 }
             }
-            Value::Null | Value::Other => {}
+            Value::Null | Value::Address(_) | Value::Other => {}
+        }
+    }
+    // `safe_realloc(&self.data, n)`: an out-parameter allocator stores its block through
+    // the address it is given.
+    for (index, call) in function.calls.iter().enumerate() {
+        let Some((site, _)) = site_of_call[index] else {
+            continue;
+        };
+        for arg in &call.args {
+            if let Value::Address(place) = arg {
+                stored[site.0 as usize].push(place.0 as usize);
+            }
         }
     }
     // The blocks of earlier loop turns are held where the recent one was.
@@ -1826,6 +2113,19 @@ mod tests {
         let partial = proptest::collection::btree_set(0..PLACES, 0..2);
         let dangling = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
         let uncertain = proptest::collection::btree_set(0..SITES, 0..2);
+        let checked = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
+        let implied = proptest::collection::btree_map(
+            0..PLACES,
+            proptest::collection::btree_map(
+                -1i64..2,
+                (
+                    proptest::collection::btree_set(0..PLACES, 0..3),
+                    proptest::collection::btree_set(0..PLACES, 0..2),
+                ),
+                1..3,
+            ),
+            0..2,
+        );
         (
             targets,
             sites,
@@ -1833,10 +2133,22 @@ mod tests {
             born,
             failed,
             partial,
+            checked,
+            implied,
             (dangling, uncertain),
         )
             .prop_map(
-                |(targets, sites, flags, born, failed, partial, (dangling, uncertain))| {
+                |(
+                    targets,
+                    sites,
+                    flags,
+                    born,
+                    failed,
+                    partial,
+                    checked,
+                    implied,
+                    (dangling, uncertain),
+                )| {
                     let mut state = State::default();
                     for (place, held) in targets.into_iter().enumerate() {
                         let held = held.map(|held| {
@@ -1875,6 +2187,26 @@ mod tests {
                         .map(|(p, s)| (PlaceId(p), SiteId(s)))
                         .collect();
                     state.uncertain = uncertain.into_iter().map(SiteId).collect();
+                    state.checked = checked
+                        .into_iter()
+                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
+                        .collect();
+                    state.implied = implied
+                        .into_iter()
+                        .map(|(flag, values)| {
+                            let values = values
+                                .into_iter()
+                                .map(|(value, (checked, null))| {
+                                    let implied = Implied {
+                                        checked: checked.into_iter().map(PlaceId).collect(),
+                                        null: null.into_iter().map(PlaceId).collect(),
+                                    };
+                                    (value, implied)
+                                })
+                                .collect();
+                            (PlaceId(flag), values)
+                        })
+                        .collect();
                     state
                 },
             )
@@ -2001,6 +2333,7 @@ mod tests {
             classes: Vec::new(),
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),
+            field_sites: HashMap::new(),
             older: Vec::new(),
             any_element: vec![None; PLACES as usize],
             has_elements: false,

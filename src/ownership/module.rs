@@ -21,6 +21,9 @@ pub struct ModuleAnalysis<'a> {
     /// For each class whose chain of bases leaves this module through a cimport, what
     /// the project says of that base (absent when the project does not know it).
     pub external_bases: HashMap<String, ClassExport>,
+    /// For a `.pxd`, the `.pyx` half of each of its classes the run has (present even
+    /// when empty: a `.pxd`'s classes are finalized in their `.pyx`).
+    pub implementation: Option<HashMap<String, ClassExport>>,
     /// How many graphs were built: each function once, again inside a cycle of calls
     /// when a callee's summary changed, and once more for a method whose class's
     /// attributes hold blocks.
@@ -39,6 +42,13 @@ impl<'a> ModuleAnalysis<'a> {
     ) -> Self {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
+        // `self._release()` of a base class cimported from another module: its summary is
+        // the subclass's too.
+        for class in &module.classes {
+            for (name, summary) in project.inherited_methods(module, &class.name) {
+                summaries.insert(Some(&class.name), &name, summary);
+            }
+        }
         let mut builds = 0;
         let mut graphs: Vec<Option<OwnershipGraph<'a>>> =
             (0..module.functions.len()).map(|_| None).collect();
@@ -130,12 +140,23 @@ impl<'a> ModuleAnalysis<'a> {
                 Some((class.name.clone(), export.clone()))
             })
             .collect();
+        let implementation = project.is_declaration().then(|| {
+            module
+                .classes
+                .iter()
+                .filter_map(|class| {
+                    let export = project.implementation_of(&class.name)?;
+                    Some((class.name.clone(), export.clone()))
+                })
+                .collect()
+        });
         ModuleAnalysis {
             module,
             graphs,
             classes,
             summaries,
             external_bases,
+            implementation,
             builds,
         }
     }

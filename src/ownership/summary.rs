@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use crate::ir::{Callee, Projection};
 use crate::ownership::families::FamilyId;
-use crate::ownership::{EscapeHow, OwnershipGraph, SiteOrigin, SiteStates};
+use crate::ownership::{
+    EscapeHow, LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates, Target,
+};
 
 /// A fresh block the function returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +20,10 @@ pub struct ReturnedBlock {
     pub family: FamilyId,
     /// Whether some path returns it unchecked: the caller must check it.
     pub may_be_null: bool,
+    /// Fields of it that hold a fresh block of their own wherever it is returned
+    /// (`t.data = malloc(...)` in `table_new`), with that block's family: the caller's
+    /// `t.data` keeps it.
+    pub fields: Vec<(String, FamilyId)>,
 }
 
 /// A parameter (by position, `self` first for a method), or a field of it, that the
@@ -29,9 +35,21 @@ pub struct ReleasedParameter {
     pub family: FamilyId,
 }
 
+/// A fresh block the function stores through a pointer parameter on every path that
+/// returns (`p[0] = tmp` after `tmp = realloc(p[0], n)`): the place whose address the
+/// caller passes (`safe_realloc(&self.data, n)`) receives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutAllocation {
+    pub param: usize,
+    pub family: FamilyId,
+    /// Whether some path stores it unchecked: the caller must check it.
+    pub may_be_null: bool,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub returns: Option<ReturnedBlock>,
+    pub out_allocations: Vec<OutAllocation>,
     pub releases: Vec<ReleasedParameter>,
     /// Parameters (by position) the function never reads through while they may be
     /// NULL: passing it an unchecked block is not a use.
@@ -47,22 +65,28 @@ impl Summary {
     /// What a graph shows its function does, as far as callers care.
     pub fn of(graph: &OwnershipGraph<'_>) -> Summary {
         let function = graph.function;
+        let (out_allocations, out_sites) = out_allocations(graph);
         let mut returns: Option<ReturnedBlock> = None;
         let mut mixed = false;
         for escape in &graph.escapes {
-            if escape.how != EscapeHow::Returned {
+            // `return tmp` after `p[0] = tmp`: the caller's place holds it already.
+            if escape.how != EscapeHow::Returned || out_sites.contains(&escape.site) {
                 continue;
             }
             let site = graph.site(escape.site);
             let (SiteOrigin::Call(_), Some(family)) = (site.origin, site.family) else {
                 continue;
             };
-            let may_be_null = escape.states.contains(SiteStates::UNCHECKED);
+            // `except NULL`: a NULL return propagates an exception, never reaches the caller.
+            let may_be_null = escape.states.contains(SiteStates::UNCHECKED)
+                && function.error_value.as_deref() != Some("NULL")
+                && !reported_here(graph, escape.site);
             match &mut returns {
                 None => {
                     returns = Some(ReturnedBlock {
                         family,
                         may_be_null,
+                        fields: returned_fields(graph),
                     })
                 }
                 Some(existing) if existing.family == family => {
@@ -90,11 +114,12 @@ impl Summary {
                     continue;
                 };
                 let states = exit.site(crate::ownership::SiteId(index as u32));
-                let freed_everywhere = states.contains(SiteStates::FREED)
+                let freed_everywhere = (states.contains(SiteStates::FREED)
                     && states
                         .without(SiteStates::FREED)
                         .without(SiteStates::NULL)
-                        .is_empty();
+                        .is_empty())
+                    || walks_and_frees(graph, SiteId(index as u32), place_id);
                 if !freed_everywhere {
                     continue;
                 }
@@ -149,6 +174,7 @@ impl Summary {
         }
         Summary {
             returns,
+            out_allocations,
             releases,
             tolerates,
             checks,
@@ -156,13 +182,249 @@ impl Summary {
         }
     }
 
+    /// The place whose address a call passes where this function stores a fresh block
+    /// (`&self.data` in `safe_realloc(&self.data, n)`), with what it stores.
+    pub fn out_argument(
+        &self,
+        call: &crate::ir::Call,
+    ) -> Option<(crate::ir::PlaceId, &OutAllocation)> {
+        self.out_allocations.iter().find_map(|allocation| {
+            // `self` is a method's first parameter, not an argument.
+            let index = match call.callee {
+                Callee::Method(_) => allocation.param.checked_sub(1)?,
+                _ => allocation.param,
+            };
+            match call.args.get(index)? {
+                crate::ir::Value::Address(place) => Some((*place, allocation)),
+                _ => None,
+            }
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.returns.is_none()
+            && self.out_allocations.is_empty()
             && self.releases.is_empty()
             && self.tolerates.is_empty()
             && self.checks.is_empty()
             && !self.never_returns
     }
+}
+
+/// Whether the function itself reads through the block before any NULL check: its CY001
+/// is reported here, and its callers are not told the same missing check again (on the
+/// paths that read through it, it was not NULL after all).
+fn reported_here(graph: &OwnershipGraph<'_>, site: SiteId) -> bool {
+    graph
+        .uses
+        .iter()
+        .any(|used| used.site == site && used.unchecked)
+}
+
+/// The fields of the returned block that hold the same live fresh block of a known family
+/// on every path that returns a place (`return t` after `t.data = malloc(n)`).
+fn returned_fields(graph: &OwnershipGraph<'_>) -> Vec<(String, FamilyId)> {
+    let mut fields: Option<Vec<(String, FamilyId)>> = None;
+    let function = graph.function;
+    for leave in &graph.leaves {
+        if !leave.returns || !matches!(leave.how, LeaveHow::Returns(_)) {
+            continue;
+        }
+        // `return t`: the fields `t.name` as it leaves.
+        let returned = match function.block(leave.block).stmts.last() {
+            Some(crate::ir::Stmt::Return {
+                value: crate::ir::Value::Place(returned),
+                ..
+            }) => function.place(*returned),
+            _ => continue,
+        };
+        let here: Vec<(String, FamilyId)> = leave
+            .state
+            .points()
+            .filter_map(|(place, targets)| {
+                let place = function.place(place);
+                let name = match place.path.split_last() {
+                    Some((crate::ir::Projection::Field(name), outer))
+                        if place.root == returned.root && outer == returned.path.as_slice() =>
+                    {
+                        name
+                    }
+                    _ => return None,
+                };
+                let sites: Vec<&Target> = targets.iter().collect();
+                let [Target::Site(site)] = sites.as_slice() else {
+                    return None;
+                };
+                let allocation = graph.site(*site);
+                let states = leave.state.site(*site);
+                let live = (states.contains(SiteStates::NON_NULL)
+                    || states.contains(SiteStates::UNCHECKED))
+                    && !states.contains(SiteStates::FREED);
+                match (allocation.origin, allocation.family) {
+                    (SiteOrigin::Call(_), Some(family)) if live => Some((name.clone(), family)),
+                    _ => None,
+                }
+            })
+            .collect();
+        fields = Some(match fields {
+            None => here,
+            Some(known) => known.into_iter().filter(|f| here.contains(f)).collect(),
+        });
+    }
+    fields.unwrap_or_default()
+}
+
+/// The pointer parameters `p` whose slot `p[0]` holds the same fresh block (allocated
+/// here, not freed) wherever the function returns rather than raises, with those blocks.
+fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteId>) {
+    let function = graph.function;
+    let returning: Vec<&LeaveEvent> = graph
+        .leaves
+        .iter()
+        .filter(|leave| {
+            leave.returns
+                && !matches!(leave.how, LeaveHow::Raises(_) | LeaveHow::Unwinds { .. })
+                && !matches!(
+                    function.block(leave.block).stmts.last(),
+                    Some(crate::ir::Stmt::Raise)
+                )
+        })
+        .collect();
+    let mut allocations = Vec::new();
+    let mut sites = Vec::new();
+    if returning.is_empty() {
+        return (allocations, sites);
+    }
+    for (param, name) in function.params.iter().enumerate() {
+        let Some(slot) = function.place_id(&crate::ir::Place::out_slot(name)) else {
+            continue;
+        };
+        let mut stored: Option<SiteId> = None;
+        let mut may_be_null = false;
+        let every_path = returning.iter().all(|leave| {
+            let held = leave
+                .state
+                .targets(slot)
+                .map(|targets| targets.iter().copied().collect::<Vec<_>>());
+            let Some([Target::Site(site)]) = held.as_deref() else {
+                return false;
+            };
+            // `return tmp` marks the block escaped as it leaves: its states just before
+            // are those its `return`s saw.
+            let mut states = leave.state.site(*site);
+            if states.contains(SiteStates::ESCAPED) {
+                states = graph
+                    .escapes
+                    .iter()
+                    .filter(|escape| escape.site == *site && escape.how == EscapeHow::Returned)
+                    .fold(states.without(SiteStates::ESCAPED), |states, escape| {
+                        states.union(escape.states)
+                    });
+            }
+            let live = (states.contains(SiteStates::NON_NULL)
+                || states.contains(SiteStates::UNCHECKED))
+                && !states.contains(SiteStates::FREED);
+            may_be_null |=
+                states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
+            let same = stored.is_none_or(|known| known == *site);
+            stored = Some(*site);
+            live && same
+        });
+        let Some(site) = stored.filter(|_| every_path) else {
+            continue;
+        };
+        let allocation = graph.site(site);
+        let (SiteOrigin::Call(_), Some(family)) = (allocation.origin, allocation.family) else {
+            continue;
+        };
+        allocations.push(OutAllocation {
+            param,
+            family,
+            may_be_null: may_be_null && !reported_here(graph, site),
+        });
+        sites.push(site);
+    }
+    (allocations, sites)
+}
+
+/// Whether every path from the entry releases the block a local parameter holds on entry,
+/// or finds it NULL, before it reaches the exit: the list walk of a release helper
+/// (`while e != NULL: nxt = e.next; PyMem_Free(e); e = nxt`), where the states of one
+/// block cannot tell that the loop's exit test (`e == NULL`) concerns the next node on
+/// every path that already freed it. Paths are followed with the set of locals that
+/// still hold the block; a path on which none does any more fails.
+fn walks_and_frees(graph: &OwnershipGraph<'_>, site: SiteId, param: crate::ir::PlaceId) -> bool {
+    use crate::ir::{Stmt, Value};
+    const BUDGET: usize = 4096;
+    let function = graph.function;
+    if !function.place(param).path.is_empty() {
+        return false;
+    }
+    let releasing: Vec<crate::diagnostic::Span> = graph
+        .releases
+        .iter()
+        .filter(|release| release.site == site && !release.reallocating)
+        .map(|release| release.span)
+        .collect();
+    if releasing.is_empty() {
+        return false;
+    }
+    let mut seen: std::collections::HashSet<(crate::ir::BlockId, Vec<crate::ir::PlaceId>)> =
+        std::collections::HashSet::new();
+    let mut pending = vec![(function.entry, vec![param])];
+    while let Some((block, mut holders)) = pending.pop() {
+        if block == function.return_exit || block == function.unwind_exit || seen.len() > BUDGET {
+            return false;
+        }
+        if !seen.insert((block, holders.clone())) {
+            continue;
+        }
+        let mut settled = false;
+        for stmt in &function.block(block).stmts {
+            match stmt {
+                Stmt::Call(call) if releasing.contains(&function.call(*call).span) => {
+                    settled = true;
+                }
+                Stmt::Assume {
+                    place,
+                    non_null: false,
+                    ..
+                } if holders.contains(place) => settled = true,
+                Stmt::Assign { target, value, .. } => {
+                    let copies = matches!(value, Value::Place(source) if holders.contains(source));
+                    holders.retain(|holder| holder != target);
+                    if copies && function.place(*target).path.is_empty() {
+                        holders.push(*target);
+                        holders.sort_unstable();
+                    }
+                    if holders.is_empty() {
+                        return false;
+                    }
+                }
+                Stmt::AddressTaken { place } if holders.contains(place) => return false,
+                _ => {}
+            }
+            if settled {
+                break;
+            }
+        }
+        if settled {
+            continue;
+        }
+        // A release helper that can raise frees on its return edge only.
+        let body = function.block(block);
+        let released_by_terminator = body
+            .terminating_call()
+            .is_some_and(|call| releasing.contains(&function.call(call).span));
+        for succ in body.successors() {
+            let unwinds = matches!(body.terminator, crate::ir::Terminator::Call { unwind, .. } if unwind == succ);
+            if released_by_terminator && !unwinds {
+                continue;
+            }
+            pending.push((succ, holders.clone()));
+        }
+    }
+    true
 }
 
 /// Whether every way out of the function that its entry reaches raises: the return exit
@@ -197,6 +459,14 @@ pub struct Summaries {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClassExport {
     pub released: Vec<String>,
+    /// It (or a base of its module) has a `__dealloc__` or `__del__`.
+    pub finalizes: bool,
+    /// Methods of `self` its finalizer calls that its file does not define (an inline
+    /// `_release()` in the `.pxd`): what they free is the other half's to say.
+    pub delegates: Vec<String>,
+    /// The summaries of its methods (and its bases'), by name, for a subclass in another
+    /// module that calls them (`self._release()` in its own `__dealloc__`).
+    pub methods: Vec<(String, Summary)>,
     /// Its own chain of bases leaves the module it is defined in (or cannot be
     /// followed): what it frees is not fully known.
     pub opaque: bool,
@@ -242,7 +512,11 @@ impl Summaries {
             .map(|((_, name), summary)| (name, summary));
         functions
             .chain(methods)
-            .filter(|(_, summary)| summary.returns.is_some() || !summary.releases.is_empty())
+            .filter(|(_, summary)| {
+                summary.returns.is_some()
+                    || !summary.out_allocations.is_empty()
+                    || !summary.releases.is_empty()
+            })
             .map(|(name, _)| name.clone())
             .collect()
     }
@@ -298,6 +572,12 @@ impl ModuleExports {
 #[derive(Clone, Debug, Default)]
 pub struct ProjectSummaries {
     modules: HashMap<String, Arc<ModuleExports>>,
+    /// The file is a `.pxd`: the `__dealloc__` of the classes it declares (with
+    /// attributes and inline methods) is in its module's `.pyx`, not here.
+    declaration: bool,
+    /// For a `.pxd`, the extension types its `.pyx` defines, when the run has it: the
+    /// other half of each class.
+    implementation: HashMap<String, ClassExport>,
 }
 
 impl ProjectSummaries {
@@ -305,6 +585,53 @@ impl ProjectSummaries {
     /// exporting `exports`. The first module given for a name is kept.
     pub fn add_module(&mut self, written: &str, exports: Arc<ModuleExports>) {
         self.modules.entry(written.to_string()).or_insert(exports);
+    }
+
+    /// Makes this the view of a `.pxd`, whose `.pyx` defines `implementation` (empty when
+    /// the run does not have it).
+    pub fn declare(&mut self, implementation: HashMap<String, ClassExport>) {
+        self.declaration = true;
+        self.implementation = implementation;
+    }
+
+    /// Whether the file is a `.pxd`, the declaration half of its module.
+    pub fn is_declaration(&self) -> bool {
+        self.declaration
+    }
+
+    /// For a `.pxd`, what the `.pyx` half of the class `name` frees, when known.
+    pub fn implementation_of(&self, name: &str) -> Option<&ClassExport> {
+        self.implementation.get(name)
+    }
+
+    /// The methods (with their summaries) a class of this module inherits from a base
+    /// class cimported from another module and does not define itself.
+    pub fn inherited_methods(
+        &self,
+        module: &crate::ir::Module,
+        class: &str,
+    ) -> Vec<(String, Summary)> {
+        let chain = module.class_chain(class);
+        let Some((origin, name)) = chain.last().and_then(|root| root.base_origin.as_ref()) else {
+            return Vec::new();
+        };
+        let Some(export) = self.class(origin, name) else {
+            return Vec::new();
+        };
+        let defined = |method: &str| {
+            module.functions.iter().any(|function| {
+                function.name == method
+                    && chain
+                        .iter()
+                        .any(|declared| function.class.as_deref() == Some(declared.name.as_str()))
+            })
+        };
+        export
+            .methods
+            .iter()
+            .filter(|(method, _)| !defined(method))
+            .cloned()
+            .collect()
     }
 
     /// What the extension type `name` of the module a cimport names frees.
@@ -331,5 +658,10 @@ impl ProjectSummaries {
 
     pub fn is_empty(&self) -> bool {
         self.modules.values().all(|exports| exports.is_empty())
+    }
+
+    /// The classes of what a module's files export (for its `.pxd`'s other halves).
+    pub fn classes_of(exports: &ModuleExports) -> HashMap<String, ClassExport> {
+        exports.classes.clone()
     }
 }

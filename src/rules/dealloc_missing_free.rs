@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Related};
-use crate::ir::Place;
-use crate::ownership::classes::{dealloc_leak_path, owner_conditions};
+use crate::ir::{Callee, Place};
+use crate::ownership::classes::{dealloc_leak_path, owner_conditions, Flags};
 use crate::ownership::module::ModuleAnalysis;
-use crate::ownership::summary::ClassExport;
+use crate::ownership::summary::{ClassExport, Summary};
 use crate::ownership::{EscapeHow, OwnershipGraph, SiteStates, UseHow};
 use crate::rules::{RuleMeta, Severity};
 
@@ -34,12 +34,37 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             .external_bases
             .get(&model.name)
             .filter(|export| !export.opaque);
+        // A class declared in a `.pxd` (attributes, inline factories) has its
+        // `__dealloc__` in the `.pyx`: the other half says what it frees, and a `.pxd`
+        // whose `.pyx` is not known says nothing.
+        let implementation = match &analysis.implementation {
+            Some(halves) if deallocs.is_empty() => match halves.get(&model.name) {
+                Some(half) if !half.opaque => Some(half),
+                _ => continue,
+            },
+            _ => None,
+        };
         // The elements of a pointer array (`rows[]`) are followed for their family only.
         for owned in model.owned.iter().filter(|o| !o.attribute.ends_with("[]")) {
             let field = owned.attribute.split('.').next().unwrap_or_default();
             let declared_here = chain
                 .iter()
                 .any(|declared| declared.attributes.iter().any(|(name, _)| name == field));
+            // Released by the `.pyx`'s `__dealloc__`, or by a method of this half it calls
+            // (one neither half defines may come from a base in another module).
+            let released_by_half = implementation.is_some_and(|half| {
+                half.released.iter().any(|name| name == field)
+                    || half.delegates.iter().any(|name| {
+                        let methods = analysis.methods_named(&model.name, name);
+                        (methods.is_empty() && external_base)
+                            || methods
+                                .iter()
+                                .any(|method| handles(method, &owned.attribute, true))
+                    })
+            });
+            if released_by_half {
+                continue;
+            }
             match known_base {
                 Some(base) if base.released.iter().any(|name| name == field) => continue,
                 None if external_base && !declared_here => continue,
@@ -73,19 +98,35 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             // (`if self.kind == 1: free(self.big)`); past what the evaluation can follow,
             // a guard on another attribute is trusted.
             let leak_path = own_dealloc.or(deallocs.first()).and_then(|dealloc| {
-                let method_releases = |name: &str| {
-                    analysis
-                        .methods_named(&model.name, name)
-                        .first()
-                        .is_some_and(|method| handles(method, &owned.attribute, true))
+                // A method releases it on every path the flags at the call allow
+                // (`self._clear()` freeing by `self.kind`).
+                let releases_under = |method: &OwnershipGraph<'_>, flags: &Flags| {
+                    !flags.is_empty()
+                        && dealloc_leak_path(
+                            method,
+                            &model.name,
+                            &owned.attribute,
+                            std::slice::from_ref(flags),
+                            &|_, _| false,
+                        ) == Some(None)
                 };
-                // Where it is allocated, a method frees it only if it does on every path:
-                // handing it to a function is no release there.
-                let method_frees = |name: &str| {
+                let method_releases = |name: &str, flags: &Flags| {
                     analysis
                         .methods_named(&model.name, name)
                         .first()
-                        .is_some_and(|method| frees(method, &owned.attribute))
+                        .is_some_and(|method| {
+                            handles(method, &owned.attribute, true) || releases_under(method, flags)
+                        })
+                };
+                // Where it is allocated, a method frees it only if it does on every path
+                // (the flags allow): handing it to a function is no release there.
+                let method_frees = |name: &str, flags: &Flags| {
+                    analysis
+                        .methods_named(&model.name, name)
+                        .first()
+                        .is_some_and(|method| {
+                            frees(method, &owned.attribute) || releases_under(method, flags)
+                        })
                 };
                 let conditions = owner_conditions(
                     &model.name,
@@ -132,6 +173,17 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                                 guards.join(" and ")
                             )
                         },
+                    },
+                ),
+                None if implementation.is_some_and(|half| half.finalizes) => (
+                    format!(
+                        "`self.{}` receives a block from `{}` but the `__dealloc__` of `{}` in its implementation file does not free it",
+                        owned.attribute, owned.origin.callee, model.name
+                    ),
+                    Related {
+                        path: None,
+                        span: class.name_span,
+                        message: "declared here; its `__dealloc__` is in the `.pyx`".to_string(),
                     },
                 ),
                 None if known_base.is_some() => (
@@ -218,8 +270,51 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                 })
                 .map(str::to_string)
                 .collect();
+            let mut delegates: Vec<String> = deallocs
+                .iter()
+                .flat_map(|dealloc| &dealloc.function.calls)
+                .filter_map(|call| match &call.callee {
+                    Callee::Method(name)
+                        if analysis.methods_named(&class.name, name).is_empty() =>
+                    {
+                        Some(name.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            delegates.sort_unstable();
+            delegates.dedup();
+            // Its methods' summaries and its bases', nearest first, then those it inherits
+            // from another module.
+            let mut methods: Vec<(String, Summary)> = Vec::new();
+            for declared in analysis.module.class_chain(&class.name) {
+                for graph in &analysis.graphs {
+                    if graph.function.class.as_deref() != Some(declared.name.as_str())
+                        || methods.iter().any(|(name, _)| *name == graph.function.name)
+                    {
+                        continue;
+                    }
+                    if let Some(summary) = analysis
+                        .summaries
+                        .get(Some(&declared.name), &graph.function.name)
+                    {
+                        methods.push((graph.function.name.clone(), summary.clone()));
+                    }
+                }
+            }
+            if let Some(inherited) = analysis.external_bases.get(&class.name) {
+                for (name, summary) in &inherited.methods {
+                    if methods.iter().all(|(known, _)| known != name) {
+                        methods.push((name.clone(), summary.clone()));
+                    }
+                }
+            }
+            methods.sort_by(|a, b| a.0.cmp(&b.0));
             let export = ClassExport {
                 released,
+                finalizes: !deallocs.is_empty(),
+                delegates,
+                methods,
                 opaque: has_external_base(analysis, &class.name),
             };
             (class.name.clone(), export)

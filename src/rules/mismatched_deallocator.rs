@@ -77,19 +77,33 @@ pub fn check_classes(
                 && matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
         });
         for graph in finalizers {
-            let mixed = model
-                .owned
-                .iter()
-                .filter(|o| !o.other_origins.is_empty() && !o.attribute.ends_with("[]"));
+            let mixed = model.owned.iter().filter(|o| !o.other_origins.is_empty());
+            let mut reported = HashSet::new();
             for owned in mixed {
-                let attribute = crate::ir::Place::of_self_attribute(&owned.attribute);
-                let Some(incoming) = graph.incoming_site_of(&attribute) else {
-                    continue;
-                };
+                // The block the attribute holds on entry; for the elements of a pointer
+                // array (`rows[]`), those `self.rows[i]` and `self.rows[0]` hold.
+                let incoming: Vec<crate::ownership::SiteId> = graph
+                    .sites
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, site)| {
+                        let crate::ownership::SiteOrigin::Incoming(place) = site.origin else {
+                            return None;
+                        };
+                        let place = graph.function.place(place);
+                        let attribute = if owned.attribute.ends_with("[]") {
+                            crate::ownership::classes::element_attribute(place)
+                        } else {
+                            place.self_attribute_path()
+                        };
+                        (attribute.as_deref() == Some(owned.attribute.as_str()))
+                            .then_some(crate::ownership::SiteId(index as u32))
+                    })
+                    .collect();
                 for release in &graph.releases {
                     let site = graph.site(release.site);
                     let first_family = site.family.unwrap_or(owned.origin.family);
-                    if release.site != incoming
+                    if !incoming.contains(&release.site)
                         || release.reallocating
                         || release.family != first_family
                     {
@@ -102,13 +116,16 @@ pub fn check_classes(
                     else {
                         continue;
                     };
+                    if !reported.insert(release.span) {
+                        continue;
+                    }
                     let family = graph.families.family(origin.family);
                     out.push(Diagnostic {
                         rule: &MISMATCHED_DEALLOCATOR,
                         fix: None,
                         message: format!(
-                            "`self.{}` may hold a block from `{}` ({}) but is released with `{}` ({})",
-                            owned.attribute,
+                            "`{}` may hold a block from `{}` ({}) but is released with `{}` ({})",
+                            graph.function.place(release.place),
                             origin.callee,
                             family.name,
                             release.callee,

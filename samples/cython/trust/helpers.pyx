@@ -55,9 +55,39 @@ cdef Entry* make_entry(int key) except NULL:
     e.next = NULL
     return e
 
+# The same walk through a copy of the parameter.
+cdef void free_chain(Entry* head) noexcept:
+    cdef Entry* cur = head
+    cdef Entry* nxt
+    while cur != NULL:
+        nxt = cur.next
+        PyMem_Free(cur)
+        cur = nxt
+
 def use_entries(int n):
     cdef Entry* head = make_entry(0)
     free_entries(head)
+
+def use_chain(int n):
+    cdef Entry* head = make_entry(0)
+    free_chain(head)
+
+def entries_freed_twice(int n):
+    cdef Entry* head = make_entry(0)
+    free_entries(head)
+    free_chain(head)  # expect: CY005
+
+def entry_read_after_release(int n):
+    cdef Entry* head = make_entry(n)
+    free_chain(head)
+    return head.key  # expect: CY006
+
+def entries_of_another_family(int n):
+    cdef Entry* head = <Entry*>malloc(sizeof(Entry))
+    if head == NULL:
+        raise MemoryError()
+    head.next = NULL
+    free_entries(head)  # expect: CY002
 
 # 12: a helper that writes through its block before returning it.
 cdef Entry* new_node(int key):
