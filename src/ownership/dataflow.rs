@@ -763,6 +763,7 @@ impl ExitState {
             points: state.points.clone(),
             sites: state.sites.clone(),
             uncertain: state.uncertain.clone(),
+            dangling: state.dangling.clone(),
         }
     }
 }
@@ -1454,10 +1455,10 @@ impl Ownership<'_, '_> {
         let definite = !state.partial.contains(&place);
         let sites = state.sites_of(place);
         // Released through a place that holds this block only (or NULL): every place that
-        // holds the block now dangles. Through one that may hold any of several blocks,
-        // only the place itself is known to: another place holding one of them may hold
-        // the one that lives on.
-        let alone = sites.len() == 1;
+        // holds the block now dangles. Through one that may hold any of several blocks, or
+        // an untracked pointer on some path (a list walk's `cur`), only the place itself is
+        // known to: another place holding one of them may hold the one that lives on.
+        let alone = sites.len() == 1 && definite;
         for site in sites {
             if state.born_elsewhere(site) {
                 // Allocated only on paths that tested a flag the other way: the block

@@ -103,9 +103,16 @@ pub struct ExitState {
     points: chunked::ChunkedVec<Option<Targets>>,
     sites: chunked::ChunkedVec<SiteStates>,
     uncertain: std::collections::BTreeSet<SiteId>,
+    dangling: std::collections::BTreeSet<(PlaceId, SiteId)>,
 }
 
 impl ExitState {
+    /// Whether the place may hold the block after its release, on some path here (a
+    /// path that freed it and set the place to NULL, or to another block, does not).
+    pub fn dangles(&self, place: PlaceId, site: SiteId) -> bool {
+        self.dangling.contains(&(place, site))
+    }
+
     /// Whether some path here released the block through a place that may have held
     /// another block instead (`free(a)` after a conditional swap): where the block is
     /// also live on another path, which of them the release hit is not known.

@@ -100,3 +100,44 @@ def freed_on_one_branch_then_again(int n, bint c):
     if c:
         free(p)
     free(p)  # expect: CY005
+
+
+cdef struct Node:
+    int v
+    Node* next
+
+
+cdef class IntList:
+    # remove_first() frees a node found by walking the list: the head only when it unlinked
+    # it first, so the attribute never dangles.
+    cdef Node* head
+
+    def push(self, int v):
+        cdef Node* n = <Node*>malloc(sizeof(Node))
+        if n == NULL:
+            raise MemoryError()
+        n.v = v
+        n.next = self.head
+        self.head = n
+
+    def remove_first(self, int v):
+        cdef Node* prev = NULL
+        cdef Node* cur = self.head
+        while cur != NULL:
+            if cur.v == v:
+                if prev == NULL:
+                    self.head = cur.next
+                else:
+                    prev.next = cur.next
+                free(cur)
+                return True
+            prev = cur
+            cur = cur.next
+        return False
+
+    def __dealloc__(self):
+        cdef Node* nxt
+        while self.head != NULL:
+            nxt = self.head.next
+            free(self.head)
+            self.head = nxt
