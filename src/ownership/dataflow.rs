@@ -272,17 +272,23 @@ pub struct State {
     implied: BTreeMap<PlaceId, BTreeMap<i64, Implied>>,
 }
 
-/// What a flag's value implies: places checked, and places whose blocks are NULL.
+/// What a flag's value implies: places checked, places whose blocks are NULL, places
+/// that hold no released block, and places that hold only released ones (`free(p); done
+/// = True` ... `if not done: free(p)`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Implied {
     checked: BTreeSet<PlaceId>,
     null: BTreeSet<PlaceId>,
+    live: BTreeSet<PlaceId>,
+    freed: BTreeSet<PlaceId>,
 }
 
 impl Implied {
     fn intersect(&mut self, other: &Implied) {
         self.checked.retain(|place| other.checked.contains(place));
         self.null.retain(|place| other.null.contains(place));
+        self.live.retain(|place| other.live.contains(place));
+        self.freed.retain(|place| other.freed.contains(place));
     }
 }
 
@@ -907,6 +913,18 @@ impl Ownership<'_, '_> {
             } else if null {
                 implied.null.insert(place);
             }
+            if sites.iter().all(|&site| !state.dangles(place, site)) {
+                implied.live.insert(place);
+            } else if sites.iter().all(|&site| {
+                state.dangles(place, site)
+                    && state
+                        .site(site)
+                        .without(SiteStates::FREED)
+                        .without(SiteStates::NULL)
+                        .is_empty()
+            }) {
+                implied.freed.insert(place);
+            }
         }
         implied
     }
@@ -940,6 +958,32 @@ impl Ownership<'_, '_> {
                 if state.site(site).contains(SiteStates::NULL) {
                     *state.site_mut(site) = SiteStates::NULL;
                 }
+            }
+        }
+        // `if not done: free(p)` where `done = True` followed every release: the place
+        // does not dangle here; where it did, its blocks are the released ones.
+        for place in implied.live {
+            state.stop_dangling(place);
+        }
+        for place in implied.freed {
+            for site in state.sites_of(place) {
+                let released = state.site(site).without(SiteStates::UNCHECKED);
+                let released = released
+                    .without(SiteStates::NON_NULL)
+                    .without(SiteStates::ESCAPED);
+                if !released.is_empty() {
+                    *state.site_mut(site) = released;
+                }
+            }
+        }
+    }
+
+    /// A place released on this path: whatever value a flag holds, it does not imply the
+    /// place is live any more.
+    fn released_under_every_flag(place: PlaceId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                implied.live.remove(&place);
             }
         }
     }
@@ -1480,6 +1524,9 @@ impl Ownership<'_, '_> {
                 SiteStates::FREED
             };
             state.dangling.insert((place, site));
+            if !state.implied.is_empty() {
+                Self::released_under_every_flag(place, state);
+            }
             if alone {
                 state.uncertain.remove(&site);
             } else {
@@ -1492,6 +1539,9 @@ impl Ownership<'_, '_> {
                         .is_some_and(|targets| targets.contains(&Target::Site(site)))
                     {
                         state.dangling.insert((holder, site));
+                        if !state.implied.is_empty() {
+                            Self::released_under_every_flag(holder, state);
+                        }
                     }
                 }
             }
@@ -1787,6 +1837,8 @@ impl Ownership<'_, '_> {
                 for implied in values.values_mut() {
                     implied.checked.remove(&place);
                     implied.null.remove(&place);
+                    implied.live.remove(&place);
+                    implied.freed.remove(&place);
                 }
             }
         }
@@ -2122,6 +2174,8 @@ mod tests {
                 (
                     proptest::collection::btree_set(0..PLACES, 0..3),
                     proptest::collection::btree_set(0..PLACES, 0..2),
+                    proptest::collection::btree_set(0..PLACES, 0..3),
+                    proptest::collection::btree_set(0..PLACES, 0..2),
                 ),
                 1..3,
             ),
@@ -2197,10 +2251,12 @@ mod tests {
                         .map(|(flag, values)| {
                             let values = values
                                 .into_iter()
-                                .map(|(value, (checked, null))| {
+                                .map(|(value, (checked, null, live, freed))| {
                                     let implied = Implied {
                                         checked: checked.into_iter().map(PlaceId).collect(),
                                         null: null.into_iter().map(PlaceId).collect(),
+                                        live: live.into_iter().map(PlaceId).collect(),
+                                        freed: freed.into_iter().map(PlaceId).collect(),
                                     };
                                     (value, implied)
                                 })

@@ -141,3 +141,39 @@ cdef class IntList:
             nxt = self.head.next
             free(self.head)
             self.head = nxt
+
+
+def freed_early_under_a_flag(int n, bint early):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    p[0] = 1
+    cdef bint done = False
+    if early:
+        free(p)
+        done = True
+    if not done:
+        p[0] = 2
+        free(p)
+
+
+def flag_set_before_the_release(int n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    cdef bint done = False
+    free(p)
+    if not done:
+        free(p)  # expect: CY005
+
+
+def flag_never_tested(int n, bint early):
+    cdef char* p = <char*>malloc(n)  # expect: CY007
+    if p == NULL:
+        raise MemoryError()
+    cdef bint done = False
+    if early:
+        free(p)
+        done = True
+    if done:
+        print("released")
