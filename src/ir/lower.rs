@@ -638,6 +638,9 @@ struct Lowerer<'a> {
     c_typed: HashSet<String>,
     /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
     cpp_new_locals: HashSet<String>,
+    /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
+    /// to one is converted (`msg = buf` copies the string), so it holds no block.
+    python_typed: HashSet<String>,
     /// Locals that carry pointers inside a value the analysis does not follow: an integer
     /// handle (`h = <size_t>p`), a struct or tuple literal (`b = {'data': p}`). Where the
     /// local leaves the function, so do the pointers' blocks (`Stmt::Escape`).
@@ -755,6 +758,7 @@ fn lower_function(
         locals: HashSet::new(),
         c_typed: HashSet::new(),
         cpp_new_locals: HashSet::new(),
+        python_typed: HashSet::new(),
         carriers: HashMap::new(),
         declared_types: Vec::new(),
         current: function.entry,
@@ -968,6 +972,8 @@ impl<'a> Lowerer<'a> {
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
+                        } else if declared.is_some() {
+                            self.python_typed.insert(self.text(name).to_string());
                         }
                         let pointer = node
                             .named_child(0)
@@ -1224,6 +1230,7 @@ impl<'a> Lowerer<'a> {
                         None => Vec::new(),
                     };
                     self.note_carrier(self.text(name).to_string(), carried);
+                    let value = self.converted(self.text(name), value);
                     let target = self.place(Place::local(self.text(name)));
                     self.push(Stmt::Assign {
                         target,
@@ -2228,6 +2235,15 @@ impl<'a> Lowerer<'a> {
         carried
     }
 
+    /// The value a local receives: a pointer stored into a local of a Python object type
+    /// is converted (`cdef bytes msg = buf` copies the string), not held.
+    fn converted(&self, local: &str, value: Value) -> Value {
+        match value {
+            Value::Place(_) if self.python_typed.contains(local) => Value::Other,
+            _ => value,
+        }
+    }
+
     /// `name` was assigned: it carries these pointers now (or nothing).
     fn note_carrier(&mut self, name: String, carried: Vec<PlaceId>) {
         if carried.is_empty() {
@@ -2388,6 +2404,11 @@ impl<'a> Lowerer<'a> {
         let target = self.strip(target);
         match target.kind() {
             "identifier" | "attribute" | "subscript" => {
+                let value = if target.kind() == "identifier" {
+                    self.converted(self.text(target), value)
+                } else {
+                    value
+                };
                 if let Some(place) = self.place_of(target)? {
                     self.push(Stmt::Assign {
                         target: place,

@@ -93,3 +93,15 @@ cdef char* returns_after_reset(bint drop):
         free(p)
         p = NULL
     return p
+
+
+def returns_a_python_copy(int n):
+    # A pointer stored into a `bytes` local is converted: the copy outlives the block.
+    cdef char* log = <char*>malloc(n)
+    cdef bytes text
+    if log == NULL:
+        raise MemoryError()
+    log[0] = 0
+    text = <char*>log
+    free(log)
+    return text
