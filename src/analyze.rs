@@ -3,13 +3,13 @@
 //! This is the only entry point the commands use; it does no I/O.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::ir::lower::{lower_module, mentions_any};
+use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache};
 use crate::ir::names::ModuleNames;
 use std::collections::{HashMap, HashSet};
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
-use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::module::{Cancelled, ModuleAnalysis};
 use crate::ownership::summary::{ProjectSummaries, Summaries};
 use crate::ownership::Resolution;
 use crate::parse::{first_syntax_error, parse, Dialect};
@@ -88,13 +88,65 @@ pub fn analyze_tree(
     project: &ProjectSummaries,
     context: &[&str],
 ) -> FileAnalysis {
+    analyze_tree_until(
+        tree,
+        text,
+        dialect,
+        settings,
+        project,
+        context,
+        Incremental::default(),
+    )
+    .expect("an analysis nobody cancels finishes")
+}
+
+/// What the language server's analysis of an edited file gets besides the file: a way to
+/// stop, and what the analysis of its previous version left to reuse.
+#[derive(Default)]
+pub struct Incremental<'a> {
+    /// Asked between the steps of the analysis and before each function's ownership
+    /// graph is built; once it answers true the analysis stops and yields nothing (the
+    /// server cancels the check of a version an edit has replaced).
+    pub cancelled: Option<&'a dyn Fn() -> bool>,
+    /// The functions lowered last time, reused where they did not change.
+    pub lowering: Option<&'a mut LoweringCache>,
+}
+
+/// [`analyze_tree`], stopping when [`Incremental::cancelled`] says so, and reusing what
+/// the analysis of the previous version lowered.
+pub fn analyze_tree_until(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[&str],
+    incremental: Incremental<'_>,
+) -> Result<FileAnalysis, Cancelled> {
+    let Incremental {
+        cancelled,
+        lowering,
+    } = incremental;
+    let cancelled = || cancelled.is_some_and(|cancelled| cancelled());
     let mut diagnostics = Vec::new();
     if let Some(node) = first_syntax_error(tree) {
         diagnostics.push(syntax_error(node));
     }
-    let lowered = lower_tree(tree, text, dialect, settings, project, context);
+    let lowered = lower_tree(tree, text, dialect, settings, project, context, lowering);
+    if cancelled() {
+        return Err(Cancelled);
+    }
     let mut too_deep = lowered.module.too_deep.clone();
-    let analysis = lowered.analyze_in(project);
+    let analysis = ModuleAnalysis::run_until(
+        &lowered.module,
+        &lowered.families,
+        lowered.resolution,
+        project,
+        &cancelled,
+    )?;
+    if cancelled() {
+        return Err(Cancelled);
+    }
     for graph in &analysis.graphs {
         if let Some(reason) = &graph.too_large {
             let function = graph.function;
@@ -116,12 +168,12 @@ pub fn analyze_tree(
     let graph_builds = analysis.builds;
     let mut summaries = analysis.summaries;
     summaries.classes = classes;
-    FileAnalysis {
+    Ok(FileAnalysis {
         diagnostics,
         summaries,
         too_deep,
         graph_builds,
-    }
+    })
 }
 
 /// A file lowered to its IR, with what its analysis needs.
@@ -146,7 +198,15 @@ impl LoweredFile {
 /// Parses and lowers one file's text (for `cysafe graph` and other views of the IR).
 pub fn lower_source(text: &str, dialect: Dialect, settings: &AnalysisSettings) -> LoweredFile {
     let empty = ProjectSummaries::default();
-    lower_tree(&parse(text, dialect), text, dialect, settings, &empty, &[])
+    lower_tree(
+        &parse(text, dialect),
+        text,
+        dialect,
+        settings,
+        &empty,
+        &[],
+        None,
+    )
 }
 
 fn lower_tree(
@@ -156,6 +216,7 @@ fn lower_tree(
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
     context: &[&str],
+    lowering: Option<&mut LoweringCache>,
 ) -> LoweredFile {
     let root = tree.root_node();
     let families = FamilyTable::for_settings(settings);
@@ -181,9 +242,14 @@ fn lower_tree(
             names.inherit(outer);
         }
         let mut effects = PotentialEffects::default();
-        lower_module(root, text, &names, &interesting, |module| {
-            effects.update(module, &interesting)
-        })
+        lower_module_reusing(
+            root,
+            text,
+            &names,
+            &interesting,
+            |module| effects.update(module, &interesting),
+            lowering,
+        )
     } else {
         Module::default()
     };

@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, analyze_tree};
+use crate::analyze::{analyze_file, analyze_tree_until, Incremental};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
+use crate::ownership::module::Cancelled;
 use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
 use crate::parse::Dialect;
 use crate::project::{Imports, ModuleFile, ModuleGraph};
@@ -413,8 +414,7 @@ impl Checker {
         let empty = Recheck::default();
         let recheck = check.recheck.as_deref().unwrap_or(&empty);
         let context: Vec<&str> = recheck.context.iter().map(String::as_str).collect();
-        let (mut again, _) =
-            self.check_guarded(&check.path, text, &recheck.project, &context, None);
+        let (mut again, _) = self.check_in_project(&check.path, text, &recheck.project, &context);
         again.recheck = check.recheck.clone();
         again
     }
@@ -429,7 +429,31 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, Some(tree))
+        self.check_guarded(
+            path,
+            text,
+            project,
+            context,
+            Some(tree),
+            Incremental::default(),
+        )
+        .expect("a check nobody cancels finishes")
+    }
+
+    /// [`Checker::check_parsed`] as the language server runs it: stopping with
+    /// `Err(Cancelled)` once [`Incremental::cancelled`] answers true (the check of a
+    /// version a newer edit replaced), and reusing what the check of the previous version
+    /// lowered.
+    pub fn check_parsed_until(
+        &self,
+        path: &Path,
+        text: &str,
+        tree: &tree_sitter::Tree,
+        project: &ProjectSummaries,
+        context: &[&str],
+        incremental: Incremental<'_>,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
+        self.check_guarded(path, text, project, context, Some(tree), incremental)
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -441,7 +465,8 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, None)
+        self.check_guarded(path, text, project, context, None, Incremental::default())
+            .expect("a check nobody cancels finishes")
     }
 
     fn check_guarded(
@@ -451,9 +476,10 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-    ) -> (FileCheck, Summaries) {
+        incremental: Incremental<'_>,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project, context, tree)
+            self.check_unguarded(path, text, project, context, tree, incremental)
         }));
         match checked {
             Ok(checked) => checked,
@@ -464,10 +490,10 @@ impl Checker {
                     .or_else(|| payload.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "a panic without a message".to_string());
                 let outcome = FileOutcome::InternalError(message);
-                (
+                Ok((
                     unanalyzed(path.to_path_buf(), outcome),
                     Summaries::default(),
-                )
+                ))
             }
         }
     }
@@ -479,15 +505,16 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
         tree: Option<&tree_sitter::Tree>,
-    ) -> (FileCheck, Summaries) {
+        incremental: Incremental<'_>,
+    ) -> Result<(FileCheck, Summaries), Cancelled> {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
             Err(error) => {
                 let outcome = FileOutcome::ConfigError(error);
-                return (
+                return Ok((
                     unanalyzed(path.to_path_buf(), outcome),
                     Summaries::default(),
-                );
+                ));
             }
         };
         let dialect = Dialect::from_path(path).unwrap_or(Dialect::Cython);
@@ -495,10 +522,10 @@ impl Checker {
         // other is plain Python with nothing for cysafe, even when named explicitly
         // (pre-commit hands every staged .py file over).
         if dialect == Dialect::PurePython && !uses_cython(text) || skips_file(text) {
-            return (
+            return Ok((
                 unanalyzed(path.to_path_buf(), FileOutcome::Skipped),
                 Summaries::default(),
-            );
+            ));
         }
         debug_panic_hook(path);
         // A `.pxd` checked without its `.pyx` (alone, in an editor): the `__dealloc__`
@@ -514,7 +541,15 @@ impl Checker {
         };
         let rules = self.rules_under(&config, path);
         let analysis = match tree {
-            Some(tree) => analyze_tree(tree, text, dialect, &config.analysis, project, context),
+            Some(tree) => analyze_tree_until(
+                tree,
+                text,
+                dialect,
+                &config.analysis,
+                project,
+                context,
+                incremental,
+            )?,
             None => analyze_file(text, dialect, &config.analysis, project, context),
         };
         let too_deep = if analysis.too_deep.is_empty() {
@@ -552,7 +587,7 @@ impl Checker {
             text: None,
             recheck: None,
         };
-        (check, analysis.summaries)
+        Ok((check, analysis.summaries))
     }
 }
 

@@ -87,6 +87,45 @@ fn parse_with(text: &str, language: Language) -> Tree {
         .expect("parsing without a timeout or cancellation flag always yields a tree")
 }
 
+/// A node's child by field name, at the cost of a field id: tree-sitter's own
+/// `child_by_field_name` compares the name with every field name of the grammar on each
+/// call, which was a sixth of lowering's time. Each grammar's id for a name is looked up
+/// once per thread.
+pub trait Fields<'tree> {
+    fn field(&self, name: &'static str) -> Option<Node<'tree>>;
+}
+
+impl<'tree> Fields<'tree> for Node<'tree> {
+    fn field(&self, name: &'static str) -> Option<Node<'tree>> {
+        let id = field_id(&self.language(), name)?;
+        self.child_by_field_id(id)
+    }
+}
+
+fn field_id(language: &Language, name: &'static str) -> Option<u16> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Ids = HashMap<(usize, usize), Option<u16>>;
+    thread_local! {
+        // By grammar, then by the name's text (a literal's address and length; two
+        // copies of one name only cost a second lookup). Two grammars, a few dozen names.
+        static GRAMMARS: RefCell<Vec<(Language, Ids)>> = const { RefCell::new(Vec::new()) };
+    }
+    GRAMMARS.with(|grammars| {
+        let mut grammars = grammars.borrow_mut();
+        let index = match grammars.iter().position(|(known, _)| known == language) {
+            Some(index) => index,
+            None => {
+                grammars.push((language.clone(), HashMap::new()));
+                grammars.len() - 1
+            }
+        };
+        let ids = &mut grammars[index].1;
+        *ids.entry((name.as_ptr() as usize, name.len()))
+            .or_insert_with(|| language.field_id_for_name(name).map(u16::from))
+    })
+}
+
 /// The first ERROR or MISSING node in document order, if any.
 pub fn first_syntax_error(tree: &Tree) -> Option<Node<'_>> {
     syntax_error_in(tree.root_node())

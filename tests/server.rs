@@ -1,6 +1,8 @@
 //! `cysafe server` driven over stdio with `lsp-server`'s message types, as an editor
 //! would: initialize (both position encodings), open/change/close, push and pull
 //! diagnostics, code actions, configuration errors, a malformed message, shutdown/exit.
+//! Cancellation is driven in process (`cysafe::server::serve_with`), where a checkpoint
+//! hook holds a check until the edit that cancels it has arrived.
 
 use std::io::{BufReader, Write};
 use std::path::Path;
@@ -382,12 +384,245 @@ fn a_bad_configuration_is_shown_and_reloaded_when_fixed() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": config_uri, "type": 2}]}),
     );
-    let diagnostics = published(&mut client, &uri, 1);
-    assert_eq!(diagnostics.len(), 2);
-    assert_eq!(diagnostics[0]["code"], "CY003");
+    // The configuration's diagnostic is cleared at once, then the file is checked again.
     let cleared = client.notification("textDocument/publishDiagnostics", |p| {
         p["uri"] == config_uri.as_str()
     });
     assert_eq!(cleared["diagnostics"], json!([]));
+    let diagnostics = published(&mut client, &uri, 1);
+    assert_eq!(diagnostics.len(), 2);
+    assert_eq!(diagnostics[0]["code"], "CY003");
     client.shutdown();
+}
+
+/// A diagnostic as a publish shows it: code, zero-based line and character.
+type Shown = (String, u64, u64);
+
+/// A server running in this process over channels, as the benchmark drives it, with a
+/// checkpoint hook that lets a test hold a check at a known point.
+struct InProcess {
+    to_server: crossbeam_channel::Sender<cysafe::server::transport::Incoming>,
+    from_server: crossbeam_channel::Receiver<Message>,
+    server: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
+    /// Every `publishDiagnostics` of the document, in the order the server sent them:
+    /// (version, [(code, line, character)]).
+    published: Vec<(i64, Vec<Shown>)>,
+}
+
+impl InProcess {
+    fn start(root: &Path, checkpoint: Option<cysafe::server::CheckpointHook>) -> InProcess {
+        let (to_server, incoming) = crossbeam_channel::unbounded();
+        let (outgoing, from_server) = crossbeam_channel::unbounded();
+        let server = std::thread::spawn(move || {
+            let options = cysafe::server::ServeOptions { checkpoint };
+            cysafe::server::serve_with(&incoming, &outgoing, options)
+        });
+        let server = InProcess {
+            to_server,
+            from_server,
+            server: Some(server),
+            published: Vec::new(),
+        };
+        server.send(
+            Request::new(
+                RequestId::from(1),
+                "initialize".to_string(),
+                json!({"processId": null, "capabilities": {},
+                       "rootUri": url::Url::from_directory_path(root).unwrap(),
+                       "initializationOptions": {"debounceMs": 0}}),
+            )
+            .into(),
+        );
+        server
+    }
+
+    fn send(&self, message: Message) {
+        self.to_server
+            .send(cysafe::server::transport::Incoming::Message(message))
+            .unwrap();
+    }
+
+    fn edit(&self, uri: &url::Url, version: i64, text: &str) {
+        self.send(
+            Notification::new(
+                "textDocument/didChange".to_string(),
+                json!({"textDocument": {"uri": uri, "version": version},
+                       "contentChanges": [{"text": text}]}),
+            )
+            .into(),
+        );
+    }
+
+    /// Reads what the server sends until the publish of `version`, recording every
+    /// publish on the way.
+    fn until_published(&mut self, version: i64) {
+        loop {
+            let message = self
+                .from_server
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the server publishes within 60 s");
+            if let Some(published) = self.record(message) {
+                if published == version {
+                    return;
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, message: Message) -> Option<i64> {
+        let Message::Notification(n) = message else {
+            return None;
+        };
+        if n.method != "textDocument/publishDiagnostics" {
+            return None;
+        }
+        let version = n.params["version"].as_i64()?;
+        let diagnostics = n.params["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let start = &d["range"]["start"];
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    start["line"].as_u64().unwrap(),
+                    start["character"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        self.published.push((version, diagnostics));
+        Some(version)
+    }
+
+    /// Ends the session and records what it published up to the end.
+    fn shutdown(mut self) -> Vec<(i64, Vec<Shown>)> {
+        self.send(Request::new(RequestId::from(2), "shutdown".to_string(), json!(null)).into());
+        self.send(Notification::new("exit".to_string(), json!(null)).into());
+        let server = self.server.take().unwrap();
+        server.join().unwrap().unwrap();
+        while let Ok(message) = self.from_server.try_recv() {
+            self.record(message);
+        }
+        self.published
+    }
+}
+
+/// A module with `functions` functions, the one numbered `unchecked` using its block
+/// before any NULL check ([`cy001_at`] its `malloc`).
+fn module_with_one_bug(functions: usize, unchecked: usize) -> String {
+    let mut text = String::from("from libc.stdlib cimport malloc, free\n\n");
+    for i in 0..functions {
+        let check = if i == unchecked {
+            "    pass"
+        } else {
+            "    if p == NULL: raise MemoryError()"
+        };
+        text.push_str(&format!(
+            "def f{i}(n):\n    cdef char* p = <char*> malloc(n)\n{check}\n    p[0] = 1\n    free(p)\n"
+        ));
+    }
+    text
+}
+
+/// CY001 at the `malloc` of function `unchecked` (zero-based LSP line and character).
+fn cy001_at(unchecked: usize) -> Shown {
+    ("CY001".to_string(), 5 * unchecked as u64 + 3, 27)
+}
+
+/// Cancellation, proven without timing: the hook holds the check of version 2 at its
+/// third checkpoint (before the analysis of its first function) and tells the test,
+/// which only then sends version 3. The edit cancels the held check: it stops at that
+/// checkpoint, analyzing no function, and publishes nothing; version 3 is checked in
+/// full and published; version 2 never is, before or after.
+#[test]
+fn an_edit_cancels_the_running_check_and_its_stale_result_is_never_published() {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.pyx");
+    let (held, held_signal) = crossbeam_channel::unbounded::<()>();
+    // Per version: how many checkpoints its check passed, and how many found it cancelled.
+    let seen: Arc<Mutex<HashMap<i32, (usize, usize)>>> = Arc::default();
+    let hook: cysafe::server::CheckpointHook = {
+        let seen = seen.clone();
+        Arc::new(move |_path, version, token| {
+            let count = {
+                let mut seen = seen.lock().unwrap();
+                let entry = seen.entry(version).or_default();
+                entry.0 += 1;
+                entry.0
+            };
+            if version == 2 && count == 3 {
+                held.send(()).unwrap();
+                while !token.is_cancelled() {
+                    std::thread::yield_now();
+                }
+            }
+            if token.is_cancelled() {
+                seen.lock().unwrap().entry(version).or_default().1 += 1;
+            }
+        })
+    };
+    let mut server = InProcess::start(dir.path(), Some(hook));
+    let uri = url::Url::from_file_path(&path).unwrap();
+    server.send(
+        Notification::new(
+            "textDocument/didOpen".to_string(),
+            json!({"textDocument": {"uri": uri, "languageId": "cython", "version": 1,
+                                    "text": module_with_one_bug(6, 0)}}),
+        )
+        .into(),
+    );
+    server.until_published(1);
+    server.edit(&uri, 2, &module_with_one_bug(6, 2));
+    held_signal
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the check of version 2 reaches its third checkpoint");
+    server.edit(&uri, 3, &module_with_one_bug(6, 4));
+    server.until_published(3);
+    let published = server.shutdown();
+    assert_eq!(published, [(1, vec![cy001_at(0)]), (3, vec![cy001_at(4)])]);
+    let seen = seen.lock().unwrap();
+    // Version 2 stopped at the checkpoint it was held at, the only one that found it
+    // cancelled; version 3 went through every checkpoint: before its start, after
+    // lowering, before each of its 7 functions (6 and the module's body), before the
+    // rules.
+    assert_eq!(seen[&2], (3, 1));
+    assert_eq!(seen[&3], (10, 0));
+}
+
+/// A burst of edits, each sent without waiting: whatever the scheduling, the versions
+/// published only grow, each publish describes its own version's text, and the last
+/// version is published.
+#[test]
+fn published_versions_only_grow_and_describe_their_own_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("burst.pyx");
+    let mut server = InProcess::start(dir.path(), None);
+    let uri = url::Url::from_file_path(&path).unwrap();
+    server.send(
+        Notification::new(
+            "textDocument/didOpen".to_string(),
+            json!({"textDocument": {"uri": uri, "languageId": "cython", "version": 1,
+                                    "text": module_with_one_bug(8, 1)}}),
+        )
+        .into(),
+    );
+    for version in 2..=20 {
+        server.edit(&uri, version, &module_with_one_bug(8, version as usize % 8));
+    }
+    server.until_published(20);
+    let published = server.shutdown();
+    assert_eq!(published.last().unwrap().0, 20);
+    for pair in published.windows(2) {
+        assert!(pair[0].0 < pair[1].0, "{published:?}");
+    }
+    for (version, diagnostics) in &published {
+        assert_eq!(
+            diagnostics,
+            &[cy001_at(*version as usize % 8)],
+            "version {version}"
+        );
+    }
 }

@@ -138,6 +138,7 @@ fn write(
                 function.unit(),
                 without_gil,
                 dialect,
+                &[],
             );
             lines.push_str(&store_back);
             edits.push(insert_line_after(source, statement.end, lines));

@@ -267,7 +267,10 @@ pub fn header_colon(text: &str, start: usize, limit: usize) -> Option<usize> {
 /// When a string literal starts at `start` (a docstring), the offset of its last line.
 fn docstring_end(text: &str, start: usize) -> Option<usize> {
     let rest = &text[start..];
-    let prefix = rest
+    // The opening quote, after a prefix, is on the statement's own line: looking past it
+    // would cost the rest of the file for each function.
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let prefix = line
         .find(['"', '\''])
         .filter(|&at| rest[..at].chars().all(|c| "rRuUbB".contains(c)))?;
     let literal = &rest[prefix..];
@@ -338,24 +341,27 @@ pub fn with_gil(dialect: Dialect) -> &'static str {
     }
 }
 
-/// The lines that raise `MemoryError` when `place` is NULL, each line ending in `\n`.
+/// The lines that raise `MemoryError` when `place` is NULL, each line ending in `\n`;
+/// `releases` (statements such as `free(a)`) run first, under the GIL like the raise.
 pub fn null_check_lines(
     place: &str,
     indent: &str,
     unit: &str,
     without_gil: bool,
     dialect: Dialect,
+    releases: &[String],
 ) -> String {
     let null = null(dialect);
     let mut lines = format!("{indent}if {place} == {null}:\n");
+    let mut inner = format!("{indent}{unit}");
     if without_gil {
-        lines.push_str(&format!(
-            "{indent}{unit}{}\n{indent}{unit}{unit}raise MemoryError()\n",
-            with_gil(dialect)
-        ));
-    } else {
-        lines.push_str(&format!("{indent}{unit}raise MemoryError()\n"));
+        lines.push_str(&format!("{inner}{}\n", with_gil(dialect)));
+        inner.push_str(unit);
     }
+    for release in releases {
+        lines.push_str(&format!("{inner}{release}\n"));
+    }
+    lines.push_str(&format!("{inner}raise MemoryError()\n"));
     lines
 }
 

@@ -30,7 +30,7 @@ use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
     PlaceId, Projection, SkippedFunction, Stmt, Terminator, UseKind, Value,
 };
-use crate::parse::syntax_error_in;
+use crate::parse::{syntax_error_in, Fields};
 
 /// Deepest syntax nesting lowered before a function is skipped.
 pub const MAX_NESTING: usize = 200;
@@ -73,7 +73,34 @@ pub fn lower_module(
     source: &str,
     names: &ModuleNames,
     interesting: &HashSet<String>,
+    helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
+) -> Module {
+    lower_module_reusing(root, source, names, interesting, helpers_with_effects, None)
+}
+
+/// Lowered functions kept from one lowering of a file for the next (the language server
+/// lowers a file again on each edit). A function is taken from here when its text (with
+/// its decorators), its class, the module's names and the shape of its classes are what
+/// they were, its spans moved to where it is now; only a function defined at module
+/// level or in a class body is kept (a nested one depends on what encloses it).
+#[derive(Default)]
+pub struct LoweringCache {
+    names: ModuleNames,
+    classes: String,
+    functions: HashMap<(String, Option<String>), (usize, Function)>,
+    /// How many functions the last lowering took from here (for the tests).
+    reused: usize,
+}
+
+/// [`lower_module`], taking from `cache` what an earlier lowering of the file did that
+/// still holds, and leaving in it what this one did.
+pub fn lower_module_reusing(
+    root: Node<'_>,
+    source: &str,
+    names: &ModuleNames,
+    interesting: &HashSet<String>,
     mut helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
+    mut cache: Option<&mut LoweringCache>,
 ) -> Module {
     let mut module = Module::default();
     let found = find_bodies(root, source, &mut module);
@@ -90,6 +117,20 @@ pub fn lower_module(
         }
     }
     let classes = module.clone();
+    // What a cached function was lowered against must be what this one sees.
+    let mut earlier = HashMap::new();
+    let top_level = defined_at_top_level(&found);
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.reused = 0;
+        let shape = class_shapes(&classes);
+        if cache.names == *names && cache.classes == shape {
+            earlier = std::mem::take(&mut cache.functions);
+        } else {
+            cache.names = names.clone();
+            cache.classes = shape;
+            cache.functions.clear();
+        }
+    }
     let mut lowered = vec![false; found.len()];
     loop {
         for (index, (node, class)) in found.iter().enumerate() {
@@ -117,8 +158,32 @@ pub fn lower_module(
                 module.broken.push(node_span(node));
                 continue;
             }
-            match lower_function(node, class.clone(), source, names, &classes) {
-                Ok(function) => module.functions.push(function),
+            let key = match &cache {
+                Some(_) if top_level[index] => Some((defining_text(node, source), class.clone())),
+                _ => None,
+            };
+            let reused = key.as_ref().and_then(|key| earlier.remove(key)).map(
+                |(start, function): (usize, Function)| {
+                    function.moved_by(node.start_byte() as isize - start as isize)
+                },
+            );
+            let function = match reused {
+                Some(function) => {
+                    if let Some(cache) = cache.as_deref_mut() {
+                        cache.reused += 1;
+                    }
+                    Ok(function)
+                }
+                None => lower_function(node, class.clone(), source, names, &classes),
+            };
+            match function {
+                Ok(function) => {
+                    if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
+                        let kept = (node.start_byte(), function.clone());
+                        cache.functions.insert(key, kept);
+                    }
+                    module.functions.push(function)
+                }
                 Err(TooDeep(reason)) => {
                     let (name, _, name_span) = function_identity(node, source);
                     let name = match class {
@@ -140,6 +205,58 @@ pub fn lower_module(
     }
 }
 
+/// For each body `find_bodies` found, whether it is defined at module level or in a
+/// class body: no other body but the module's encloses it.
+fn defined_at_top_level(found: &[(Node<'_>, Option<String>)]) -> Vec<bool> {
+    let mut order: Vec<usize> = (1..found.len()).collect();
+    order.sort_by_key(|&index| {
+        (
+            found[index].0.start_byte(),
+            std::cmp::Reverse(found[index].0.end_byte()),
+        )
+    });
+    let mut top_level = vec![false; found.len()];
+    // The end of the latest top-level body: a body starting before it is inside it.
+    let mut open_until = 0;
+    for index in order {
+        let node = found[index].0;
+        if node.start_byte() >= open_until {
+            top_level[index] = true;
+            open_until = node.end_byte();
+        }
+    }
+    top_level
+}
+
+/// The text that defines a body: the function with its decorators.
+fn defining_text(node: Node<'_>, source: &str) -> String {
+    let definition = node
+        .parent()
+        .filter(|parent| parent.kind() == "decorated_definition")
+        .unwrap_or(node);
+    text(definition, source).to_string()
+}
+
+/// What lowering a method reads of the file's classes, without their positions.
+fn class_shapes(classes: &Module) -> String {
+    let shapes: Vec<_> = classes
+        .classes
+        .iter()
+        .map(|class| {
+            let attributes: Vec<&str> = class.attributes.iter().map(|(n, _)| n.as_str()).collect();
+            (
+                &class.name,
+                &class.base,
+                &class.base_origin,
+                attributes,
+                class.is_extension_type,
+                &class.used_attributes,
+            )
+        })
+        .collect();
+    format!("{shapes:?}")
+}
+
 /// Which bodies to lower: what each mentions, and which are kept so far.
 struct Plan<'s> {
     names: Vec<&'s [u8]>,
@@ -158,7 +275,7 @@ impl<'s> Plan<'s> {
         interesting: &HashSet<String>,
     ) -> Plan<'s> {
         let body_name = |node: Node<'_>| -> &'s [u8] {
-            node.child_by_field_name("name")
+            node.field("name")
                 .map(|n| text(n, source).as_bytes())
                 .unwrap_or(b"")
         };
@@ -407,20 +524,20 @@ fn find_bodies<'t>(
                     names.push_str(text(decorator, source));
                 }
             }
-            if let Some(definition) = node.child_by_field_name("definition") {
+            if let Some(definition) = node.field("definition") {
                 decorators.insert(definition.id(), names);
             }
         }
         let is_body = match kind {
             "function_definition" | "lambda" => true,
-            "cdef_function" => node.child_by_field_name("body").is_some(),
+            "cdef_function" => node.field("body").is_some(),
             _ => false,
         };
         if is_body {
             let class = match scopes.last() {
-                Some((_, Scope::Class(class))) => class
-                    .child_by_field_name("name")
-                    .map(|n| text(n, source).to_string()),
+                Some((_, Scope::Class(class))) => {
+                    class.field("name").map(|n| text(n, source).to_string())
+                }
                 _ => None,
             };
             found.push((node, class));
@@ -471,14 +588,14 @@ fn find_bodies<'t>(
 /// The attributes a class body declares: `cdef double* data` (also inside `cdef:`
 /// blocks) and pure-Python `data: cython.p_double`.
 fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
-    let name_node = node.child_by_field_name("name");
-    let base = node.child_by_field_name("superclasses").and_then(|list| {
+    let name_node = node.field("name");
+    let base = node.field("superclasses").and_then(|list| {
         let mut cursor = list.walk();
         let first = list.named_children(&mut cursor).next();
         first.map(|n| text(n, source).to_string())
     });
     let mut attributes = Vec::new();
-    if let Some(body) = node.child_by_field_name("body") {
+    if let Some(body) = node.field("body") {
         let mut pending = vec![body];
         while let Some(container) = pending.pop() {
             let mut cursor = container.walk();
@@ -493,17 +610,17 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
                         }
                     }
                     "cdef_block" => {
-                        if let Some(body) = child.child_by_field_name("body") {
+                        if let Some(body) = child.field("body") {
                             pending.push(body);
                         }
                     }
                     "expression_statement" => {
                         if let Some(assignment) = child.named_child(0) {
                             if assignment.kind() == "assignment"
-                                && assignment.child_by_field_name("type").is_some()
-                                && assignment.child_by_field_name("right").is_none()
+                                && assignment.field("type").is_some()
+                                && assignment.field("right").is_none()
                             {
-                                if let Some(left) = assignment.child_by_field_name("left") {
+                                if let Some(left) = assignment.field("left") {
                                     if left.kind() == "identifier" {
                                         attributes.push((
                                             text(left, source).to_string(),
@@ -557,7 +674,7 @@ fn self_attributes(class_text: &str) -> Vec<String> {
 
 /// The identifier a `c_declarator` declares, under its pointer and array parts.
 fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
-    if let Some(name) = declarator.child_by_field_name("name") {
+    if let Some(name) = declarator.field("name") {
         return Some(name);
     }
     let mut node = declarator;
@@ -566,10 +683,10 @@ fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
         if node.kind() == "identifier" {
             return Some(node);
         }
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = node.field("name") {
             return Some(name);
         }
-        node = node.child_by_field_name("declarator").or_else(|| {
+        node = node.field("declarator").or_else(|| {
             let mut cursor = node.walk();
             let child = node.named_children(&mut cursor).next();
             child
@@ -664,7 +781,7 @@ struct Lowerer<'a> {
 /// without blanks or parentheses, when it is one the caller always tests (no `?`) and
 /// a literal (`-1`, `0`, `NULL`).
 fn declared_error_value(node: Node<'_>, source: &str) -> Option<String> {
-    let spec = node.child_by_field_name("exception")?;
+    let spec = node.field("exception")?;
     let written = error_value_text(text(spec, source));
     let value = written.strip_prefix("except")?;
     let literal = value == "NULL"
@@ -701,7 +818,7 @@ fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Spa
             Span::new(node.start_byte(), node.start_byte() + "lambda".len()),
         ),
         _ => {
-            let name = node.child_by_field_name("name");
+            let name = node.field("name");
             let kind = if node.kind() == "cdef_function" {
                 if source[node.start_byte()..].starts_with("cpdef") {
                     FunctionKind::Cpdef
@@ -781,12 +898,12 @@ fn lower_function(
     if kind == FunctionKind::Module {
         lowerer.lower_statements(node)?;
     } else if kind == FunctionKind::Lambda {
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             let value = lowerer.expr(body)?;
             let span = node_span(body);
             lowerer.push(Stmt::Return { value, span });
         }
-    } else if let Some(body) = node.child_by_field_name("body") {
+    } else if let Some(body) = node.field("body") {
         lowerer.lower_statements(body)?;
         // Falling off the end returns `None`: a return like any other, so the state where
         // the function returns normally (not where it raises) is known.
@@ -956,19 +1073,19 @@ impl<'a> Lowerer<'a> {
                     || self.text(node).contains(":="));
             match kind {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                    if let Some(left) = node.child_by_field_name("left") {
+                    if let Some(left) = node.field("left") {
                         self.bind_pattern(left);
                     }
                 }
                 "named_expression" | "c_parameter" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field("name") {
                         self.bind_pattern(name);
                     }
                 }
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
-                        let declared = node.parent().and_then(|d| d.child_by_field_name("type"));
+                        let declared = node.parent().and_then(|d| d.field("type"));
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
@@ -992,16 +1109,16 @@ impl<'a> Lowerer<'a> {
                         let name = match param.kind() {
                             "identifier" => Some(param),
                             "c_parameter" => {
-                                let name = param.child_by_field_name("name");
+                                let name = param.field("name");
                                 let python = param
-                                    .child_by_field_name("type")
+                                    .field("type")
                                     .is_some_and(|t| is_python_type(self.text(t)));
                                 if let (Some(name), false) = (name, python) {
                                     self.c_typed.insert(self.text(name).to_string());
                                 }
                                 name
                             }
-                            _ => param.child_by_field_name("name").or_else(|| {
+                            _ => param.field("name").or_else(|| {
                                 let mut c = param.walk();
                                 let first = param
                                     .named_children(&mut c)
@@ -1018,7 +1135,7 @@ impl<'a> Lowerer<'a> {
                     descend = false;
                 }
                 "as_pattern" | "except_clause" => {
-                    if let Some(alias) = node.child_by_field_name("alias") {
+                    if let Some(alias) = node.field("alias") {
                         self.bind_pattern(alias);
                     }
                 }
@@ -1031,7 +1148,7 @@ impl<'a> Lowerer<'a> {
                 "function_definition" | "cdef_function" | "class_definition" | "cdef_class"
                     if node != function =>
                 {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field("name") {
                         self.locals.insert(self.text(name).to_string());
                     }
                     // A nested function's parameters are its own.
@@ -1220,12 +1337,12 @@ impl<'a> Lowerer<'a> {
                     let Some(name) = declarator_name(declarator) else {
                         continue;
                     };
-                    let initializer = declarator.child_by_field_name("value");
+                    let initializer = declarator.field("value");
                     let value = match initializer {
                         Some(value) => self.expr(value)?,
                         None => Value::Other,
                     };
-                    let carried = match declarator.child_by_field_name("value") {
+                    let carried = match declarator.field("value") {
                         Some(value) => self.carried(value),
                         None => Vec::new(),
                     };
@@ -1247,7 +1364,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "cdef_block" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field("body") {
                     self.lower_statements(body)?;
                 }
             }
@@ -1290,7 +1407,7 @@ impl<'a> Lowerer<'a> {
         if expression.kind() != "call" {
             return;
         }
-        let Some(function) = expression.child_by_field_name("function") else {
+        let Some(function) = expression.field("function") else {
             return;
         };
         let name = self.text(function);
@@ -1343,7 +1460,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if let Some(subject) = node.child_by_field_name("subject") {
+        if let Some(subject) = node.field("subject") {
             self.expr(subject)?;
         }
         let start = self.current;
@@ -1374,7 +1491,7 @@ impl<'a> Lowerer<'a> {
                 "consequence"
             };
             if clause.kind() == "else_clause" {
-                if let Some(body) = clause.child_by_field_name(consequence_field) {
+                if let Some(body) = clause.field(consequence_field) {
                     self.lower_statements(body)?;
                 }
                 self.goto(after);
@@ -1382,7 +1499,7 @@ impl<'a> Lowerer<'a> {
             }
             let then = self.new_block();
             let otherwise = self.new_block();
-            match clause.child_by_field_name("condition") {
+            match clause.field("condition") {
                 Some(condition) => self.branch(condition, then, otherwise)?,
                 None => {
                     self.edge(self.current, then);
@@ -1390,7 +1507,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             self.current = then;
-            if let Some(body) = clause.child_by_field_name(consequence_field) {
+            if let Some(body) = clause.field(consequence_field) {
                 self.lower_statements(body)?;
             }
             self.goto(after);
@@ -1413,7 +1530,7 @@ impl<'a> Lowerer<'a> {
         let exit = self.new_block();
         let after = self.new_block();
         self.fall_into(header);
-        match node.child_by_field_name("condition") {
+        match node.field("condition") {
             Some(condition) => self.branch(condition, body, exit)?,
             None => {
                 self.edge(header, body);
@@ -1426,7 +1543,7 @@ impl<'a> Lowerer<'a> {
 
     fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
         for bound in ["right", "range", "step"] {
-            if let Some(expression) = node.child_by_field_name(bound) {
+            if let Some(expression) = node.field(bound) {
                 self.expr(expression)?;
             }
         }
@@ -1446,7 +1563,7 @@ impl<'a> Lowerer<'a> {
                 equal: true,
             });
         }
-        if let Some(target) = node.child_by_field_name("left") {
+        if let Some(target) = node.field("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
         self.loop_body(node, self.current, header, after)?;
@@ -1457,8 +1574,8 @@ impl<'a> Lowerer<'a> {
     /// ways then meet at `after`.
     fn loop_else(&mut self, node: Node<'_>, exit: BlockId, after: BlockId) -> Lowered<()> {
         self.current = exit;
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            if let Some(block) = alternative.child_by_field_name("body") {
+        if let Some(alternative) = node.field("alternative") {
+            if let Some(block) = alternative.field("body") {
                 self.lower_statements(block)?;
             }
         }
@@ -1479,7 +1596,7 @@ impl<'a> Lowerer<'a> {
             break_to: after,
             frames: self.frames.len(),
         });
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
         self.loops.pop();
@@ -1498,7 +1615,7 @@ impl<'a> Lowerer<'a> {
             let mut inner = clause.walk();
             let items: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
             for item in items {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.field("value") else {
                     continue;
                 };
                 let manager = self.text(value);
@@ -1510,7 +1627,7 @@ impl<'a> Lowerer<'a> {
                     if let Some(manager) = value.named_child(0) {
                         self.expr(manager)?;
                     }
-                    if let Some(alias) = value.child_by_field_name("alias") {
+                    if let Some(alias) = value.field("alias") {
                         let target = alias.named_child(0).unwrap_or(alias);
                         self.assign_to(target, Value::Other, node_span(alias))?;
                     }
@@ -1519,7 +1636,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.nogil += usize::from(releases_gil);
             let lowered = self.lower_statements(body);
             self.nogil -= usize::from(releases_gil);
@@ -1560,14 +1677,14 @@ impl<'a> Lowerer<'a> {
         self.frames.push(Frame::Try { dispatch });
         let body_start = self.new_block();
         self.fall_into(body_start);
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
         let Some(Frame::Try { .. }) = self.frames.pop() else {
             unreachable!("the try frame pushed above is the innermost frame");
         };
         if let Some(else_clause) = else_clause {
-            if let Some(body) = else_clause.child_by_field_name("body") {
+            if let Some(body) = else_clause.field("body") {
                 self.lower_statements(body)?;
             }
         }
@@ -1578,7 +1695,7 @@ impl<'a> Lowerer<'a> {
             let entry = self.new_block();
             self.edge(dispatch, entry);
             self.current = entry;
-            let value = handler.child_by_field_name("value");
+            let value = handler.field("value");
             match value {
                 None => catches_all = true,
                 Some(value) => {
@@ -1588,7 +1705,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            if let Some(alias) = handler.child_by_field_name("alias") {
+            if let Some(alias) = handler.field("alias") {
                 self.assign_to(alias, Value::Other, node_span(alias))?;
             }
             let mut inner = handler.walk();
@@ -1651,11 +1768,11 @@ impl<'a> Lowerer<'a> {
             match node.kind() {
                 "boolean_operator" => {
                     compound = true;
-                    pending.extend(node.child_by_field_name("left").map(|n| self.strip(n)));
-                    pending.extend(node.child_by_field_name("right").map(|n| self.strip(n)));
+                    pending.extend(node.field("left").map(|n| self.strip(n)));
+                    pending.extend(node.field("right").map(|n| self.strip(n)));
                 }
                 "not_operator" => {
-                    pending.extend(node.child_by_field_name("argument").map(|n| self.strip(n)));
+                    pending.extend(node.field("argument").map(|n| self.strip(n)));
                 }
                 "comparison_operator" => atoms.push(node),
                 _ => {}
@@ -1699,17 +1816,14 @@ impl<'a> Lowerer<'a> {
         let node = self.strip(node);
         match node.kind() {
             "not_operator" => {
-                if let Some(argument) = node.child_by_field_name("argument") {
+                if let Some(argument) = node.field("argument") {
                     self.condition(argument, otherwise, then)?;
                 }
             }
             "boolean_operator" => {
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|n| n.kind())
-                    .unwrap_or("and");
-                let left = node.child_by_field_name("left");
-                let right = node.child_by_field_name("right");
+                let operator = node.field("operator").map(|n| n.kind()).unwrap_or("and");
+                let left = node.field("left");
+                let right = node.field("right");
                 if let (Some(left), Some(right)) = (left, right) {
                     let middle = self.new_block();
                     if operator == "and" {
@@ -1864,7 +1978,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "unary_operator" if text.starts_with('-') => {
-                let operand = node.child_by_field_name("argument")?;
+                let operand = node.field("argument")?;
                 self.constant(operand).map(|value| -value)
             }
             // An enumerator or a `DEF` (`TEXT`, `Kind.TEXT`), unless a local hides it.
@@ -1942,7 +2056,7 @@ impl<'a> Lowerer<'a> {
                     Some(inner) if inner.kind() != "comment" => node = inner,
                     _ => return node,
                 },
-                "cast_expression" => match node.child_by_field_name("value") {
+                "cast_expression" => match node.field("value") {
                     Some(inner) => node = inner,
                     None => return node,
                 },
@@ -1961,10 +2075,7 @@ impl<'a> Lowerer<'a> {
     /// `cython.cast(cython.size_t, p)`).
     fn integer_cast<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let (target, operand) = match node.kind() {
-            "cast_expression" => (
-                node.child_by_field_name("type")?,
-                node.child_by_field_name("value")?,
-            ),
+            "cast_expression" => (node.field("type")?, node.field("value")?),
             "call" if self.cython_function(node) == Some("cast") => {
                 let args = self.positional_args(node);
                 (*args.first()?, *args.get(1)?)
@@ -1996,14 +2107,14 @@ impl<'a> Lowerer<'a> {
 
     /// `<double[:n]>p`: a memoryview over a pointer.
     fn is_memoryview_cast(&self, cast: Node<'_>) -> bool {
-        cast.child_by_field_name("type")
+        cast.field("type")
             .is_some_and(|t| self.text(t).contains('['))
     }
 
     /// Cython raises `ValueError` when the pointer of a memoryview cast is NULL, so the
     /// cast is a NULL check: past it the pointer is not NULL.
     fn memoryview_cast(&mut self, cast: Node<'_>) -> Lowered<Value> {
-        let Some(value) = cast.child_by_field_name("value") else {
+        let Some(value) = cast.field("value") else {
             return Ok(Value::Other);
         };
         let place = match self.expr(value)? {
@@ -2035,7 +2146,7 @@ impl<'a> Lowerer<'a> {
 
     /// For `cython.cast(...)`, `cython.sizeof(...)`: the name after `cython.`.
     fn cython_function(&self, call: Node<'_>) -> Option<&'a str> {
-        let function = call.child_by_field_name("function")?;
+        let function = call.field("function")?;
         let name = self.text(function);
         let rest = name.strip_prefix("cython.")?;
         if self.locals.contains("cython") {
@@ -2059,7 +2170,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn positional_args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
-        let Some(arguments) = call.child_by_field_name("arguments") else {
+        let Some(arguments) = call.field("arguments") else {
             return Vec::new();
         };
         let mut cursor = arguments.walk();
@@ -2072,10 +2183,10 @@ impl<'a> Lowerer<'a> {
     // ----- assignments -----
 
     fn assignment(&mut self, node: Node<'_>) -> Lowered<()> {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field("left") else {
             return Ok(());
         };
-        let Some(mut right) = node.child_by_field_name("right") else {
+        let Some(mut right) = node.field("right") else {
             // `x: cython.p_double`: a declaration; the variable holds nothing known.
             return self.assign_to(left, Value::Other, node_span(node));
         };
@@ -2084,10 +2195,10 @@ impl<'a> Lowerer<'a> {
             if right.kind() != "assignment" {
                 break;
             }
-            if let Some(next_left) = right.child_by_field_name("left") {
+            if let Some(next_left) = right.field("left") {
                 targets.push(next_left);
             }
-            match right.child_by_field_name("right") {
+            match right.field("right") {
                 Some(next) => right = next,
                 None => break,
             }
@@ -2211,16 +2322,16 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "pair" => {
-                    if let Some(value) = node.child_by_field_name("value") {
+                    if let Some(value) = node.field("value") {
                         pending.push((value, true));
                     }
                 }
                 "call" => {
-                    if let Some(arguments) = node.child_by_field_name("arguments") {
+                    if let Some(arguments) = node.field("arguments") {
                         let mut cursor = arguments.walk();
                         for argument in arguments.named_children(&mut cursor) {
                             if argument.kind() == "keyword_argument" {
-                                if let Some(value) = argument.child_by_field_name("value") {
+                                if let Some(value) = argument.field("value") {
                                     pending.push((value, true));
                                 }
                             }
@@ -2266,11 +2377,11 @@ impl<'a> Lowerer<'a> {
         for _ in 0..MAX_NESTING {
             node = self.strip(node);
             match node.kind() {
-                "attribute" => match node.child_by_field_name("object") {
+                "attribute" => match node.field("object") {
                     Some(object) => node = object,
                     None => return false,
                 },
-                "subscript" => match node.child_by_field_name("value") {
+                "subscript" => match node.field("value") {
                     Some(value) => node = value,
                     None => return false,
                 },
@@ -2294,7 +2405,7 @@ impl<'a> Lowerer<'a> {
                 operands.len() == 2 && operands.iter().any(|operand| self.is_null(*operand))
             }
             "not_operator" => node
-                .child_by_field_name("argument")
+                .field("argument")
                 .is_some_and(|inner| self.records_null_test(self.strip(inner))),
             _ => false,
         }
@@ -2353,11 +2464,11 @@ impl<'a> Lowerer<'a> {
 
     /// `for i in range(n)` (or `range(0, n)`): the ghost flag of `n > 0`.
     fn range_bound(&mut self, node: Node<'_>) -> Option<PlaceId> {
-        let right = self.strip(node.child_by_field_name("right")?);
+        let right = self.strip(node.field("right")?);
         if right.kind() != "call" {
             return None;
         }
-        let function = right.child_by_field_name("function")?;
+        let function = right.field("function")?;
         if self.text(function) != "range" {
             return None;
         }
@@ -2377,11 +2488,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
-        if let Some(right) = node.child_by_field_name("right") {
+        if let Some(right) = node.field("right") {
             self.expr(right)?;
         }
         // `p += n` moves within the same block: the place keeps what it points to.
-        if let Some(left) = node.child_by_field_name("left") {
+        if let Some(left) = node.field("left") {
             self.place_of(left)?;
             // `n -= 1`: what `n > 0` said no longer holds.
             let left = self.strip(left);
@@ -2448,8 +2559,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "attribute" => {
-                let object = node.child_by_field_name("object");
-                let attribute = node.child_by_field_name("attribute");
+                let object = node.field("object");
+                let attribute = node.field("attribute");
                 match (object, attribute) {
                     (Some(object), Some(attribute)) => {
                         let base = self.place_of(object)?;
@@ -2473,7 +2584,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "subscript" => {
-                let value = node.child_by_field_name("value");
+                let value = node.field("value");
                 let mut cursor = node.walk();
                 let indexes: Vec<Node<'_>> = node
                     .children_by_field_name("subscript", &mut cursor)
@@ -2578,7 +2689,7 @@ impl<'a> Lowerer<'a> {
             "call" => self.call(node)?,
             "new_expression" => {
                 let mut args = Vec::new();
-                if let Some(arguments) = node.child_by_field_name("arguments") {
+                if let Some(arguments) = node.field("arguments") {
                     let mut cursor = arguments.walk();
                     let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
                     for argument in children {
@@ -2588,11 +2699,11 @@ impl<'a> Lowerer<'a> {
                 self.emit_call(Callee::CppNew, args, node_span(node))
             }
             "named_expression" => {
-                let value = match node.child_by_field_name("value") {
+                let value = match node.field("value") {
                     Some(value) => self.expr(value)?,
                     None => Value::Other,
                 };
-                match node.child_by_field_name("name") {
+                match node.field("name") {
                     Some(name) => {
                         let target = self.place(Place::local(self.text(name)));
                         self.push(Stmt::Assign {
@@ -2606,12 +2717,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "binary_operator" => {
-                let operator = node.child_by_field_name("operator").map(|n| n.kind());
-                let left = match node.child_by_field_name("left") {
+                let operator = node.field("operator").map(|n| n.kind());
+                let left = match node.field("left") {
                     Some(left) => self.expr(left)?,
                     None => Value::Other,
                 };
-                let right = match node.child_by_field_name("right") {
+                let right = match node.field("right") {
                     Some(right) => self.expr(right)?,
                     None => Value::Other,
                 };
@@ -2658,10 +2769,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "address_of_expression" => {
-                if let Some(argument) = node.child_by_field_name("argument") {
+                if let Some(argument) = node.field("argument") {
                     let argument = self.strip(argument);
                     let element_of = (argument.kind() == "subscript")
-                        .then(|| argument.child_by_field_name("value"))
+                        .then(|| argument.field("value"))
                         .flatten();
                     if argument.kind() == "identifier" {
                         let place = self.place(Place::local(self.text(argument)));
@@ -2719,7 +2830,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call(&mut self, node: Node<'_>) -> Lowered<Value> {
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(function) = node.field("function") else {
             return Ok(Value::Other);
         };
         if let Some(name) = self.cython_function(node) {
@@ -2772,13 +2883,13 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut args = Vec::new();
-        if let Some(arguments) = node.child_by_field_name("arguments") {
+        if let Some(arguments) = node.field("arguments") {
             let mut cursor = arguments.walk();
             let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
             for argument in children {
                 match argument.kind() {
                     "keyword_argument" => {
-                        if let Some(value) = argument.child_by_field_name("value") {
+                        if let Some(value) = argument.field("value") {
                             self.expr(value)?;
                         }
                     }
@@ -2801,11 +2912,11 @@ impl<'a> Lowerer<'a> {
         for _ in 0..MAX_NESTING {
             match node.kind() {
                 "attribute" => {
-                    match node.child_by_field_name("attribute") {
+                    match node.field("attribute") {
                         Some(attribute) => parts.push(self.text(attribute)),
                         None => dotted = false,
                     }
-                    match node.child_by_field_name("object") {
+                    match node.field("object") {
                         Some(object) => node = object,
                         None => {
                             dotted = false;
@@ -2839,7 +2950,7 @@ impl<'a> Lowerer<'a> {
         // A method of some object: the call reads through it (`v.push_back(1)` on a C++
         // pointer, `ops.fn(1)` through a struct pointer's field); a Python object holds no
         // block, so its use says nothing.
-        if let Some(object) = function.child_by_field_name("object") {
+        if let Some(object) = function.field("object") {
             if let Some(place) = self.place_of(object)? {
                 self.push(Stmt::Use {
                     place,
@@ -2888,6 +2999,59 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         lower_module(tree.root_node(), text, &names, &everything, |_| Vec::new())
+    }
+
+    /// Lowers `text` as a .pyx with `cache`.
+    fn lower_cached(text: &str, cache: &mut LoweringCache) -> Module {
+        let tree = parse(text, Dialect::Cython);
+        let names = ModuleNames::collect(tree.root_node(), text);
+        let everything: HashSet<String> =
+            ["malloc", "free"].iter().map(|s| s.to_string()).collect();
+        lower_module_reusing(
+            tree.root_node(),
+            text,
+            &names,
+            &everything,
+            |_| Vec::new(),
+            Some(cache),
+        )
+    }
+
+    #[test]
+    fn reused_functions_are_what_lowering_them_again_gives() {
+        let text = "from libc.stdlib cimport malloc, free\n\
+                    cdef class Box:\n    cdef char* data\n    \
+                    def fill(self, size_t n):\n        self.data = <char*> malloc(n)\n\n\
+                    def first(size_t n):\n    cdef char* p = <char*> malloc(n)\n    \
+                    p[0] = 1\n    free(p)\n\n\
+                    @cython.boundscheck(False)\n\
+                    def second(size_t n):\n    cdef char* q = <char*> malloc(n)\n    \
+                    if q == NULL:\n        raise MemoryError()\n    \
+                    def inner():\n        return q[0]\n    free(q)\n";
+        let mut cache = LoweringCache::default();
+        lower_cached(text, &mut cache);
+        // An edit in `first` moves `second` (and its nested `inner`) by 5 bytes.
+        let edited = text.replace("p[0] = 1", "p[0] = 12345");
+        let reused = lower_cached(&edited, &mut cache);
+        // `Box.fill` and `second` are reused; `first` changed, `inner` is nested, and the
+        // module's own body is never kept.
+        assert_eq!(cache.reused, 2);
+        let mut fresh = LoweringCache::default();
+        let again = lower_cached(&edited, &mut fresh);
+        assert_eq!(fresh.reused, 0);
+        // `place_ids` is a hash map (its order varies); `places` holds the same.
+        let shown = |module: &Module| {
+            let mut functions = module.functions.clone();
+            for function in &mut functions {
+                function.place_ids.clear();
+            }
+            format!("{functions:?}")
+        };
+        assert_eq!(shown(&reused), shown(&again));
+        // A change to what the module binds invalidates everything.
+        let rebound = edited.replace("cimport malloc, free", "cimport malloc, free, calloc");
+        lower_cached(&rebound, &mut cache);
+        assert_eq!(cache.reused, 0);
     }
 
     fn function<'m>(module: &'m Module, name: &str) -> &'m Function {

@@ -412,6 +412,64 @@ pub struct Function {
 }
 
 impl Function {
+    /// The same function moved by `delta` bytes in its file (an edit before it changed
+    /// the text's length): every span it holds, moved. The destructuring is exhaustive so
+    /// that a field added later is not forgotten here.
+    pub(crate) fn moved_by(mut self, delta: isize) -> Function {
+        let moved = |span: &mut Span| {
+            span.start = span.start.saturating_add_signed(delta);
+            span.end = span.end.saturating_add_signed(delta);
+        };
+        let Function {
+            name: _,
+            kind: _,
+            class: _,
+            name_span,
+            span,
+            params: _,
+            blocks,
+            entry: _,
+            return_exit: _,
+            unwind_exit: _,
+            exception_spec: _,
+            places: _,
+            calls,
+            instances: _,
+            globals: _,
+            raises,
+            compared: _,
+            error_value: _,
+            place_ids: _,
+        } = &mut self;
+        moved(name_span);
+        moved(span);
+        for call in calls {
+            moved(&mut call.span);
+        }
+        for (_, span) in raises {
+            moved(span);
+        }
+        for block in blocks {
+            for stmt in &mut block.stmts {
+                match stmt {
+                    Stmt::Assign { span, .. }
+                    | Stmt::Use { span, .. }
+                    | Stmt::Assume { span, .. }
+                    | Stmt::Return { span, .. }
+                    | Stmt::Escape { span, .. }
+                    | Stmt::Delete { span, .. } => moved(span),
+                    Stmt::Call(_)
+                    | Stmt::Examined { .. }
+                    | Stmt::AddressTaken { .. }
+                    | Stmt::Raise
+                    | Stmt::Constant { .. }
+                    | Stmt::Compare { .. } => {}
+                }
+            }
+        }
+        self
+    }
+
     pub(crate) fn new(name: String, kind: FunctionKind, span: Span, name_span: Span) -> Self {
         let mut function = Function {
             name,

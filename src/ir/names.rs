@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use crate::ir::Callee;
+use crate::parse::Fields;
 
 /// What a module-level name is bound to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub enum Binding {
 /// Pure-Python mode spells `cimport` as an import from this package.
 const CIMPORTS_PREFIX: &str = "cython.cimports.";
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ModuleNames {
     bindings: HashMap<String, Binding>,
     /// Named integer constants: enumerators (`cdef enum Kind: TEXT = 1`, counted from the
@@ -50,17 +51,17 @@ pub struct ModuleNames {
 /// What a `cdef` function's header says of exceptions: `Some(true)` for `noexcept`,
 /// `Some(false)` for an `except ...` clause, `None` for no spec.
 pub fn declared_noexcept(function: Node<'_>, source: &str) -> Option<bool> {
-    let spec = function.child_by_field_name("exception")?;
+    let spec = function.field("exception")?;
     Some(text(spec, source).trim_start().starts_with("noexcept"))
 }
 
 /// Whether a `cdef` function is declared `nogil` (its header, before the body).
 pub fn declared_nogil(function: Node<'_>, source: &str) -> bool {
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = function.field("parameters") else {
         return false;
     };
     let end = function
-        .child_by_field_name("body")
+        .field("body")
         .map_or(function.end_byte(), |body| body.start_byte());
     source
         .get(parameters.end_byte()..end)
@@ -143,9 +144,9 @@ impl ModuleNames {
                 false
             }
             "cdef_function" | "function_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     let name = text(name, source).to_string();
-                    let has_body = node.child_by_field_name("body").is_some();
+                    let has_body = node.field("body").is_some();
                     let spec = declared_noexcept(node, source);
                     if spec == Some(true) {
                         self.noexcept.insert(name.clone());
@@ -153,7 +154,7 @@ impl ModuleNames {
                     if in_extern || !has_body {
                         // `void* xmalloc "malloc" (size_t)`: the C name says which function.
                         let c_name = node
-                            .child_by_field_name("c_name")
+                            .field("c_name")
                             .map(|n| text(n, source).trim_matches(['"', '\'']).to_string());
                         let c_name = c_name.unwrap_or_else(|| name.clone());
                         // Outside an extern block a prototype is a cdef function declared
@@ -177,7 +178,7 @@ impl ModuleNames {
             "class_definition" | "cdef_class" | "struct_declaration" | "cppclass_declaration"
                 if at_module_level =>
             {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.bindings
                         .insert(text(name, source).to_string(), Binding::Other);
                 }
@@ -201,7 +202,7 @@ impl ModuleNames {
                 let mut cursor = node.walk();
                 for assignment in node.named_children(&mut cursor) {
                     let left = assignment
-                        .child_by_field_name("left")
+                        .field("left")
                         .filter(|_| assignment.kind() == "assignment");
                     if let Some(left) = left.filter(|left| left.kind() == "identifier") {
                         self.bindings
@@ -288,7 +289,7 @@ impl ModuleNames {
     /// `from a.b cimport x as y` and pure-Python `from cython.cimports.a.b import x as y`.
     fn bind_from_import(&mut self, node: Node<'_>, source: &str, is_cimport: bool) {
         let module = node
-            .child_by_field_name("module_name")
+            .field("module_name")
             .map(|n| text(n, source))
             .unwrap_or("");
         let (is_cimport, module) = if is_cimport {
@@ -467,8 +468,8 @@ pub(crate) fn opens_scope(kind: &str) -> bool {
 fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Option<&'s str>) {
     match name.kind() {
         "aliased_import" => (
-            name.child_by_field_name("name").map(|n| text(n, source)),
-            name.child_by_field_name("alias").map(|n| text(n, source)),
+            name.field("name").map(|n| text(n, source)),
+            name.field("alias").map(|n| text(n, source)),
         ),
         _ => (Some(text(name, source)), None),
     }

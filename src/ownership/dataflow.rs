@@ -19,9 +19,9 @@ use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
-    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, LeaveEvent, LeaveHow,
-    OverwriteEvent, OwnershipGraph, ReallocOverwrite, ReleaseEvent, SiteId, SiteOrigin, UseEvent,
-    UseHow,
+    AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, HeldAtAllocation,
+    LeaveEvent, LeaveHow, OverwriteEvent, OwnershipGraph, ReallocOverwrite, ReleaseEvent, SiteId,
+    SiteOrigin, UseEvent, UseHow,
 };
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
@@ -1295,9 +1295,9 @@ impl Ownership<'_, '_> {
                         });
                     }
                 }
-                self.allocate(call_id, state);
+                self.allocate(call_id, state, recorder);
             }
-            Some((_, Role::Allocate)) => self.allocate(call_id, state),
+            Some((_, Role::Allocate)) => self.allocate(call_id, state, recorder),
             None => {
                 let summary = self.context.summary_of(&call.callee, &self.classes);
                 // Arguments the helper releases are handed over, not read through.
@@ -1358,7 +1358,7 @@ impl Ownership<'_, '_> {
                     );
                 }
                 if self.site_of_call[call_id.0 as usize].is_some() {
-                    self.allocate(call_id, state);
+                    self.allocate(call_id, state, recorder);
                     // `safe_realloc(&self.data, n)` stores its block in `self.data`.
                     let out = summary.and_then(|s| s.out_argument(call));
                     let returns = summary.and_then(|s| s.returns.as_ref());
@@ -1384,7 +1384,15 @@ impl Ownership<'_, '_> {
         true
     }
 
-    fn allocate(&self, call: CallId, state: &mut State) {
+    fn allocate(&self, call: CallId, state: &mut State, recorder: &mut Recorder) {
+        if recorder.graph.is_some() && self.site_of_call[call.0 as usize].is_some() {
+            let (held, block) = (self.held_by_locals(state), recorder.block);
+            Self::record(recorder, |graph| {
+                graph
+                    .held_at_allocations
+                    .push(HeldAtAllocation { call, block, held })
+            });
+        }
         if let Some((site, never_null)) = self.site_of_call[call.0 as usize] {
             if let Some(Some(older)) = self.older.get(site.0 as usize) {
                 let (recent, older) = (Target::Site(site), Target::Site(*older));
@@ -1454,6 +1462,34 @@ impl Ownership<'_, '_> {
                 SiteStates::UNCHECKED
             };
         }
+    }
+
+    /// The locals that hold one block allocated here (or NULL) on every path reaching
+    /// this point, with its states ([`HeldAtAllocation`]).
+    fn held_by_locals(&self, state: &State) -> Vec<(PlaceId, SiteId, SiteStates)> {
+        state
+            .points
+            .iter()
+            .filter_map(|(place, targets)| Some((PlaceId(place as u32), targets.as_ref()?)))
+            .filter(|(place, _)| {
+                self.function.place(*place).path.is_empty() && !state.partial.contains(place)
+            })
+            .filter_map(|(place, targets)| {
+                let mut sites = targets.iter().filter_map(|target| match target {
+                    Target::Site(site) => Some(*site),
+                    Target::Null => None,
+                });
+                let site = sites.next()?;
+                if sites.next().is_some() || state.born_elsewhere(site) {
+                    return None;
+                }
+                let allocated_here = matches!(
+                    self.graph_sites[site.0 as usize].origin,
+                    SiteOrigin::Call(_)
+                );
+                allocated_here.then(|| (place, site, state.site(site)))
+            })
+            .collect()
     }
 
     /// The place in this function a helper's released parameter denotes, with the index

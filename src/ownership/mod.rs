@@ -145,6 +145,17 @@ impl ExitState {
     }
 }
 
+/// The blocks local variables hold where an allocating call is made: each local that,
+/// on every path reaching the call, holds one and the same block allocated in this
+/// function (or NULL), with that block's possible states there. A local that may hold
+/// something else on some path (another block, an untracked value) is left out.
+#[derive(Clone, Debug)]
+pub struct HeldAtAllocation {
+    pub call: CallId,
+    pub block: BlockId,
+    pub held: Vec<(PlaceId, SiteId, SiteStates)>,
+}
+
 /// How a block is read through or handed to a function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UseHow {
@@ -298,6 +309,9 @@ pub struct OwnershipGraph<'a> {
     /// Blocks passed as an argument to a call that does not release them (NULL-tolerant
     /// or not), with the basic block of the call: the callee may keep them.
     pub passed: Vec<(SiteId, CallId, BlockId)>,
+    /// What local variables own just before each allocating call (see
+    /// [`HeldAtAllocation`]); read by CY001's fix, which releases them before it raises.
+    pub held_at_allocations: Vec<HeldAtAllocation>,
     /// Every way out of the function, one per edge into the return or the unwind exit
     /// (a call's unwind edge included, told apart by [`LeaveHow::Unwinds`]).
     pub leaves: Vec<LeaveEvent>,
@@ -346,6 +360,7 @@ impl<'a> OwnershipGraph<'a> {
             overwrites: Vec::new(),
             address_taken: Vec::new(),
             passed: Vec::new(),
+            held_at_allocations: Vec::new(),
             leaves: Vec::new(),
             exit: None,
             returning: None,

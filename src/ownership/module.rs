@@ -30,6 +30,10 @@ pub struct ModuleAnalysis<'a> {
     pub builds: usize,
 }
 
+/// An analysis stopped before its end because its caller no longer wanted it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
+
 /// How many times the functions of a cycle of calls are analyzed at most.
 const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
 
@@ -40,6 +44,20 @@ impl<'a> ModuleAnalysis<'a> {
         resolution: Resolution,
         project: &ProjectSummaries,
     ) -> Self {
+        Self::run_until(module, families, resolution, project, &|| false)
+            .expect("an analysis nobody cancels finishes")
+    }
+
+    /// [`ModuleAnalysis::run`], asking `cancelled` before each function's graph is built:
+    /// once it answers true the analysis stops and yields nothing (an editor's newer edit
+    /// made this text's results moot).
+    pub fn run_until(
+        module: &'a Module,
+        families: &'a FamilyTable,
+        resolution: Resolution,
+        project: &ProjectSummaries,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Self, Cancelled> {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
         // `self._release()` of a base class cimported from another module: its summary is
@@ -63,6 +81,9 @@ impl<'a> ModuleAnalysis<'a> {
             for round in 1.. {
                 let mut changed: Vec<usize> = Vec::new();
                 for &index in &pending {
+                    if cancelled() {
+                        return Err(Cancelled);
+                    }
                     let function = &module.functions[index];
                     let context = Context {
                         resolution,
@@ -121,6 +142,9 @@ impl<'a> ModuleAnalysis<'a> {
             if attributes.is_empty() {
                 continue;
             }
+            if cancelled() {
+                return Err(Cancelled);
+            }
             let context = Context {
                 resolution,
                 summaries: &summaries,
@@ -150,7 +174,7 @@ impl<'a> ModuleAnalysis<'a> {
                 })
                 .collect()
         });
-        ModuleAnalysis {
+        Ok(ModuleAnalysis {
             module,
             graphs,
             classes,
@@ -158,7 +182,7 @@ impl<'a> ModuleAnalysis<'a> {
             external_bases,
             implementation,
             builds,
-        }
+        })
     }
 
     /// The graphs of the methods named `name` of a class and its bases, nearest first.

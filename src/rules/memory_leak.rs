@@ -213,10 +213,10 @@ fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
 /// handed off: returned, stored where it outlives the function, passed to a function that
 /// may keep it, reallocated, or its holder's address taken. Each as a point
 /// `(basic block, byte offset)`.
-struct HandOffs(HashMap<Span, Vec<(BlockId, usize)>>);
+pub(crate) struct HandOffs(HashMap<Span, Vec<(BlockId, usize)>>);
 
 impl HandOffs {
-    fn of(graph: &OwnershipGraph<'_>) -> HandOffs {
+    pub(crate) fn of(graph: &OwnershipGraph<'_>) -> HandOffs {
         let mut points: HashMap<Span, Vec<(BlockId, usize)>> = HashMap::new();
         let mut add = |site: SiteId, block: BlockId, at: usize| {
             if let Some(span) = graph.site(site).span {
@@ -243,7 +243,7 @@ impl HandOffs {
 
     /// Whether some path may hand the allocation's block off before `point`: then a
     /// leak there is not certain, and is not reported.
-    fn before(
+    pub(crate) fn before(
         &self,
         graph: &OwnershipGraph<'_>,
         allocation: Span,

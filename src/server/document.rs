@@ -9,6 +9,7 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use super::position::{Encoding, Lines};
 use crate::diagnostic::Diagnostic;
+use crate::ir::lower::LoweringCache;
 use crate::parse::{parse, reparse, Dialect};
 
 pub struct Document {
@@ -19,6 +20,9 @@ pub struct Document {
     pub tree: Tree,
     /// The diagnostics of the current text, once checked (`None` while an edit waits).
     pub diagnostics: Option<Vec<Diagnostic>>,
+    /// What the last check lowered, for the next one to reuse; away while a check of
+    /// the document runs on the worker.
+    pub lowering: Option<LoweringCache>,
 }
 
 impl Document {
@@ -32,6 +36,7 @@ impl Document {
             dialect,
             tree,
             diagnostics: None,
+            lowering: None,
         }
     }
 

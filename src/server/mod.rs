@@ -1,25 +1,29 @@
 //! `cysafe server`: the language server, over stdio (LSP 3.17, on the `lsp-server` and
 //! `lsp-types` crates).
 //!
-//! One thread owns the session: it applies each notification as it arrives, and checks
-//! the documents an edit left dirty only once no message has come for
-//! [`Session::debounce`], so a burst of keystrokes is checked once, at its last version:
-//! a newer edit replaces the work an older one queued, and no diagnostic is ever
-//! published for a version older than the document's. Every handler runs under
-//! `catch_unwind`: a panic answers that request with an error (or is logged) and the
-//! session goes on. Checking goes through [`Checker`], as `cysafe check` does, on the
-//! tree each document keeps reparsing incrementally.
+//! One thread owns the session: it applies each notification as it arrives, and once no
+//! message has come for [`Session::debounce`] hands each document an edit left dirty to
+//! the checking thread ([`worker`]), so a burst of keystrokes is checked once, at its last
+//! version. An edit that arrives while its document is being checked cancels that check,
+//! which stops before its next function; a result that still arrives for a version older
+//! than the document's is dropped, so no diagnostic is ever published for a version older
+//! than the one last published. Every handler runs under `catch_unwind`: a panic answers
+//! that request with an error (or is logged) and the session goes on. Checking goes
+//! through [`Checker`], as `cysafe check` does, on the tree each document keeps
+//! reparsing incrementally.
 
 mod document;
 pub mod position;
 pub mod transport;
+mod worker;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::select;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as notif, Notification as _};
 use lsp_types::request::{self as req, Request as _};
@@ -39,7 +43,8 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-use crate::checker::{Checker, CheckerOptions, FileOutcome};
+use crate::checker::{Checker, CheckerOptions, FileCheck, FileOutcome};
+use crate::config::ConfigError;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::fix::apply_fixes;
 use crate::noqa::suppression_fix;
@@ -47,6 +52,8 @@ use crate::ownership::summary::{ModuleExports, ProjectSummaries};
 use crate::rules::Severity;
 use document::Document;
 use position::{Encoding, Lines};
+pub use worker::{CancelToken, CheckpointHook};
+use worker::{Done, Job, Worker};
 
 /// The code action kind of "apply every safe fix of the file".
 pub const FIX_ALL_KIND: &str = "source.fixAll.cysafe";
@@ -64,46 +71,93 @@ pub fn run_stdio() -> anyhow::Result<()> {
 /// How long the session waits, after the last message, before checking what changed.
 const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(20);
 
+/// Serves one client over a pair of channels until it says `exit` (or goes away).
 pub fn serve(
     incoming: &crossbeam_channel::Receiver<transport::Incoming>,
     outgoing: &crossbeam_channel::Sender<Message>,
 ) -> anyhow::Result<()> {
-    let Some(mut session) = initialize(incoming, outgoing)? else {
+    serve_with(incoming, outgoing, ServeOptions::default())
+}
+
+/// What [`serve_with`] can be given besides the channels.
+#[derive(Default)]
+pub struct ServeOptions {
+    /// Called at each checkpoint of each check (see [`CheckpointHook`]); tests use it
+    /// to hold a check until a newer edit cancels it.
+    pub checkpoint: Option<CheckpointHook>,
+}
+
+/// [`serve`], with [`ServeOptions`].
+pub fn serve_with(
+    incoming: &crossbeam_channel::Receiver<transport::Incoming>,
+    outgoing: &crossbeam_channel::Sender<Message>,
+    options: ServeOptions,
+) -> anyhow::Result<()> {
+    let Some(mut session) = initialize(incoming, outgoing, options)? else {
         return Ok(());
     };
-    let mut shutting_down = false;
-    loop {
-        let next = if session.dirty.is_empty() {
-            incoming.recv().map_err(|_| RecvTimeoutError::Disconnected)
-        } else {
-            incoming.recv_timeout(session.debounce)
-        };
-        let message = match next {
-            Ok(transport::Incoming::Message(message)) => message,
-            Ok(transport::Incoming::Malformed(error)) => {
-                log(&format!("ignored a malformed message: {error}"));
-                continue;
+    let served = session.serve(incoming);
+    // A check still running is moot; the thread ends at its next checkpoint.
+    session.cancel_all();
+    served
+}
+
+impl Session {
+    fn serve(
+        &mut self,
+        incoming: &crossbeam_channel::Receiver<transport::Incoming>,
+    ) -> anyhow::Result<()> {
+        let mut shutting_down = false;
+        loop {
+            let debounced = if self.dirty.is_empty() {
+                crossbeam_channel::never()
+            } else {
+                crossbeam_channel::after(self.debounce)
+            };
+            let done = self.worker.done.clone();
+            let message = select! {
+                recv(incoming) -> next => match next {
+                    Ok(transport::Incoming::Message(message)) => message,
+                    Ok(transport::Incoming::Malformed(error)) => {
+                        log(&format!("ignored a malformed message: {error}"));
+                        continue;
+                    }
+                    Err(_) => return Ok(()),
+                },
+                recv(done) -> finished => {
+                    if let Ok(finished) = finished {
+                        guarded("publishing", || self.finish(finished));
+                    }
+                    continue;
+                },
+                recv(debounced) -> _ => {
+                    guarded("checking", || self.check_dirty());
+                    continue;
+                },
+            };
+            if self.handle(message, &mut shutting_down) {
+                return Ok(());
             }
-            Err(RecvTimeoutError::Timeout) => {
-                guarded("checking", || session.check_dirty());
-                continue;
-            }
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
-        };
+        }
+    }
+
+    /// Handles one message; whether it was `exit`.
+    fn handle(&mut self, message: Message, shutting_down: &mut bool) -> bool {
+        let session = self;
         match message {
             Message::Request(request) => {
-                if shutting_down {
+                if *shutting_down {
                     session.reply_error(
                         request.id,
                         ErrorCode::InvalidRequest,
                         "the server is shutting down".to_string(),
                     );
-                    continue;
+                    return false;
                 }
                 if request.method == req::Shutdown::METHOD {
-                    shutting_down = true;
+                    *shutting_down = true;
                     session.send(Response::new_ok(request.id, Value::Null).into());
-                    continue;
+                    return false;
                 }
                 let id = request.id.clone();
                 let method = request.method.clone();
@@ -118,13 +172,14 @@ pub fn serve(
             }
             Message::Notification(notification) => {
                 if notification.method == notif::Exit::METHOD {
-                    return Ok(());
+                    return true;
                 }
                 let method = notification.method.clone();
                 guarded(&method, || session.handle_notification(notification));
             }
             Message::Response(_) => {}
         }
+        false
     }
 }
 
@@ -147,7 +202,9 @@ fn log(message: &str) {
 fn initialize(
     incoming: &crossbeam_channel::Receiver<transport::Incoming>,
     outgoing: &crossbeam_channel::Sender<Message>,
+    options: ServeOptions,
 ) -> anyhow::Result<Option<Session>> {
+    let mut options = Some(options);
     loop {
         let message = match incoming.recv() {
             Ok(transport::Incoming::Message(message)) => message,
@@ -185,7 +242,8 @@ fn initialize(
                 continue;
             }
         };
-        let session = Session::new(&params, outgoing.clone());
+        let options = options.take().unwrap_or_default();
+        let session = Session::new(&params, outgoing.clone(), options);
         let result = InitializeResult {
             capabilities: session.capabilities(),
             server_info: Some(ServerInfo {
@@ -202,11 +260,17 @@ pub struct Session {
     outgoing: crossbeam_channel::Sender<Message>,
     encoding: Encoding,
     root: PathBuf,
-    checker: Checker,
+    checker: Arc<Checker>,
     documents: HashMap<Url, Document>,
     /// Documents whose text changed since they were last checked.
     dirty: BTreeSet<Url>,
     debounce: Duration,
+    worker: Worker,
+    /// The job checking each document on the worker (its generation), and the token
+    /// that cancels it. Only that job's result is published.
+    running: HashMap<Url, (u64, CancelToken)>,
+    /// The generation of the last job handed to the worker.
+    generation: u64,
     /// What each open `.pyx` exports to the files that cimport it.
     exports: BTreeMap<PathBuf, crate::ownership::summary::Summaries>,
     /// Configuration files currently broken, with their message, so that the user is
@@ -217,7 +281,11 @@ pub struct Session {
 }
 
 impl Session {
-    fn new(params: &InitializeParams, outgoing: crossbeam_channel::Sender<Message>) -> Session {
+    fn new(
+        params: &InitializeParams,
+        outgoing: crossbeam_channel::Sender<Message>,
+        options: ServeOptions,
+    ) -> Session {
         let offers_utf8 = params
             .capabilities
             .general
@@ -254,11 +322,14 @@ impl Session {
             } else {
                 Encoding::Utf16
             },
-            checker: new_checker(&root),
+            checker: Arc::new(new_checker(&root)),
             root,
             documents: HashMap::new(),
             dirty: BTreeSet::new(),
             debounce,
+            worker: Worker::start(options.checkpoint),
+            running: HashMap::new(),
+            generation: 0,
             exports: BTreeMap::new(),
             broken_configs: BTreeMap::new(),
             watch_registration,
@@ -402,7 +473,7 @@ impl Session {
             Document::open(path, document.version, document.text),
         );
         // A newly opened file is checked at once: nothing is typed into it yet.
-        self.check(&document.uri);
+        self.dispatch(&document.uri);
     }
 
     fn did_change(&mut self, params: DidChangeTextDocumentParams) {
@@ -415,6 +486,8 @@ impl Session {
             params.content_changes,
             self.encoding,
         );
+        // The check of the text this edit replaced is moot.
+        self.cancel(&uri);
         self.dirty.insert(uri);
     }
 
@@ -431,6 +504,7 @@ impl Session {
         if let Some(document) = self.documents.remove(&uri) {
             self.exports.remove(&document.path);
         }
+        self.cancel(&uri);
         self.dirty.remove(&uri);
         self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
             uri,
@@ -451,17 +525,26 @@ impl Session {
             }
         }
         if reload {
-            // A fresh checker reads every configuration again.
-            self.checker = new_checker(&self.root);
-            self.dirty.extend(self.documents.keys().cloned());
-            let fixed: Vec<PathBuf> = self.broken_configs.keys().cloned().collect();
+            // A fresh checker reads every configuration again: what it finds broken is
+            // told now, what was broken and is no more is cleared, and every document is
+            // checked again under it.
+            self.checker = Arc::new(new_checker(&self.root));
+            let before: Vec<PathBuf> = self.broken_configs.keys().cloned().collect();
             self.broken_configs.clear();
-            self.check_dirty();
-            for path in fixed {
+            let paths: Vec<PathBuf> = self.documents.values().map(|d| d.path.clone()).collect();
+            for path in paths {
+                if let Err(error) = self.checker.config_for(&path) {
+                    self.report_config_error(error);
+                }
+            }
+            for path in before {
                 if !self.broken_configs.contains_key(&path) {
                     self.publish_config_error(&path, None);
                 }
             }
+            self.cancel_all();
+            self.dirty.extend(self.documents.keys().cloned());
+            self.check_dirty();
         }
     }
 
@@ -477,18 +560,104 @@ impl Session {
         }
     }
 
-    /// Checks every document an edit left dirty and publishes the results.
+    /// Hands every document an edit left dirty to the checking thread.
     fn check_dirty(&mut self) {
         let dirty: Vec<Url> = std::mem::take(&mut self.dirty).into_iter().collect();
         for uri in dirty {
-            self.check(&uri);
+            self.dispatch(&uri);
         }
     }
 
-    /// The project the open `.pyx` files make, for the cimports of the others.
-    fn project(&self) -> ProjectSummaries {
+    /// Cancels the check of a document running (or queued) on the worker, if any.
+    fn cancel(&mut self, uri: &Url) {
+        if let Some((_, token)) = self.running.remove(uri) {
+            token.cancel();
+        }
+    }
+
+    fn cancel_all(&mut self) {
+        for (_, (_, token)) in self.running.drain() {
+            token.cancel();
+        }
+    }
+
+    /// Queues the check of a document at its current version on the worker (replacing
+    /// any check of it still running).
+    fn dispatch(&mut self, uri: &Url) {
+        self.dirty.remove(uri);
+        self.cancel(uri);
+        let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
+            return;
+        };
+        let project = self.project_of(&path);
+        let context = self.context_of(&path);
+        let Some(document) = self.documents.get_mut(uri) else {
+            return;
+        };
+        let lowering = document.lowering.take().unwrap_or_default();
+        let token = CancelToken::default();
+        self.generation += 1;
+        let job = Job {
+            uri: uri.clone(),
+            generation: self.generation,
+            version: document.version,
+            path,
+            text: document.text.clone(),
+            tree: document.tree.clone(),
+            project,
+            context,
+            checker: self.checker.clone(),
+            token: token.clone(),
+            lowering,
+        };
+        self.running
+            .insert(uri.clone(), (self.generation, token.clone()));
+        if self.worker.jobs.send(job).is_err() {
+            // The worker is gone (it never panics: checks are guarded); check here.
+            self.running.remove(uri);
+            self.check(uri);
+        }
+    }
+
+    /// A job the worker finished: published when it is the document's latest job (an
+    /// edit, a close, a reload or a check on the session's thread replaces the job and
+    /// cancels the old one), dropped otherwise: what it describes is stale.
+    fn finish(&mut self, done: Done) {
+        // What a job lowered is keyed by content: good for the next check of the
+        // document whatever became of the job.
+        if let Some(document) = self.documents.get_mut(&done.uri) {
+            document.lowering.get_or_insert(done.lowering);
+        }
+        let latest = self
+            .running
+            .get(&done.uri)
+            .is_some_and(|(generation, _)| *generation == done.generation);
+        if !latest {
+            return;
+        }
+        self.running.remove(&done.uri);
+        let Some((check, summaries)) = done.checked else {
+            return;
+        };
+        // A job is replaced before its document's version changes; this is a guard.
+        let current = self
+            .documents
+            .get(&done.uri)
+            .is_some_and(|document| document.version == done.version);
+        if current {
+            self.publish(&done.uri, check, summaries);
+        }
+    }
+
+    /// The project the other open `.pyx` files make, for the cimports of the one at
+    /// `checked` (a module never cimports itself: its own exports are left out, which on a
+    /// large file saves rebuilding them on every keystroke).
+    fn project_of(&self, checked: &Path) -> ProjectSummaries {
         let mut project = ProjectSummaries::default();
         for (path, summaries) in &self.exports {
+            if path == checked {
+                continue;
+            }
             let relative = path.strip_prefix(&self.root).unwrap_or(path);
             let stem = relative.with_extension("");
             let parts: Vec<&str> = stem
@@ -511,16 +680,18 @@ impl Session {
         project
     }
 
-    /// Checks one document at its current version and publishes its diagnostics.
+    /// Checks one document at its current version here, on the session's thread (a
+    /// request needs its diagnostics now), and publishes them.
     fn check(&mut self, uri: &Url) {
         self.dirty.remove(uri);
-        let project = self.project();
+        self.cancel(uri);
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
             return;
         };
+        let project = self.project_of(&path);
         let context = self.context_of(&path);
         let context: Vec<&str> = context.iter().map(String::as_str).collect();
-        let Some(document) = self.documents.get_mut(uri) else {
+        let Some(document) = self.documents.get(uri) else {
             return;
         };
         let (check, summaries) = self.checker.check_parsed(
@@ -530,6 +701,19 @@ impl Session {
             &project,
             &context,
         );
+        self.publish(uri, check, summaries);
+    }
+
+    /// Keeps the check of a document's current text and publishes its diagnostics.
+    fn publish(
+        &mut self,
+        uri: &Url,
+        check: FileCheck,
+        summaries: crate::ownership::summary::Summaries,
+    ) {
+        let Some(document) = self.documents.get_mut(uri) else {
+            return;
+        };
         let is_pyx = document.path.extension().is_some_and(|ext| ext == "pyx");
         let path = document.path.clone();
         let (diagnostics, config_error) = match check.outcome {
@@ -547,18 +731,7 @@ impl Session {
             self.exports.insert(path, summaries);
         }
         if let Some(error) = config_error {
-            if self.broken_configs.get(&error.path) != Some(&error.message) {
-                self.notify::<notif::ShowMessage>(ShowMessageParams {
-                    typ: MessageType::ERROR,
-                    message: format!(
-                        "cysafe: {}: {} (files it governs are not checked until it is fixed)",
-                        error.path.display(),
-                        error.message
-                    ),
-                });
-                self.publish_config_error(&error.path, Some(&error.message));
-                self.broken_configs.insert(error.path, error.message);
-            }
+            self.report_config_error(error);
         }
         let lsp = self.lsp_diagnostics(uri);
         self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
@@ -566,6 +739,23 @@ impl Session {
             diagnostics: lsp,
             version: Some(version),
         });
+    }
+
+    /// Tells the user of a configuration file that cannot be used, once per message.
+    fn report_config_error(&mut self, error: ConfigError) {
+        if self.broken_configs.get(&error.path) == Some(&error.message) {
+            return;
+        }
+        self.notify::<notif::ShowMessage>(ShowMessageParams {
+            typ: MessageType::ERROR,
+            message: format!(
+                "cysafe: {}: {} (files it governs are not checked until it is fixed)",
+                error.path.display(),
+                error.message
+            ),
+        });
+        self.publish_config_error(&error.path, Some(&error.message));
+        self.broken_configs.insert(error.path, error.message);
     }
 
     /// A diagnostic on a configuration file that cannot be used, or none once it can.
@@ -761,7 +951,7 @@ impl Session {
     /// `None` when there is none.
     fn fix_all(&self, uri: &Url) -> Option<String> {
         let document = self.documents.get(uri)?;
-        let project = self.project();
+        let project = self.project_of(&document.path);
         let mut text = document.text.clone();
         let mut diagnostics = document.diagnostics.clone()?;
         let mut changed = false;

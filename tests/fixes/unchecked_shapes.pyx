@@ -56,3 +56,37 @@ cdef void cannot_raise(size_t n) noexcept nogil:
     cdef char* buf = <char*> malloc(n)
     buf[0] = 0
     free(buf)
+
+
+def pair(size_t n):
+    cdef char* name = <char*> malloc(n)
+    if name == NULL:
+        raise MemoryError()
+    cdef double* values = <double*> PyMem_Malloc(n * sizeof(double))
+    values[0] = 0
+    PyMem_Free(values)
+    free(name)
+
+
+cdef int copy_both(size_t n) except -1 nogil:
+    cdef char* first = <char*> malloc(n)
+    cdef char* second = <char*> malloc(n)
+    first[0] = 0
+    second[0] = 0
+    free(second)
+    free(first)
+    return 0
+
+
+cdef extern from "registry.h":
+    void keep_alive(char* block)
+
+
+def kept_elsewhere(size_t n):
+    cdef char* kept = <char*> malloc(n)
+    if kept == NULL:
+        raise MemoryError()
+    keep_alive(kept)
+    cdef char* b = <char*> malloc(n)
+    b[0] = 0
+    free(b)
