@@ -255,7 +255,8 @@ pub struct State {
     /// the block and sets the place to NULL leaves the place NULL, so where it joins a
     /// path on which the block lives, the place holds a live block or NULL, never a
     /// dangling one (while the block's own states say it may be freed or not).
-    dangling: BTreeSet<(PlaceId, SiteId)>,
+    /// By place, the released blocks it may hold (copies share untouched chunks).
+    dangling: ChunkedVec<Targets>,
     /// Blocks some path released through a place that may have held another block: freed
     /// there, or the other one was (see [`ExitState::freed_uncertainly`]).
     uncertain: BTreeSet<SiteId>,
@@ -380,9 +381,13 @@ impl JoinSemiLattice for State {
         for failed in &other.failed {
             changed |= self.failed.insert(*failed);
         }
-        for dangling in &other.dangling {
-            changed |= self.dangling.insert(*dangling);
-        }
+        changed |= self.dangling.join_with(&other.dangling, |mine, theirs| {
+            let mut grew = false;
+            for site in theirs {
+                grew |= mine.insert(*site);
+            }
+            grew
+        });
         for site in &other.uncertain {
             changed |= self.uncertain.insert(*site);
         }
@@ -439,7 +444,15 @@ impl State {
 
     /// Whether `place` may hold `site` after the block was released, on some path here.
     fn dangles(&self, place: PlaceId, site: SiteId) -> bool {
-        self.dangling.contains(&(place, site))
+        self.dangling
+            .get(place.0 as usize)
+            .is_some_and(|sites| sites.contains(&Target::Site(site)))
+    }
+
+    fn start_dangling(&mut self, place: PlaceId, site: SiteId) {
+        self.dangling
+            .get_mut(place.0 as usize)
+            .insert(Target::Site(site));
     }
 
     /// The block's states as seen through `place`: freed only where some path released
@@ -455,31 +468,32 @@ impl State {
 
     /// The place holds a new value: whatever it held dangling is gone.
     fn stop_dangling(&mut self, place: PlaceId) {
-        if self.dangling.is_empty() {
+        if self
+            .dangling
+            .get(place.0 as usize)
+            .is_none_or(|sites| sites.is_empty())
+        {
             return;
         }
-        let gone: Vec<(PlaceId, SiteId)> = self
-            .dangling
-            .range((place, SiteId(0))..=(place, SiteId(u32::MAX)))
-            .copied()
-            .collect();
-        for pair in gone {
-            self.dangling.remove(&pair);
-        }
+        self.dangling.set(place.0 as usize, Targets::default());
     }
 
     /// `target` now holds what `source` holds: dangling where `source` dangles.
     fn copy_dangling(&mut self, target: PlaceId, source: PlaceId) {
-        if self.dangling.is_empty() || target == source {
+        if target == source {
             return;
         }
-        let copied: Vec<SiteId> = self
+        let Some(copied) = self
             .dangling
-            .range((source, SiteId(0))..=(source, SiteId(u32::MAX)))
-            .map(|(_, site)| *site)
-            .collect();
-        for site in copied {
-            self.dangling.insert((target, site));
+            .get(source.0 as usize)
+            .filter(|sites| !sites.is_empty())
+            .cloned()
+        else {
+            return;
+        };
+        let sites = self.dangling.get_mut(target.0 as usize);
+        for site in &copied {
+            sites.insert(*site);
         }
     }
 
@@ -1420,19 +1434,11 @@ impl Ownership<'_, '_> {
                     if state.uncertain.remove(&site) {
                         state.uncertain.insert(older_site);
                     }
-                    state.dangling = std::mem::take(&mut state.dangling)
-                        .into_iter()
-                        .map(|(place, dangling)| {
-                            (
-                                place,
-                                if dangling == site {
-                                    older_site
-                                } else {
-                                    dangling
-                                },
-                            )
-                        })
-                        .collect();
+                    for holder in self.holders.of(site) {
+                        if state.dangles(holder, site) {
+                            state.start_dangling(holder, older_site);
+                        }
+                    }
                     state.failed = std::mem::take(&mut state.failed)
                         .into_iter()
                         .map(|(place, failed)| {
@@ -1448,7 +1454,14 @@ impl Ownership<'_, '_> {
                 }
             }
             // The new block is not the one released: no place holds it yet.
-            state.dangling.retain(|(_, dangling)| *dangling != site);
+            for holder in self.holders.of(site) {
+                if state.dangles(holder, site) {
+                    state
+                        .dangling
+                        .get_mut(holder.0 as usize)
+                        .remove(&Target::Site(site));
+                }
+            }
             state.uncertain.remove(&site);
             state.checked.retain(|(_, checked)| *checked != site);
             if state.flags.is_empty() {
@@ -1559,7 +1572,7 @@ impl Ownership<'_, '_> {
             } else {
                 SiteStates::FREED
             };
-            state.dangling.insert((place, site));
+            state.start_dangling(place, site);
             if !state.implied.is_empty() {
                 Self::released_under_every_flag(place, state);
             }
@@ -1574,7 +1587,7 @@ impl Ownership<'_, '_> {
                         .targets(holder)
                         .is_some_and(|targets| targets.contains(&Target::Site(site)))
                     {
-                        state.dangling.insert((holder, site));
+                        state.start_dangling(holder, site);
                         if !state.implied.is_empty() {
                             Self::released_under_every_flag(holder, state);
                         }
@@ -1722,7 +1735,7 @@ impl Ownership<'_, '_> {
         }
         // What the value dangles to, read before the place is overwritten (`p = p`).
         let dangles_to: Vec<SiteId> = match value {
-            Value::Place(source) if !state.dangling.is_empty() => state
+            Value::Place(source) => state
                 .sites_of(source)
                 .into_iter()
                 .filter(|site| state.dangles(source, *site))
@@ -1771,7 +1784,7 @@ impl Ownership<'_, '_> {
             state.targets_mut(target).extend(targets.iter().copied());
         }
         for site in dangles_to {
-            state.dangling.insert((target, site));
+            state.start_dangling(target, site);
         }
     }
 
@@ -1841,10 +1854,8 @@ impl Ownership<'_, '_> {
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.set_targets(place, None);
         state.stop_dangling(place);
-        if !state.dangling.is_empty() {
-            for inner in &self.inside[place.0 as usize] {
-                state.stop_dangling(*inner);
-            }
+        for inner in &self.inside[place.0 as usize] {
+            state.stop_dangling(*inner);
         }
         if !state.partial.is_empty() {
             state.partial.remove(&place);
@@ -2273,10 +2284,9 @@ mod tests {
                         .map(|(p, s)| (PlaceId(p), SiteId(s)))
                         .collect();
                     state.partial = partial.into_iter().map(PlaceId).collect();
-                    state.dangling = dangling
-                        .into_iter()
-                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
-                        .collect();
+                    for (place, site) in dangling {
+                        state.start_dangling(PlaceId(place), SiteId(site));
+                    }
                     state.uncertain = uncertain.into_iter().map(SiteId).collect();
                     state.checked = checked
                         .into_iter()

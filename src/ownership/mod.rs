@@ -103,14 +103,16 @@ pub struct ExitState {
     points: chunked::ChunkedVec<Option<Targets>>,
     sites: chunked::ChunkedVec<SiteStates>,
     uncertain: std::collections::BTreeSet<SiteId>,
-    dangling: std::collections::BTreeSet<(PlaceId, SiteId)>,
+    dangling: chunked::ChunkedVec<Targets>,
 }
 
 impl ExitState {
     /// Whether the place may hold the block after its release, on some path here (a
     /// path that freed it and set the place to NULL, or to another block, does not).
     pub fn dangles(&self, place: PlaceId, site: SiteId) -> bool {
-        self.dangling.contains(&(place, site))
+        self.dangling
+            .get(place.0 as usize)
+            .is_some_and(|sites| sites.contains(&Target::Site(site)))
     }
 
     /// Whether some path here released the block through a place that may have held
