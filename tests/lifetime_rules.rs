@@ -275,6 +275,178 @@ def released_in_finally(int n, g):
     assert_eq!(report(text, LIFETIME), vec![]);
 }
 
+const EXCEPTION_LEAK: &[&str] = &["CY007", "CY008"];
+
+#[test]
+fn a_block_freed_after_a_python_call_leaks_if_the_call_raises() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+cdef class Reader:
+    def _read(self, int n):
+        return b''
+
+    def read(self, int n):
+        cdef char* buf = <char*>malloc(n)
+        if buf == NULL:
+            raise MemoryError()
+        data = self._read(n)
+        buf[0] = data[0]
+        free(buf)
+";
+    assert_eq!(
+        report(text, EXCEPTION_LEAK),
+        vec![(
+            "CY008".to_string(),
+            8,
+            33,
+            "`buf` leaks if `self._read(n)` raises: the block from `malloc` is not freed on that path"
+                .to_string(),
+            vec!["11:16 `self._read(n)` may raise here".to_string()]
+        )]
+    );
+}
+
+#[test]
+fn every_call_that_loses_the_block_is_labelled_and_the_first_is_named() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+cdef int check(int n) except -1:
+    if n < 0:
+        raise ValueError(n)
+    return n
+
+def f(int n, g):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    check(n)
+    p[0] = g(
+        n)
+    free(p)
+";
+    assert_eq!(
+        report(text, EXCEPTION_LEAK),
+        vec![(
+            "CY008".to_string(),
+            9,
+            27,
+            "`p` leaks if `check(n)` raises: the block from `malloc` is not freed on that path"
+                .to_string(),
+            vec![
+                "12:5 `check(n)` may raise here".to_string(),
+                "13:12 `g(n)` may raise here".to_string()
+            ]
+        )]
+    );
+}
+
+#[test]
+fn a_handler_that_swallows_the_exception_without_freeing_leaks() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n, g):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    try:
+        g(n)
+    except ValueError:
+        return None
+    free(p)
+";
+    assert_eq!(
+        report(text, EXCEPTION_LEAK),
+        vec![(
+            "CY008".to_string(),
+            4,
+            27,
+            "`p` leaks if `g(n)` raises: the block from `malloc` is not freed on that path"
+                .to_string(),
+            vec!["8:9 `g(n)` may raise here".to_string()]
+        )]
+    );
+}
+
+#[test]
+fn finally_except_reraise_and_noexcept_calls_are_no_exception_leak() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+cdef int clamp(int n) noexcept:
+    return n
+
+def in_finally(int n, g):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    try:
+        g(n)
+    finally:
+        free(p)
+
+def in_except_then_raise(int n, g):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    try:
+        g(n)
+    except:
+        free(p)
+        raise
+    free(p)
+
+def c_calls_only(int n):
+    cdef char* p = <char*>malloc(n)
+    cdef int i
+    if p == NULL:
+        raise MemoryError()
+    for i in range(clamp(n)):
+        p[i] = 0
+    free(p)
+";
+    assert_eq!(report(text, EXCEPTION_LEAK), vec![]);
+}
+
+#[test]
+fn a_raise_statement_is_memory_leak_and_a_raising_call_exception_leak() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n, g):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if n > 10:
+        raise ValueError(n)
+    g(n)
+    free(p)
+";
+    let found: Vec<_> = report(text, EXCEPTION_LEAK)
+        .into_iter()
+        .map(|(code, line, column, _, related)| (code, line, column, related))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "CY007".to_string(),
+                4,
+                27,
+                vec!["8:9 raises here".to_string()]
+            ),
+            (
+                "CY008".to_string(),
+                4,
+                27,
+                vec!["9:5 `g(n)` may raise here".to_string()]
+            )
+        ]
+    );
+}
+
 #[test]
 fn a_block_freed_on_one_branch_leaks_on_the_other_and_its_null_reset_place_is_no_double_free() {
     let text = "\

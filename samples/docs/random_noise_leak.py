@@ -6,7 +6,7 @@ from cython.cimports.libc.stdlib import malloc, free
 def random_noise(number: cython.int = 1):
     i: cython.int
     # allocate number * sizeof(double) bytes of memory
-    my_array: cython.p_double = cython.cast(cython.p_double, malloc(  # expect: CY007
+    my_array: cython.p_double = cython.cast(cython.p_double, malloc(  # expect: CY007, CY008
         number * cython.sizeof(cython.double)))
     if not my_array:
         raise MemoryError()

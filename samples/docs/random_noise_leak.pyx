@@ -6,7 +6,7 @@ from libc.stdlib cimport malloc, free
 def random_noise(int number=1):
     cdef int i
     # allocate number * sizeof(double) bytes of memory
-    cdef double *my_array = <double *> malloc(  # expect: CY007
+    cdef double *my_array = <double *> malloc(  # expect: CY007, CY008
         number * sizeof(double))
     if not my_array:
         raise MemoryError()

@@ -2858,6 +2858,8 @@ impl<'a> Lowerer<'a> {
             }
         }
         let function = self.strip(function);
+        let mut receiver = None;
+        let mut returned_by_c = false;
         let callee = match function.kind() {
             "identifier" => {
                 let name = self.text(function);
@@ -2866,7 +2868,17 @@ impl<'a> Lowerer<'a> {
                 }
                 self.names.resolve_name(name, &self.locals)
             }
-            "attribute" => self.attribute_callee(function)?,
+            "attribute" => {
+                let (callee, object) = self.attribute_callee(function)?;
+                receiver = object;
+                // `typeid(x).name()`: a method of what a C function returned.
+                let object_is_a_call = function
+                    .field("object")
+                    .is_some_and(|object| self.strip(object).kind() == "call");
+                returned_by_c =
+                    object_is_a_call && self.f.calls.last().is_some_and(|call| call.text.is_none());
+                callee
+            }
             _ => {
                 self.expr(function)?;
                 Callee::Unknown
@@ -2901,11 +2913,39 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        Ok(self.emit_call(callee, args, node_span(node)))
+        let c_level = match &callee {
+            Callee::ModuleFunction(name) | Callee::Method(name) => self.names.is_quiet(name),
+            Callee::Unknown => {
+                returned_by_c || receiver.is_some_and(|place| self.is_c_value(place))
+            }
+            _ => false,
+        };
+        let value = self.emit_call(callee, args, node_span(node));
+        if let Value::Call(id) = value {
+            let call = &mut self.f.calls[id.0 as usize];
+            call.receiver = receiver;
+            call.c_level = c_level;
+        }
+        Ok(value)
+    }
+
+    /// Whether what `place` names is a C or C++ value, whose methods are C++ methods: a
+    /// local declared with a C type that is not an extension type of this file, or a name
+    /// neither local nor bound by the file (a `cdef` module variable, a name from a `.pxd`
+    /// or a `cimport *`). Python imports, classes and module variables are bound.
+    fn is_c_value(&self, place: PlaceId) -> bool {
+        let root = self.f.place(place).root.as_str();
+        if root == "self" {
+            return false;
+        }
+        if self.locals.contains(root) {
+            return self.c_typed.contains(root) && !self.f.instances.contains_key(root);
+        }
+        self.names.binding(root).is_none() && !PYTHON_MODULES.contains(&root)
     }
 
     /// `stdlib.malloc`, `libc.stdlib.malloc`, `self.helper`, `obj.method`.
-    fn attribute_callee(&mut self, function: Node<'_>) -> Lowered<Callee> {
+    fn attribute_callee(&mut self, function: Node<'_>) -> Lowered<(Callee, Option<PlaceId>)> {
         let mut parts = Vec::new();
         let mut node = function;
         let mut dotted = true;
@@ -2938,20 +2978,23 @@ impl<'a> Lowerer<'a> {
         if dotted && parts.len() >= 2 {
             let (name, receiver) = parts.split_last().expect("two parts or more");
             if receiver == ["self"] && !self.f.params.is_empty() && self.f.class.is_some() {
-                return Ok(Callee::Method(name.to_string()));
+                return Ok((Callee::Method(name.to_string()), None));
             }
             if let Some(module) = self.names.resolve_module(receiver, &self.locals) {
-                return Ok(Callee::External {
+                let callee = Callee::External {
                     name: name.to_string(),
                     module: Some(module),
-                });
+                };
+                return Ok((callee, None));
             }
         }
         // A method of some object: the call reads through it (`v.push_back(1)` on a C++
         // pointer, `ops.fn(1)` through a struct pointer's field); a Python object holds no
         // block, so its use says nothing.
+        let mut object_place = None;
         if let Some(object) = function.field("object") {
-            if let Some(place) = self.place_of(object)? {
+            object_place = self.place_of(object)?;
+            if let Some(place) = object_place {
                 self.push(Stmt::Use {
                     place,
                     kind: UseKind::Deref,
@@ -2959,7 +3002,7 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
-        Ok(Callee::Unknown)
+        Ok((Callee::Unknown, object_place))
     }
 
     /// A call that cannot raise is a statement; one that can ends the block, and what
@@ -2969,7 +3012,15 @@ impl<'a> Lowerer<'a> {
         let always_fails = matches!(&callee, Callee::External { .. } | Callee::Unbound(_))
             && ALWAYS_FAIL.contains(&callee.display_name());
         let can_raise = always_fails || self.can_raise(&callee);
-        self.f.calls.push(Call { callee, args, span });
+        let text = can_raise.then(|| call_text(&self.source[span.start..span.end]));
+        self.f.calls.push(Call {
+            callee,
+            args,
+            span,
+            text,
+            receiver: None,
+            c_level: false,
+        });
         if !can_raise {
             self.push(Stmt::Call(id));
             return Value::Call(id);
@@ -2984,6 +3035,29 @@ impl<'a> Lowerer<'a> {
         self.current = return_to;
         Value::Call(id)
     }
+}
+
+/// Modules a file may use without importing them (builtins reached as names).
+const PYTHON_MODULES: &[&str] = &["builtins", "__builtins__"];
+
+/// Longest call text kept for messages, in characters.
+const CALL_TEXT_LIMIT: usize = 60;
+
+/// A call's text for a message: one line, whitespace runs made one space, and past
+/// [`CALL_TEXT_LIMIT`] characters cut with `...`.
+fn call_text(written: &str) -> Box<str> {
+    let mut text = String::with_capacity(written.len().min(CALL_TEXT_LIMIT + 3));
+    for (index, word) in written.split_whitespace().enumerate() {
+        if index > 0 && !text.ends_with('(') {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    if text.chars().count() > CALL_TEXT_LIMIT {
+        let cut: String = text.chars().take(CALL_TEXT_LIMIT).collect();
+        text = format!("{}...", cut.trim_end());
+    }
+    text.into_boxed_str()
 }
 
 #[cfg(test)]

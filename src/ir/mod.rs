@@ -202,6 +202,17 @@ pub struct Call {
     pub args: Vec<Value>,
     /// The whole call expression.
     pub span: Span,
+    /// For a call that can raise, the call as written (whitespace runs made one space,
+    /// a long one shortened): the rules name it in messages, and they see no source text.
+    pub text: Option<Box<str>>,
+    /// `obj` in `obj.method(...)`, when it is a place (an object's method, not a module's
+    /// function).
+    pub receiver: Option<PlaceId>,
+    /// Whether the call is C-level code that raises only through a declaration the
+    /// analysis does not read: a method of a C or C++ value (`v.push_back(x)`: only if
+    /// declared `except +`), or a `cdef` function of this file that returns a C value and
+    /// holds no `raise` statement.
+    pub c_level: bool,
 }
 
 /// Why a pointer is read through.

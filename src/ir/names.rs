@@ -43,9 +43,36 @@ pub struct ModuleNames {
     /// Functions and methods of this file (by name) whose exceptions never reach their
     /// caller: declared `noexcept`.
     noexcept: HashSet<String>,
+    /// `cdef` functions and methods of this file that return a C value and hold no
+    /// `raise` statement: Cython 3 lets their exceptions through, but they have none of
+    /// their own (`cdef double angle(...)`, `cdef void list_free(...)`).
+    quiet: HashSet<String>,
     /// C functions declared in this file (by C name) with an exception spec (`except -1`,
     /// `except +`): unlike other extern functions, a call to one can raise.
     raising_externs: HashSet<String>,
+}
+
+/// Whether a `cdef` function with a body returns a C value (not a Python object, not
+/// `object`, not untyped) and holds no `raise` statement anywhere in its body.
+fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
+    let Some(return_type) = function.field("return_type") else {
+        return false;
+    };
+    let returned = text(return_type, source).trim();
+    let python_object = matches!(
+        returned,
+        "object" | "list" | "dict" | "tuple" | "set" | "bytes" | "str" | "unicode"
+    ) || returned.contains('.')
+        || returned.starts_with(|c: char| c.is_ascii_uppercase()) && !returned.contains('*');
+    if python_object {
+        return false;
+    }
+    let Some(body) = function.field("body") else {
+        return false;
+    };
+    !text(body, source)
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| word == "raise" || word == "gil")
 }
 
 /// What a `cdef` function's header says of exceptions: `Some(true)` for `noexcept`,
@@ -150,6 +177,10 @@ impl ModuleNames {
                     let spec = declared_noexcept(node, source);
                     if spec == Some(true) {
                         self.noexcept.insert(name.clone());
+                    }
+                    if kind == "cdef_function" && has_body && raises_only_by_its_spec(node, source)
+                    {
+                        self.quiet.insert(name.clone());
                     }
                     if in_extern || !has_body {
                         // `void* xmalloc "malloc" (size_t)`: the C name says which function.
@@ -330,6 +361,12 @@ impl ModuleNames {
                 Binding::Function { name, .. } if originals.contains(name) => Some(local.as_str()),
                 _ => None,
             })
+    }
+
+    /// Whether a `cdef` function or method of this file named `name` returns a C value and
+    /// holds no `raise` statement (see [`ModuleNames::quiet`]).
+    pub fn is_quiet(&self, name: &str) -> bool {
+        self.quiet.contains(name)
     }
 
     /// Whether a function or method of this file named `name` is declared `noexcept`.

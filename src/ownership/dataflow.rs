@@ -21,7 +21,7 @@ use crate::ownership::summary::ReleasedParameter;
 use crate::ownership::{
     AllocationSite, CheckEvent, Context, EscapeEvent, EscapeHow, ExitState, HeldAtAllocation,
     LeaveEvent, LeaveHow, OverwriteEvent, OwnershipGraph, ReallocOverwrite, ReleaseEvent, SiteId,
-    SiteOrigin, UseEvent, UseHow,
+    SiteOrigin, UnwindEvent, UseEvent, UseHow,
 };
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
@@ -744,7 +744,11 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let mut returned: Option<State> = None;
     let mut exits = Vec::new();
     let mut leaves = Vec::new();
+    let mut unwinds = Vec::new();
     results.replay(graph, |from, target, state| {
+        if let Some(unwind) = unwind_event(function, from, target, state) {
+            unwinds.push(unwind);
+        }
         let is_exit = target == function.return_exit || target == function.unwind_exit;
         if !is_exit {
             return;
@@ -772,6 +776,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     });
     graph.exits = exits;
     graph.leaves = leaves;
+    graph.unwinds = unwinds;
     graph.returning = returned.as_ref().map(ExitState::of);
     graph.exit = exit.as_ref().map(ExitState::of);
     graph.index_sites();
@@ -786,6 +791,52 @@ impl ExitState {
             dangling: state.dangling.clone(),
         }
     }
+}
+
+/// The edge from `from` to `target` as a call's unwind edge, with the blocks still
+/// allocated and never freed along it; `None` for any other edge, or when no block is.
+fn unwind_event(
+    function: &Function,
+    from: BlockId,
+    target: BlockId,
+    state: &State,
+) -> Option<UnwindEvent> {
+    let crate::ir::Terminator::Call {
+        call,
+        return_to,
+        unwind,
+    } = function.block(from).terminator
+    else {
+        return None;
+    };
+    if unwind != target || return_to == Some(target) {
+        return None;
+    }
+    let sites: Vec<(SiteId, SiteStates)> = state
+        .sites
+        .iter()
+        .filter(|(_, states)| {
+            (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
+                && !states.contains(SiteStates::FREED)
+        })
+        .map(|(index, states)| (SiteId(index as u32), *states))
+        .collect();
+    let receiver_holds_a_block = function
+        .call(call)
+        .receiver
+        .and_then(|place| state.points.get(place.0 as usize))
+        .is_some_and(|targets| {
+            targets
+                .as_ref()
+                .is_some_and(|targets| targets.iter().any(|t| matches!(t, Target::Site(_))))
+        });
+    (!sites.is_empty()).then_some(UnwindEvent {
+        call,
+        block: from,
+        target,
+        sites,
+        receiver_holds_a_block,
+    })
 }
 
 /// How the edge from `from` to an exit leaves the function.
@@ -946,14 +997,15 @@ impl Ownership<'_, '_> {
     /// Along an edge where a flag's value satisfies `holds` (`if failed:` not taken,
     /// `rc == 0`): the places checked on every path where it has such a value are
     /// checked here, and the flag keeps only those values.
-    fn apply_implied(&self, flag: PlaceId, holds: impl Fn(i64) -> bool, state: &mut State) {
+    /// False when the flag holds no such value on any path here: the edge is not taken.
+    fn apply_implied(&self, flag: PlaceId, holds: impl Fn(i64) -> bool, state: &mut State) -> bool {
         let Some(values) = state.implied.get_mut(&flag) else {
-            return;
+            return true;
         };
         values.retain(|value, _| holds(*value));
         let mut sets = values.values();
         let Some(first) = sets.next() else {
-            return;
+            return false;
         };
         let mut implied = first.clone();
         for other in sets {
@@ -965,13 +1017,16 @@ impl Ownership<'_, '_> {
                 state.failed.remove(&(place, site));
             }
         }
-        // `if failed: raise`: on the raising edge the block is NULL, nothing to free
-        // (only narrowed where NULL is already one of its states).
+        // `if failed: raise`: on the raising edge the block is NULL, nothing to free. A
+        // block that cannot be NULL here contradicts the flag's value: on this edge it
+        // does not exist (an empty state), which keeps the narrowing monotone.
         for place in implied.null {
             for site in state.sites_of(place) {
-                if state.site(site).contains(SiteStates::NULL) {
-                    *state.site_mut(site) = SiteStates::NULL;
-                }
+                *state.site_mut(site) = if state.site(site).contains(SiteStates::NULL) {
+                    SiteStates::NULL
+                } else {
+                    SiteStates::default()
+                };
             }
         }
         // `if not done: free(p)` where `done = True` followed every release: the place
@@ -990,6 +1045,7 @@ impl Ownership<'_, '_> {
                 }
             }
         }
+        true
     }
 
     /// A place released on this path: whatever value a flag holds, it does not imply the
@@ -1179,7 +1235,9 @@ impl Ownership<'_, '_> {
                 ..
             } => {
                 // `if failed: raise`: past it the flag is 0.
-                self.apply_implied(*place, |held| (held != 0) == *non_null, state);
+                if !self.apply_implied(*place, |held| (held != 0) == *non_null, state) {
+                    return false;
+                }
                 return self.assume(*place, *non_null, *span, state, recorder);
             }
             Stmt::Return { value, span } => {
@@ -1255,7 +1313,11 @@ impl Ownership<'_, '_> {
                 place,
                 value,
                 equal,
-            } => self.apply_implied(*place, |held| (held == *value) == *equal, state),
+            } => {
+                if !self.apply_implied(*place, |held| (held == *value) == *equal, state) {
+                    return false;
+                }
+            }
             Stmt::Raise => {}
             Stmt::Examined { place } => {
                 for site in state.sites_of(*place) {

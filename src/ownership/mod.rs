@@ -294,6 +294,22 @@ pub struct LeaveEvent {
     pub state: ExitState,
 }
 
+/// A call that can raise, and the blocks that may still be allocated, and not freed on
+/// any path, where it raises: what its unwind edge carries.
+#[derive(Clone, Debug)]
+pub struct UnwindEvent {
+    pub call: CallId,
+    /// The basic block the call ends.
+    pub block: BlockId,
+    /// Where its exception goes: a handler dispatch, a `finally`, or the unwind exit.
+    pub target: BlockId,
+    /// Each such block with its possible states there.
+    pub sites: Vec<(SiteId, SiteStates)>,
+    /// Whether the call is a method of an object that holds a block (`v.push_back(x)`
+    /// on a C++ object from `new`): a C or C++ call, not a Python one.
+    pub receiver_holds_a_block: bool,
+}
+
 /// Everything the rules need to know of one function's blocks.
 pub struct OwnershipGraph<'a> {
     pub function: &'a Function,
@@ -317,6 +333,8 @@ pub struct OwnershipGraph<'a> {
     /// Every way out of the function, one per edge into the return or the unwind exit
     /// (a call's unwind edge included, told apart by [`LeaveHow::Unwinds`]).
     pub leaves: Vec<LeaveEvent>,
+    /// Every call's unwind edge along which some block is still allocated.
+    pub unwinds: Vec<UnwindEvent>,
     /// Where the function returns or raises (not where a call that may also return
     /// raised). `None` when the function was not analyzed (it touches no block) or never
     /// returns.
@@ -364,6 +382,7 @@ impl<'a> OwnershipGraph<'a> {
             passed: Vec::new(),
             held_at_allocations: Vec::new(),
             leaves: Vec::new(),
+            unwinds: Vec::new(),
             exit: None,
             returning: None,
             exits: Vec::new(),

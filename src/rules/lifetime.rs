@@ -3,7 +3,7 @@
 //! a method of an extension type leaves dangling for the others.
 
 use crate::diagnostic::Related;
-use crate::ir::{BlockId, Callee, FunctionKind, Projection, Stmt};
+use crate::ir::{BlockId, Callee, FunctionKind, Projection, Stmt, Terminator};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, ReleaseEvent, SiteId, SiteOrigin, SiteStates, Target};
 
@@ -27,6 +27,25 @@ pub fn is_older_blocks(graph: &OwnershipGraph<'_>, site: SiteId) -> bool {
         return false;
     };
     graph.site_of_call(call) != Some(site)
+}
+
+/// Which basic blocks control reaches from the entry without a call raising: the
+/// return edges of calls are followed, their unwind edges not. A way out of the function
+/// from any other block is a path where a call raised (CY008's, not CY007's).
+pub fn reached_without_raising(graph: &OwnershipGraph<'_>) -> Vec<bool> {
+    let function = graph.function;
+    let mut reached = vec![false; function.blocks.len()];
+    let mut pending = vec![function.entry];
+    while let Some(block) = pending.pop() {
+        if std::mem::replace(&mut reached[block.0 as usize], true) {
+            continue;
+        }
+        match &function.block(block).terminator {
+            Terminator::Call { return_to, .. } => pending.extend(*return_to),
+            terminator => pending.extend(terminator.successors()),
+        }
+    }
+    reached
 }
 
 /// Whether control can go from the statement at `from` (in basic block `from_block`) to

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diagnostic::{Diagnostic, Related, Span};
 use crate::ir::{BlockId, FunctionKind, Place};
 use crate::ownership::{LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates};
-use crate::rules::lifetime::{is_older_blocks, reaches};
+use crate::rules::lifetime::{is_older_blocks, reached_without_raising, reaches};
 use crate::rules::{RuleMeta, Severity};
 
 pub const MEMORY_LEAK: RuleMeta = RuleMeta {
@@ -77,7 +77,13 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         }
     };
     let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
+    let normal = reached_without_raising(graph);
     for leave in &graph.leaves {
+        // Only a call raising leads here (an `except` clause, the code after it inside):
+        // the path is CY008's.
+        if !normal[leave.block.0 as usize] {
+            continue;
+        }
         for (index, states) in leave.state.sites() {
             if !is_live(states, leave.state.freed_uncertainly(SiteId(index as u32))) {
                 continue;
@@ -167,7 +173,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
 
 /// `arr.callback_free_data = free`: a Cython array built over a block (`<int[:n]> p`)
 /// is made to free it; which block the array holds, the analysis does not follow.
-fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
+pub(crate) fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
     graph.function.places.iter().any(|place| {
         matches!(place.path.last(), Some(crate::ir::Projection::Field(name)) if name == "callback_free_data")
     })
@@ -178,7 +184,7 @@ fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
 /// block is still owned on the other. Unless a path freed it through a place that may
 /// have held another block (`if p != orig: free(p)` after `if swap: p = malloc(n)`):
 /// which block lives on there, the analysis cannot tell, so it does not guess.
-fn is_live(states: SiteStates, freed_uncertainly: bool) -> bool {
+pub(crate) fn is_live(states: SiteStates, freed_uncertainly: bool) -> bool {
     (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
         && !(freed_uncertainly && states.contains(SiteStates::FREED))
 }
@@ -189,7 +195,7 @@ fn is_local(graph: &OwnershipGraph<'_>, place: &Place) -> bool {
 }
 
 /// The local that receives the block from its allocation, for the message.
-fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
+pub(crate) fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
     graph
         .function
         .blocks
@@ -252,5 +258,19 @@ impl HandOffs {
         self.0
             .get(&allocation)
             .is_some_and(|points| points.iter().any(|&handed| reaches(graph, handed, point)))
+    }
+
+    /// Every allocation with the hand-off points of its block.
+    pub(crate) fn points(&self) -> impl Iterator<Item = (&Span, &[(BlockId, usize)])> {
+        self.0
+            .iter()
+            .map(|(span, points)| (span, points.as_slice()))
+    }
+
+    /// Whether the allocation's block is handed off somewhere in basic block `block`.
+    pub(crate) fn inside(&self, allocation: Span, block: BlockId) -> bool {
+        self.0
+            .get(&allocation)
+            .is_some_and(|points| points.iter().any(|&(handed, _)| handed == block))
     }
 }

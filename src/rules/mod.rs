@@ -57,6 +57,7 @@ pub const SYNTAX_ERROR: RuleMeta = RuleMeta {
 
 pub mod dealloc_missing_free;
 pub mod double_free;
+pub mod exception_leak;
 pub mod lifetime;
 pub mod memory_leak;
 pub mod mismatched_deallocator;
@@ -67,6 +68,7 @@ pub mod use_after_free;
 
 pub use dealloc_missing_free::DEALLOC_MISSING_FREE;
 pub use double_free::DOUBLE_FREE;
+pub use exception_leak::EXCEPTION_LEAK;
 pub use memory_leak::MEMORY_LEAK;
 pub use mismatched_deallocator::MISMATCHED_DEALLOCATOR;
 pub use realloc_overwrite::REALLOC_OVERWRITE;
@@ -84,6 +86,7 @@ pub static ALL: &[&RuleMeta] = &[
     &DOUBLE_FREE,
     &USE_AFTER_FREE,
     &MEMORY_LEAK,
+    &EXCEPTION_LEAK,
     &UNUSED_NOQA,
 ];
 
@@ -99,6 +102,7 @@ pub fn check_module(
         double_free::check(graph, out);
         use_after_free::check(graph, out);
         memory_leak::check(graph, out);
+        exception_leak::check(graph, out);
     }
     mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);

@@ -43,10 +43,10 @@ cdef Buf make_from_dict(size_t n) except *:
     return {'data': p, 'n': n}
 
 
-cdef Buf make_from_keywords(size_t n) except *:
+cdef Buf make_from_keywords(size_t n) noexcept nogil:
     cdef char* p = <char*>malloc(n)
     if p == NULL:
-        raise MemoryError()
+        return Buf(data=NULL, n=0)
     return Buf(data=p, n=n)
 
 
@@ -59,7 +59,7 @@ cdef Buf make_through_a_local(size_t n) except *:
 
 
 def handle_only_logged(size_t n):
-    cdef char* p = <char*>malloc(n)  # expect: CY007
+    cdef char* p = <char*>malloc(n)  # expect: CY007, CY008
     if p == NULL:
         raise MemoryError()
     cdef size_t h = <size_t>p
@@ -71,4 +71,7 @@ cdef Buf struct_kept_local(size_t n) except *:
     if p == NULL:
         raise MemoryError()
     cdef Buf b = {'data': p, 'n': n}
-    return Buf(data=NULL, n=0)
+    cdef Buf empty
+    empty.data = NULL
+    empty.n = 0
+    return empty

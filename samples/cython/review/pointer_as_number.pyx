@@ -5,7 +5,7 @@ from cpython.long cimport PyLong_FromVoidPtr
 
 
 def logged_as_integer(int n):
-    cdef int* p = <int*>malloc(n)
+    cdef int* p = <int*>malloc(n)  # expect: CY008
     print(<size_t>p)
     if p == NULL:
         raise MemoryError()

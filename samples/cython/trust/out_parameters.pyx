@@ -118,7 +118,7 @@ def kept_axes(long[:] axes):
     cdef long* kept
     cdef long* dropped
     cdef long count, i
-    split_axes(&axes[0], axes.shape[0], &kept, &dropped, &count)
+    split_axes(&axes[0], axes.shape[0], &kept, &dropped, &count)  # expect: CY008
     result = []
     for i in range(count):
         result.append(kept[i])

@@ -10,7 +10,7 @@ def checksums(list lines):
     result = []
     for line in lines:
         n = len(line)
-        scratch = <char*>malloc(n + 1)  # expect: CY007
+        scratch = <char*>malloc(n + 1)  # expect: CY007, CY008
         if scratch == NULL:
             raise MemoryError()
         memcpy(scratch, <char*>line, n)

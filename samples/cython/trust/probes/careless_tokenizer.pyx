@@ -7,7 +7,7 @@ from libc.string cimport strlen
 def split_fields(bytes line, char sep=b','):
     cdef const char* text = line
     cdef Py_ssize_t n = strlen(text)
-    cdef Py_ssize_t* starts = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))  # expect: CY001
+    cdef Py_ssize_t* starts = <Py_ssize_t*>malloc((n + 1) * sizeof(Py_ssize_t))  # expect: CY001, CY008
     cdef Py_ssize_t count = 1, i
     starts[0] = 0
     for i in range(n):

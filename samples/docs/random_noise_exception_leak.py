@@ -1,0 +1,21 @@
+# Buggy variant of the docs example: the array is freed after the loop instead of in a
+# `finally`, so it leaks whenever `ran(0, 1)` raises.
+import random
+from cython.cimports.libc.stdlib import malloc, free
+
+def random_noise(number: cython.int = 1):
+    i: cython.int
+    # allocate number * sizeof(double) bytes of memory
+    my_array: cython.p_double = cython.cast(cython.p_double, malloc(  # expect: CY008
+        number * cython.sizeof(cython.double)))
+    if not my_array:
+        raise MemoryError()
+
+    ran = random.normalvariate
+    for i in range(number):
+        my_array[i] = ran(0, 1)
+
+    result = [x for x in my_array[:number]]
+    # return the previously allocated memory to the system
+    free(my_array)
+    return result

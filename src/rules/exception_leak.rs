@@ -1,0 +1,390 @@
+#![doc = include_str!("../../docs/rules/CY008.md")]
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ir::{BlockId, Callee, FunctionKind, Stmt, Terminator};
+use crate::ownership::{LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, UnwindEvent};
+use crate::rules::lifetime::is_older_blocks;
+use crate::rules::memory_leak::{gives_a_view_ownership, holder, is_live, HandOffs};
+use crate::rules::{RuleMeta, Severity};
+
+pub const EXCEPTION_LEAK: RuleMeta = RuleMeta {
+    code: "CY008",
+    name: "exception-leak",
+    severity: Severity::Warning,
+    summary: "A block owned by a local is lost when a call raises.",
+    doc: include_str!("../../docs/rules/CY008.md"),
+};
+
+/// Builtins Cython compiles to C when their operands are C values (`for i in range(n)`,
+/// `len` of a typed container, `min` of two ints), or that raise only on arguments of the
+/// wrong type: their unwind edges are real for arbitrary objects, but a user could not act
+/// on a report about them.
+const QUIET_BUILTINS: &[&str] = &[
+    "range",
+    "xrange",
+    "prange",
+    "len",
+    "min",
+    "max",
+    "abs",
+    "int",
+    "float",
+    "bool",
+    "isinstance",
+    "issubclass",
+    "id",
+    "type",
+    "callable",
+    "hasattr",
+    "enumerate",
+    "zip",
+    "reversed",
+];
+
+/// Builtins that raise on ordinary arguments (a missing file, a bad value, a failing
+/// `__str__`, a closed stream): calls of them count.
+const RAISING_BUILTINS: &[&str] = &[
+    "print",
+    "open",
+    "sorted",
+    "sum",
+    "getattr",
+    "setattr",
+    "delattr",
+    "str",
+    "bytes",
+    "bytearray",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "frozenset",
+    "iter",
+    "next",
+    "repr",
+    "format",
+    "round",
+    "divmod",
+    "map",
+    "filter",
+    "hash",
+    "input",
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "memoryview",
+    "ord",
+    "chr",
+    "any",
+    "all",
+];
+
+/// One report per allocation: each call whose exception loses the block.
+#[derive(Default)]
+struct Lost {
+    callee: String,
+    /// Each call, with its text.
+    calls: Vec<(Span, String)>,
+}
+
+pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    if graph.function.kind == FunctionKind::Module
+        || graph.unwinds.is_empty()
+        || gives_a_view_ownership(graph)
+    {
+        return;
+    }
+    let paths = ExceptionPaths::of(graph);
+    let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
+    for unwind in &graph.unwinds {
+        let call = graph.function.call(unwind.call);
+        if !counts(graph, unwind) {
+            continue;
+        }
+        let point = (unwind.block, call.span.start);
+        for &(site, states) in &unwind.sites {
+            // As before CY007 saw blocks freed on some paths only: a block some path freed
+            // is not counted here (CY008 reads no per-path release facts yet).
+            if !is_live(states, true) || is_older_blocks(graph, site) {
+                continue;
+            }
+            let allocation = graph.site(site);
+            let (SiteOrigin::Call(_), Some(span), Some(_)) =
+                (allocation.origin, allocation.span, allocation.family)
+            else {
+                continue;
+            };
+            // Handed off on some path before the call, or to the call itself (a
+            // constructor or factory that takes the block may keep it even as it raises).
+            if paths.handed_off_before(span, point)
+                || passed_to(graph, site, unwind)
+                || releases(graph, site, call.span)
+            {
+                continue;
+            }
+            if !paths.lost_from(site, span, unwind.target) {
+                continue;
+            }
+            let entry = lost.entry(span).or_default();
+            entry.callee.clone_from(&allocation.callee);
+            entry
+                .calls
+                .push((call.span, call.text.as_deref().unwrap_or("").to_string()));
+        }
+    }
+    for (span, mut lost) in lost {
+        lost.calls.sort();
+        lost.calls.dedup();
+        let place = holder(graph, span)
+            .map_or_else(|| "the block".to_string(), |place| format!("`{place}`"));
+        let deallocator = graph
+            .sites
+            .iter()
+            .find(|site| site.span == Some(span))
+            .and_then(|site| site.family)
+            .map(|family| graph.families.family(family).deallocator().to_string())
+            .unwrap_or_default();
+        let related = lost
+            .calls
+            .iter()
+            .map(|(call, text)| Related {
+                path: None,
+                span: *call,
+                message: format!("`{text}` may raise here"),
+            })
+            .collect();
+        out.push(Diagnostic {
+            fix: None,
+            rule: &EXCEPTION_LEAK,
+            message: format!(
+                "{place} leaks if `{}` raises: the block from `{}` is not freed on that path",
+                lost.calls[0].1, lost.callee
+            ),
+            span,
+            label: "allocated here".to_string(),
+            help: Some(format!(
+                "free it with `{deallocator}` in a `finally` (or in an `except` clause that re-raises)"
+            )),
+            related,
+        });
+    }
+}
+
+/// Whether a call's exception is one a user can act on (see the rule's documentation):
+/// not the exception being built by a `raise` statement (`raise ValueError(n)`: the
+/// statement is CY007's), and not one of the quiet builtins unless an `except` or
+/// `finally` of the function catches it.
+fn counts(graph: &OwnershipGraph<'_>, unwind: &UnwindEvent) -> bool {
+    let function = graph.function;
+    if builds_a_raised_exception(graph, unwind.block) || unwind.receiver_holds_a_block {
+        return false;
+    }
+    let call = function.call(unwind.call);
+    // An allocator or a deallocator is a C function, whatever its name resolved to.
+    if graph.site_of_call(unwind.call).is_some()
+        || graph
+            .releases
+            .iter()
+            .any(|release| release.span == call.span)
+    {
+        return false;
+    }
+    // `range(n)`, and `prange` however it was imported (`from cython.parallel import
+    // prange` binds it as a Python name).
+    let called = call
+        .text
+        .as_deref()
+        .and_then(|text| text.split('(').next())
+        .map(|name| name.rsplit('.').next().unwrap_or(name).trim());
+    if called.is_some_and(|name| QUIET_BUILTINS.contains(&name)) {
+        return unwind.target != function.unwind_exit && unwind.target != function.return_exit;
+    }
+    match &call.callee {
+        // A name the file never binds is a builtin, or something the module's .pxd or a
+        // `cimport *` declares (a C function, as often as not).
+        Callee::Unbound(name) => RAISING_BUILTINS.contains(&name.as_str()),
+        // Cimported from another module: a C function (`cnp.PyArray_DATA`), an inline
+        // helper of a .pxd, or a cdef function that propagates; its declaration is not
+        // read here.
+        Callee::External {
+            module: Some(_), ..
+        } => false,
+        _ => !call.c_level,
+    }
+}
+
+/// Whether the call ending `block` is the exception of a `raise` statement: what it
+/// returns to raises at once, after nothing but more calls of the same expression.
+fn builds_a_raised_exception(graph: &OwnershipGraph<'_>, block: BlockId) -> bool {
+    let function = graph.function;
+    let mut next = block;
+    for _ in 0..function.blocks.len() {
+        let Terminator::Call {
+            return_to: Some(to),
+            ..
+        } = function.block(next).terminator
+        else {
+            return false;
+        };
+        let returned = function.block(to);
+        if returned
+            .stmts
+            .iter()
+            .any(|stmt| !matches!(stmt, Stmt::Raise))
+        {
+            return false;
+        }
+        if returned
+            .stmts
+            .iter()
+            .any(|stmt| matches!(stmt, Stmt::Raise))
+            || function.raises.iter().any(|(raised, _)| *raised == to)
+        {
+            return true;
+        }
+        next = to;
+    }
+    false
+}
+
+/// Whether the raising call is the one that frees the block (a helper that releases its
+/// argument): if it raises, whether it freed first is the helper's business.
+fn releases(graph: &OwnershipGraph<'_>, site: SiteId, call: Span) -> bool {
+    graph
+        .releases
+        .iter()
+        .any(|release| release.site == site && release.span == call)
+}
+
+/// Whether the block is an argument of the raising call.
+fn passed_to(graph: &OwnershipGraph<'_>, site: SiteId, unwind: &UnwindEvent) -> bool {
+    graph
+        .passed
+        .iter()
+        .any(|&(passed, call, _)| passed == site && call == unwind.call)
+}
+
+/// The basic blocks some hand-off of a block reaches (its own block only through a
+/// loop), and the hand-off points `(basic block, byte offset)`.
+type HandedReach = (Vec<bool>, Vec<(BlockId, usize)>);
+
+/// What the searches of one function share, computed once: a function with many calls
+/// (each an unwind edge) and many blocks costs the blocks once per block and target, not
+/// once per call.
+struct ExceptionPaths<'g, 'a> {
+    graph: &'g OwnershipGraph<'a>,
+    hand_offs: HandOffs,
+    /// Per allocation: the basic blocks some hand-off of its block reaches (the hand-off
+    /// block itself only through a loop), and the hand-off points.
+    handed_reach: HashMap<Span, HandedReach>,
+    /// The basic blocks that release each block.
+    released_in: HashSet<(SiteId, BlockId)>,
+    /// The ways out by `return`, `raise` statement or end of body, by basic block.
+    statement_leaves: HashMap<BlockId, Vec<&'g LeaveEvent>>,
+    /// Answers of [`ExceptionPaths::lost_from`], by block and target.
+    lost: RefCell<HashMap<(SiteId, BlockId), bool>>,
+}
+
+impl<'g, 'a> ExceptionPaths<'g, 'a> {
+    fn of(graph: &'g OwnershipGraph<'a>) -> Self {
+        let function = graph.function;
+        let hand_offs = HandOffs::of(graph);
+        let mut handed_reach = HashMap::new();
+        for (span, points) in hand_offs.points() {
+            let mut reached = vec![false; function.blocks.len()];
+            let mut pending: Vec<BlockId> = points
+                .iter()
+                .flat_map(|&(block, _)| function.block(block).successors())
+                .collect();
+            while let Some(block) = pending.pop() {
+                if !std::mem::replace(&mut reached[block.0 as usize], true) {
+                    pending.extend(function.block(block).successors());
+                }
+            }
+            handed_reach.insert(*span, (reached, points.to_vec()));
+        }
+        let released_in = graph
+            .releases
+            .iter()
+            .map(|release| (release.site, release.block))
+            .collect();
+        let mut statement_leaves: HashMap<BlockId, Vec<&LeaveEvent>> = HashMap::new();
+        for leave in &graph.leaves {
+            if !matches!(leave.how, LeaveHow::Unwinds { .. }) {
+                statement_leaves.entry(leave.block).or_default().push(leave);
+            }
+        }
+        ExceptionPaths {
+            graph,
+            hand_offs,
+            handed_reach,
+            released_in,
+            statement_leaves,
+            lost: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether some path may hand the allocation's block off before `point` (what
+    /// [`HandOffs::before`] answers, from one search per allocation).
+    fn handed_off_before(&self, allocation: Span, (block, offset): (BlockId, usize)) -> bool {
+        self.handed_reach
+            .get(&allocation)
+            .is_some_and(|(reached, points)| {
+                reached[block.0 as usize]
+                    || points
+                        .iter()
+                        .any(|&(handed, at)| handed == block && at < offset)
+            })
+    }
+
+    /// Whether some path from where the exception lands (`target`) leaves the function
+    /// with the block neither released nor handed off on the way, and not joined there
+    /// with a path that released it (`finally: if owns: free(p)`: the flag may say it is
+    /// not ours).
+    fn lost_from(&self, site: SiteId, allocation: Span, target: BlockId) -> bool {
+        if let Some(&known) = self.lost.borrow().get(&(site, target)) {
+            return known;
+        }
+        let lost = self.search(site, allocation, target);
+        self.lost.borrow_mut().insert((site, target), lost);
+        lost
+    }
+
+    fn search(&self, site: SiteId, allocation: Span, target: BlockId) -> bool {
+        let function = self.graph.function;
+        let exits = [function.return_exit, function.unwind_exit];
+        if exits.contains(&target) {
+            return true;
+        }
+        let mut seen = vec![false; function.blocks.len()];
+        let mut pending = vec![target];
+        while let Some(block) = pending.pop() {
+            if exits.contains(&block) || std::mem::replace(&mut seen[block.0 as usize], true) {
+                continue;
+            }
+            if self.released_in.contains(&(site, block)) || self.hand_offs.inside(allocation, block)
+            {
+                continue;
+            }
+            let leaves_owned = self.statement_leaves.get(&block).is_some_and(|leaves| {
+                leaves
+                    .iter()
+                    .any(|leave| is_live(leave.state.site(site), true))
+            });
+            if leaves_owned {
+                return true;
+            }
+            // Along the paths where nothing else raises: a second call's exception there
+            // is that call's own unwind edge, judged on its own.
+            match &function.block(block).terminator {
+                Terminator::Call { return_to, .. } => pending.extend(*return_to),
+                terminator => pending.extend(terminator.successors()),
+            }
+        }
+        false
+    }
+}
