@@ -60,8 +60,15 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
 
 /// Parses `text` again after an edit, reusing what tree-sitter can of `old` (which the
 /// caller has told of the edit with [`Tree::edit`]): an editor's keystroke reparses only
-/// the region it touched. `old` keeps its grammar; a pure-Python-mode file whose new
-/// text has errors under it is parsed afresh as [`parse`] does.
+/// the region it touched.
+///
+/// A new tree with a syntax error is thrown away for a fresh [`parse`]: tree-sitter's
+/// error recovery weighs the subtrees it can reuse, so on text with errors an
+/// incremental tree may place its ERROR nodes differently from a fresh parse, and the
+/// editor's diagnostics must be the ones `cysafe check` gives for the same text. On text
+/// without errors the two trees are equal (tests/incremental_parse.rs). A
+/// pure-Python-mode file thereby also gets [`parse`]'s second try with the Cython
+/// grammar.
 pub fn reparse(text: &str, dialect: Dialect, old: &Tree) -> Tree {
     let mut parser = Parser::new();
     parser
@@ -70,8 +77,7 @@ pub fn reparse(text: &str, dialect: Dialect, old: &Tree) -> Tree {
     let tree = parser
         .parse(text, Some(old))
         .expect("parsing without a timeout or cancellation flag always yields a tree");
-    if dialect == Dialect::PurePython && tree.root_node().has_error() {
-        // The grammar that suits the file may have changed with the edit.
+    if tree.root_node().has_error() {
         return parse(text, dialect);
     }
     tree
