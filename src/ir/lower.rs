@@ -35,7 +35,7 @@ use crate::parse::{syntax_error_in, Fields};
 /// Deepest syntax nesting lowered before a function is skipped.
 pub const MAX_NESTING: usize = 200;
 /// Most blocks one function may lower to (nested `finally` bodies are duplicated).
-pub const MAX_BLOCKS: usize = 100_000;
+pub const MAX_BLOCKS: usize = 400_000;
 
 /// Calls after which control never continues: the process ends.
 const NEVER_RETURN: &[&str] = &["abort", "exit", "_exit", "_Exit", "quick_exit", "os._exit"];
@@ -259,12 +259,14 @@ fn class_shapes(classes: &Module) -> String {
 
 /// Which bodies to lower: what each mentions, and which are kept so far.
 struct Plan<'s> {
-    names: Vec<&'s [u8]>,
-    is_c_function: Vec<bool>,
     mentioned: Vec<FastSet<&'s [u8]>>,
     /// The bodies that mention a name.
     mentioning: std::collections::HashMap<&'s [u8], Vec<usize>>,
+    /// The C functions by name.
+    c_functions: std::collections::HashMap<&'s [u8], Vec<usize>>,
     keep: Vec<bool>,
+    /// Kept bodies whose calls [`Plan::keep_called_c_functions`] has not looked at.
+    unscanned: Vec<usize>,
 }
 
 impl<'s> Plan<'s> {
@@ -304,7 +306,10 @@ impl<'s> Plan<'s> {
                         }
                     }
                 } else {
-                    scan(*node);
+                    // Only its own text: a nested definition is a body of its own, and
+                    // scanning it again with each enclosing one made deep nesting
+                    // quadratic.
+                    for_own_parts(*node, &mut scan);
                 }
                 mentioned
             })
@@ -324,45 +329,54 @@ impl<'s> Plan<'s> {
             })
             .collect();
         keep_flag_setters(found, source, &body_names, &mut keep);
+        let is_c_function: Vec<bool> = found
+            .iter()
+            .map(|(node, _)| node.kind() == "cdef_function")
+            .collect();
+        let mut c_functions: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
+        for (index, name) in body_names.iter().enumerate() {
+            if is_c_function[index] {
+                c_functions.entry(*name).or_default().push(index);
+            }
+        }
         let mut plan = Plan {
-            names: body_names,
-            is_c_function: found
-                .iter()
-                .map(|(node, _)| node.kind() == "cdef_function")
-                .collect(),
             mentioned,
             mentioning,
+            c_functions,
             keep,
+            unscanned: Vec::new(),
         };
+        plan.unscanned = (0..plan.keep.len()).filter(|&i| plan.keep[i]).collect();
         plan.keep_called_c_functions();
         plan
     }
 
     /// The C functions the kept bodies call, one level down: their summaries say whether
     /// they read through a pointer they are given before checking it. Only C functions
-    /// take pointers; a `def` function given one is rare enough.
+    /// take pointers; a `def` function given one is rare enough. Each round looks at the
+    /// bodies kept since the last (the C functions kept by a round, at the next), so a
+    /// chain of helpers kept one per round stays linear.
     fn keep_called_c_functions(&mut self) {
-        let called: FastSet<&[u8]> = self
-            .mentioned
-            .iter()
-            .zip(&self.keep)
-            .filter(|(_, kept)| **kept)
-            .flat_map(|(names, _)| names.iter().copied())
-            .collect();
-        for index in 0..self.keep.len() {
-            if self.is_c_function[index] && called.contains(self.names[index]) {
-                self.keep[index] = true;
+        let scanned = std::mem::take(&mut self.unscanned);
+        for index in scanned {
+            for name in &self.mentioned[index] {
+                for &callee in self.c_functions.get(name).into_iter().flatten() {
+                    if !self.keep[callee] {
+                        self.keep[callee] = true;
+                        self.unscanned.push(callee);
+                    }
+                }
             }
         }
     }
 
-    /// Keeps the bodies that mention one of `helpers`; whether any was new.
     fn keep_callers_of<'h>(&mut self, helpers: impl Iterator<Item = &'h [u8]>) -> bool {
         let mut added = false;
         for helper in helpers {
             for &index in self.mentioning.get(helper).into_iter().flatten() {
                 if !self.keep[index] {
                     self.keep[index] = true;
+                    self.unscanned.push(index);
                     added = true;
                 }
             }
@@ -475,6 +489,36 @@ fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
     text.as_bytes()
         .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
         .filter(|word| word.first().is_some_and(|b| !b.is_ascii_digit()))
+}
+
+/// Calls `visit` on the parts of a definition that are not inside a nested definition,
+/// in order: each leaf node outside them, and nothing of the nested ones.
+fn for_own_parts(definition: Node<'_>, visit: &mut impl FnMut(Node<'_>)) {
+    let mut cursor = definition.walk();
+    loop {
+        let node = cursor.node();
+        let nested = node != definition && is_definition(node);
+        if !nested && cursor.goto_first_child() {
+            continue;
+        }
+        if !nested && node.child_count() == 0 {
+            visit(node);
+        }
+        if node == definition {
+            return;
+        }
+        if cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() || cursor.node() == definition {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
 }
 
 fn is_definition(node: Node<'_>) -> bool {
@@ -1085,7 +1129,13 @@ impl<'a> Lowerer<'a> {
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
-                        let declared = node.parent().and_then(|d| d.field("type"));
+                        // The cursor knows the parent; `Node::parent` searches down from
+                        // the root, a cost of the depth for every declaration.
+                        let mut up = cursor.clone();
+                        let declared = up
+                            .goto_parent()
+                            .then(|| up.node())
+                            .and_then(|d| d.field("type"));
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());

@@ -1,7 +1,7 @@
 //! The class model: for an extension type (`cdef class`, `@cython.cclass`), which
 //! attributes its methods leave holding owned heap blocks, and of which family.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::ir::{BlockId, Callee, Class, PlaceId, Stmt, Terminator, Value};
 use crate::ownership::{AttributeOrigin, OwnershipGraph, SiteOrigin, SiteStates, Target};
@@ -45,114 +45,124 @@ impl ClassModel {
         });
         // Each way out on its own: `self.buf = NULL` after a hand-off on one path and the
         // block still in `self.buf` (but NULL) on the raising one own nothing together.
-        let exits = methods.flat_map(|graph| graph.exits.iter().map(move |exit| (graph, exit)));
-        for (graph, exit) in exits {
-            let mut holders: Vec<(String, crate::ownership::SiteId)> = Vec::new();
-            for (place_id, targets) in exit.points() {
-                let place = graph.function.place(place_id);
-                let receiver = if place.root == "self" {
-                    graph.function.class.as_deref()
-                } else {
-                    graph
-                        .function
-                        .instances
-                        .get(&place.root)
-                        .map(String::as_str)
-                };
-                if receiver != Some(class.name.as_str()) {
-                    continue;
-                }
-                let receiver_place = crate::ir::Place {
-                    root: "self".to_string(),
-                    path: place.path.clone(),
-                };
-                if let Some(attribute) = receiver_place.self_attribute_path() {
+        // What does not depend on the way out is worked out once per method: the
+        // attribute each place is, and which allocations are stored straight into one.
+        let mut known: HashMap<String, usize> = HashMap::new();
+        for graph in methods {
+            if graph.exits.is_empty() {
+                continue;
+            }
+            let function = graph.function;
+            let receiver_places: Vec<Option<crate::ir::Place>> = function
+                .places
+                .iter()
+                .map(|place| {
+                    let receiver = if place.root == "self" {
+                        function.class.as_deref()
+                    } else {
+                        function.instances.get(&place.root).map(String::as_str)
+                    };
+                    (receiver == Some(class.name.as_str())).then(|| crate::ir::Place {
+                        root: "self".to_string(),
+                        path: place.path.clone(),
+                    })
+                })
+                .collect();
+            // `self.x` (a view's holder) and `self.x` or `self.rows[]` (an owner).
+            let plain: Vec<Option<String>> = receiver_places
+                .iter()
+                .map(|place| {
+                    place
+                        .as_ref()
+                        .and_then(crate::ir::Place::self_attribute_path)
+                })
+                .collect();
+            let attributes: Vec<Option<String>> = receiver_places
+                .iter()
+                .zip(&plain)
+                .map(|(place, plain)| {
+                    plain
+                        .clone()
+                        .or_else(|| place.as_ref().and_then(element_attribute))
+                })
+                .collect();
+            let direct_stores = stores_calls_directly(graph, &plain);
+            for exit in &graph.exits {
+                let mut holders: HashMap<crate::ownership::SiteId, Vec<&str>> = HashMap::new();
+                for (place_id, targets) in exit.points() {
+                    let Some(attribute) = &plain[place_id.0 as usize] else {
+                        continue;
+                    };
                     for target in targets {
                         if let Target::Site(site) = target {
-                            holders.push((attribute.clone(), *site));
+                            holders.entry(*site).or_default().push(attribute);
                         }
                     }
                 }
-            }
-            for (place_id, targets) in exit.points() {
-                let place = graph.function.place(place_id);
-                let receiver = if place.root == "self" {
-                    graph.function.class.as_deref()
-                } else {
-                    graph
-                        .function
-                        .instances
-                        .get(&place.root)
-                        .map(String::as_str)
-                };
-                if receiver != Some(class.name.as_str()) {
-                    continue;
-                }
-                let receiver_place = crate::ir::Place {
-                    root: "self".to_string(),
-                    path: place.path.clone(),
-                };
-                let attribute = receiver_place
-                    .self_attribute_path()
-                    .or_else(|| element_attribute(&receiver_place));
-                let Some(attribute) = attribute else {
-                    continue;
-                };
-                for target in targets {
-                    let Target::Site(site_id) = target else {
+                for (place_id, targets) in exit.points() {
+                    let Some(attribute) = &attributes[place_id.0 as usize] else {
                         continue;
                     };
-                    let site = graph.site(*site_id);
-                    let (SiteOrigin::Call(_), Some(family), Some(span)) =
-                        (site.origin, site.family, site.span)
-                    else {
-                        continue;
-                    };
-                    let states = exit.site(*site_id);
-                    let live = states.contains(SiteStates::UNCHECKED)
-                        || states.contains(SiteStates::NON_NULL);
-                    if !live {
-                        continue;
-                    }
-                    let views: Vec<String> = holders
-                        .iter()
-                        .filter(|(other, held)| held == site_id && *other != attribute)
-                        .map(|(other, _)| other.clone())
-                        .collect();
-                    let direct = stores_call_directly(graph, &class.name, &attribute, *site_id);
-                    if let Some(known) = owned.iter_mut().find(|o| o.attribute == attribute) {
-                        for view in views {
-                            if !known.views_of.contains(&view) {
-                                known.views_of.push(view);
+                    for target in targets {
+                        let Target::Site(site_id) = target else {
+                            continue;
+                        };
+                        let site = graph.site(*site_id);
+                        let (SiteOrigin::Call(_), Some(family), Some(span)) =
+                            (site.origin, site.family, site.span)
+                        else {
+                            continue;
+                        };
+                        let states = exit.site(*site_id);
+                        let live = states.contains(SiteStates::UNCHECKED)
+                            || states.contains(SiteStates::NON_NULL);
+                        if !live {
+                            continue;
+                        }
+                        let views: Vec<String> = holders
+                            .get(site_id)
+                            .into_iter()
+                            .flatten()
+                            .filter(|other| **other != attribute.as_str())
+                            .map(|other| other.to_string())
+                            .collect();
+                        let direct = direct_stores.contains(&(attribute.as_str(), *site_id));
+                        if let Some(&index) = known.get(attribute) {
+                            let known = &mut owned[index];
+                            for view in views {
+                                if !known.views_of.contains(&view) {
+                                    known.views_of.push(view);
+                                }
                             }
+                            known.direct |= direct && known.origin.span == span;
+                            let new_family = known.origin.family != family
+                                && known.other_origins.iter().all(|(o, _)| o.family != family);
+                            if new_family {
+                                let origin = AttributeOrigin {
+                                    family,
+                                    callee: site.callee.clone(),
+                                    span,
+                                };
+                                known
+                                    .other_origins
+                                    .push((origin, graph.function.name.clone()));
+                            }
+                            continue;
                         }
-                        known.direct |= direct && known.origin.span == span;
-                        let new_family = known.origin.family != family
-                            && known.other_origins.iter().all(|(o, _)| o.family != family);
-                        if new_family {
-                            let origin = AttributeOrigin {
+                        known.insert(attribute.clone(), owned.len());
+                        owned.push(OwnedAttribute {
+                            attribute: attribute.clone(),
+                            origin: AttributeOrigin {
                                 family,
                                 callee: site.callee.clone(),
                                 span,
-                            };
-                            known
-                                .other_origins
-                                .push((origin, graph.function.name.clone()));
-                        }
-                        continue;
+                            },
+                            method: graph.function.name.clone(),
+                            views_of: views,
+                            direct,
+                            other_origins: Vec::new(),
+                        });
                     }
-                    owned.push(OwnedAttribute {
-                        attribute: attribute.to_string(),
-                        origin: AttributeOrigin {
-                            family,
-                            callee: site.callee.clone(),
-                            span,
-                        },
-                        method: graph.function.name.clone(),
-                        views_of: views,
-                        direct,
-                        other_origins: Vec::new(),
-                    });
                 }
             }
         }
@@ -188,43 +198,30 @@ pub fn element_attribute(place: &crate::ir::Place) -> Option<String> {
     Some(format!("{}[]", names.join(".")))
 }
 
-/// Whether some `x.attribute = call(...)` of the class's instance stores the block of
-/// `site` straight from its allocating call.
-fn stores_call_directly(
+/// The `x.attribute = call(...)` stores of the class's instance (`attributes`: the
+/// attribute each place is), as (attribute, the call's block): an allocation stored
+/// straight into the attribute rather than copied from a local or another attribute.
+fn stores_calls_directly<'p>(
     graph: &OwnershipGraph<'_>,
-    class: &str,
-    attribute: &str,
-    site: crate::ownership::SiteId,
-) -> bool {
-    let function = graph.function;
-    function
+    attributes: &'p [Option<String>],
+) -> HashSet<(&'p str, crate::ownership::SiteId)> {
+    graph
+        .function
         .blocks
         .iter()
         .flat_map(|block| &block.stmts)
-        .any(|stmt| match stmt {
+        .filter_map(|stmt| match stmt {
             Stmt::Assign {
                 target,
                 value: Value::Call(call),
                 ..
             } => {
-                let place = function.place(*target);
-                let receiver = if place.root == "self" {
-                    function.class.as_deref()
-                } else {
-                    function.instances.get(&place.root).map(String::as_str)
-                };
-                receiver == Some(class)
-                    && crate::ir::Place {
-                        root: "self".to_string(),
-                        path: place.path.clone(),
-                    }
-                    .self_attribute_path()
-                    .as_deref()
-                        == Some(attribute)
-                    && graph.site_of_call(*call) == Some(site)
+                let attribute = attributes[target.0 as usize].as_deref()?;
+                Some((attribute, graph.site_of_call(*call)?))
             }
-            _ => false,
+            _ => None,
         })
+        .collect()
 }
 
 /// What a flag (an attribute of the instance that a method tests: `self.kind`,

@@ -343,16 +343,7 @@ impl JoinSemiLattice for State {
         for place in &other.partial {
             changed |= self.partial.insert(*place);
         }
-        changed |= self.points.join_with(&other.points, |mine, theirs| {
-            let Some(theirs) = theirs else { return false };
-            // "Holds nothing tracked" (`None`) is below "holds no target yet".
-            let mut grew = mine.is_none();
-            let mine = mine.get_or_insert_with(Targets::default);
-            for target in theirs {
-                grew |= mine.insert(*target);
-            }
-            grew
-        });
+        changed |= self.points.join_with(&other.points, join_targets);
         // A flag holds after the join when it held the same way on both sides; a block's
         // birth flags when it was born the same way on both (or on one side only).
         let flags = self.flags.len();
@@ -391,12 +382,26 @@ impl JoinSemiLattice for State {
         for site in &other.uncertain {
             changed |= self.uncertain.insert(*site);
         }
-        changed |= self.sites.join_with(&other.sites, |mine, theirs| {
-            let joined = mine.union(*theirs);
-            std::mem::replace(mine, joined) != joined
-        });
+        changed |= self.sites.join_with(&other.sites, join_site_states);
         changed
     }
+}
+
+/// Joins what one place may hold; whether it grew. "Holds nothing tracked" (`None`) is
+/// below "holds no target yet".
+fn join_targets(mine: &mut Option<Targets>, theirs: &Option<Targets>) -> bool {
+    let Some(theirs) = theirs else { return false };
+    let mut grew = mine.is_none();
+    let mine = mine.get_or_insert_with(Targets::default);
+    for target in theirs {
+        grew |= mine.insert(*target);
+    }
+    grew
+}
+
+fn join_site_states(mine: &mut SiteStates, theirs: &SiteStates) -> bool {
+    let joined = mine.union(*theirs);
+    std::mem::replace(mine, joined) != joined
 }
 
 impl State {
@@ -740,8 +745,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
-    let mut exit: Option<State> = None;
-    let mut returned: Option<State> = None;
+    let mut exit: Option<ExitState> = None;
+    let mut returned: Option<ExitState> = None;
     let mut exits = Vec::new();
     let mut leaves = Vec::new();
     let mut unwinds = Vec::new();
@@ -777,8 +782,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     graph.exits = exits;
     graph.leaves = leaves;
     graph.unwinds = unwinds;
-    graph.returning = returned.as_ref().map(ExitState::of);
-    graph.exit = exit.as_ref().map(ExitState::of);
+    graph.returning = returned;
+    graph.exit = exit;
     graph.index_sites();
 }
 
@@ -858,13 +863,15 @@ fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
     }
 }
 
-fn join_into(joined: &mut Option<State>, state: &State) {
-    match joined {
-        Some(joined) => {
-            joined.join(state);
-        }
-        None => *joined = Some(state.clone()),
-    }
+/// Joins what holds on one way out into what holds over several: what places hold and
+/// the blocks' states (the rest of the state serves no block after the exit).
+fn join_into(joined: &mut Option<ExitState>, state: &State) {
+    let Some(joined) = joined else {
+        *joined = Some(ExitState::of(state));
+        return;
+    };
+    joined.points.join_with(&state.points, join_targets);
+    joined.sites.join_with(&state.sites, join_site_states);
 }
 
 struct Ownership<'a, 'c> {

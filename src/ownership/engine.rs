@@ -11,8 +11,9 @@
 //!   first (no FIFO), so an acyclic function is done in one pass and a loop body is
 //!   re-run only while its header's state grows;
 //! - entry states are kept only where paths join (the entry block and blocks with two or
-//!   more reachable predecessor edges); a block with one predecessor is run right after
-//!   it, on the state its edge carries, and stores nothing;
+//!   more reachable predecessor edges, but not the return and unwind exits, which run
+//!   nothing); a block with one predecessor is run right after it, on the state its edge
+//!   carries, and stores nothing;
 //! - the unwind edge of a call carries the state before the call's effects; its return
 //!   edge the state after them.
 
@@ -102,6 +103,11 @@ impl Shape {
             }
         }
         let mut keeps_state: Vec<bool> = predecessors.iter().map(|&count| count >= 2).collect();
+        // The exits run nothing: a state joined there would serve no block, and joining
+        // every way out of a large function into one costs its size per way. The
+        // analysis sees each edge into them during the replay instead.
+        keeps_state[function.return_exit.0 as usize] = false;
+        keeps_state[function.unwind_exit.0 as usize] = false;
         keeps_state[function.entry.0 as usize] = true;
         Shape {
             order,

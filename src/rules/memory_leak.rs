@@ -1,11 +1,12 @@
 #![doc = include_str!("../../docs/rules/CY007.md")]
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, Related, Span};
 use crate::ir::{BlockId, FunctionKind, Place};
 use crate::ownership::{LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates};
-use crate::rules::lifetime::{is_older_blocks, reached_without_raising, reaches};
+use crate::rules::lifetime::{is_older_blocks, reached_without_raising};
 use crate::rules::{RuleMeta, Severity};
 
 pub const MEMORY_LEAK: RuleMeta = RuleMeta {
@@ -84,6 +85,16 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         if !normal[leave.block.0 as usize] {
             continue;
         }
+        let (at, message) = match leave.how {
+            LeaveHow::Returns(at) if at.start == at.end => (at, "the function ends here"),
+            LeaveHow::Returns(at) => (at, "returns here"),
+            LeaveHow::Raises(at) => (at, "raises here"),
+            // A failed `assert`, an always-raising call, the end of a `finally` on the
+            // way out: the rule is about `return` and `raise` statements; the paths
+            // of a `finally` are seen where they enter it. A call that raised and left
+            // the function is CY008's.
+            LeaveHow::Unwinds { .. } | LeaveHow::Other => continue,
+        };
         for (index, states) in leave.state.sites() {
             if !is_live(states, leave.state.freed_uncertainly(SiteId(index as u32))) {
                 continue;
@@ -95,16 +106,6 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             }
             let Some(span) = owned(index, (leave.block, usize::MAX)) else {
                 continue;
-            };
-            let (at, message) = match leave.how {
-                LeaveHow::Returns(at) if at.start == at.end => (at, "the function ends here"),
-                LeaveHow::Returns(at) => (at, "returns here"),
-                LeaveHow::Raises(at) => (at, "raises here"),
-                // A failed `assert`, an always-raising call, the end of a `finally` on the
-                // way out: the rule is about `return` and `raise` statements; the paths
-                // of a `finally` are seen where they enter it. A call that raised and left
-                // the function is CY008's.
-                LeaveHow::Unwinds { .. } | LeaveHow::Other => continue,
             };
             let entry = lost.entry(span).or_default();
             entry.callee.clone_from(&graph.sites[index].callee);
@@ -219,7 +220,13 @@ pub(crate) fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
 /// handed off: returned, stored where it outlives the function, passed to a function that
 /// may keep it, reallocated, or its holder's address taken. Each as a point
 /// `(basic block, byte offset)`.
-pub(crate) struct HandOffs(HashMap<Span, Vec<(BlockId, usize)>>);
+pub(crate) struct HandOffs {
+    points: HashMap<Span, Vec<(BlockId, usize)>>,
+    /// For each allocation asked about, the blocks some path from one of its hand-offs
+    /// enters (after the hand-off's own block): one search per allocation, not one per
+    /// question. A bit per block.
+    reached: RefCell<HashMap<Span, Vec<u64>>>,
+}
 
 impl HandOffs {
     pub(crate) fn of(graph: &OwnershipGraph<'_>) -> HandOffs {
@@ -244,7 +251,10 @@ impl HandOffs {
         for &(site, block) in &graph.address_taken {
             add(site, block, 0);
         }
-        HandOffs(points)
+        HandOffs {
+            points,
+            reached: RefCell::new(HashMap::new()),
+        }
     }
 
     /// Whether some path may hand the allocation's block off before `point`: then a
@@ -253,23 +263,47 @@ impl HandOffs {
         &self,
         graph: &OwnershipGraph<'_>,
         allocation: Span,
-        point: (BlockId, usize),
+        (block, at): (BlockId, usize),
     ) -> bool {
-        self.0
-            .get(&allocation)
-            .is_some_and(|points| points.iter().any(|&handed| reaches(graph, handed, point)))
+        let Some(points) = self.points.get(&allocation) else {
+            return false;
+        };
+        if points
+            .iter()
+            .any(|&(handed, offset)| handed == block && offset < at)
+        {
+            return true;
+        }
+        let mut reached = self.reached.borrow_mut();
+        let reached = reached.entry(allocation).or_insert_with(|| {
+            let function = graph.function;
+            let mut seen = vec![0u64; function.blocks.len().div_ceil(64)];
+            let mut pending: Vec<BlockId> = points
+                .iter()
+                .flat_map(|&(handed, _)| function.block(handed).successors())
+                .collect();
+            while let Some(next) = pending.pop() {
+                let (word, bit) = (next.0 as usize / 64, 1u64 << (next.0 % 64));
+                if seen[word] & bit == 0 {
+                    seen[word] |= bit;
+                    pending.extend(function.block(next).successors());
+                }
+            }
+            seen
+        });
+        reached[block.0 as usize / 64] & (1u64 << (block.0 % 64)) != 0
     }
 
     /// Every allocation with the hand-off points of its block.
     pub(crate) fn points(&self) -> impl Iterator<Item = (&Span, &[(BlockId, usize)])> {
-        self.0
+        self.points
             .iter()
             .map(|(span, points)| (span, points.as_slice()))
     }
 
     /// Whether the allocation's block is handed off somewhere in basic block `block`.
     pub(crate) fn inside(&self, allocation: Span, block: BlockId) -> bool {
-        self.0
+        self.points
             .get(&allocation)
             .is_some_and(|points| points.iter().any(|&(handed, _)| handed == block))
     }
