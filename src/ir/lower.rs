@@ -2544,9 +2544,11 @@ impl<'a> Lowerer<'a> {
         // `p += n` moves within the same block: the place keeps what it points to.
         if let Some(left) = node.field("left") {
             self.place_of(left)?;
-            // `n -= 1`: what `n > 0` said no longer holds.
+            // `n -= 1`: what `n` held, and what `n > 0` said, no longer hold.
             let left = self.strip(left);
             if left.kind() == "identifier" {
+                let place = self.place(Place::local(self.text(left)));
+                self.push(Stmt::Modified { place });
                 let ghost = Self::positive_place(self.text(left));
                 if let Some(ghost) = self.f.place_id(&ghost) {
                     self.push(Stmt::Assign {

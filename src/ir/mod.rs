@@ -263,6 +263,9 @@ pub enum Stmt {
     /// tuple (`return p, n`), a field of a returned struct (`return {'data': p}`,
     /// `Buf(data=p)`). A hand-off, though the value is not the pointer itself.
     Escape { place: PlaceId, span: Span },
+    /// `n += 1`, `p += 1`: the value changed by arithmetic; a pointer keeps its block, but
+    /// constants and what they implied no longer hold.
+    Modified { place: PlaceId },
     /// A `raise` (or a failed `assert`) leaves here: the path ends by an exception, not a
     /// return. Summaries read it; the ownership dataflow ignores it.
     Raise,
@@ -472,6 +475,7 @@ impl Function {
                     Stmt::Call(_)
                     | Stmt::Examined { .. }
                     | Stmt::AddressTaken { .. }
+                    | Stmt::Modified { .. }
                     | Stmt::Raise
                     | Stmt::Constant { .. }
                     | Stmt::Compare { .. } => {}

@@ -539,6 +539,12 @@ impl Paths<'_, '_> {
                     state.holding = Holding::Released;
                 }
             }
+            // `self.count += 1`: the flag's value is no longer known.
+            Stmt::Modified { place } => {
+                if let Some(target) = self.attribute_of(*place) {
+                    state.flags.remove(&target);
+                }
+            }
             Stmt::AddressTaken { place } => {
                 if self.attribute_of(*place).as_deref() == Some(self.attribute) {
                     state.holding = Holding::Released;

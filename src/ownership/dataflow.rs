@@ -1292,6 +1292,12 @@ impl Ownership<'_, '_> {
                     });
                 }
             }
+            // `count += 1`: the constant it held, and what that implied, are gone; a
+            // pointer keeps its block.
+            Stmt::Modified { place } => {
+                state.implied.remove(place);
+                state.flags.remove(place);
+            }
             Stmt::AddressTaken { place } => {
                 if recorder.graph.is_some() {
                     let held: Vec<SiteId> = std::iter::once(place)

@@ -461,6 +461,9 @@ pub struct ClassExport {
     pub released: Vec<String>,
     /// It (or a base of its module) has a `__dealloc__` or `__del__`.
     pub finalizes: bool,
+    /// For each attribute its finalizer releases, the family's name and the function
+    /// that releases it (`PyMem`, `PyMem_Free`): the `.pxd` half's allocations must match.
+    pub released_with: Vec<(String, String, String)>,
     /// Methods of `self` its finalizer calls that its file does not define (an inline
     /// `_release()` in the `.pxd`): what they free is the other half's to say.
     pub delegates: Vec<String>,

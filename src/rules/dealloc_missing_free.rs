@@ -261,7 +261,7 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                 .collect();
             candidates.sort_unstable();
             candidates.dedup();
-            let released = candidates
+            let released: Vec<String> = candidates
                 .into_iter()
                 .filter(|attribute| {
                     deallocs
@@ -310,9 +310,28 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                 }
             }
             methods.sort_by(|a, b| a.0.cmp(&b.0));
+            let released_with = released
+                .iter()
+                .filter_map(|attribute: &String| {
+                    deallocs.iter().find_map(|dealloc| {
+                        let site =
+                            crate::rules::lifetime::incoming_attribute_site(dealloc, attribute)?;
+                        let release = dealloc
+                            .releases
+                            .iter()
+                            .find(|release| release.site == site && !release.reallocating)?;
+                        Some((
+                            attribute.clone(),
+                            dealloc.family_name(release.family).to_string(),
+                            release.callee.clone(),
+                        ))
+                    })
+                })
+                .collect();
             let export = ClassExport {
                 released,
                 finalizes: !deallocs.is_empty(),
+                released_with,
                 delegates,
                 methods,
                 opaque: has_external_base(analysis, &class.name),

@@ -122,3 +122,97 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// Reports a finalizer that frees both an attribute that owns a block and another that
+/// only ever holds the same block (`self.cursor = self.start`): the block is freed twice.
+pub fn check_views(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<Span> = HashSet::new();
+    for model in &analysis.classes {
+        let finalizers = analysis.graphs.iter().filter(|graph| {
+            graph.function.class.as_deref() == Some(model.name.as_str())
+                && matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
+        });
+        for graph in finalizers {
+            for owner in model
+                .owned
+                .iter()
+                .filter(|owned| !owned.attribute.ends_with("[]"))
+            {
+                for view in &owner.views_of {
+                    // A view that some method fills with a block of its own may own it.
+                    let owns_too = model
+                        .owned
+                        .iter()
+                        .any(|other| other.attribute == *view && other.direct);
+                    if owns_too {
+                        continue;
+                    }
+                    let (Some(owner_site), Some(view_site)) = (
+                        incoming_attribute_site(graph, &owner.attribute),
+                        incoming_attribute_site(graph, view),
+                    ) else {
+                        continue;
+                    };
+                    let freed_everywhere = |site| {
+                        graph.exit.as_ref().is_some_and(|exit| {
+                            let states = exit.site(site);
+                            states.contains(SiteStates::FREED)
+                                && states
+                                    .without(SiteStates::FREED)
+                                    .without(SiteStates::NULL)
+                                    .is_empty()
+                        })
+                    };
+                    if !freed_everywhere(owner_site) || !freed_everywhere(view_site) {
+                        continue;
+                    }
+                    let release_of = |site| {
+                        graph.releases.iter().find(|release| {
+                            release.site == site && !release.reallocating && release.definite
+                        })
+                    };
+                    let (Some(first), Some(second)) =
+                        (release_of(owner_site), release_of(view_site))
+                    else {
+                        continue;
+                    };
+                    let (first, second) = if first.span.start <= second.span.start {
+                        (first, second)
+                    } else {
+                        (second, first)
+                    };
+                    if !reported.insert(second.span) {
+                        continue;
+                    }
+                    let again = graph.function.place(second.place);
+                    out.push(Diagnostic {
+                        fix: None,
+                        rule: &DOUBLE_FREE,
+                        message: format!(
+                            "`self.{view}` holds the block `self.{}` owns (`{}` sets it so): `{}` releases that block twice",
+                            owner.attribute, owner.method, graph.function.name
+                        ),
+                        span: second.span,
+                        label: format!("`{again}` released again here"),
+                        help: Some(format!(
+                            "free the block once, through `self.{}`; `self.{view}` only points into it",
+                            owner.attribute
+                        )),
+                        related: vec![
+                            Related {
+                                path: None,
+                                span: first.span,
+                                message: "first released here".to_string(),
+                            },
+                            Related {
+                                path: None,
+                                span: owner.origin.span,
+                                message: "allocated here".to_string(),
+                            },
+                        ],
+                    });
+                }
+            }
+        }
+    }
+}

@@ -200,6 +200,11 @@ fn counts(graph: &OwnershipGraph<'_>, unwind: &UnwindEvent) -> bool {
         .as_deref()
         .and_then(|text| text.split('(').next())
         .map(|name| name.rsplit('.').next().unwrap_or(name).trim());
+    // `for i in range(n)` is a C loop when `n` is a C integer: nothing to catch, even
+    // inside a `try`.
+    if called.is_some_and(|name| matches!(name, "range" | "xrange" | "prange")) {
+        return false;
+    }
     if called.is_some_and(|name| QUIET_BUILTINS.contains(&name)) {
         return unwind.target != function.unwind_exit && unwind.target != function.return_exit;
     }

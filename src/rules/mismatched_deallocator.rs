@@ -71,6 +71,7 @@ pub fn check_classes(
     analysis: &crate::ownership::module::ModuleAnalysis<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
+    check_halves(analysis, out);
     for model in &analysis.classes {
         let finalizers = analysis.graphs.iter().filter(|graph| {
             graph.function.class.as_deref() == Some(model.name.as_str())
@@ -145,6 +146,55 @@ pub fn check_classes(
                     });
                 }
             }
+        }
+    }
+}
+
+/// In a `.pxd`: an attribute an inline method fills from one family while the
+/// `__dealloc__` of the class's `.pyx` half releases it with another's function.
+fn check_halves(
+    analysis: &crate::ownership::module::ModuleAnalysis<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(halves) = &analysis.implementation else {
+        return;
+    };
+    let Some(families) = analysis.graphs.first().map(|graph| graph.families) else {
+        return;
+    };
+    for model in &analysis.classes {
+        let Some(half) = halves.get(&model.name) else {
+            continue;
+        };
+        for owned in &model.owned {
+            let Some((_, family, callee)) = half
+                .released_with
+                .iter()
+                .find(|(attribute, _, _)| *attribute == owned.attribute)
+            else {
+                continue;
+            };
+            let allocated = families.family(owned.origin.family);
+            if allocated.name == *family {
+                continue;
+            }
+            out.push(Diagnostic {
+                rule: &MISMATCHED_DEALLOCATOR,
+                fix: None,
+                message: format!(
+                    "`self.{}` holds a block from `{}` ({}) but the `__dealloc__` of `{}` in its `.pyx` releases it with `{callee}` ({family})",
+                    owned.attribute, owned.origin.callee, allocated.name, model.name
+                ),
+                span: owned.origin.span,
+                label: format!("`{callee}` does not match `{}`", owned.origin.callee),
+                help: Some(format!(
+                    "release it with `{}`, the {} family's function that matches `{}`",
+                    allocated.deallocator(),
+                    allocated.name,
+                    owned.origin.callee
+                )),
+                related: Vec::new(),
+            });
         }
     }
 }

@@ -107,6 +107,7 @@ pub fn check_module(
     mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);
     double_free::check_classes(analysis, out);
+    double_free::check_views(analysis, out);
     use_after_free::check_classes(analysis, out);
 }
 

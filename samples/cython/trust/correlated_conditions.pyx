@@ -111,3 +111,18 @@ def guard_outlived(Py_ssize_t n):
     if n > 0:
         p[0] = 1
     free(p)
+
+
+# A counter that starts as a constant and changes by `+=`: its first value says nothing
+# later, so the branch on `count == 2` is reachable (and its allocation unchecked).
+def crossing_points(double a, double b, double c):
+    cdef int count = 0
+    cdef double* points
+    if a * b < 0:
+        count += 1
+    if b * c < 0:
+        count += 1
+    if count == 2:
+        points = <double*>malloc(2 * sizeof(double))  # expect: CY001
+        points[0] = a
+        free(points)

@@ -1,6 +1,7 @@
 # One module in two files: the classes' attributes and their inline `@staticmethod`
 # factories are declared here, their `__dealloc__` is in vectors.pyx. The two halves are
-# one class: `Vector`'s block is freed there, `Matrix`'s is not.
+# one class: `Vector`'s block is freed there, `Matrix`'s is not, `Bytes`'s with the wrong
+# family's function.
 from libc.stdlib cimport malloc, free
 
 
@@ -54,3 +55,20 @@ cdef class Arena:
         free(self.base)
         self.base = NULL
         self.used = self.capacity = 0
+
+
+cdef class Bytes:
+    cdef unsigned char* data
+    cdef Py_ssize_t size
+
+    @staticmethod
+    cdef inline Bytes zeroed(Py_ssize_t size):
+        cdef Bytes b = Bytes.__new__(Bytes)
+        cdef Py_ssize_t i
+        b.data = <unsigned char*> malloc(size)  # expect: CY002
+        if b.data == NULL:
+            raise MemoryError()
+        for i in range(size):
+            b.data[i] = 0
+        b.size = size
+        return b

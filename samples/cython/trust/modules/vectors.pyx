@@ -1,4 +1,5 @@
 # The implementation half of vectors.pxd.
+from cpython.mem cimport PyMem_Free
 
 
 cdef class Vector:
@@ -39,3 +40,12 @@ cdef class Arena:
 
     def __dealloc__(self):
         self._release()
+
+
+cdef class Bytes:
+    def __len__(self):
+        return self.size
+
+    # The families are crossed: `zeroed()` in the .pxd allocates with malloc.
+    def __dealloc__(self):
+        PyMem_Free(self.data)
