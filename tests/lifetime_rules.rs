@@ -446,3 +446,177 @@ def f(int n, g):
         ]
     );
 }
+
+#[test]
+fn a_block_freed_on_one_branch_leaks_on_the_other_and_its_null_reset_place_is_no_double_free() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def leaks(int n, bint c):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if c:
+        free(p)
+
+def resets(int n, bint c):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    if c:
+        free(p)
+        p = NULL
+    free(p)
+";
+    assert_eq!(
+        report(text, LIFETIME),
+        vec![(
+            "CY007".to_string(),
+            4,
+            27,
+            "`p` leaks: the block from `malloc` is neither freed nor handed off on some path"
+                .to_string(),
+            vec!["8:16 the function ends here".to_string()]
+        )]
+    );
+}
+
+#[test]
+fn a_release_through_a_conditionally_swapped_pointer_leaves_the_other_one_live() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+def f(int n, bint k):
+    cdef char* a = <char*>malloc(n)
+    cdef char* b = <char*>malloc(n)
+    cdef char* t
+    if a == NULL or b == NULL:
+        free(a)
+        free(b)
+        raise MemoryError()
+    if k:
+        t = a
+        a = b
+        b = t
+    free(a)
+    b[0] = 1
+    free(b)
+    b[0] = 2
+";
+    assert_eq!(
+        report(text, LIFETIME),
+        vec![(
+            "CY006".to_string(),
+            18,
+            5,
+            "`b` is read through after its block was freed".to_string(),
+            vec![
+                "15:5 freed here by `free`".to_string(),
+                "17:5 freed here by `free`".to_string(),
+                "4:27 allocated here".to_string()
+            ]
+        )]
+    );
+}
+
+#[test]
+fn calling_through_or_returning_a_freed_pointer_is_a_use_after_free() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+from libcpp.vector cimport vector
+
+cdef struct Ops:
+    int (*fn)(int) noexcept
+
+def through_a_struct(Ops* model):
+    cdef Ops* ops = <Ops*>malloc(sizeof(Ops))
+    if ops == NULL:
+        raise MemoryError()
+    ops.fn = model.fn
+    free(ops)
+    return ops.fn(1)
+
+def a_method():
+    cdef vector[int]* v = new vector[int]()
+    del v
+    v.push_back(1)
+
+cdef char* returned():
+    cdef char* p = <char*>malloc(8)
+    if p == NULL:
+        return NULL
+    free(p)
+    return p
+";
+    let found: Vec<(String, usize, usize, String)> = report(text, LIFETIME)
+        .into_iter()
+        .map(|(code, line, column, message, _)| (code, line, column, message))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "CY006".to_string(),
+                13,
+                12,
+                "`ops` is read through after its block was freed".to_string()
+            ),
+            (
+                "CY006".to_string(),
+                18,
+                5,
+                "`v` is read through after its block was freed".to_string()
+            ),
+            (
+                "CY006".to_string(),
+                25,
+                5,
+                "`p` is returned after its block was freed".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_block_carried_out_in_a_handle_a_tuple_or_a_struct_is_handed_off() {
+    let text = "\
+from libc.stdlib cimport malloc, free
+
+cdef struct Buf:
+    char* data
+    size_t n
+
+_handles = {}
+
+def handle(size_t n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    cdef size_t h = <size_t>p
+    _handles[h] = n
+    return h
+
+cdef (char*, size_t) pair(size_t n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        return NULL, 0
+    return p, n
+
+cdef Buf by_keywords(size_t n) except *:
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    return Buf(data=p, n=n)
+
+def only_logged(size_t n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    print(<size_t>p)
+";
+    let found: Vec<(String, usize, usize)> = report(text, LIFETIME)
+        .into_iter()
+        .map(|(code, line, column, _, _)| (code, line, column))
+        .collect();
+    assert_eq!(found, vec![("CY007".to_string(), 30, 27)]);
+}

@@ -334,6 +334,7 @@ impl Dot<'_> {
             }
             let what = match used.how {
                 UseHow::Deref | UseHow::Arithmetic => "dereferenced".to_string(),
+                UseHow::Returned => "returned".to_string(),
                 UseHow::PassedTo(call) => {
                     format!("passed to {}", function.call(call).callee.display_name())
                 }
@@ -377,6 +378,7 @@ impl Dot<'_> {
             }
             let label = match escape.how {
                 EscapeHow::Returned => format!("returned\nline {}", self.line(escape.span)),
+                EscapeHow::Carried => format!("handed off\nline {}", self.line(escape.span)),
                 EscapeHow::Stored(place) => {
                     held.insert((place.0, escape.site.0 as usize));
                     format!(

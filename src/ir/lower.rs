@@ -799,6 +799,13 @@ struct Lowerer<'a> {
     c_typed: HashSet<String>,
     /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
     cpp_new_locals: HashSet<String>,
+    /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
+    /// to one is converted (`msg = buf` copies the string), so it holds no block.
+    python_typed: HashSet<String>,
+    /// Locals that carry pointers inside a value the analysis does not follow: an integer
+    /// handle (`h = <size_t>p`), a struct or tuple literal (`b = {'data': p}`). Where the
+    /// local leaves the function, so do the pointers' blocks (`Stmt::Escape`).
+    carriers: HashMap<String, Vec<PlaceId>>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
     f: Function,
@@ -912,6 +919,8 @@ fn lower_function(
         locals: HashSet::new(),
         c_typed: HashSet::new(),
         cpp_new_locals: HashSet::new(),
+        python_typed: HashSet::new(),
+        carriers: HashMap::new(),
         declared_types: Vec::new(),
         current: function.entry,
         f: function,
@@ -1130,6 +1139,8 @@ impl<'a> Lowerer<'a> {
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
+                        } else if declared.is_some() {
+                            self.python_typed.insert(self.text(name).to_string());
                         }
                         let pointer = node
                             .named_child(0)
@@ -1285,6 +1296,9 @@ impl<'a> Lowerer<'a> {
                     Some(value) => self.expr(value)?,
                     None => Value::Other,
                 };
+                if let Some(returned) = node.named_child(0) {
+                    self.escape_carried(returned, node_span(node));
+                }
                 self.push(Stmt::Return {
                     value,
                     span: node_span(node),
@@ -1378,6 +1392,12 @@ impl<'a> Lowerer<'a> {
                         Some(value) => self.expr(value)?,
                         None => Value::Other,
                     };
+                    let carried = match declarator.field("value") {
+                        Some(value) => self.carried(value),
+                        None => Vec::new(),
+                    };
+                    self.note_carrier(self.text(name).to_string(), carried);
+                    let value = self.converted(self.text(name), value);
                     let target = self.place(Place::local(self.text(name)));
                     self.push(Stmt::Assign {
                         target,
@@ -2270,6 +2290,34 @@ impl<'a> Lowerer<'a> {
             "identifier" | "attribute" | "subscript"
         );
         let constant = if single { self.constant(right) } else { None };
+        let carried = self.carried(right);
+        for target in &targets {
+            let target = self.strip(*target);
+            match target.kind() {
+                "identifier" => self.note_carrier(self.text(target).to_string(), carried.clone()),
+                // `self.handle = <size_t>p`, `table[<size_t>p] = n`: stored where it
+                // outlives the function, the value (or the key) carries the block out.
+                "attribute" | "subscript" if self.outlives(target) => {
+                    let mut stored = carried.clone();
+                    if target.kind() == "subscript" {
+                        let mut cursor = target.walk();
+                        let keys: Vec<Node<'_>> = target
+                            .children_by_field_name("subscript", &mut cursor)
+                            .collect();
+                        for key in keys {
+                            stored.extend(self.carried(key));
+                        }
+                    }
+                    for place in stored {
+                        self.push(Stmt::Escape {
+                            place,
+                            span: node_span(node),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
         for target in targets {
             let value = if single { value } else { Value::Other };
             self.assign_to(target, value, node_span(node))?;
@@ -2286,6 +2334,115 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The pointers `node` carries inside a value the analysis does not follow: the
+    /// operand of an integer cast, the pointers among the elements of a tuple, the
+    /// values of a dict literal, the keyword arguments of a call (`Buf(data=p)`), and
+    /// what a carrier local carries. A plain pointer (`p`) is not carried: the dataflow
+    /// follows it.
+    fn carried(&mut self, node: Node<'_>) -> Vec<PlaceId> {
+        let mut carried = Vec::new();
+        // (node, inside a composite value: a plain pointer there is carried)
+        let mut pending = vec![(node, false)];
+        let mut budget = MAX_NESTING * 16;
+        while let Some((node, inside)) = pending.pop() {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            if let Some(operand) = self.integer_cast(node) {
+                pending.push((operand, true));
+                continue;
+            }
+            let node = self.strip(node);
+            match node.kind() {
+                "identifier" => {
+                    let name = self.text(node);
+                    if let Some(places) = self.carriers.get(name) {
+                        carried.extend(places.iter().copied());
+                    } else if inside && self.locals.contains(name) {
+                        carried.push(self.place(Place::local(name)));
+                    }
+                }
+                "expression_list" | "tuple" | "dictionary" => {
+                    let mut cursor = node.walk();
+                    for child in node.named_children(&mut cursor) {
+                        pending.push((child, true));
+                    }
+                }
+                "pair" => {
+                    if let Some(value) = node.field("value") {
+                        pending.push((value, true));
+                    }
+                }
+                "call" => {
+                    if let Some(arguments) = node.field("arguments") {
+                        let mut cursor = arguments.walk();
+                        for argument in arguments.named_children(&mut cursor) {
+                            if argument.kind() == "keyword_argument" {
+                                if let Some(value) = argument.field("value") {
+                                    pending.push((value, true));
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        carried.sort();
+        carried.dedup();
+        carried
+    }
+
+    /// The value a local receives: a pointer stored into a local of a Python object type
+    /// is converted (`cdef bytes msg = buf` copies the string), not held.
+    fn converted(&self, local: &str, value: Value) -> Value {
+        match value {
+            Value::Place(_) if self.python_typed.contains(local) => Value::Other,
+            _ => value,
+        }
+    }
+
+    /// `name` was assigned: it carries these pointers now (or nothing).
+    fn note_carrier(&mut self, name: String, carried: Vec<PlaceId>) {
+        if carried.is_empty() {
+            self.carriers.remove(&name);
+        } else {
+            self.carriers.insert(name, carried);
+        }
+    }
+
+    /// The pointers `node` carries leave the function here.
+    fn escape_carried(&mut self, node: Node<'_>, span: Span) {
+        for place in self.carried(node) {
+            self.push(Stmt::Escape { place, span });
+        }
+    }
+
+    /// `self.x`, a global's attribute or element: outlives the call.
+    fn outlives(&self, target: Node<'_>) -> bool {
+        let mut node = target;
+        for _ in 0..MAX_NESTING {
+            node = self.strip(node);
+            match node.kind() {
+                "attribute" => match node.field("object") {
+                    Some(object) => node = object,
+                    None => return false,
+                },
+                "subscript" => match node.field("value") {
+                    Some(value) => node = value,
+                    None => return false,
+                },
+                "identifier" => {
+                    let name = self.text(node);
+                    return name == "self" || !self.locals.contains(name);
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Whether an expression is a NULL test of a pointer and nothing else (`p != NULL`,
@@ -2410,6 +2567,11 @@ impl<'a> Lowerer<'a> {
         let target = self.strip(target);
         match target.kind() {
             "identifier" | "attribute" | "subscript" => {
+                let value = if target.kind() == "identifier" {
+                    self.converted(self.text(target), value)
+                } else {
+                    value
+                };
                 if let Some(place) = self.place_of(target)? {
                     self.push(Stmt::Assign {
                         target: place,
@@ -2878,10 +3040,19 @@ impl<'a> Lowerer<'a> {
                 return Ok((callee, None));
             }
         }
-        // A method of some object: evaluate the object (it may be read through).
+        // A method of some object: the call reads through it (`v.push_back(1)` on a C++
+        // pointer, `ops.fn(1)` through a struct pointer's field); a Python object holds no
+        // block, so its use says nothing.
         let mut object_place = None;
         if let Some(object) = function.field("object") {
             object_place = self.place_of(object)?;
+            if let Some(place) = object_place {
+                self.push(Stmt::Use {
+                    place,
+                    kind: UseKind::Deref,
+                    span: node_span(function),
+                });
+            }
         }
         Ok((Callee::Unknown, object_place))
     }

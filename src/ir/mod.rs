@@ -258,6 +258,11 @@ pub enum Stmt {
     Delete { place: PlaceId, span: Span },
     /// `&place` is taken: whatever receives the address may store a new pointer there.
     AddressTaken { place: PlaceId },
+    /// The block `place` holds leaves the function inside another value: an integer
+    /// handle (`return <size_t>p`, `table[<size_t>p] = n`), an element of a returned
+    /// tuple (`return p, n`), a field of a returned struct (`return {'data': p}`,
+    /// `Buf(data=p)`). A hand-off, though the value is not the pointer itself.
+    Escape { place: PlaceId, span: Span },
     /// `n += 1`, `p += 1`: the value changed by arithmetic; a pointer keeps its block, but
     /// constants and what they implied no longer hold.
     Modified { place: PlaceId },
@@ -465,6 +470,7 @@ impl Function {
                     | Stmt::Use { span, .. }
                     | Stmt::Assume { span, .. }
                     | Stmt::Return { span, .. }
+                    | Stmt::Escape { span, .. }
                     | Stmt::Delete { span, .. } => moved(span),
                     Stmt::Call(_)
                     | Stmt::Examined { .. }

@@ -550,7 +550,11 @@ impl Paths<'_, '_> {
                     state.holding = Holding::Released;
                 }
             }
-            Stmt::Use { .. } | Stmt::Examined { .. } | Stmt::Return { .. } | Stmt::Raise => {}
+            Stmt::Use { .. }
+            | Stmt::Examined { .. }
+            | Stmt::Return { .. }
+            | Stmt::Escape { .. }
+            | Stmt::Raise => {}
         }
         true
     }

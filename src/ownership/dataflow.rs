@@ -250,6 +250,16 @@ pub struct State {
     /// untracked on others (`this = this.next` in a list walk): what they point to is
     /// not all they may hold, so a second release through one may free another block.
     partial: BTreeSet<PlaceId>,
+    /// The places that may hold a block after it was released on a path here, with the
+    /// block: a property of the place on each path, not of the block. A path that frees
+    /// the block and sets the place to NULL leaves the place NULL, so where it joins a
+    /// path on which the block lives, the place holds a live block or NULL, never a
+    /// dangling one (while the block's own states say it may be freed or not).
+    /// By place, the released blocks it may hold (copies share untouched chunks).
+    dangling: ChunkedVec<Targets>,
+    /// Blocks some path released through a place that may have held another block: freed
+    /// there, or the other one was (see [`ExitState::freed_uncertainly`]).
+    uncertain: BTreeSet<SiteId>,
     /// Wherever the place holds the block on this path, the block is not NULL (a check
     /// or a use of it through this place, or a copy of a checked place). Per place, so
     /// that a join with a path on which the block is fresh but held elsewhere (a loop's
@@ -263,17 +273,23 @@ pub struct State {
     implied: BTreeMap<PlaceId, BTreeMap<i64, Implied>>,
 }
 
-/// What a flag's value implies: places checked, and places whose blocks are NULL.
+/// What a flag's value implies: places checked, places whose blocks are NULL, places
+/// that hold no released block, and places that hold only released ones (`free(p); done
+/// = True` ... `if not done: free(p)`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Implied {
     checked: BTreeSet<PlaceId>,
     null: BTreeSet<PlaceId>,
+    live: BTreeSet<PlaceId>,
+    freed: BTreeSet<PlaceId>,
 }
 
 impl Implied {
     fn intersect(&mut self, other: &Implied) {
         self.checked.retain(|place| other.checked.contains(place));
         self.null.retain(|place| other.null.contains(place));
+        self.live.retain(|place| other.live.contains(place));
+        self.freed.retain(|place| other.freed.contains(place));
     }
 }
 
@@ -356,6 +372,16 @@ impl JoinSemiLattice for State {
         for failed in &other.failed {
             changed |= self.failed.insert(*failed);
         }
+        changed |= self.dangling.join_with(&other.dangling, |mine, theirs| {
+            let mut grew = false;
+            for site in theirs {
+                grew |= mine.insert(*site);
+            }
+            grew
+        });
+        for site in &other.uncertain {
+            changed |= self.uncertain.insert(*site);
+        }
         changed |= self.sites.join_with(&other.sites, join_site_states);
         changed
     }
@@ -419,6 +445,61 @@ impl State {
                 born.iter()
                     .any(|(place, value)| self.flags.get(place).is_some_and(|now| now != value))
             })
+    }
+
+    /// Whether `place` may hold `site` after the block was released, on some path here.
+    fn dangles(&self, place: PlaceId, site: SiteId) -> bool {
+        self.dangling
+            .get(place.0 as usize)
+            .is_some_and(|sites| sites.contains(&Target::Site(site)))
+    }
+
+    fn start_dangling(&mut self, place: PlaceId, site: SiteId) {
+        self.dangling
+            .get_mut(place.0 as usize)
+            .insert(Target::Site(site));
+    }
+
+    /// The block's states as seen through `place`: freed only where some path released
+    /// it while the place held it (and has not given the place another value since).
+    fn states_through(&self, place: PlaceId, site: SiteId) -> SiteStates {
+        let states = self.site(site);
+        if self.dangles(place, site) {
+            states
+        } else {
+            states.without(SiteStates::FREED)
+        }
+    }
+
+    /// The place holds a new value: whatever it held dangling is gone.
+    fn stop_dangling(&mut self, place: PlaceId) {
+        if self
+            .dangling
+            .get(place.0 as usize)
+            .is_none_or(|sites| sites.is_empty())
+        {
+            return;
+        }
+        self.dangling.set(place.0 as usize, Targets::default());
+    }
+
+    /// `target` now holds what `source` holds: dangling where `source` dangles.
+    fn copy_dangling(&mut self, target: PlaceId, source: PlaceId) {
+        if target == source {
+            return;
+        }
+        let Some(copied) = self
+            .dangling
+            .get(source.0 as usize)
+            .filter(|sites| !sites.is_empty())
+            .cloned()
+        else {
+            return;
+        };
+        let sites = self.dangling.get_mut(target.0 as usize);
+        for site in &copied {
+            sites.insert(*site);
+        }
     }
 
     fn sites_of(&self, place: PlaceId) -> Vec<SiteId> {
@@ -627,6 +708,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         has_elements: false,
         elements: BTreeMap::new(),
         inside: places_inside(function),
+        holders: Holders::default(),
     };
     let mut analysis = analysis;
     analysis.any_element = function
@@ -644,6 +726,13 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         }
     }
     analysis.has_elements = !analysis.elements.is_empty();
+    analysis.holders = possible_holders(
+        function,
+        &graph.sites,
+        &analysis.site_of_call,
+        &analysis.older,
+        &analysis.any_element,
+    );
     let width = graph.sites.len() + function.places.len();
     let budget = engine::Budget::default();
     let results = match engine::iterate(function, &analysis, entry, width, budget) {
@@ -703,6 +792,8 @@ impl ExitState {
         ExitState {
             points: state.points.clone(),
             sites: state.sites.clone(),
+            uncertain: state.uncertain.clone(),
+            dangling: state.dangling.clone(),
         }
     }
 }
@@ -805,6 +896,9 @@ struct Ownership<'a, 'c> {
     elements: BTreeMap<PlaceId, Vec<PlaceId>>,
     /// For each place, the places strictly inside it (`s.buf` for `s`).
     inside: Vec<Vec<PlaceId>>,
+    /// For each site, the places that may ever hold its block (a superset, found once
+    /// from the assignments): a release visits these, never every place.
+    holders: Holders,
 }
 
 impl<'a> engine::Analysis for Ownership<'a, '_> {
@@ -891,6 +985,18 @@ impl Ownership<'_, '_> {
             } else if null {
                 implied.null.insert(place);
             }
+            if sites.iter().all(|&site| !state.dangles(place, site)) {
+                implied.live.insert(place);
+            } else if sites.iter().all(|&site| {
+                state.dangles(place, site)
+                    && state
+                        .site(site)
+                        .without(SiteStates::FREED)
+                        .without(SiteStates::NULL)
+                        .is_empty()
+            }) {
+                implied.freed.insert(place);
+            }
         }
         implied
     }
@@ -930,7 +1036,33 @@ impl Ownership<'_, '_> {
                 };
             }
         }
+        // `if not done: free(p)` where `done = True` followed every release: the place
+        // does not dangle here; where it did, its blocks are the released ones.
+        for place in implied.live {
+            state.stop_dangling(place);
+        }
+        for place in implied.freed {
+            for site in state.sites_of(place) {
+                let released = state.site(site).without(SiteStates::UNCHECKED);
+                let released = released
+                    .without(SiteStates::NON_NULL)
+                    .without(SiteStates::ESCAPED);
+                if !released.is_empty() {
+                    *state.site_mut(site) = released;
+                }
+            }
+        }
         true
+    }
+
+    /// A place released on this path: whatever value a flag holds, it does not imply the
+    /// place is live any more.
+    fn released_under_every_flag(place: PlaceId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                implied.live.remove(&place);
+            }
+        }
     }
 
     /// A place checked on this path: whatever value a flag holds, it implies it.
@@ -960,7 +1092,7 @@ impl Ownership<'_, '_> {
     ) {
         let (block, definite) = (recorder.block, !state.partial.contains(&place));
         for site in state.sites_of(place) {
-            let states = state.site(site);
+            let states = state.states_through(place, site);
             let failed = state.failed.contains(&(place, site));
             Self::record(recorder, |graph| {
                 graph.uses.push(UseEvent {
@@ -971,6 +1103,36 @@ impl Ownership<'_, '_> {
                     unchecked: (states.contains(SiteStates::UNCHECKED)
                         && !state.checked.contains(&(place, site)))
                         || failed,
+                    states,
+                    block,
+                    definite,
+                })
+            });
+        }
+    }
+
+    /// `return p` where `p` may still point to a block released on the way: the caller
+    /// gets a dangling pointer. Returning a live or NULL pointer reads nothing.
+    fn record_dangling_return(
+        &self,
+        place: PlaceId,
+        span: Span,
+        state: &State,
+        recorder: &mut Recorder,
+    ) {
+        let (block, definite) = (recorder.block, !state.partial.contains(&place));
+        for site in state.sites_of(place) {
+            if !state.dangles(place, site) {
+                continue;
+            }
+            let states = state.states_through(place, site);
+            Self::record(recorder, |graph| {
+                graph.uses.push(UseEvent {
+                    site,
+                    place,
+                    span,
+                    how: UseHow::Returned,
+                    unchecked: false,
                     states,
                     block,
                     definite,
@@ -1015,6 +1177,7 @@ impl Ownership<'_, '_> {
         }
         if let Some(targets) = state.targets(*any).cloned() {
             state.set_targets(place, Some(targets));
+            state.copy_dangling(place, *any);
         }
     }
 
@@ -1035,6 +1198,7 @@ impl Ownership<'_, '_> {
                 Stmt::Use { place, .. }
                 | Stmt::Assume { place, .. }
                 | Stmt::Examined { place }
+                | Stmt::Escape { place, .. }
                 | Stmt::Delete { place, .. } => vec![*place],
                 Stmt::Assign {
                     value: Value::Place(place),
@@ -1084,6 +1248,9 @@ impl Ownership<'_, '_> {
                 return self.assume(*place, *non_null, *span, state, recorder);
             }
             Stmt::Return { value, span } => {
+                if let Value::Place(place) = value {
+                    self.record_dangling_return(*place, *span, state, recorder);
+                }
                 let returned = match value {
                     Value::Place(place) => state.sites_of(*place),
                     Value::Call(call) => self.site_of_call[call.0 as usize]
@@ -1108,6 +1275,22 @@ impl Ownership<'_, '_> {
             }
             Stmt::Delete { place, span } => {
                 self.release(*place, CPP, "del", *span, state, recorder);
+            }
+            Stmt::Escape { place, span } => {
+                for site in state.sites_of(*place) {
+                    let states = state.site(site);
+                    *state.site_mut(site) = SiteStates::ESCAPED;
+                    let block = recorder.block;
+                    Self::record(recorder, |graph| {
+                        graph.escapes.push(EscapeEvent {
+                            site,
+                            span: *span,
+                            how: EscapeHow::Carried,
+                            states,
+                            block,
+                        })
+                    });
+                }
             }
             // `count += 1`: the constant it held, and what that implied, are gone; a
             // pointer keeps its block.
@@ -1184,7 +1367,7 @@ impl Ownership<'_, '_> {
                         if state.born_elsewhere(site) {
                             continue;
                         }
-                        let (before, block) = (state.site(site), recorder.block);
+                        let (before, block) = (state.states_through(*place, site), recorder.block);
                         let definite = !state.partial.contains(place);
                         Self::record(recorder, |graph| {
                             graph.releases.push(ReleaseEvent {
@@ -1323,6 +1506,14 @@ impl Ownership<'_, '_> {
                     let joined = state.site(older_site).union(state.site(site));
                     *state.site_mut(older_site) = joined;
                     state.born.remove(&older_site);
+                    if state.uncertain.remove(&site) {
+                        state.uncertain.insert(older_site);
+                    }
+                    for holder in self.holders.of(site) {
+                        if state.dangles(holder, site) {
+                            state.start_dangling(holder, older_site);
+                        }
+                    }
                     state.failed = std::mem::take(&mut state.failed)
                         .into_iter()
                         .map(|(place, failed)| {
@@ -1337,6 +1528,16 @@ impl Ownership<'_, '_> {
                         .collect();
                 }
             }
+            // The new block is not the one released: no place holds it yet.
+            for holder in self.holders.of(site) {
+                if state.dangles(holder, site) {
+                    state
+                        .dangling
+                        .get_mut(holder.0 as usize)
+                        .remove(&Target::Site(site));
+                }
+            }
+            state.uncertain.remove(&site);
             state.checked.retain(|(_, checked)| *checked != site);
             if state.flags.is_empty() {
                 state.born.remove(&site);
@@ -1420,7 +1621,13 @@ impl Ownership<'_, '_> {
         recorder: &mut Recorder,
     ) {
         let definite = !state.partial.contains(&place);
-        for site in state.sites_of(place) {
+        let sites = state.sites_of(place);
+        // Released through a place that holds this block only (or NULL): every place that
+        // holds the block now dangles. Through one that may hold any of several blocks, or
+        // an untracked pointer on some path (a list walk's `cur`), only the place itself is
+        // known to: another place holding one of them may hold the one that lives on.
+        let alone = sites.len() == 1 && definite;
+        for site in sites {
             if state.born_elsewhere(site) {
                 // Allocated only on paths that tested a flag the other way: the block
                 // does not exist on this one, so nothing of it is left to free or leak.
@@ -1431,8 +1638,8 @@ impl Ownership<'_, '_> {
             // `free(NULL)` is allowed: a block that may have failed to allocate is still
             // NULL on that path (a failed realloc whose old block leaked, say).
             let block = recorder.block;
+            let before = state.states_through(place, site);
             let states = state.site_mut(site);
-            let before = *states;
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
             *states = if maybe_null {
@@ -1440,6 +1647,28 @@ impl Ownership<'_, '_> {
             } else {
                 SiteStates::FREED
             };
+            state.start_dangling(place, site);
+            if !state.implied.is_empty() {
+                Self::released_under_every_flag(place, state);
+            }
+            if alone {
+                state.uncertain.remove(&site);
+            } else {
+                state.uncertain.insert(site);
+            }
+            if alone {
+                for holder in self.holders.of(site) {
+                    if state
+                        .targets(holder)
+                        .is_some_and(|targets| targets.contains(&Target::Site(site)))
+                    {
+                        state.start_dangling(holder, site);
+                        if !state.implied.is_empty() {
+                            Self::released_under_every_flag(holder, state);
+                        }
+                    }
+                }
+            }
             Self::record(recorder, |graph| {
                 graph.releases.push(ReleaseEvent {
                     site,
@@ -1574,8 +1803,20 @@ impl Ownership<'_, '_> {
             };
             for other in also {
                 state.targets_mut(other).extend(targets.iter().copied());
+                if let Value::Place(source) = value {
+                    state.copy_dangling(other, source);
+                }
             }
         }
+        // What the value dangles to, read before the place is overwritten (`p = p`).
+        let dangles_to: Vec<SiteId> = match value {
+            Value::Place(source) => state
+                .sites_of(source)
+                .into_iter()
+                .filter(|site| state.dangles(source, *site))
+                .collect(),
+            _ => Vec::new(),
+        };
         if place.is_strong() {
             self.record_overwrite(target, span, state, recorder);
             self.forget(target, state);
@@ -1616,6 +1857,9 @@ impl Ownership<'_, '_> {
             }
         } else if let Some(targets) = targets {
             state.targets_mut(target).extend(targets.iter().copied());
+        }
+        for site in dangles_to {
+            state.start_dangling(target, site);
         }
     }
 
@@ -1665,6 +1909,7 @@ impl Ownership<'_, '_> {
                         .is_some_and(|t| t.contains(&Target::Site(site)))
             });
             let states = state.site(site);
+            let freed_uncertainly = state.uncertain.contains(&site);
             Self::record(recorder, |graph| {
                 graph.overwrites.push(OverwriteEvent {
                     site,
@@ -1674,6 +1919,7 @@ impl Ownership<'_, '_> {
                     held_elsewhere,
                     only_target,
                     block,
+                    freed_uncertainly,
                 })
             });
         }
@@ -1682,6 +1928,10 @@ impl Ownership<'_, '_> {
     /// The place (and every place inside it) no longer holds a known block.
     fn forget(&self, place: PlaceId, state: &mut State) {
         state.set_targets(place, None);
+        state.stop_dangling(place);
+        for inner in &self.inside[place.0 as usize] {
+            state.stop_dangling(*inner);
+        }
         if !state.partial.is_empty() {
             state.partial.remove(&place);
             for inner in &self.inside[place.0 as usize] {
@@ -1709,6 +1959,8 @@ impl Ownership<'_, '_> {
                 for implied in values.values_mut() {
                     implied.checked.remove(&place);
                     implied.null.remove(&place);
+                    implied.live.remove(&place);
+                    implied.freed.remove(&place);
                 }
             }
         }
@@ -1760,6 +2012,10 @@ impl Ownership<'_, '_> {
         }
         if non_null {
             state.failed.retain(|(failed, _)| *failed != place);
+        }
+        if !non_null && state.holds(place) {
+            // NULL on this edge: whatever block it held, it does not point to it here.
+            state.stop_dangling(place);
         }
         let Some(targets) = state.targets(place) else {
             return true;
@@ -1866,6 +2122,115 @@ impl Ownership<'_, '_> {
     }
 }
 
+/// For each site, every place that may hold its block on some path: the places its
+/// allocation (or the parameter it comes in by) is stored into, and every place connected
+/// to one of those by a copy (`q = p`) or as an element of the same array. The classes of
+/// places that copies connect are found with a union-find, once per function.
+fn possible_holders(
+    function: &Function,
+    sites: &[AllocationSite],
+    site_of_call: &[Option<(SiteId, bool)>],
+    older: &[Option<SiteId>],
+    any_element: &[Option<PlaceId>],
+) -> Holders {
+    fn root(parent: &mut [usize], mut place: usize) -> usize {
+        while parent[place] != place {
+            parent[place] = parent[parent[place]];
+            place = parent[place];
+        }
+        place
+    }
+    let mut parent: Vec<usize> = (0..function.places.len()).collect();
+    let unite = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (a, b) = (root(parent, a), root(parent, b));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    };
+    // The places each site's block is first stored into.
+    let mut stored: Vec<Vec<usize>> = vec![Vec::new(); sites.len()];
+    for (index, site) in sites.iter().enumerate() {
+        if let SiteOrigin::Incoming(place) = site.origin {
+            stored[index].push(place.0 as usize);
+        }
+    }
+    for (element, any) in any_element.iter().enumerate() {
+        if let Some(any) = any {
+            unite(&mut parent, element, any.0 as usize);
+        }
+    }
+    for stmt in function.blocks.iter().flat_map(|block| &block.stmts) {
+        let Stmt::Assign { target, value, .. } = stmt else {
+            continue;
+        };
+        match value {
+            Value::Place(source) => unite(&mut parent, target.0 as usize, source.0 as usize),
+            Value::Call(call) => {
+                if let Some((site, _)) = site_of_call[call.0 as usize] {
+                    stored[site.0 as usize].push(target.0 as usize);
+                }
+            }
+            Value::Null | Value::Address(_) | Value::Other => {}
+        }
+    }
+    // `safe_realloc(&self.data, n)`: an out-parameter allocator stores its block through
+    // the address it is given.
+    for (index, call) in function.calls.iter().enumerate() {
+        let Some((site, _)) = site_of_call[index] else {
+            continue;
+        };
+        for arg in &call.args {
+            if let Value::Address(place) = arg {
+                stored[site.0 as usize].push(place.0 as usize);
+            }
+        }
+    }
+    // The blocks of earlier loop turns are held where the recent one was.
+    for (site, twin) in older.iter().enumerate() {
+        if let Some(twin) = twin {
+            let places = stored[site].clone();
+            stored[twin.0 as usize].extend(places);
+        }
+    }
+    let mut members: BTreeMap<usize, Vec<PlaceId>> = BTreeMap::new();
+    for place in 0..function.places.len() {
+        let class = root(&mut parent, place);
+        members
+            .entry(class)
+            .or_default()
+            .push(PlaceId(place as u32));
+    }
+    let of_site = stored
+        .into_iter()
+        .map(|places| {
+            let classes: BTreeSet<usize> = places
+                .into_iter()
+                .map(|place| root(&mut parent, place))
+                .collect();
+            classes.into_iter().collect()
+        })
+        .collect();
+    Holders { of_site, members }
+}
+
+/// The places that may hold each site's block, as classes of places copies connect.
+#[derive(Default)]
+struct Holders {
+    /// By site, the classes its block is stored into.
+    of_site: Vec<Vec<usize>>,
+    members: BTreeMap<usize, Vec<PlaceId>>,
+}
+
+impl Holders {
+    fn of(&self, site: SiteId) -> impl Iterator<Item = PlaceId> + '_ {
+        self.of_site
+            .get(site.0 as usize)
+            .into_iter()
+            .flatten()
+            .flat_map(|class| self.members.get(class).into_iter().flatten().copied())
+    }
+}
+
 /// The blocks that call an allocator, with the calls.
 fn blocks_of_calls(
     function: &Function,
@@ -1921,6 +2286,8 @@ mod tests {
         );
         let failed = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
         let partial = proptest::collection::btree_set(0..PLACES, 0..2);
+        let dangling = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
+        let uncertain = proptest::collection::btree_set(0..SITES, 0..2);
         let checked = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
         let implied = proptest::collection::btree_map(
             0..PLACES,
@@ -1929,16 +2296,36 @@ mod tests {
                 (
                     proptest::collection::btree_set(0..PLACES, 0..3),
                     proptest::collection::btree_set(0..PLACES, 0..2),
+                    proptest::collection::btree_set(0..PLACES, 0..3),
+                    proptest::collection::btree_set(0..PLACES, 0..2),
                 ),
                 1..3,
             ),
             0..2,
         );
         (
-            targets, sites, flags, born, failed, partial, checked, implied,
+            targets,
+            sites,
+            flags,
+            born,
+            failed,
+            partial,
+            checked,
+            implied,
+            (dangling, uncertain),
         )
             .prop_map(
-                |(targets, sites, flags, born, failed, partial, checked, implied)| {
+                |(
+                    targets,
+                    sites,
+                    flags,
+                    born,
+                    failed,
+                    partial,
+                    checked,
+                    implied,
+                    (dangling, uncertain),
+                )| {
                     let mut state = State::default();
                     for (place, held) in targets.into_iter().enumerate() {
                         let held = held.map(|held| {
@@ -1972,6 +2359,10 @@ mod tests {
                         .map(|(p, s)| (PlaceId(p), SiteId(s)))
                         .collect();
                     state.partial = partial.into_iter().map(PlaceId).collect();
+                    for (place, site) in dangling {
+                        state.start_dangling(PlaceId(place), SiteId(site));
+                    }
+                    state.uncertain = uncertain.into_iter().map(SiteId).collect();
                     state.checked = checked
                         .into_iter()
                         .map(|(p, s)| (PlaceId(p), SiteId(s)))
@@ -1981,10 +2372,12 @@ mod tests {
                         .map(|(flag, values)| {
                             let values = values
                                 .into_iter()
-                                .map(|(value, (checked, null))| {
+                                .map(|(value, (checked, null, live, freed))| {
                                     let implied = Implied {
                                         checked: checked.into_iter().map(PlaceId).collect(),
                                         null: null.into_iter().map(PlaceId).collect(),
+                                        live: live.into_iter().map(PlaceId).collect(),
+                                        freed: freed.into_iter().map(PlaceId).collect(),
                                     };
                                     (value, implied)
                                 })
@@ -2124,6 +2517,10 @@ mod tests {
             has_elements: false,
             elements: BTreeMap::new(),
             inside: vec![Vec::new(); PLACES as usize],
+            holders: Holders {
+                of_site: vec![vec![0]; SITES as usize],
+                members: BTreeMap::from([(0, (0..PLACES).map(PlaceId).collect())]),
+            },
         }
     }
 }

@@ -102,9 +102,26 @@ impl<'a> Context<'a> {
 pub struct ExitState {
     points: chunked::ChunkedVec<Option<Targets>>,
     sites: chunked::ChunkedVec<SiteStates>,
+    uncertain: std::collections::BTreeSet<SiteId>,
+    dangling: chunked::ChunkedVec<Targets>,
 }
 
 impl ExitState {
+    /// Whether the place may hold the block after its release, on some path here (a
+    /// path that freed it and set the place to NULL, or to another block, does not).
+    pub fn dangles(&self, place: PlaceId, site: SiteId) -> bool {
+        self.dangling
+            .get(place.0 as usize)
+            .is_some_and(|sites| sites.contains(&Target::Site(site)))
+    }
+
+    /// Whether some path here released the block through a place that may have held
+    /// another block instead (`free(a)` after a conditional swap): where the block is
+    /// also live on another path, which of them the release hit is not known.
+    pub fn freed_uncertainly(&self, site: SiteId) -> bool {
+        self.uncertain.contains(&site)
+    }
+
     /// The block's possible states (empty when it does not exist here).
     pub fn site(&self, site: SiteId) -> SiteStates {
         self.sites.value(site.0 as usize)
@@ -148,6 +165,9 @@ pub enum UseHow {
     Arithmetic,
     /// Passed as an argument to a call that is not NULL-tolerant.
     PassedTo(CallId),
+    /// Returned while it may point to a released block (recorded only then: returning a
+    /// pointer reads nothing through it, and NULL is a fine return value).
+    Returned,
 }
 
 /// A block read through at a point: `unchecked` when some path reaches it without a NULL
@@ -197,6 +217,10 @@ pub struct CheckEvent {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EscapeHow {
     Returned,
+    /// Carried out of the function by another value (`Stmt::Escape`): an integer handle,
+    /// a tuple or struct the function returns or stores. Not a returned block: callers
+    /// see no fresh block in what the function returns.
+    Carried,
     /// Stored into a place that outlives the function: a field, a global, an element.
     Stored(PlaceId),
 }
@@ -239,6 +263,8 @@ pub struct OverwriteEvent {
     pub only_target: bool,
     /// The basic block of the assignment.
     pub block: BlockId,
+    /// As [`ExitState::freed_uncertainly`], just before.
+    pub freed_uncertainly: bool,
 }
 
 /// How a path leaves the function.

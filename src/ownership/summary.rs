@@ -148,10 +148,11 @@ impl Summary {
                 let Some(site) = graph.incoming_site_of(&crate::ir::Place::local(name)) else {
                     continue;
                 };
-                let reads_null = graph
-                    .uses
-                    .iter()
-                    .any(|u| u.site == site && u.states.contains(SiteStates::NULL));
+                let reads_null = graph.uses.iter().any(|u| {
+                    u.site == site
+                        && u.how != crate::ownership::UseHow::Returned
+                        && u.states.contains(SiteStates::NULL)
+                });
                 if !reads_null {
                     tolerates.push(param);
                 }

@@ -107,7 +107,9 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         }
         let point = (unwind.block, call.span.start);
         for &(site, states) in &unwind.sites {
-            if !is_live(states) || is_older_blocks(graph, site) {
+            // As before CY007 saw blocks freed on some paths only: a block some path freed
+            // is not counted here (CY008 reads no per-path release facts yet).
+            if !is_live(states, true) || is_older_blocks(graph, site) {
                 continue;
             }
             let allocation = graph.site(site);
@@ -373,10 +375,11 @@ impl<'g, 'a> ExceptionPaths<'g, 'a> {
             {
                 continue;
             }
-            let leaves_owned = self
-                .statement_leaves
-                .get(&block)
-                .is_some_and(|leaves| leaves.iter().any(|leave| is_live(leave.state.site(site))));
+            let leaves_owned = self.statement_leaves.get(&block).is_some_and(|leaves| {
+                leaves
+                    .iter()
+                    .any(|leave| is_live(leave.state.site(site), true))
+            });
             if leaves_owned {
                 return true;
             }

@@ -172,7 +172,9 @@ pub fn dangling_attributes<'g, 'a>(
                     let Target::Site(site) = target else {
                         continue;
                     };
-                    if !exit.site(*site).contains(SiteStates::FREED) {
+                    if !exit.site(*site).contains(SiteStates::FREED)
+                        || !exit.dangles(place_id, *site)
+                    {
                         continue;
                     }
                     // The exit joins paths: `if self.buf != NULL: free(self.buf);

@@ -96,7 +96,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             LeaveHow::Unwinds { .. } | LeaveHow::Other => continue,
         };
         for (index, states) in leave.state.sites() {
-            if !is_live(states) {
+            if !is_live(states, leave.state.freed_uncertainly(SiteId(index as u32))) {
                 continue;
             }
             // The blocks of earlier loop turns are lost where their pointer is overwritten,
@@ -120,7 +120,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         let place = graph.function.place(overwrite.place);
         if overwrite.held_elsewhere
             || !overwrite.only_target
-            || !is_live(overwrite.states)
+            || !is_live(overwrite.states, overwrite.freed_uncertainly)
             || !is_local(graph, place)
         {
             continue;
@@ -180,13 +180,14 @@ pub(crate) fn gives_a_view_ownership(graph: &OwnershipGraph<'_>) -> bool {
     })
 }
 
-/// The block may still be allocated (it was not handed off or found NULL), and no path
-/// freed it: where paths that freed it join paths that did not, the analysis cannot
-/// tell which one the pointer came through (`if prev != NULL: free(prev)` in a list
-/// walk), so it does not guess.
-pub(crate) fn is_live(states: SiteStates) -> bool {
+/// The block may still be allocated on some path (it was not handed off or found NULL
+/// there): where a path that freed it joins one that did not (`if c: free(p)`), the
+/// block is still owned on the other. Unless a path freed it through a place that may
+/// have held another block (`if p != orig: free(p)` after `if swap: p = malloc(n)`):
+/// which block lives on there, the analysis cannot tell, so it does not guess.
+pub(crate) fn is_live(states: SiteStates, freed_uncertainly: bool) -> bool {
     (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
-        && !states.contains(SiteStates::FREED)
+        && !(freed_uncertainly && states.contains(SiteStates::FREED))
 }
 
 /// A local variable of the function (not `self.x`, not a field, not a global).

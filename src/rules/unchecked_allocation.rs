@@ -66,7 +66,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                 "`{place}` is passed to `{}` here before any NULL check",
                 graph.function.call(call).callee.display_name()
             ),
-            UseHow::Deref | UseHow::Arithmetic => {
+            UseHow::Deref | UseHow::Arithmetic | UseHow::Returned => {
                 format!("`{place}` is dereferenced here before any NULL check")
             }
         };

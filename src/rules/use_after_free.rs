@@ -23,6 +23,7 @@ pub const USE_AFTER_FREE: RuleMeta = RuleMeta {
 fn describe(graph: &OwnershipGraph<'_>, how: UseHow) -> String {
     match how {
         UseHow::Deref | UseHow::Arithmetic => "read through".to_string(),
+        UseHow::Returned => "returned".to_string(),
         UseHow::PassedTo(call) => format!(
             "passed to `{}`",
             graph.function.call(call).callee.display_name()

@@ -22,7 +22,8 @@ def on_one_path(int n, bint early):
 
 
 def in_a_loop(int n):
-    cdef char* p = <char*>malloc(n)
+    # When n <= 0 the loop never runs and the block leaks too.
+    cdef char* p = <char*>malloc(n)  # expect: CY007
     cdef int i
     if p == NULL:
         raise MemoryError()
@@ -55,3 +56,16 @@ cdef class Buffer:
 
     def __dealloc__(self):
         free(self.data)  # expect: CY005
+
+
+def freed_by_the_handler_and_by_finally(list xs):
+    cdef long* p = <long*>malloc(8)
+    if p == NULL:
+        raise MemoryError()
+    try:
+        p[0] = xs.pop()
+    except IndexError:
+        free(p)
+        raise
+    finally:
+        free(p)  # expect: CY005
