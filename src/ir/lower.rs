@@ -1388,6 +1388,32 @@ impl<'a> Lowerer<'a> {
                         continue;
                     };
                     let initializer = declarator.field("value");
+                    // `cdef bint ok = p != NULL`: records the test, as `ok = p != NULL` does.
+                    if let Some(test) = initializer
+                        .map(|value| self.strip(value))
+                        .filter(|value| self.records_null_test(*value))
+                    {
+                        let target = self.place(Place::local(self.text(name)));
+                        let then = self.new_block();
+                        let otherwise = self.new_block();
+                        let after = self.new_block();
+                        self.branch(test, then, otherwise)?;
+                        for (block, flag) in [(then, 1), (otherwise, 0)] {
+                            self.current = block;
+                            self.push(Stmt::Assign {
+                                target,
+                                value: Value::Other,
+                                span: node_span(declarator),
+                            });
+                            self.push(Stmt::Constant {
+                                place: target,
+                                value: flag,
+                            });
+                            self.goto(after);
+                        }
+                        self.current = after;
+                        continue;
+                    }
                     let value = match initializer {
                         Some(value) => self.expr(value)?,
                         None => Value::Other,

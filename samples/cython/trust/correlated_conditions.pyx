@@ -126,3 +126,25 @@ def crossing_points(double a, double b, double c):
         points = <double*>malloc(2 * sizeof(double))  # expect: CY001
         points[0] = a
         free(points)
+
+
+def copied_with_a_declared_flag(double[:] values):
+    # The flag declared with the test as its initial value records the test too.
+    cdef Py_ssize_t n = values.shape[0], i
+    cdef double* p = <double*>malloc(n * sizeof(double))
+    cdef bint ok = p != NULL
+    if not ok:
+        raise MemoryError()
+    for i in range(n):
+        p[i] = values[i]
+    total = p[0]
+    free(p)
+    return total
+
+
+def declared_flag_never_tested(Py_ssize_t n):
+    cdef double* p = <double*>malloc(n * sizeof(double))  # expect: CY001
+    cdef bint ok = p != NULL
+    p[0] = n
+    free(p)
+    return ok
