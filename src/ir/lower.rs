@@ -2994,7 +2994,11 @@ impl<'a> Lowerer<'a> {
         let c_level = match &callee {
             Callee::ModuleFunction(name) | Callee::Method(name) => self.names.is_quiet(name),
             Callee::Unknown => {
-                returned_by_c || receiver.is_some_and(|place| self.is_c_value(place))
+                returned_by_c
+                    || receiver.is_some_and(|place| self.is_c_value(place))
+                    || (function.kind() == "identifier"
+                        && !self.locals.contains(self.text(function))
+                        && self.names.is_struct(self.text(function)))
             }
             _ => false,
         };

@@ -50,6 +50,9 @@ pub struct ModuleNames {
     /// C functions declared in this file (by C name) with an exception spec (`except -1`,
     /// `except +`): unlike other extern functions, a call to one can raise.
     raising_externs: HashSet<String>,
+    /// Struct and union types declared in this file: `Buf(data=p, n=n)` builds a C value,
+    /// a call that cannot raise.
+    structs: HashSet<String>,
 }
 
 /// Whether a `cdef` function with a body returns a C value (not a Python object, not
@@ -210,8 +213,11 @@ impl ModuleNames {
                 if at_module_level =>
             {
                 if let Some(name) = node.field("name") {
-                    self.bindings
-                        .insert(text(name, source).to_string(), Binding::Other);
+                    let name = text(name, source).to_string();
+                    if node.kind() == "struct_declaration" {
+                        self.structs.insert(name.clone());
+                    }
+                    self.bindings.insert(name, Binding::Other);
                 }
                 true
             }
@@ -367,6 +373,12 @@ impl ModuleNames {
     /// holds no `raise` statement (see [`ModuleNames::quiet`]).
     pub fn is_quiet(&self, name: &str) -> bool {
         self.quiet.contains(name)
+    }
+
+    /// Whether `name` is a struct or union type of this file (its constructor is a C
+    /// value, not a Python call).
+    pub fn is_struct(&self, name: &str) -> bool {
+        self.structs.contains(name)
     }
 
     /// Whether a function or method of this file named `name` is declared `noexcept`.

@@ -198,3 +198,17 @@ def handed_to_a_struct_that_a_later_call_frees(int n, f):
         f(ctx.size)
     finally:
         context_free(ctx)
+
+
+cdef struct Chunk:
+    char* data
+    size_t size
+
+
+cdef Chunk chunk_of(size_t size) except *:
+    # A struct's constructor builds a C value: it cannot raise, so the block is never
+    # lost there, and the returned struct carries it out.
+    cdef char* data = <char*>malloc(size)
+    if data == NULL:
+        raise MemoryError()
+    return Chunk(data=data, size=size)
