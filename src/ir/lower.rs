@@ -1965,6 +1965,7 @@ impl<'a> Lowerer<'a> {
                         }
                         None => {
                             self.expr(node)?;
+                            self.mark_tested_attributes(node)?;
                             match self.positive_test(node) {
                                 // `n > 0`: a ghost flag of the test, tested (what it
                                 // implies holds) and then set on each edge.
@@ -2000,6 +2001,40 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.leave();
+        Ok(())
+    }
+
+    /// The instance's attributes a condition reads that no edge effect evaluates
+    /// (`self.n > 0`, `self.data != self.small`), each a [`Stmt::Tested`].
+    fn mark_tested_attributes(&mut self, condition: Node<'_>) -> Lowered<()> {
+        let mut pending = vec![condition];
+        let mut visited = 0;
+        while let Some(node) = pending.pop() {
+            visited += 1;
+            if visited > MAX_NESTING {
+                break;
+            }
+            if node.kind() == "attribute" {
+                let rooted_at_self = node.field("object").is_some_and(|object| {
+                    object.kind() == "identifier" && self.text(object) == "self"
+                });
+                if rooted_at_self {
+                    if let Some(place) = self.place_of(node)? {
+                        self.push(Stmt::Tested { place });
+                    }
+                    continue;
+                }
+            }
+            // `self.buf[0] == 0` reads the block's contents, not the instance's state:
+            // only the index is looked into.
+            if node.kind() == "subscript" {
+                let mut cursor = node.walk();
+                pending.extend(node.children_by_field_name("subscript", &mut cursor));
+                continue;
+            }
+            let mut cursor = node.walk();
+            pending.extend(node.named_children(&mut cursor));
+        }
         Ok(())
     }
 

@@ -266,6 +266,10 @@ pub enum Stmt {
     /// `n += 1`, `p += 1`: the value changed by arithmetic; a pointer keeps its block, but
     /// constants and what they implied no longer hold.
     Modified { place: PlaceId },
+    /// A branch ahead tests this place in a way the analysis does not evaluate
+    /// (`self.n > 0`, `self.data != self.small`): the class model trusts such a guard in
+    /// `__dealloc__` rather than blame the path it skips.
+    Tested { place: PlaceId },
     /// A `raise` (or a failed `assert`) leaves here: the path ends by an exception, not a
     /// return. Summaries read it; the ownership dataflow ignores it.
     Raise,
@@ -476,6 +480,7 @@ impl Function {
                     | Stmt::Examined { .. }
                     | Stmt::AddressTaken { .. }
                     | Stmt::Modified { .. }
+                    | Stmt::Tested { .. }
                     | Stmt::Raise
                     | Stmt::Constant { .. }
                     | Stmt::Compare { .. } => {}

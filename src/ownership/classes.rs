@@ -539,6 +539,13 @@ impl Paths<'_, '_> {
                     state.holding = Holding::Released;
                 }
             }
+            // `if self.n > 0:`, `if self.data != self.small:`: a guard on the instance's
+            // state that nothing here evaluates is trusted, as an unknown flag is.
+            Stmt::Tested { place } => {
+                if self.attribute_of(*place).is_some() {
+                    state.unknown_guard = true;
+                }
+            }
             // `self.count += 1`: the flag's value is no longer known.
             Stmt::Modified { place } => {
                 if let Some(target) = self.attribute_of(*place) {

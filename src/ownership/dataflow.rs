@@ -1298,6 +1298,7 @@ impl Ownership<'_, '_> {
                 state.implied.remove(place);
                 state.flags.remove(place);
             }
+            Stmt::Tested { .. } => {}
             Stmt::AddressTaken { place } => {
                 if recorder.graph.is_some() {
                     let held: Vec<SiteId> = std::iter::once(place)
