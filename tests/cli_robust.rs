@@ -35,11 +35,21 @@ fn closed_pipe_ends_quietly_and_keeps_the_exit_status() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_ends_the_process() {
-    use std::os::unix::process::ExitStatusExt;
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
     let project = Project::new();
     // Reading standard input that never ends: only the signal can stop it.
-    let mut child = project
-        .cysafe(&["check", "--stdin-filename", "x.pyx", "-"])
+    let mut command = project.cysafe(&["check", "--stdin-filename", "x.pyx", "-"]);
+    // A shell without job control starts a background job (`cmd &`, as a CI script may)
+    // with SIGINT ignored, and exec keeps that; a user's Ctrl-C comes through a terminal,
+    // where it is not. The child gets the terminal's disposition back.
+    // SAFETY: between fork and exec only `signal`, which is async-signal-safe, runs.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
