@@ -1075,6 +1075,29 @@ impl Ownership<'_, '_> {
         }
     }
 
+    /// The block leaves the function's ownership here (returned, carried out in a
+    /// value): recorded with the states it had.
+    fn escape(
+        site: SiteId,
+        span: crate::diagnostic::Span,
+        how: EscapeHow,
+        state: &mut State,
+        recorder: &mut Recorder,
+    ) {
+        let states = state.site(site);
+        *state.site_mut(site) = SiteStates::ESCAPED;
+        let block = recorder.block;
+        Self::record(recorder, |graph| {
+            graph.escapes.push(EscapeEvent {
+                site,
+                span,
+                how,
+                states,
+                block,
+            })
+        });
+    }
+
     fn record<F: FnOnce(&mut OwnershipGraph)>(recorder: &mut Recorder, event: F) {
         if let Some(graph) = recorder.graph.as_deref_mut() {
             event(graph);
@@ -1259,18 +1282,7 @@ impl Ownership<'_, '_> {
                     Value::Null | Value::Address(_) | Value::Other => Vec::new(),
                 };
                 for site in returned {
-                    let states = state.site(site);
-                    *state.site_mut(site) = SiteStates::ESCAPED;
-                    let block = recorder.block;
-                    Self::record(recorder, |graph| {
-                        graph.escapes.push(EscapeEvent {
-                            site,
-                            span: *span,
-                            how: EscapeHow::Returned,
-                            states,
-                            block,
-                        })
-                    });
+                    Self::escape(site, *span, EscapeHow::Returned, state, recorder);
                 }
             }
             Stmt::Delete { place, span } => {
@@ -1278,18 +1290,7 @@ impl Ownership<'_, '_> {
             }
             Stmt::Escape { place, span } => {
                 for site in state.sites_of(*place) {
-                    let states = state.site(site);
-                    *state.site_mut(site) = SiteStates::ESCAPED;
-                    let block = recorder.block;
-                    Self::record(recorder, |graph| {
-                        graph.escapes.push(EscapeEvent {
-                            site,
-                            span: *span,
-                            how: EscapeHow::Carried,
-                            states,
-                            block,
-                        })
-                    });
+                    Self::escape(site, *span, EscapeHow::Carried, state, recorder);
                 }
             }
             // `count += 1`: the constant it held, and what that implied, are gone; a
