@@ -18,14 +18,11 @@ pub const EXCEPTION_LEAK: RuleMeta = RuleMeta {
     doc: include_str!("../../docs/rules/CY008.md"),
 };
 
-/// Builtins Cython compiles to C when their operands are C values (`for i in range(n)`,
-/// `len` of a typed container, `min` of two ints), or that raise only on arguments of the
-/// wrong type: their unwind edges are real for arbitrary objects, but a user could not act
-/// on a report about them.
+/// Builtins Cython compiles to C when their operands are C values (`len` of a typed
+/// container, `min` of two ints), or that raise only on arguments of the wrong type: their
+/// unwind edges are real for arbitrary objects, but a user could not act on a report about
+/// them outside a handler. (`range` loops never count: see [`counts`].)
 const QUIET_BUILTINS: &[&str] = &[
-    "range",
-    "xrange",
-    "prange",
     "len",
     "min",
     "max",
