@@ -115,6 +115,55 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
 }
 
 impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// Joins `other` into `self` entry by entry with `join`, which is told the index and
+    /// says whether it changed the entry. Unlike [`ChunkedVec::join_with`], every index
+    /// either side holds is visited, a missing chunk reading as defaults on either side,
+    /// so a join that may also shrink an entry (an every-path fact) sees them all. Chunks
+    /// both share, or that are equal, are skipped: `join` must leave an entry joined with
+    /// an equal one unchanged. Whether anything changed.
+    pub fn join_indexed(
+        &mut self,
+        other: &Self,
+        mut join: impl FnMut(usize, &mut T, &T) -> bool,
+    ) -> bool {
+        if self.chunks.len() < other.chunks.len() {
+            self.chunks.resize(other.chunks.len(), None);
+        }
+        let mut changed = false;
+        let defaults: [T; CHUNK] = std::array::from_fn(|_| T::default());
+        for (number, mine) in self.chunks.iter_mut().enumerate() {
+            let theirs = other.chunks.get(number).and_then(Option::as_ref);
+            match (mine.as_ref(), theirs) {
+                (None, None) => continue,
+                (Some(a), Some(b)) if Rc::ptr_eq(a, b) => continue,
+                (Some(a), Some(b)) if **a == **b => {
+                    *mine = Some(Rc::clone(b));
+                    continue;
+                }
+                _ => {}
+            }
+            let mut joined = mine
+                .as_ref()
+                .map_or_else(|| defaults.clone(), |c| (**c).clone());
+            let theirs_entries = theirs.map_or(&defaults, |chunk| &**chunk);
+            let mut grew = false;
+            for (offset, (a, b)) in joined.iter_mut().zip(theirs_entries.iter()).enumerate() {
+                grew |= join(number * CHUNK + offset, a, b);
+            }
+            if grew {
+                *mine = if joined == defaults {
+                    None
+                } else {
+                    Some(Rc::new(joined))
+                };
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
     /// The indexes where one side holds something (not the default) and the other does
     /// not; chunks both share are skipped.
     pub fn one_sided(&self, other: &Self) -> Vec<usize> {

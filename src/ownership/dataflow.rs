@@ -259,12 +259,17 @@ pub struct State {
     dangling: ChunkedVec<Targets>,
     /// Blocks some path released through a place that may have held another block: freed
     /// there, or the other one was (see [`ExitState::freed_uncertainly`]).
-    uncertain: BTreeSet<SiteId>,
+    /// By site.
+    uncertain: ChunkedVec<bool>,
     /// Wherever the place holds the block on this path, the block is not NULL (a check
     /// or a use of it through this place, or a copy of a checked place). Per place, so
     /// that a join with a path on which the block is fresh but held elsewhere (a loop's
     /// reallocation while `ret` still holds last turn's block) keeps it.
-    checked: BTreeSet<(PlaceId, SiteId)>,
+    /// By place, the blocks checked through it (copies share untouched chunks). A place
+    /// is only ever marked checked for a block it holds, so every entry of a site lies in
+    /// one of the site's possible holders ([`Holders`]), which is where forgetting a
+    /// site looks.
+    checked: ChunkedVec<Targets>,
     /// Error flags and status codes (`failed = True` on the NULL path, `rc = 0` on the
     /// other): for a local assigned constants on every path here, by value, what holds
     /// on every path where it holds that value. A value absent from the map is held on no
@@ -321,22 +326,32 @@ impl JoinSemiLattice for State {
             }
         }
         // Checked on every side that holds it there (before the places join).
-        if !self.checked.is_empty() || !other.checked.is_empty() {
-            let agrees = |side: &State, place: PlaceId, site: SiteId| {
-                side.checked.contains(&(place, site)) || !side.holds_site(place, site)
-            };
-            let joined: BTreeSet<(PlaceId, SiteId)> = self
-                .checked
-                .iter()
-                .chain(&other.checked)
-                .copied()
-                .filter(|&(place, site)| agrees(self, place, site) && agrees(other, place, site))
-                .collect();
-            if joined != self.checked {
-                self.checked = joined;
-                changed = true;
-            }
-        }
+        // Per place: a block stays checked when each side checked it or does not hold it
+        // there.
+        let points = &self.points;
+        changed |= self
+            .checked
+            .join_indexed(&other.checked, |place, mine, theirs| {
+                let holds = |points: &ChunkedVec<Option<Targets>>, target: &Target| {
+                    points
+                        .get(place)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|targets| targets.contains(target))
+                };
+                let mut joined = Targets::default();
+                for target in mine.iter().chain(theirs.iter()) {
+                    let agrees_mine = mine.contains(target) || !holds(points, target);
+                    let agrees_theirs = theirs.contains(target) || !holds(&other.points, target);
+                    if agrees_mine && agrees_theirs {
+                        joined.insert(*target);
+                    }
+                }
+                if joined == *mine {
+                    return false;
+                }
+                *mine = joined;
+                true
+            });
         for place in self.points.one_sided(&other.points) {
             changed |= self.partial.insert(PlaceId(place as u32));
         }
@@ -379,9 +394,11 @@ impl JoinSemiLattice for State {
             }
             grew
         });
-        for site in &other.uncertain {
-            changed |= self.uncertain.insert(*site);
-        }
+        changed |= self.uncertain.join_with(&other.uncertain, |mine, theirs| {
+            let grew = *theirs && !*mine;
+            *mine |= *theirs;
+            grew
+        });
         changed |= self.sites.join_with(&other.sites, join_site_states);
         changed
     }
@@ -419,11 +436,6 @@ impl State {
 
     fn holds(&self, place: PlaceId) -> bool {
         self.targets(place).is_some()
-    }
-
-    fn holds_site(&self, place: PlaceId, site: SiteId) -> bool {
-        self.targets(place)
-            .is_some_and(|targets| targets.contains(&Target::Site(site)))
     }
 
     fn targets_mut(&mut self, place: PlaceId) -> &mut Targets {
@@ -499,6 +511,41 @@ impl State {
         let sites = self.dangling.get_mut(target.0 as usize);
         for site in &copied {
             sites.insert(*site);
+        }
+    }
+
+    /// Whether the block was checked through `place` on every path here where the place
+    /// holds it.
+    fn is_checked(&self, place: PlaceId, site: SiteId) -> bool {
+        self.checked
+            .get(place.0 as usize)
+            .is_some_and(|sites| sites.contains(&Target::Site(site)))
+    }
+
+    fn mark_checked(&mut self, place: PlaceId, site: SiteId) {
+        if !self.is_checked(place, site) {
+            self.checked
+                .get_mut(place.0 as usize)
+                .insert(Target::Site(site));
+        }
+    }
+
+    fn unmark_checked(&mut self, place: PlaceId, site: SiteId) {
+        if self.is_checked(place, site) {
+            self.checked
+                .get_mut(place.0 as usize)
+                .remove(&Target::Site(site));
+        }
+    }
+
+    /// The place holds a new value: no block is checked through it any more.
+    fn unmark_place_checked(&mut self, place: PlaceId) {
+        if self
+            .checked
+            .get(place.0 as usize)
+            .is_some_and(|sites| !sites.is_empty())
+        {
+            self.checked.set(place.0 as usize, Targets::default());
         }
     }
 
@@ -973,8 +1020,7 @@ impl Ownership<'_, '_> {
                 continue;
             }
             let checked = sites.iter().all(|&site| {
-                (state.checked.contains(&(place, site))
-                    || !state.site(site).contains(SiteStates::UNCHECKED))
+                (state.is_checked(place, site) || !state.site(site).contains(SiteStates::UNCHECKED))
                     && !state.failed.contains(&(place, site))
             });
             let null = sites.iter().all(|&site| {
@@ -1020,7 +1066,7 @@ impl Ownership<'_, '_> {
         }
         for place in implied.checked {
             for site in state.sites_of(place) {
-                state.checked.insert((place, site));
+                state.mark_checked(place, site);
                 state.failed.remove(&(place, site));
             }
         }
@@ -1124,7 +1170,7 @@ impl Ownership<'_, '_> {
                     span,
                     how,
                     unchecked: (states.contains(SiteStates::UNCHECKED)
-                        && !state.checked.contains(&(place, site)))
+                        && !state.is_checked(place, site))
                         || failed,
                     states,
                     block,
@@ -1180,7 +1226,7 @@ impl Ownership<'_, '_> {
         if self.graph_sites[site.0 as usize].reallocates.is_some() {
             return;
         }
-        state.checked.insert((place, site));
+        state.mark_checked(place, site);
         Self::checked_under_every_flag(place, state);
         let states = state.site_mut(site);
         if states.contains(SiteStates::UNCHECKED) {
@@ -1508,8 +1554,9 @@ impl Ownership<'_, '_> {
                     let joined = state.site(older_site).union(state.site(site));
                     *state.site_mut(older_site) = joined;
                     state.born.remove(&older_site);
-                    if state.uncertain.remove(&site) {
-                        state.uncertain.insert(older_site);
+                    if state.uncertain.value(site.0 as usize) {
+                        state.uncertain.set(site.0 as usize, false);
+                        state.uncertain.set(older_site.0 as usize, true);
                     }
                     for holder in self.holders.of(site) {
                         if state.dangles(holder, site) {
@@ -1522,12 +1569,12 @@ impl Ownership<'_, '_> {
                             (place, if failed == site { older_site } else { failed })
                         })
                         .collect();
-                    state.checked = std::mem::take(&mut state.checked)
-                        .into_iter()
-                        .map(|(place, checked)| {
-                            (place, if checked == site { older_site } else { checked })
-                        })
-                        .collect();
+                    for holder in self.holders.of(site) {
+                        if state.is_checked(holder, site) {
+                            state.unmark_checked(holder, site);
+                            state.mark_checked(holder, older_site);
+                        }
+                    }
                 }
             }
             // The new block is not the one released: no place holds it yet.
@@ -1539,8 +1586,10 @@ impl Ownership<'_, '_> {
                         .remove(&Target::Site(site));
                 }
             }
-            state.uncertain.remove(&site);
-            state.checked.retain(|(_, checked)| *checked != site);
+            state.uncertain.set(site.0 as usize, false);
+            for holder in self.holders.of(site) {
+                state.unmark_checked(holder, site);
+            }
             if state.flags.is_empty() {
                 state.born.remove(&site);
             } else {
@@ -1654,9 +1703,9 @@ impl Ownership<'_, '_> {
                 Self::released_under_every_flag(place, state);
             }
             if alone {
-                state.uncertain.remove(&site);
+                state.uncertain.set(site.0 as usize, false);
             } else {
-                state.uncertain.insert(site);
+                state.uncertain.set(site.0 as usize, true);
             }
             if alone {
                 for holder in self.holders.of(site) {
@@ -1836,10 +1885,10 @@ impl Ownership<'_, '_> {
                             let Target::Site(site) = target_site else {
                                 continue;
                             };
-                            if state.checked.contains(&(source, *site))
+                            if state.is_checked(source, *site)
                                 || !state.site(*site).contains(SiteStates::UNCHECKED)
                             {
-                                state.checked.insert((target, *site));
+                                state.mark_checked(target, *site);
                             }
                         }
                     }
@@ -1911,7 +1960,7 @@ impl Ownership<'_, '_> {
                         .is_some_and(|t| t.contains(&Target::Site(site)))
             });
             let states = state.site(site);
-            let freed_uncertainly = state.uncertain.contains(&site);
+            let freed_uncertainly = state.uncertain.value(site.0 as usize);
             Self::record(recorder, |graph| {
                 graph.overwrites.push(OverwriteEvent {
                     site,
@@ -1946,11 +1995,9 @@ impl Ownership<'_, '_> {
                 *failed != place && !outer.strictly_contains(self.function.place(*failed))
             });
         }
-        if !state.checked.is_empty() {
-            let inside = &self.inside[place.0 as usize];
-            state
-                .checked
-                .retain(|(checked, _)| *checked != place && !inside.contains(checked));
+        state.unmark_place_checked(place);
+        for inner in &self.inside[place.0 as usize] {
+            state.unmark_place_checked(*inner);
         }
         if !state.implied.is_empty() {
             state.implied.remove(&place);
@@ -2044,9 +2091,9 @@ impl Ownership<'_, '_> {
             if only_null {
                 return false;
             }
-            state
-                .checked
-                .extend(sites.iter().map(|&site| (place, site)));
+            for &site in &sites {
+                state.mark_checked(place, site);
+            }
             if !sites.is_empty() {
                 Self::checked_under_every_flag(place, state);
             }
@@ -2067,7 +2114,7 @@ impl Ownership<'_, '_> {
                 }
             }
         } else if single_target {
-            state.checked.retain(|(checked, _)| *checked != place);
+            state.unmark_place_checked(place);
             if let [site] = sites[..] {
                 let before = state.site(site);
                 let narrowed = before.assume_null();
@@ -2364,11 +2411,12 @@ mod tests {
                     for (place, site) in dangling {
                         state.start_dangling(PlaceId(place), SiteId(site));
                     }
-                    state.uncertain = uncertain.into_iter().map(SiteId).collect();
-                    state.checked = checked
-                        .into_iter()
-                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
-                        .collect();
+                    for site in uncertain {
+                        state.uncertain.set(site as usize, true);
+                    }
+                    for (place, site) in checked {
+                        state.mark_checked(PlaceId(place), SiteId(site));
+                    }
                     state.implied = implied
                         .into_iter()
                         .map(|(flag, values)| {

@@ -102,7 +102,7 @@ impl<'a> Context<'a> {
 pub struct ExitState {
     points: chunked::ChunkedVec<Option<Targets>>,
     sites: chunked::ChunkedVec<SiteStates>,
-    uncertain: std::collections::BTreeSet<SiteId>,
+    uncertain: chunked::ChunkedVec<bool>,
     dangling: chunked::ChunkedVec<Targets>,
 }
 
@@ -119,7 +119,7 @@ impl ExitState {
     /// another block instead (`free(a)` after a conditional swap): where the block is
     /// also live on another path, which of them the release hit is not known.
     pub fn freed_uncertainly(&self, site: SiteId) -> bool {
-        self.uncertain.contains(&site)
+        self.uncertain.value(site.0 as usize)
     }
 
     /// The block's possible states (empty when it does not exist here).
