@@ -74,6 +74,28 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
             })
     }
 
+    /// Every entry that satisfies `wanted` (which the default never does), with its
+    /// index, in order. Each chunk is first tested as a whole, without branching per
+    /// entry, so a scan for the few entries that matter (the live blocks among thousands
+    /// of freed ones) costs little more than one test per chunk.
+    pub fn iter_where<'s>(
+        &'s self,
+        wanted: impl Fn(&T) -> bool + Copy + 's,
+    ) -> impl Iterator<Item = (usize, &'s T)> + 's {
+        self.chunks
+            .iter()
+            .enumerate()
+            .filter_map(|(number, chunk)| chunk.as_ref().map(|chunk| (number, chunk)))
+            .filter(move |(_, chunk)| chunk.iter().fold(false, |any, entry| any | wanted(entry)))
+            .flat_map(move |(number, chunk)| {
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, entry)| wanted(entry))
+                    .map(move |(offset, entry)| (number * CHUNK + offset, entry))
+            })
+    }
+
     /// Joins `other` into `self` entry by entry with `join` (which says whether it changed
     /// the entry); chunks both still share are skipped. Whether anything changed.
     pub fn join_with(&mut self, other: &Self, mut join: impl FnMut(&mut T, &T) -> bool) -> bool {

@@ -60,6 +60,11 @@ impl SiteStates {
         self.0 == 0
     }
 
+    /// Whether the block may be allocated (checked or not) on some path.
+    pub fn may_be_allocated(self) -> bool {
+        self.0 & (SiteStates::UNCHECKED.0 | SiteStates::NON_NULL.0) != 0
+    }
+
     pub fn union(self, other: SiteStates) -> SiteStates {
         SiteStates(self.0 | other.0)
     }
@@ -866,11 +871,7 @@ fn unwind_event(
     }
     let sites: Vec<(SiteId, SiteStates)> = state
         .sites
-        .iter()
-        .filter(|(_, states)| {
-            (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
-                && !states.contains(SiteStates::FREED)
-        })
+        .iter_where(|states| states.may_be_allocated() && !states.contains(SiteStates::FREED))
         .map(|(index, states)| (SiteId(index as u32), *states))
         .collect();
     let receiver_holds_a_block = function
@@ -1604,31 +1605,37 @@ impl Ownership<'_, '_> {
     }
 
     /// The locals that hold one block allocated here (or NULL) on every path reaching
-    /// this point, with its states ([`HeldAtAllocation`]).
+    /// this point, with its states ([`HeldAtAllocation`]), for blocks no path here freed
+    /// or handed off. Found from the blocks still owned and their possible holders, never
+    /// by a scan of every place: this runs at every allocation.
     fn held_by_locals(&self, state: &State) -> Vec<(PlaceId, SiteId, SiteStates)> {
-        state
-            .points
-            .iter()
-            .filter_map(|(place, targets)| Some((PlaceId(place as u32), targets.as_ref()?)))
-            .filter(|(place, _)| {
-                self.function.place(*place).path.is_empty() && !state.partial.contains(place)
-            })
-            .filter_map(|(place, targets)| {
-                let mut sites = targets.iter().filter_map(|target| match target {
-                    Target::Site(site) => Some(*site),
-                    Target::Null => None,
-                });
-                let site = sites.next()?;
-                if sites.next().is_some() || state.born_elsewhere(site) {
-                    return None;
+        let owned = |states: &SiteStates| {
+            !states.is_empty()
+                && !states.contains(SiteStates::FREED)
+                && !states.contains(SiteStates::ESCAPED)
+        };
+        let mut held = Vec::new();
+        for (index, states) in state.sites.iter_where(owned) {
+            let site = SiteId(index as u32);
+            let allocated_here = matches!(self.graph_sites[index].origin, SiteOrigin::Call(_));
+            if !allocated_here || state.born_elsewhere(site) {
+                continue;
+            }
+            for place in self.holders.of(site) {
+                if !self.function.place(place).path.is_empty() || state.partial.contains(&place) {
+                    continue;
                 }
-                let allocated_here = matches!(
-                    self.graph_sites[site.0 as usize].origin,
-                    SiteOrigin::Call(_)
-                );
-                allocated_here.then(|| (place, site, state.site(site)))
-            })
-            .collect()
+                let Some(targets) = state.targets(place) else {
+                    continue;
+                };
+                let mut sites = targets.iter().filter(|t| **t != Target::Null);
+                if sites.next() == Some(&Target::Site(site)) && sites.next().is_none() {
+                    held.push((place, site, *states));
+                }
+            }
+        }
+        held.sort_by_key(|(place, _, _)| *place);
+        held
     }
 
     /// The place in this function a helper's released parameter denotes, with the index

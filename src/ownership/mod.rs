@@ -137,6 +137,14 @@ impl ExitState {
         self.sites.iter().map(|(site, states)| (site, *states))
     }
 
+    /// The blocks that may still be allocated here (allocated, checked or not, on some
+    /// path), by site index, in order: the others are skipped a chunk at a time.
+    pub fn allocated_sites(&self) -> impl Iterator<Item = (usize, SiteStates)> + '_ {
+        self.sites
+            .iter_where(|states| states.may_be_allocated())
+            .map(|(site, states)| (site, *states))
+    }
+
     /// Every place that holds something tracked, in order.
     pub fn points(&self) -> impl Iterator<Item = (PlaceId, &Targets)> + '_ {
         self.points.iter().filter_map(|(place, targets)| {
@@ -150,7 +158,9 @@ impl ExitState {
 /// The blocks local variables hold where an allocating call is made: each local that,
 /// on every path reaching the call, holds one and the same block allocated in this
 /// function (or NULL), with that block's possible states there. A local that may hold
-/// something else on some path (another block, an untracked value) is left out.
+/// something else on some path (another block, an untracked value) is left out, and so
+/// is a block some path reaching the call freed or handed off (its states hold FREED or
+/// ESCAPED): CY001's fix releases only what the function surely still owns.
 #[derive(Clone, Debug)]
 pub struct HeldAtAllocation {
     pub call: CallId,
