@@ -82,9 +82,20 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
         &'s self,
         wanted: impl Fn(&T) -> bool + Copy + 's,
     ) -> impl Iterator<Item = (usize, &'s T)> + 's {
+        self.iter_where_in(|_| true, wanted)
+    }
+
+    /// As [`ChunkedVec::iter_where`], in the chunks (by number, index / [`CHUNK`]) that
+    /// `chunk_wanted` lets through only.
+    pub fn iter_where_in<'s>(
+        &'s self,
+        chunk_wanted: impl Fn(usize) -> bool + 's,
+        wanted: impl Fn(&T) -> bool + Copy + 's,
+    ) -> impl Iterator<Item = (usize, &'s T)> + 's {
         self.chunks
             .iter()
             .enumerate()
+            .filter(move |(number, _)| chunk_wanted(*number))
             .filter_map(|(number, chunk)| chunk.as_ref().map(|chunk| (number, chunk)))
             .filter(move |(_, chunk)| chunk.iter().fold(false, |any, entry| any | wanted(entry)))
             .flat_map(move |(number, chunk)| {
@@ -203,6 +214,34 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
                         let held_a = a.is_some_and(|chunk| chunk[offset] != default);
                         let held_b = b.is_some_and(|chunk| chunk[offset] != default);
                         if held_a != held_b {
+                            found.push(number * CHUNK + offset);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// The indexes whose entries differ between `self` and `other`, in order; chunks both
+    /// share are skipped, so two states of one run cost what changed between them.
+    pub fn differing(&self, other: &Self) -> Vec<usize> {
+        let default = T::default();
+        let mut found = Vec::new();
+        let len = self.chunks.len().max(other.chunks.len());
+        for number in 0..len {
+            let mine = self.chunks.get(number).and_then(Option::as_ref);
+            let theirs = other.chunks.get(number).and_then(Option::as_ref);
+            match (mine, theirs) {
+                (Some(a), Some(b)) if Rc::ptr_eq(a, b) => {}
+                (None, None) => {}
+                (a, b) => {
+                    for offset in 0..CHUNK {
+                        let entry_a = a.map_or(&default, |chunk| &chunk[offset]);
+                        let entry_b = b.map_or(&default, |chunk| &chunk[offset]);
+                        if entry_a != entry_b {
                             found.push(number * CHUNK + offset);
                         }
                     }

@@ -10,6 +10,7 @@
 //! (copies share untouched chunks), and what lies inside a place is precomputed once, so
 //! no step scans every place.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
@@ -761,6 +762,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         elements: BTreeMap::new(),
         inside: places_inside(function),
         holders: Holders::default(),
+        too_wide: Cell::new(None),
     };
     let mut analysis = analysis;
     analysis.any_element = function
@@ -947,7 +949,16 @@ struct Ownership<'a, 'c> {
     /// For each site, the places that may ever hold its block (a superset, found once
     /// from the assignments): a release visits these, never every place.
     holders: Holders,
+    /// A place a statement touched while it might hold more than
+    /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
+    too_wide: Cell<Option<PlaceId>>,
 }
+
+/// The most blocks one place may hold at a statement that touches it. Past it (after N
+/// optional reallocations `p` may hold any of N blocks, and each release, overwrite and
+/// report lists them all: quadratic in time, memory and output) the function is named
+/// as too large to analyze and skipped.
+pub const MAX_BLOCKS_PER_PLACE: usize = 256;
 
 impl<'a> engine::Analysis for Ownership<'a, '_> {
     type Domain = State;
@@ -960,6 +971,9 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
         state: &mut State,
         observer: Option<&mut OwnershipGraph<'a>>,
     ) -> bool {
+        if !self.within_budget(touched_places(self.function, stmt), state) {
+            return false;
+        }
         let mut recorder = Recorder {
             graph: observer,
             block,
@@ -974,12 +988,73 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
         state: &mut State,
         observer: Option<&mut OwnershipGraph<'a>>,
     ) -> bool {
+        let arguments = self
+            .function
+            .call(call)
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                Value::Place(place) | Value::Address(place) => Some(*place),
+                _ => None,
+            });
+        if !self.within_budget(arguments, state) {
+            return false;
+        }
         let mut recorder = Recorder {
             graph: observer,
             block,
         };
         self.materialize_arguments(call, state);
         self.call(call, state, &mut recorder)
+    }
+
+    fn over_budget(&self) -> Option<String> {
+        let place = self.too_wide.get()?;
+        Some(format!(
+            "is too large to analyze (`{}` may hold any of more than {MAX_BLOCKS_PER_PLACE} \
+             blocks)",
+            self.function.place(place)
+        ))
+    }
+}
+
+impl Ownership<'_, '_> {
+    /// Whether every place the statement touches holds at most [`MAX_BLOCKS_PER_PLACE`]
+    /// blocks; if not, the budget is passed and the path ends here.
+    fn within_budget(&self, places: impl IntoIterator<Item = PlaceId>, state: &State) -> bool {
+        for place in places {
+            if state.targets(place).map_or(0, Targets::len) > MAX_BLOCKS_PER_PLACE {
+                self.too_wide.set(Some(place));
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The places a statement reads or writes (a call's arguments are its own).
+fn touched_places(function: &Function, stmt: &Stmt) -> Vec<PlaceId> {
+    let value_place = |value: &Value| match value {
+        Value::Place(place) | Value::Address(place) => Some(*place),
+        _ => None,
+    };
+    match stmt {
+        Stmt::Assign { target, value, .. } => {
+            std::iter::once(*target).chain(value_place(value)).collect()
+        }
+        Stmt::Use { place, .. }
+        | Stmt::Assume { place, .. }
+        | Stmt::Examined { place }
+        | Stmt::Escape { place, .. }
+        | Stmt::Delete { place, .. } => vec![*place],
+        Stmt::Return { value, .. } => value_place(value).into_iter().collect(),
+        Stmt::Call(call) => function
+            .call(*call)
+            .args
+            .iter()
+            .filter_map(value_place)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -1615,7 +1690,9 @@ impl Ownership<'_, '_> {
                 && !states.contains(SiteStates::ESCAPED)
         };
         let mut held = Vec::new();
-        for (index, states) in state.sites.iter_where(owned) {
+        let chunks = &self.holders.local_chunks;
+        let in_chunk = |number: usize| chunks.get(number).copied().unwrap_or(false);
+        for (index, states) in state.sites.iter_where_in(in_chunk, owned) {
             let site = SiteId(index as u32);
             let allocated_here = matches!(self.graph_sites[index].origin, SiteOrigin::Call(_));
             if !allocated_here || state.born_elsewhere(site) {
@@ -2266,7 +2343,20 @@ fn possible_holders(
             classes.into_iter().collect()
         })
         .collect();
-    Holders { of_site, members }
+    let mut holders = Holders {
+        of_site,
+        members,
+        local_chunks: Vec::new(),
+    };
+    let chunk = crate::ownership::chunked::CHUNK;
+    holders.local_chunks = vec![false; sites.len().div_ceil(chunk)];
+    for site in 0..sites.len() {
+        let local = holders
+            .of(SiteId(site as u32))
+            .any(|place| function.place(place).path.is_empty());
+        holders.local_chunks[site / chunk] |= local;
+    }
+    holders
 }
 
 /// The places that may hold each site's block, as classes of places copies connect.
@@ -2275,6 +2365,10 @@ struct Holders {
     /// By site, the classes its block is stored into.
     of_site: Vec<Vec<usize>>,
     members: BTreeMap<usize, Vec<PlaceId>>,
+    /// By chunk of sites ([`crate::ownership::chunked::CHUNK`]), whether a local variable
+    /// may hold one of them: the locals held at an allocation skip the other chunks (a
+    /// class's attributes, thousands of blocks no local holds).
+    local_chunks: Vec<bool>,
 }
 
 impl Holders {
@@ -2577,7 +2671,9 @@ mod tests {
             holders: Holders {
                 of_site: vec![vec![0]; SITES as usize],
                 members: BTreeMap::from([(0, (0..PLACES).map(PlaceId).collect())]),
+                local_chunks: vec![true],
             },
+            too_wide: Cell::new(None),
         }
     }
 }

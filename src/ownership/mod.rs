@@ -145,6 +145,19 @@ impl ExitState {
             .map(|(site, states)| (site, *states))
     }
 
+    /// The places whose targets differ from what they are in `other`, in order: cheap
+    /// between two ways out of one function, whose states share what did not change.
+    pub fn places_differing(&self, other: &ExitState) -> Vec<PlaceId> {
+        let differing = self.points.differing(&other.points);
+        differing.into_iter().map(|i| PlaceId(i as u32)).collect()
+    }
+
+    /// The blocks whose states differ from what they are in `other`, in order.
+    pub fn sites_differing(&self, other: &ExitState) -> Vec<SiteId> {
+        let differing = self.sites.differing(&other.sites);
+        differing.into_iter().map(|i| SiteId(i as u32)).collect()
+    }
+
     /// Every place that holds something tracked, in order.
     pub fn points(&self) -> impl Iterator<Item = (PlaceId, &Targets)> + '_ {
         self.points.iter().filter_map(|(place, targets)| {
