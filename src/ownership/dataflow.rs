@@ -871,11 +871,6 @@ fn unwind_event(
     if unwind != target || return_to == Some(target) {
         return None;
     }
-    let sites: Vec<(SiteId, SiteStates)> = state
-        .sites
-        .iter_where(|states| states.may_be_allocated() && !states.contains(SiteStates::FREED))
-        .map(|(index, states)| (SiteId(index as u32), *states))
-        .collect();
     let receiver_holds_a_block = function
         .call(call)
         .receiver
@@ -885,13 +880,15 @@ fn unwind_event(
                 .as_ref()
                 .is_some_and(|targets| targets.iter().any(|t| matches!(t, Target::Site(_))))
         });
-    (!sites.is_empty()).then_some(UnwindEvent {
+    let event = UnwindEvent {
         call,
         block: from,
         target,
-        sites,
+        states: state.sites.clone(),
         receiver_holds_a_block,
-    })
+    };
+    let any = event.sites().next().is_some();
+    any.then_some(event)
 }
 
 /// How the edge from `from` to an exit leaves the function.

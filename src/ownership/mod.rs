@@ -326,11 +326,23 @@ pub struct UnwindEvent {
     pub block: BlockId,
     /// Where its exception goes: a handler dispatch, a `finally`, or the unwind exit.
     pub target: BlockId,
-    /// Each such block with its possible states there.
-    pub sites: Vec<(SiteId, SiteStates)>,
+    /// The blocks' states along the edge (a copy sharing the state's chunks: a list of
+    /// the blocks at every call of a function with thousands of live blocks would be
+    /// quadratic); read through [`UnwindEvent::sites`].
+    states: chunked::ChunkedVec<SiteStates>,
     /// Whether the call is a method of an object that holds a block (`v.push_back(x)`
     /// on a C++ object from `new`): a C or C++ call, not a Python one.
     pub receiver_holds_a_block: bool,
+}
+
+impl UnwindEvent {
+    /// Each block that may still be allocated, and is freed on no path, where the call
+    /// raises, with its possible states there, in order.
+    pub fn sites(&self) -> impl Iterator<Item = (SiteId, SiteStates)> + '_ {
+        self.states
+            .iter_where(|states| states.may_be_allocated() && !states.contains(SiteStates::FREED))
+            .map(|(index, states)| (SiteId(index as u32), *states))
+    }
 }
 
 /// Everything the rules need to know of one function's blocks.

@@ -227,6 +227,11 @@ pub(crate) struct HandOffs {
     /// enters (after the hand-off's own block): one search per allocation, not one per
     /// question. A bit per block.
     reached: RefCell<HashMap<Span, Vec<u64>>>,
+    /// The function's dominator tree, built at the first question a hand-off in the
+    /// same block does not answer: a hand-off reaches every block its own strictly
+    /// dominates, so most questions need no search (a class with thousands of
+    /// attributes stored one after the other asks about each at every later way out).
+    dominators: std::cell::OnceCell<crate::ownership::engine::Dominators>,
 }
 
 impl HandOffs {
@@ -255,6 +260,7 @@ impl HandOffs {
         HandOffs {
             points,
             reached: RefCell::new(HashMap::new()),
+            dominators: std::cell::OnceCell::new(),
         }
     }
 
@@ -272,6 +278,15 @@ impl HandOffs {
         if points
             .iter()
             .any(|&(handed, offset)| handed == block && offset < at)
+        {
+            return true;
+        }
+        let dominators = self
+            .dominators
+            .get_or_init(|| crate::ownership::engine::Dominators::of(graph.function));
+        if points
+            .iter()
+            .any(|&(handed, _)| dominators.strictly_dominates(handed, block))
         {
             return true;
         }
@@ -293,13 +308,6 @@ impl HandOffs {
             seen
         });
         reached[block.0 as usize / 64] & (1u64 << (block.0 % 64)) != 0
-    }
-
-    /// Every allocation with the hand-off points of its block.
-    pub(crate) fn points(&self) -> impl Iterator<Item = (&Span, &[(BlockId, usize)])> {
-        self.points
-            .iter()
-            .map(|(span, points)| (span, points.as_slice()))
     }
 
     /// Whether the allocation's block is handed off somewhere in basic block `block`.
