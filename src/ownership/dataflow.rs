@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
-use crate::ownership::chunked::ChunkedVec;
+use crate::ownership::chunked::{ChunkedVec, JoinedChunks};
 use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
@@ -799,8 +799,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
-    let mut exit: Option<ExitState> = None;
-    let mut returned: Option<ExitState> = None;
+    let mut exit = ExitJoin::default();
+    let mut returned = ExitJoin::default();
     let mut exits = Vec::new();
     let mut leaves = Vec::new();
     let mut unwinds = Vec::new();
@@ -836,8 +836,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     graph.exits = exits;
     graph.leaves = leaves;
     graph.unwinds = unwinds;
-    graph.returning = returned;
-    graph.exit = exit;
+    graph.returning = returned.state;
+    graph.exit = exit.state;
     graph.index_sites();
 }
 
@@ -910,15 +910,32 @@ fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
     }
 }
 
+/// What holds over several ways out, with the chunks already joined into it.
+#[derive(Default)]
+struct ExitJoin {
+    state: Option<ExitState>,
+    points: JoinedChunks<Option<Targets>>,
+    sites: JoinedChunks<SiteStates>,
+}
+
 /// Joins what holds on one way out into what holds over several: what places hold and
-/// the blocks' states (the rest of the state serves no block after the exit).
-fn join_into(joined: &mut Option<ExitState>, state: &State) {
-    let Some(joined) = joined else {
-        *joined = Some(ExitState::of(state));
+/// the blocks' states (the rest of the state serves no block after the exit). Each way
+/// out costs the chunks it does not share with those joined before.
+fn join_into(joined: &mut ExitJoin, state: &State) {
+    let Some(exit) = &mut joined.state else {
+        joined.state = Some(ExitState::of(state));
+        for (number, chunk) in state.points.chunks() {
+            joined.points.remember(number, chunk);
+        }
+        for (number, chunk) in state.sites.chunks() {
+            joined.sites.remember(number, chunk);
+        }
         return;
     };
-    joined.points.join_with(&state.points, join_targets);
-    joined.sites.join_with(&state.sites, join_site_states);
+    exit.points
+        .join_unseen(&state.points, &mut joined.points, join_targets);
+    exit.sites
+        .join_unseen(&state.sites, &mut joined.sites, join_site_states);
 }
 
 struct Ownership<'a, 'c> {
@@ -2002,12 +2019,11 @@ impl Ownership<'_, '_> {
         let same_element = self.any_element.get(target.0 as usize).copied().flatten();
         !previous.is_empty()
             && previous.iter().all(|site| {
-                state.points.iter().any(|(place, targets)| {
-                    let place = PlaceId(place as u32);
+                self.holders.of(*site).any(|place| {
                     place != target
                         && Some(place) != same_element
-                        && targets
-                            .as_ref()
+                        && state
+                            .targets(place)
                             .is_some_and(|t| t.contains(&Target::Site(*site)))
                 })
             })
@@ -2034,10 +2050,11 @@ impl Ownership<'_, '_> {
                 .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
         let block = recorder.block;
         for site in sites {
-            let held_elsewhere = state.points.iter().any(|(place, targets)| {
-                place != target.0 as usize
-                    && targets
-                        .as_ref()
+            // Among the block's possible holders, never a scan of every place.
+            let held_elsewhere = self.holders.of(site).any(|place| {
+                place != target
+                    && state
+                        .targets(place)
                         .is_some_and(|t| t.contains(&Target::Site(site)))
             });
             let states = state.site(site);
@@ -2214,9 +2231,9 @@ impl Ownership<'_, '_> {
             let tested = state.targets(place).cloned().unwrap_or_default();
             for site in sites {
                 // An alias holding exactly what `p` holds (`p = tmp`) holds the same block.
-                let held_elsewhere = state.points.iter().any(|(other, targets)| {
-                    other != place.0 as usize
-                        && targets.as_ref().is_some_and(|targets| {
+                let held_elsewhere = self.holders.of(site).any(|other| {
+                    other != place
+                        && state.targets(other).is_some_and(|targets| {
                             targets.contains(&Target::Site(site)) && *targets != tested
                         })
                 });

@@ -145,6 +145,17 @@ impl ExitState {
             .map(|(site, states)| (site, *states))
     }
 
+    /// As [`ExitState::allocated_sites`], in the chunks of sites (by number) that
+    /// `chunk_wanted` lets through only.
+    pub fn allocated_sites_in<'s>(
+        &'s self,
+        chunk_wanted: impl Fn(usize) -> bool + 's,
+    ) -> impl Iterator<Item = (usize, SiteStates)> + 's {
+        self.sites
+            .iter_where_in(chunk_wanted, |states| states.may_be_allocated())
+            .map(|(site, states)| (site, *states))
+    }
+
     /// The places whose targets differ from what they are in `other`, in order: cheap
     /// between two ways out of one function, whose states share what did not change.
     pub fn places_differing(&self, other: &ExitState) -> Vec<PlaceId> {
