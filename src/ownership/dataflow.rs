@@ -813,11 +813,13 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             return;
         }
         let how = leave_how(function, from, target);
+        // One copy for the leave event and the class model's way out.
+        let copy = std::rc::Rc::new(ExitState::of(state));
         leaves.push(LeaveEvent {
             block: from,
             how,
             returns: target == function.return_exit,
-            state: ExitState::of(state),
+            state: std::rc::Rc::clone(&copy),
         });
         // How the function ends: by a return or a raise, not where a call that may also
         // return raised (a `__dealloc__` is not blamed for the path where the `close()`
@@ -830,7 +832,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         }
         join_into(&mut exit, state);
         if keep_exits {
-            exits.push(ExitState::of(state));
+            exits.push(copy);
         }
     });
     graph.exits = exits;

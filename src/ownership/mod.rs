@@ -325,7 +325,8 @@ pub struct LeaveEvent {
     pub how: LeaveHow,
     /// Whether the edge goes to the return exit (else the unwind exit).
     pub returns: bool,
-    pub state: ExitState,
+    /// Shared with [`OwnershipGraph::exits`].
+    pub state: std::rc::Rc<ExitState>,
 }
 
 /// A call that can raise, and the blocks that may still be allocated, and not freed on
@@ -391,7 +392,7 @@ pub struct OwnershipGraph<'a> {
     /// The state on each edge that leaves the function (returns or raises), before the
     /// join at the exit: what holds together on one way out. Kept for methods and
     /// functions that fill in an instance (the class model reads them), empty otherwise.
-    pub exits: Vec<ExitState>,
+    pub exits: Vec<std::rc::Rc<ExitState>>,
     /// Why the function was not analyzed although it handles blocks: it passes the size
     /// budget of the [`engine`] (the rest of a sentence after its name).
     pub too_large: Option<String>,
