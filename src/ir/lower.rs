@@ -788,6 +788,19 @@ struct LoopTargets {
     continue_to: BlockId,
     break_to: BlockId,
     frames: usize,
+    /// `for i in range(n)`: the variable and the range as written (blanks removed).
+    index: Option<LoopIndex>,
+}
+
+/// What a `for i in range(...)` loop does with the elements `a[i]` of pointer arrays.
+#[derive(Clone, Debug)]
+struct LoopIndex {
+    variable: String,
+    range: String,
+    /// The body assigns the variable itself: `a[i]` is not the loop's element any more.
+    reassigned: bool,
+    /// `a[...]` for each `a[i]` the body tests against NULL, with the test's span.
+    tested: Vec<(PlaceId, Span)>,
 }
 
 struct Lowerer<'a> {
@@ -819,6 +832,8 @@ struct Lowerer<'a> {
     /// to signal an error: `return NULL` there propagates an exception, it does not
     /// return to the caller. Normalized as [`error_value_text`] writes it.
     error_value: Option<String>,
+    /// `a[...]` with each range a `for i in range(...)` loop assigned every `a[i]` over.
+    filled: Vec<(PlaceId, String)>,
 }
 
 /// The declared error value of a `cdef` function (`except -1`, `except NULL`): the text
@@ -929,6 +944,7 @@ fn lower_function(
         depth: 0,
         error_value,
         nogil,
+        filled: Vec::new(),
     };
     lowerer.collect_locals(node);
     for (local, declared) in std::mem::take(&mut lowerer.declared_types) {
@@ -1613,7 +1629,7 @@ impl<'a> Lowerer<'a> {
                 self.edge(header, exit);
             }
         }
-        self.loop_body(node, body, header, after)?;
+        self.loop_body(node, body, header, after, None)?;
         self.loop_else(node, exit, after)
     }
 
@@ -1642,8 +1658,95 @@ impl<'a> Lowerer<'a> {
         if let Some(target) = node.field("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
-        self.loop_body(node, self.current, header, after)?;
+        let index = self.range_index(node);
+        let index = self.loop_body(node, self.current, header, after, index)?;
+        if let Some(index) = index {
+            self.checked_every_element(index, body, header, after, exit);
+        }
         self.loop_else(node, exit, after)
+    }
+
+    /// `for i in range(n)` (any bounds): the loop's index variable and its range.
+    fn range_index(&self, node: Node<'_>) -> Option<LoopIndex> {
+        let variable = self.strip(node.field("left")?);
+        let right = self.strip(node.field("right")?);
+        let function = right.field("function")?;
+        let is_range = variable.kind() == "identifier"
+            && right.kind() == "call"
+            && matches!(self.text(function), "range" | "xrange" | "prange");
+        is_range.then(|| LoopIndex {
+            variable: self.text(variable).to_string(),
+            range: error_value_text(self.text(right)),
+            reassigned: false,
+            tested: Vec::new(),
+        })
+    }
+
+    /// `for i in range(n): if a[i] == NULL: raise MemoryError()` after a loop over the
+    /// same range filled every `a[i]`: when the loop runs to its end, every element was
+    /// seen not NULL, so its exit edge checks `a[...]` (what every element stands for).
+    /// Only where each turn that comes back to the loop's head passed the non-NULL edge of
+    /// the test: a NULL element that only sets a flag, a `continue` before the test, or a
+    /// test of another array leaves the elements unchecked.
+    fn checked_every_element(
+        &mut self,
+        index: LoopIndex,
+        body: BlockId,
+        header: BlockId,
+        after: BlockId,
+        exit: BlockId,
+    ) {
+        if index.reassigned {
+            return;
+        }
+        for (place, span) in index.tested {
+            let filled = self
+                .filled
+                .iter()
+                .any(|(array, range)| *array == place && *range == index.range);
+            if !filled || self.turn_skips_check(place, body, header, after) {
+                continue;
+            }
+            self.f.blocks[exit.0 as usize].stmts.insert(
+                0,
+                Stmt::Assume {
+                    place,
+                    non_null: true,
+                    against_null: true,
+                    span,
+                },
+            );
+        }
+    }
+
+    /// Whether some path through a loop's body (its blocks are `body` and those made
+    /// after `after`) comes back to `header` without the edge that found `place` not NULL.
+    fn turn_skips_check(
+        &self,
+        place: PlaceId,
+        body: BlockId,
+        header: BlockId,
+        after: BlockId,
+    ) -> bool {
+        let passes_check = |block: BlockId| {
+            self.f.block(block).stmts.iter().any(|stmt| {
+                matches!(stmt, Stmt::Assume { place: tested, non_null: true, .. }
+                    if *tested == place)
+            })
+        };
+        let mut seen = HashSet::new();
+        let mut pending = vec![body];
+        while let Some(block) = pending.pop() {
+            if block == header {
+                return true;
+            }
+            let in_body = block == body || block.0 > after.0;
+            if !in_body || passes_check(block) || !seen.insert(block) {
+                continue;
+            }
+            pending.extend(self.f.block(block).successors());
+        }
+        false
     }
 
     /// The `else:` of a loop runs when the loop ends without `break` (from `exit`); both
@@ -1665,19 +1768,44 @@ impl<'a> Lowerer<'a> {
         start: BlockId,
         header: BlockId,
         after: BlockId,
-    ) -> Lowered<()> {
+        index: Option<LoopIndex>,
+    ) -> Lowered<Option<LoopIndex>> {
         self.current = start;
         self.loops.push(LoopTargets {
             continue_to: header,
             break_to: after,
             frames: self.frames.len(),
+            index,
         });
         if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
-        self.loops.pop();
+        let index = self.loops.pop().and_then(|targets| targets.index);
         self.goto(header);
-        Ok(())
+        Ok(index)
+    }
+
+    /// A local assigned in a loop's body: if it is the index of an enclosing `for` loop,
+    /// that loop's `a[i]` no longer walks the range.
+    fn note_assigned(&mut self, name: &str) {
+        for enclosing in &mut self.loops {
+            if let Some(index) = &mut enclosing.index {
+                index.reassigned |= index.variable == name;
+            }
+        }
+    }
+
+    /// `a[i]` with `i` the index of the innermost `for i in range(...)` loop: that loop.
+    fn indexing_loop(&mut self, subscript: Node<'_>) -> Option<&mut LoopIndex> {
+        let mut cursor = subscript.walk();
+        let indexes: Vec<Node<'_>> = subscript
+            .children_by_field_name("subscript", &mut cursor)
+            .collect();
+        let [index] = indexes[..] else { return None };
+        let index = self.strip(index);
+        let name = self.text(index);
+        let innermost = self.loops.last_mut()?.index.as_mut()?;
+        (index.kind() == "identifier" && innermost.variable == name).then_some(innermost)
     }
 
     fn with_statement(&mut self, node: Node<'_>) -> Lowered<()> {
@@ -2144,7 +2272,15 @@ impl<'a> Lowerer<'a> {
 
     fn tested_place(&mut self, node: Node<'_>) -> Lowered<Option<PlaceId>> {
         match node.kind() {
-            "identifier" | "attribute" | "subscript" => self.place_of(node),
+            "subscript" => {
+                let place = self.place_of(node)?;
+                let span = node_span(node);
+                if let (Some(place), Some(index)) = (place, self.indexing_loop(node)) {
+                    index.tested.push((place, span));
+                }
+                Ok(place)
+            }
+            "identifier" | "attribute" => self.place_of(node),
             "named_expression" => match self.expr(node)? {
                 Value::Place(place) => Ok(Some(place)),
                 _ => Ok(None),
@@ -2608,7 +2744,9 @@ impl<'a> Lowerer<'a> {
             // `n -= 1`: what `n` held, and what `n > 0` said, no longer hold.
             let left = self.strip(left);
             if left.kind() == "identifier" {
-                let place = self.place(Place::local(self.text(left)));
+                let name = self.text(left);
+                self.note_assigned(name);
+                let place = self.place(Place::local(name));
                 self.push(Stmt::Modified { place });
                 let ghost = Self::positive_place(self.text(left));
                 if let Some(ghost) = self.f.place_id(&ghost) {
@@ -2639,6 +2777,15 @@ impl<'a> Lowerer<'a> {
                         value,
                         span,
                     });
+                    if target.kind() == "subscript" {
+                        if let Some(index) = self.indexing_loop(target) {
+                            let range = index.range.clone();
+                            self.filled.push((place, range));
+                        }
+                    }
+                }
+                if target.kind() == "identifier" {
+                    self.note_assigned(self.text(target));
                 }
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
