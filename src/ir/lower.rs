@@ -767,6 +767,9 @@ type Lowered<T> = Result<T, TooDeep>;
 enum Exit {
     Raise,
     Return,
+    /// `return -1` in a function declared `except -1`: the caller sees an exception, but
+    /// here it is a return, which runs `finally` bodies and never enters an `except`.
+    ErrorReturn,
     /// Break or continue to a loop's target, crossing the frames above `floor`.
     Jump {
         target: BlockId,
@@ -1068,8 +1071,12 @@ impl<'a> Lowerer<'a> {
             }
         }
         match exit {
-            Exit::Raise if self.f.exception_spec == ExceptionSpec::Propagates => self.f.unwind_exit,
-            Exit::Raise | Exit::Return => self.f.return_exit,
+            Exit::Raise | Exit::ErrorReturn
+                if self.f.exception_spec == ExceptionSpec::Propagates =>
+            {
+                self.f.unwind_exit
+            }
+            Exit::Raise | Exit::ErrorReturn | Exit::Return => self.f.return_exit,
             Exit::Jump { target, .. } => target,
         }
     }
@@ -1077,8 +1084,14 @@ impl<'a> Lowerer<'a> {
     /// Ends the current block with a raise; a block that already branches (a handler
     /// dispatch that no clause catches everything in) gets the raise as one more way out.
     fn raise(&mut self) {
+        self.raise_by(Exit::Raise);
+    }
+
+    /// As [`Self::raise`], for a raise (`Exit::Raise`) or an error return
+    /// (`Exit::ErrorReturn`).
+    fn raise_by(&mut self, exit: Exit) {
         self.push(Stmt::Raise);
-        let target = self.exit_target(self.frames.len(), Exit::Raise);
+        let target = self.exit_target(self.frames.len(), exit);
         let block = &mut self.f.blocks[self.current.0 as usize];
         if block.terminator == Terminator::Unreachable {
             block.terminator = Terminator::Raise(target);
@@ -1305,7 +1318,7 @@ impl<'a> Lowerer<'a> {
                     // `return -1` in a function declared `except -1`: the caller sees the
                     // exception it propagates, not a return.
                     self.f.raises.push((self.current, node_span(node)));
-                    self.raise();
+                    self.raise_by(Exit::ErrorReturn);
                     return Ok(());
                 }
                 let value = match node.named_child(0) {
@@ -3542,6 +3555,49 @@ mod tests {
             .iter()
             .filter(|b| b.successors().any(|s| s == f.unwind_exit));
         assert_eq!(into_unwind.count(), 0);
+    }
+
+    #[test]
+    fn an_error_return_inside_try_skips_its_handlers_and_runs_its_finally() {
+        let handled = lower(
+            "cdef int f(int n) except -1:\n    try:\n        return -1\n    except ValueError:\n        n = 2\n    return 0\n",
+        );
+        let f = function(&handled, "f");
+        // The only raise is the error return, and it goes straight out: no dispatch.
+        let raises: Vec<&Terminator> = f
+            .blocks
+            .iter()
+            .map(|b| &b.terminator)
+            .filter(|t| matches!(t, Terminator::Raise(_)))
+            .collect();
+        assert_eq!(raises, [&Terminator::Raise(f.unwind_exit)]);
+        let finally = lower(
+            "cdef int f(int n) except -1:\n    try:\n        return -1\n    finally:\n        n = 2\n    return 0\n",
+        );
+        let f = function(&finally, "f");
+        let Some(Terminator::Raise(entry)) = f
+            .blocks
+            .iter()
+            .map(|b| &b.terminator)
+            .find(|t| matches!(t, Terminator::Raise(_)))
+        else {
+            panic!("the error return raises");
+        };
+        // Into the abrupt copy of the `finally` body, which then leaves by the unwind exit.
+        assert_ne!(*entry, f.unwind_exit);
+        assert!(f
+            .block(*entry)
+            .stmts
+            .iter()
+            .any(|s| matches!(s, Stmt::Assign { .. })));
+        let mut reached = vec![*entry];
+        let mut seen = HashSet::new();
+        while let Some(block) = reached.pop() {
+            if seen.insert(block) {
+                reached.extend(f.block(block).successors());
+            }
+        }
+        assert!(seen.contains(&f.unwind_exit));
     }
 
     #[test]
