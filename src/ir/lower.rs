@@ -24,7 +24,8 @@ use tree_sitter::Node;
 
 use crate::diagnostic::Span;
 use crate::ir::names::{
-    declared_noexcept, declared_nogil, holds_statements, opens_scope, text, ModuleNames,
+    declared_noexcept, declared_nogil, exception_clause, holds_statements, opens_scope, text,
+    ModuleNames,
 };
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
@@ -843,8 +844,7 @@ struct Lowerer<'a> {
 /// without blanks or parentheses, when it is one the caller always tests (no `?`) and
 /// a literal (`-1`, `0`, `NULL`).
 fn declared_error_value(node: Node<'_>, source: &str) -> Option<String> {
-    let spec = node.field("exception")?;
-    let written = error_value_text(text(spec, source));
+    let written = error_value_text(&exception_clause(node, source)?);
     let value = written.strip_prefix("except")?;
     let literal = value == "NULL"
         || value
@@ -910,7 +910,9 @@ fn lower_function(
     let (name, kind, name_span) = function_identity(node, source);
     let mut function = Function::new(name, kind, node_span(node), name_span);
     let is_c_function = matches!(kind, FunctionKind::Cdef | FunctionKind::Cpdef);
-    if is_c_function && declared_noexcept(node, source) == Some(true) {
+    // A `def` declares one only through `@cython.exceptval`, which makes it a C function.
+    let declares = is_c_function || kind == FunctionKind::Def;
+    if declares && declared_noexcept(node, source) == Some(true) {
         function.exception_spec = ExceptionSpec::NoExcept;
     }
     let nogil = usize::from(is_c_function && declared_nogil(node, source));
@@ -3598,6 +3600,68 @@ mod tests {
             }
         }
         assert!(seen.contains(&f.unwind_exit));
+    }
+
+    #[test]
+    fn exceptval_decorators_read_as_except_clauses() {
+        let cases = [
+            (
+                "@cython.exceptval(-1)",
+                Some(ExceptionSpec::Propagates),
+                Some("-1"),
+            ),
+            (
+                "@cython.exceptval(-1, check=False)",
+                Some(ExceptionSpec::Propagates),
+                Some("-1"),
+            ),
+            (
+                "@cython.exceptval(-1, check=True)",
+                Some(ExceptionSpec::Propagates),
+                None,
+            ),
+            (
+                "@cython.exceptval(check=True)",
+                Some(ExceptionSpec::Propagates),
+                None,
+            ),
+            (
+                "@cython.exceptval(check=False)",
+                Some(ExceptionSpec::NoExcept),
+                None,
+            ),
+            (
+                "@cython.exceptval(cython.NULL)",
+                Some(ExceptionSpec::Propagates),
+                Some("NULL"),
+            ),
+            (
+                "@cython.exceptval(value=0)",
+                Some(ExceptionSpec::Propagates),
+                Some("0"),
+            ),
+            (
+                "@cython.locals(n=cython.int)",
+                Some(ExceptionSpec::Propagates),
+                None,
+            ),
+        ];
+        for (decorator, spec, error_value) in cases {
+            let text =
+                format!("import cython\n@cython.cfunc\n{decorator}\ndef f(n):\n    return 0\n");
+            let tree = parse(&text, Dialect::PurePython);
+            let names = ModuleNames::collect(tree.root_node(), &text);
+            let everything: HashSet<String> = ["f"].iter().map(|s| s.to_string()).collect();
+            let module = lower_module(tree.root_node(), &text, &names, &everything, |_| Vec::new());
+            let f = function(&module, "f");
+            assert_eq!(Some(f.exception_spec), spec, "{decorator}");
+            assert_eq!(f.error_value.as_deref(), error_value, "{decorator}");
+            assert_eq!(
+                names.is_noexcept("f"),
+                spec == Some(ExceptionSpec::NoExcept),
+                "{decorator}"
+            );
+        }
     }
 
     #[test]
