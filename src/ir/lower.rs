@@ -741,6 +741,41 @@ fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// Types that make a variable a Python object, whatever it is assigned.
+/// Whether a C type names an integer (`int`, `unsigned long`, `Py_ssize_t`, `size_t`,
+/// `uint32_t`, `npy_intp`): a count that `if n:` tests.
+fn is_integer_type(written: &str) -> bool {
+    let words: Vec<&str> = written.split_whitespace().collect();
+    !words.is_empty()
+        && words.iter().all(|word| {
+            let word = word.rsplit('.').next().unwrap_or(word);
+            matches!(
+                word,
+                "int"
+                    | "long"
+                    | "short"
+                    | "unsigned"
+                    | "signed"
+                    | "size_t"
+                    | "ssize_t"
+                    | "Py_ssize_t"
+                    | "Py_hash_t"
+                    | "npy_intp"
+                    | "intp_t"
+                    | "intptr_t"
+                    | "uintptr_t"
+                    | "Py_intptr_t"
+                    | "Py_uintptr_t"
+            ) || (word.starts_with("int") || word.starts_with("uint"))
+                && word.ends_with("_t")
+                && word
+                    .trim_start_matches('u')
+                    .trim_start_matches("int")
+                    .trim_end_matches("_t")
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+        })
+}
+
 fn is_python_type(name: &str) -> bool {
     matches!(
         name.trim(),
@@ -762,6 +797,28 @@ fn is_python_type(name: &str) -> bool {
 struct TooDeep(String);
 
 type Lowered<T> = Result<T, TooDeep>;
+
+/// A test of a local count against zero (see `Lowerer::count_test`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CountTest {
+    /// `n > 0`.
+    Positive,
+    /// `n != 0`, `if n:`.
+    NonZero,
+    /// `n == 0`.
+    Zero,
+}
+
+/// The ghost flags of a local count `n`: places inside `n` standing for `n > 0` and
+/// `n != 0`, which the tests of `n` set and compare.
+#[derive(Clone, Copy, Debug)]
+struct GhostFlags {
+    positive: PlaceId,
+    nonzero: PlaceId,
+}
+
+const POSITIVE: &str = "(> 0)";
+const NONZERO: &str = "(!= 0)";
 
 /// Where `return`, `raise`, `break` and `continue` go: through enclosing `finally` bodies.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -816,6 +873,9 @@ struct Lowerer<'a> {
     c_typed: HashSet<String>,
     /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
     cpp_new_locals: HashSet<String>,
+    /// Locals and parameters declared with a C integer type (`cdef Py_ssize_t n`, `int
+    /// count`): `if n:` tests a count, not a pointer.
+    integers: HashSet<String>,
     /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
     /// to one is converted (`msg = buf` copies the string), so it holds no block.
     python_typed: HashSet<String>,
@@ -939,6 +999,7 @@ fn lower_function(
         locals: HashSet::new(),
         c_typed: HashSet::new(),
         cpp_new_locals: HashSet::new(),
+        integers: HashSet::new(),
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
         declared_types: Vec::new(),
@@ -1176,6 +1237,9 @@ impl<'a> Lowerer<'a> {
                         let pointer = node
                             .named_child(0)
                             .is_some_and(|first| matches!(first.kind(), "pointer_declarator"));
+                        if declared.is_some_and(|t| is_integer_type(self.text(t))) && !pointer {
+                            self.integers.insert(self.text(name).to_string());
+                        }
                         if let (Some(declared), false) = (declared, pointer) {
                             self.declared_types.push((
                                 self.text(name).to_string(),
@@ -1196,6 +1260,14 @@ impl<'a> Lowerer<'a> {
                                     .is_some_and(|t| is_python_type(self.text(t)));
                                 if let (Some(name), false) = (name, python) {
                                     self.c_typed.insert(self.text(name).to_string());
+                                }
+                                let integer = param
+                                    .field("type")
+                                    .is_some_and(|t| is_integer_type(self.text(t)));
+                                let declarator = name.map_or("", |name| self.text(name));
+                                let plain = !self.text(param).contains(['*', '[']);
+                                if integer && plain && !declarator.is_empty() {
+                                    self.integers.insert(declarator.to_string());
                                 }
                                 name
                             }
@@ -1663,9 +1735,9 @@ impl<'a> Lowerer<'a> {
         self.edge(header, exit);
         self.current = body;
         // `for i in range(n)`: the body runs only where `n > 0`.
-        if let Some(positive) = self.range_bound(node) {
+        for ghost in self.range_bound(node) {
             self.push(Stmt::Compare {
-                place: positive,
+                place: ghost,
                 value: 1,
                 equal: true,
             });
@@ -1983,6 +2055,7 @@ impl<'a> Lowerer<'a> {
         let mut pending = vec![self.strip(node)];
         let mut compound = false;
         let mut atoms = Vec::new();
+        let mut counts = false;
         while let Some(node) = pending.pop() {
             match node.kind() {
                 "boolean_operator" => {
@@ -1994,16 +2067,14 @@ impl<'a> Lowerer<'a> {
                     pending.extend(node.field("argument").map(|n| self.strip(n)));
                 }
                 "comparison_operator" => atoms.push(node),
+                "identifier" => counts |= self.count_test(node).is_some(),
                 _ => {}
             }
         }
-        // `if n > 0 and p == NULL: raise`: the positive test is followed (a ghost flag of
-        // `n > 0`), so the NULL test is a check only where it ran.
-        let follows_positive = atoms.iter().any(|atom| {
-            let atom = *atom;
-            self.positive_test_text(atom).is_some()
-        });
-        if compound && !follows_positive {
+        // `if n > 0 and p == NULL: raise`: the count test is followed (ghost flags of
+        // `n > 0` and `n != 0`), so the NULL test is a check only where it ran.
+        let follows_count = counts || atoms.iter().any(|atom| self.count_test(*atom).is_some());
+        if compound && !follows_count {
             for atom in atoms {
                 let mut cursor = atom.walk();
                 let operands: Vec<Node<'_>> = atom.named_children(&mut cursor).collect();
@@ -2058,6 +2129,10 @@ impl<'a> Lowerer<'a> {
             "false" => self.goto(otherwise),
             "integer" if self.text(node) != "0" => self.goto(then),
             _ => {
+                // `n > 0`, `n != 0`, `if n:` of a local count: its ghost flags, tested
+                // (what they implied holds) and set on each edge, besides what the test
+                // is otherwise.
+                let ghost = self.ghost_test(node);
                 let test = self.null_test(node)?;
                 match test {
                     Some((place, non_null_when_true)) => {
@@ -2066,23 +2141,20 @@ impl<'a> Lowerer<'a> {
                         let no = self.new_block();
                         self.edge(self.current, yes);
                         self.edge(self.current, no);
-                        self.current = yes;
                         let against_null = node.kind() == "comparison_operator";
-                        self.push(Stmt::Assume {
-                            place,
-                            non_null: non_null_when_true,
-                            against_null,
-                            span,
-                        });
-                        self.goto(then);
-                        self.current = no;
-                        self.push(Stmt::Assume {
-                            place,
-                            non_null: !non_null_when_true,
-                            against_null,
-                            span,
-                        });
-                        self.goto(otherwise);
+                        for (block, holds, target) in [(yes, true, then), (no, false, otherwise)] {
+                            self.current = block;
+                            self.push(Stmt::Assume {
+                                place,
+                                non_null: non_null_when_true == holds,
+                                against_null,
+                                span,
+                            });
+                            if let Some((flags, kind)) = ghost {
+                                self.ghost_edge(flags, kind, holds);
+                            }
+                            self.goto(target);
+                        }
                     }
                     None => match self.constant_test(node)? {
                         // `self.kind == 2`: each edge says what the flag holds.
@@ -2091,28 +2163,26 @@ impl<'a> Lowerer<'a> {
                             let no = self.new_block();
                             self.edge(self.current, yes);
                             self.edge(self.current, no);
-                            self.current = yes;
-                            self.push(Stmt::Compare {
-                                place,
-                                value,
-                                equal: equal_when_true,
-                            });
-                            self.goto(then);
-                            self.current = no;
-                            self.push(Stmt::Compare {
-                                place,
-                                value,
-                                equal: !equal_when_true,
-                            });
-                            self.goto(otherwise);
+                            for (block, holds, target) in
+                                [(yes, true, then), (no, false, otherwise)]
+                            {
+                                self.current = block;
+                                self.push(Stmt::Compare {
+                                    place,
+                                    value,
+                                    equal: equal_when_true == holds,
+                                });
+                                if let Some((flags, kind)) = ghost {
+                                    self.ghost_edge(flags, kind, holds);
+                                }
+                                self.goto(target);
+                            }
                         }
                         None => {
                             self.expr(node)?;
                             self.mark_tested_attributes(node)?;
-                            match self.positive_test(node) {
-                                // `n > 0`: a ghost flag of the test, tested (what it
-                                // implies holds) and then set on each edge.
-                                Some(positive) => {
+                            match ghost {
+                                Some((flags, kind)) => {
                                     let yes = self.new_block();
                                     let no = self.new_block();
                                     self.edge(self.current, yes);
@@ -2121,15 +2191,7 @@ impl<'a> Lowerer<'a> {
                                         [(yes, true, then), (no, false, otherwise)]
                                     {
                                         self.current = block;
-                                        self.push(Stmt::Compare {
-                                            place: positive,
-                                            value: 1,
-                                            equal: holds,
-                                        });
-                                        self.push(Stmt::Constant {
-                                            place: positive,
-                                            value: i64::from(holds),
-                                        });
+                                        self.ghost_edge(flags, kind, holds);
                                         self.goto(target);
                                     }
                                 }
@@ -2673,8 +2735,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `n > 0`, `n >= 1`, `0 < n` of a local `n`: the local's name.
-    fn positive_test_text(&self, node: Node<'_>) -> Option<&'a str> {
+    /// A test of a local count against zero: `n > 0`, `n >= 1`, `0 < n`, `1 <= n`
+    /// (positive), `n != 0`, `0 != n`, and the truth of a local of a C integer type (`n`,
+    /// `not n` by its swapped edges) (non-zero), `n == 0` (zero): the local's name and
+    /// the kind of test.
+    fn count_test(&self, node: Node<'_>) -> Option<(&'a str, CountTest)> {
+        if node.kind() == "identifier" {
+            let name = self.text(node);
+            return self
+                .integers
+                .contains(name)
+                .then_some((name, CountTest::NonZero));
+        }
         if node.kind() != "comparison_operator" {
             return None;
         }
@@ -2698,55 +2770,105 @@ impl<'a> Lowerer<'a> {
                 match *operator {
                     "<" => ">",
                     "<=" => ">=",
-                    _ => return None,
+                    ">" => "<",
+                    ">=" => "<=",
+                    other => other,
                 },
             ),
             _ => return None,
         };
-        let positive = matches!((operator, self.text(bound)), (">", "0") | (">=", "1"));
-        positive.then(|| self.text(name))
+        let kind = match (operator, self.text(bound)) {
+            (">", "0") | (">=", "1") => CountTest::Positive,
+            ("!=" | "<>" | "is not", "0") => CountTest::NonZero,
+            ("==" | "is", "0") => CountTest::Zero,
+            _ => return None,
+        };
+        Some((self.text(name), kind))
     }
 
-    /// The ghost flag of a positive test (`n > 0`): the place `n.(> 0)`, forgotten with
-    /// `n`.
-    fn positive_test(&mut self, node: Node<'_>) -> Option<PlaceId> {
-        let name = self.positive_test_text(node)?;
+    /// The ghost flags of a count test (`n > 0` and `n != 0` as places inside `n`,
+    /// forgotten with it), with the kind of test; `None` for a name that is a constant.
+    fn ghost_test(&mut self, node: Node<'_>) -> Option<(GhostFlags, CountTest)> {
+        let (name, kind) = self.count_test(node)?;
         if self.names.constant(name).is_some() {
             return None;
         }
-        Some(self.place(Self::positive_place(name)))
+        let flags = GhostFlags {
+            positive: self.place(Self::ghost_place(name, POSITIVE)),
+            nonzero: self.place(Self::ghost_place(name, NONZERO)),
+        };
+        Some((flags, kind))
     }
 
-    fn positive_place(name: &str) -> Place {
+    /// What an edge of a count test says of its ghost flags, pushed on the current block:
+    /// each flag the edge decides is compared (what its earlier values implied holds) and,
+    /// for the flag the test is about, set (what holds now is what it implies later).
+    /// `n > 0` implies `n != 0`; `n == 0` implies not `n > 0`; the other ways say nothing.
+    fn ghost_edge(&mut self, flags: GhostFlags, kind: CountTest, holds: bool) {
+        let (tested, positive, nonzero) = match (kind, holds) {
+            (CountTest::Positive, true) => (flags.positive, Some(true), Some(true)),
+            (CountTest::Positive, false) => (flags.positive, Some(false), None),
+            (CountTest::NonZero, true) | (CountTest::Zero, false) => {
+                (flags.nonzero, None, Some(true))
+            }
+            (CountTest::NonZero, false) | (CountTest::Zero, true) => {
+                (flags.nonzero, Some(false), Some(false))
+            }
+        };
+        for (place, value) in [(flags.positive, positive), (flags.nonzero, nonzero)] {
+            if let Some(value) = value {
+                self.push(Stmt::Compare {
+                    place,
+                    value: 1,
+                    equal: value,
+                });
+            }
+        }
+        let value = if tested == flags.positive {
+            positive
+        } else {
+            nonzero
+        };
+        if let Some(value) = value {
+            self.push(Stmt::Constant {
+                place: tested,
+                value: i64::from(value),
+            });
+        }
+    }
+
+    fn ghost_place(name: &str, test: &str) -> Place {
         Place {
             root: name.to_string(),
-            path: vec![Projection::Field("(> 0)".to_string())],
+            path: vec![Projection::Field(test.to_string())],
         }
     }
 
-    /// `for i in range(n)` (or `range(0, n)`): the ghost flag of `n > 0`.
-    fn range_bound(&mut self, node: Node<'_>) -> Option<PlaceId> {
-        let right = self.strip(node.field("right")?);
-        if right.kind() != "call" {
-            return None;
-        }
-        let function = right.field("function")?;
-        if self.text(function) != "range" {
-            return None;
+    /// `for i in range(n)` (or `range(0, n)`): the ghost flags of `n` some test made, both
+    /// true in the body (`n > 0`, so `n != 0`).
+    fn range_bound(&mut self, node: Node<'_>) -> Vec<PlaceId> {
+        let Some(right) = node.field("right").map(|right| self.strip(right)) else {
+            return Vec::new();
+        };
+        let function = right.field("function");
+        if right.kind() != "call" || !function.is_some_and(|f| self.text(f) == "range") {
+            return Vec::new();
         }
         let arguments: Vec<Node<'_>> = self.positional_args(right);
         let bound = match arguments.as_slice() {
             [bound] => *bound,
             [start, bound] if self.text(*start) == "0" => *bound,
-            _ => return None,
+            _ => return Vec::new(),
         };
         let bound = self.strip(bound);
         if bound.kind() != "identifier" {
-            return None;
+            return Vec::new();
         }
-        let place = Self::positive_place(self.text(bound));
-        // Only a bound some test made a ghost flag of.
-        self.f.place_id(&place)
+        let name = self.text(bound);
+        [POSITIVE, NONZERO]
+            .into_iter()
+            .filter_map(|test| self.f.place_id(&Self::ghost_place(name, test)))
+            .collect()
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
@@ -2763,13 +2885,15 @@ impl<'a> Lowerer<'a> {
                 self.note_assigned(name);
                 let place = self.place(Place::local(name));
                 self.push(Stmt::Modified { place });
-                let ghost = Self::positive_place(self.text(left));
-                if let Some(ghost) = self.f.place_id(&ghost) {
-                    self.push(Stmt::Assign {
-                        target: ghost,
-                        value: Value::Other,
-                        span: node_span(node),
-                    });
+                for test in [POSITIVE, NONZERO] {
+                    let ghost = Self::ghost_place(self.text(left), test);
+                    if let Some(ghost) = self.f.place_id(&ghost) {
+                        self.push(Stmt::Assign {
+                            target: ghost,
+                            value: Value::Other,
+                            span: node_span(node),
+                        });
+                    }
                 }
             }
         }
