@@ -2851,7 +2851,7 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         let function = right.field("function");
-        if right.kind() != "call" || !function.is_some_and(|f| self.text(f) == "range") {
+        if right.kind() != "call" || function.is_none_or(|f| self.text(f) != "range") {
             return Vec::new();
         }
         let arguments: Vec<Node<'_>> = self.positional_args(right);
