@@ -2538,6 +2538,7 @@ mod tests {
             function,
             families,
             context,
+            reallocated_through: std::collections::HashSet::new(),
             classes: Vec::new(),
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),
