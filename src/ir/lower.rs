@@ -858,7 +858,8 @@ struct LoopTargets {
 struct LoopIndex {
     variable: String,
     range: String,
-    /// The body assigns the variable itself: `a[i]` is not the loop's element any more.
+    /// The body assigned the variable itself so far: `a[i]` is not the turn's element
+    /// any more (an assignment after the test is harmless: each turn rebinds it).
     reassigned: bool,
     /// `a[...]` for each `a[i]` the body tests against NULL, with the test's span.
     tested: Vec<(PlaceId, Span)>,
@@ -1783,9 +1784,6 @@ impl<'a> Lowerer<'a> {
         after: BlockId,
         exit: BlockId,
     ) {
-        if index.reassigned {
-            return;
-        }
         for (place, span) in index.tested {
             let filled = self
                 .filled
@@ -2352,8 +2350,11 @@ impl<'a> Lowerer<'a> {
             "subscript" => {
                 let place = self.place_of(node)?;
                 let span = node_span(node);
+                // (A test after the body assigned the index looks at another element.)
                 if let (Some(place), Some(index)) = (place, self.indexing_loop(node)) {
-                    index.tested.push((place, span));
+                    if !index.reassigned {
+                        index.tested.push((place, span));
+                    }
                 }
                 Ok(place)
             }
