@@ -2845,8 +2845,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `for i in range(n)` (or `range(0, n)`): the ghost flags of `n` some test made, both
-    /// true in the body (`n > 0`, so `n != 0`).
+    /// `for i in range(n)` (or `range(k, n)`, `range(k, n, step)`): the ghost flags of `n`
+    /// some test made, both true in the body (`n > 0`, so `n != 0`).
     fn range_bound(&mut self, node: Node<'_>) -> Vec<PlaceId> {
         let Some(right) = node.field("right").map(|right| self.strip(right)) else {
             return Vec::new();
@@ -2856,9 +2856,14 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         }
         let arguments: Vec<Node<'_>> = self.positional_args(right);
+        // `range(k, n)` with a constant `k >= 0` (and a positive step) runs its body only
+        // where `n > k`, so `n > 0`.
+        let natural = |node: &Node<'_>| self.constant(*node).is_some_and(|k| k >= 0);
+        let positive = |node: &Node<'_>| self.constant(*node).is_some_and(|k| k > 0);
         let bound = match arguments.as_slice() {
             [bound] => *bound,
-            [start, bound] if self.text(*start) == "0" => *bound,
+            [start, bound] if natural(start) => *bound,
+            [start, bound, step] if natural(start) && positive(step) => *bound,
             _ => return Vec::new(),
         };
         let bound = self.strip(bound);
@@ -3087,6 +3092,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "call" => self.call(node)?,
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                self.comprehension(node)?;
+                Value::Other
+            }
             "new_expression" => {
                 let mut args = Vec::new();
                 if let Some(arguments) = node.field("arguments") {
@@ -3227,6 +3239,55 @@ impl<'a> Lowerer<'a> {
         };
         self.leave();
         Ok(value)
+    }
+
+    /// `[p[i] for i in range(n)]`: the first iterable is evaluated where the expression
+    /// is, the rest (the other clauses, then the body) on a branch that may not run at
+    /// all, where a `range(n)` clause says `n > 0` as a `for` loop's body does.
+    fn comprehension(&mut self, node: Node<'_>) -> Lowered<()> {
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'_>> = node
+            .named_children(&mut cursor)
+            .filter(|child| matches!(child.kind(), "for_in_clause" | "if_clause"))
+            .collect();
+        let body = self.new_block();
+        let after = self.new_block();
+        for (index, clause) in clauses.iter().enumerate() {
+            if clause.kind() == "if_clause" {
+                let mut inner = clause.walk();
+                let conditions: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
+                for condition in conditions {
+                    self.expr(condition)?;
+                }
+                continue;
+            }
+            if let Some(iterable) = clause.field("right") {
+                self.expr(iterable)?;
+            }
+            if index == 0 {
+                self.edge(self.current, body);
+                self.edge(self.current, after);
+                self.current = body;
+            }
+            for ghost in self.range_bound(*clause) {
+                self.push(Stmt::Compare {
+                    place: ghost,
+                    value: 1,
+                    equal: true,
+                });
+            }
+            if let Some(target) = clause.field("left") {
+                self.assign_to(target, Value::Other, node_span(target))?;
+            }
+        }
+        if clauses.is_empty() {
+            self.fall_into(body);
+        }
+        if let Some(element) = node.field("body") {
+            self.expr(element)?;
+        }
+        self.fall_into(after);
+        Ok(())
     }
 
     fn call(&mut self, node: Node<'_>) -> Lowered<Value> {
