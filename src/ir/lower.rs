@@ -1501,7 +1501,7 @@ impl<'a> Lowerer<'a> {
                         let then = self.new_block();
                         let otherwise = self.new_block();
                         let after = self.new_block();
-                        self.branch(test, then, otherwise)?;
+                        self.condition(test, then, otherwise)?;
                         for (block, flag) in [(then, 1), (otherwise, 0)] {
                             self.current = block;
                             self.push(Stmt::Assign {
@@ -2530,14 +2530,15 @@ impl<'a> Lowerer<'a> {
         }
         // `ok = p != NULL`: a flag that records a NULL test, lowered as the test's two
         // edges with the flag set to 1 or 0 on each, so a later `if not ok: raise` is
-        // known to stop the NULL path.
+        // known to stop the NULL path. (Each edge of a compound test says exactly which
+        // tests held: `ok = a != NULL or b != NULL` checks neither where `ok` is true.)
         let stripped = self.strip(right);
         let left_is_name = self.strip(left).kind() == "identifier";
         if targets.len() == 1 && left_is_name && self.records_null_test(stripped) {
             let then = self.new_block();
             let otherwise = self.new_block();
             let after = self.new_block();
-            self.branch(stripped, then, otherwise)?;
+            self.condition(stripped, then, otherwise)?;
             for (block, flag) in [(then, 1), (otherwise, 0)] {
                 self.current = block;
                 self.assign_to(left, Value::Other, node_span(node))?;
@@ -2721,7 +2722,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether an expression is a NULL test of a pointer and nothing else (`p != NULL`,
-    /// `p is NULL`, `not p`): a flag assigned it records the test.
+    /// `p is NULL`, `not p`, or such tests combined by `and`/`or`): a flag assigned it
+    /// records the test.
     fn records_null_test(&self, node: Node<'_>) -> bool {
         match node.kind() {
             "comparison_operator" => {
@@ -2732,6 +2734,11 @@ impl<'a> Lowerer<'a> {
             "not_operator" => node
                 .field("argument")
                 .is_some_and(|inner| self.records_null_test(self.strip(inner))),
+            // `ok = a != NULL and b != NULL`: NULL tests combined.
+            "boolean_operator" => ["left", "right"].iter().all(|side| {
+                node.field(side)
+                    .is_some_and(|operand| self.records_null_test(self.strip(operand)))
+            }),
             _ => false,
         }
     }
