@@ -748,10 +748,27 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             reallocates: None,
         });
     }
+    // `safe_realloc(&buf, n)`: where the helper reallocates the block the place holds,
+    // taking the address hands the place to that call, which releases its block.
+    let mut reallocated_through = std::collections::HashSet::new();
+    for (index, block) in function.blocks.iter().enumerate() {
+        for call in block.calls().map(|call| function.call(call)) {
+            if classify(&call.callee).is_some() {
+                continue;
+            }
+            let out = context
+                .summary_of(&call.callee, &classes)
+                .and_then(|summary| summary.out_argument(call));
+            if let Some((place, _)) = out.filter(|(_, out)| out.reallocates) {
+                reallocated_through.insert((BlockId(index as u32), place));
+            }
+        }
+    }
     let analysis = Ownership {
         function,
         families,
         context,
+        reallocated_through,
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
@@ -944,6 +961,9 @@ struct Ownership<'a, 'c> {
     function: &'a Function,
     families: &'a FamilyTable,
     context: Context<'c>,
+    /// The places whose address a call in the block hands to a helper that reallocates
+    /// their block (`safe_realloc(&buf, n)`): the call releases what they hold.
+    reallocated_through: std::collections::HashSet<(BlockId, PlaceId)>,
     /// The method's class and its bases, for `self.helper()` summaries.
     classes: Vec<String>,
     graph_sites: Vec<AllocationSite>,
@@ -1451,7 +1471,11 @@ impl Ownership<'_, '_> {
                             .extend(held.into_iter().map(|site| (site, block)))
                     });
                 }
-                self.forget(*place, state);
+                // The reallocating helper releases the place's block and stores the new
+                // one: until it returns, the place still holds the old one.
+                if !self.reallocated_through.contains(&(recorder.block, *place)) {
+                    self.forget(*place, state);
+                }
             }
             // Flags and their tests: only the class model's guards read them.
             // `failed = True`: on this path the flag holds 1, and what is checked now is
@@ -1587,9 +1611,13 @@ impl Ownership<'_, '_> {
                     );
                 }
                 if self.site_of_call[call_id.0 as usize].is_some() {
-                    self.allocate(call_id, state, recorder);
-                    // `safe_realloc(&self.data, n)` stores its block in `self.data`.
+                    // `safe_realloc(&self.data, n)` stores its block in `self.data`, and
+                    // when it reallocates, it released the block held there before.
                     let out = summary.and_then(|s| s.out_argument(call));
+                    if let Some((place, out)) = out.filter(|(_, out)| out.reallocates) {
+                        self.release(place, out.family, callee_name, call.span, state, recorder);
+                    }
+                    self.allocate(call_id, state, recorder);
                     let returns = summary.and_then(|s| s.returns.as_ref());
                     if let (Some((place, _)), None) = (out, returns) {
                         self.assign(place, Value::Call(call_id), call.span, state, recorder);
@@ -2675,6 +2703,7 @@ mod tests {
             function,
             families,
             context,
+            reallocated_through: std::collections::HashSet::new(),
             classes: Vec::new(),
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),
