@@ -29,7 +29,7 @@ use crate::ir::names::{
 };
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
-    PlaceId, Projection, SkippedFunction, Stmt, Terminator, UseKind, Value,
+    PlaceId, Projection, Relation, SkippedFunction, Stmt, Terminator, UseKind, Value,
 };
 use crate::parse::{syntax_error_in, Fields};
 
@@ -1759,7 +1759,7 @@ impl<'a> Lowerer<'a> {
             self.push(Stmt::Compare {
                 place: ghost,
                 value: 1,
-                equal: true,
+                relation: Relation::Equal,
             });
         }
         if let Some(target) = node.field("left") {
@@ -2177,8 +2177,9 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                     None => match self.constant_test(node)? {
-                        // `self.kind == 2`: each edge says what the flag holds.
-                        Some((place, value, equal_when_true)) => {
+                        // `self.kind == 2`, `self.size > 0`: each edge says what the flag
+                        // holds.
+                        Some((place, value, relation)) => {
                             let yes = self.new_block();
                             let no = self.new_block();
                             self.edge(self.current, yes);
@@ -2190,7 +2191,7 @@ impl<'a> Lowerer<'a> {
                                 self.push(Stmt::Compare {
                                     place,
                                     value,
-                                    equal: equal_when_true == holds,
+                                    relation: if holds { relation } else { relation.negated() },
                                 });
                                 if let Some((flags, kind)) = ghost {
                                     self.ghost_edge(flags, kind, holds);
@@ -2263,10 +2264,10 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// `flag == 2`, `2 != self.kind`, `self.closed is True`: the place compared with a
-    /// constant, the constant, and whether a true outcome means they are equal. Evaluates
-    /// the compared place.
-    fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, bool)>> {
+    /// `flag == 2`, `2 != self.kind`, `self.closed is True`, `self.size > 0`, `0 < n`: the
+    /// place compared with a constant, the constant, and the relation a true outcome
+    /// means (the place on the left). Evaluates the compared place.
+    fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, Relation)>> {
         if node.kind() != "comparison_operator" {
             return Ok(None);
         }
@@ -2280,23 +2281,20 @@ impl<'a> Lowerer<'a> {
         if operands.len() != 2 || operators.len() != 1 {
             return Ok(None);
         }
-        let equal_when_true = match operators[0] {
-            "==" | "is" => true,
-            "!=" | "is not" | "<>" => false,
-            _ => return Ok(None),
+        let Some(relation) = Relation::from_operator(operators[0]) else {
+            return Ok(None);
         };
-        let (tested, value) = match (self.constant(operands[0]), self.constant(operands[1])) {
-            (None, Some(value)) => (operands[0], value),
-            (Some(value), None) => (operands[1], value),
-            _ => return Ok(None),
-        };
+        let (tested, value, relation) =
+            match (self.constant(operands[0]), self.constant(operands[1])) {
+                (None, Some(value)) => (operands[0], value, relation),
+                (Some(value), None) => (operands[1], value, relation.swapped()),
+                _ => return Ok(None),
+            };
         let tested = self.strip(tested);
         if !matches!(tested.kind(), "identifier" | "attribute") {
             return Ok(None);
         }
-        Ok(self
-            .place_of(tested)?
-            .map(|place| (place, value, equal_when_true)))
+        Ok(self.place_of(tested)?.map(|place| (place, value, relation)))
     }
 
     /// The value of an integer or boolean literal (`3`, `-1`, `True`, `0x10`).
@@ -2840,7 +2838,7 @@ impl<'a> Lowerer<'a> {
                 self.push(Stmt::Compare {
                     place,
                     value: 1,
-                    equal: value,
+                    relation: Relation::equality(value),
                 });
             }
         }

@@ -1449,9 +1449,9 @@ impl Ownership<'_, '_> {
             Stmt::Compare {
                 place,
                 value,
-                equal,
+                relation,
             } => {
-                if !self.apply_implied(*place, |held| (held == *value) == *equal, state) {
+                if !self.apply_implied(*place, |held| relation.holds(held, *value), state) {
                     return false;
                 }
             }
