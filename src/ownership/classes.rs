@@ -939,3 +939,60 @@ pub fn dealloc_leak_path(
     }
     Some(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FlagValue::{Is, NonZero, Within};
+    use super::{FlagValue, Relation};
+
+    #[test]
+    fn a_known_value_decides_every_relation() {
+        assert_eq!(Is(0).decides(Relation::Greater, 0), Some(false));
+        assert_eq!(Is(2).decides(Relation::Equal, 1), Some(false));
+        assert_eq!(Is(2).decides(Relation::NotEqual, 1), Some(true));
+        assert_eq!(Is(1).decides(Relation::LessOrEqual, 1), Some(true));
+        assert_eq!(NonZero.decides(Relation::Equal, 0), Some(false));
+        assert_eq!(NonZero.decides(Relation::Greater, 0), None);
+    }
+
+    #[test]
+    fn a_range_decides_only_what_holds_at_both_ends() {
+        let positive = Within(1, i64::MAX);
+        assert_eq!(positive.decides(Relation::Greater, 0), Some(true));
+        assert_eq!(positive.decides(Relation::LessOrEqual, 0), Some(false));
+        assert_eq!(positive.decides(Relation::Equal, 0), Some(false));
+        assert_eq!(positive.decides(Relation::Equal, 3), None);
+        assert_eq!(positive.decides(Relation::Greater, 1), None);
+        assert_eq!(positive.truth(), Some(true));
+        assert_eq!(Within(-1, 1).truth(), None);
+    }
+
+    #[test]
+    fn a_passed_test_narrows_what_is_known() {
+        assert_eq!(
+            FlagValue::after_test(None, Relation::Greater, 0),
+            Some(Within(1, i64::MAX))
+        );
+        assert_eq!(
+            FlagValue::after_test(None, Relation::NotEqual, 0),
+            Some(NonZero)
+        );
+        assert_eq!(FlagValue::after_test(None, Relation::NotEqual, 3), None);
+        assert_eq!(
+            FlagValue::after_test(Some(NonZero), Relation::GreaterOrEqual, 0),
+            Some(Within(1, i64::MAX))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(Within(0, 5)), Relation::NotEqual, 0),
+            Some(Within(1, 5))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(Within(1, 5)), Relation::Less, 2),
+            Some(Is(1))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(Is(4)), Relation::Greater, 0),
+            Some(Is(4))
+        );
+    }
+}
