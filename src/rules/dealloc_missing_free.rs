@@ -322,7 +322,7 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                             .find(|release| release.site == site && !release.reallocating)?;
                         Some((
                             attribute.clone(),
-                            dealloc.family_name(release.family).to_string(),
+                            dealloc.family_name(release.family?).to_string(),
                             release.callee.clone(),
                         ))
                     })
