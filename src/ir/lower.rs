@@ -980,6 +980,23 @@ fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Spa
     }
 }
 
+/// `name` for an accessor of an old-style `property name:` block (`__get__`, `__set__`,
+/// `__del__`): its `__del__` is the deleter `del obj.name` runs, no finalizer, and the
+/// accessors are no methods of the class by those names.
+fn property_of<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let mut ancestor = node.parent();
+    while let Some(outer) = ancestor {
+        match outer.kind() {
+            "property_block" => return outer.field("name").map(|name| text(name, source)),
+            "class_definition" | "cdef_class" | "function_definition" | "cdef_function" => {
+                return None
+            }
+            _ => ancestor = outer.parent(),
+        }
+    }
+    None
+}
+
 fn lower_function(
     node: Node<'_>,
     class: Option<String>,
@@ -988,6 +1005,10 @@ fn lower_function(
     classes: &Module,
 ) -> Lowered<Function> {
     let (name, kind, name_span) = function_identity(node, source);
+    let name = match property_of(node, source) {
+        Some(property) => format!("{property}.{name}"),
+        None => name,
+    };
     let mut function = Function::new(name, kind, node_span(node), name_span);
     let is_c_function = matches!(kind, FunctionKind::Cdef | FunctionKind::Cpdef);
     // A `def` declares one only through `@cython.exceptval`, which makes it a C function.
