@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
-use crate::ownership::chunked::ChunkedVec;
+use crate::ownership::chunked::{ChunkedVec, JoinedChunks};
 use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
@@ -799,8 +799,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
-    let mut exit: Option<ExitState> = None;
-    let mut returned: Option<ExitState> = None;
+    let mut exit = ExitJoin::default();
+    let mut returned = ExitJoin::default();
     let mut exits = Vec::new();
     let mut leaves = Vec::new();
     let mut unwinds = Vec::new();
@@ -813,11 +813,13 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             return;
         }
         let how = leave_how(function, from, target);
+        // One copy for the leave event and the class model's way out.
+        let copy = std::rc::Rc::new(ExitState::of(state));
         leaves.push(LeaveEvent {
             block: from,
             how,
             returns: target == function.return_exit,
-            state: ExitState::of(state),
+            state: std::rc::Rc::clone(&copy),
         });
         // How the function ends: by a return or a raise, not where a call that may also
         // return raised (a `__dealloc__` is not blamed for the path where the `close()`
@@ -830,14 +832,14 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         }
         join_into(&mut exit, state);
         if keep_exits {
-            exits.push(ExitState::of(state));
+            exits.push(copy);
         }
     });
     graph.exits = exits;
     graph.leaves = leaves;
     graph.unwinds = unwinds;
-    graph.returning = returned;
-    graph.exit = exit;
+    graph.returning = returned.state;
+    graph.exit = exit.state;
     graph.index_sites();
 }
 
@@ -871,11 +873,6 @@ fn unwind_event(
     if unwind != target || return_to == Some(target) {
         return None;
     }
-    let sites: Vec<(SiteId, SiteStates)> = state
-        .sites
-        .iter_where(|states| states.may_be_allocated() && !states.contains(SiteStates::FREED))
-        .map(|(index, states)| (SiteId(index as u32), *states))
-        .collect();
     let receiver_holds_a_block = function
         .call(call)
         .receiver
@@ -885,13 +882,15 @@ fn unwind_event(
                 .as_ref()
                 .is_some_and(|targets| targets.iter().any(|t| matches!(t, Target::Site(_))))
         });
-    (!sites.is_empty()).then_some(UnwindEvent {
+    let event = UnwindEvent {
         call,
         block: from,
         target,
-        sites,
+        states: state.sites.clone(),
         receiver_holds_a_block,
-    })
+    };
+    let any = event.sites().next().is_some();
+    any.then_some(event)
 }
 
 /// How the edge from `from` to an exit leaves the function.
@@ -913,15 +912,32 @@ fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
     }
 }
 
+/// What holds over several ways out, with the chunks already joined into it.
+#[derive(Default)]
+struct ExitJoin {
+    state: Option<ExitState>,
+    points: JoinedChunks<Option<Targets>>,
+    sites: JoinedChunks<SiteStates>,
+}
+
 /// Joins what holds on one way out into what holds over several: what places hold and
-/// the blocks' states (the rest of the state serves no block after the exit).
-fn join_into(joined: &mut Option<ExitState>, state: &State) {
-    let Some(joined) = joined else {
-        *joined = Some(ExitState::of(state));
+/// the blocks' states (the rest of the state serves no block after the exit). Each way
+/// out costs the chunks it does not share with those joined before.
+fn join_into(joined: &mut ExitJoin, state: &State) {
+    let Some(exit) = &mut joined.state else {
+        joined.state = Some(ExitState::of(state));
+        for (number, chunk) in state.points.chunks() {
+            joined.points.remember(number, chunk);
+        }
+        for (number, chunk) in state.sites.chunks() {
+            joined.sites.remember(number, chunk);
+        }
         return;
     };
-    joined.points.join_with(&state.points, join_targets);
-    joined.sites.join_with(&state.sites, join_site_states);
+    exit.points
+        .join_unseen(&state.points, &mut joined.points, join_targets);
+    exit.sites
+        .join_unseen(&state.sites, &mut joined.sites, join_site_states);
 }
 
 struct Ownership<'a, 'c> {
@@ -2012,12 +2028,11 @@ impl Ownership<'_, '_> {
         let same_element = self.any_element.get(target.0 as usize).copied().flatten();
         !previous.is_empty()
             && previous.iter().all(|site| {
-                state.points.iter().any(|(place, targets)| {
-                    let place = PlaceId(place as u32);
+                self.holders.of(*site).any(|place| {
                     place != target
                         && Some(place) != same_element
-                        && targets
-                            .as_ref()
+                        && state
+                            .targets(place)
                             .is_some_and(|t| t.contains(&Target::Site(*site)))
                 })
             })
@@ -2044,10 +2059,11 @@ impl Ownership<'_, '_> {
                 .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
         let block = recorder.block;
         for site in sites {
-            let held_elsewhere = state.points.iter().any(|(place, targets)| {
-                place != target.0 as usize
-                    && targets
-                        .as_ref()
+            // Among the block's possible holders, never a scan of every place.
+            let held_elsewhere = self.holders.of(site).any(|place| {
+                place != target
+                    && state
+                        .targets(place)
                         .is_some_and(|t| t.contains(&Target::Site(site)))
             });
             let states = state.site(site);
@@ -2224,9 +2240,9 @@ impl Ownership<'_, '_> {
             let tested = state.targets(place).cloned().unwrap_or_default();
             for site in sites {
                 // An alias holding exactly what `p` holds (`p = tmp`) holds the same block.
-                let held_elsewhere = state.points.iter().any(|(other, targets)| {
-                    other != place.0 as usize
-                        && targets.as_ref().is_some_and(|targets| {
+                let held_elsewhere = self.holders.of(site).any(|other| {
+                    other != place
+                        && state.targets(other).is_some_and(|targets| {
                             targets.contains(&Target::Site(site)) && *targets != tested
                         })
                 });
