@@ -357,7 +357,7 @@ impl Dot<'_> {
                 continue;
             }
             let site = graph.site(release.site);
-            let mismatched = site.family.is_some_and(|family| family != release.family);
+            let mismatched = matches!((site.family, release.family), (Some(a), Some(b)) if a != b);
             let verb = if release.reallocating {
                 "reallocated by"
             } else {
@@ -366,7 +366,10 @@ impl Dot<'_> {
             let label = format!(
                 "{verb} {} ({})\nline {}",
                 release.callee,
-                graph.family_name(release.family),
+                release
+                    .family
+                    .map_or("family by its arguments", |family| graph
+                        .family_name(family)),
                 self.line(release.span)
             );
             let color = if mismatched { "red" } else { "black" };

@@ -29,7 +29,7 @@ use crate::ir::names::{
 };
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
-    PlaceId, Projection, SkippedFunction, Stmt, Terminator, UseKind, Value,
+    PlaceId, Projection, Relation, SkippedFunction, Stmt, Terminator, UseKind, Value,
 };
 use crate::parse::{syntax_error_in, Fields};
 
@@ -981,6 +981,23 @@ fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Spa
     }
 }
 
+/// `name` for an accessor of an old-style `property name:` block (`__get__`, `__set__`,
+/// `__del__`): its `__del__` is the deleter `del obj.name` runs, no finalizer, and the
+/// accessors are no methods of the class by those names.
+fn property_of<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let mut ancestor = node.parent();
+    while let Some(outer) = ancestor {
+        match outer.kind() {
+            "property_block" => return outer.field("name").map(|name| text(name, source)),
+            "class_definition" | "cdef_class" | "function_definition" | "cdef_function" => {
+                return None
+            }
+            _ => ancestor = outer.parent(),
+        }
+    }
+    None
+}
+
 fn lower_function(
     node: Node<'_>,
     class: Option<String>,
@@ -989,6 +1006,10 @@ fn lower_function(
     classes: &Module,
 ) -> Lowered<Function> {
     let (name, kind, name_span) = function_identity(node, source);
+    let name = match property_of(node, source) {
+        Some(property) => format!("{property}.{name}"),
+        None => name,
+    };
     let mut function = Function::new(name, kind, node_span(node), name_span);
     let is_c_function = matches!(kind, FunctionKind::Cdef | FunctionKind::Cpdef);
     // A `def` declares one only through `@cython.exceptval`, which makes it a C function.
@@ -1760,7 +1781,7 @@ impl<'a> Lowerer<'a> {
             self.push(Stmt::Compare {
                 place: ghost,
                 value: 1,
-                equal: true,
+                relation: Relation::Equal,
             });
         }
         if let Some(target) = node.field("left") {
@@ -2175,8 +2196,9 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                     None => match self.constant_test(node)? {
-                        // `self.kind == 2`: each edge says what the flag holds.
-                        Some((place, value, equal_when_true)) => {
+                        // `self.kind == 2`, `self.size > 0`: each edge says what the flag
+                        // holds.
+                        Some((place, value, relation)) => {
                             let yes = self.new_block();
                             let no = self.new_block();
                             self.edge(self.current, yes);
@@ -2188,7 +2210,7 @@ impl<'a> Lowerer<'a> {
                                 self.push(Stmt::Compare {
                                     place,
                                     value,
-                                    equal: equal_when_true == holds,
+                                    relation: if holds { relation } else { relation.negated() },
                                 });
                                 if let Some((flags, kind)) = ghost {
                                     self.ghost_edge(flags, kind, holds);
@@ -2261,10 +2283,10 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// `flag == 2`, `2 != self.kind`, `self.closed is True`: the place compared with a
-    /// constant, the constant, and whether a true outcome means they are equal. Evaluates
-    /// the compared place.
-    fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, bool)>> {
+    /// `flag == 2`, `2 != self.kind`, `self.closed is True`, `self.size > 0`, `0 < n`: the
+    /// place compared with a constant, the constant, and the relation a true outcome
+    /// means (the place on the left). Evaluates the compared place.
+    fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, Relation)>> {
         if node.kind() != "comparison_operator" {
             return Ok(None);
         }
@@ -2278,23 +2300,20 @@ impl<'a> Lowerer<'a> {
         if operands.len() != 2 || operators.len() != 1 {
             return Ok(None);
         }
-        let equal_when_true = match operators[0] {
-            "==" | "is" => true,
-            "!=" | "is not" | "<>" => false,
-            _ => return Ok(None),
+        let Some(relation) = Relation::from_operator(operators[0]) else {
+            return Ok(None);
         };
-        let (tested, value) = match (self.constant(operands[0]), self.constant(operands[1])) {
-            (None, Some(value)) => (operands[0], value),
-            (Some(value), None) => (operands[1], value),
-            _ => return Ok(None),
-        };
+        let (tested, value, relation) =
+            match (self.constant(operands[0]), self.constant(operands[1])) {
+                (None, Some(value)) => (operands[0], value, relation),
+                (Some(value), None) => (operands[1], value, relation.swapped()),
+                _ => return Ok(None),
+            };
         let tested = self.strip(tested);
         if !matches!(tested.kind(), "identifier" | "attribute") {
             return Ok(None);
         }
-        Ok(self
-            .place_of(tested)?
-            .map(|place| (place, value, equal_when_true)))
+        Ok(self.place_of(tested)?.map(|place| (place, value, relation)))
     }
 
     /// The value of an integer or boolean literal (`3`, `-1`, `True`, `0x10`).
@@ -2848,7 +2867,7 @@ impl<'a> Lowerer<'a> {
                 self.push(Stmt::Compare {
                     place,
                     value: 1,
-                    equal: value,
+                    relation: Relation::equality(value),
                 });
             }
         }

@@ -277,13 +277,95 @@ pub enum Stmt {
     /// True`): what a flag holds, for the class model's guards. The ownership dataflow
     /// ignores it.
     Constant { place: PlaceId, value: i64 },
-    /// Along this edge the condition says `place == value` (`equal`) or `place != value`
-    /// (`if self.kind == 2:`, `if self.borrowed != 1:`). The ownership dataflow ignores it.
+    /// Along this edge the condition says `place <relation> value` (`if self.kind == 2:`,
+    /// `if self.borrowed != 1:`, `if self.size > 0:`): what a flag holds, for the class
+    /// model's guards and the correlated conditions of locals.
     Compare {
         place: PlaceId,
         value: i64,
-        equal: bool,
+        relation: Relation,
     },
+}
+
+/// How a [`Stmt::Compare`] relates a place to a constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Relation {
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+impl Relation {
+    /// `==`/`is`, `!=`/`is not`/`<>`, `<`, `<=`, `>`, `>=`.
+    pub fn from_operator(operator: &str) -> Option<Relation> {
+        Some(match operator {
+            "==" | "is" => Relation::Equal,
+            "!=" | "is not" | "<>" => Relation::NotEqual,
+            "<" => Relation::Less,
+            "<=" => Relation::LessOrEqual,
+            ">" => Relation::Greater,
+            ">=" => Relation::GreaterOrEqual,
+            _ => return None,
+        })
+    }
+
+    /// `a == b` for `equal`, `a != b` otherwise.
+    pub fn equality(equal: bool) -> Relation {
+        if equal {
+            Relation::Equal
+        } else {
+            Relation::NotEqual
+        }
+    }
+
+    /// What the false edge of the test says.
+    pub fn negated(self) -> Relation {
+        match self {
+            Relation::Equal => Relation::NotEqual,
+            Relation::NotEqual => Relation::Equal,
+            Relation::Less => Relation::GreaterOrEqual,
+            Relation::LessOrEqual => Relation::Greater,
+            Relation::Greater => Relation::LessOrEqual,
+            Relation::GreaterOrEqual => Relation::Less,
+        }
+    }
+
+    /// The same test with its operands swapped (`0 < n` is `n > 0`).
+    pub fn swapped(self) -> Relation {
+        match self {
+            Relation::Less => Relation::Greater,
+            Relation::LessOrEqual => Relation::GreaterOrEqual,
+            Relation::Greater => Relation::Less,
+            Relation::GreaterOrEqual => Relation::LessOrEqual,
+            equality => equality,
+        }
+    }
+
+    /// Whether `held <relation> value`.
+    pub fn holds(self, held: i64, value: i64) -> bool {
+        match self {
+            Relation::Equal => held == value,
+            Relation::NotEqual => held != value,
+            Relation::Less => held < value,
+            Relation::LessOrEqual => held <= value,
+            Relation::Greater => held > value,
+            Relation::GreaterOrEqual => held >= value,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Relation::Equal => "==",
+            Relation::NotEqual => "!=",
+            Relation::Less => "<",
+            Relation::LessOrEqual => "<=",
+            Relation::Greater => ">",
+            Relation::GreaterOrEqual => ">=",
+        }
+    }
 }
 
 /// How a block ends: where control goes after its statements.

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::ir::{BlockId, Callee, Class, PlaceId, Stmt, Terminator, Value};
+use crate::ir::{BlockId, Callee, Class, PlaceId, Relation, Stmt, Terminator, Value};
 use crate::ownership::{AttributeOrigin, OwnershipGraph, SiteOrigin, SiteStates, Target};
 
 /// An attribute that some method leaves holding a block it allocated.
@@ -277,6 +277,92 @@ pub enum FlagValue {
     Is(i64),
     /// Not 0: true, or a pointer to a block.
     NonZero,
+    /// Somewhere in `low..=high` (a test such as `self.size > 0` said so): never a
+    /// single value, which is `Is`.
+    Within(i64, i64),
+}
+
+impl FlagValue {
+    /// The values `low..=high`; `None` when there are none.
+    fn within(low: i64, high: i64) -> Option<FlagValue> {
+        match low.cmp(&high) {
+            std::cmp::Ordering::Greater => None,
+            std::cmp::Ordering::Equal => Some(FlagValue::Is(low)),
+            std::cmp::Ordering::Less => Some(FlagValue::Within(low, high)),
+        }
+    }
+
+    /// Whether `flag <relation> value` holds for every value the flag may hold (`Some
+    /// (true)`), for none of them (`Some(false)`), or only for some.
+    fn decides(self, relation: Relation, value: i64) -> Option<bool> {
+        match self {
+            FlagValue::Is(held) => Some(relation.holds(held, value)),
+            FlagValue::NonZero => match relation {
+                Relation::Equal if value == 0 => Some(false),
+                Relation::NotEqual if value == 0 => Some(true),
+                _ => None,
+            },
+            FlagValue::Within(low, high) => match relation {
+                Relation::Equal | Relation::NotEqual => {
+                    let outside = value < low || value > high;
+                    outside.then_some(relation == Relation::NotEqual)
+                }
+                // An order holds for all of a range or none when it does at both ends.
+                _ => {
+                    let at_low = relation.holds(low, value);
+                    (at_low == relation.holds(high, value)).then_some(at_low)
+                }
+            },
+        }
+    }
+
+    /// Whether the flag is true (not 0) on every path it may hold, on none, or unknown.
+    fn truth(self) -> Option<bool> {
+        self.decides(Relation::NotEqual, 0)
+    }
+
+    /// What the flag holds once a test `flag <relation> value` passed, from what was known
+    /// before (`None`: nothing); `None` when that is still nothing.
+    fn after_test(known: Option<FlagValue>, relation: Relation, value: i64) -> Option<FlagValue> {
+        let (low, high) = match relation {
+            Relation::Equal => (value, value),
+            Relation::Less => (i64::MIN, value.saturating_sub(1)),
+            Relation::LessOrEqual => (i64::MIN, value),
+            Relation::Greater => (value.saturating_add(1), i64::MAX),
+            Relation::GreaterOrEqual => (value, i64::MAX),
+            Relation::NotEqual => {
+                return match known {
+                    Some(FlagValue::Within(low, high)) if value == low => {
+                        FlagValue::within(low.saturating_add(1), high)
+                    }
+                    Some(FlagValue::Within(low, high)) if value == high => {
+                        FlagValue::within(low, high.saturating_sub(1))
+                    }
+                    None if value == 0 => Some(FlagValue::NonZero),
+                    known => known,
+                };
+            }
+        };
+        match known {
+            None => FlagValue::within(low, high),
+            Some(FlagValue::Is(held)) => Some(FlagValue::Is(held)),
+            Some(FlagValue::Within(known_low, known_high)) => {
+                FlagValue::within(low.max(known_low), high.min(known_high))
+            }
+            // Not 0, and in `low..=high`: an end at 0 moves off it.
+            Some(FlagValue::NonZero) => {
+                if low > 0 || high < 0 {
+                    FlagValue::within(low, high)
+                } else if low == 0 {
+                    FlagValue::within(1, high)
+                } else if high == 0 {
+                    FlagValue::within(low, -1)
+                } else {
+                    Some(FlagValue::NonZero)
+                }
+            }
+        }
+    }
 }
 
 /// The flags known on one path, by attribute path (`closed`, `ctx.kind`).
@@ -304,10 +390,14 @@ struct PathState {
     holding: Holding,
     /// The locals holding a block the method allocated (`node = malloc(...)`).
     fresh_locals: BTreeSet<PlaceId>,
-    /// The tests of flags the path went through, as written (`self.kind == 2`).
-    guards: Vec<String>,
+    /// The tests of flags the path went through, as written (`self.kind == 2`), with the
+    /// flag each tests.
+    guards: Vec<(String, String)>,
     /// A flag the path tests has a value nothing here knows: its guard is trusted.
     unknown_guard: bool,
+    /// The path tested the truth of another attribute whose value nothing here knows
+    /// (`if self.owner:`, `if not self.closed:`): such a flag may say the block is gone.
+    unknown_truth_test: bool,
 }
 
 /// A path that reaches the end of a method, as the guard evaluation sees it.
@@ -317,6 +407,14 @@ struct PathEnd {
     holding: Holding,
     guards: Vec<String>,
     unknown_guard: bool,
+}
+
+/// The paths of a method from given flags: how they end, and the basic blocks some path
+/// enters with the attribute still holding its entry block and no unknown truth test
+/// behind it.
+struct Explored {
+    ends: Vec<PathEnd>,
+    holding_entry: HashSet<BlockId>,
 }
 
 /// Paths explored per method before giving up (the guards are then trusted as before).
@@ -334,6 +432,9 @@ struct Paths<'g, 'a> {
     /// is given the benefit of the doubt; where it is allocated, `strcpy(self.text, s)`
     /// fills it and gives nothing up.
     hand_off_releases: bool,
+    /// Whether a call's exception edge is a path too (the state before the call goes
+    /// on to the handler or the way out). The guards of CY004 speak only of returns.
+    follow_unwind: bool,
 }
 
 impl Paths<'_, '_> {
@@ -362,9 +463,10 @@ impl Paths<'_, '_> {
 
     /// Every path from the entry to the exit, from `flags` and `holding`; `None` past
     /// the budget.
-    fn explore(&self, flags: Flags, holding: Holding) -> Option<Vec<PathEnd>> {
+    fn explore(&self, flags: Flags, holding: Holding) -> Option<Explored> {
         let function = self.graph.function;
         let mut ends = Vec::new();
+        let mut holding_entry = HashSet::new();
         let mut pending = vec![PathState {
             block: function.entry,
             flags,
@@ -373,6 +475,7 @@ impl Paths<'_, '_> {
             fresh_locals: BTreeSet::new(),
             guards: Vec::new(),
             unknown_guard: false,
+            unknown_truth_test: false,
         }];
         let mut steps = 0usize;
         let mut seen = HashSet::new();
@@ -386,7 +489,7 @@ impl Paths<'_, '_> {
                     flags: state.flags,
                     assigned: state.assigned,
                     holding: state.holding,
-                    guards: state.guards,
+                    guards: state.guards.into_iter().map(|(_, text)| text).collect(),
                     unknown_guard: state.unknown_guard,
                 });
                 continue;
@@ -400,37 +503,53 @@ impl Paths<'_, '_> {
                 state.assigned.clone(),
                 state.fresh_locals.clone(),
                 state.unknown_guard,
+                state.unknown_truth_test,
             );
             if !seen.insert(key) {
                 continue;
             }
             let block = function.block(state.block);
+            let entered_holding_entry = state.holding == Holding::Entry;
             if !block.stmts.iter().all(|stmt| self.step(stmt, &mut state)) {
                 continue;
             }
+            if entered_holding_entry && !state.unknown_truth_test {
+                holding_entry.insert(state.block);
+            }
             // A call that can raise: its effects hold where it returns. The path where it
-            // raised is not one the guards speak of (a `__dealloc__` is not blamed for the
-            // `close()` before its `free` raising).
-            let succs: Vec<BlockId> = match &block.terminator {
+            // raised is not one the guards of CY004 speak of (a `__dealloc__` is not blamed
+            // for the `close()` before its `free` raising); it goes on from the state
+            // before the call.
+            let mut succs: Vec<(BlockId, Option<PathState>)> = Vec::new();
+            match &block.terminator {
                 Terminator::Call {
-                    call, return_to, ..
+                    call,
+                    return_to,
+                    unwind,
                 } => {
+                    if self.follow_unwind {
+                        succs.push((*unwind, Some(state.clone())));
+                    }
                     self.step(&Stmt::Call(*call), &mut state);
-                    return_to.iter().copied().collect()
+                    succs.extend(return_to.iter().map(|succ| (*succ, None)));
                 }
-                terminator => terminator.successors().collect(),
-            };
-            for (index, succ) in succs.iter().enumerate() {
-                let mut next = if index + 1 == succs.len() {
-                    std::mem::replace(&mut state, PathState::empty())
-                } else {
-                    state.clone()
+                terminator => succs.extend(terminator.successors().map(|succ| (succ, None))),
+            }
+            let count = succs.len();
+            for (index, (succ, before_call)) in succs.into_iter().enumerate() {
+                let mut next = match before_call {
+                    Some(before) => before,
+                    None if index + 1 == count => std::mem::replace(&mut state, PathState::empty()),
+                    None => state.clone(),
                 };
-                next.block = *succ;
+                next.block = succ;
                 pending.push(next);
             }
         }
-        Some(ends)
+        Some(Explored {
+            ends,
+            holding_entry,
+        })
     }
 
     /// Applies a statement; false when the path cannot go on (its test contradicts what
@@ -510,55 +629,46 @@ impl Paths<'_, '_> {
                     (false, false) => format!("`not self.{tested}`"),
                 };
                 let known = self.known(&tested, state);
-                let consistent = match known {
-                    Some(FlagValue::Is(value)) => (value != 0) == *non_null,
-                    Some(FlagValue::NonZero) => *non_null,
+                match known.and_then(FlagValue::truth) {
+                    Some(truth) if truth != *non_null => return false,
+                    Some(_) => {}
                     None => {
                         state.unknown_guard = true;
-                        true
+                        if known.is_none() && !*against_null && tested != self.attribute {
+                            state.unknown_truth_test = true;
+                        }
                     }
-                };
-                if !consistent {
-                    return false;
                 }
-                if known.is_none() {
-                    let value = if *non_null {
-                        FlagValue::NonZero
-                    } else {
-                        FlagValue::Is(0)
-                    };
-                    state.flags.insert(tested, value);
+                let relation = Relation::equality(!*non_null);
+                if let Some(value) = FlagValue::after_test(known, relation, 0) {
+                    state.flags.insert(tested.clone(), value);
                 }
-                state.guards.push(text);
+                state.guards.push((tested, text));
             }
             Stmt::Compare {
                 place,
                 value,
-                equal,
+                relation,
             } => {
                 let Some(tested) = self.attribute_of(*place) else {
                     return true;
                 };
-                let operator = if *equal { "==" } else { "!=" };
-                let text = format!("`self.{tested} {operator} {value}`");
+                let text = format!("`self.{tested} {} {value}`", relation.symbol());
                 let known = self.known(&tested, state);
-                let consistent = match known {
-                    Some(FlagValue::Is(held)) => (held == *value) == *equal,
-                    Some(FlagValue::NonZero) if *value == 0 => !*equal,
-                    _ => {
-                        state.unknown_guard = true;
-                        true
-                    }
+                match known.and_then(|known| known.decides(*relation, *value)) {
+                    Some(false) => return false,
+                    Some(true) => {}
+                    None => state.unknown_guard = true,
+                }
+                match FlagValue::after_test(known, *relation, *value) {
+                    Some(after) => state.flags.insert(tested.clone(), after),
+                    None => state.flags.remove(&tested),
                 };
-                if !consistent {
-                    return false;
+                // `self.kind == 2` says all an earlier `self.kind != 1` did.
+                if *relation == Relation::Equal {
+                    state.guards.retain(|(flag, _)| *flag != tested);
                 }
-                if *equal {
-                    state.flags.insert(tested, FlagValue::Is(*value));
-                } else if *value == 0 {
-                    state.flags.insert(tested, FlagValue::NonZero);
-                }
-                state.guards.push(text);
+                state.guards.push((tested, text));
             }
             Stmt::Call(call) => {
                 if !matches!(state.holding, Holding::Entry | Holding::Fresh) {
@@ -591,15 +701,23 @@ impl Paths<'_, '_> {
                     state.unknown_guard = true;
                 }
             }
-            // `self.count += 1`: the flag's value is no longer known.
+            // `self.count += 1`: the flag's value is no longer known, and the method sets
+            // it (to something else than what its callers knew).
             Stmt::Modified { place } => {
                 if let Some(target) = self.attribute_of(*place) {
                     state.flags.remove(&target);
+                    state.assigned.insert(target);
                 }
             }
+            // `fill(&self.count)` may store anything there.
             Stmt::AddressTaken { place } => {
-                if self.attribute_of(*place).as_deref() == Some(self.attribute) {
-                    state.holding = Holding::Released;
+                if let Some(target) = self.attribute_of(*place) {
+                    if target == self.attribute {
+                        state.holding = Holding::Released;
+                    } else {
+                        state.flags.remove(&target);
+                        state.assigned.insert(target);
+                    }
                 }
             }
             Stmt::Use { .. }
@@ -630,6 +748,7 @@ impl PathState {
             fresh_locals: BTreeSet::new(),
             guards: Vec::new(),
             unknown_guard: false,
+            unknown_truth_test: false,
         }
     }
 }
@@ -646,26 +765,18 @@ pub fn owner_conditions(
     graphs: &[OwnershipGraph<'_>],
     method_releases: &dyn Fn(&str, &Flags) -> bool,
 ) -> Option<Vec<Flags>> {
-    /// Conditions followed through later methods before giving up.
-    const CONDITION_BUDGET: usize = 64;
-    let mut conditions: Vec<Flags> = Vec::new();
-    let methods: Vec<&OwnershipGraph<'_>> = graphs
-        .iter()
-        .filter(|graph| {
-            (graph.function.class.as_deref() == Some(class)
-                || graph.function.instances.values().any(|c| c == class))
-                && !matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
-        })
-        .collect();
+    let methods = methods_before_finalizers(class, graphs);
     let paths_of = |graph| Paths {
         graph,
         class,
         attribute,
         method_releases,
         hand_off_releases: false,
+        follow_unwind: false,
     };
+    let mut conditions: Vec<Flags> = Vec::new();
     for &graph in &methods {
-        for end in paths_of(graph).explore(Flags::new(), Holding::Entry)? {
+        for end in paths_of(graph).explore(Flags::new(), Holding::Entry)?.ends {
             if end.holding == Holding::Fresh && !conditions.contains(&end.flags) {
                 conditions.push(end.flags);
             }
@@ -674,8 +785,96 @@ pub fn owner_conditions(
     if conditions.is_empty() {
         return None;
     }
-    // Each later method, from each condition known so far: what it leaves the flags as
-    // where the block is still owned. `__cinit__` runs first, never later.
+    through_later_methods(class, conditions, &methods, &paths_of)
+}
+
+/// The flags that hold wherever `method` (a `close()`) returns or raises having freed
+/// `attribute` and left it pointing at the freed block, and after any sequence of
+/// methods run from there that leave it alone but set flags. `None` when some method
+/// has too many paths, or no path of `method` is seen to free it.
+pub fn dangling_conditions(
+    class: &str,
+    attribute: &str,
+    method: &OwnershipGraph<'_>,
+    graphs: &[OwnershipGraph<'_>],
+) -> Option<Vec<Flags>> {
+    let methods = methods_before_finalizers(class, graphs);
+    let paths_of = |graph| Paths {
+        graph,
+        class,
+        attribute,
+        method_releases: &|_, _| false,
+        hand_off_releases: false,
+        follow_unwind: true,
+    };
+    let mut conditions: Vec<Flags> = Vec::new();
+    for end in paths_of(method).explore(Flags::new(), Holding::Entry)?.ends {
+        if end.holding == Holding::Released && !conditions.contains(&end.flags) {
+            conditions.push(end.flags);
+        }
+    }
+    if conditions.is_empty() {
+        return None;
+    }
+    through_later_methods(class, conditions, &methods, &paths_of)
+}
+
+/// The basic blocks of `method` that some path enters, from one of `conditions`, with
+/// `attribute` still holding the block it held on entry, and no test of a flag whose
+/// value nothing here knows for its truth behind it (`if self.owner:` may say the block
+/// is gone). `None` when the method has too many paths.
+pub fn blocks_holding_entry(
+    class: &str,
+    attribute: &str,
+    method: &OwnershipGraph<'_>,
+    conditions: &[Flags],
+) -> Option<HashSet<BlockId>> {
+    let paths = Paths {
+        graph: method,
+        class,
+        attribute,
+        method_releases: &|_, _| false,
+        hand_off_releases: false,
+        follow_unwind: true,
+    };
+    let mut blocks = HashSet::new();
+    for condition in conditions {
+        blocks.extend(
+            paths
+                .explore(condition.clone(), Holding::Entry)?
+                .holding_entry,
+        );
+    }
+    Some(blocks)
+}
+
+/// The methods of the class (and the functions that fill in a new instance of it) that
+/// run while the instance lives.
+fn methods_before_finalizers<'g, 'a>(
+    class: &str,
+    graphs: &'g [OwnershipGraph<'a>],
+) -> Vec<&'g OwnershipGraph<'a>> {
+    graphs
+        .iter()
+        .filter(|graph| {
+            (graph.function.class.as_deref() == Some(class)
+                || graph.function.instances.values().any(|c| c == class))
+                && !matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
+        })
+        .collect()
+}
+
+/// `conditions`, and what each later method leaves the flags as from each of them where
+/// the attribute still holds the same block (it neither stores into nor releases it),
+/// to a fixpoint. `__cinit__` runs first, never later. `None` past the budgets.
+fn through_later_methods<'g, 'p>(
+    class: &str,
+    mut conditions: Vec<Flags>,
+    methods: &[&'g OwnershipGraph<'p>],
+    paths_of: &dyn Fn(&'g OwnershipGraph<'p>) -> Paths<'g, 'p>,
+) -> Option<Vec<Flags>> {
+    /// Conditions followed through later methods before giving up.
+    const CONDITION_BUDGET: usize = 64;
     let mut next = 0;
     while next < conditions.len() {
         if conditions.len() > CONDITION_BUDGET {
@@ -683,12 +882,12 @@ pub fn owner_conditions(
         }
         let base = conditions[next].clone();
         next += 1;
-        for &graph in &methods {
+        for &graph in methods {
             if graph.function.name == "__cinit__" || graph.function.class.as_deref() != Some(class)
             {
                 continue;
             }
-            for end in paths_of(graph).explore(base.clone(), Holding::Entry)? {
+            for end in paths_of(graph).explore(base.clone(), Holding::Entry)?.ends {
                 if end.holding != Holding::Entry || end.assigned.is_empty() {
                     continue;
                 }
@@ -725,9 +924,10 @@ pub fn dealloc_leak_path(
         attribute,
         method_releases,
         hand_off_releases: true,
+        follow_unwind: false,
     };
     for condition in conditions {
-        let ends = paths.explore(condition.clone(), Holding::Entry)?;
+        let ends = paths.explore(condition.clone(), Holding::Entry)?.ends;
         // A guard on a flag nothing here sets is trusted where another path frees it.
         let released_somewhere = ends.iter().any(|end| end.holding == Holding::Released);
         let leak = ends.into_iter().find(|end| {
@@ -738,4 +938,61 @@ pub fn dealloc_leak_path(
         }
     }
     Some(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FlagValue::{Is, NonZero, Within};
+    use super::{FlagValue, Relation};
+
+    #[test]
+    fn a_known_value_decides_every_relation() {
+        assert_eq!(Is(0).decides(Relation::Greater, 0), Some(false));
+        assert_eq!(Is(2).decides(Relation::Equal, 1), Some(false));
+        assert_eq!(Is(2).decides(Relation::NotEqual, 1), Some(true));
+        assert_eq!(Is(1).decides(Relation::LessOrEqual, 1), Some(true));
+        assert_eq!(NonZero.decides(Relation::Equal, 0), Some(false));
+        assert_eq!(NonZero.decides(Relation::Greater, 0), None);
+    }
+
+    #[test]
+    fn a_range_decides_only_what_holds_at_both_ends() {
+        let positive = Within(1, i64::MAX);
+        assert_eq!(positive.decides(Relation::Greater, 0), Some(true));
+        assert_eq!(positive.decides(Relation::LessOrEqual, 0), Some(false));
+        assert_eq!(positive.decides(Relation::Equal, 0), Some(false));
+        assert_eq!(positive.decides(Relation::Equal, 3), None);
+        assert_eq!(positive.decides(Relation::Greater, 1), None);
+        assert_eq!(positive.truth(), Some(true));
+        assert_eq!(Within(-1, 1).truth(), None);
+    }
+
+    #[test]
+    fn a_passed_test_narrows_what_is_known() {
+        assert_eq!(
+            FlagValue::after_test(None, Relation::Greater, 0),
+            Some(Within(1, i64::MAX))
+        );
+        assert_eq!(
+            FlagValue::after_test(None, Relation::NotEqual, 0),
+            Some(NonZero)
+        );
+        assert_eq!(FlagValue::after_test(None, Relation::NotEqual, 3), None);
+        assert_eq!(
+            FlagValue::after_test(Some(NonZero), Relation::GreaterOrEqual, 0),
+            Some(Within(1, i64::MAX))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(Within(0, 5)), Relation::NotEqual, 0),
+            Some(Within(1, 5))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(Within(1, 5)), Relation::Less, 2),
+            Some(Is(1))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(Is(4)), Relation::Greater, 0),
+            Some(Is(4))
+        );
+    }
 }

@@ -1444,7 +1444,7 @@ impl Ownership<'_, '_> {
                 }
             }
             Stmt::Delete { place, span } => {
-                self.release(*place, CPP, "del", *span, state, recorder);
+                self.release(*place, Some(CPP), "del", *span, state, recorder);
             }
             Stmt::Escape { place, span } => {
                 for site in state.sites_of(*place) {
@@ -1489,9 +1489,9 @@ impl Ownership<'_, '_> {
             Stmt::Compare {
                 place,
                 value,
-                equal,
+                relation,
             } => {
-                if !self.apply_implied(*place, |held| (held == *value) == *equal, state) {
+                if !self.apply_implied(*place, |held| relation.holds(held, *value), state) {
                     return false;
                 }
             }
@@ -1522,7 +1522,14 @@ impl Ownership<'_, '_> {
         match classified {
             Some((family, Role::Release)) => {
                 if let Some(Value::Place(place)) = call.args.first() {
-                    self.release(*place, family, callee_name, call.span, state, recorder);
+                    self.release(
+                        *place,
+                        Some(family),
+                        callee_name,
+                        call.span,
+                        state,
+                        recorder,
+                    );
                 }
             }
             Some((family, Role::Reallocate)) => {
@@ -1539,7 +1546,7 @@ impl Ownership<'_, '_> {
                                 place: *place,
                                 span: call.span,
                                 callee: callee_name.to_string(),
-                                family,
+                                family: Some(family),
                                 reallocating: true,
                                 before,
                                 block,
@@ -1793,7 +1800,7 @@ impl Ownership<'_, '_> {
     fn release(
         &self,
         place: PlaceId,
-        family: FamilyId,
+        family: Option<FamilyId>,
         callee: &str,
         span: Span,
         state: &mut State,

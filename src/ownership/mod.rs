@@ -230,7 +230,9 @@ pub struct ReleaseEvent {
     pub span: Span,
     /// The deallocator's name: `free`, `PyMem_Free`, `del`.
     pub callee: String,
-    pub family: FamilyId,
+    /// `None`: a helper that releases with one family's function or another's,
+    /// depending on its arguments (`if py_heap: PyMem_Free(p) else: free(p)`).
+    pub family: Option<FamilyId>,
     pub reallocating: bool,
     /// Every state the block may be in just before: FREED there is a second release.
     pub before: SiteStates,

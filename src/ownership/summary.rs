@@ -32,7 +32,10 @@ pub struct ReturnedBlock {
 pub struct ReleasedParameter {
     pub param: usize,
     pub field: Option<String>,
-    pub family: FamilyId,
+    /// `None` when its paths release it with different families' functions (`if py_heap:
+    /// PyMem_Free(p) else: free(p)`): which one a call uses depends on its arguments, and
+    /// CY002 does not guess.
+    pub family: Option<FamilyId>,
 }
 
 /// A fresh block the function stores through a pointer parameter on every path that
@@ -102,14 +105,20 @@ impl Summary {
             returns = None;
         }
         let mut releases = Vec::new();
-        // The family of the first release of each block (not by a reallocation).
-        let mut released_as = vec![None; graph.sites.len()];
+        // The family of the releases of each block, not by a reallocation (`Some(None)`:
+        // different families on different paths).
+        let mut released_as: Vec<Option<Option<FamilyId>>> = vec![None; graph.sites.len()];
         for release in graph
             .releases
             .iter()
             .filter(|release| !release.reallocating)
         {
-            released_as[release.site.0 as usize].get_or_insert(release.family);
+            let known = &mut released_as[release.site.0 as usize];
+            *known = match *known {
+                None => Some(release.family),
+                Some(family) if family == release.family => Some(family),
+                Some(_) => Some(None),
+            };
         }
         if let Some(exit) = &graph.exit {
             for (index, site) in graph.sites.iter().enumerate() {

@@ -322,7 +322,7 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                             .find(|release| release.site == site && !release.reallocating)?;
                         Some((
                             attribute.clone(),
-                            dealloc.family_name(release.family).to_string(),
+                            dealloc.family_name(release.family?).to_string(),
                             release.callee.clone(),
                         ))
                     })
@@ -414,7 +414,7 @@ fn frees(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
 
 fn handles(graph: &OwnershipGraph<'_>, attribute: &str, trust_flags: bool) -> bool {
     let Some(site) = graph.incoming_site_of(&Place::of_self_attribute(attribute)) else {
-        return false;
+        return released_through_a_copy(graph, attribute);
     };
     let Some(exit) = &graph.exit else {
         // Analyzed but never returns: nothing to say. Not analyzed: it frees nothing.
@@ -429,6 +429,59 @@ fn handles(graph: &OwnershipGraph<'_>, attribute: &str, trust_flags: bool) -> bo
     released
         || hands_off(graph, attribute)
         || (trust_flags && released_under_a_flag(graph, site, attribute))
+}
+
+/// `s = self.st` then `free(s.hist)`: a field of the attribute's block handed to a
+/// function (or deleted) through a local that copies the enclosing attribute and is never
+/// assigned anything else. The analysis follows the block `s` holds, not the fields of
+/// it `self.st.hist` names, so the release is found here, and trusted as handling the
+/// field like any hand-off in the finalizer.
+fn released_through_a_copy(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    let Some((outer, field)) = attribute.rsplit_once('.') else {
+        return false;
+    };
+    let function = graph.function;
+    let outer_place = Place::of_self_attribute(outer);
+    let stmts = || function.blocks.iter().flat_map(|block| &block.stmts);
+    let copies: Vec<&str> = stmts()
+        .filter_map(|stmt| match stmt {
+            crate::ir::Stmt::Assign {
+                target,
+                value: crate::ir::Value::Place(source),
+                ..
+            } if *function.place(*source) == outer_place => {
+                let target = function.place(*target);
+                (target.path.is_empty() && target.root != "self").then_some(target.root.as_str())
+            }
+            _ => None,
+        })
+        .filter(|local| {
+            let assigned = stmts()
+                .filter(|stmt| match stmt {
+                    crate::ir::Stmt::Assign { target, .. } => {
+                        *function.place(*target) == Place::local(local)
+                    }
+                    crate::ir::Stmt::AddressTaken { place } => {
+                        *function.place(*place) == Place::local(local)
+                    }
+                    _ => false,
+                })
+                .count();
+            assigned == 1
+        })
+        .collect();
+    let is_field_of_copy = |place: crate::ir::PlaceId| {
+        let place = function.place(place);
+        copies.contains(&place.root.as_str())
+            && matches!(place.path.as_slice(), [crate::ir::Projection::Field(name)] if name == field)
+    };
+    function.calls.iter().any(|call| {
+        call.args
+            .iter()
+            .any(|arg| matches!(arg, crate::ir::Value::Place(place) if is_field_of_copy(*place)))
+    }) || stmts().any(
+        |stmt| matches!(stmt, crate::ir::Stmt::Delete { place, .. } if is_field_of_copy(*place)),
+    )
 }
 
 /// `if self.owns_data: free(self.data)`: the block is released on the paths where another

@@ -6,8 +6,9 @@ use crate::diagnostic::{Diagnostic, Related, Span};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, SiteStates};
 use crate::rules::lifetime::{
-    dangling_attributes, earlier_releases, guarded_by_a_flag, incoming_attribute_site, is_element,
-    is_older_blocks, later_methods, through_a_method,
+    blocks_after_dangling, calls_a_method, dangling_attributes, earlier_releases,
+    guarded_by_a_flag, incoming_attribute_site, is_element, is_older_blocks, later_methods,
+    through_a_method,
 };
 use crate::rules::{RuleMeta, Severity};
 
@@ -89,11 +90,22 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             let Some(site) = incoming_attribute_site(later, &dangling.attribute) else {
                 continue;
             };
-            if guarded_by_a_flag(later, &dangling.attribute) {
+            let reached = blocks_after_dangling(analysis, &dangling, later);
+            let skipped = match &reached {
+                Some(_) => calls_a_method(later),
+                None => guarded_by_a_flag(later, &dangling.attribute),
+            };
+            if skipped {
                 continue;
             }
+            let reached_here = |block| {
+                reached
+                    .as_ref()
+                    .is_none_or(|blocks| blocks.contains(&block))
+            };
             let again = later.releases.iter().find(|release| {
                 release.site == site
+                    && reached_here(release.block)
                     && !release.reallocating
                     && !through_a_method(later, release)
                     && !release.before.contains(SiteStates::FREED)

@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Related;
 use crate::ir::{BlockId, Callee, FunctionKind, Projection, Stmt, Terminator};
+use crate::ownership::classes::{blocks_holding_entry, dangling_conditions};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, ReleaseEvent, SiteId, SiteOrigin, SiteStates, Target};
 
@@ -289,6 +290,40 @@ pub fn later_methods<'g, 'a>(
         .collect()
 }
 
+/// Where in `later` the attribute may still hold the block `dangling.method` freed: the
+/// basic blocks some path enters from the flags that method leaves where the attribute
+/// dangles (and that the methods run in between set), without passing a test those flags
+/// contradict (`if self.kind == 1:` after `self.kind = 0`, `if self.size > 0:` after
+/// `self.size = 0`) or a truth test of a flag they do not know (`if self.owner:`).
+/// `None` when the flags cannot be followed (too many paths, a release the paths do not
+/// see); `guarded_by_a_flag` then decides as before.
+pub fn blocks_after_dangling(
+    analysis: &ModuleAnalysis<'_>,
+    dangling: &DanglingAttribute<'_, '_>,
+    later: &OwnershipGraph<'_>,
+) -> Option<std::collections::HashSet<BlockId>> {
+    let class = dangling.method.function.class.as_deref()?;
+    let conditions = dangling_conditions(
+        class,
+        &dangling.attribute,
+        dangling.method,
+        &analysis.graphs,
+    )?;
+    // A related class's method names the same attributes on its own `self`.
+    let later_class = later.function.class.as_deref()?;
+    blocks_holding_entry(later_class, &dangling.attribute, later, &conditions)
+}
+
+/// Whether a method calls another method of its class: what that one does to the flags
+/// and the attribute is not followed.
+pub fn calls_a_method(graph: &OwnershipGraph<'_>) -> bool {
+    graph
+        .function
+        .calls
+        .iter()
+        .any(|call| matches!(call.callee, Callee::Method(_)))
+}
+
 /// Whether a method tests, for its truth, an attribute other than `attribute`
 /// (`if self.closed: raise ValueError(...)`, `if self.owner: free(self.buf)`), or calls
 /// another method (which may do the same): a flag that may say the block is gone.
@@ -310,11 +345,7 @@ pub fn guarded_by_a_flag(graph: &OwnershipGraph<'_>, attribute: &str) -> bool {
                     .is_some_and(|tested| tested != attribute),
                 _ => false,
             });
-    tests_a_flag
-        || function
-            .calls
-            .iter()
-            .any(|call| matches!(call.callee, Callee::Method(_)))
+    tests_a_flag || calls_a_method(graph)
 }
 
 /// The site `self.attribute` holds when the method starts, if the method tracks it.

@@ -19,11 +19,14 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported = HashSet::new();
     for release in &graph.releases {
         let site = graph.site(release.site);
-        let (Some(site_family), Some(site_span)) = (site.family, site.span) else {
+        // A helper whose family depends on its arguments is not guessed at.
+        let (Some(site_family), Some(site_span), Some(release_family)) =
+            (site.family, site.span, release.family)
+        else {
             continue;
         };
         // Keyed by the allocation, not the site: a call in a loop has two.
-        if site_family == release.family || !reported.insert((release.span, site_span)) {
+        if site_family == release_family || !reported.insert((release.span, site_span)) {
             continue;
         }
         let family = graph.families.family(site_family);
@@ -47,7 +50,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                 site.callee,
                 family.name,
                 release.callee,
-                graph.family_name(release.family)
+                graph.family_name(release_family)
             ),
             span: release.span,
             label: format!("`{}` does not match `{}`", release.callee, site.callee),
@@ -104,16 +107,19 @@ pub fn check_classes(
                 for release in &graph.releases {
                     let site = graph.site(release.site);
                     let first_family = site.family.unwrap_or(owned.origin.family);
+                    let Some(release_family) = release.family else {
+                        continue;
+                    };
                     if !incoming.contains(&release.site)
                         || release.reallocating
-                        || release.family != first_family
+                        || release_family != first_family
                     {
                         continue;
                     }
                     let Some((origin, method)) = owned
                         .other_origins
                         .iter()
-                        .find(|(origin, _)| origin.family != release.family)
+                        .find(|(origin, _)| origin.family != release_family)
                     else {
                         continue;
                     };
@@ -130,7 +136,7 @@ pub fn check_classes(
                             origin.callee,
                             family.name,
                             release.callee,
-                            graph.family_name(release.family)
+                            graph.family_name(release_family)
                         ),
                         span: release.span,
                         label: format!("`{}` does not match `{}`", release.callee, origin.callee),

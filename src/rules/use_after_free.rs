@@ -6,8 +6,8 @@ use crate::diagnostic::{Diagnostic, Related, Span};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, ReleaseEvent, SiteId, SiteStates, UseHow};
 use crate::rules::lifetime::{
-    dangling_attributes, earlier_releases, guarded_by_a_flag, incoming_attribute_site, is_element,
-    is_older_blocks, later_methods,
+    blocks_after_dangling, calls_a_method, dangling_attributes, earlier_releases,
+    guarded_by_a_flag, incoming_attribute_site, is_element, is_older_blocks, later_methods,
 };
 use crate::rules::{RuleMeta, Severity};
 
@@ -129,19 +129,33 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             let Some(site) = incoming_attribute_site(later, &dangling.attribute) else {
                 continue;
             };
-            if guarded_by_a_flag(later, &dangling.attribute) {
+            let reached = blocks_after_dangling(analysis, &dangling, later);
+            let skipped = match &reached {
+                Some(_) => calls_a_method(later),
+                None => guarded_by_a_flag(later, &dangling.attribute),
+            };
+            if skipped {
                 continue;
             }
+            let reached_here = |block| {
+                reached
+                    .as_ref()
+                    .is_none_or(|blocks| blocks.contains(&block))
+            };
             let used = later
                 .uses
                 .iter()
-                .find(|used| used.site == site && !used.states.contains(SiteStates::FREED))
+                .find(|used| {
+                    used.site == site
+                        && reached_here(used.block)
+                        && !used.states.contains(SiteStates::FREED)
+                })
                 .map(|used| (used.span, describe(later, used.how)));
             let reallocated = || {
                 later
                     .releases
                     .iter()
-                    .find(|r| r.site == site && r.reallocating)
+                    .find(|r| r.site == site && r.reallocating && reached_here(r.block))
                     .map(|r| (r.span, format!("reallocated by `{}`", r.callee)))
             };
             let Some((span, how)) = used.or_else(reallocated) else {
