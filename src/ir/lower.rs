@@ -3319,7 +3319,7 @@ impl<'a> Lowerer<'a> {
                 self.push(Stmt::Compare {
                     place: ghost,
                     value: 1,
-                    equal: true,
+                    relation: Relation::Equal,
                 });
             }
             if let Some(target) = clause.field("left") {

@@ -1622,7 +1622,14 @@ impl Ownership<'_, '_> {
                     // when it reallocates, it released the block held there before.
                     let out = summary.and_then(|s| s.out_argument(call));
                     if let Some((place, out)) = out.filter(|(_, out)| out.reallocates) {
-                        self.release(place, out.family, callee_name, call.span, state, recorder);
+                        self.release(
+                            place,
+                            Some(out.family),
+                            callee_name,
+                            call.span,
+                            state,
+                            recorder,
+                        );
                     }
                     self.allocate(call_id, state, recorder);
                     let returns = summary.and_then(|s| s.returns.as_ref());
