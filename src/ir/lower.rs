@@ -1322,6 +1322,8 @@ impl<'a> Lowerer<'a> {
                         self.f.globals.push(name);
                     }
                     self.f.globals.sort();
+                    self.f.locals = self.locals.iter().cloned().collect();
+                    self.f.locals.sort();
                     return;
                 }
             }
