@@ -91,6 +91,20 @@ pub struct LoweringCache {
     functions: HashMap<(String, Option<String>), (usize, Function)>,
     /// How many functions the last lowering took from here (for the tests).
     reused: usize,
+    /// For each function of the last lowering (in `Module::functions` order), where its
+    /// definition starts, and where the function it was taken from started in the text
+    /// lowered before, when it was taken from here.
+    starts: Vec<(usize, Option<usize>)>,
+}
+
+impl LoweringCache {
+    /// Where the definition of the function at `index` of the last lowering starts, and,
+    /// when that lowering took it from here, where it started in the text lowered before:
+    /// the same text, class, module names and class shapes, so the same IR moved by the
+    /// difference. `None` for an index the last lowering did not produce.
+    pub fn starts(&self, index: usize) -> Option<(usize, Option<usize>)> {
+        self.starts.get(index).copied()
+    }
 }
 
 /// [`lower_module`], taking from `cache` what an earlier lowering of the file did that
@@ -123,6 +137,7 @@ pub fn lower_module_reusing(
     let top_level = defined_at_top_level(&found);
     if let Some(cache) = cache.as_deref_mut() {
         cache.reused = 0;
+        cache.starts.clear();
         let shape = class_shapes(&classes);
         if cache.names == *names && cache.classes == shape {
             earlier = std::mem::take(&mut cache.functions);
@@ -165,11 +180,13 @@ pub fn lower_module_reusing(
             };
             let reused = key.as_ref().and_then(|key| earlier.remove(key)).map(
                 |(start, function): (usize, Function)| {
-                    function.moved_by(node.start_byte() as isize - start as isize)
+                    let moved = function.moved_by(node.start_byte() as isize - start as isize);
+                    (start, moved)
                 },
             );
+            let previous_start = reused.as_ref().map(|(start, _)| *start);
             let function = match reused {
-                Some(function) => {
+                Some((_, function)) => {
                     if let Some(cache) = cache.as_deref_mut() {
                         cache.reused += 1;
                     }
@@ -179,9 +196,12 @@ pub fn lower_module_reusing(
             };
             match function {
                 Ok(function) => {
-                    if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
-                        let kept = (node.start_byte(), function.clone());
-                        cache.functions.insert(key, kept);
+                    if let Some(cache) = cache.as_deref_mut() {
+                        cache.starts.push((node.start_byte(), previous_start));
+                        if let Some(key) = key {
+                            let kept = (node.start_byte(), function.clone());
+                            cache.functions.insert(key, kept);
+                        }
                     }
                     module.functions.push(function)
                 }
