@@ -2878,6 +2878,15 @@ impl<'a> Lowerer<'a> {
         false
     }
 
+    /// Whether `target` outlives the call ([`Self::outlives`]) or lies in a parameter,
+    /// which the caller keeps (`handles.append(h)` on a `list handles` argument).
+    fn outlives_or_parameter(&self, target: Node<'_>) -> bool {
+        self.outlives(target)
+            || self
+                .written_place(target)
+                .is_some_and(|place| self.f.params.contains(&place.root))
+    }
+
     /// Whether an expression is a NULL test of a pointer and nothing else (`p != NULL`,
     /// `p is NULL`, `not p`): a flag assigned it records the test.
     fn records_null_test(&self, node: Node<'_>) -> bool {
@@ -3081,6 +3090,14 @@ impl<'a> Lowerer<'a> {
                             self.filled.push((place, range));
                         }
                     }
+                } else if let (Value::Place(source), false) = (value, target.kind() == "identifier")
+                {
+                    // `(self.slots + i).data = p`: stored through a pointer the analysis
+                    // does not name, into memory that is not a local: handed off.
+                    self.push(Stmt::Escape {
+                        place: source,
+                        span,
+                    });
                 }
                 if target.kind() == "identifier" {
                     self.note_assigned(self.text(target));
@@ -3456,7 +3473,7 @@ impl<'a> Lowerer<'a> {
         if let Some(arguments) = node.field("arguments") {
             let mut cursor = arguments.walk();
             let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
-            for argument in children {
+            for argument in children.iter().copied() {
                 match argument.kind() {
                     "keyword_argument" => {
                         if let Some(value) = argument.field("value") {
@@ -3467,6 +3484,20 @@ impl<'a> Lowerer<'a> {
                     _ => {
                         let value = self.expr(argument)?;
                         args.push(value);
+                    }
+                }
+            }
+            // `self.handles.append(<Py_ssize_t>p)`: a method of a container that outlives
+            // the call keeps the handle, and with it the block.
+            let keeper = function.kind() == "attribute"
+                && function
+                    .field("object")
+                    .is_some_and(|object| self.outlives_or_parameter(object));
+            if keeper {
+                for argument in children {
+                    let span = node_span(argument);
+                    for place in self.carried(argument) {
+                        self.push(Stmt::Escape { place, span });
                     }
                 }
             }
