@@ -3391,6 +3391,13 @@ impl<'a> Lowerer<'a> {
             | "comment"
             | "concatenated_string"
             | "ellipsis" => Value::Other,
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                self.comprehension(node)?;
+                Value::Other
+            }
             _ => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -3402,6 +3409,49 @@ impl<'a> Lowerer<'a> {
         };
         self.leave();
         Ok(value)
+    }
+
+    /// `[p[i] for i in range(n)]`: a loop like a `for` statement over its first clause
+    /// (its iterable evaluated first, its body run only where `range(n)` is not empty),
+    /// the later clauses and the element evaluated in the body.
+    fn comprehension(&mut self, node: Node<'_>) -> Lowered<()> {
+        let mut cursor = node.walk();
+        let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let Some(first) = parts.iter().position(|part| part.kind() == "for_in_clause") else {
+            for part in parts {
+                self.expr(part)?;
+            }
+            return Ok(());
+        };
+        let clause = parts[first];
+        if let Some(iterable) = clause.field("right") {
+            self.expr(iterable)?;
+        }
+        let header = self.new_block();
+        let body = self.new_block();
+        let exit = self.new_block();
+        self.fall_into(header);
+        self.edge(header, body);
+        self.edge(header, exit);
+        self.current = body;
+        for ghost in self.range_bound(clause) {
+            self.push(Stmt::Compare {
+                place: ghost,
+                value: 1,
+                equal: true,
+            });
+        }
+        if let Some(target) = clause.field("left") {
+            self.assign_to(target, Value::Other, node_span(target))?;
+        }
+        for (index, part) in parts.iter().enumerate() {
+            if index != first && part.kind() != "comment" {
+                self.expr(*part)?;
+            }
+        }
+        self.goto(header);
+        self.current = exit;
+        Ok(())
     }
 
     fn call(&mut self, node: Node<'_>) -> Lowered<Value> {
@@ -3470,7 +3520,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut args = Vec::new();
-        if let Some(arguments) = node.field("arguments") {
+        let generator = node
+            .field("arguments")
+            .filter(|arguments| arguments.kind() == "generator_expression");
+        if let Some(generator) = generator {
+            // `sum(p[i] for i in range(n))`: the generator is the one argument.
+            self.expr(generator)?;
+            args.push(Value::Other);
+        } else if let Some(arguments) = node.field("arguments") {
             let mut cursor = arguments.walk();
             let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
             for argument in children.iter().copied() {
