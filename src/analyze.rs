@@ -122,8 +122,8 @@ pub struct Incremental<'a> {
 /// (see [`LoweringCache`]); its graph is not built again when, besides, nothing it was
 /// built knowing changed: the summaries of the module functions it calls, the project
 /// (what the other open files export), the settings, the dialect, the texts of its
-/// context, and what its fixes read outside it ([`crate::fix::whole_file_facts`], the
-/// text up to the next line of code after it). Its diagnostics are then the old ones
+/// context, and what its fixes read outside it ([`crate::fix::whole_file_facts`],
+/// [`crate::fix::text_around_function`]). Its diagnostics are then the old ones
 /// moved with it. Methods, and functions that fill in an instance of a class, are part
 /// of a class model and always analyzed again; so is a function in a cycle of calls.
 /// The result is what a full analysis of the text gives (tests/incremental_check.rs).
@@ -673,6 +673,31 @@ mod tests {
         // block is never freed either).
         assert_eq!(found, vec![("CY001", 8), ("CY007", 8)]);
         assert_eq!(too_deep(&text, &analysis), vec![("f".to_string(), (4, 5))]);
+    }
+
+    #[test]
+    fn a_place_that_may_hold_too_many_blocks_skips_the_function_and_names_it() {
+        // After N optional reallocations `p` may hold any of N blocks: past the budget
+        // the function is named as skipped (with the reason), the others still checked.
+        let mut text = format!("{PRELUDE}def f(int n):\n    cdef int* p = <int*>malloc(8)\n");
+        for i in 0..300 {
+            text.push_str(&format!(
+                "    if n > {i}:\n        p = <int*>realloc(p, {i})\n"
+            ));
+        }
+        text.push_str("    free(p)\ndef g(n):\n    q = malloc(n)\n    q[0] = 1\n");
+        let analysis = analysis(&text, Dialect::Cython);
+        let found: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start).0))
+            .collect();
+        assert_eq!(found, vec![("CY001", 608), ("CY007", 608)]);
+        assert_eq!(too_deep(&text, &analysis), vec![("f".to_string(), (4, 5))]);
+        assert_eq!(
+            analysis.too_deep[0].reason,
+            "is too large to analyze (`p` may hold any of more than 256 blocks)"
+        );
     }
 
     fn analysis(text: &str, dialect: Dialect) -> FileAnalysis {

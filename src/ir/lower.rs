@@ -878,7 +878,8 @@ struct LoopTargets {
 struct LoopIndex {
     variable: String,
     range: String,
-    /// The body assigns the variable itself: `a[i]` is not the loop's element any more.
+    /// The body assigned the variable itself so far: `a[i]` is not the turn's element
+    /// any more (an assignment after the test is harmless: each turn rebinds it).
     reassigned: bool,
     /// `a[...]` for each `a[i]` the body tests against NULL, with the test's span.
     tested: Vec<(PlaceId, Span)>,
@@ -1522,7 +1523,7 @@ impl<'a> Lowerer<'a> {
                         let then = self.new_block();
                         let otherwise = self.new_block();
                         let after = self.new_block();
-                        self.branch(test, then, otherwise)?;
+                        self.condition(test, then, otherwise)?;
                         for (block, flag) in [(then, 1), (otherwise, 0)] {
                             self.current = block;
                             self.push(Stmt::Assign {
@@ -1805,9 +1806,6 @@ impl<'a> Lowerer<'a> {
         after: BlockId,
         exit: BlockId,
     ) {
-        if index.reassigned {
-            return;
-        }
         for (place, span) in index.tested {
             let filled = self
                 .filled
@@ -2374,8 +2372,11 @@ impl<'a> Lowerer<'a> {
             "subscript" => {
                 let place = self.place_of(node)?;
                 let span = node_span(node);
+                // (A test after the body assigned the index looks at another element.)
                 if let (Some(place), Some(index)) = (place, self.indexing_loop(node)) {
-                    index.tested.push((place, span));
+                    if !index.reassigned {
+                        index.tested.push((place, span));
+                    }
                 }
                 Ok(place)
             }
@@ -2551,14 +2552,15 @@ impl<'a> Lowerer<'a> {
         }
         // `ok = p != NULL`: a flag that records a NULL test, lowered as the test's two
         // edges with the flag set to 1 or 0 on each, so a later `if not ok: raise` is
-        // known to stop the NULL path.
+        // known to stop the NULL path. (Each edge of a compound test says exactly which
+        // tests held: `ok = a != NULL or b != NULL` checks neither where `ok` is true.)
         let stripped = self.strip(right);
         let left_is_name = self.strip(left).kind() == "identifier";
         if targets.len() == 1 && left_is_name && self.records_null_test(stripped) {
             let then = self.new_block();
             let otherwise = self.new_block();
             let after = self.new_block();
-            self.branch(stripped, then, otherwise)?;
+            self.condition(stripped, then, otherwise)?;
             for (block, flag) in [(then, 1), (otherwise, 0)] {
                 self.current = block;
                 self.assign_to(left, Value::Other, node_span(node))?;
@@ -2888,7 +2890,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether an expression is a NULL test of a pointer and nothing else (`p != NULL`,
-    /// `p is NULL`, `not p`): a flag assigned it records the test.
+    /// `p is NULL`, `not p`, or such tests combined by `and`/`or`): a flag assigned it
+    /// records the test.
     fn records_null_test(&self, node: Node<'_>) -> bool {
         match node.kind() {
             "comparison_operator" => {
@@ -2899,6 +2902,11 @@ impl<'a> Lowerer<'a> {
             "not_operator" => node
                 .field("argument")
                 .is_some_and(|inner| self.records_null_test(self.strip(inner))),
+            // `ok = a != NULL and b != NULL`: NULL tests combined.
+            "boolean_operator" => ["left", "right"].iter().all(|side| {
+                node.field(side)
+                    .is_some_and(|operand| self.records_null_test(self.strip(operand)))
+            }),
             _ => false,
         }
     }
@@ -3012,8 +3020,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `for i in range(n)` (or `range(0, n)`): the ghost flags of `n` some test made, both
-    /// true in the body (`n > 0`, so `n != 0`).
+    /// `for i in range(n)` (or `range(k, n)`, `range(k, n, step)`): the ghost flags of `n`
+    /// some test made, both true in the body (`n > 0`, so `n != 0`).
     fn range_bound(&mut self, node: Node<'_>) -> Vec<PlaceId> {
         let Some(right) = node.field("right").map(|right| self.strip(right)) else {
             return Vec::new();
@@ -3023,9 +3031,14 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         }
         let arguments: Vec<Node<'_>> = self.positional_args(right);
+        // `range(k, n)` with a constant `k >= 0` (and a positive step) runs its body only
+        // where `n > k`, so `n > 0`.
+        let natural = |node: &Node<'_>| self.constant(*node).is_some_and(|k| k >= 0);
+        let positive = |node: &Node<'_>| self.constant(*node).is_some_and(|k| k > 0);
         let bound = match arguments.as_slice() {
             [bound] => *bound,
-            [start, bound] if self.text(*start) == "0" => *bound,
+            [start, bound] if natural(start) => *bound,
+            [start, bound, step] if natural(start) && positive(step) => *bound,
             _ => return Vec::new(),
         };
         let bound = self.strip(bound);
@@ -3262,6 +3275,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "call" => self.call(node)?,
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                self.comprehension(node)?;
+                Value::Other
+            }
             "new_expression" => {
                 let mut args = Vec::new();
                 if let Some(arguments) = node.field("arguments") {
@@ -3391,13 +3411,6 @@ impl<'a> Lowerer<'a> {
             | "comment"
             | "concatenated_string"
             | "ellipsis" => Value::Other,
-            "list_comprehension"
-            | "set_comprehension"
-            | "dictionary_comprehension"
-            | "generator_expression" => {
-                self.comprehension(node)?;
-                Value::Other
-            }
             _ => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -3411,46 +3424,52 @@ impl<'a> Lowerer<'a> {
         Ok(value)
     }
 
-    /// `[p[i] for i in range(n)]`: a loop like a `for` statement over its first clause
-    /// (its iterable evaluated first, its body run only where `range(n)` is not empty),
-    /// the later clauses and the element evaluated in the body.
+    /// `[p[i] for i in range(n)]`: the first iterable is evaluated where the expression
+    /// is, the rest (the other clauses, then the body) on a branch that may not run at
+    /// all, where a `range(n)` clause says `n > 0` as a `for` loop's body does.
     fn comprehension(&mut self, node: Node<'_>) -> Lowered<()> {
         let mut cursor = node.walk();
-        let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        let Some(first) = parts.iter().position(|part| part.kind() == "for_in_clause") else {
-            for part in parts {
-                self.expr(part)?;
-            }
-            return Ok(());
-        };
-        let clause = parts[first];
-        if let Some(iterable) = clause.field("right") {
-            self.expr(iterable)?;
-        }
-        let header = self.new_block();
+        let clauses: Vec<Node<'_>> = node
+            .named_children(&mut cursor)
+            .filter(|child| matches!(child.kind(), "for_in_clause" | "if_clause"))
+            .collect();
         let body = self.new_block();
-        let exit = self.new_block();
-        self.fall_into(header);
-        self.edge(header, body);
-        self.edge(header, exit);
-        self.current = body;
-        for ghost in self.range_bound(clause) {
-            self.push(Stmt::Compare {
-                place: ghost,
-                value: 1,
-                equal: true,
-            });
-        }
-        if let Some(target) = clause.field("left") {
-            self.assign_to(target, Value::Other, node_span(target))?;
-        }
-        for (index, part) in parts.iter().enumerate() {
-            if index != first && part.kind() != "comment" {
-                self.expr(*part)?;
+        let after = self.new_block();
+        for (index, clause) in clauses.iter().enumerate() {
+            if clause.kind() == "if_clause" {
+                let mut inner = clause.walk();
+                let conditions: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
+                for condition in conditions {
+                    self.expr(condition)?;
+                }
+                continue;
+            }
+            if let Some(iterable) = clause.field("right") {
+                self.expr(iterable)?;
+            }
+            if index == 0 {
+                self.edge(self.current, body);
+                self.edge(self.current, after);
+                self.current = body;
+            }
+            for ghost in self.range_bound(*clause) {
+                self.push(Stmt::Compare {
+                    place: ghost,
+                    value: 1,
+                    equal: true,
+                });
+            }
+            if let Some(target) = clause.field("left") {
+                self.assign_to(target, Value::Other, node_span(target))?;
             }
         }
-        self.goto(header);
-        self.current = exit;
+        if clauses.is_empty() {
+            self.fall_into(body);
+        }
+        if let Some(element) = node.field("body") {
+            self.expr(element)?;
+        }
+        self.fall_into(after);
         Ok(())
     }
 

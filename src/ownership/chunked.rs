@@ -252,6 +252,67 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
     }
 }
 
+/// The chunks already joined into an accumulating [`ChunkedVec`] (kept alive, so that a
+/// pointer is never reused for another chunk while it is remembered).
+pub struct JoinedChunks<T> {
+    seen: std::collections::HashMap<(usize, *const [T; CHUNK]), Rc<[T; CHUNK]>>,
+}
+
+impl<T> Default for JoinedChunks<T> {
+    fn default() -> Self {
+        JoinedChunks {
+            seen: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<T> JoinedChunks<T> {
+    /// Records a chunk as joined.
+    pub fn remember(&mut self, number: usize, chunk: &Rc<[T; CHUNK]>) {
+        self.seen
+            .insert((number, Rc::as_ptr(chunk)), Rc::clone(chunk));
+    }
+}
+
+impl<T> ChunkedVec<T> {
+    /// The stored chunks, by number.
+    pub fn chunks(&self) -> impl Iterator<Item = (usize, &Rc<[T; CHUNK]>)> + '_ {
+        self.chunks
+            .iter()
+            .enumerate()
+            .filter_map(|(number, chunk)| chunk.as_ref().map(|chunk| (number, chunk)))
+    }
+}
+
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// As [`ChunkedVec::join_with`] for a vector that accumulates many states of one run
+    /// (every way out of a function): a chunk of `other` already joined into `self` is
+    /// skipped, as joining it again changes nothing (`join` is idempotent), so each state
+    /// costs the chunks it does not share with those joined before.
+    pub fn join_unseen(
+        &mut self,
+        other: &Self,
+        joined: &mut JoinedChunks<T>,
+        join: impl FnMut(&mut T, &T) -> bool,
+    ) -> bool {
+        let mut fresh = ChunkedVec {
+            chunks: vec![None; other.chunks.len()],
+        };
+        let mut any = false;
+        for (number, chunk) in other.chunks.iter().enumerate() {
+            let Some(chunk) = chunk else { continue };
+            let key = (number, Rc::as_ptr(chunk));
+            if joined.seen.contains_key(&key) {
+                continue;
+            }
+            joined.seen.insert(key, Rc::clone(chunk));
+            fresh.chunks[number] = Some(Rc::clone(chunk));
+            any = true;
+        }
+        any && self.join_with(&fresh, join)
+    }
+}
+
 impl<T: Clone + Default + PartialEq> PartialEq for ChunkedVec<T> {
     fn eq(&self, other: &Self) -> bool {
         let len = self.chunks.len().max(other.chunks.len());
@@ -289,6 +350,64 @@ mod tests {
         // An index never written costs nothing and reads as the default.
         assert_eq!(a.value(10_000), 0);
         assert_eq!(a.chunks.len(), 4);
+    }
+
+    #[test]
+    fn an_indexed_join_sees_entries_only_one_side_holds_and_may_shrink() {
+        let mut a: ChunkedVec<u8> = ChunkedVec::default();
+        a.set(1, 3);
+        let mut b: ChunkedVec<u8> = ChunkedVec::default();
+        b.set(1, 1);
+        b.set(200, 4);
+        // Intersection: what both hold survives; an entry of one side only goes.
+        let mut seen = Vec::new();
+        let changed = a.join_indexed(&b, |index, x, y| {
+            seen.push(index);
+            let joined = *x & *y;
+            std::mem::replace(x, joined) != joined
+        });
+        assert!(changed);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![(1, &1)]);
+        assert!(seen.contains(&200) && seen.contains(&1));
+        // Equal chunks are skipped, and nothing changes.
+        let c = a.clone();
+        assert!(!a.join_indexed(&c, |_, _, _| true));
+    }
+
+    #[test]
+    fn differing_lists_what_changed_between_two_copies() {
+        let mut a: ChunkedVec<u8> = ChunkedVec::default();
+        a.set(5, 1);
+        a.set(300, 2);
+        let mut b = a.clone();
+        assert!(a.differing(&b).is_empty());
+        b.set(6, 1);
+        b.set(300, 0);
+        assert_eq!(a.differing(&b), vec![6, 300]);
+    }
+
+    #[test]
+    fn joining_unseen_chunks_skips_those_joined_before() {
+        let mut first: ChunkedVec<u8> = ChunkedVec::default();
+        first.set(1, 1);
+        first.set(100, 2);
+        let mut second = first.clone();
+        second.set(2, 4);
+        let union = |x: &mut u8, y: &u8| {
+            let joined = *x | *y;
+            std::mem::replace(x, joined) != joined
+        };
+        let mut joined = JoinedChunks::default();
+        let mut all: ChunkedVec<u8> = ChunkedVec::default();
+        assert!(all.join_unseen(&first, &mut joined, union));
+        // The second shares the chunk of 100 with the first: only the chunk of 1 and 2
+        // is joined again.
+        assert!(all.join_unseen(&second, &mut joined, union));
+        assert!(!all.join_unseen(&second, &mut joined, union));
+        assert_eq!(
+            all.iter().collect::<Vec<_>>(),
+            vec![(1, &1), (2, &4), (100, &2)]
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
-use crate::ownership::chunked::ChunkedVec;
+use crate::ownership::chunked::{ChunkedVec, JoinedChunks};
 use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
@@ -758,10 +758,27 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             out_place: None,
         });
     }
+    // `safe_realloc(&buf, n)`: where the helper reallocates the block the place holds,
+    // taking the address hands the place to that call, which releases its block.
+    let mut reallocated_through = std::collections::HashSet::new();
+    for (index, block) in function.blocks.iter().enumerate() {
+        for call in block.calls().map(|call| function.call(call)) {
+            if classify(&call.callee).is_some() {
+                continue;
+            }
+            let out = context
+                .summary_of(&call.callee, &classes)
+                .and_then(|summary| summary.out_argument(call));
+            if let Some((place, _)) = out.filter(|(_, out)| out.reallocates) {
+                reallocated_through.insert((BlockId(index as u32), place));
+            }
+        }
+    }
     let analysis = Ownership {
         function,
         families,
         context,
+        reallocated_through,
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
@@ -810,8 +827,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
-    let mut exit: Option<ExitState> = None;
-    let mut returned: Option<ExitState> = None;
+    let mut exit = ExitJoin::default();
+    let mut returned = ExitJoin::default();
     let mut exits = Vec::new();
     let mut leaves = Vec::new();
     let mut unwinds = Vec::new();
@@ -824,11 +841,13 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             return;
         }
         let how = leave_how(function, from, target);
+        // One copy for the leave event and the class model's way out.
+        let copy = std::rc::Rc::new(ExitState::of(state));
         leaves.push(LeaveEvent {
             block: from,
             how,
             returns: target == function.return_exit,
-            state: ExitState::of(state),
+            state: std::rc::Rc::clone(&copy),
         });
         // How the function ends: by a return or a raise, not where a call that may also
         // return raised (a `__dealloc__` is not blamed for the path where the `close()`
@@ -841,14 +860,14 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         }
         join_into(&mut exit, state);
         if keep_exits {
-            exits.push(ExitState::of(state));
+            exits.push(copy);
         }
     });
     graph.exits = exits;
     graph.leaves = leaves;
     graph.unwinds = unwinds;
-    graph.returning = returned;
-    graph.exit = exit;
+    graph.returning = returned.state;
+    graph.exit = exit.state;
     graph.index_sites();
 }
 
@@ -882,11 +901,6 @@ fn unwind_event(
     if unwind != target || return_to == Some(target) {
         return None;
     }
-    let sites: Vec<(SiteId, SiteStates)> = state
-        .sites
-        .iter_where(|states| states.may_be_allocated() && !states.contains(SiteStates::FREED))
-        .map(|(index, states)| (SiteId(index as u32), *states))
-        .collect();
     let receiver_holds_a_block = function
         .call(call)
         .receiver
@@ -896,13 +910,15 @@ fn unwind_event(
                 .as_ref()
                 .is_some_and(|targets| targets.iter().any(|t| matches!(t, Target::Site(_))))
         });
-    (!sites.is_empty()).then_some(UnwindEvent {
+    let event = UnwindEvent {
         call,
         block: from,
         target,
-        sites,
+        states: state.sites.clone(),
         receiver_holds_a_block,
-    })
+    };
+    let any = event.sites().next().is_some();
+    any.then_some(event)
 }
 
 /// How the edge from `from` to an exit leaves the function.
@@ -924,21 +940,41 @@ fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
     }
 }
 
+/// What holds over several ways out, with the chunks already joined into it.
+#[derive(Default)]
+struct ExitJoin {
+    state: Option<ExitState>,
+    points: JoinedChunks<Option<Targets>>,
+    sites: JoinedChunks<SiteStates>,
+}
+
 /// Joins what holds on one way out into what holds over several: what places hold and
-/// the blocks' states (the rest of the state serves no block after the exit).
-fn join_into(joined: &mut Option<ExitState>, state: &State) {
-    let Some(joined) = joined else {
-        *joined = Some(ExitState::of(state));
+/// the blocks' states (the rest of the state serves no block after the exit). Each way
+/// out costs the chunks it does not share with those joined before.
+fn join_into(joined: &mut ExitJoin, state: &State) {
+    let Some(exit) = &mut joined.state else {
+        joined.state = Some(ExitState::of(state));
+        for (number, chunk) in state.points.chunks() {
+            joined.points.remember(number, chunk);
+        }
+        for (number, chunk) in state.sites.chunks() {
+            joined.sites.remember(number, chunk);
+        }
         return;
     };
-    joined.points.join_with(&state.points, join_targets);
-    joined.sites.join_with(&state.sites, join_site_states);
+    exit.points
+        .join_unseen(&state.points, &mut joined.points, join_targets);
+    exit.sites
+        .join_unseen(&state.sites, &mut joined.sites, join_site_states);
 }
 
 struct Ownership<'a, 'c> {
     function: &'a Function,
     families: &'a FamilyTable,
     context: Context<'c>,
+    /// The places whose address a call in the block hands to a helper that reallocates
+    /// their block (`safe_realloc(&buf, n)`): the call releases what they hold.
+    reallocated_through: std::collections::HashSet<(BlockId, PlaceId)>,
     /// The method's class and its bases, for `self.helper()` summaries.
     classes: Vec<String>,
     graph_sites: Vec<AllocationSite>,
@@ -1456,7 +1492,11 @@ impl Ownership<'_, '_> {
                             .extend(held.into_iter().map(|site| (site, block)))
                     });
                 }
-                self.forget(*place, state);
+                // The reallocating helper releases the place's block and stores the new
+                // one: until it returns, the place still holds the old one.
+                if !self.reallocated_through.contains(&(recorder.block, *place)) {
+                    self.forget(*place, state);
+                }
             }
             // Flags and their tests: only the class model's guards read them.
             // `failed = True`: on this path the flag holds 1, and what is checked now is
@@ -1592,9 +1632,13 @@ impl Ownership<'_, '_> {
                     );
                 }
                 if self.site_of_call[call_id.0 as usize].is_some() {
-                    self.allocate(call_id, state, recorder);
-                    // `safe_realloc(&self.data, n)` stores its block in `self.data`.
+                    // `safe_realloc(&self.data, n)` stores its block in `self.data`, and
+                    // when it reallocates, it released the block held there before.
                     let out = summary.and_then(|s| s.out_argument(call));
+                    if let Some((place, out)) = out.filter(|(_, out)| out.reallocates) {
+                        self.release(place, out.family, callee_name, call.span, state, recorder);
+                    }
+                    self.allocate(call_id, state, recorder);
                     let returns = summary.and_then(|s| s.returns.as_ref());
                     if let (Some((place, _)), None) = (out, returns) {
                         self.assign(place, Value::Call(call_id), call.span, state, recorder);
@@ -2026,12 +2070,11 @@ impl Ownership<'_, '_> {
         let same_element = self.any_element.get(target.0 as usize).copied().flatten();
         !previous.is_empty()
             && previous.iter().all(|site| {
-                state.points.iter().any(|(place, targets)| {
-                    let place = PlaceId(place as u32);
+                self.holders.of(*site).any(|place| {
                     place != target
                         && Some(place) != same_element
-                        && targets
-                            .as_ref()
+                        && state
+                            .targets(place)
                             .is_some_and(|t| t.contains(&Target::Site(*site)))
                 })
             })
@@ -2058,10 +2101,11 @@ impl Ownership<'_, '_> {
                 .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
         let block = recorder.block;
         for site in sites {
-            let held_elsewhere = state.points.iter().any(|(place, targets)| {
-                place != target.0 as usize
-                    && targets
-                        .as_ref()
+            // Among the block's possible holders, never a scan of every place.
+            let held_elsewhere = self.holders.of(site).any(|place| {
+                place != target
+                    && state
+                        .targets(place)
                         .is_some_and(|t| t.contains(&Target::Site(site)))
             });
             let states = state.site(site);
@@ -2238,9 +2282,9 @@ impl Ownership<'_, '_> {
             let tested = state.targets(place).cloned().unwrap_or_default();
             for site in sites {
                 // An alias holding exactly what `p` holds (`p = tmp`) holds the same block.
-                let held_elsewhere = state.points.iter().any(|(other, targets)| {
-                    other != place.0 as usize
-                        && targets.as_ref().is_some_and(|targets| {
+                let held_elsewhere = self.holders.of(site).any(|other| {
+                    other != place
+                        && state.targets(other).is_some_and(|targets| {
                             targets.contains(&Target::Site(site)) && *targets != tested
                         })
                 });
@@ -2681,6 +2725,7 @@ mod tests {
             function,
             families,
             context,
+            reallocated_through: std::collections::HashSet::new(),
             classes: Vec::new(),
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),

@@ -148,6 +148,17 @@ impl ExitState {
             .map(|(site, states)| (site, *states))
     }
 
+    /// As [`ExitState::allocated_sites`], in the chunks of sites (by number) that
+    /// `chunk_wanted` lets through only.
+    pub fn allocated_sites_in<'s>(
+        &'s self,
+        chunk_wanted: impl Fn(usize) -> bool + 's,
+    ) -> impl Iterator<Item = (usize, SiteStates)> + 's {
+        self.sites
+            .iter_where_in(chunk_wanted, |states| states.may_be_allocated())
+            .map(|(site, states)| (site, *states))
+    }
+
     /// The places whose targets differ from what they are in `other`, in order: cheap
     /// between two ways out of one function, whose states share what did not change.
     pub fn places_differing(&self, other: &ExitState) -> Vec<PlaceId> {
@@ -317,7 +328,8 @@ pub struct LeaveEvent {
     pub how: LeaveHow,
     /// Whether the edge goes to the return exit (else the unwind exit).
     pub returns: bool,
-    pub state: ExitState,
+    /// Shared with [`OwnershipGraph::exits`].
+    pub state: std::rc::Rc<ExitState>,
 }
 
 /// A call that can raise, and the blocks that may still be allocated, and not freed on
@@ -329,11 +341,23 @@ pub struct UnwindEvent {
     pub block: BlockId,
     /// Where its exception goes: a handler dispatch, a `finally`, or the unwind exit.
     pub target: BlockId,
-    /// Each such block with its possible states there.
-    pub sites: Vec<(SiteId, SiteStates)>,
+    /// The blocks' states along the edge (a copy sharing the state's chunks: a list of
+    /// the blocks at every call of a function with thousands of live blocks would be
+    /// quadratic); read through [`UnwindEvent::sites`].
+    states: chunked::ChunkedVec<SiteStates>,
     /// Whether the call is a method of an object that holds a block (`v.push_back(x)`
     /// on a C++ object from `new`): a C or C++ call, not a Python one.
     pub receiver_holds_a_block: bool,
+}
+
+impl UnwindEvent {
+    /// Each block that may still be allocated, and is freed on no path, where the call
+    /// raises, with its possible states there, in order.
+    pub fn sites(&self) -> impl Iterator<Item = (SiteId, SiteStates)> + '_ {
+        self.states
+            .iter_where(|states| states.may_be_allocated() && !states.contains(SiteStates::FREED))
+            .map(|(index, states)| (SiteId(index as u32), *states))
+    }
 }
 
 /// Everything the rules need to know of one function's blocks.
@@ -371,7 +395,7 @@ pub struct OwnershipGraph<'a> {
     /// The state on each edge that leaves the function (returns or raises), before the
     /// join at the exit: what holds together on one way out. Kept for methods and
     /// functions that fill in an instance (the class model reads them), empty otherwise.
-    pub exits: Vec<ExitState>,
+    pub exits: Vec<std::rc::Rc<ExitState>>,
     /// Why the function was not analyzed although it handles blocks: it passes the size
     /// budget of the [`engine`] (the rest of a sentence after its name).
     pub too_large: Option<String>,

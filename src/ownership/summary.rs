@@ -44,6 +44,9 @@ pub struct OutAllocation {
     pub family: FamilyId,
     /// Whether some path stores it unchecked: the caller must check it.
     pub may_be_null: bool,
+    /// Whether it is the slot's own block reallocated (`realloc(p[0], n)`): where the
+    /// call returns, the block the caller's place held before is released.
+    pub reallocates: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -410,6 +413,7 @@ fn out_allocations(
             param,
             family,
             may_be_null: may_be_null && !reported_here(graph, site),
+            reallocates: allocation.reallocates == Some(slot),
         });
         sites.push(site);
     }

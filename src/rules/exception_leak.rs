@@ -103,7 +103,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let point = (unwind.block, call.span.start);
-        for &(site, states) in &unwind.sites {
+        for (site, states) in unwind.sites() {
             // As before CY007 saw blocks freed on some paths only: a block some path freed
             // is not counted here (CY008 reads no per-path release facts yet).
             if !is_live(states, true) || is_older_blocks(graph, site) {
@@ -270,19 +270,12 @@ fn passed_to(graph: &OwnershipGraph<'_>, site: SiteId, unwind: &UnwindEvent) -> 
         .any(|&(passed, call, _)| passed == site && call == unwind.call)
 }
 
-/// The basic blocks some hand-off of a block reaches (its own block only through a
-/// loop), and the hand-off points `(basic block, byte offset)`.
-type HandedReach = (Vec<bool>, Vec<(BlockId, usize)>);
-
 /// What the searches of one function share, computed once: a function with many calls
 /// (each an unwind edge) and many blocks costs the blocks once per block and target, not
 /// once per call.
 struct ExceptionPaths<'g, 'a> {
     graph: &'g OwnershipGraph<'a>,
     hand_offs: HandOffs,
-    /// Per allocation: the basic blocks some hand-off of its block reaches (the hand-off
-    /// block itself only through a loop), and the hand-off points.
-    handed_reach: HashMap<Span, HandedReach>,
     /// The basic blocks that release each block.
     released_in: HashSet<(SiteId, BlockId)>,
     /// The ways out by `return`, `raise` statement or end of body, by basic block.
@@ -293,22 +286,7 @@ struct ExceptionPaths<'g, 'a> {
 
 impl<'g, 'a> ExceptionPaths<'g, 'a> {
     fn of(graph: &'g OwnershipGraph<'a>) -> Self {
-        let function = graph.function;
         let hand_offs = HandOffs::of(graph);
-        let mut handed_reach = HashMap::new();
-        for (span, points) in hand_offs.points() {
-            let mut reached = vec![false; function.blocks.len()];
-            let mut pending: Vec<BlockId> = points
-                .iter()
-                .flat_map(|&(block, _)| function.block(block).successors())
-                .collect();
-            while let Some(block) = pending.pop() {
-                if !std::mem::replace(&mut reached[block.0 as usize], true) {
-                    pending.extend(function.block(block).successors());
-                }
-            }
-            handed_reach.insert(*span, (reached, points.to_vec()));
-        }
         let released_in = graph
             .releases
             .iter()
@@ -323,24 +301,16 @@ impl<'g, 'a> ExceptionPaths<'g, 'a> {
         ExceptionPaths {
             graph,
             hand_offs,
-            handed_reach,
             released_in,
             statement_leaves,
             lost: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Whether some path may hand the allocation's block off before `point` (what
-    /// [`HandOffs::before`] answers, from one search per allocation).
-    fn handed_off_before(&self, allocation: Span, (block, offset): (BlockId, usize)) -> bool {
-        self.handed_reach
-            .get(&allocation)
-            .is_some_and(|(reached, points)| {
-                reached[block.0 as usize]
-                    || points
-                        .iter()
-                        .any(|&(handed, at)| handed == block && at < offset)
-            })
+    /// Whether some path may hand the allocation's block off before `point`
+    /// ([`HandOffs::before`]: the dominator tree first, else one search per allocation).
+    fn handed_off_before(&self, allocation: Span, point: (BlockId, usize)) -> bool {
+        self.hand_offs.before(self.graph, allocation, point)
     }
 
     /// Whether some path from where the exception lands (`target`) leaves the function

@@ -79,6 +79,26 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     };
     let mut lost: BTreeMap<Span, Lost> = BTreeMap::new();
     let normal = reached_without_raising(graph);
+    // The blocks a way out may report: allocated here, not an older loop turn, and not
+    // handed off in the very basic block that allocates them (`self.a = malloc(n)`: a
+    // block live at a way out came from its allocation along a path through the rest of
+    // that block, so `owned` would find the hand-off before it every time). By chunk of
+    // sites, so that each way out skips the thousands of such blocks a class stores.
+    let in_allocating_block = hand_offs.in_allocating_blocks(graph);
+    let reportable: Vec<bool> = (0..graph.sites.len())
+        .map(|index| {
+            let site = &graph.sites[index];
+            matches!(
+                (site.origin, site.span, site.family),
+                (SiteOrigin::Call(_), Some(_), Some(_))
+            ) && !is_older_blocks(graph, SiteId(index as u32))
+                && !in_allocating_block[index]
+        })
+        .collect();
+    let reportable_chunks: Vec<bool> = reportable
+        .chunks(crate::ownership::chunked::CHUNK)
+        .map(|chunk| chunk.iter().any(|wanted| *wanted))
+        .collect();
     for leave in &graph.leaves {
         // Only a call raising leads here (an `except` clause, the code after it inside):
         // the path is CY008's.
@@ -96,7 +116,11 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             LeaveHow::Unwinds { .. } | LeaveHow::Other => continue,
         };
         // Only blocks that may be allocated can be live.
-        for (index, states) in leave.state.allocated_sites() {
+        let in_chunk = |number: usize| reportable_chunks.get(number).copied().unwrap_or(false);
+        for (index, states) in leave.state.allocated_sites_in(in_chunk) {
+            if !reportable[index] {
+                continue;
+            }
             if !is_live(states, leave.state.freed_uncertainly(SiteId(index as u32))) {
                 continue;
             }
@@ -237,6 +261,11 @@ pub(crate) struct HandOffs {
     /// enters (after the hand-off's own block): one search per allocation, not one per
     /// question. A bit per block.
     reached: RefCell<HashMap<Span, Vec<u64>>>,
+    /// The function's dominator tree, built at the first question a hand-off in the
+    /// same block does not answer: a hand-off reaches every block its own strictly
+    /// dominates, so most questions need no search (a class with thousands of
+    /// attributes stored one after the other asks about each at every later way out).
+    dominators: std::cell::OnceCell<crate::ownership::engine::Dominators>,
 }
 
 impl HandOffs {
@@ -265,6 +294,7 @@ impl HandOffs {
         HandOffs {
             points,
             reached: RefCell::new(HashMap::new()),
+            dominators: std::cell::OnceCell::new(),
         }
     }
 
@@ -282,6 +312,15 @@ impl HandOffs {
         if points
             .iter()
             .any(|&(handed, offset)| handed == block && offset < at)
+        {
+            return true;
+        }
+        let dominators = self
+            .dominators
+            .get_or_init(|| crate::ownership::engine::Dominators::of(graph.function));
+        if points
+            .iter()
+            .any(|&(handed, _)| dominators.strictly_dominates(handed, block))
         {
             return true;
         }
@@ -305,11 +344,26 @@ impl HandOffs {
         reached[block.0 as usize / 64] & (1u64 << (block.0 % 64)) != 0
     }
 
-    /// Every allocation with the hand-off points of its block.
-    pub(crate) fn points(&self) -> impl Iterator<Item = (&Span, &[(BlockId, usize)])> {
-        self.points
+    /// By site, whether its block is handed off somewhere in the basic block of the call
+    /// that allocates it (false for blocks not allocated by a call here).
+    pub(crate) fn in_allocating_blocks(&self, graph: &OwnershipGraph<'_>) -> Vec<bool> {
+        let function = graph.function;
+        let mut block_of_call = vec![None; function.calls.len()];
+        for (index, block) in function.blocks.iter().enumerate() {
+            for call in block.calls() {
+                block_of_call[call.0 as usize] = Some(BlockId(index as u32));
+            }
+        }
+        graph
+            .sites
             .iter()
-            .map(|(span, points)| (span, points.as_slice()))
+            .map(|site| {
+                let (SiteOrigin::Call(call), Some(span)) = (site.origin, site.span) else {
+                    return false;
+                };
+                block_of_call[call.0 as usize].is_some_and(|block| self.inside(span, block))
+            })
+            .collect()
     }
 
     /// Whether the allocation's block is handed off somewhere in basic block `block`.

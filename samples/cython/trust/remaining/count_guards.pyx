@@ -113,3 +113,30 @@ def count_changed(Py_ssize_t n):
     if n:
         p[0] = 0
     free(p)
+
+
+def prefix_sums(list xs):
+    # `range(1, n)` runs only where `n > 1`; a comprehension over `range(n)` only where
+    # `n > 0`.
+    cdef Py_ssize_t n = len(xs)
+    cdef long* sums = <long*>malloc(n * sizeof(long))
+    cdef Py_ssize_t i
+    if n and not sums:
+        raise MemoryError()
+    if n:
+        sums[0] = xs[0]
+    for i in range(1, n):
+        sums[i] = sums[i - 1] + xs[i]
+    out = [sums[i] for i in range(n)]
+    free(sums)
+    return out
+
+
+def comprehension_then_header(Py_ssize_t n):
+    cdef long* p = <long*>malloc((n + 1) * sizeof(long))  # expect: CY001
+    if n > 0 and p == NULL:
+        raise MemoryError()
+    squares = [p[i] * p[i] for i in range(n)]
+    p[n] = 0
+    free(p)
+    return squares

@@ -107,7 +107,25 @@ def index_moved_in_the_body(int count, size_t n):
     for i in range(count):
         bufs[i] = <char*>malloc(n)  # expect: CY001
     for i in range(count):
+        i += 1
+        if bufs[i - 1] == NULL or bufs[i] == NULL:
+            raise MemoryError()
+    bufs[0][0] = 1
+
+
+def index_moved_after_the_test(int count, size_t n):
+    # Each turn rebinds `i`: moving it after the test, or in the branch that raises
+    # (a loop over the same variable frees every element), changes no turn's test.
+    cdef char* bufs[8]
+    cdef int i
+    for i in range(count):
+        bufs[i] = <char*>malloc(n)
+    for i in range(count):
         if bufs[i] == NULL:
+            for i in range(count):
+                free(bufs[i])
             raise MemoryError()
         i += 1
     bufs[0][0] = 1
+    for i in range(count):
+        free(bufs[i])
