@@ -1364,6 +1364,8 @@ impl<'a> Lowerer<'a> {
                         self.f.globals.push(name);
                     }
                     self.f.globals.sort();
+                    self.f.locals = self.locals.iter().cloned().collect();
+                    self.f.locals.sort();
                     return;
                 }
             }
@@ -2589,6 +2591,11 @@ impl<'a> Lowerer<'a> {
             self.current = after;
             return Ok(());
         }
+        if targets.len() == 1 {
+            if let Some(pairs) = self.unpacked_pairs(left, right) {
+                return self.simultaneous_assignment(&pairs, node_span(node));
+            }
+        }
         let value = self.expr(right)?;
         if let Value::Call(call) = value {
             if self.f.call(call).callee == Callee::CppNew {
@@ -2649,6 +2656,138 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// `a, b = x, y` (any mix of tuple and list brackets, no starred or nested element):
+    /// each target with the expression it receives.
+    fn unpacked_pairs<'t>(
+        &self,
+        left: Node<'t>,
+        right: Node<'t>,
+    ) -> Option<Vec<(Node<'t>, Node<'t>)>> {
+        const SEQUENCES: &[&str] = &[
+            "pattern_list",
+            "tuple_pattern",
+            "list_pattern",
+            "expression_list",
+            "tuple",
+            "list",
+        ];
+        let (left, right) = (self.strip(left), self.strip(right));
+        if !SEQUENCES.contains(&left.kind()) || !SEQUENCES.contains(&right.kind()) {
+            return None;
+        }
+        let mut cursor = left.walk();
+        let targets: Vec<Node<'t>> = left.named_children(&mut cursor).collect();
+        let mut cursor = right.walk();
+        let values: Vec<Node<'t>> = right.named_children(&mut cursor).collect();
+        let plain = |node: &Node<'t>| {
+            matches!(
+                self.strip(*node).kind(),
+                "identifier" | "attribute" | "subscript"
+            )
+        };
+        let unstarred = |node: &Node<'t>| {
+            !matches!(
+                node.kind(),
+                "list_splat" | "list_splat_pattern" | "dictionary_splat" | "comment"
+            )
+        };
+        (targets.len() == values.len()
+            && targets.len() > 1
+            && targets.iter().all(plain)
+            && values.iter().all(unstarred))
+        .then(|| targets.into_iter().zip(values).collect())
+    }
+
+    /// `a, b = b, a`, `cur, nxt = nxt, NULL`, `a, b = malloc(n), malloc(n)`: Python
+    /// evaluates every value, then assigns the targets left to right. A pointer a target
+    /// before it overwrites is read first, into a temporary only this assignment names.
+    fn simultaneous_assignment(
+        &mut self,
+        pairs: &[(Node<'_>, Node<'_>)],
+        span: Span,
+    ) -> Lowered<()> {
+        let mut values = Vec::with_capacity(pairs.len());
+        for (_, value) in pairs {
+            values.push((
+                self.expr(*value)?,
+                self.carried(*value),
+                self.constant(*value),
+            ));
+        }
+        // Earlier targets only: a value is read before its own target is written.
+        let mut assigned: Vec<Place> = Vec::new();
+        for (index, (target, _)) in pairs.iter().enumerate() {
+            if let Value::Place(source) = values[index].0 {
+                let read = self.f.place(source).clone();
+                let clobbered = assigned
+                    .iter()
+                    .any(|earlier| *earlier == read || earlier.strictly_contains(&read));
+                if clobbered {
+                    let saved =
+                        self.place(Place::local(&format!("({read} before the assignment)")));
+                    self.push(Stmt::Assign {
+                        target: saved,
+                        value: Value::Place(source),
+                        span,
+                    });
+                    values[index].0 = Value::Place(saved);
+                }
+            }
+            if let Some(place) = self.written_place(*target) {
+                assigned.push(place);
+            }
+        }
+        for ((target, _), (value, carried, constant)) in pairs.iter().zip(values) {
+            let target = self.strip(*target);
+            match target.kind() {
+                "identifier" => self.note_carrier(self.text(target).to_string(), carried),
+                "attribute" | "subscript" if self.outlives(target) => {
+                    for place in carried {
+                        self.push(Stmt::Escape { place, span });
+                    }
+                }
+                _ => {}
+            }
+            self.assign_to(target, value, span)?;
+            if let Some(constant) = constant {
+                if matches!(target.kind(), "identifier" | "attribute") {
+                    if let Some(place) = self.place_of(target)? {
+                        self.push(Stmt::Constant {
+                            place,
+                            value: constant,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The place an identifier or attribute chain (`a`, `s.buf`) names, read off the
+    /// text without evaluating anything; `None` for any other target.
+    fn written_place(&self, node: Node<'_>) -> Option<Place> {
+        let mut fields = Vec::new();
+        let mut node = self.strip(node);
+        for _ in 0..MAX_NESTING {
+            match node.kind() {
+                "identifier" => {
+                    fields.reverse();
+                    return Some(Place {
+                        root: self.text(node).to_string(),
+                        path: fields,
+                    });
+                }
+                "attribute" => {
+                    let name = node.field("attribute")?;
+                    fields.push(Projection::Field(self.text(name).to_string()));
+                    node = self.strip(node.field("object")?);
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The pointers `node` carries inside a value the analysis does not follow: the
@@ -2758,6 +2897,15 @@ impl<'a> Lowerer<'a> {
             }
         }
         false
+    }
+
+    /// Whether `target` outlives the call ([`Self::outlives`]) or lies in a parameter,
+    /// which the caller keeps (`handles.append(h)` on a `list handles` argument).
+    fn outlives_or_parameter(&self, target: Node<'_>) -> bool {
+        self.outlives(target)
+            || self
+                .written_place(target)
+                .is_some_and(|place| self.f.params.contains(&place.root))
     }
 
     /// Whether an expression is a NULL test of a pointer and nothing else (`p != NULL`,
@@ -2974,6 +3122,14 @@ impl<'a> Lowerer<'a> {
                             self.filled.push((place, range));
                         }
                     }
+                } else if let (Value::Place(source), false) = (value, target.kind() == "identifier")
+                {
+                    // `(self.slots + i).data = p`: stored through a pointer the analysis
+                    // does not name, into memory that is not a local: handed off.
+                    self.push(Stmt::Escape {
+                        place: source,
+                        span,
+                    });
                 }
                 if target.kind() == "identifier" {
                     self.note_assigned(self.text(target));
@@ -3402,10 +3558,17 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut args = Vec::new();
-        if let Some(arguments) = node.field("arguments") {
+        let generator = node
+            .field("arguments")
+            .filter(|arguments| arguments.kind() == "generator_expression");
+        if let Some(generator) = generator {
+            // `sum(p[i] for i in range(n))`: the generator is the one argument.
+            self.expr(generator)?;
+            args.push(Value::Other);
+        } else if let Some(arguments) = node.field("arguments") {
             let mut cursor = arguments.walk();
             let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
-            for argument in children {
+            for argument in children.iter().copied() {
                 match argument.kind() {
                     "keyword_argument" => {
                         if let Some(value) = argument.field("value") {
@@ -3416,6 +3579,20 @@ impl<'a> Lowerer<'a> {
                     _ => {
                         let value = self.expr(argument)?;
                         args.push(value);
+                    }
+                }
+            }
+            // `self.handles.append(<Py_ssize_t>p)`: a method of a container that outlives
+            // the call keeps the handle, and with it the block.
+            let keeper = function.kind() == "attribute"
+                && function
+                    .field("object")
+                    .is_some_and(|object| self.outlives_or_parameter(object));
+            if keeper {
+                for argument in children {
+                    let span = node_span(argument);
+                    for place in self.carried(argument) {
+                        self.push(Stmt::Escape { place, span });
                     }
                 }
             }

@@ -500,6 +500,10 @@ pub struct Function {
     /// Names a `global` or `nonlocal` statement binds: a block stored in one outlives
     /// the function.
     pub globals: Vec<String>,
+    /// The names the function binds itself (parameters included, `global` names not),
+    /// sorted: a place rooted anywhere else (`_pool[i]`, a module-level array) is the
+    /// module's, and outlives the call.
+    pub locals: Vec<String>,
     /// Each `raise` statement that leaves its block, with the block it ends: where a path
     /// leaves by raising, for the rules' labels.
     pub raises: Vec<(BlockId, Span)>,
@@ -536,6 +540,7 @@ impl Function {
             calls,
             instances: _,
             globals: _,
+            locals: _,
             raises,
             compared: _,
             error_value: _,
@@ -589,6 +594,7 @@ impl Function {
             calls: Vec::new(),
             instances: HashMap::new(),
             globals: Vec::new(),
+            locals: Vec::new(),
             raises: Vec::new(),
             compared: Vec::new(),
             error_value: None,
@@ -637,6 +643,21 @@ impl Function {
     /// enclosing function.
     pub fn is_global(&self, root: &str) -> bool {
         self.globals.iter().any(|name| name == root)
+    }
+
+    /// Whether a block stored in a place rooted at `root` outlives the call: `self`, a
+    /// parameter (the caller's object or struct), a `global`, a name the function never
+    /// binds (a module-level variable), a local extension-type instance (the object owns
+    /// its attributes).
+    pub fn root_outlives(&self, root: &str) -> bool {
+        root == "self"
+            || self.params.iter().any(|param| param == root)
+            || self.is_global(root)
+            || self.instances.contains_key(root)
+            || self
+                .locals
+                .binary_search_by(|local| local.as_str().cmp(root))
+                .is_err()
     }
 
     /// Whether a condition compares the two places with each other.

@@ -583,10 +583,13 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // Allocation sites: one per call to an allocator, a reallocator, or a helper that
     // returns a fresh block.
     let mut site_of_call = vec![None; function.calls.len()];
+    // Calls whose block goes to the caller's `&place` only: their value is not it.
+    let mut out_only = vec![false; function.calls.len()];
     let mut releases_something = false;
     for (index, call) in function.calls.iter().enumerate() {
         let summary = context.summary_of(&call.callee, &classes);
         releases_something |= summary.is_some_and(|s| !s.releases.is_empty());
+        let mut out_place = None;
         let (family, reallocates, never_null) = match classify(&call.callee) {
             Some((_, Role::Release)) => {
                 releases_something = true;
@@ -602,7 +605,11 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             None => match summary.and_then(|s| s.returns.as_ref()) {
                 Some(returned) => (returned.family, None, !returned.may_be_null),
                 None => match summary.and_then(|s| s.out_argument(call)) {
-                    Some((_, out)) => (out.family, None, !out.may_be_null),
+                    Some((place, out)) => {
+                        out_only[index] = true;
+                        out_place = Some(place);
+                        (out.family, None, !out.may_be_null)
+                    }
                     None => continue,
                 },
             },
@@ -614,6 +621,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             callee: call.callee.display_name().to_string(),
             span: Some(call.span),
             reallocates,
+            out_place,
         });
     }
     // `t = table_new(n)` whose `t.data` the helper filled with a fresh block: the local's
@@ -659,6 +667,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
                 callee: callee.display_name().to_string(),
                 span: Some(function.call(*call).span),
                 reallocates: None,
+                out_place: None,
             });
         }
     }
@@ -746,6 +755,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             callee: origin.map_or_else(String::new, |o| o.callee.clone()),
             span: origin.map(|o| o.span),
             reallocates: None,
+            out_place: None,
         });
     }
     // `safe_realloc(&buf, n)`: where the helper reallocates the block the place holds,
@@ -772,6 +782,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
+        out_only,
         field_sites,
         older,
         any_element: Vec::new(),
@@ -969,6 +980,9 @@ struct Ownership<'a, 'c> {
     graph_sites: Vec<AllocationSite>,
     /// The site each call creates, and whether it is never NULL.
     site_of_call: Vec<Option<(SiteId, bool)>>,
+    /// By call: the helper stores its block through a `&place` argument and returns
+    /// something else (`tmp = allocate(n, &c)` gives `c` the block, not `tmp`).
+    out_only: Vec<bool>,
     /// For `t = table_new(n)`, the blocks the helper leaves in the fields of the one it
     /// returns, by the place of the field here (`t.data`).
     field_sites: HashMap<CallId, Vec<(PlaceId, SiteId)>>,
@@ -1411,7 +1425,13 @@ impl Ownership<'_, '_> {
                 target,
                 value,
                 span,
-            } => self.assign(*target, *value, *span, state, recorder),
+            } => {
+                let value = match value {
+                    Value::Call(call) if self.out_only[call.0 as usize] => Value::Other,
+                    _ => *value,
+                };
+                self.assign(*target, value, *span, state, recorder)
+            }
             Stmt::Use { place, kind, span } => {
                 Self::record_uses(*place, *span, UseHow::from(*kind), state, recorder);
                 self.survived_use(*place, state);
@@ -1434,10 +1454,11 @@ impl Ownership<'_, '_> {
                 }
                 let returned = match value {
                     Value::Place(place) => state.sites_of(*place),
-                    Value::Call(call) => self.site_of_call[call.0 as usize]
+                    Value::Call(call) if !self.out_only[call.0 as usize] => self.site_of_call
+                        [call.0 as usize]
                         .map(|(site, _)| vec![site])
                         .unwrap_or_default(),
-                    Value::Null | Value::Address(_) | Value::Other => Vec::new(),
+                    Value::Call(_) | Value::Null | Value::Address(_) | Value::Other => Vec::new(),
                 };
                 for site in returned {
                     Self::escape(site, *span, EscapeHow::Returned, state, recorder);
@@ -2712,6 +2733,7 @@ mod tests {
             callee: "malloc".to_string(),
             span: None,
             reallocates: None,
+            out_place: None,
         };
         Ownership {
             function,
@@ -2721,6 +2743,7 @@ mod tests {
             classes: Vec::new(),
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),
+            out_only: Vec::new(),
             field_sites: HashMap::new(),
             older: Vec::new(),
             any_element: vec![None; PLACES as usize],

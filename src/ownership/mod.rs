@@ -53,6 +53,9 @@ pub struct AllocationSite {
     pub span: Option<Span>,
     /// For a reallocation, the place whose block it resizes.
     pub reallocates: Option<PlaceId>,
+    /// For a helper that hands its block out through an argument `&place` (and returns
+    /// something else), that place: it holds the block, not what the call returns.
+    pub out_place: Option<PlaceId>,
 }
 
 impl AllocationSite {

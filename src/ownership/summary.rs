@@ -71,12 +71,19 @@ impl Summary {
     /// What a graph shows its function does, as far as callers care.
     pub fn of(graph: &OwnershipGraph<'_>) -> Summary {
         let function = graph.function;
-        let (out_allocations, out_sites) = out_allocations(graph);
+        let shared = shared_sites(graph);
+        let (out_allocations, out_sites) = out_allocations(graph, &shared);
         let mut returns: Option<ReturnedBlock> = None;
-        let mut mixed = false;
+        let mut mixed = returns_borrowed(graph);
         for escape in &graph.escapes {
             // `return tmp` after `p[0] = tmp`: the caller's place holds it already.
             if escape.how != EscapeHow::Returned || out_sites.contains(&escape.site) {
+                continue;
+            }
+            // Kept where it outlives the call as well (`self.buf`, a pool): the caller
+            // borrows it.
+            if shared[escape.site.0 as usize] {
+                mixed = true;
                 continue;
             }
             let site = graph.site(escape.site);
@@ -223,6 +230,64 @@ impl Summary {
     }
 }
 
+/// By site: the function stores the block somewhere that outlives the call (an attribute
+/// of `self` or of a parameter, a global or module-level array, an attribute of a local
+/// extension-type instance), other than the `p[0]` slot of a pointer parameter through
+/// which it hands the caller its out-allocation. Whoever holds it there owns it: a caller
+/// the function also returns it to (`return self.buf`, `lst.head = nd; return nd`) only
+/// borrows it.
+fn shared_sites(graph: &OwnershipGraph<'_>) -> Vec<bool> {
+    let function = graph.function;
+    let mut shared = vec![false; graph.sites.len()];
+    for escape in &graph.escapes {
+        let EscapeHow::Stored(place) = escape.how else {
+            continue;
+        };
+        let place = function.place(place);
+        let out_slot = function.params.contains(&place.root)
+            && matches!(
+                place.path.as_slice(),
+                [Projection::Element(0)] | [Projection::Index]
+            );
+        if !out_slot && function.root_outlives(&place.root) {
+            shared[escape.site.0 as usize] = true;
+        }
+    }
+    shared
+}
+
+/// Whether some `return` hands the caller a pointer that is not a fresh block: one the
+/// analysis does not follow (a static buffer, `_small` in `return _small if n <= 256 else
+/// malloc(n)`), or the block an attribute held on entry (`return self.scratch` when it
+/// was already large enough). The caller cannot tell which it got, so it owns neither.
+fn returns_borrowed(graph: &OwnershipGraph<'_>) -> bool {
+    use crate::ir::{Stmt, Value};
+    let function = graph.function;
+    graph.leaves.iter().any(|leave| {
+        if !leave.returns || !matches!(leave.how, LeaveHow::Returns(_)) {
+            return false;
+        }
+        match function.block(leave.block).stmts.last() {
+            Some(Stmt::Return {
+                value: Value::Place(returned),
+                ..
+            }) => match leave.state.targets(*returned) {
+                None => true,
+                Some(targets) => targets.iter().any(|target| match target {
+                    Target::Site(site) => matches!(
+                        graph.site(*site).origin,
+                        SiteOrigin::Incoming(place) if !function.place(place).path.is_empty()
+                    ),
+                    Target::Null => false,
+                }),
+            },
+            // (A returned call is left alone: inside a cycle of calls its callee's summary
+            // is not known yet in the first round.)
+            _ => false,
+        }
+    })
+}
+
 /// Whether the function itself reads through the block before any NULL check: its CY001
 /// is reported here, and its callers are not told the same missing check again (on the
 /// paths that read through it, it was not NULL after all).
@@ -288,7 +353,10 @@ fn returned_fields(graph: &OwnershipGraph<'_>) -> Vec<(String, FamilyId)> {
 
 /// The pointer parameters `p` whose slot `p[0]` holds the same fresh block (allocated
 /// here, not freed) wherever the function returns rather than raises, with those blocks.
-fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteId>) {
+fn out_allocations(
+    graph: &OwnershipGraph<'_>,
+    shared: &[bool],
+) -> (Vec<OutAllocation>, Vec<SiteId>) {
     let function = graph.function;
     let returning: Vec<&LeaveEvent> = graph
         .leaves
@@ -342,7 +410,8 @@ fn out_allocations(graph: &OwnershipGraph<'_>) -> (Vec<OutAllocation>, Vec<SiteI
             stored = Some(*site);
             live && same
         });
-        let Some(site) = stored.filter(|_| every_path) else {
+        // Also kept elsewhere (`ob.buf` of the object it returns): the caller borrows it.
+        let Some(site) = stored.filter(|site| every_path && !shared[site.0 as usize]) else {
             continue;
         };
         let allocation = graph.site(site);

@@ -222,6 +222,16 @@ fn is_local(graph: &OwnershipGraph<'_>, place: &Place) -> bool {
 
 /// The local that receives the block from its allocation, for the message.
 pub(crate) fn holder(graph: &OwnershipGraph<'_>, span: Span) -> Option<String> {
+    // `allocate(n, &c)`: `c` receives it.
+    let out_place = graph
+        .sites
+        .iter()
+        .find(|site| site.span == Some(span))
+        .and_then(|site| site.out_place);
+    if let Some(place) = out_place {
+        let place = graph.function.place(place);
+        return is_local(graph, place).then(|| place.to_string());
+    }
     graph
         .function
         .blocks
