@@ -309,7 +309,7 @@ impl<'s> Plan<'s> {
                     // Only its own text: a nested definition is a body of its own, and
                     // scanning it again with each enclosing one made deep nesting
                     // quadratic.
-                    for_own_parts(*node, &mut scan);
+                    for_own_parts(*node, source, &mut scan);
                 }
                 mentioned
             })
@@ -492,16 +492,24 @@ fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Calls `visit` on the parts of a definition that are not inside a nested definition,
-/// in order: each leaf node outside them, and nothing of the nested ones.
-fn for_own_parts(definition: Node<'_>, visit: &mut impl FnMut(Node<'_>)) {
+/// in order, so that their texts together are the definition's own words: the walk
+/// enters only nodes that may hold a definition (statements with a body, `ERROR`), and
+/// those whose text holds a backslash (a string's escape sequences are leaves of their
+/// own: `"\nmalloc"` says `malloc`); any other node is visited whole. Entering every
+/// expression down to its leaves cost more than the rest of the lowering.
+fn for_own_parts(definition: Node<'_>, source: &str, visit: &mut impl FnMut(Node<'_>)) {
     let mut cursor = definition.walk();
     loop {
         let node = cursor.node();
         let nested = node != definition && is_definition(node);
-        if !nested && cursor.goto_first_child() {
+        let whole = !nested
+            && node != definition
+            && !may_hold_definitions(node.kind())
+            && !text(node, source).contains('\\');
+        if !nested && !whole && cursor.goto_first_child() {
             continue;
         }
-        if !nested && node.child_count() == 0 {
+        if !nested {
             visit(node);
         }
         if node == definition {
@@ -521,9 +529,48 @@ fn for_own_parts(definition: Node<'_>, visit: &mut impl FnMut(Node<'_>)) {
     }
 }
 
+/// The kinds of node a definition can lie inside (from the grammar's node types), and
+/// `ERROR`, which may hold anything.
+fn may_hold_definitions(kind: &str) -> bool {
+    is_definition_kind(kind)
+        || matches!(
+            kind,
+            "module"
+                | "block"
+                | "ERROR"
+                | "if_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "for_statement"
+                | "for_from_statement"
+                | "while_statement"
+                | "try_statement"
+                | "except_clause"
+                | "except_group_clause"
+                | "finally_clause"
+                | "with_statement"
+                | "match_statement"
+                | "case_clause"
+                | "extern_block"
+                | "cdef_block"
+                | "compile_time_if"
+                | "compile_time_elif_clause"
+                | "compile_time_else_clause"
+                | "cppclass_declaration"
+                | "struct_declaration"
+                | "enum_declaration"
+                | "fused_type_declaration"
+                | "property_block"
+        )
+}
+
 fn is_definition(node: Node<'_>) -> bool {
+    is_definition_kind(node.kind())
+}
+
+fn is_definition_kind(kind: &str) -> bool {
     matches!(
-        node.kind(),
+        kind,
         "function_definition"
             | "cdef_function"
             | "class_definition"
