@@ -5,7 +5,9 @@
 use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache};
 use crate::ir::names::ModuleNames;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
@@ -43,6 +45,28 @@ pub fn analyze_source_in_project(
     analyze_file(text, dialect, settings, project, &[]).diagnostics
 }
 
+/// A file whose cimports and extern declarations the analyzed one sees (a `.pyx`'s
+/// `.pxd`, the file that includes a `.pxi`). A run that hands one context to several
+/// files (a `.pyx` including many `.pxi`) gives it a cell for the names it binds, so
+/// that it is parsed once for all of them, not once per file.
+#[derive(Clone, Copy)]
+pub struct ContextFile<'a> {
+    pub text: &'a str,
+    pub names: Option<&'a OnceLock<ModuleNames>>,
+}
+
+impl<'a> From<&'a str> for ContextFile<'a> {
+    fn from(text: &'a str) -> ContextFile<'a> {
+        ContextFile { text, names: None }
+    }
+}
+
+impl ContextFile<'_> {
+    fn collect_names(text: &str) -> ModuleNames {
+        ModuleNames::collect(parse(text, Dialect::Cython).root_node(), text)
+    }
+}
+
 /// What one analysis of a file yields: its diagnostics, and what it tells the files that
 /// cimport it.
 pub struct FileAnalysis {
@@ -67,16 +91,16 @@ pub fn analyze_file(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
 ) -> FileAnalysis {
-    analyze_tree(
-        &parse(text, dialect),
-        text,
-        dialect,
-        settings,
-        project,
-        context,
-    )
+    // The syntax tree costs several times the text; nothing after lowering reads it, so
+    // it is gone before the analysis allocates its states.
+    let tree = parse(text, dialect);
+    let (syntax_errors, lowered) =
+        lower_with_syntax_errors(&tree, text, dialect, settings, project, context, None);
+    drop(tree);
+    analyze_lowered(syntax_errors, lowered, text, dialect, project, &|| false)
+        .expect("an analysis nobody cancels finishes")
 }
 
 /// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
@@ -86,7 +110,7 @@ pub fn analyze_tree(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
 ) -> FileAnalysis {
     analyze_tree_until(
         tree,
@@ -120,7 +144,7 @@ pub fn analyze_tree_until(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
     incremental: Incremental<'_>,
 ) -> Result<FileAnalysis, Cancelled> {
     let Incremental {
@@ -128,11 +152,39 @@ pub fn analyze_tree_until(
         lowering,
     } = incremental;
     let cancelled = || cancelled.is_some_and(|cancelled| cancelled());
-    let mut diagnostics = Vec::new();
-    if let Some(node) = first_syntax_error(tree) {
-        diagnostics.push(syntax_error(node));
-    }
+    let (diagnostics, lowered) =
+        lower_with_syntax_errors(tree, text, dialect, settings, project, context, lowering);
+    analyze_lowered(diagnostics, lowered, text, dialect, project, &cancelled)
+}
+
+/// The syntax error CY000 reports, if any, and the file lowered: all that is read of the
+/// syntax tree.
+fn lower_with_syntax_errors(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+    lowering: Option<&mut LoweringCache>,
+) -> (Vec<Diagnostic>, LoweredFile) {
+    let syntax_errors = first_syntax_error(tree)
+        .map(syntax_error)
+        .into_iter()
+        .collect();
     let lowered = lower_tree(tree, text, dialect, settings, project, context, lowering);
+    (syntax_errors, lowered)
+}
+
+/// The ownership analysis and the rules over a lowered file.
+fn analyze_lowered(
+    mut diagnostics: Vec<Diagnostic>,
+    lowered: LoweredFile,
+    text: &str,
+    dialect: Dialect,
+    project: &ProjectSummaries,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<FileAnalysis, Cancelled> {
     if cancelled() {
         return Err(Cancelled);
     }
@@ -142,7 +194,7 @@ pub fn analyze_tree_until(
         &lowered.families,
         lowered.resolution,
         project,
-        &cancelled,
+        cancelled,
     )?;
     if cancelled() {
         return Err(Cancelled);
@@ -215,7 +267,7 @@ fn lower_tree(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
     lowering: Option<&mut LoweringCache>,
 ) -> LoweredFile {
     let root = tree.root_node();
@@ -225,10 +277,15 @@ fn lower_tree(
     // The names the context binds: an allocator the .pxd cimports under an alias is
     // called by that alias here. A context that names no allocator, deallocator or
     // project helper binds nothing the analysis follows, and is not parsed.
-    let outer_names: Vec<ModuleNames> = context
+    let outer_names: Vec<Cow<'_, ModuleNames>> = context
         .iter()
-        .filter(|outer| mentions_any(outer, &interesting))
-        .map(|outer| ModuleNames::collect(parse(outer, Dialect::Cython).root_node(), outer))
+        .filter(|outer| mentions_any(outer.text, &interesting))
+        .map(|outer| match outer.names {
+            Some(cell) => {
+                Cow::Borrowed(cell.get_or_init(|| ContextFile::collect_names(outer.text)))
+            }
+            None => Cow::Owned(ContextFile::collect_names(outer.text)),
+        })
         .collect();
     let mut mentioned = interesting.clone();
     for outer in &outer_names {
