@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
-use crate::ownership::module::{Cancelled, ModuleAnalysis};
-use crate::ownership::summary::{ProjectSummaries, Summaries};
+use crate::ownership::module::{Cancelled, ModuleAnalysis, SummaryInputs};
+use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
 use crate::ownership::Resolution;
 use crate::parse::{first_syntax_error, parse, Dialect};
 use crate::rules;
@@ -93,14 +93,16 @@ pub fn analyze_file(
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
 ) -> FileAnalysis {
-    // The syntax tree costs several times the text; nothing after lowering reads it, so
-    // it is gone before the analysis allocates its states.
-    let tree = parse(text, dialect);
-    let (syntax_errors, lowered) =
-        lower_with_syntax_errors(&tree, text, dialect, settings, project, context, None);
-    drop(tree);
-    analyze_lowered(syntax_errors, lowered, text, dialect, project, &|| false)
-        .expect("an analysis nobody cancels finishes")
+    analyze_syntax_tree(
+        SyntaxTree::Owned(parse(text, dialect)),
+        text,
+        dialect,
+        settings,
+        project,
+        context,
+        Incremental::default(),
+    )
+    .expect("an analysis nobody cancels finishes")
 }
 
 /// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
@@ -132,12 +134,67 @@ pub struct Incremental<'a> {
     /// graph is built; once it answers true the analysis stops and yields nothing (the
     /// server cancels the check of a version an edit has replaced).
     pub cancelled: Option<&'a dyn Fn() -> bool>,
-    /// The functions lowered last time, reused where they did not change.
-    pub lowering: Option<&'a mut LoweringCache>,
+    /// What the last analysis of the same document left: reused where it still holds,
+    /// and replaced by what this one finds.
+    pub cache: Option<&'a mut AnalysisCache>,
+}
+
+/// What an editor keeps of a document's last analysis for the next one (one per open
+/// document): the functions lowered, and for each module-level function outside any
+/// cycle of calls its summary, what its graph read of the other functions' summaries,
+/// and its diagnostics (with their fixes).
+///
+/// After an edit, a function whose text is the same is lowered by moving the old IR
+/// (see [`LoweringCache`]); its graph is not built again when, besides, nothing it was
+/// built knowing changed: the summaries of the module functions it calls, the project
+/// (what the other open files export), the settings, the dialect, the texts of its
+/// context, and what its fixes read outside it ([`crate::fix::whole_file_facts`], the
+/// text up to the next line of code after it). Its diagnostics are then the old ones
+/// moved with it. Methods, and functions that fill in an instance of a class, are part
+/// of a class model and always analyzed again; so is a function in a cycle of calls.
+/// The result is what a full analysis of the text gives (tests/incremental_check.rs).
+#[derive(Default)]
+pub struct AnalysisCache {
+    lowering: LoweringCache,
+    /// What the last complete analysis knew besides the text; `None` after one that was
+    /// cancelled or never ran.
+    inputs: Option<CacheInputs>,
+    /// By where each function's definition starts in the last analyzed text.
+    functions: HashMap<usize, CachedFunction>,
+    /// How many graphs the last analysis did not build (for the tests).
+    reused: usize,
+}
+
+impl AnalysisCache {
+    /// How many functions the last analysis took from here rather than analyzing them.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+#[derive(PartialEq)]
+struct CacheInputs {
+    dialect: Dialect,
+    settings: AnalysisSettings,
+    project: ProjectSummaries,
+    context: Vec<String>,
+    whole_file: Vec<bool>,
+}
+
+struct CachedFunction {
+    /// The function's span in the text it was analyzed in.
+    span: Span,
+    /// [`crate::fix::text_around_function`] in that text.
+    around: (String, String),
+    summary: Summary,
+    inputs: SummaryInputs,
+    diagnostics: Vec<Diagnostic>,
+    /// Why its graph was not built (too large), if so.
+    too_large: Option<String>,
 }
 
 /// [`analyze_tree`], stopping when [`Incremental::cancelled`] says so, and reusing what
-/// the analysis of the previous version lowered.
+/// the analysis of the previous version left in [`Incremental::cache`].
 pub fn analyze_tree_until(
     tree: &tree_sitter::Tree,
     text: &str,
@@ -147,61 +204,181 @@ pub fn analyze_tree_until(
     context: &[ContextFile<'_>],
     incremental: Incremental<'_>,
 ) -> Result<FileAnalysis, Cancelled> {
-    let Incremental {
-        cancelled,
-        lowering,
-    } = incremental;
-    let cancelled = || cancelled.is_some_and(|cancelled| cancelled());
-    let (diagnostics, lowered) =
-        lower_with_syntax_errors(tree, text, dialect, settings, project, context, lowering);
-    analyze_lowered(diagnostics, lowered, text, dialect, project, &cancelled)
+    analyze_syntax_tree(
+        SyntaxTree::Borrowed(tree),
+        text,
+        dialect,
+        settings,
+        project,
+        context,
+        incremental,
+    )
 }
 
-/// The syntax error CY000 reports, if any, and the file lowered: all that is read of the
-/// syntax tree.
-fn lower_with_syntax_errors(
-    tree: &tree_sitter::Tree,
+/// The tree a file's analysis lowers: the caller's, or its own, which is dropped once the
+/// file is lowered (the tree costs several times the text, and nothing past lowering
+/// reads it), before the analysis allocates its states.
+enum SyntaxTree<'t> {
+    Borrowed(&'t tree_sitter::Tree),
+    Owned(tree_sitter::Tree),
+}
+
+impl SyntaxTree<'_> {
+    fn get(&self) -> &tree_sitter::Tree {
+        match self {
+            SyntaxTree::Borrowed(tree) => tree,
+            SyntaxTree::Owned(tree) => tree,
+        }
+    }
+}
+
+fn analyze_syntax_tree(
+    tree: SyntaxTree<'_>,
     text: &str,
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
-    lowering: Option<&mut LoweringCache>,
-) -> (Vec<Diagnostic>, LoweredFile) {
-    let syntax_errors = first_syntax_error(tree)
-        .map(syntax_error)
-        .into_iter()
-        .collect();
-    let lowered = lower_tree(tree, text, dialect, settings, project, context, lowering);
-    (syntax_errors, lowered)
-}
-
-/// The ownership analysis and the rules over a lowered file.
-fn analyze_lowered(
-    mut diagnostics: Vec<Diagnostic>,
-    lowered: LoweredFile,
-    text: &str,
-    dialect: Dialect,
-    project: &ProjectSummaries,
-    cancelled: &dyn Fn() -> bool,
+    incremental: Incremental<'_>,
 ) -> Result<FileAnalysis, Cancelled> {
+    let Incremental {
+        cancelled,
+        mut cache,
+    } = incremental;
+    let cancelled = || cancelled.is_some_and(|cancelled| cancelled());
+    let mut diagnostics = Vec::new();
+    if let Some(node) = first_syntax_error(tree.get()) {
+        diagnostics.push(syntax_error(node));
+    }
+    let families = FamilyTable::for_settings(settings);
+    // What the cache's results were computed knowing; they are dropped unless this
+    // analysis knows the same. Until it completes, the cache holds no results: a
+    // cancelled one leaves a lowering of this text, which old results would not match.
+    let mut earlier = HashMap::new();
+    let inputs = cache.as_deref_mut().map(|cache| {
+        cache.reused = 0;
+        let inputs = CacheInputs {
+            dialect,
+            settings: settings.clone(),
+            project: project.clone(),
+            context: context.iter().map(|outer| outer.text.to_string()).collect(),
+            whole_file: crate::fix::whole_file_facts(&families, text),
+        };
+        let functions = std::mem::take(&mut cache.functions);
+        if cache.inputs.take().as_ref() == Some(&inputs) {
+            earlier = functions;
+        }
+        inputs
+    });
+    let lowered = lower_tree(
+        tree.get(),
+        text,
+        dialect,
+        families,
+        project,
+        context,
+        cache.as_deref_mut().map(|cache| &mut cache.lowering),
+    );
+    drop(tree);
     if cancelled() {
         return Err(Cancelled);
     }
-    let mut too_deep = lowered.module.too_deep.clone();
-    let analysis = ModuleAnalysis::run_until(
-        &lowered.module,
+    let module = &lowered.module;
+    let lowering = cache.as_deref().map(|cache| &cache.lowering);
+    let starts = |index: usize| lowering.and_then(|lowering| lowering.starts(index));
+    // The function at `index` as the last analysis left it, when it is the same function
+    // (same text, class and module names) followed by the same text.
+    let cached = |index: usize| -> Option<&CachedFunction> {
+        let before = starts(index)?.1?;
+        let entry = earlier.get(&before)?;
+        let span = module.functions[index].span;
+        let (before, after) = crate::fix::text_around_function(text, span);
+        let same = entry.span.end - entry.span.start == span.end - span.start
+            && entry.around.0 == before
+            && entry.around.1 == after;
+        same.then_some(entry)
+    };
+    let reuse = |index: usize, read: &SummaryInputs| -> Option<Summary> {
+        let entry = cached(index)?;
+        (entry.inputs == *read).then(|| entry.summary.clone())
+    };
+    let analysis = ModuleAnalysis::run_reusing(
+        module,
         &lowered.families,
         lowered.resolution,
         project,
-        cancelled,
+        &cancelled,
+        &reuse,
     )?;
     if cancelled() {
         return Err(Cancelled);
     }
-    for graph in &analysis.graphs {
-        if let Some(reason) = &graph.too_large {
-            let function = graph.function;
+    // Each function's diagnostics and whether it was too large, in the order of the
+    // functions (as a full analysis lists them); then the classes'.
+    let count = module.functions.len();
+    let mut found: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
+    let mut too_large: Vec<Option<String>> = vec![None; count];
+    let built = (0..count).filter(|index| analysis.reused.binary_search(index).is_err());
+    for (index, graph) in built.zip(&analysis.graphs) {
+        rules::check_function(graph, &mut found[index]);
+        crate::fix::attach_fixes(&analysis, text, dialect, &mut found[index]);
+        too_large[index].clone_from(&graph.too_large);
+    }
+    let mut kept: HashMap<usize, CachedFunction> = HashMap::new();
+    for &index in &analysis.reused {
+        let function = &module.functions[index];
+        let (start, before) = starts(index).expect("only a cached function is reused");
+        let entry = earlier
+            .remove(&before.expect("only a cached function is reused"))
+            .expect("only a cached function is reused");
+        let delta = function.span.start as isize - entry.span.start as isize;
+        found[index] = entry
+            .diagnostics
+            .iter()
+            .map(|diagnostic| diagnostic.moved_by(delta))
+            .collect();
+        too_large[index].clone_from(&entry.too_large);
+        kept.insert(
+            start,
+            CachedFunction {
+                span: function.span,
+                diagnostics: found[index].clone(),
+                ..entry
+            },
+        );
+    }
+    for (&index, (read, summary)) in &analysis.results {
+        let function = &module.functions[index];
+        let Some((start, _)) = starts(index) else {
+            continue;
+        };
+        if !function.instances.is_empty() {
+            continue;
+        }
+        // Diagnostics can be moved with the function only if they lie in its text.
+        let (before, after) = crate::fix::text_around_function(text, function.span);
+        let within = Span::new(
+            function.span.start - before.len(),
+            function.span.end + after.len(),
+        );
+        if !found[index].iter().all(|d| d.lies_within(within)) {
+            continue;
+        }
+        kept.insert(
+            start,
+            CachedFunction {
+                span: function.span,
+                around: (before.to_string(), after.to_string()),
+                summary: summary.clone(),
+                inputs: read.clone(),
+                diagnostics: found[index].clone(),
+                too_large: too_large[index].clone(),
+            },
+        );
+    }
+    let mut too_deep = module.too_deep.clone();
+    for (function, reason) in module.functions.iter().zip(&too_large) {
+        if let Some(reason) = reason {
             too_deep.push(SkippedFunction {
                 name: match &function.class {
                     Some(class) => format!("{class}.{}", function.name),
@@ -213,13 +390,22 @@ fn analyze_lowered(
         }
     }
     too_deep.sort_by_key(|function| function.name_span);
-    rules::check_module(&analysis, &mut diagnostics);
-    crate::fix::attach_fixes(&analysis, text, dialect, &mut diagnostics);
+    diagnostics.extend(found.into_iter().flatten());
+    let mut of_classes = Vec::new();
+    rules::check_classes(&analysis, &mut of_classes);
+    crate::fix::attach_fixes(&analysis, text, dialect, &mut of_classes);
+    diagnostics.extend(of_classes);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     let classes = rules::dealloc_missing_free::class_exports(&analysis);
     let graph_builds = analysis.builds;
+    let reused = analysis.reused.len();
     let mut summaries = analysis.summaries;
     summaries.classes = classes;
+    if let Some(cache) = cache {
+        cache.functions = kept;
+        cache.inputs = inputs;
+        cache.reused = reused;
+    }
     Ok(FileAnalysis {
         diagnostics,
         summaries,
@@ -254,7 +440,7 @@ pub fn lower_source(text: &str, dialect: Dialect, settings: &AnalysisSettings) -
         &parse(text, dialect),
         text,
         dialect,
-        settings,
+        FamilyTable::for_settings(settings),
         &empty,
         &[],
         None,
@@ -265,13 +451,12 @@ fn lower_tree(
     tree: &tree_sitter::Tree,
     text: &str,
     dialect: Dialect,
-    settings: &AnalysisSettings,
+    families: FamilyTable,
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
     lowering: Option<&mut LoweringCache>,
 ) -> LoweredFile {
     let root = tree.root_node();
-    let families = FamilyTable::for_settings(settings);
     let mut interesting = families.function_names();
     interesting.extend(project.function_names().map(str::to_string));
     // The names the context binds: an allocator the .pxd cimports under an alias is

@@ -456,7 +456,7 @@ impl Checker {
     /// [`Checker::check_parsed`] as the language server runs it: stopping with
     /// `Err(Cancelled)` once [`Incremental::cancelled`] answers true (the check of a
     /// version a newer edit replaced), and reusing what the check of the previous version
-    /// lowered.
+    /// lowered and analyzed where it still holds ([`Incremental::cache`]).
     pub fn check_parsed_until(
         &self,
         path: &Path,

@@ -19,6 +19,19 @@ impl Span {
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
+
+    /// The same range `delta` bytes further (an edit before it changed the text's length).
+    pub fn moved_by(self, delta: isize) -> Span {
+        Span {
+            start: self.start.saturating_add_signed(delta),
+            end: self.end.saturating_add_signed(delta),
+        }
+    }
+
+    /// Whether this range lies inside `outer`.
+    pub fn lies_within(self, outer: Span) -> bool {
+        outer.start <= self.start && self.end <= outer.end
+    }
 }
 
 /// A secondary site that explains a diagnostic ("allocated here", "freed here").
@@ -44,6 +57,39 @@ pub struct Diagnostic {
     /// The edit that repairs it, when one can be written safely enough to offer: computed
     /// once (see `crate::fix`) and shown or applied by every surface.
     pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// The same diagnostic `delta` bytes further in its file: its span, its related sites
+    /// in the same file, and its fix's edits (the text it is about moved, unchanged).
+    pub fn moved_by(&self, delta: isize) -> Diagnostic {
+        let mut moved = self.clone();
+        moved.span = moved.span.moved_by(delta);
+        for related in moved.related.iter_mut().filter(|r| r.path.is_none()) {
+            related.span = related.span.moved_by(delta);
+        }
+        if let Some(fix) = &mut moved.fix {
+            for edit in &mut fix.edits {
+                edit.span = edit.span.moved_by(delta);
+            }
+        }
+        moved
+    }
+
+    /// Whether every position it holds in its own file (its span, its related sites
+    /// there, its fix's edits) lies inside `outer`.
+    pub fn lies_within(&self, outer: Span) -> bool {
+        self.span.lies_within(outer)
+            && self
+                .related
+                .iter()
+                .all(|related| related.path.is_some() || related.span.lies_within(outer))
+            && self
+                .fix
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .all(|edit| edit.span.lies_within(outer))
+    }
 }
 
 /// Whether applying a fix can change what a correct program does.

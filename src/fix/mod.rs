@@ -12,7 +12,8 @@ mod null_check;
 mod realloc;
 mod text;
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
+use crate::ownership::families::FamilyTable;
 use crate::ownership::module::ModuleAnalysis;
 use crate::parse::Dialect;
 use crate::rules;
@@ -32,6 +33,40 @@ pub fn attach_fixes(
             null_check::attach(analysis, source, dialect, diagnostic);
         }
     }
+}
+
+/// What the fixes read of the whole file rather than of the function that holds a
+/// finding: whether the text names each family's deallocator (CY001's fix releases an
+/// earlier block only with a deallocator the file has). A fix computed for a function
+/// holds for the same function text, the same [`text_around_function`] and the same
+/// answer here.
+pub fn whole_file_facts(families: &FamilyTable, source: &str) -> Vec<bool> {
+    families
+        .families()
+        .iter()
+        .map(|family| family.deallocator())
+        .map(|deallocator| !deallocator.is_empty() && text::mentions(source, deallocator))
+        .collect()
+}
+
+/// The text around a function that its fixes read besides its own (from `span.start`
+/// to `span.end`): before it, its header line's indentation and the decorator lines
+/// above (`@cython.nogil`); after it, the text through the next line that holds code, or
+/// to the end of the text (where the check that follows an assignment is looked for).
+pub fn text_around_function(source: &str, span: Span) -> (&str, &str) {
+    let start = span.start.min(source.len());
+    let mut above = text::line_start(source, start);
+    while above > 0 {
+        let previous = text::line_start(source, above - 1);
+        if !source[previous..above].trim_start().starts_with('@') {
+            break;
+        }
+        above = previous;
+    }
+    let end = span.end.clamp(start, source.len());
+    let until = text::next_code_line(source, end)
+        .map_or(source.len(), |(line, _)| text::line_end(source, line));
+    (&source[above..start], &source[end..until.max(end)])
 }
 
 /// Which fixes a run applies.

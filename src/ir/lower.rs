@@ -24,7 +24,8 @@ use tree_sitter::Node;
 
 use crate::diagnostic::Span;
 use crate::ir::names::{
-    declared_noexcept, declared_nogil, holds_statements, opens_scope, text, ModuleNames,
+    declared_noexcept, declared_nogil, exception_clause, holds_statements, opens_scope, text,
+    ModuleNames,
 };
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
@@ -90,6 +91,20 @@ pub struct LoweringCache {
     functions: HashMap<(String, Option<String>), (usize, Function)>,
     /// How many functions the last lowering took from here (for the tests).
     reused: usize,
+    /// For each function of the last lowering (in `Module::functions` order), where its
+    /// definition starts, and where the function it was taken from started in the text
+    /// lowered before, when it was taken from here.
+    starts: Vec<(usize, Option<usize>)>,
+}
+
+impl LoweringCache {
+    /// Where the definition of the function at `index` of the last lowering starts, and,
+    /// when that lowering took it from here, where it started in the text lowered before:
+    /// the same text, class, module names and class shapes, so the same IR moved by the
+    /// difference. `None` for an index the last lowering did not produce.
+    pub fn starts(&self, index: usize) -> Option<(usize, Option<usize>)> {
+        self.starts.get(index).copied()
+    }
 }
 
 /// [`lower_module`], taking from `cache` what an earlier lowering of the file did that
@@ -122,6 +137,7 @@ pub fn lower_module_reusing(
     let top_level = defined_at_top_level(&found);
     if let Some(cache) = cache.as_deref_mut() {
         cache.reused = 0;
+        cache.starts.clear();
         let shape = class_shapes(&classes);
         if cache.names == *names && cache.classes == shape {
             earlier = std::mem::take(&mut cache.functions);
@@ -164,11 +180,13 @@ pub fn lower_module_reusing(
             };
             let reused = key.as_ref().and_then(|key| earlier.remove(key)).map(
                 |(start, function): (usize, Function)| {
-                    function.moved_by(node.start_byte() as isize - start as isize)
+                    let moved = function.moved_by(node.start_byte() as isize - start as isize);
+                    (start, moved)
                 },
             );
+            let previous_start = reused.as_ref().map(|(start, _)| *start);
             let function = match reused {
-                Some(function) => {
+                Some((_, function)) => {
                     if let Some(cache) = cache.as_deref_mut() {
                         cache.reused += 1;
                     }
@@ -178,9 +196,12 @@ pub fn lower_module_reusing(
             };
             match function {
                 Ok(function) => {
-                    if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
-                        let kept = (node.start_byte(), function.clone());
-                        cache.functions.insert(key, kept);
+                    if let Some(cache) = cache.as_deref_mut() {
+                        cache.starts.push((node.start_byte(), previous_start));
+                        if let Some(key) = key {
+                            let kept = (node.start_byte(), function.clone());
+                            cache.functions.insert(key, kept);
+                        }
                     }
                     module.functions.push(function)
                 }
@@ -787,6 +808,41 @@ fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// Types that make a variable a Python object, whatever it is assigned.
+/// Whether a C type names an integer (`int`, `unsigned long`, `Py_ssize_t`, `size_t`,
+/// `uint32_t`, `npy_intp`): a count that `if n:` tests.
+fn is_integer_type(written: &str) -> bool {
+    let words: Vec<&str> = written.split_whitespace().collect();
+    !words.is_empty()
+        && words.iter().all(|word| {
+            let word = word.rsplit('.').next().unwrap_or(word);
+            matches!(
+                word,
+                "int"
+                    | "long"
+                    | "short"
+                    | "unsigned"
+                    | "signed"
+                    | "size_t"
+                    | "ssize_t"
+                    | "Py_ssize_t"
+                    | "Py_hash_t"
+                    | "npy_intp"
+                    | "intp_t"
+                    | "intptr_t"
+                    | "uintptr_t"
+                    | "Py_intptr_t"
+                    | "Py_uintptr_t"
+            ) || (word.starts_with("int") || word.starts_with("uint"))
+                && word.ends_with("_t")
+                && word
+                    .trim_start_matches('u')
+                    .trim_start_matches("int")
+                    .trim_end_matches("_t")
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+        })
+}
+
 fn is_python_type(name: &str) -> bool {
     matches!(
         name.trim(),
@@ -809,11 +865,36 @@ struct TooDeep(String);
 
 type Lowered<T> = Result<T, TooDeep>;
 
+/// A test of a local count against zero (see `Lowerer::count_test`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CountTest {
+    /// `n > 0`.
+    Positive,
+    /// `n != 0`, `if n:`.
+    NonZero,
+    /// `n == 0`.
+    Zero,
+}
+
+/// The ghost flags of a local count `n`: places inside `n` standing for `n > 0` and
+/// `n != 0`, which the tests of `n` set and compare.
+#[derive(Clone, Copy, Debug)]
+struct GhostFlags {
+    positive: PlaceId,
+    nonzero: PlaceId,
+}
+
+const POSITIVE: &str = "(> 0)";
+const NONZERO: &str = "(!= 0)";
+
 /// Where `return`, `raise`, `break` and `continue` go: through enclosing `finally` bodies.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Exit {
     Raise,
     Return,
+    /// `return -1` in a function declared `except -1`: the caller sees an exception, but
+    /// here it is a return, which runs `finally` bodies and never enters an `except`.
+    ErrorReturn,
     /// Break or continue to a loop's target, crossing the frames above `floor`.
     Jump {
         target: BlockId,
@@ -835,6 +916,19 @@ struct LoopTargets {
     continue_to: BlockId,
     break_to: BlockId,
     frames: usize,
+    /// `for i in range(n)`: the variable and the range as written (blanks removed).
+    index: Option<LoopIndex>,
+}
+
+/// What a `for i in range(...)` loop does with the elements `a[i]` of pointer arrays.
+#[derive(Clone, Debug)]
+struct LoopIndex {
+    variable: String,
+    range: String,
+    /// The body assigns the variable itself: `a[i]` is not the loop's element any more.
+    reassigned: bool,
+    /// `a[...]` for each `a[i]` the body tests against NULL, with the test's span.
+    tested: Vec<(PlaceId, Span)>,
 }
 
 struct Lowerer<'a> {
@@ -846,6 +940,9 @@ struct Lowerer<'a> {
     c_typed: HashSet<String>,
     /// Untyped locals assigned `new T()`: Cython infers a pointer type for them.
     cpp_new_locals: HashSet<String>,
+    /// Locals and parameters declared with a C integer type (`cdef Py_ssize_t n`, `int
+    /// count`): `if n:` tests a count, not a pointer.
+    integers: HashSet<String>,
     /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
     /// to one is converted (`msg = buf` copies the string), so it holds no block.
     python_typed: HashSet<String>,
@@ -866,14 +963,15 @@ struct Lowerer<'a> {
     /// to signal an error: `return NULL` there propagates an exception, it does not
     /// return to the caller. Normalized as [`error_value_text`] writes it.
     error_value: Option<String>,
+    /// `a[...]` with each range a `for i in range(...)` loop assigned every `a[i]` over.
+    filled: Vec<(PlaceId, String)>,
 }
 
 /// The declared error value of a `cdef` function (`except -1`, `except NULL`): the text
 /// without blanks or parentheses, when it is one the caller always tests (no `?`) and
 /// a literal (`-1`, `0`, `NULL`).
 fn declared_error_value(node: Node<'_>, source: &str) -> Option<String> {
-    let spec = node.field("exception")?;
-    let written = error_value_text(text(spec, source));
+    let written = error_value_text(&exception_clause(node, source)?);
     let value = written.strip_prefix("except")?;
     let literal = value == "NULL"
         || value
@@ -939,7 +1037,9 @@ fn lower_function(
     let (name, kind, name_span) = function_identity(node, source);
     let mut function = Function::new(name, kind, node_span(node), name_span);
     let is_c_function = matches!(kind, FunctionKind::Cdef | FunctionKind::Cpdef);
-    if is_c_function && declared_noexcept(node, source) == Some(true) {
+    // A `def` declares one only through `@cython.exceptval`, which makes it a C function.
+    let declares = is_c_function || kind == FunctionKind::Def;
+    if declares && declared_noexcept(node, source) == Some(true) {
         function.exception_spec = ExceptionSpec::NoExcept;
     }
     let nogil = usize::from(is_c_function && declared_nogil(node, source));
@@ -966,6 +1066,7 @@ fn lower_function(
         locals: HashSet::new(),
         c_typed: HashSet::new(),
         cpp_new_locals: HashSet::new(),
+        integers: HashSet::new(),
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
         declared_types: Vec::new(),
@@ -976,6 +1077,7 @@ fn lower_function(
         depth: 0,
         error_value,
         nogil,
+        filled: Vec::new(),
     };
     lowerer.collect_locals(node);
     for (local, declared) in std::mem::take(&mut lowerer.declared_types) {
@@ -1099,8 +1201,12 @@ impl<'a> Lowerer<'a> {
             }
         }
         match exit {
-            Exit::Raise if self.f.exception_spec == ExceptionSpec::Propagates => self.f.unwind_exit,
-            Exit::Raise | Exit::Return => self.f.return_exit,
+            Exit::Raise | Exit::ErrorReturn
+                if self.f.exception_spec == ExceptionSpec::Propagates =>
+            {
+                self.f.unwind_exit
+            }
+            Exit::Raise | Exit::ErrorReturn | Exit::Return => self.f.return_exit,
             Exit::Jump { target, .. } => target,
         }
     }
@@ -1108,8 +1214,14 @@ impl<'a> Lowerer<'a> {
     /// Ends the current block with a raise; a block that already branches (a handler
     /// dispatch that no clause catches everything in) gets the raise as one more way out.
     fn raise(&mut self) {
+        self.raise_by(Exit::Raise);
+    }
+
+    /// As [`Self::raise`], for a raise (`Exit::Raise`) or an error return
+    /// (`Exit::ErrorReturn`).
+    fn raise_by(&mut self, exit: Exit) {
         self.push(Stmt::Raise);
-        let target = self.exit_target(self.frames.len(), Exit::Raise);
+        let target = self.exit_target(self.frames.len(), exit);
         let block = &mut self.f.blocks[self.current.0 as usize];
         if block.terminator == Terminator::Unreachable {
             block.terminator = Terminator::Raise(target);
@@ -1192,6 +1304,9 @@ impl<'a> Lowerer<'a> {
                         let pointer = node
                             .named_child(0)
                             .is_some_and(|first| matches!(first.kind(), "pointer_declarator"));
+                        if declared.is_some_and(|t| is_integer_type(self.text(t))) && !pointer {
+                            self.integers.insert(self.text(name).to_string());
+                        }
                         if let (Some(declared), false) = (declared, pointer) {
                             self.declared_types.push((
                                 self.text(name).to_string(),
@@ -1212,6 +1327,14 @@ impl<'a> Lowerer<'a> {
                                     .is_some_and(|t| is_python_type(self.text(t)));
                                 if let (Some(name), false) = (name, python) {
                                     self.c_typed.insert(self.text(name).to_string());
+                                }
+                                let integer = param
+                                    .field("type")
+                                    .is_some_and(|t| is_integer_type(self.text(t)));
+                                let declarator = name.map_or("", |name| self.text(name));
+                                let plain = !self.text(param).contains(['*', '[']);
+                                if integer && plain && !declarator.is_empty() {
+                                    self.integers.insert(declarator.to_string());
                                 }
                                 name
                             }
@@ -1336,7 +1459,7 @@ impl<'a> Lowerer<'a> {
                     // `return -1` in a function declared `except -1`: the caller sees the
                     // exception it propagates, not a return.
                     self.f.raises.push((self.current, node_span(node)));
-                    self.raise();
+                    self.raise_by(Exit::ErrorReturn);
                     return Ok(());
                 }
                 let value = match node.named_child(0) {
@@ -1660,7 +1783,7 @@ impl<'a> Lowerer<'a> {
                 self.edge(header, exit);
             }
         }
-        self.loop_body(node, body, header, after)?;
+        self.loop_body(node, body, header, after, None)?;
         self.loop_else(node, exit, after)
     }
 
@@ -1679,9 +1802,9 @@ impl<'a> Lowerer<'a> {
         self.edge(header, exit);
         self.current = body;
         // `for i in range(n)`: the body runs only where `n > 0`.
-        if let Some(positive) = self.range_bound(node) {
+        for ghost in self.range_bound(node) {
             self.push(Stmt::Compare {
-                place: positive,
+                place: ghost,
                 value: 1,
                 equal: true,
             });
@@ -1689,8 +1812,95 @@ impl<'a> Lowerer<'a> {
         if let Some(target) = node.field("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
-        self.loop_body(node, self.current, header, after)?;
+        let index = self.range_index(node);
+        let index = self.loop_body(node, self.current, header, after, index)?;
+        if let Some(index) = index {
+            self.checked_every_element(index, body, header, after, exit);
+        }
         self.loop_else(node, exit, after)
+    }
+
+    /// `for i in range(n)` (any bounds): the loop's index variable and its range.
+    fn range_index(&self, node: Node<'_>) -> Option<LoopIndex> {
+        let variable = self.strip(node.field("left")?);
+        let right = self.strip(node.field("right")?);
+        let function = right.field("function")?;
+        let is_range = variable.kind() == "identifier"
+            && right.kind() == "call"
+            && matches!(self.text(function), "range" | "xrange" | "prange");
+        is_range.then(|| LoopIndex {
+            variable: self.text(variable).to_string(),
+            range: error_value_text(self.text(right)),
+            reassigned: false,
+            tested: Vec::new(),
+        })
+    }
+
+    /// `for i in range(n): if a[i] == NULL: raise MemoryError()` after a loop over the
+    /// same range filled every `a[i]`: when the loop runs to its end, every element was
+    /// seen not NULL, so its exit edge checks `a[...]` (what every element stands for).
+    /// Only where each turn that comes back to the loop's head passed the non-NULL edge of
+    /// the test: a NULL element that only sets a flag, a `continue` before the test, or a
+    /// test of another array leaves the elements unchecked.
+    fn checked_every_element(
+        &mut self,
+        index: LoopIndex,
+        body: BlockId,
+        header: BlockId,
+        after: BlockId,
+        exit: BlockId,
+    ) {
+        if index.reassigned {
+            return;
+        }
+        for (place, span) in index.tested {
+            let filled = self
+                .filled
+                .iter()
+                .any(|(array, range)| *array == place && *range == index.range);
+            if !filled || self.turn_skips_check(place, body, header, after) {
+                continue;
+            }
+            self.f.blocks[exit.0 as usize].stmts.insert(
+                0,
+                Stmt::Assume {
+                    place,
+                    non_null: true,
+                    against_null: true,
+                    span,
+                },
+            );
+        }
+    }
+
+    /// Whether some path through a loop's body (its blocks are `body` and those made
+    /// after `after`) comes back to `header` without the edge that found `place` not NULL.
+    fn turn_skips_check(
+        &self,
+        place: PlaceId,
+        body: BlockId,
+        header: BlockId,
+        after: BlockId,
+    ) -> bool {
+        let passes_check = |block: BlockId| {
+            self.f.block(block).stmts.iter().any(|stmt| {
+                matches!(stmt, Stmt::Assume { place: tested, non_null: true, .. }
+                    if *tested == place)
+            })
+        };
+        let mut seen = HashSet::new();
+        let mut pending = vec![body];
+        while let Some(block) = pending.pop() {
+            if block == header {
+                return true;
+            }
+            let in_body = block == body || block.0 > after.0;
+            if !in_body || passes_check(block) || !seen.insert(block) {
+                continue;
+            }
+            pending.extend(self.f.block(block).successors());
+        }
+        false
     }
 
     /// The `else:` of a loop runs when the loop ends without `break` (from `exit`); both
@@ -1712,19 +1922,44 @@ impl<'a> Lowerer<'a> {
         start: BlockId,
         header: BlockId,
         after: BlockId,
-    ) -> Lowered<()> {
+        index: Option<LoopIndex>,
+    ) -> Lowered<Option<LoopIndex>> {
         self.current = start;
         self.loops.push(LoopTargets {
             continue_to: header,
             break_to: after,
             frames: self.frames.len(),
+            index,
         });
         if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
-        self.loops.pop();
+        let index = self.loops.pop().and_then(|targets| targets.index);
         self.goto(header);
-        Ok(())
+        Ok(index)
+    }
+
+    /// A local assigned in a loop's body: if it is the index of an enclosing `for` loop,
+    /// that loop's `a[i]` no longer walks the range.
+    fn note_assigned(&mut self, name: &str) {
+        for enclosing in &mut self.loops {
+            if let Some(index) = &mut enclosing.index {
+                index.reassigned |= index.variable == name;
+            }
+        }
+    }
+
+    /// `a[i]` with `i` the index of the innermost `for i in range(...)` loop: that loop.
+    fn indexing_loop(&mut self, subscript: Node<'_>) -> Option<&mut LoopIndex> {
+        let mut cursor = subscript.walk();
+        let indexes: Vec<Node<'_>> = subscript
+            .children_by_field_name("subscript", &mut cursor)
+            .collect();
+        let [index] = indexes[..] else { return None };
+        let index = self.strip(index);
+        let name = self.text(index);
+        let innermost = self.loops.last_mut()?.index.as_mut()?;
+        (index.kind() == "identifier" && innermost.variable == name).then_some(innermost)
     }
 
     fn with_statement(&mut self, node: Node<'_>) -> Lowered<()> {
@@ -1887,6 +2122,7 @@ impl<'a> Lowerer<'a> {
         let mut pending = vec![self.strip(node)];
         let mut compound = false;
         let mut atoms = Vec::new();
+        let mut counts = false;
         while let Some(node) = pending.pop() {
             match node.kind() {
                 "boolean_operator" => {
@@ -1898,16 +2134,14 @@ impl<'a> Lowerer<'a> {
                     pending.extend(node.field("argument").map(|n| self.strip(n)));
                 }
                 "comparison_operator" => atoms.push(node),
+                "identifier" => counts |= self.count_test(node).is_some(),
                 _ => {}
             }
         }
-        // `if n > 0 and p == NULL: raise`: the positive test is followed (a ghost flag of
-        // `n > 0`), so the NULL test is a check only where it ran.
-        let follows_positive = atoms.iter().any(|atom| {
-            let atom = *atom;
-            self.positive_test_text(atom).is_some()
-        });
-        if compound && !follows_positive {
+        // `if n > 0 and p == NULL: raise`: the count test is followed (ghost flags of
+        // `n > 0` and `n != 0`), so the NULL test is a check only where it ran.
+        let follows_count = counts || atoms.iter().any(|atom| self.count_test(*atom).is_some());
+        if compound && !follows_count {
             for atom in atoms {
                 let mut cursor = atom.walk();
                 let operands: Vec<Node<'_>> = atom.named_children(&mut cursor).collect();
@@ -1962,6 +2196,10 @@ impl<'a> Lowerer<'a> {
             "false" => self.goto(otherwise),
             "integer" if self.text(node) != "0" => self.goto(then),
             _ => {
+                // `n > 0`, `n != 0`, `if n:` of a local count: its ghost flags, tested
+                // (what they implied holds) and set on each edge, besides what the test
+                // is otherwise.
+                let ghost = self.ghost_test(node);
                 let test = self.null_test(node)?;
                 match test {
                     Some((place, non_null_when_true)) => {
@@ -1970,23 +2208,20 @@ impl<'a> Lowerer<'a> {
                         let no = self.new_block();
                         self.edge(self.current, yes);
                         self.edge(self.current, no);
-                        self.current = yes;
                         let against_null = node.kind() == "comparison_operator";
-                        self.push(Stmt::Assume {
-                            place,
-                            non_null: non_null_when_true,
-                            against_null,
-                            span,
-                        });
-                        self.goto(then);
-                        self.current = no;
-                        self.push(Stmt::Assume {
-                            place,
-                            non_null: !non_null_when_true,
-                            against_null,
-                            span,
-                        });
-                        self.goto(otherwise);
+                        for (block, holds, target) in [(yes, true, then), (no, false, otherwise)] {
+                            self.current = block;
+                            self.push(Stmt::Assume {
+                                place,
+                                non_null: non_null_when_true == holds,
+                                against_null,
+                                span,
+                            });
+                            if let Some((flags, kind)) = ghost {
+                                self.ghost_edge(flags, kind, holds);
+                            }
+                            self.goto(target);
+                        }
                     }
                     None => match self.constant_test(node)? {
                         // `self.kind == 2`: each edge says what the flag holds.
@@ -1995,28 +2230,26 @@ impl<'a> Lowerer<'a> {
                             let no = self.new_block();
                             self.edge(self.current, yes);
                             self.edge(self.current, no);
-                            self.current = yes;
-                            self.push(Stmt::Compare {
-                                place,
-                                value,
-                                equal: equal_when_true,
-                            });
-                            self.goto(then);
-                            self.current = no;
-                            self.push(Stmt::Compare {
-                                place,
-                                value,
-                                equal: !equal_when_true,
-                            });
-                            self.goto(otherwise);
+                            for (block, holds, target) in
+                                [(yes, true, then), (no, false, otherwise)]
+                            {
+                                self.current = block;
+                                self.push(Stmt::Compare {
+                                    place,
+                                    value,
+                                    equal: equal_when_true == holds,
+                                });
+                                if let Some((flags, kind)) = ghost {
+                                    self.ghost_edge(flags, kind, holds);
+                                }
+                                self.goto(target);
+                            }
                         }
                         None => {
                             self.expr(node)?;
                             self.mark_tested_attributes(node)?;
-                            match self.positive_test(node) {
-                                // `n > 0`: a ghost flag of the test, tested (what it
-                                // implies holds) and then set on each edge.
-                                Some(positive) => {
+                            match ghost {
+                                Some((flags, kind)) => {
                                     let yes = self.new_block();
                                     let no = self.new_block();
                                     self.edge(self.current, yes);
@@ -2025,15 +2258,7 @@ impl<'a> Lowerer<'a> {
                                         [(yes, true, then), (no, false, otherwise)]
                                     {
                                         self.current = block;
-                                        self.push(Stmt::Compare {
-                                            place: positive,
-                                            value: 1,
-                                            equal: holds,
-                                        });
-                                        self.push(Stmt::Constant {
-                                            place: positive,
-                                            value: i64::from(holds),
-                                        });
+                                        self.ghost_edge(flags, kind, holds);
                                         self.goto(target);
                                     }
                                 }
@@ -2191,7 +2416,15 @@ impl<'a> Lowerer<'a> {
 
     fn tested_place(&mut self, node: Node<'_>) -> Lowered<Option<PlaceId>> {
         match node.kind() {
-            "identifier" | "attribute" | "subscript" => self.place_of(node),
+            "subscript" => {
+                let place = self.place_of(node)?;
+                let span = node_span(node);
+                if let (Some(place), Some(index)) = (place, self.indexing_loop(node)) {
+                    index.tested.push((place, span));
+                }
+                Ok(place)
+            }
+            "identifier" | "attribute" => self.place_of(node),
             "named_expression" => match self.expr(node)? {
                 Value::Place(place) => Ok(Some(place)),
                 _ => Ok(None),
@@ -2569,8 +2802,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `n > 0`, `n >= 1`, `0 < n` of a local `n`: the local's name.
-    fn positive_test_text(&self, node: Node<'_>) -> Option<&'a str> {
+    /// A test of a local count against zero: `n > 0`, `n >= 1`, `0 < n`, `1 <= n`
+    /// (positive), `n != 0`, `0 != n`, and the truth of a local of a C integer type (`n`,
+    /// `not n` by its swapped edges) (non-zero), `n == 0` (zero): the local's name and
+    /// the kind of test.
+    fn count_test(&self, node: Node<'_>) -> Option<(&'a str, CountTest)> {
+        if node.kind() == "identifier" {
+            let name = self.text(node);
+            return self
+                .integers
+                .contains(name)
+                .then_some((name, CountTest::NonZero));
+        }
         if node.kind() != "comparison_operator" {
             return None;
         }
@@ -2594,55 +2837,105 @@ impl<'a> Lowerer<'a> {
                 match *operator {
                     "<" => ">",
                     "<=" => ">=",
-                    _ => return None,
+                    ">" => "<",
+                    ">=" => "<=",
+                    other => other,
                 },
             ),
             _ => return None,
         };
-        let positive = matches!((operator, self.text(bound)), (">", "0") | (">=", "1"));
-        positive.then(|| self.text(name))
+        let kind = match (operator, self.text(bound)) {
+            (">", "0") | (">=", "1") => CountTest::Positive,
+            ("!=" | "<>" | "is not", "0") => CountTest::NonZero,
+            ("==" | "is", "0") => CountTest::Zero,
+            _ => return None,
+        };
+        Some((self.text(name), kind))
     }
 
-    /// The ghost flag of a positive test (`n > 0`): the place `n.(> 0)`, forgotten with
-    /// `n`.
-    fn positive_test(&mut self, node: Node<'_>) -> Option<PlaceId> {
-        let name = self.positive_test_text(node)?;
+    /// The ghost flags of a count test (`n > 0` and `n != 0` as places inside `n`,
+    /// forgotten with it), with the kind of test; `None` for a name that is a constant.
+    fn ghost_test(&mut self, node: Node<'_>) -> Option<(GhostFlags, CountTest)> {
+        let (name, kind) = self.count_test(node)?;
         if self.names.constant(name).is_some() {
             return None;
         }
-        Some(self.place(Self::positive_place(name)))
+        let flags = GhostFlags {
+            positive: self.place(Self::ghost_place(name, POSITIVE)),
+            nonzero: self.place(Self::ghost_place(name, NONZERO)),
+        };
+        Some((flags, kind))
     }
 
-    fn positive_place(name: &str) -> Place {
+    /// What an edge of a count test says of its ghost flags, pushed on the current block:
+    /// each flag the edge decides is compared (what its earlier values implied holds) and,
+    /// for the flag the test is about, set (what holds now is what it implies later).
+    /// `n > 0` implies `n != 0`; `n == 0` implies not `n > 0`; the other ways say nothing.
+    fn ghost_edge(&mut self, flags: GhostFlags, kind: CountTest, holds: bool) {
+        let (tested, positive, nonzero) = match (kind, holds) {
+            (CountTest::Positive, true) => (flags.positive, Some(true), Some(true)),
+            (CountTest::Positive, false) => (flags.positive, Some(false), None),
+            (CountTest::NonZero, true) | (CountTest::Zero, false) => {
+                (flags.nonzero, None, Some(true))
+            }
+            (CountTest::NonZero, false) | (CountTest::Zero, true) => {
+                (flags.nonzero, Some(false), Some(false))
+            }
+        };
+        for (place, value) in [(flags.positive, positive), (flags.nonzero, nonzero)] {
+            if let Some(value) = value {
+                self.push(Stmt::Compare {
+                    place,
+                    value: 1,
+                    equal: value,
+                });
+            }
+        }
+        let value = if tested == flags.positive {
+            positive
+        } else {
+            nonzero
+        };
+        if let Some(value) = value {
+            self.push(Stmt::Constant {
+                place: tested,
+                value: i64::from(value),
+            });
+        }
+    }
+
+    fn ghost_place(name: &str, test: &str) -> Place {
         Place {
             root: name.to_string(),
-            path: vec![Projection::Field("(> 0)".to_string())],
+            path: vec![Projection::Field(test.to_string())],
         }
     }
 
-    /// `for i in range(n)` (or `range(0, n)`): the ghost flag of `n > 0`.
-    fn range_bound(&mut self, node: Node<'_>) -> Option<PlaceId> {
-        let right = self.strip(node.field("right")?);
-        if right.kind() != "call" {
-            return None;
-        }
-        let function = right.field("function")?;
-        if self.text(function) != "range" {
-            return None;
+    /// `for i in range(n)` (or `range(0, n)`): the ghost flags of `n` some test made, both
+    /// true in the body (`n > 0`, so `n != 0`).
+    fn range_bound(&mut self, node: Node<'_>) -> Vec<PlaceId> {
+        let Some(right) = node.field("right").map(|right| self.strip(right)) else {
+            return Vec::new();
+        };
+        let function = right.field("function");
+        if right.kind() != "call" || function.is_none_or(|f| self.text(f) != "range") {
+            return Vec::new();
         }
         let arguments: Vec<Node<'_>> = self.positional_args(right);
         let bound = match arguments.as_slice() {
             [bound] => *bound,
             [start, bound] if self.text(*start) == "0" => *bound,
-            _ => return None,
+            _ => return Vec::new(),
         };
         let bound = self.strip(bound);
         if bound.kind() != "identifier" {
-            return None;
+            return Vec::new();
         }
-        let place = Self::positive_place(self.text(bound));
-        // Only a bound some test made a ghost flag of.
-        self.f.place_id(&place)
+        let name = self.text(bound);
+        [POSITIVE, NONZERO]
+            .into_iter()
+            .filter_map(|test| self.f.place_id(&Self::ghost_place(name, test)))
+            .collect()
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
@@ -2655,15 +2948,19 @@ impl<'a> Lowerer<'a> {
             // `n -= 1`: what `n` held, and what `n > 0` said, no longer hold.
             let left = self.strip(left);
             if left.kind() == "identifier" {
-                let place = self.place(Place::local(self.text(left)));
+                let name = self.text(left);
+                self.note_assigned(name);
+                let place = self.place(Place::local(name));
                 self.push(Stmt::Modified { place });
-                let ghost = Self::positive_place(self.text(left));
-                if let Some(ghost) = self.f.place_id(&ghost) {
-                    self.push(Stmt::Assign {
-                        target: ghost,
-                        value: Value::Other,
-                        span: node_span(node),
-                    });
+                for test in [POSITIVE, NONZERO] {
+                    let ghost = Self::ghost_place(self.text(left), test);
+                    if let Some(ghost) = self.f.place_id(&ghost) {
+                        self.push(Stmt::Assign {
+                            target: ghost,
+                            value: Value::Other,
+                            span: node_span(node),
+                        });
+                    }
                 }
             }
         }
@@ -2686,6 +2983,15 @@ impl<'a> Lowerer<'a> {
                         value,
                         span,
                     });
+                    if target.kind() == "subscript" {
+                        if let Some(index) = self.indexing_loop(target) {
+                            let range = index.range.clone();
+                            self.filled.push((place, range));
+                        }
+                    }
+                }
+                if target.kind() == "identifier" {
+                    self.note_assigned(self.text(target));
                 }
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
@@ -3442,6 +3748,111 @@ mod tests {
             .iter()
             .filter(|b| b.successors().any(|s| s == f.unwind_exit));
         assert_eq!(into_unwind.count(), 0);
+    }
+
+    #[test]
+    fn an_error_return_inside_try_skips_its_handlers_and_runs_its_finally() {
+        let handled = lower(
+            "cdef int f(int n) except -1:\n    try:\n        return -1\n    except ValueError:\n        n = 2\n    return 0\n",
+        );
+        let f = function(&handled, "f");
+        // The only raise is the error return, and it goes straight out: no dispatch.
+        let raises: Vec<&Terminator> = f
+            .blocks
+            .iter()
+            .map(|b| &b.terminator)
+            .filter(|t| matches!(t, Terminator::Raise(_)))
+            .collect();
+        assert_eq!(raises, [&Terminator::Raise(f.unwind_exit)]);
+        let finally = lower(
+            "cdef int f(int n) except -1:\n    try:\n        return -1\n    finally:\n        n = 2\n    return 0\n",
+        );
+        let f = function(&finally, "f");
+        let Some(Terminator::Raise(entry)) = f
+            .blocks
+            .iter()
+            .map(|b| &b.terminator)
+            .find(|t| matches!(t, Terminator::Raise(_)))
+        else {
+            panic!("the error return raises");
+        };
+        // Into the abrupt copy of the `finally` body, which then leaves by the unwind exit.
+        assert_ne!(*entry, f.unwind_exit);
+        assert!(f
+            .block(*entry)
+            .stmts
+            .iter()
+            .any(|s| matches!(s, Stmt::Assign { .. })));
+        let mut reached = vec![*entry];
+        let mut seen = HashSet::new();
+        while let Some(block) = reached.pop() {
+            if seen.insert(block) {
+                reached.extend(f.block(block).successors());
+            }
+        }
+        assert!(seen.contains(&f.unwind_exit));
+    }
+
+    #[test]
+    fn exceptval_decorators_read_as_except_clauses() {
+        let cases = [
+            (
+                "@cython.exceptval(-1)",
+                Some(ExceptionSpec::Propagates),
+                Some("-1"),
+            ),
+            (
+                "@cython.exceptval(-1, check=False)",
+                Some(ExceptionSpec::Propagates),
+                Some("-1"),
+            ),
+            (
+                "@cython.exceptval(-1, check=True)",
+                Some(ExceptionSpec::Propagates),
+                None,
+            ),
+            (
+                "@cython.exceptval(check=True)",
+                Some(ExceptionSpec::Propagates),
+                None,
+            ),
+            (
+                "@cython.exceptval(check=False)",
+                Some(ExceptionSpec::NoExcept),
+                None,
+            ),
+            (
+                "@cython.exceptval(cython.NULL)",
+                Some(ExceptionSpec::Propagates),
+                Some("NULL"),
+            ),
+            (
+                "@cython.exceptval(value=0)",
+                Some(ExceptionSpec::Propagates),
+                Some("0"),
+            ),
+            (
+                "@cython.locals(n=cython.int)",
+                Some(ExceptionSpec::Propagates),
+                None,
+            ),
+        ];
+        for (decorator, spec, error_value) in cases {
+            let text =
+                format!("import cython\n@cython.cfunc\n{decorator}\ndef f(n):\n    return 0\n");
+            let tree = parse(&text, Dialect::PurePython);
+            let names = ModuleNames::collect(tree.root_node(), &text);
+            let everything: HashSet<String> = ["f"].iter().map(|s| s.to_string()).collect();
+            let module = lower_module(tree.root_node(), &text, &names, &everything, |_| Vec::new());
+            let f = function(&module, "f");
+            assert_eq!(Some(f.exception_spec), spec, "{decorator}");
+            assert_eq!(f.error_value.as_deref(), error_value, "{decorator}");
+            assert_eq!(
+                names.is_noexcept("f"),
+                spec == Some(ExceptionSpec::NoExcept),
+                "{decorator}"
+            );
+        }
     }
 
     #[test]

@@ -81,8 +81,55 @@ fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
 /// What a `cdef` function's header says of exceptions: `Some(true)` for `noexcept`,
 /// `Some(false)` for an `except ...` clause, `None` for no spec.
 pub fn declared_noexcept(function: Node<'_>, source: &str) -> Option<bool> {
-    let spec = function.field("exception")?;
-    Some(text(spec, source).trim_start().starts_with("noexcept"))
+    Some(exception_clause(function, source)?.starts_with("noexcept"))
+}
+
+/// The exception clause a function declares, without blanks (`except-1`, `except?-1`,
+/// `except*`, `except+`, `noexcept`): the `cdef` header's, or in pure-Python mode the
+/// one `@cython.exceptval(...)` stands for (`exceptval(-1)` is `except -1`,
+/// `exceptval(-1, check=True)` is `except? -1`, `exceptval(check=True)` is `except *`,
+/// `exceptval(check=False)` is `noexcept`).
+pub fn exception_clause(function: Node<'_>, source: &str) -> Option<String> {
+    let without_blanks = |node: Node<'_>| -> String {
+        text(node, source)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    if let Some(spec) = function.field("exception") {
+        return Some(without_blanks(spec));
+    }
+    let decorated = function
+        .parent()
+        .filter(|parent| parent.kind() == "decorated_definition")?;
+    let mut cursor = decorated.walk();
+    let decorators: Vec<Node<'_>> = decorated
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "decorator")
+        .collect();
+    decorators.into_iter().find_map(|decorator| {
+        let written = without_blanks(decorator);
+        let arguments = written
+            .strip_prefix("@cython.exceptval(")
+            .or_else(|| written.strip_prefix("@exceptval("))?
+            .strip_suffix(')')?;
+        let (mut value, mut check) = (None, None);
+        for argument in arguments.split(',').filter(|a| !a.is_empty()) {
+            match argument.strip_prefix("check=") {
+                Some(flag) => check = Some(flag == "True"),
+                None => {
+                    let argument = argument.strip_prefix("value=").unwrap_or(argument);
+                    value = Some(argument.strip_prefix("cython.").unwrap_or(argument));
+                }
+            }
+        }
+        Some(match (value, check) {
+            (None, Some(false)) => "noexcept".to_string(),
+            (None, _) => "except*".to_string(),
+            (Some(value), Some(true)) => format!("except?{value}"),
+            (Some(value), _) => format!("except{value}"),
+        })
+    })
 }
 
 /// Whether a `cdef` function is declared `nogil` (its header, before the body).

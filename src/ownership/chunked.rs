@@ -74,6 +74,39 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
             })
     }
 
+    /// Every entry that satisfies `wanted` (which the default never does), with its
+    /// index, in order. Each chunk is first tested as a whole, without branching per
+    /// entry, so a scan for the few entries that matter (the live blocks among thousands
+    /// of freed ones) costs little more than one test per chunk.
+    pub fn iter_where<'s>(
+        &'s self,
+        wanted: impl Fn(&T) -> bool + Copy + 's,
+    ) -> impl Iterator<Item = (usize, &'s T)> + 's {
+        self.iter_where_in(|_| true, wanted)
+    }
+
+    /// As [`ChunkedVec::iter_where`], in the chunks (by number, index / [`CHUNK`]) that
+    /// `chunk_wanted` lets through only.
+    pub fn iter_where_in<'s>(
+        &'s self,
+        chunk_wanted: impl Fn(usize) -> bool + 's,
+        wanted: impl Fn(&T) -> bool + Copy + 's,
+    ) -> impl Iterator<Item = (usize, &'s T)> + 's {
+        self.chunks
+            .iter()
+            .enumerate()
+            .filter(move |(number, _)| chunk_wanted(*number))
+            .filter_map(|(number, chunk)| chunk.as_ref().map(|chunk| (number, chunk)))
+            .filter(move |(_, chunk)| chunk.iter().fold(false, |any, entry| any | wanted(entry)))
+            .flat_map(move |(number, chunk)| {
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, entry)| wanted(entry))
+                    .map(move |(offset, entry)| (number * CHUNK + offset, entry))
+            })
+    }
+
     /// Joins `other` into `self` entry by entry with `join` (which says whether it changed
     /// the entry); chunks both still share are skipped. Whether anything changed.
     pub fn join_with(&mut self, other: &Self, mut join: impl FnMut(&mut T, &T) -> bool) -> bool {
@@ -115,6 +148,55 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
 }
 
 impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// Joins `other` into `self` entry by entry with `join`, which is told the index and
+    /// says whether it changed the entry. Unlike [`ChunkedVec::join_with`], every index
+    /// either side holds is visited, a missing chunk reading as defaults on either side,
+    /// so a join that may also shrink an entry (an every-path fact) sees them all. Chunks
+    /// both share, or that are equal, are skipped: `join` must leave an entry joined with
+    /// an equal one unchanged. Whether anything changed.
+    pub fn join_indexed(
+        &mut self,
+        other: &Self,
+        mut join: impl FnMut(usize, &mut T, &T) -> bool,
+    ) -> bool {
+        if self.chunks.len() < other.chunks.len() {
+            self.chunks.resize(other.chunks.len(), None);
+        }
+        let mut changed = false;
+        let defaults: [T; CHUNK] = std::array::from_fn(|_| T::default());
+        for (number, mine) in self.chunks.iter_mut().enumerate() {
+            let theirs = other.chunks.get(number).and_then(Option::as_ref);
+            match (mine.as_ref(), theirs) {
+                (None, None) => continue,
+                (Some(a), Some(b)) if Rc::ptr_eq(a, b) => continue,
+                (Some(a), Some(b)) if **a == **b => {
+                    *mine = Some(Rc::clone(b));
+                    continue;
+                }
+                _ => {}
+            }
+            let mut joined = mine
+                .as_ref()
+                .map_or_else(|| defaults.clone(), |c| (**c).clone());
+            let theirs_entries = theirs.map_or(&defaults, |chunk| &**chunk);
+            let mut grew = false;
+            for (offset, (a, b)) in joined.iter_mut().zip(theirs_entries.iter()).enumerate() {
+                grew |= join(number * CHUNK + offset, a, b);
+            }
+            if grew {
+                *mine = if joined == defaults {
+                    None
+                } else {
+                    Some(Rc::new(joined))
+                };
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
     /// The indexes where one side holds something (not the default) and the other does
     /// not; chunks both share are skipped.
     pub fn one_sided(&self, other: &Self) -> Vec<usize> {
@@ -132,6 +214,34 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
                         let held_a = a.is_some_and(|chunk| chunk[offset] != default);
                         let held_b = b.is_some_and(|chunk| chunk[offset] != default);
                         if held_a != held_b {
+                            found.push(number * CHUNK + offset);
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
+    /// The indexes whose entries differ between `self` and `other`, in order; chunks both
+    /// share are skipped, so two states of one run cost what changed between them.
+    pub fn differing(&self, other: &Self) -> Vec<usize> {
+        let default = T::default();
+        let mut found = Vec::new();
+        let len = self.chunks.len().max(other.chunks.len());
+        for number in 0..len {
+            let mine = self.chunks.get(number).and_then(Option::as_ref);
+            let theirs = other.chunks.get(number).and_then(Option::as_ref);
+            match (mine, theirs) {
+                (Some(a), Some(b)) if Rc::ptr_eq(a, b) => {}
+                (None, None) => {}
+                (a, b) => {
+                    for offset in 0..CHUNK {
+                        let entry_a = a.map_or(&default, |chunk| &chunk[offset]);
+                        let entry_b = b.map_or(&default, |chunk| &chunk[offset]);
+                        if entry_a != entry_b {
                             found.push(number * CHUNK + offset);
                         }
                     }

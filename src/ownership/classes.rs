@@ -87,19 +87,63 @@ impl ClassModel {
                 })
                 .collect();
             let direct_stores = stores_calls_directly(graph, &plain);
+            // Each way out costs what changed since the one before (their states share
+            // the rest): a place is looked at again only when what it holds, the states
+            // of those blocks, or the attributes that hold them changed; otherwise it
+            // adds exactly what it added before. `holding` is, at the current way out,
+            // the places with an attribute that hold each block.
+            let mut holding: HashMap<crate::ownership::SiteId, BTreeSet<PlaceId>> = HashMap::new();
+            let mut previous: Option<&crate::ownership::ExitState> = None;
             for exit in &graph.exits {
-                let mut holders: HashMap<crate::ownership::SiteId, Vec<&str>> = HashMap::new();
-                for (place_id, targets) in exit.points() {
-                    let Some(attribute) = &plain[place_id.0 as usize] else {
-                        continue;
-                    };
-                    for target in targets {
-                        if let Target::Site(site) = target {
-                            holders.entry(*site).or_default().push(attribute);
+                let has_attribute = |place: PlaceId| attributes[place.0 as usize].is_some();
+                let sites_of = |targets: Option<&crate::ownership::Targets>| {
+                    let sites = targets.into_iter().flatten().filter_map(|t| match t {
+                        Target::Site(site) => Some(*site),
+                        Target::Null => None,
+                    });
+                    sites.collect::<Vec<_>>()
+                };
+                let mut changed: BTreeSet<PlaceId> = BTreeSet::new();
+                let mut touched = Vec::new();
+                match previous {
+                    None => {
+                        for (place, targets) in exit.points() {
+                            if has_attribute(place) {
+                                changed.insert(place);
+                                for site in sites_of(Some(targets)) {
+                                    holding.entry(site).or_default().insert(place);
+                                }
+                            }
                         }
                     }
+                    Some(before) => {
+                        for place in exit.places_differing(before) {
+                            if !has_attribute(place) {
+                                continue;
+                            }
+                            for site in sites_of(before.targets(place)) {
+                                if let Some(places) = holding.get_mut(&site) {
+                                    places.remove(&place);
+                                }
+                                touched.push(site);
+                            }
+                            for site in sites_of(exit.targets(place)) {
+                                holding.entry(site).or_default().insert(place);
+                                touched.push(site);
+                            }
+                            changed.insert(place);
+                        }
+                        touched.extend(exit.sites_differing(before));
+                    }
                 }
-                for (place_id, targets) in exit.points() {
+                for site in touched {
+                    changed.extend(holding.get(&site).into_iter().flatten().copied());
+                }
+                previous = Some(exit);
+                for place_id in changed {
+                    let Some(targets) = exit.targets(place_id) else {
+                        continue;
+                    };
                     let Some(attribute) = &attributes[place_id.0 as usize] else {
                         continue;
                     };
@@ -119,12 +163,13 @@ impl ClassModel {
                         if !live {
                             continue;
                         }
-                        let views: Vec<String> = holders
+                        let views: Vec<String> = holding
                             .get(site_id)
                             .into_iter()
                             .flatten()
-                            .filter(|other| **other != attribute.as_str())
-                            .map(|other| other.to_string())
+                            .filter_map(|other| plain[other.0 as usize].as_ref())
+                            .filter(|other| *other != attribute)
+                            .cloned()
                             .collect();
                         let direct = direct_stores.contains(&(attribute.as_str(), *site_id));
                         if let Some(&index) = known.get(attribute) {

@@ -10,6 +10,7 @@
 //! (copies share untouched chunks), and what lies inside a place is precomputed once, so
 //! no step scans every place.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
@@ -58,6 +59,11 @@ impl SiteStates {
 
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// Whether the block may be allocated (checked or not) on some path.
+    pub fn may_be_allocated(self) -> bool {
+        self.0 & (SiteStates::UNCHECKED.0 | SiteStates::NON_NULL.0) != 0
     }
 
     pub fn union(self, other: SiteStates) -> SiteStates {
@@ -259,12 +265,17 @@ pub struct State {
     dangling: ChunkedVec<Targets>,
     /// Blocks some path released through a place that may have held another block: freed
     /// there, or the other one was (see [`ExitState::freed_uncertainly`]).
-    uncertain: BTreeSet<SiteId>,
+    /// By site.
+    uncertain: ChunkedVec<bool>,
     /// Wherever the place holds the block on this path, the block is not NULL (a check
     /// or a use of it through this place, or a copy of a checked place). Per place, so
     /// that a join with a path on which the block is fresh but held elsewhere (a loop's
     /// reallocation while `ret` still holds last turn's block) keeps it.
-    checked: BTreeSet<(PlaceId, SiteId)>,
+    /// By place, the blocks checked through it (copies share untouched chunks). A place
+    /// is only ever marked checked for a block it holds, so every entry of a site lies in
+    /// one of the site's possible holders ([`Holders`]), which is where forgetting a
+    /// site looks.
+    checked: ChunkedVec<Targets>,
     /// Error flags and status codes (`failed = True` on the NULL path, `rc = 0` on the
     /// other): for a local assigned constants on every path here, by value, what holds
     /// on every path where it holds that value. A value absent from the map is held on no
@@ -321,22 +332,32 @@ impl JoinSemiLattice for State {
             }
         }
         // Checked on every side that holds it there (before the places join).
-        if !self.checked.is_empty() || !other.checked.is_empty() {
-            let agrees = |side: &State, place: PlaceId, site: SiteId| {
-                side.checked.contains(&(place, site)) || !side.holds_site(place, site)
-            };
-            let joined: BTreeSet<(PlaceId, SiteId)> = self
-                .checked
-                .iter()
-                .chain(&other.checked)
-                .copied()
-                .filter(|&(place, site)| agrees(self, place, site) && agrees(other, place, site))
-                .collect();
-            if joined != self.checked {
-                self.checked = joined;
-                changed = true;
-            }
-        }
+        // Per place: a block stays checked when each side checked it or does not hold it
+        // there.
+        let points = &self.points;
+        changed |= self
+            .checked
+            .join_indexed(&other.checked, |place, mine, theirs| {
+                let holds = |points: &ChunkedVec<Option<Targets>>, target: &Target| {
+                    points
+                        .get(place)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|targets| targets.contains(target))
+                };
+                let mut joined = Targets::default();
+                for target in mine.iter().chain(theirs.iter()) {
+                    let agrees_mine = mine.contains(target) || !holds(points, target);
+                    let agrees_theirs = theirs.contains(target) || !holds(&other.points, target);
+                    if agrees_mine && agrees_theirs {
+                        joined.insert(*target);
+                    }
+                }
+                if joined == *mine {
+                    return false;
+                }
+                *mine = joined;
+                true
+            });
         for place in self.points.one_sided(&other.points) {
             changed |= self.partial.insert(PlaceId(place as u32));
         }
@@ -379,9 +400,11 @@ impl JoinSemiLattice for State {
             }
             grew
         });
-        for site in &other.uncertain {
-            changed |= self.uncertain.insert(*site);
-        }
+        changed |= self.uncertain.join_with(&other.uncertain, |mine, theirs| {
+            let grew = *theirs && !*mine;
+            *mine |= *theirs;
+            grew
+        });
         changed |= self.sites.join_with(&other.sites, join_site_states);
         changed
     }
@@ -419,11 +442,6 @@ impl State {
 
     fn holds(&self, place: PlaceId) -> bool {
         self.targets(place).is_some()
-    }
-
-    fn holds_site(&self, place: PlaceId, site: SiteId) -> bool {
-        self.targets(place)
-            .is_some_and(|targets| targets.contains(&Target::Site(site)))
     }
 
     fn targets_mut(&mut self, place: PlaceId) -> &mut Targets {
@@ -499,6 +517,41 @@ impl State {
         let sites = self.dangling.get_mut(target.0 as usize);
         for site in &copied {
             sites.insert(*site);
+        }
+    }
+
+    /// Whether the block was checked through `place` on every path here where the place
+    /// holds it.
+    fn is_checked(&self, place: PlaceId, site: SiteId) -> bool {
+        self.checked
+            .get(place.0 as usize)
+            .is_some_and(|sites| sites.contains(&Target::Site(site)))
+    }
+
+    fn mark_checked(&mut self, place: PlaceId, site: SiteId) {
+        if !self.is_checked(place, site) {
+            self.checked
+                .get_mut(place.0 as usize)
+                .insert(Target::Site(site));
+        }
+    }
+
+    fn unmark_checked(&mut self, place: PlaceId, site: SiteId) {
+        if self.is_checked(place, site) {
+            self.checked
+                .get_mut(place.0 as usize)
+                .remove(&Target::Site(site));
+        }
+    }
+
+    /// The place holds a new value: no block is checked through it any more.
+    fn unmark_place_checked(&mut self, place: PlaceId) {
+        if self
+            .checked
+            .get(place.0 as usize)
+            .is_some_and(|sites| !sites.is_empty())
+        {
+            self.checked.set(place.0 as usize, Targets::default());
         }
     }
 
@@ -709,6 +762,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         elements: BTreeMap::new(),
         inside: places_inside(function),
         holders: Holders::default(),
+        too_wide: Cell::new(None),
     };
     let mut analysis = analysis;
     analysis.any_element = function
@@ -819,11 +873,7 @@ fn unwind_event(
     }
     let sites: Vec<(SiteId, SiteStates)> = state
         .sites
-        .iter()
-        .filter(|(_, states)| {
-            (states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NON_NULL))
-                && !states.contains(SiteStates::FREED)
-        })
+        .iter_where(|states| states.may_be_allocated() && !states.contains(SiteStates::FREED))
         .map(|(index, states)| (SiteId(index as u32), *states))
         .collect();
     let receiver_holds_a_block = function
@@ -899,7 +949,16 @@ struct Ownership<'a, 'c> {
     /// For each site, the places that may ever hold its block (a superset, found once
     /// from the assignments): a release visits these, never every place.
     holders: Holders,
+    /// A place a statement touched while it might hold more than
+    /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
+    too_wide: Cell<Option<PlaceId>>,
 }
+
+/// The most blocks one place may hold at a statement that touches it. Past it (after N
+/// optional reallocations `p` may hold any of N blocks, and each release, overwrite and
+/// report lists them all: quadratic in time, memory and output) the function is named
+/// as too large to analyze and skipped.
+pub const MAX_BLOCKS_PER_PLACE: usize = 256;
 
 impl<'a> engine::Analysis for Ownership<'a, '_> {
     type Domain = State;
@@ -912,6 +971,9 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
         state: &mut State,
         observer: Option<&mut OwnershipGraph<'a>>,
     ) -> bool {
+        if !self.within_budget(touched_places(self.function, stmt), state) {
+            return false;
+        }
         let mut recorder = Recorder {
             graph: observer,
             block,
@@ -926,12 +988,73 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
         state: &mut State,
         observer: Option<&mut OwnershipGraph<'a>>,
     ) -> bool {
+        let arguments = self
+            .function
+            .call(call)
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                Value::Place(place) | Value::Address(place) => Some(*place),
+                _ => None,
+            });
+        if !self.within_budget(arguments, state) {
+            return false;
+        }
         let mut recorder = Recorder {
             graph: observer,
             block,
         };
         self.materialize_arguments(call, state);
         self.call(call, state, &mut recorder)
+    }
+
+    fn over_budget(&self) -> Option<String> {
+        let place = self.too_wide.get()?;
+        Some(format!(
+            "is too large to analyze (`{}` may hold any of more than {MAX_BLOCKS_PER_PLACE} \
+             blocks)",
+            self.function.place(place)
+        ))
+    }
+}
+
+impl Ownership<'_, '_> {
+    /// Whether every place the statement touches holds at most [`MAX_BLOCKS_PER_PLACE`]
+    /// blocks; if not, the budget is passed and the path ends here.
+    fn within_budget(&self, places: impl IntoIterator<Item = PlaceId>, state: &State) -> bool {
+        for place in places {
+            if state.targets(place).map_or(0, Targets::len) > MAX_BLOCKS_PER_PLACE {
+                self.too_wide.set(Some(place));
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The places a statement reads or writes (a call's arguments are its own).
+fn touched_places(function: &Function, stmt: &Stmt) -> Vec<PlaceId> {
+    let value_place = |value: &Value| match value {
+        Value::Place(place) | Value::Address(place) => Some(*place),
+        _ => None,
+    };
+    match stmt {
+        Stmt::Assign { target, value, .. } => {
+            std::iter::once(*target).chain(value_place(value)).collect()
+        }
+        Stmt::Use { place, .. }
+        | Stmt::Assume { place, .. }
+        | Stmt::Examined { place }
+        | Stmt::Escape { place, .. }
+        | Stmt::Delete { place, .. } => vec![*place],
+        Stmt::Return { value, .. } => value_place(value).into_iter().collect(),
+        Stmt::Call(call) => function
+            .call(*call)
+            .args
+            .iter()
+            .filter_map(value_place)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -973,8 +1096,7 @@ impl Ownership<'_, '_> {
                 continue;
             }
             let checked = sites.iter().all(|&site| {
-                (state.checked.contains(&(place, site))
-                    || !state.site(site).contains(SiteStates::UNCHECKED))
+                (state.is_checked(place, site) || !state.site(site).contains(SiteStates::UNCHECKED))
                     && !state.failed.contains(&(place, site))
             });
             let null = sites.iter().all(|&site| {
@@ -1020,7 +1142,7 @@ impl Ownership<'_, '_> {
         }
         for place in implied.checked {
             for site in state.sites_of(place) {
-                state.checked.insert((place, site));
+                state.mark_checked(place, site);
                 state.failed.remove(&(place, site));
             }
         }
@@ -1124,7 +1246,7 @@ impl Ownership<'_, '_> {
                     span,
                     how,
                     unchecked: (states.contains(SiteStates::UNCHECKED)
-                        && !state.checked.contains(&(place, site)))
+                        && !state.is_checked(place, site))
                         || failed,
                     states,
                     block,
@@ -1180,7 +1302,7 @@ impl Ownership<'_, '_> {
         if self.graph_sites[site.0 as usize].reallocates.is_some() {
             return;
         }
-        state.checked.insert((place, site));
+        state.mark_checked(place, site);
         Self::checked_under_every_flag(place, state);
         let states = state.site_mut(site);
         if states.contains(SiteStates::UNCHECKED) {
@@ -1508,8 +1630,9 @@ impl Ownership<'_, '_> {
                     let joined = state.site(older_site).union(state.site(site));
                     *state.site_mut(older_site) = joined;
                     state.born.remove(&older_site);
-                    if state.uncertain.remove(&site) {
-                        state.uncertain.insert(older_site);
+                    if state.uncertain.value(site.0 as usize) {
+                        state.uncertain.set(site.0 as usize, false);
+                        state.uncertain.set(older_site.0 as usize, true);
                     }
                     for holder in self.holders.of(site) {
                         if state.dangles(holder, site) {
@@ -1522,12 +1645,12 @@ impl Ownership<'_, '_> {
                             (place, if failed == site { older_site } else { failed })
                         })
                         .collect();
-                    state.checked = std::mem::take(&mut state.checked)
-                        .into_iter()
-                        .map(|(place, checked)| {
-                            (place, if checked == site { older_site } else { checked })
-                        })
-                        .collect();
+                    for holder in self.holders.of(site) {
+                        if state.is_checked(holder, site) {
+                            state.unmark_checked(holder, site);
+                            state.mark_checked(holder, older_site);
+                        }
+                    }
                 }
             }
             // The new block is not the one released: no place holds it yet.
@@ -1539,8 +1662,10 @@ impl Ownership<'_, '_> {
                         .remove(&Target::Site(site));
                 }
             }
-            state.uncertain.remove(&site);
-            state.checked.retain(|(_, checked)| *checked != site);
+            state.uncertain.set(site.0 as usize, false);
+            for holder in self.holders.of(site) {
+                state.unmark_checked(holder, site);
+            }
             if state.flags.is_empty() {
                 state.born.remove(&site);
             } else {
@@ -1555,31 +1680,39 @@ impl Ownership<'_, '_> {
     }
 
     /// The locals that hold one block allocated here (or NULL) on every path reaching
-    /// this point, with its states ([`HeldAtAllocation`]).
+    /// this point, with its states ([`HeldAtAllocation`]), for blocks no path here freed
+    /// or handed off. Found from the blocks still owned and their possible holders, never
+    /// by a scan of every place: this runs at every allocation.
     fn held_by_locals(&self, state: &State) -> Vec<(PlaceId, SiteId, SiteStates)> {
-        state
-            .points
-            .iter()
-            .filter_map(|(place, targets)| Some((PlaceId(place as u32), targets.as_ref()?)))
-            .filter(|(place, _)| {
-                self.function.place(*place).path.is_empty() && !state.partial.contains(place)
-            })
-            .filter_map(|(place, targets)| {
-                let mut sites = targets.iter().filter_map(|target| match target {
-                    Target::Site(site) => Some(*site),
-                    Target::Null => None,
-                });
-                let site = sites.next()?;
-                if sites.next().is_some() || state.born_elsewhere(site) {
-                    return None;
+        let owned = |states: &SiteStates| {
+            !states.is_empty()
+                && !states.contains(SiteStates::FREED)
+                && !states.contains(SiteStates::ESCAPED)
+        };
+        let mut held = Vec::new();
+        let chunks = &self.holders.local_chunks;
+        let in_chunk = |number: usize| chunks.get(number).copied().unwrap_or(false);
+        for (index, states) in state.sites.iter_where_in(in_chunk, owned) {
+            let site = SiteId(index as u32);
+            let allocated_here = matches!(self.graph_sites[index].origin, SiteOrigin::Call(_));
+            if !allocated_here || state.born_elsewhere(site) {
+                continue;
+            }
+            for place in self.holders.of(site) {
+                if !self.function.place(place).path.is_empty() || state.partial.contains(&place) {
+                    continue;
                 }
-                let allocated_here = matches!(
-                    self.graph_sites[site.0 as usize].origin,
-                    SiteOrigin::Call(_)
-                );
-                allocated_here.then(|| (place, site, state.site(site)))
-            })
-            .collect()
+                let Some(targets) = state.targets(place) else {
+                    continue;
+                };
+                let mut sites = targets.iter().filter(|t| **t != Target::Null);
+                if sites.next() == Some(&Target::Site(site)) && sites.next().is_none() {
+                    held.push((place, site, *states));
+                }
+            }
+        }
+        held.sort_by_key(|(place, _, _)| *place);
+        held
     }
 
     /// The place in this function a helper's released parameter denotes, with the index
@@ -1654,9 +1787,9 @@ impl Ownership<'_, '_> {
                 Self::released_under_every_flag(place, state);
             }
             if alone {
-                state.uncertain.remove(&site);
+                state.uncertain.set(site.0 as usize, false);
             } else {
-                state.uncertain.insert(site);
+                state.uncertain.set(site.0 as usize, true);
             }
             if alone {
                 for holder in self.holders.of(site) {
@@ -1836,10 +1969,10 @@ impl Ownership<'_, '_> {
                             let Target::Site(site) = target_site else {
                                 continue;
                             };
-                            if state.checked.contains(&(source, *site))
+                            if state.is_checked(source, *site)
                                 || !state.site(*site).contains(SiteStates::UNCHECKED)
                             {
-                                state.checked.insert((target, *site));
+                                state.mark_checked(target, *site);
                             }
                         }
                     }
@@ -1911,7 +2044,7 @@ impl Ownership<'_, '_> {
                         .is_some_and(|t| t.contains(&Target::Site(site)))
             });
             let states = state.site(site);
-            let freed_uncertainly = state.uncertain.contains(&site);
+            let freed_uncertainly = state.uncertain.value(site.0 as usize);
             Self::record(recorder, |graph| {
                 graph.overwrites.push(OverwriteEvent {
                     site,
@@ -1946,11 +2079,9 @@ impl Ownership<'_, '_> {
                 *failed != place && !outer.strictly_contains(self.function.place(*failed))
             });
         }
-        if !state.checked.is_empty() {
-            let inside = &self.inside[place.0 as usize];
-            state
-                .checked
-                .retain(|(checked, _)| *checked != place && !inside.contains(checked));
+        state.unmark_place_checked(place);
+        for inner in &self.inside[place.0 as usize] {
+            state.unmark_place_checked(*inner);
         }
         if !state.implied.is_empty() {
             state.implied.remove(&place);
@@ -2044,9 +2175,9 @@ impl Ownership<'_, '_> {
             if only_null {
                 return false;
             }
-            state
-                .checked
-                .extend(sites.iter().map(|&site| (place, site)));
+            for &site in &sites {
+                state.mark_checked(place, site);
+            }
             if !sites.is_empty() {
                 Self::checked_under_every_flag(place, state);
             }
@@ -2067,7 +2198,7 @@ impl Ownership<'_, '_> {
                 }
             }
         } else if single_target {
-            state.checked.retain(|(checked, _)| *checked != place);
+            state.unmark_place_checked(place);
             if let [site] = sites[..] {
                 let before = state.site(site);
                 let narrowed = before.assume_null();
@@ -2212,7 +2343,20 @@ fn possible_holders(
             classes.into_iter().collect()
         })
         .collect();
-    Holders { of_site, members }
+    let mut holders = Holders {
+        of_site,
+        members,
+        local_chunks: Vec::new(),
+    };
+    let chunk = crate::ownership::chunked::CHUNK;
+    holders.local_chunks = vec![false; sites.len().div_ceil(chunk)];
+    for site in 0..sites.len() {
+        let local = holders
+            .of(SiteId(site as u32))
+            .any(|place| function.place(place).path.is_empty());
+        holders.local_chunks[site / chunk] |= local;
+    }
+    holders
 }
 
 /// The places that may hold each site's block, as classes of places copies connect.
@@ -2221,6 +2365,10 @@ struct Holders {
     /// By site, the classes its block is stored into.
     of_site: Vec<Vec<usize>>,
     members: BTreeMap<usize, Vec<PlaceId>>,
+    /// By chunk of sites ([`crate::ownership::chunked::CHUNK`]), whether a local variable
+    /// may hold one of them: the locals held at an allocation skip the other chunks (a
+    /// class's attributes, thousands of blocks no local holds).
+    local_chunks: Vec<bool>,
 }
 
 impl Holders {
@@ -2364,11 +2512,12 @@ mod tests {
                     for (place, site) in dangling {
                         state.start_dangling(PlaceId(place), SiteId(site));
                     }
-                    state.uncertain = uncertain.into_iter().map(SiteId).collect();
-                    state.checked = checked
-                        .into_iter()
-                        .map(|(p, s)| (PlaceId(p), SiteId(s)))
-                        .collect();
+                    for site in uncertain {
+                        state.uncertain.set(site as usize, true);
+                    }
+                    for (place, site) in checked {
+                        state.mark_checked(PlaceId(place), SiteId(site));
+                    }
                     state.implied = implied
                         .into_iter()
                         .map(|(flag, values)| {
@@ -2522,7 +2671,9 @@ mod tests {
             holders: Holders {
                 of_site: vec![vec![0]; SITES as usize],
                 members: BTreeMap::from([(0, (0..PLACES).map(PlaceId).collect())]),
+                local_chunks: vec![true],
             },
+            too_wide: Cell::new(None),
         }
     }
 }

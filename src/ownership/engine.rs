@@ -55,6 +55,14 @@ pub trait Analysis {
         state: &mut Self::Domain,
         observer: Option<&mut Self::Observer>,
     ) -> bool;
+
+    /// Past the analysis's own size budget (a measure of its states the engine cannot
+    /// see, such as how many blocks one place may hold): the rest of the sentence naming
+    /// the limit. Asked after each run of blocks; the analysis should end the paths that
+    /// pass it, so that the fixpoint is reached quickly either way.
+    fn over_budget(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The shape of a function's graph the engine needs: which blocks are reachable, in which
@@ -203,6 +211,9 @@ pub fn iterate<'f, A: Analysis>(
                  settle)"
             )));
         }
+        if let Some(reason) = analysis.over_budget() {
+            return Err(TooLarge(reason));
+        }
         run_from(
             function,
             analysis,
@@ -225,6 +236,9 @@ pub fn iterate<'f, A: Analysis>(
                 }
             },
         );
+    }
+    if let Some(reason) = analysis.over_budget() {
+        return Err(TooLarge(reason));
     }
     Ok(Results {
         function,

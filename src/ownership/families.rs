@@ -135,6 +135,11 @@ impl FamilyTable {
         self.by_function.keys().cloned().collect()
     }
 
+    /// Every family, by id.
+    pub fn families(&self) -> &[Family] {
+        &self.families
+    }
+
     pub fn family(&self, id: FamilyId) -> &Family {
         &self.families[id.0 as usize]
     }

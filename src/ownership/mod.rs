@@ -102,7 +102,7 @@ impl<'a> Context<'a> {
 pub struct ExitState {
     points: chunked::ChunkedVec<Option<Targets>>,
     sites: chunked::ChunkedVec<SiteStates>,
-    uncertain: std::collections::BTreeSet<SiteId>,
+    uncertain: chunked::ChunkedVec<bool>,
     dangling: chunked::ChunkedVec<Targets>,
 }
 
@@ -119,7 +119,7 @@ impl ExitState {
     /// another block instead (`free(a)` after a conditional swap): where the block is
     /// also live on another path, which of them the release hit is not known.
     pub fn freed_uncertainly(&self, site: SiteId) -> bool {
-        self.uncertain.contains(&site)
+        self.uncertain.value(site.0 as usize)
     }
 
     /// The block's possible states (empty when it does not exist here).
@@ -137,6 +137,27 @@ impl ExitState {
         self.sites.iter().map(|(site, states)| (site, *states))
     }
 
+    /// The blocks that may still be allocated here (allocated, checked or not, on some
+    /// path), by site index, in order: the others are skipped a chunk at a time.
+    pub fn allocated_sites(&self) -> impl Iterator<Item = (usize, SiteStates)> + '_ {
+        self.sites
+            .iter_where(|states| states.may_be_allocated())
+            .map(|(site, states)| (site, *states))
+    }
+
+    /// The places whose targets differ from what they are in `other`, in order: cheap
+    /// between two ways out of one function, whose states share what did not change.
+    pub fn places_differing(&self, other: &ExitState) -> Vec<PlaceId> {
+        let differing = self.points.differing(&other.points);
+        differing.into_iter().map(|i| PlaceId(i as u32)).collect()
+    }
+
+    /// The blocks whose states differ from what they are in `other`, in order.
+    pub fn sites_differing(&self, other: &ExitState) -> Vec<SiteId> {
+        let differing = self.sites.differing(&other.sites);
+        differing.into_iter().map(|i| SiteId(i as u32)).collect()
+    }
+
     /// Every place that holds something tracked, in order.
     pub fn points(&self) -> impl Iterator<Item = (PlaceId, &Targets)> + '_ {
         self.points.iter().filter_map(|(place, targets)| {
@@ -150,7 +171,9 @@ impl ExitState {
 /// The blocks local variables hold where an allocating call is made: each local that,
 /// on every path reaching the call, holds one and the same block allocated in this
 /// function (or NULL), with that block's possible states there. A local that may hold
-/// something else on some path (another block, an untracked value) is left out.
+/// something else on some path (another block, an untracked value) is left out, and so
+/// is a block some path reaching the call freed or handed off (its states hold FREED or
+/// ESCAPED): CY001's fix releases only what the function surely still owns.
 #[derive(Clone, Debug)]
 pub struct HeldAtAllocation {
     pub call: CallId,

@@ -5,17 +5,25 @@
 
 use std::collections::HashMap;
 
-use crate::ir::{Callee, Module};
+use crate::ir::{Callee, Function, Module};
 use crate::ownership::classes::ClassModel;
 use crate::ownership::families::FamilyTable;
 use crate::ownership::summary::{ClassExport, ProjectSummaries, Summaries, Summary};
 use crate::ownership::{AttributeOrigin, Context, OwnershipGraph, Resolution};
 
-/// Every function's graph (in the order of `module.functions`) and every extension
-/// type's class model.
+/// Every function's graph (in the order of `module.functions`, but for the functions a
+/// caller had [`ModuleAnalysis::run_reusing`] reuse) and every extension type's class
+/// model.
 pub struct ModuleAnalysis<'a> {
     pub module: &'a Module,
     pub graphs: Vec<OwnershipGraph<'a>>,
+    /// The functions (by index in `module.functions`) whose graph was not built because
+    /// the caller had their result from an earlier analysis; in order.
+    pub reused: Vec<usize>,
+    /// For each module-level function whose graph was built, the summaries of the
+    /// module's functions its last build read (see [`summary_inputs`]), what a later
+    /// analysis must find again to reuse its result, and the summary that build gave.
+    pub results: HashMap<usize, (SummaryInputs, Summary)>,
     pub classes: Vec<ClassModel>,
     pub summaries: Summaries,
     /// For each class whose chain of bases leaves this module through a cimport, what
@@ -36,6 +44,25 @@ pub struct Cancelled;
 
 /// How many times the functions of a cycle of calls are analyzed at most.
 const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
+
+/// The summaries of the module's functions that a function's graph reads, by name, as
+/// they were when it was built (`None`: no summary).
+pub type SummaryInputs = Vec<(String, Option<Summary>)>;
+
+/// What the graph of a module-level function reads of the module's summaries: those of
+/// the module functions it calls (`Context::summary_of`; a method call has no class to
+/// look in). Its graph is a function of its IR, the project, the families and these.
+pub fn summary_inputs(function: &Function, summaries: &Summaries) -> SummaryInputs {
+    let mut inputs: SummaryInputs = Vec::new();
+    for call in &function.calls {
+        if let Callee::ModuleFunction(name) = &call.callee {
+            if !inputs.iter().any(|(known, _)| known == name) {
+                inputs.push((name.clone(), summaries.get(None, name).cloned()));
+            }
+        }
+    }
+    inputs
+}
 
 impl<'a> ModuleAnalysis<'a> {
     pub fn run(
@@ -58,6 +85,26 @@ impl<'a> ModuleAnalysis<'a> {
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Self, Cancelled> {
+        Self::run_reusing(module, families, resolution, project, cancelled, &|_, _| {
+            None
+        })
+    }
+
+    /// [`ModuleAnalysis::run_until`], building no graph for a module-level function
+    /// outside any cycle of calls for which `reuse` (given its index and what its graph
+    /// would read, [`summary_inputs`]) answers with the summary an earlier build gave:
+    /// the caller vouches that the function and everything else its graph depends on
+    /// (the project, the families) are what they were then. The function is listed in
+    /// [`ModuleAnalysis::reused`], and its summary is taken where the analysis would have
+    /// computed it, so that every other function sees what a full analysis shows it.
+    pub fn run_reusing(
+        module: &'a Module,
+        families: &'a FamilyTable,
+        resolution: Resolution,
+        project: &ProjectSummaries,
+        cancelled: &dyn Fn() -> bool,
+        reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
+    ) -> Result<Self, Cancelled> {
         let no_attributes = HashMap::new();
         let mut summaries = Summaries::default();
         // `self._release()` of a base class cimported from another module: its summary is
@@ -75,8 +122,22 @@ impl<'a> ModuleAnalysis<'a> {
         // inside a cycle of calls, again only the functions whose callees' summaries
         // changed, until none does (or the bound is reached: summaries need not be
         // monotone, and the last round's graphs stand).
+        let mut reused = Vec::new();
+        let mut results = HashMap::new();
         for component in strongly_connected_components(&calls) {
             let cyclic = component.len() > 1 || calls[component[0]].contains(&component[0]);
+            if let (false, [index]) = (cyclic, component.as_slice()) {
+                let function = &module.functions[*index];
+                // A function that fills in an instance of a class is part of its model.
+                if function.class.is_none() && function.instances.is_empty() {
+                    let read = summary_inputs(function, &summaries);
+                    if let Some(summary) = reuse(*index, &read) {
+                        summaries.insert(None, &function.name, summary);
+                        reused.push(*index);
+                        continue;
+                    }
+                }
+            }
             let mut pending = component.clone();
             for round in 1.. {
                 let mut changed: Vec<usize> = Vec::new();
@@ -91,9 +152,16 @@ impl<'a> ModuleAnalysis<'a> {
                         project,
                         attributes: &no_attributes,
                     };
+                    let read = function
+                        .class
+                        .is_none()
+                        .then(|| summary_inputs(function, &summaries));
                     let graph = OwnershipGraph::build(function, families, context);
                     builds += 1;
                     let summary = Summary::of(&graph);
+                    if let Some(read) = read {
+                        results.insert(index, (read, summary.clone()));
+                    }
                     let class = function.class.as_deref();
                     let before = summaries.get(class, &function.name);
                     if before.cloned().unwrap_or_default() != summary {
@@ -112,10 +180,17 @@ impl<'a> ModuleAnalysis<'a> {
                     .collect();
             }
         }
-        let mut graphs: Vec<OwnershipGraph<'a>> = graphs
-            .into_iter()
-            .map(|graph| graph.expect("every function is in one component"))
-            .collect();
+        reused.sort_unstable();
+        // The graphs built, in the order of the functions; where each function's is.
+        let mut position: Vec<Option<usize>> = vec![None; graphs.len()];
+        let mut built: Vec<OwnershipGraph<'a>> = Vec::with_capacity(graphs.len());
+        for (index, graph) in graphs.into_iter().enumerate() {
+            if let Some(graph) = graph {
+                position[index] = Some(built.len());
+                built.push(graph);
+            }
+        }
+        let mut graphs = built;
 
         let classes: Vec<ClassModel> = module
             .classes
@@ -151,7 +226,8 @@ impl<'a> ModuleAnalysis<'a> {
                 project,
                 attributes: &attributes,
             };
-            graphs[index] = OwnershipGraph::build(function, families, context);
+            let at = position[index].expect("methods are never reused");
+            graphs[at] = OwnershipGraph::build(function, families, context);
             builds += 1;
         }
         let external_bases = module
@@ -177,6 +253,8 @@ impl<'a> ModuleAnalysis<'a> {
         Ok(ModuleAnalysis {
             module,
             graphs,
+            reused,
+            results,
             classes,
             summaries,
             external_bases,

@@ -572,7 +572,7 @@ impl ModuleExports {
 /// (`.utils`, `..pkg.utils`, `pkg.utils`): the module model (`crate::project`) has
 /// already resolved each name to a module of the linted tree from the file's own
 /// package, so two modules named `utils` in different packages are never confused.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProjectSummaries {
     modules: HashMap<String, Arc<ModuleExports>>,
     /// The file is a `.pxd`: the `__dealloc__` of the classes it declares (with

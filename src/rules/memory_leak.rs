@@ -95,7 +95,8 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             // the function is CY008's.
             LeaveHow::Unwinds { .. } | LeaveHow::Other => continue,
         };
-        for (index, states) in leave.state.sites() {
+        // Only blocks that may be allocated can be live.
+        for (index, states) in leave.state.allocated_sites() {
             if !is_live(states, leave.state.freed_uncertainly(SiteId(index as u32))) {
                 continue;
             }

@@ -96,14 +96,31 @@ pub fn check_module(
     out: &mut Vec<crate::diagnostic::Diagnostic>,
 ) {
     for graph in &analysis.graphs {
-        unchecked_allocation::check(graph, out);
-        mismatched_deallocator::check(graph, out);
-        realloc_overwrite::check(graph, out);
-        double_free::check(graph, out);
-        use_after_free::check(graph, out);
-        memory_leak::check(graph, out);
-        exception_leak::check(graph, out);
+        check_function(graph, out);
     }
+    check_classes(analysis, out);
+}
+
+/// The rules that read one function's graph alone: what they report depends on nothing
+/// else (the language server keeps it for a function that did not change).
+pub fn check_function(
+    graph: &crate::ownership::OwnershipGraph<'_>,
+    out: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    unchecked_allocation::check(graph, out);
+    mismatched_deallocator::check(graph, out);
+    realloc_overwrite::check(graph, out);
+    double_free::check(graph, out);
+    use_after_free::check(graph, out);
+    memory_leak::check(graph, out);
+    exception_leak::check(graph, out);
+}
+
+/// The rules that read the class models and the methods of each class together.
+pub fn check_classes(
+    analysis: &crate::ownership::module::ModuleAnalysis<'_>,
+    out: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
     mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);
     double_free::check_classes(analysis, out);

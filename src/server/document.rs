@@ -8,8 +8,8 @@ use lsp_types::TextDocumentContentChangeEvent;
 use tree_sitter::{InputEdit, Point, Tree};
 
 use super::position::{Encoding, Lines};
+use crate::analyze::AnalysisCache;
 use crate::diagnostic::Diagnostic;
-use crate::ir::lower::LoweringCache;
 use crate::parse::{parse, reparse, Dialect};
 
 pub struct Document {
@@ -20,9 +20,9 @@ pub struct Document {
     pub tree: Tree,
     /// The diagnostics of the current text, once checked (`None` while an edit waits).
     pub diagnostics: Option<Vec<Diagnostic>>,
-    /// What the last check lowered, for the next one to reuse; away while a check of
-    /// the document runs on the worker.
-    pub lowering: Option<LoweringCache>,
+    /// What the last check lowered and analyzed, for the next one to reuse; away while a
+    /// check of the document runs on the worker.
+    pub cache: Option<AnalysisCache>,
 }
 
 impl Document {
@@ -36,7 +36,7 @@ impl Document {
             dialect,
             tree,
             diagnostics: None,
-            lowering: None,
+            cache: None,
         }
     }
 

@@ -594,7 +594,7 @@ impl Session {
         let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
-        let lowering = document.lowering.take().unwrap_or_default();
+        let cache = document.cache.take().unwrap_or_default();
         let token = CancelToken::default();
         self.generation += 1;
         let job = Job {
@@ -608,7 +608,7 @@ impl Session {
             context,
             checker: self.checker.clone(),
             token: token.clone(),
-            lowering,
+            cache,
         };
         self.running
             .insert(uri.clone(), (self.generation, token.clone()));
@@ -623,10 +623,10 @@ impl Session {
     /// edit, a close, a reload or a check on the session's thread replaces the job and
     /// cancels the old one), dropped otherwise: what it describes is stale.
     fn finish(&mut self, done: Done) {
-        // What a job lowered is keyed by content: good for the next check of the
-        // document whatever became of the job.
+        // What a job left is keyed by content and holds only what matches the last text
+        // it lowered: good for the next check of the document whatever became of the job.
         if let Some(document) = self.documents.get_mut(&done.uri) {
-            document.lowering.get_or_insert(done.lowering);
+            document.cache.get_or_insert(done.cache);
         }
         let latest = self
             .running

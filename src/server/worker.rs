@@ -11,9 +11,8 @@ use std::thread;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use lsp_types::Url;
 
-use crate::analyze::Incremental;
+use crate::analyze::{AnalysisCache, Incremental};
 use crate::checker::{Checker, FileCheck};
-use crate::ir::lower::LoweringCache;
 use crate::ownership::summary::{ProjectSummaries, Summaries};
 
 /// Set once the result of a job is no longer wanted; shared by the session and the job.
@@ -50,8 +49,8 @@ pub(super) struct Job {
     pub context: Vec<String>,
     pub checker: Arc<Checker>,
     pub token: CancelToken,
-    /// What the last check of the document lowered; handed back in [`Done`].
-    pub lowering: LoweringCache,
+    /// What the last check of the document lowered and analyzed; handed back in [`Done`].
+    pub cache: AnalysisCache,
 }
 
 /// A finished job: the check, or `None` when it was cancelled before its end.
@@ -60,7 +59,7 @@ pub(super) struct Done {
     pub generation: u64,
     pub version: i32,
     pub checked: Option<(FileCheck, Summaries)>,
-    pub lowering: LoweringCache,
+    pub cache: AnalysisCache,
 }
 
 pub(super) struct Worker {
@@ -83,7 +82,7 @@ impl Worker {
                         generation: job.generation,
                         version: job.version,
                         checked,
-                        lowering: job.lowering,
+                        cache: job.cache,
                     };
                     if finished.send(done).is_err() {
                         break;
@@ -110,7 +109,7 @@ fn run(job: &mut Job, checkpoint: Option<&CheckpointHook>) -> Option<(FileCheck,
     let context: Vec<&str> = job.context.iter().map(String::as_str).collect();
     let incremental = Incremental {
         cancelled: Some(&cancelled),
-        lowering: Some(&mut job.lowering),
+        cache: Some(&mut job.cache),
     };
     job.checker
         .check_parsed_until(
