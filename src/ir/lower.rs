@@ -118,7 +118,10 @@ pub fn lower_module_reusing(
     mut cache: Option<&mut LoweringCache>,
 ) -> Module {
     let mut module = Module::default();
-    let found = find_bodies(root, source, &mut module);
+    // The `decorated_definition` around a body, by the body's node id: asking a node
+    // for its parent walks down from the root.
+    let mut decorated = HashMap::new();
+    let found = find_bodies(root, source, &mut module, &mut decorated);
     let mut plan = Plan::new(&found, source, names, interesting);
     for class in &mut module.classes {
         if let Some(base) = &class.base {
@@ -175,7 +178,10 @@ pub fn lower_module_reusing(
                 continue;
             }
             let key = match &cache {
-                Some(_) if top_level[index] => Some((defining_text(node, source), class.clone())),
+                Some(_) if top_level[index] => {
+                    let definition = decorated.get(&node.id()).copied().unwrap_or(node);
+                    Some((text(definition, source).to_string(), class.clone()))
+                }
                 _ => None,
             };
             let reused = key.as_ref().and_then(|key| earlier.remove(key)).map(
@@ -192,7 +198,14 @@ pub fn lower_module_reusing(
                     }
                     Ok(function)
                 }
-                None => lower_function(node, class.clone(), source, names, &classes),
+                None => lower_function(
+                    node,
+                    decorated.get(&node.id()).copied(),
+                    class.clone(),
+                    source,
+                    names,
+                    &classes,
+                ),
             };
             match function {
                 Ok(function) => {
@@ -247,15 +260,6 @@ fn defined_at_top_level(found: &[(Node<'_>, Option<String>)]) -> Vec<bool> {
         }
     }
     top_level
-}
-
-/// The text that defines a body: the function with its decorators.
-fn defining_text(node: Node<'_>, source: &str) -> String {
-    let definition = node
-        .parent()
-        .filter(|parent| parent.kind() == "decorated_definition")
-        .unwrap_or(node);
-    text(definition, source).to_string()
 }
 
 /// What lowering a method reads of the file's classes, without their positions.
@@ -616,6 +620,7 @@ fn find_bodies<'t>(
     root: Node<'t>,
     source: &str,
     module: &mut Module,
+    decorated: &mut HashMap<usize, Node<'t>>,
 ) -> Vec<(Node<'t>, Option<String>)> {
     let mut found = vec![(root, None)];
     let mut scopes: Vec<(usize, Scope<'t>)> = Vec::new();
@@ -638,6 +643,7 @@ fn find_bodies<'t>(
             }
             if let Some(definition) = node.field("definition") {
                 decorators.insert(definition.id(), names);
+                decorated.insert(definition.id(), node);
             }
         }
         let is_body = match kind {
@@ -970,8 +976,12 @@ struct Lowerer<'a> {
 /// The declared error value of a `cdef` function (`except -1`, `except NULL`): the text
 /// without blanks or parentheses, when it is one the caller always tests (no `?`) and
 /// a literal (`-1`, `0`, `NULL`).
-fn declared_error_value(node: Node<'_>, source: &str) -> Option<String> {
-    let written = error_value_text(&exception_clause(node, source)?);
+fn declared_error_value(
+    node: Node<'_>,
+    decorated: Option<Node<'_>>,
+    source: &str,
+) -> Option<String> {
+    let written = error_value_text(&exception_clause(node, decorated, source)?);
     let value = written.strip_prefix("except")?;
     let literal = value == "NULL"
         || value
@@ -1027,8 +1037,10 @@ fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Spa
     }
 }
 
+/// `decorated` is the `decorated_definition` around `node`, if any.
 fn lower_function(
     node: Node<'_>,
+    decorated: Option<Node<'_>>,
     class: Option<String>,
     source: &str,
     names: &ModuleNames,
@@ -1039,7 +1051,7 @@ fn lower_function(
     let is_c_function = matches!(kind, FunctionKind::Cdef | FunctionKind::Cpdef);
     // A `def` declares one only through `@cython.exceptval`, which makes it a C function.
     let declares = is_c_function || kind == FunctionKind::Def;
-    if declares && declared_noexcept(node, source) == Some(true) {
+    if declares && declared_noexcept(node, decorated, source) == Some(true) {
         function.exception_spec = ExceptionSpec::NoExcept;
     }
     let nogil = usize::from(is_c_function && declared_nogil(node, source));
@@ -1058,7 +1070,7 @@ fn lower_function(
         }
     }
     function.class = class;
-    function.error_value = declared_error_value(node, source);
+    function.error_value = declared_error_value(node, decorated, source);
     let error_value = function.error_value.clone();
     let mut lowerer = Lowerer {
         source,
