@@ -2,7 +2,9 @@
 //! many functions, from a one-character `didChange` in one function to the
 //! `publishDiagnostics` of that version, through the real session (incremental reparse,
 //! check, conversion to LSP, debounce set to 0 ms) over in-memory channels. Budget: under
-//! 30 ms. Next to it, the whole file checked from scratch (`Checker::check_source`).
+//! 30 ms. Next to it, the same for an edit that makes a syntax error (`free(p)7`, whose
+//! tree `parse::reparse` builds from scratch), and the whole file checked from scratch
+//! (`Checker::check_source`).
 //!
 //! Each is measured twice: in wall-clock time (group `server`), and in the CPU time the
 //! whole process spent (group `server-cpu`: every thread, the session's and the checking
@@ -175,29 +177,68 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     );
     wait_for_publish(&outgoing, 1);
 
-    // Line 2500 is inside a function body: type a digit after `p[0] = `, then delete it.
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("    p[0] = "))
-        .unwrap()
-        + 2_000;
+    // Inside `f250`, near line 2,700: type a digit after `p[0] = ` (`p[0] = 7250`), then
+    // delete it; both texts parse. Then the same at the end of its `free(p)` line
+    // (`free(p)7`): a syntax error, then its repair, each parsed again from scratch by
+    // `parse::reparse` (an incremental tree with an error may differ from a fresh one).
+    let lines: Vec<&str> = text.lines().collect();
+    let function = lines
+        .iter()
+        .position(|l| l.starts_with("def f250("))
+        .unwrap();
+    let in_function = |prefix: &str| {
+        function
+            + lines[function..]
+                .iter()
+                .position(|l| l.starts_with(prefix))
+                .unwrap()
+    };
+    let edits = [
+        (
+            "one-character edit to publish, 5,000 lines",
+            in_function("    p[0] = "),
+            11,
+        ),
+        (
+            "one-character syntax error to publish, 5,000 lines",
+            in_function("    free(p)"),
+            11,
+        ),
+    ];
     let mut version = 1;
-    let mut typed = false;
     let mut group = c.benchmark_group(group_name);
-    group.bench_function("one-character edit to publish, 5,000 lines", |b| {
-        b.iter(|| {
+    for (name, line, column) in edits {
+        let mut typed = false;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                version += 1;
+                let (range_end, inserted) = if typed {
+                    (column + 1, "")
+                } else {
+                    (column, "7")
+                };
+                typed = !typed;
+                send(Notification::new("textDocument/didChange".to_string(), json!({
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"range": {"start": {"line": line, "character": column},
+                                                  "end": {"line": line, "character": range_end}},
+                                        "text": inserted}],
+                })).into());
+                wait_for_publish(&outgoing, version);
+            })
+        });
+        // An odd number of iterations leaves the digit: delete it before the next case.
+        if typed {
             version += 1;
-            let (range_end, inserted) = if typed { (12, "") } else { (11, "7") };
-            typed = !typed;
             send(Notification::new("textDocument/didChange".to_string(), json!({
                 "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": {"line": line, "character": 11},
-                                              "end": {"line": line, "character": range_end}},
-                                    "text": inserted}],
+                "contentChanges": [{"range": {"start": {"line": line, "character": column},
+                                              "end": {"line": line, "character": column + 1}},
+                                    "text": ""}],
             })).into());
             wait_for_publish(&outgoing, version);
-        })
-    });
+        }
+    }
     let checker = Checker::new(CheckerOptions {
         config: Some(cysafe::config::Config::defaults(std::env::temp_dir())),
         ..CheckerOptions::default()
@@ -207,6 +248,89 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, group_name: &str) {
     group.bench_function("whole file from scratch, 5,000 lines", |b| {
         b.iter(|| checker.check_source(&path, &text))
     });
+    group.bench_function("parse from scratch, 5,000 lines", |b| {
+        b.iter(|| cysafe::parse::parse(&text, cysafe::parse::Dialect::Cython))
+    });
+    // The reparse alone (`parse::reparse`), each time from the same text and trees: a
+    // digit typed in `p[0] = 250`, a character deleted from `double` in a `cdef` line,
+    // `free(p)7` typed (a syntax error: the tree is built from scratch), and the `7`
+    // deleted again, from the tree of `free(p)7` (tree-sitter reuses nothing after its
+    // error recovery) and from the last tree without an error, told of both edits (what
+    // `didChange` does).
+    let offset = |line: usize, column: usize| {
+        lines[..line].iter().map(|l| l.len() + 1).sum::<usize>() + column
+    };
+    let error_line = edits[1].1;
+    let error_at = offset(error_line, 11);
+    let with_error = {
+        let mut broken = text.clone();
+        broken.insert(error_at, '7');
+        broken
+    };
+    let edit_at = |line: usize, column: usize, removed: usize, inserted: usize| {
+        let start = offset(line, column);
+        tree_sitter::InputEdit {
+            start_byte: start,
+            old_end_byte: start + removed,
+            new_end_byte: start + inserted,
+            start_position: tree_sitter::Point::new(line, column),
+            old_end_position: tree_sitter::Point::new(line, column + removed),
+            new_end_position: tree_sitter::Point::new(line, column + inserted),
+        }
+    };
+    let parsed = |text: &str| cysafe::parse::parse(text, cysafe::parse::Dialect::Cython);
+    let clean_tree = parsed(&text);
+    let error_tree = parsed(&with_error);
+    let typed = edit_at(error_line, 11, 0, 1);
+    let deleted = edit_at(error_line, 11, 1, 0);
+    let mut digit_text = text.clone();
+    digit_text.insert(offset(edits[0].1, 11), '7');
+    let cdef_line = in_function("    cdef double* p");
+    let mut cdef_text = text.clone();
+    cdef_text.remove(offset(cdef_line, 9));
+    let cases: [(&str, &tree_sitter::Tree, Vec<tree_sitter::InputEdit>, &str); 5] = [
+        (
+            "reparse after a digit typed",
+            &clean_tree,
+            vec![edit_at(edits[0].1, 11, 0, 1)],
+            &digit_text,
+        ),
+        (
+            "reparse after a cdef line's character deleted",
+            &clean_tree,
+            vec![edit_at(cdef_line, 9, 1, 0)],
+            &cdef_text,
+        ),
+        (
+            "reparse after a syntax error typed",
+            &clean_tree,
+            vec![typed],
+            &with_error,
+        ),
+        (
+            "reparse after a syntax error deleted, from its tree",
+            &error_tree,
+            vec![deleted],
+            &text,
+        ),
+        (
+            "reparse after a syntax error deleted, from the tree before it",
+            &clean_tree,
+            vec![typed, deleted],
+            &text,
+        ),
+    ];
+    for (name, base_tree, tree_edits, edited) in cases {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut tree = base_tree.clone();
+                for edit in &tree_edits {
+                    tree.edit(edit);
+                }
+                cysafe::parse::reparse(edited, cysafe::parse::Dialect::Cython, &tree)
+            })
+        });
+    }
     group.finish();
     send(Request::new(RequestId::from(2), "shutdown".to_string(), json!(null)).into());
     send(Notification::new("exit".to_string(), json!(null)).into());

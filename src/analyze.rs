@@ -148,8 +148,8 @@ pub struct Incremental<'a> {
 /// (see [`LoweringCache`]); its graph is not built again when, besides, nothing it was
 /// built knowing changed: the summaries of the module functions it calls, the project
 /// (what the other open files export), the settings, the dialect, the texts of its
-/// context, and what its fixes read outside it ([`crate::fix::whole_file_facts`], the
-/// text up to the next line of code after it). Its diagnostics are then the old ones
+/// context, and what its fixes read outside it ([`crate::fix::whole_file_facts`],
+/// [`crate::fix::text_around_function`]). Its diagnostics are then the old ones
 /// moved with it. Methods, and functions that fill in an instance of a class, are part
 /// of a class model and always analyzed again; so is a function in a cycle of calls.
 /// The result is what a full analysis of the text gives (tests/incremental_check.rs).

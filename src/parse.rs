@@ -10,7 +10,9 @@
 
 use std::path::Path;
 
-use tree_sitter::{Language, Node, Parser, Tree};
+use std::ops::ControlFlow;
+
+use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
 
 /// Which language a file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,19 +70,27 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
 /// editor's diagnostics must be the ones `cysafe check` gives for the same text. On text
 /// without errors the two trees are equal (tests/incremental_parse.rs). A
 /// pure-Python-mode file thereby also gets [`parse`]'s second try with the Cython
-/// grammar.
+/// grammar. Since that tree would be thrown away, the incremental parse is stopped once
+/// every version of its stack is in error, rather than spend its error recovery on it.
 pub fn reparse(text: &str, dialect: Dialect, old: &Tree) -> Tree {
     let mut parser = Parser::new();
     parser
         .set_language(&old.language())
         .expect("the bundled grammars are built against this tree-sitter version");
-    let tree = parser
-        .parse(text, Some(old))
-        .expect("parsing without a timeout or cancellation flag always yields a tree");
-    if tree.root_node().has_error() {
-        return parse(text, dialect);
+    let bytes = text.as_bytes();
+    let mut read = |offset: usize, _| bytes.get(offset..).unwrap_or_default();
+    let mut stop_on_error = |state: &ParseState| {
+        if state.has_error() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let options = ParseOptions::new().progress_callback(&mut stop_on_error);
+    match parser.parse_with_options(&mut read, Some(old), Some(options)) {
+        Some(tree) if !tree.root_node().has_error() => tree,
+        _ => parse(text, dialect),
     }
-    tree
 }
 
 fn parse_with(text: &str, language: Language) -> Tree {

@@ -18,6 +18,12 @@ pub struct Document {
     pub text: String,
     pub dialect: Dialect,
     pub tree: Tree,
+    /// The latest tree without a syntax error, told of every edit since: the base of the
+    /// next reparse while `tree` has an error. Tree-sitter reuses nothing of a tree after
+    /// the place where its error recovery ran (its nodes there are fragile), so repairing
+    /// the error from `tree` would parse the rest of the file again; from this tree only
+    /// the edited region is parsed.
+    clean: Option<Tree>,
     /// The diagnostics of the current text, once checked (`None` while an edit waits).
     pub diagnostics: Option<Vec<Diagnostic>>,
     /// What the last check lowered and analyzed, for the next one to reuse; away while a
@@ -34,6 +40,7 @@ impl Document {
             version,
             text,
             dialect,
+            clean: (!tree.root_node().has_error()).then(|| tree.clone()),
             tree,
             diagnostics: None,
             cache: None,
@@ -69,15 +76,26 @@ impl Document {
                     self.text.replace_range(start..end, &change.text);
                     if !whole {
                         self.tree.edit(&edit);
+                        if let Some(clean) = &mut self.clean {
+                            clean.edit(&edit);
+                        }
                     }
                 }
             }
         }
         self.tree = if whole {
+            self.clean = None;
             parse(&self.text, self.dialect)
         } else {
-            reparse(&self.text, self.dialect, &self.tree)
+            reparse(
+                &self.text,
+                self.dialect,
+                self.clean.as_ref().unwrap_or(&self.tree),
+            )
         };
+        if !self.tree.root_node().has_error() {
+            self.clean = Some(self.tree.clone());
+        }
         self.version = version;
         self.diagnostics = None;
     }
@@ -117,6 +135,36 @@ mod tests {
             )),
             range_length: None,
             text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_is_repaired_from_the_last_tree_without_one() {
+        let text = "def f(n):\n    p = g(n)\n    return p\n\ndef h():\n    pass\n";
+        let mut document = Document::open(PathBuf::from("a.pyx"), 1, text.to_string());
+        // `g(n` has no `)`: a tree with an error, built from scratch; the last clean tree
+        // is kept, told of the edit.
+        document.change(2, vec![change((1, 11), (1, 12), "")], Encoding::Utf8);
+        assert!(document.tree.root_node().has_error());
+        let clean = document
+            .clean
+            .as_ref()
+            .expect("the tree before the error is kept");
+        assert!(!clean.root_node().has_error());
+        // Typing `)` back, then `x` in `h`: each tree is the one a fresh parse builds.
+        document.change(3, vec![change((1, 11), (1, 11), ")")], Encoding::Utf8);
+        assert_eq!(document.text, text);
+        document.change(4, vec![change((5, 4), (5, 8), "x")], Encoding::Utf8);
+        for (tree, name) in [
+            (&document.tree, "tree"),
+            (document.clean.as_ref().unwrap(), "clean"),
+        ] {
+            let fresh = parse(&document.text, Dialect::Cython);
+            assert_eq!(
+                tree.root_node().to_sexp(),
+                fresh.root_node().to_sexp(),
+                "{name}"
+            );
         }
     }
 
