@@ -5,7 +5,9 @@
 use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache};
 use crate::ir::names::ModuleNames;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
@@ -43,6 +45,28 @@ pub fn analyze_source_in_project(
     analyze_file(text, dialect, settings, project, &[]).diagnostics
 }
 
+/// A file whose cimports and extern declarations the analyzed one sees (a `.pyx`'s
+/// `.pxd`, the file that includes a `.pxi`). A run that hands one context to several
+/// files (a `.pyx` including many `.pxi`) gives it a cell for the names it binds, so
+/// that it is parsed once for all of them, not once per file.
+#[derive(Clone, Copy)]
+pub struct ContextFile<'a> {
+    pub text: &'a str,
+    pub names: Option<&'a OnceLock<ModuleNames>>,
+}
+
+impl<'a> From<&'a str> for ContextFile<'a> {
+    fn from(text: &'a str) -> ContextFile<'a> {
+        ContextFile { text, names: None }
+    }
+}
+
+impl ContextFile<'_> {
+    fn collect_names(text: &str) -> ModuleNames {
+        ModuleNames::collect(parse(text, Dialect::Cython).root_node(), text)
+    }
+}
+
 /// What one analysis of a file yields: its diagnostics, and what it tells the files that
 /// cimport it.
 pub struct FileAnalysis {
@@ -67,16 +91,18 @@ pub fn analyze_file(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
 ) -> FileAnalysis {
-    analyze_tree(
-        &parse(text, dialect),
+    analyze_syntax_tree(
+        SyntaxTree::Owned(parse(text, dialect)),
         text,
         dialect,
         settings,
         project,
         context,
+        Incremental::default(),
     )
+    .expect("an analysis nobody cancels finishes")
 }
 
 /// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
@@ -86,7 +112,7 @@ pub fn analyze_tree(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
 ) -> FileAnalysis {
     analyze_tree_until(
         tree,
@@ -175,7 +201,44 @@ pub fn analyze_tree_until(
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
+    incremental: Incremental<'_>,
+) -> Result<FileAnalysis, Cancelled> {
+    analyze_syntax_tree(
+        SyntaxTree::Borrowed(tree),
+        text,
+        dialect,
+        settings,
+        project,
+        context,
+        incremental,
+    )
+}
+
+/// The tree a file's analysis lowers: the caller's, or its own, which is dropped once the
+/// file is lowered (the tree costs several times the text, and nothing past lowering
+/// reads it), before the analysis allocates its states.
+enum SyntaxTree<'t> {
+    Borrowed(&'t tree_sitter::Tree),
+    Owned(tree_sitter::Tree),
+}
+
+impl SyntaxTree<'_> {
+    fn get(&self) -> &tree_sitter::Tree {
+        match self {
+            SyntaxTree::Borrowed(tree) => tree,
+            SyntaxTree::Owned(tree) => tree,
+        }
+    }
+}
+
+fn analyze_syntax_tree(
+    tree: SyntaxTree<'_>,
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
     incremental: Incremental<'_>,
 ) -> Result<FileAnalysis, Cancelled> {
     let Incremental {
@@ -184,7 +247,7 @@ pub fn analyze_tree_until(
     } = incremental;
     let cancelled = || cancelled.is_some_and(|cancelled| cancelled());
     let mut diagnostics = Vec::new();
-    if let Some(node) = first_syntax_error(tree) {
+    if let Some(node) = first_syntax_error(tree.get()) {
         diagnostics.push(syntax_error(node));
     }
     let families = FamilyTable::for_settings(settings);
@@ -198,7 +261,7 @@ pub fn analyze_tree_until(
             dialect,
             settings: settings.clone(),
             project: project.clone(),
-            context: context.iter().map(|text| text.to_string()).collect(),
+            context: context.iter().map(|outer| outer.text.to_string()).collect(),
             whole_file: crate::fix::whole_file_facts(&families, text),
         };
         let functions = std::mem::take(&mut cache.functions);
@@ -208,7 +271,7 @@ pub fn analyze_tree_until(
         inputs
     });
     let lowered = lower_tree(
-        tree,
+        tree.get(),
         text,
         dialect,
         families,
@@ -216,6 +279,7 @@ pub fn analyze_tree_until(
         context,
         cache.as_deref_mut().map(|cache| &mut cache.lowering),
     );
+    drop(tree);
     if cancelled() {
         return Err(Cancelled);
     }
@@ -389,7 +453,7 @@ fn lower_tree(
     dialect: Dialect,
     families: FamilyTable,
     project: &ProjectSummaries,
-    context: &[&str],
+    context: &[ContextFile<'_>],
     lowering: Option<&mut LoweringCache>,
 ) -> LoweredFile {
     let root = tree.root_node();
@@ -398,10 +462,15 @@ fn lower_tree(
     // The names the context binds: an allocator the .pxd cimports under an alias is
     // called by that alias here. A context that names no allocator, deallocator or
     // project helper binds nothing the analysis follows, and is not parsed.
-    let outer_names: Vec<ModuleNames> = context
+    let outer_names: Vec<Cow<'_, ModuleNames>> = context
         .iter()
-        .filter(|outer| mentions_any(outer, &interesting))
-        .map(|outer| ModuleNames::collect(parse(outer, Dialect::Cython).root_node(), outer))
+        .filter(|outer| mentions_any(outer.text, &interesting))
+        .map(|outer| match outer.names {
+            Some(cell) => {
+                Cow::Borrowed(cell.get_or_init(|| ContextFile::collect_names(outer.text)))
+            }
+            None => Cow::Owned(ContextFile::collect_names(outer.text)),
+        })
         .collect();
     let mut mentioned = interesting.clone();
     for outer in &outer_names {

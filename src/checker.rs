@@ -10,14 +10,15 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, analyze_tree_until, Incremental};
+use crate::analyze::{analyze_file, analyze_tree_until, ContextFile, Incremental};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
+use crate::ir::names::ModuleNames;
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::ownership::module::Cancelled;
 use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
@@ -286,6 +287,9 @@ impl Checker {
             })
             .collect();
         let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
+        // The names a context file binds, worked out once however many files see it.
+        let context_names: Vec<OnceLock<ModuleNames>> =
+            (0..files.len()).map(|_| OnceLock::new()).collect();
 
         // Modules are analyzed in waves, dependencies first, so that each file is
         // analyzed once knowing everything the modules it cimports export; only the
@@ -327,9 +331,13 @@ impl Checker {
                                             .collect();
                                         project.declare(halves);
                                     }
-                                    let context: Vec<&str> = graph.context[file]
+                                    let context: Vec<ContextFile<'_>> = graph.context[file]
                                         .iter()
-                                        .filter_map(|&outer| texts[outer].as_deref().ok())
+                                        .filter_map(|&outer| {
+                                            let text = texts[outer].as_deref().ok()?;
+                                            let names = Some(&context_names[outer]);
+                                            Some(ContextFile { text, names })
+                                        })
                                         .collect();
                                     let (check, exported) =
                                         self.check_in_project(&path, text, &project, &context);
@@ -413,7 +421,11 @@ impl Checker {
     pub fn recheck(&self, check: &FileCheck, text: &str) -> FileCheck {
         let empty = Recheck::default();
         let recheck = check.recheck.as_deref().unwrap_or(&empty);
-        let context: Vec<&str> = recheck.context.iter().map(String::as_str).collect();
+        let context: Vec<ContextFile<'_>> = recheck
+            .context
+            .iter()
+            .map(|text| text.as_str().into())
+            .collect();
         let (mut again, _) = self.check_in_project(&check.path, text, &recheck.project, &context);
         again.recheck = check.recheck.clone();
         again
@@ -429,11 +441,12 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[&str],
     ) -> (FileCheck, Summaries) {
+        let context: Vec<ContextFile<'_>> = context.iter().map(|&text| text.into()).collect();
         self.check_guarded(
             path,
             text,
             project,
-            context,
+            &context,
             Some(tree),
             Incremental::default(),
         )
@@ -453,7 +466,8 @@ impl Checker {
         context: &[&str],
         incremental: Incremental<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
-        self.check_guarded(path, text, project, context, Some(tree), incremental)
+        let context: Vec<ContextFile<'_>> = context.iter().map(|&text| text.into()).collect();
+        self.check_guarded(path, text, project, &context, Some(tree), incremental)
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -463,7 +477,7 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
-        context: &[&str],
+        context: &[ContextFile<'_>],
     ) -> (FileCheck, Summaries) {
         self.check_guarded(path, text, project, context, None, Incremental::default())
             .expect("a check nobody cancels finishes")
@@ -474,7 +488,7 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
-        context: &[&str],
+        context: &[ContextFile<'_>],
         tree: Option<&tree_sitter::Tree>,
         incremental: Incremental<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
@@ -503,7 +517,7 @@ impl Checker {
         path: &Path,
         text: &str,
         project: &ProjectSummaries,
-        context: &[&str],
+        context: &[ContextFile<'_>],
         tree: Option<&tree_sitter::Tree>,
         incremental: Incremental<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {

@@ -40,9 +40,21 @@ enum StringFlag {
   BYTES = 1 << 5,
 };
 
+// `count` consecutive indentation levels, each `step` columns deeper than the one before.
 typedef struct {
-  // Indentation widths of the open blocks, outermost first; always starts with 0.
-  Array(uint32_t) indents;
+  uint32_t step;
+  uint32_t count;
+} IndentRun;
+
+// Tree-sitter restores the state before every token the scanner may produce and saves it
+// after each one it does, so both must cost what the state holds, not the nesting depth:
+// the stack of open blocks is kept as it is saved, runs of equal steps.
+typedef struct {
+  // The indentation of the open blocks beyond column 0, outermost first, as maximal runs
+  // of equal steps (two neighbouring runs never share a step; no run is empty).
+  Array(IndentRun) indents;
+  // The width of the innermost open block (0 at module level).
+  uint32_t width;
   // One StringFlag set per string being read; several when f-strings nest.
   Array(uint8_t) strings;
 } Scanner;
@@ -60,33 +72,17 @@ static unsigned varint_length(uint32_t value) {
   return length;
 }
 
-// The run of equal steps in the indentation stack that starts at level `start` (>= 1):
-// its length, and its step in `step`.
-static uint32_t indent_run(const Scanner *scanner, uint32_t start, uint32_t *step) {
-  const uint32_t *widths = scanner->indents.contents;
-  *step = widths[start] - widths[start - 1];
-  uint32_t length = 1;
-  while (start + length < scanner->indents.size && widths[start + length] - widths[start + length - 1] == *step) {
-    length++;
-  }
-  return length;
-}
-
 // The size of the serialized state (the format is described at serialize_state).
 static unsigned serialized_length(const Scanner *scanner) {
   unsigned length = 1 + scanner->strings.size;
-  uint32_t level = 1;
-  while (level < scanner->indents.size) {
-    uint32_t step = 0;
-    uint32_t run = indent_run(scanner, level, &step);
-    length += varint_length(step) + varint_length(run);
-    level += run;
+  for (uint32_t i = 0; i < scanner->indents.size; i++) {
+    length += varint_length(scanner->indents.contents[i].step) + varint_length(scanner->indents.contents[i].count);
   }
   return length;
 }
 
-// Whether the state, with `extra_strings` more strings open, still serializes. A level
-// costs at most 10 bytes (a run of its own), so shallow stacks need no exact count.
+// Whether the state, with `extra_strings` more strings open, still serializes. A run
+// costs at most 10 bytes, so a state of few runs needs no exact count.
 static bool state_fits(const Scanner *scanner, uint32_t extra_strings) {
   if (scanner->strings.size + extra_strings > UINT8_MAX) {
     return false;
@@ -94,6 +90,26 @@ static bool state_fits(const Scanner *scanner, uint32_t extra_strings) {
   uint32_t worst = 1 + scanner->strings.size + extra_strings + 10 * scanner->indents.size;
   return worst <= TREE_SITTER_SERIALIZATION_BUFFER_SIZE ||
          serialized_length(scanner) + extra_strings <= TREE_SITTER_SERIALIZATION_BUFFER_SIZE;
+}
+
+// Opens a block `step` columns deeper than the innermost one.
+static void open_level(Scanner *scanner, uint32_t step) {
+  if (scanner->indents.size > 0 && array_back(&scanner->indents)->step == step) {
+    array_back(&scanner->indents)->count++;
+  } else {
+    IndentRun run = {step, 1};
+    array_push(&scanner->indents, run);
+  }
+  scanner->width += step;
+}
+
+// Closes the innermost block (there must be one).
+static void close_level(Scanner *scanner) {
+  IndentRun *innermost = array_back(&scanner->indents);
+  scanner->width -= innermost->step;
+  if (--innermost->count == 0) {
+    scanner->indents.size--;
+  }
 }
 
 // Incremental reparsing restores the scanner from its serialized state, so the state
@@ -108,11 +124,11 @@ static bool push_string(Scanner *scanner, uint8_t flags) {
 }
 
 static bool push_indent(Scanner *scanner, uint32_t indent) {
-  array_push(&scanner->indents, indent);
+  open_level(scanner, indent - scanner->width);
   if (state_fits(scanner, 0)) {
     return true;
   }
-  scanner->indents.size--;
+  close_level(scanner);
   return false;
 }
 
@@ -355,7 +371,7 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
   }
 
   if (found_end_of_line) {
-    uint32_t current = *array_back(&scanner->indents);
+    uint32_t current = scanner->width;
     if (valid_symbols[INDENT] && indent > current) {
       if (!push_indent(scanner, indent)) {
         // Too deep to save. No newline either: an empty block would hide the loss,
@@ -372,9 +388,9 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
     // else can follow (outside brackets), so error recovery keeps the block structure.
     bool dedent_wanted =
         valid_symbols[DEDENT] || (!valid_symbols[NEWLINE] && !string_may_follow && !within_brackets);
-    if (dedent_wanted && indent < current && scanner->indents.size > 1 && !inside_format_string(scanner) &&
+    if (dedent_wanted && indent < current && scanner->indents.size > 0 && !inside_format_string(scanner) &&
         first_comment_indent < (int64_t)current) {
-      scanner->indents.size--;
+      close_level(scanner);
       lexer->result_symbol = DEDENT;
       return true;
     }
@@ -395,8 +411,9 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
 
 // Serialized state, within TREE_SITTER_SERIALIZATION_BUFFER_SIZE bytes:
 //   [string count n (1 byte)] [n flag bytes] [indentation runs]
-// Widths grow strictly, so the stack is stored as runs of equal steps, each a pair of
-// varints (step, repeat count): 10,000 levels indented one space each take 4 bytes.
+// Widths grow strictly, so the stack is stored as its maximal runs of equal steps, each a
+// pair of varints (step, repeat count): 10,000 levels indented one space each take 4 bytes
+// with the string count.
 // The state never grows past what this format holds (push_string, push_indent), so it
 // round-trips exactly.
 
@@ -438,13 +455,9 @@ static unsigned serialize_state(const Scanner *scanner, char *buffer) {
     memcpy(&buffer[size], scanner->strings.contents, scanner->strings.size);
   }
   size += scanner->strings.size;
-  uint32_t level = 1;
-  while (level < scanner->indents.size) {
-    uint32_t step = 0;
-    uint32_t run = indent_run(scanner, level, &step);
-    size += write_varint(buffer, size, step);
-    size += write_varint(buffer, size, run);
-    level += run;
+  for (uint32_t i = 0; i < scanner->indents.size; i++) {
+    size += write_varint(buffer, size, scanner->indents.contents[i].step);
+    size += write_varint(buffer, size, scanner->indents.contents[i].count);
   }
   return size;
 }
@@ -472,8 +485,9 @@ void tree_sitter_cython_external_scanner_checked_states(uint64_t *checked, uint6
 void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *buffer, unsigned length);
 
 static bool same_state(const Scanner *a, const Scanner *b) {
-  return a->indents.size == b->indents.size && a->strings.size == b->strings.size &&
-         memcmp(a->indents.contents, b->indents.contents, a->indents.size * sizeof(uint32_t)) == 0 &&
+  return a->width == b->width && a->indents.size == b->indents.size && a->strings.size == b->strings.size &&
+         (a->indents.size == 0 ||
+          memcmp(a->indents.contents, b->indents.contents, a->indents.size * sizeof(IndentRun)) == 0) &&
          (a->strings.size == 0 || memcmp(a->strings.contents, b->strings.contents, a->strings.size) == 0);
 }
 
@@ -506,7 +520,7 @@ void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *
   Scanner *scanner = (Scanner *)payload;
   array_clear(&scanner->strings);
   array_clear(&scanner->indents);
-  array_push(&scanner->indents, 0);
+  scanner->width = 0;
   if (length == 0) {
     return;
   }
@@ -521,7 +535,6 @@ void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *
   }
   size += strings;
 
-  uint32_t width = 0;
   while (size < length) {
     uint32_t step = 0;
     uint32_t count = 0;
@@ -535,11 +548,14 @@ void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *
       break;
     }
     size += read;
-    array_reserve(&scanner->indents, scanner->indents.size + count);
-    for (uint32_t k = 0; k < count; k++) {
-      width += step;
-      array_push(&scanner->indents, width);
+    // open_level keeps the runs maximal whatever the buffer holds; a step of 0 would
+    // make widths stop growing, and is no state this scanner saves.
+    if (step == 0 || count == 0) {
+      continue;
     }
+    open_level(scanner, step);
+    array_back(&scanner->indents)->count += count - 1;
+    scanner->width += step * (count - 1);
   }
 }
 

@@ -118,7 +118,10 @@ pub fn lower_module_reusing(
     mut cache: Option<&mut LoweringCache>,
 ) -> Module {
     let mut module = Module::default();
-    let found = find_bodies(root, source, &mut module);
+    // The `decorated_definition` around a body, by the body's node id: asking a node
+    // for its parent walks down from the root.
+    let mut decorated = HashMap::new();
+    let found = find_bodies(root, source, &mut module, &mut decorated);
     let mut plan = Plan::new(&found, source, names, interesting);
     for class in &mut module.classes {
         if let Some(base) = &class.base {
@@ -175,7 +178,10 @@ pub fn lower_module_reusing(
                 continue;
             }
             let key = match &cache {
-                Some(_) if top_level[index] => Some((defining_text(node, source), class.clone())),
+                Some(_) if top_level[index] => {
+                    let definition = decorated.get(&node.id()).copied().unwrap_or(node);
+                    Some((text(definition, source).to_string(), class.clone()))
+                }
                 _ => None,
             };
             let reused = key.as_ref().and_then(|key| earlier.remove(key)).map(
@@ -192,7 +198,14 @@ pub fn lower_module_reusing(
                     }
                     Ok(function)
                 }
-                None => lower_function(node, class.clone(), source, names, &classes),
+                None => lower_function(
+                    node,
+                    decorated.get(&node.id()).copied(),
+                    class.clone(),
+                    source,
+                    names,
+                    &classes,
+                ),
             };
             match function {
                 Ok(function) => {
@@ -247,15 +260,6 @@ fn defined_at_top_level(found: &[(Node<'_>, Option<String>)]) -> Vec<bool> {
         }
     }
     top_level
-}
-
-/// The text that defines a body: the function with its decorators.
-fn defining_text(node: Node<'_>, source: &str) -> String {
-    let definition = node
-        .parent()
-        .filter(|parent| parent.kind() == "decorated_definition")
-        .unwrap_or(node);
-    text(definition, source).to_string()
 }
 
 /// What lowering a method reads of the file's classes, without their positions.
@@ -330,7 +334,7 @@ impl<'s> Plan<'s> {
                     // Only its own text: a nested definition is a body of its own, and
                     // scanning it again with each enclosing one made deep nesting
                     // quadratic.
-                    for_own_parts(*node, &mut scan);
+                    for_own_parts(*node, source, &mut scan);
                 }
                 mentioned
             })
@@ -513,16 +517,24 @@ fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Calls `visit` on the parts of a definition that are not inside a nested definition,
-/// in order: each leaf node outside them, and nothing of the nested ones.
-fn for_own_parts(definition: Node<'_>, visit: &mut impl FnMut(Node<'_>)) {
+/// in order, so that their texts together are the definition's own words: the walk
+/// enters only nodes that may hold a definition (statements with a body, `ERROR`), and
+/// those whose text holds a backslash (a string's escape sequences are leaves of their
+/// own: `"\nmalloc"` says `malloc`); any other node is visited whole. Entering every
+/// expression down to its leaves cost more than the rest of the lowering.
+fn for_own_parts(definition: Node<'_>, source: &str, visit: &mut impl FnMut(Node<'_>)) {
     let mut cursor = definition.walk();
     loop {
         let node = cursor.node();
         let nested = node != definition && is_definition(node);
-        if !nested && cursor.goto_first_child() {
+        let whole = !nested
+            && node != definition
+            && !may_hold_definitions(node.kind())
+            && !text(node, source).contains('\\');
+        if !nested && !whole && cursor.goto_first_child() {
             continue;
         }
-        if !nested && node.child_count() == 0 {
+        if !nested {
             visit(node);
         }
         if node == definition {
@@ -542,9 +554,48 @@ fn for_own_parts(definition: Node<'_>, visit: &mut impl FnMut(Node<'_>)) {
     }
 }
 
+/// The kinds of node a definition can lie inside (from the grammar's node types), and
+/// `ERROR`, which may hold anything.
+fn may_hold_definitions(kind: &str) -> bool {
+    is_definition_kind(kind)
+        || matches!(
+            kind,
+            "module"
+                | "block"
+                | "ERROR"
+                | "if_statement"
+                | "elif_clause"
+                | "else_clause"
+                | "for_statement"
+                | "for_from_statement"
+                | "while_statement"
+                | "try_statement"
+                | "except_clause"
+                | "except_group_clause"
+                | "finally_clause"
+                | "with_statement"
+                | "match_statement"
+                | "case_clause"
+                | "extern_block"
+                | "cdef_block"
+                | "compile_time_if"
+                | "compile_time_elif_clause"
+                | "compile_time_else_clause"
+                | "cppclass_declaration"
+                | "struct_declaration"
+                | "enum_declaration"
+                | "fused_type_declaration"
+                | "property_block"
+        )
+}
+
 fn is_definition(node: Node<'_>) -> bool {
+    is_definition_kind(node.kind())
+}
+
+fn is_definition_kind(kind: &str) -> bool {
     matches!(
-        node.kind(),
+        kind,
         "function_definition"
             | "cdef_function"
             | "class_definition"
@@ -569,6 +620,7 @@ fn find_bodies<'t>(
     root: Node<'t>,
     source: &str,
     module: &mut Module,
+    decorated: &mut HashMap<usize, Node<'t>>,
 ) -> Vec<(Node<'t>, Option<String>)> {
     let mut found = vec![(root, None)];
     let mut scopes: Vec<(usize, Scope<'t>)> = Vec::new();
@@ -591,6 +643,7 @@ fn find_bodies<'t>(
             }
             if let Some(definition) = node.field("definition") {
                 decorators.insert(definition.id(), names);
+                decorated.insert(definition.id(), node);
             }
         }
         let is_body = match kind {
@@ -924,8 +977,12 @@ struct Lowerer<'a> {
 /// The declared error value of a `cdef` function (`except -1`, `except NULL`): the text
 /// without blanks or parentheses, when it is one the caller always tests (no `?`) and
 /// a literal (`-1`, `0`, `NULL`).
-fn declared_error_value(node: Node<'_>, source: &str) -> Option<String> {
-    let written = error_value_text(&exception_clause(node, source)?);
+fn declared_error_value(
+    node: Node<'_>,
+    decorated: Option<Node<'_>>,
+    source: &str,
+) -> Option<String> {
+    let written = error_value_text(&exception_clause(node, decorated, source)?);
     let value = written.strip_prefix("except")?;
     let literal = value == "NULL"
         || value
@@ -998,15 +1055,23 @@ fn property_of<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
     None
 }
 
+/// `decorated` is the `decorated_definition` around `node`, if any.
 fn lower_function(
     node: Node<'_>,
+    decorated: Option<Node<'_>>,
     class: Option<String>,
     source: &str,
     names: &ModuleNames,
     classes: &Module,
 ) -> Lowered<Function> {
     let (name, kind, name_span) = function_identity(node, source);
-    let name = match property_of(node, source) {
+    // Only an accessor's name asks for its ancestors: walking up from every function
+    // is quadratic in the nesting depth (tree-sitter finds a parent from the root).
+    let property = match name.as_str() {
+        "__get__" | "__set__" | "__del__" => property_of(node, source),
+        _ => None,
+    };
+    let name = match property {
         Some(property) => format!("{property}.{name}"),
         None => name,
     };
@@ -1014,7 +1079,7 @@ fn lower_function(
     let is_c_function = matches!(kind, FunctionKind::Cdef | FunctionKind::Cpdef);
     // A `def` declares one only through `@cython.exceptval`, which makes it a C function.
     let declares = is_c_function || kind == FunctionKind::Def;
-    if declares && declared_noexcept(node, source) == Some(true) {
+    if declares && declared_noexcept(node, decorated, source) == Some(true) {
         function.exception_spec = ExceptionSpec::NoExcept;
     }
     let nogil = usize::from(is_c_function && declared_nogil(node, source));
@@ -1033,7 +1098,7 @@ fn lower_function(
         }
     }
     function.class = class;
-    function.error_value = declared_error_value(node, source);
+    function.error_value = declared_error_value(node, decorated, source);
     let error_value = function.error_value.clone();
     let mut lowerer = Lowerer {
         source,

@@ -80,8 +80,12 @@ fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
 
 /// What a `cdef` function's header says of exceptions: `Some(true)` for `noexcept`,
 /// `Some(false)` for an `except ...` clause, `None` for no spec.
-pub fn declared_noexcept(function: Node<'_>, source: &str) -> Option<bool> {
-    Some(exception_clause(function, source)?.starts_with("noexcept"))
+pub fn declared_noexcept(
+    function: Node<'_>,
+    decorated: Option<Node<'_>>,
+    source: &str,
+) -> Option<bool> {
+    Some(exception_clause(function, decorated, source)?.starts_with("noexcept"))
 }
 
 /// The exception clause a function declares, without blanks (`except-1`, `except?-1`,
@@ -89,7 +93,15 @@ pub fn declared_noexcept(function: Node<'_>, source: &str) -> Option<bool> {
 /// one `@cython.exceptval(...)` stands for (`exceptval(-1)` is `except -1`,
 /// `exceptval(-1, check=True)` is `except? -1`, `exceptval(check=True)` is `except *`,
 /// `exceptval(check=False)` is `noexcept`).
-pub fn exception_clause(function: Node<'_>, source: &str) -> Option<String> {
+///
+/// `decorated` is the function's parent when the caller's walk knows it (a `decorated_definition`
+/// or anything else): asking the tree for a parent walks down from the root, which made
+/// N nested functions quadratic.
+pub fn exception_clause(
+    function: Node<'_>,
+    decorated: Option<Node<'_>>,
+    source: &str,
+) -> Option<String> {
     let without_blanks = |node: Node<'_>| -> String {
         text(node, source)
             .chars()
@@ -99,9 +111,7 @@ pub fn exception_clause(function: Node<'_>, source: &str) -> Option<String> {
     if let Some(spec) = function.field("exception") {
         return Some(without_blanks(spec));
     }
-    let decorated = function
-        .parent()
-        .filter(|parent| parent.kind() == "decorated_definition")?;
+    let decorated = decorated.filter(|parent| parent.kind() == "decorated_definition")?;
     let mut cursor = decorated.walk();
     let decorators: Vec<Node<'_>> = decorated
         .named_children(&mut cursor)
@@ -162,15 +172,20 @@ impl ModuleNames {
         let mut cursor = root.walk();
         // The extern blocks and function or class bodies the cursor is inside, by depth.
         let mut scopes: Vec<(usize, bool)> = Vec::new();
+        // The nodes the cursor is inside, outermost first (a function's parent says
+        // whether it is decorated).
+        let mut ancestors: Vec<Node<'_>> = Vec::new();
         let mut depth = 0usize;
         loop {
             let node = cursor.node();
             let kind = node.kind();
             let in_extern = scopes.iter().any(|&(_, is_extern)| is_extern);
             let at_module_level = scopes.iter().all(|&(_, is_extern)| is_extern);
-            let binds_more = names.visit(node, kind, source, in_extern, at_module_level);
+            let parent = ancestors.last().copied();
+            let binds_more = names.visit(node, parent, kind, source, in_extern, at_module_level);
             let descend = binds_more && holds_statements(kind);
             if descend && cursor.goto_first_child() {
+                ancestors.push(node);
                 if kind == "extern_block" {
                     scopes.push((depth, true));
                 } else if opens_scope(kind) {
@@ -186,6 +201,7 @@ impl ModuleNames {
                 if !cursor.goto_parent() {
                     return names;
                 }
+                ancestors.pop();
                 depth -= 1;
                 if scopes.last().is_some_and(|&(d, _)| d == depth) {
                     scopes.pop();
@@ -198,6 +214,7 @@ impl ModuleNames {
     fn visit(
         &mut self,
         node: Node<'_>,
+        parent: Option<Node<'_>>,
         kind: &str,
         source: &str,
         in_extern: bool,
@@ -224,7 +241,7 @@ impl ModuleNames {
                 if let Some(name) = node.field("name") {
                     let name = text(name, source).to_string();
                     let has_body = node.field("body").is_some();
-                    let spec = declared_noexcept(node, source);
+                    let spec = declared_noexcept(node, parent, source);
                     if spec == Some(true) {
                         self.noexcept.insert(name.clone());
                     }
