@@ -200,34 +200,20 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
     /// The indexes where one side holds something (not the default) and the other does
     /// not; chunks both share are skipped.
     pub fn one_sided(&self, other: &Self) -> Vec<usize> {
-        let default = T::default();
-        let mut found = Vec::new();
-        let len = self.chunks.len().max(other.chunks.len());
-        for number in 0..len {
-            let mine = self.chunks.get(number).and_then(Option::as_ref);
-            let theirs = other.chunks.get(number).and_then(Option::as_ref);
-            match (mine, theirs) {
-                (Some(a), Some(b)) if Rc::ptr_eq(a, b) => {}
-                (None, None) => {}
-                (a, b) => {
-                    for offset in 0..CHUNK {
-                        let held_a = a.is_some_and(|chunk| chunk[offset] != default);
-                        let held_b = b.is_some_and(|chunk| chunk[offset] != default);
-                        if held_a != held_b {
-                            found.push(number * CHUNK + offset);
-                        }
-                    }
-                }
-            }
-        }
-        found
+        self.indexes_where(other, |a, b, default| (a != default) != (b != default))
     }
-}
 
-impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
     /// The indexes whose entries differ between `self` and `other`, in order; chunks both
     /// share are skipped, so two states of one run cost what changed between them.
     pub fn differing(&self, other: &Self) -> Vec<usize> {
+        self.indexes_where(other, |a, b, _| a != b)
+    }
+
+    /// The indexes, in order, whose entries on the two sides satisfy `keep` (given the
+    /// default too, which stands for every entry of a missing chunk); a chunk both sides
+    /// share is skipped without looking, which is what makes comparing two states of one
+    /// run cost what changed between them.
+    fn indexes_where(&self, other: &Self, keep: impl Fn(&T, &T, &T) -> bool) -> Vec<usize> {
         let default = T::default();
         let mut found = Vec::new();
         let len = self.chunks.len().max(other.chunks.len());
@@ -241,7 +227,7 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
                     for offset in 0..CHUNK {
                         let entry_a = a.map_or(&default, |chunk| &chunk[offset]);
                         let entry_b = b.map_or(&default, |chunk| &chunk[offset]);
-                        if entry_a != entry_b {
+                        if keep(entry_a, entry_b, &default) {
                             found.push(number * CHUNK + offset);
                         }
                     }
