@@ -2247,7 +2247,8 @@ impl<'a> Lowerer<'a> {
                         let no = self.new_block();
                         self.edge(self.current, yes);
                         self.edge(self.current, no);
-                        let against_null = node.kind() == "comparison_operator";
+                        // A predicate's call compares with NULL inside it.
+                        let against_null = matches!(node.kind(), "comparison_operator" | "call");
                         for (block, holds, target) in [(yes, true, then), (no, false, otherwise)] {
                             self.current = block;
                             self.push(Stmt::Assume {
@@ -2448,7 +2449,68 @@ impl<'a> Lowerer<'a> {
             let tested = self.strip(tested);
             return Ok(self.tested_place(tested)?.map(|p| (p, non_null_when_true)));
         }
+        if node.kind() == "call" {
+            return self.null_predicate_call(node);
+        }
         Ok(self.tested_place(node)?.map(|p| (p, true)))
+    }
+
+    /// `is_null(p)`, a call of a predicate of this file that only tests its argument
+    /// against NULL (see `ModuleNames::null_predicate`): the test the call stands for. The
+    /// call itself does nothing else, so it is not lowered as a call (its other arguments
+    /// must be plain values, nothing to evaluate).
+    fn null_predicate_call(&mut self, call: Node<'_>) -> Lowered<Option<(PlaceId, bool)>> {
+        let Some(function) = call.field("function").map(|f| self.strip(f)) else {
+            return Ok(None);
+        };
+        if function.kind() != "identifier" {
+            return Ok(None);
+        }
+        let name = self.text(function);
+        let Callee::ModuleFunction(name) = self.names.resolve_name(name, &self.locals) else {
+            return Ok(None);
+        };
+        let Some((position, non_null_when_true)) = self.names.null_predicate(&name) else {
+            return Ok(None);
+        };
+        let has_keywords = call.field("arguments").is_some_and(|arguments| {
+            let mut cursor = arguments.walk();
+            let keyword = arguments
+                .named_children(&mut cursor)
+                .any(|n| n.kind() == "keyword_argument");
+            keyword
+        });
+        let arguments = self.positional_args(call);
+        let plain = |n: &Node<'_>| {
+            matches!(
+                n.kind(),
+                "identifier"
+                    | "attribute"
+                    | "integer"
+                    | "float"
+                    | "string"
+                    | "true"
+                    | "false"
+                    | "none"
+            )
+        };
+        let others_plain = arguments
+            .iter()
+            .enumerate()
+            .all(|(i, n)| i == position || plain(&self.strip(*n)));
+        let tested = arguments.get(position).map(|n| self.strip(*n));
+        match tested {
+            Some(tested)
+                if !has_keywords
+                    && others_plain
+                    && matches!(tested.kind(), "identifier" | "attribute" | "subscript") =>
+            {
+                Ok(self
+                    .tested_place(tested)?
+                    .map(|place| (place, non_null_when_true)))
+            }
+            _ => Ok(None),
+        }
     }
 
     fn tested_place(&mut self, node: Node<'_>) -> Lowered<Option<PlaceId>> {
@@ -3920,6 +3982,45 @@ mod tests {
                 vec![("p".to_string(), false), ("p".to_string(), true)],
                 "{condition}"
             );
+        }
+    }
+
+    #[test]
+    fn a_call_of_a_null_test_predicate_refines_its_argument() {
+        for (body, call) in [
+            ("return p == NULL", "pred(buf)"),
+            ("return p is NULL", "pred(buf)"),
+            ("return (NULL == p)", "pred(<char*>buf)"),
+            ("return not p", "pred(buf)"),
+            ("\"Doc.\"\n    return p != NULL", "not pred(buf)"),
+            ("return p", "not pred(buf)"),
+        ] {
+            let text = format!(
+                "cdef bint pred(void* p) noexcept:\n    {body}\n\
+                 def f(char* buf):\n    if {call}:\n        pass\n"
+            );
+            let module = lower(&text);
+            let refined = assumes(function(&module, "f"));
+            let expected = vec![("buf".to_string(), false), ("buf".to_string(), true)];
+            assert_eq!(refined, expected, "{body} / {call}");
+        }
+    }
+
+    #[test]
+    fn a_helper_that_does_more_than_a_null_test_refines_nothing() {
+        for helper in [
+            "cdef bint pred(void* p) noexcept:\n    print(1)\n    return p == NULL\n",
+            "cdef bint pred(void* p, void* q) noexcept:\n    return q == NULL\n",
+            "cdef bint pred(void* p, size_t n) noexcept:\n    return n == 0\n",
+            "cdef bint pred(object p):\n    return not p\n",
+            "cdef bint pred(void* p) noexcept:\n    return p == NULL\n\
+             cdef bint pred(void* p) noexcept:\n    return p != NULL\n",
+        ] {
+            let text =
+                format!("{helper}def f(char* buf, char* q):\n    if pred(buf, q):\n        pass\n");
+            let module = lower(&text);
+            let refined = assumes(function(&module, "f"));
+            assert!(refined.iter().all(|(place, _)| place != "buf"), "{helper}");
         }
     }
 

@@ -53,6 +53,13 @@ pub struct ModuleNames {
     /// Struct and union types declared in this file: `Buf(data=p, n=n)` builds a C value,
     /// a call that cannot raise.
     structs: HashSet<String>,
+    /// `cdef` functions of this file whose body is exactly `return` of a NULL test of one
+    /// pointer parameter (`return p == NULL`, `return p is not NULL`, `return not p`): a
+    /// branch on a call of one narrows the argument as the test itself would. By name:
+    /// the parameter's position and whether a true result means it is not NULL.
+    null_predicates: HashMap<String, (usize, bool)>,
+    /// Names defined as a function more than once: no predicate summary for them.
+    redefined: HashSet<String>,
 }
 
 /// Whether a `cdef` function with a body returns a C value (not a Python object, not
@@ -159,6 +166,96 @@ pub fn declared_nogil(function: Node<'_>, source: &str) -> bool {
         })
 }
 
+/// `Some((k, non_null_when_true))` when `function`'s body (after an optional docstring)
+/// is a single `return` of a NULL test of its `k`-th parameter, a pointer.
+fn null_predicate(function: Node<'_>, source: &str) -> Option<(usize, bool)> {
+    let body = function.field("body")?;
+    let mut cursor = body.walk();
+    let statements: Vec<Node<'_>> = body
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let returned = match statements.as_slice() {
+        [only] => *only,
+        [doc, only]
+            if doc.kind() == "expression_statement"
+                && doc.named_child(0).is_some_and(|n| n.kind() == "string") =>
+        {
+            *only
+        }
+        _ => return None,
+    };
+    if returned.kind() != "return_statement" {
+        return None;
+    }
+    let (tested, non_null_when_true) = null_test_of(returned.named_child(0)?, source)?;
+    let parameters = function.field("parameters")?;
+    let mut cursor = parameters.walk();
+    let position = parameters
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .position(|parameter| {
+            parameter.kind() == "c_parameter"
+                && parameter
+                    .field("name")
+                    .is_some_and(|name| text(name, source) == tested)
+                && parameter
+                    .field("type")
+                    .is_some_and(|ty| text(ty, source).contains('*'))
+        })?;
+    Some((position, non_null_when_true))
+}
+
+/// The name a NULL test of a plain name tests, and whether a true outcome means it is not
+/// NULL: `p == NULL`, `NULL != p`, `p is NULL`, `not p`, `p`, in parentheses.
+fn null_test_of<'s>(mut node: Node<'_>, source: &'s str) -> Option<(&'s str, bool)> {
+    let mut negated = false;
+    loop {
+        match node.kind() {
+            "parenthesized_expression" => node = node.named_child(0)?,
+            "not_operator" => {
+                negated = !negated;
+                node = node.field("argument")?;
+            }
+            _ => break,
+        }
+    }
+    let (name, non_null_when_true) = match node.kind() {
+        "identifier" => (node, true),
+        "comparison_operator" => {
+            let mut cursor = node.walk();
+            let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+            let mut cursor = node.walk();
+            let operators: Vec<&str> = node
+                .children_by_field_name("operators", &mut cursor)
+                .map(|n| n.kind())
+                .collect();
+            let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
+                return None;
+            };
+            let non_null_when_true = match *operator {
+                "==" | "is" => false,
+                "!=" | "is not" | "<>" => true,
+                _ => return None,
+            };
+            let is_null = |n: &Node<'_>| matches!(text(*n, source), "NULL" | "cython.NULL");
+            let tested = if is_null(right) {
+                *left
+            } else if is_null(left) {
+                *right
+            } else {
+                return None;
+            };
+            (tested, non_null_when_true)
+        }
+        _ => return None,
+    };
+    if name.kind() != "identifier" {
+        return None;
+    }
+    Some((text(name, source), non_null_when_true != negated))
+}
+
 pub(crate) fn text<'t>(node: Node<'_>, source: &'t str) -> &'t str {
     source.get(node.start_byte()..node.end_byte()).unwrap_or("")
 }
@@ -244,6 +341,21 @@ impl ModuleNames {
                     let spec = declared_noexcept(node, parent, source);
                     if spec == Some(true) {
                         self.noexcept.insert(name.clone());
+                    }
+                    if at_module_level && has_body && !in_extern {
+                        let seen = self.null_predicates.remove(&name).is_some()
+                            || matches!(self.bindings.get(&name), Some(Binding::ModuleFunction(_)));
+                        if seen {
+                            self.redefined.insert(name.clone());
+                        }
+                        let predicate = (kind == "cdef_function")
+                            .then(|| null_predicate(node, source))
+                            .flatten();
+                        if let Some(predicate) =
+                            predicate.filter(|_| !self.redefined.contains(&name))
+                        {
+                            self.null_predicates.insert(name.clone(), predicate);
+                        }
                     }
                     if kind == "cdef_function" && has_body && raises_only_by_its_spec(node, source)
                     {
@@ -437,6 +549,12 @@ impl ModuleNames {
     /// holds no `raise` statement (see [`ModuleNames::quiet`]).
     pub fn is_quiet(&self, name: &str) -> bool {
         self.quiet.contains(name)
+    }
+
+    /// The parameter a NULL-test predicate of this file tests, and whether its true result
+    /// means that argument is not NULL (see [`ModuleNames::null_predicates`]).
+    pub fn null_predicate(&self, name: &str) -> Option<(usize, bool)> {
+        self.null_predicates.get(name).copied()
     }
 
     /// Whether `name` is a struct or union type of this file (its constructor is a C
