@@ -703,6 +703,20 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             .iter()
             .flat_map(|block| &block.stmts)
             .any(|stmt| match stmt {
+                // `if self.cells == NULL: raise`: the summary says whether the method
+                // returns only with the field checked.
+                Stmt::Assume {
+                    place,
+                    against_null: true,
+                    ..
+                } if {
+                    let place = function.place(*place);
+                    matches!(place.path.as_slice(), [Projection::Field(_)])
+                        && function.params.contains(&place.root)
+                } =>
+                {
+                    true
+                }
                 Stmt::Use { place, .. } | Stmt::Assume { place, .. } => {
                     // `self.x` reads through `self`, an object, never a block.
                     let place = function.place(*place);
@@ -1665,6 +1679,37 @@ impl Ownership<'_, '_> {
                         && !self.assume(*place, true, call.span, state, recorder)
                     {
                         return false;
+                    }
+                }
+                // `self._require_cells()`, which returns only when `self.cells` is not
+                // NULL: a check of the caller's `self.cells`.
+                let checked_fields = summary.map_or(&[][..], |s| &s.checks_fields[..]);
+                for (param, field) in checked_fields {
+                    let owner = match (&call.callee, *param) {
+                        (Callee::Method(_), 0) => call
+                            .receiver
+                            .or_else(|| self.function.place_id(&crate::ir::Place::local("self"))),
+                        (Callee::Method(_), k) => match call.args.get(k - 1) {
+                            Some(Value::Place(place)) => Some(*place),
+                            _ => None,
+                        },
+                        (_, k) => match call.args.get(k) {
+                            Some(Value::Place(place)) => Some(*place),
+                            _ => None,
+                        },
+                    };
+                    let Some(owner) = owner else { continue };
+                    let owner = self.function.place(owner);
+                    let mut path = owner.path.clone();
+                    path.push(Projection::Field(field.clone()));
+                    let checked = crate::ir::Place {
+                        root: owner.root.clone(),
+                        path,
+                    };
+                    if let Some(place) = self.function.place_id(&checked) {
+                        if !self.assume(place, true, call.span, state, recorder) {
+                            return false;
+                        }
                     }
                 }
                 // `raise_error(-1)`, whose every path raises: nothing runs after it.

@@ -63,6 +63,10 @@ pub struct Summary {
     /// Parameters (by position) that are not NULL wherever the function returns: it
     /// raises or aborts on NULL, so a call to it is a NULL check of the argument.
     pub checks: Vec<usize>,
+    /// Fields of parameters (by position and field name: `self.cells`) that are not NULL
+    /// wherever the function returns: `self._require_cells()`, which raises when
+    /// `self.cells == NULL`, checks the caller's `self.cells`.
+    pub checks_fields: Vec<(usize, String)>,
     /// Every path raises (`cdef void raise_error(int code)`): a call to it never returns.
     pub never_returns: bool,
 }
@@ -191,12 +195,35 @@ impl Summary {
                 checks.push(param);
             }
         }
+        let mut checks_fields = Vec::new();
+        for (param, name) in function.params.iter().enumerate() {
+            for (index, place) in function.places.iter().enumerate() {
+                let [Projection::Field(field)] = place.path.as_slice() else {
+                    continue;
+                };
+                if place.root != *name {
+                    continue;
+                }
+                let Some(site) = graph.incoming_site(crate::ir::PlaceId(index as u32)) else {
+                    continue;
+                };
+                let returned = graph
+                    .returning
+                    .as_ref()
+                    .map(|returning| returning.site(site))
+                    .unwrap_or_default();
+                if returned == SiteStates::NON_NULL {
+                    checks_fields.push((param, field.clone()));
+                }
+            }
+        }
         Summary {
             returns,
             out_allocations,
             releases,
             tolerates,
             checks,
+            checks_fields,
             never_returns: always_raises(function),
         }
     }
@@ -226,6 +253,7 @@ impl Summary {
             && self.releases.is_empty()
             && self.tolerates.is_empty()
             && self.checks.is_empty()
+            && self.checks_fields.is_empty()
             && !self.never_returns
     }
 }

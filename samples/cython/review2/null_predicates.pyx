@@ -83,3 +83,22 @@ cdef class Table:
 
     def __dealloc__(self):
         PyMem_Free(self.cells)
+
+
+cdef class Grid:
+    # A method that raises when the attribute is NULL: where it returns, the caller's
+    # `self.cells` is checked.
+    cdef float* cells
+
+    cdef int _require_cells(self) except -1:
+        if self.cells == NULL:
+            raise MemoryError("grid allocation failed")
+        return 0
+
+    def __cinit__(self, Py_ssize_t n):
+        self.cells = <float*>PyMem_Malloc(n * sizeof(float))
+        self._require_cells()
+        self.cells[0] = 0.0
+
+    def __dealloc__(self):
+        PyMem_Free(self.cells)

@@ -50,3 +50,34 @@ def helper_tests_no_pointer(size_t n):
         raise MemoryError()
     buf[0] = 0
     free(buf)
+
+
+cdef class Grid:
+    # The required attribute is another one, or the method goes on when it is NULL.
+    cdef float* cells
+    cdef float* spare
+
+    cdef int _require_spare(self) except -1:
+        if self.spare == NULL:
+            raise MemoryError()
+        return 0
+
+    cdef int _warn_cells(self) except -1:
+        if self.cells == NULL:
+            print("no cells")
+        return 0
+
+    def __cinit__(self, Py_ssize_t n):
+        self.cells = <float*>PyMem_Malloc(n * sizeof(float))  # expect: CY001
+        self._require_spare()
+        self.cells[0] = 0.0
+
+    def grow(self, Py_ssize_t n):
+        PyMem_Free(self.cells)
+        self.cells = <float*>PyMem_Malloc(n * sizeof(float))  # expect: CY001
+        self._warn_cells()
+        self.cells[0] = 0.0
+
+    def __dealloc__(self):
+        PyMem_Free(self.cells)
+        PyMem_Free(self.spare)
