@@ -1683,7 +1683,12 @@ impl Ownership<'_, '_> {
                 }
                 // `self._require_cells()`, which returns only when `self.cells` is not
                 // NULL: a check of the caller's `self.cells`.
-                let checked_fields = summary.map_or(&[][..], |s| &s.checks_fields[..]);
+                // Only a call that can raise: a C-level helper (`_update_memview()`, whose
+                // memoryview cast of a NULL field raises with no `raise` of its own) has
+                // no unwind edge here, so its NULL path would vanish instead of leaving.
+                let checked_fields = summary
+                    .filter(|_| !call.c_level)
+                    .map_or(&[][..], |s| &s.checks_fields[..]);
                 for (param, field) in checked_fields {
                     let owner = match (&call.callee, *param) {
                         (Callee::Method(_), 0) => call
