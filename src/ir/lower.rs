@@ -3663,9 +3663,17 @@ impl<'a> Lowerer<'a> {
             }
         }
         let c_level = match &callee {
-            Callee::ModuleFunction(name) | Callee::Method(name) => self.names.is_quiet(name),
+            Callee::ModuleFunction(name) | Callee::Method(name) => {
+                self.names.is_quiet(name) || self.names.is_silent(name)
+            }
             Callee::Unknown => {
+                // `grp._redef()` where every `_redef` of the file raises nothing of its own.
+                let silent_method = function.kind() == "attribute"
+                    && function
+                        .field("attribute")
+                        .is_some_and(|name| self.names.is_silent(self.text(name)));
                 returned_by_c
+                    || silent_method
                     || receiver.is_some_and(|place| self.is_c_value(place))
                     || (function.kind() == "identifier"
                         && !self.locals.contains(self.text(function))
