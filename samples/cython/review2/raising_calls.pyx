@@ -1,6 +1,7 @@
 # Calls that raise and lose a block (CY008): methods of Python parameters.
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from libc.stdlib cimport malloc, free
+from cpython.exc cimport PyErr_CheckSignals
 
 
 cdef class Sink:
@@ -45,3 +46,18 @@ def drain(bytes payload, Sink sink, Py_ssize_t n):
     text = payload.decode("utf-8")
     free(buf)
     return text
+
+
+def long_sum(Py_ssize_t n):
+    # `PyErr_CheckSignals` is declared `except -1`: a Ctrl-C raises `KeyboardInterrupt`.
+    cdef double* acc = <double*>malloc(1024 * sizeof(double))  # expect: CY008
+    cdef Py_ssize_t i
+    cdef double s = 0
+    if acc == NULL:
+        raise MemoryError()
+    for i in range(n):
+        acc[i % 1024] = i
+        PyErr_CheckSignals()
+    s = acc[0]
+    free(acc)
+    return s

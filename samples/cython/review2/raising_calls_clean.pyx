@@ -1,6 +1,7 @@
 # The calls of raising_calls.pyx inside a `try`/`finally` that frees: nothing leaks.
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from libc.stdlib cimport malloc, free
+from cpython.exc cimport PyErr_CheckSignals
 
 
 cdef class Sink:
@@ -58,3 +59,19 @@ def flush_only(Sink sink, Py_ssize_t n):
     sink.flush()
     free(buf)
     return n
+
+
+def long_sum(Py_ssize_t n):
+    cdef double* acc = <double*>malloc(1024 * sizeof(double))
+    cdef Py_ssize_t i
+    cdef double s = 0
+    if acc == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            acc[i % 1024] = i
+            PyErr_CheckSignals()
+        s = acc[0]
+    finally:
+        free(acc)
+    return s
