@@ -4199,6 +4199,21 @@ mod tests {
     }
 
     #[test]
+    fn a_method_that_does_nothing_outside_nogil_raises_nothing_of_its_own() {
+        let module = lower(
+            "class G:\n    def quiet(self):\n        with nogil:\n            x = 1\n    \
+             def loud(self):\n        print(1)\n\
+             def f(grp):\n    grp.quiet()\n    grp.loud()\n    x = 1\n",
+        );
+        let c_level: Vec<bool> = function(&module, "f")
+            .calls
+            .iter()
+            .map(|call| call.c_level)
+            .collect();
+        assert_eq!(c_level, [true, false]);
+    }
+
+    #[test]
     fn module_level_code_is_a_body() {
         let module = lower("x = 1\ndef f():\n    pass\n");
         assert_eq!(module.functions[0].kind, FunctionKind::Module);
