@@ -11,7 +11,8 @@
 //! follows it. Which calls can raise: Python-level calls (builtins, methods of objects,
 //! `def` functions), `cdef` functions unless declared `noexcept` (Cython 3's default),
 //! extern C functions declared with an `except` spec; not extern C functions without one
-//! (`malloc`), nor the C libraries' cimports (`libc`, `posix`, `cpython`, `libcpp`), nor
+//! (`malloc`), nor the C libraries' cimports (`libc`, `posix`, `cpython`, `libcpp`; but
+//! [`RAISING_C_API`]), nor
 //! calls of unknown functions inside `nogil` code. The C-API calls that always fail
 //! ([`ALWAYS_FAIL`]) have no return edge. In a `noexcept` function an exception that no
 //! handler catches leaves through the return exit. A `finally` body is lowered twice,
@@ -58,8 +59,22 @@ const ALWAYS_FAIL: &[&str] = &[
     "PyErr_SetExcFromWindowsErrWithFilename",
     "PyErr_BadArgument",
 ];
+/// Functions of Cython's `cpython` declarations that raise on ordinary use, by their
+/// declared exception value or the `object` they return (NULL is an exception):
+/// `PyErr_CheckSignals` (`except -1`: a `KeyboardInterrupt`), `PyObject_GetBuffer`
+/// (`except -1`: an object without a buffer), the calls of Python callables and
+/// `PyImport_ImportModule` (`object`).
+pub const RAISING_C_API: &[&str] = &[
+    "PyErr_CheckSignals",
+    "PyObject_GetBuffer",
+    "PyObject_Call",
+    "PyObject_CallObject",
+    "PyObject_CallFunctionObjArgs",
+    "PyImport_ImportModule",
+];
 /// Cimported modules of C libraries: their functions are C declarations that do not raise
-/// (the few declared `except` that always fail are in [`ALWAYS_FAIL`]).
+/// (the few declared `except` that always fail are in [`ALWAYS_FAIL`], those of
+/// `cpython` that raise on ordinary use in [`RAISING_C_API`]).
 const C_LIBRARIES: &[&str] = &["libc", "libcpp", "posix", "cpython", "cython"];
 
 /// Lowers the functions, methods and lambdas of a file, and its top-level statements,
@@ -1276,11 +1291,13 @@ impl<'a> Lowerer<'a> {
         match callee {
             Callee::External { name, module: None } => self.names.extern_raises(name),
             Callee::External {
+                name,
                 module: Some(module),
-                ..
             } => {
                 let root = module.trim_start_matches('.').split('.').next();
-                module.starts_with('.') || !root.is_some_and(|root| C_LIBRARIES.contains(&root))
+                module.starts_with('.')
+                    || !root.is_some_and(|root| C_LIBRARIES.contains(&root))
+                    || (root == Some("cpython") && RAISING_C_API.contains(&name.as_str()))
             }
             Callee::ModuleFunction(name) | Callee::Method(name) => !self.names.is_noexcept(name),
             Callee::Unbound(_) | Callee::Unknown => self.nogil == 0,
@@ -3725,9 +3742,17 @@ impl<'a> Lowerer<'a> {
             }
         }
         let c_level = match &callee {
-            Callee::ModuleFunction(name) | Callee::Method(name) => self.names.is_quiet(name),
+            Callee::ModuleFunction(name) | Callee::Method(name) => {
+                self.names.is_quiet(name) || self.names.is_silent(name)
+            }
             Callee::Unknown => {
+                // `grp._redef()` where every `_redef` of the file raises nothing of its own.
+                let silent_method = function.kind() == "attribute"
+                    && function
+                        .field("attribute")
+                        .is_some_and(|name| self.names.is_silent(self.text(name)));
                 returned_by_c
+                    || silent_method
                     || receiver.is_some_and(|place| self.is_c_value(place))
                     || (function.kind() == "identifier"
                         && !self.locals.contains(self.text(function))
@@ -4272,6 +4297,21 @@ mod tests {
         let method = function(&module, "m");
         assert_eq!(method.class.as_deref(), Some("C"));
         assert_eq!(method.calls[0].callee, Callee::Method("helper".to_string()));
+    }
+
+    #[test]
+    fn a_method_that_does_nothing_outside_nogil_raises_nothing_of_its_own() {
+        let module = lower(
+            "class G:\n    def quiet(self):\n        with nogil:\n            x = 1\n    \
+             def loud(self):\n        print(1)\n\
+             def f(grp):\n    grp.quiet()\n    grp.loud()\n    x = 1\n",
+        );
+        let c_level: Vec<bool> = function(&module, "f")
+            .calls
+            .iter()
+            .map(|call| call.c_level)
+            .collect();
+        assert_eq!(c_level, [true, false]);
     }
 
     #[test]

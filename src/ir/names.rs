@@ -47,6 +47,13 @@ pub struct ModuleNames {
     /// `raise` statement: Cython 3 lets their exceptions through, but they have none of
     /// their own (`cdef double angle(...)`, `cdef void list_free(...)`).
     quiet: HashSet<String>,
+    /// Functions and methods of this file (by name) whose body makes no call and holds no
+    /// `raise` statement outside `with nogil:` (`def _redef(self): with nogil: ierr =
+    /// nc_redef(self._grpid)`): a call of one raises nothing of its own.
+    silent: HashSet<String>,
+    /// Functions and methods of this file (by name) with a body that may raise: a name
+    /// defined both ways is not silent.
+    loud: HashSet<String>,
     /// C functions declared in this file (by C name) with an exception spec (`except -1`,
     /// `except +`): unlike other extern functions, a call to one can raise.
     raising_externs: HashSet<String>,
@@ -83,6 +90,40 @@ fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
     !text(body, source)
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .any(|word| word == "raise" || word == "gil")
+}
+
+/// Whether a function's body does nothing that can raise outside `with nogil:` (where
+/// Cython allows no Python operation): its statements there are only declarations without a value, a
+/// docstring, `pass` and a bare `return`, and no `with gil:` takes the GIL back.
+fn raises_nothing_of_its_own(body: Node<'_>, source: &str) -> bool {
+    if text(body, source)
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| word == "gil")
+    {
+        return false;
+    }
+    let mut cursor = body.walk();
+    let statements: Vec<Node<'_>> = body.named_children(&mut cursor).collect();
+    statements
+        .into_iter()
+        .all(|statement| match statement.kind() {
+            "comment" | "pass_statement" => true,
+            // `cdef int n = len(x)` initializes by a call.
+            "c_variable_declaration" => !text(statement, source).contains(['=', '(']),
+            "return_statement" => statement.named_child_count() == 0,
+            "expression_statement" => {
+                statement.named_child_count() == 1
+                    && statement
+                        .named_child(0)
+                        .is_some_and(|n| n.kind() == "string")
+            }
+            "with_statement" => text(statement, source)
+                .trim_start_matches("with")
+                .trim_start()
+                .strip_prefix("nogil")
+                .is_some_and(|rest| rest.trim_start().starts_with(':')),
+            _ => false,
+        })
 }
 
 /// What a `cdef` function's header says of exceptions: `Some(true)` for `noexcept`,
@@ -361,6 +402,13 @@ impl ModuleNames {
                     {
                         self.quiet.insert(name.clone());
                     }
+                    if let (Some(body), false) = (node.field("body"), in_extern) {
+                        if raises_nothing_of_its_own(body, source) {
+                            self.silent.insert(name.clone());
+                        } else {
+                            self.loud.insert(name.clone());
+                        }
+                    }
                     if in_extern || !has_body {
                         // `void* xmalloc "malloc" (size_t)`: the C name says which function.
                         let c_name = node
@@ -555,6 +603,12 @@ impl ModuleNames {
     /// means that argument is not NULL (see [`ModuleNames::null_predicates`]).
     pub fn null_predicate(&self, name: &str) -> Option<(usize, bool)> {
         self.null_predicates.get(name).copied()
+    }
+
+    /// Whether every function or method of this file named `name` has a body that makes
+    /// no call and holds no `raise` outside `with nogil:` (see [`ModuleNames::silent`]).
+    pub fn is_silent(&self, name: &str) -> bool {
+        self.silent.contains(name) && !self.loud.contains(name)
     }
 
     /// Whether `name` is a struct or union type of this file (its constructor is a C

@@ -846,8 +846,9 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let mut exits = Vec::new();
     let mut leaves = Vec::new();
     let mut unwinds = Vec::new();
+    let assumed = assumed_blocks(function, &graph.sites);
     results.replay(graph, |from, target, state| {
-        if let Some(unwind) = unwind_event(function, from, target, state) {
+        if let Some(unwind) = unwind_event(function, from, target, state, &assumed) {
             unwinds.push(unwind);
         }
         let is_exit = target == function.return_exit || target == function.unwind_exit;
@@ -896,13 +897,36 @@ impl ExitState {
     }
 }
 
+/// For each site, whether it is only assumed to be a block: what a parameter other than
+/// `self` (or a field of one) holds on entry when nothing says it is a block of some
+/// family. A Python parameter (`reader`, `object reader`) gets one like every parameter,
+/// but its methods are Python methods; a C-typed one is told apart by the call's
+/// `c_level`. `self.obj` stays a block: nothing here knows an attribute's declared type.
+fn assumed_blocks(function: &Function, sites: &[AllocationSite]) -> Vec<bool> {
+    sites
+        .iter()
+        .map(|site| match site.origin {
+            SiteOrigin::Incoming(place) => {
+                let root = &function.place(place).root;
+                site.family.is_none()
+                    && site.span.is_none()
+                    && root != "self"
+                    && function.params.contains(root)
+            }
+            SiteOrigin::Call(_) => false,
+        })
+        .collect()
+}
+
 /// The edge from `from` to `target` as a call's unwind edge, with the blocks still
 /// allocated and never freed along it; `None` for any other edge, or when no block is.
+/// `assumed` is [`assumed_blocks`]: a receiver that holds only those is no C++ object.
 fn unwind_event(
     function: &Function,
     from: BlockId,
     target: BlockId,
     state: &State,
+    assumed: &[bool],
 ) -> Option<UnwindEvent> {
     let crate::ir::Terminator::Call {
         call,
@@ -920,9 +944,12 @@ fn unwind_event(
         .receiver
         .and_then(|place| state.points.get(place.0 as usize))
         .is_some_and(|targets| {
-            targets
-                .as_ref()
-                .is_some_and(|targets| targets.iter().any(|t| matches!(t, Target::Site(_))))
+            targets.as_ref().is_some_and(|targets| {
+                targets.iter().any(|target| match target {
+                    Target::Site(site) => !assumed.get(site.0 as usize).copied().unwrap_or(false),
+                    _ => false,
+                })
+            })
         });
     let event = UnwindEvent {
         call,

@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ir::lower::RAISING_C_API;
 use crate::ir::{BlockId, Callee, FunctionKind, Stmt, Terminator};
 use crate::ownership::{LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, UnwindEvent};
 use crate::rules::lifetime::is_older_blocks;
@@ -211,10 +212,11 @@ fn counts(graph: &OwnershipGraph<'_>, unwind: &UnwindEvent) -> bool {
         Callee::Unbound(name) => RAISING_BUILTINS.contains(&name.as_str()),
         // Cimported from another module: a C function (`cnp.PyArray_DATA`), an inline
         // helper of a .pxd, or a cdef function that propagates; its declaration is not
-        // read here.
+        // read here. Those of `cpython` known to raise on ordinary use do count.
         Callee::External {
-            module: Some(_), ..
-        } => false,
+            name,
+            module: Some(module),
+        } => module.split('.').next() == Some("cpython") && RAISING_C_API.contains(&name.as_str()),
         _ => !call.c_level,
     }
 }
