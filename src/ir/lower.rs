@@ -25,8 +25,8 @@ use tree_sitter::Node;
 
 use crate::diagnostic::Span;
 use crate::ir::names::{
-    declared_noexcept, declared_nogil, exception_clause, holds_statements, opens_scope, text,
-    ModuleNames,
+    declared_noexcept, declared_nogil, exception_clause, holds_statements, opens_scope,
+    single_comparison, text, ModuleNames,
 };
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
@@ -2375,25 +2375,17 @@ impl<'a> Lowerer<'a> {
         if node.kind() != "comparison_operator" {
             return Ok(None);
         }
-        let mut cursor = node.walk();
-        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        let mut cursor = node.walk();
-        let operators: Vec<&str> = node
-            .children_by_field_name("operators", &mut cursor)
-            .map(|n| n.kind())
-            .collect();
-        if operands.len() != 2 || operators.len() != 1 {
-            return Ok(None);
-        }
-        let Some(relation) = Relation::from_operator(operators[0]) else {
+        let Some((left, operator, right)) = single_comparison(node) else {
             return Ok(None);
         };
-        let (tested, value, relation) =
-            match (self.constant(operands[0]), self.constant(operands[1])) {
-                (None, Some(value)) => (operands[0], value, relation),
-                (Some(value), None) => (operands[1], value, relation.swapped()),
-                _ => return Ok(None),
-            };
+        let Some(relation) = Relation::from_operator(operator) else {
+            return Ok(None);
+        };
+        let (tested, value, relation) = match (self.constant(left), self.constant(right)) {
+            (None, Some(value)) => (left, value, relation),
+            (Some(value), None) => (right, value, relation.swapped()),
+            _ => return Ok(None),
+        };
         let tested = self.strip(tested);
         if !matches!(tested.kind(), "identifier" | "attribute") {
             return Ok(None);

@@ -264,17 +264,9 @@ fn null_test_of<'s>(mut node: Node<'_>, source: &'s str) -> Option<(&'s str, boo
     let (name, non_null_when_true) = match node.kind() {
         "identifier" => (node, true),
         "comparison_operator" => {
-            let mut cursor = node.walk();
-            let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-            let mut cursor = node.walk();
-            let operators: Vec<&str> = node
-                .children_by_field_name("operators", &mut cursor)
-                .map(|n| n.kind())
-                .collect();
-            let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
-                return None;
-            };
-            let non_null_when_true = match *operator {
+            let (left, operator, right) = single_comparison(node)?;
+            let (left, right) = (&left, &right);
+            let non_null_when_true = match operator {
                 "==" | "is" => false,
                 "!=" | "is not" | "<>" => true,
                 _ => return None,
@@ -295,6 +287,22 @@ fn null_test_of<'s>(mut node: Node<'_>, source: &'s str) -> Option<(&'s str, boo
         return None;
     }
     Some((text(name, source), non_null_when_true != negated))
+}
+
+/// The operands and the operator of a comparison of exactly two operands (`a == b`, `p is
+/// not NULL`); `None` for a chain (`0 < i < n`).
+pub(crate) fn single_comparison<'t>(node: Node<'t>) -> Option<(Node<'t>, &'t str, Node<'t>)> {
+    let mut cursor = node.walk();
+    let operands: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+    let mut cursor = node.walk();
+    let operators: Vec<&'t str> = node
+        .children_by_field_name("operators", &mut cursor)
+        .map(|n| n.kind())
+        .collect();
+    match (operands.as_slice(), operators.as_slice()) {
+        ([left, right], [operator]) => Some((*left, *operator, *right)),
+        _ => None,
+    }
 }
 
 pub(crate) fn text<'t>(node: Node<'_>, source: &'t str) -> &'t str {

@@ -181,17 +181,22 @@ impl Summary {
                 }
             }
         }
+        // The block a parameter (or its field) held on entry is checked wherever the
+        // function returns normally.
+        let checked_on_return = |site| {
+            graph
+                .returning
+                .as_ref()
+                .map(|returning| returning.site(site))
+                .unwrap_or_default()
+                == SiteStates::NON_NULL
+        };
         let mut checks = Vec::new();
         for (param, name) in function.params.iter().enumerate() {
             let Some(site) = graph.incoming_site_of(&crate::ir::Place::local(name)) else {
                 continue;
             };
-            let returned = graph
-                .returning
-                .as_ref()
-                .map(|returning| returning.site(site))
-                .unwrap_or_default();
-            if returned == SiteStates::NON_NULL {
+            if checked_on_return(site) {
                 checks.push(param);
             }
         }
@@ -207,12 +212,7 @@ impl Summary {
                 let Some(site) = graph.incoming_site(crate::ir::PlaceId(index as u32)) else {
                     continue;
                 };
-                let returned = graph
-                    .returning
-                    .as_ref()
-                    .map(|returning| returning.site(site))
-                    .unwrap_or_default();
-                if returned == SiteStates::NON_NULL {
+                if checked_on_return(site) {
                     checks_fields.push((param, field.clone()));
                 }
             }
