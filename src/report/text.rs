@@ -375,6 +375,20 @@ mod tests {
     }
 
     #[test]
+    fn only_the_rows_of_the_labels_are_copied() {
+        let text: String = (0..100).map(|row| format!("row {row}\n")).collect();
+        let offset = |row: usize| text.find(&format!("row {row}\n")).unwrap();
+        let label = |row: usize| Span::new(offset(row), offset(row) + 3);
+        // Far apart: the two rows only; one row apart: the row between too, which
+        // codespan shows instead of a break.
+        assert_eq!(excerpt_of(&text, &[label(4), label(90)]), "row 4\nrow 90\n");
+        assert_eq!(
+            excerpt_of(&text, &[label(4), label(6)]),
+            "row 4\nrow 5\nrow 6\n"
+        );
+    }
+
+    #[test]
     fn short_lines_are_shown_whole() {
         let text = "a = 1\nb = malloc(4)\nc = 2\n";
         assert_eq!(excerpt_of(text, &[Span::new(10, 19)]), "b = malloc(4)\n");
