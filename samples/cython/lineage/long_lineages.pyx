@@ -117,65 +117,128 @@ def grow_checked(int n):
             free(p)
             raise MemoryError()
         p = tmp
-    if n > 18:
-        tmp = <int*>realloc(p, 34)
-        if tmp == NULL:
-            free(p)
-            raise MemoryError()
-        p = tmp
-    if n > 19:
-        tmp = <int*>realloc(p, 35)
-        if tmp == NULL:
-            free(p)
-            raise MemoryError()
-        p = tmp
     free(p)
 
 def grow_in_loop(int n):
+    cdef int* tmp
     cdef int* p = <int*>malloc(8)
     if p == NULL:
         raise MemoryError()
     for j in range(n):
         if j > 0:
-            p = <int*>realloc(p, 16)  # expect: CY003
+            tmp = <int*>realloc(p, 16)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 1:
-            p = <int*>realloc(p, 17)  # expect: CY003
+            tmp = <int*>realloc(p, 17)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 2:
-            p = <int*>realloc(p, 18)  # expect: CY003
+            tmp = <int*>realloc(p, 18)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 3:
-            p = <int*>realloc(p, 19)  # expect: CY003
+            tmp = <int*>realloc(p, 19)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 4:
-            p = <int*>realloc(p, 20)  # expect: CY003
+            tmp = <int*>realloc(p, 20)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 5:
-            p = <int*>realloc(p, 21)  # expect: CY003
+            tmp = <int*>realloc(p, 21)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 6:
-            p = <int*>realloc(p, 22)  # expect: CY003
+            tmp = <int*>realloc(p, 22)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 7:
-            p = <int*>realloc(p, 23)  # expect: CY003
+            tmp = <int*>realloc(p, 23)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 8:
-            p = <int*>realloc(p, 24)  # expect: CY003
+            tmp = <int*>realloc(p, 24)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 9:
-            p = <int*>realloc(p, 25)  # expect: CY003
+            tmp = <int*>realloc(p, 25)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 10:
-            p = <int*>realloc(p, 26)  # expect: CY003
+            tmp = <int*>realloc(p, 26)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 11:
-            p = <int*>realloc(p, 27)  # expect: CY003
+            tmp = <int*>realloc(p, 27)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 12:
-            p = <int*>realloc(p, 28)  # expect: CY003
+            tmp = <int*>realloc(p, 28)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 13:
-            p = <int*>realloc(p, 29)  # expect: CY003
+            tmp = <int*>realloc(p, 29)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 14:
-            p = <int*>realloc(p, 30)  # expect: CY003
+            tmp = <int*>realloc(p, 30)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 15:
-            p = <int*>realloc(p, 31)  # expect: CY003
+            tmp = <int*>realloc(p, 31)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 16:
-            p = <int*>realloc(p, 32)  # expect: CY003
+            tmp = <int*>realloc(p, 32)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 17:
-            p = <int*>realloc(p, 33)  # expect: CY003
+            tmp = <int*>realloc(p, 33)
+            if tmp == NULL:
+                free(p)
+                raise MemoryError()
+            p = tmp
         if j > 18:
             p = <int*>realloc(p, 34)  # expect: CY003
         if j > 19:
             p = <int*>realloc(p, 35)  # expect: CY003
+        if j > 20:
+            p = <int*>realloc(p, 36)  # expect: CY003
     free(p)
 
 def store_before_check(int n):
@@ -185,94 +248,112 @@ def store_before_check(int n):
         raise MemoryError()
     if n > 0:
         tmp = <int*>realloc(p, 16)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 1:
         tmp = <int*>realloc(p, 17)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 2:
         tmp = <int*>realloc(p, 18)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 3:
         tmp = <int*>realloc(p, 19)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 4:
         tmp = <int*>realloc(p, 20)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 5:
         tmp = <int*>realloc(p, 21)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 6:
         tmp = <int*>realloc(p, 22)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 7:
         tmp = <int*>realloc(p, 23)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 8:
         tmp = <int*>realloc(p, 24)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 9:
         tmp = <int*>realloc(p, 25)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 10:
         tmp = <int*>realloc(p, 26)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 11:
         tmp = <int*>realloc(p, 27)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 12:
         tmp = <int*>realloc(p, 28)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 13:
         tmp = <int*>realloc(p, 29)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 14:
         tmp = <int*>realloc(p, 30)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 15:
         tmp = <int*>realloc(p, 31)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 16:
         tmp = <int*>realloc(p, 32)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 17:
         tmp = <int*>realloc(p, 33)
-        p = tmp  # expect: CY003
-        if p == NULL:
+        if tmp == NULL:
+            free(p)
             raise MemoryError()
+        p = tmp
     if n > 18:
         tmp = <int*>realloc(p, 34)
         p = tmp  # expect: CY003
@@ -280,6 +361,11 @@ def store_before_check(int n):
             raise MemoryError()
     if n > 19:
         tmp = <int*>realloc(p, 35)
+        p = tmp  # expect: CY003
+        if p == NULL:
+            raise MemoryError()
+    if n > 20:
+        tmp = <int*>realloc(p, 36)
         p = tmp  # expect: CY003
         if p == NULL:
             raise MemoryError()
@@ -394,18 +480,6 @@ def wrong_family(int n):
         p = tmp
     if n > 17:
         tmp = <int*>PyMem_Realloc(p, 33)
-        if tmp == NULL:
-            PyMem_Free(p)
-            raise MemoryError()
-        p = tmp
-    if n > 18:
-        tmp = <int*>PyMem_Realloc(p, 34)
-        if tmp == NULL:
-            PyMem_Free(p)
-            raise MemoryError()
-        p = tmp
-    if n > 19:
-        tmp = <int*>PyMem_Realloc(p, 35)
         if tmp == NULL:
             PyMem_Free(p)
             raise MemoryError()
