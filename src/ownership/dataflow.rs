@@ -1139,9 +1139,10 @@ fn find_lineages(
 }
 
 /// The most blocks one place may hold at a statement that touches it. Past it (after N
-/// optional reallocations `p` may hold any of N blocks, and each release, overwrite and
-/// report lists them all: quadratic in time, memory and output) the function is named
-/// as too large to analyze and skipped.
+/// optional `p = malloc(n)` `p` may hold any of N independent blocks, and each release,
+/// overwrite and report lists them all: quadratic in time, memory and output) the
+/// function is named as too large to analyze and skipped. Reallocations of one place are
+/// not independent blocks: a long [`Lineage`] keeps what the place holds small.
 pub const MAX_BLOCKS_PER_PLACE: usize = 256;
 
 impl<'a> engine::Analysis for Ownership<'a, '_> {
