@@ -3,7 +3,7 @@
 //! This is the only entry point the commands use; it does no I/O.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache};
+use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache, NESTED_TOO_DEEPLY};
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -14,7 +14,7 @@ use crate::ownership::families::FamilyTable;
 use crate::ownership::module::{Cancelled, ModuleAnalysis, SummaryInputs};
 use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
 use crate::ownership::Resolution;
-use crate::parse::{first_syntax_error, parse, Dialect};
+use crate::parse::{first_syntax_error, parse, parse_bounded, Dialect};
 use crate::rules;
 use crate::settings::AnalysisSettings;
 
@@ -93,8 +93,9 @@ pub fn analyze_file(
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
 ) -> FileAnalysis {
-    analyze_syntax_tree(
-        SyntaxTree::Owned(parse(text, dialect)),
+    let (tree, deep) = parse_bounded(text, dialect);
+    let mut analysis = analyze_syntax_tree(
+        SyntaxTree::Owned(tree),
         text,
         dialect,
         settings,
@@ -102,7 +103,18 @@ pub fn analyze_file(
         context,
         Incremental::default(),
     )
-    .expect("an analysis nobody cancels finishes")
+    .expect("an analysis nobody cancels finishes");
+    if !deep.is_empty() {
+        analysis
+            .too_deep
+            .extend(deep.into_iter().map(|definition| SkippedFunction {
+                name: definition.name,
+                name_span: definition.name_span,
+                reason: NESTED_TOO_DEEPLY.to_string(),
+            }));
+        analysis.too_deep.sort_by_key(|function| function.name_span);
+    }
+    analysis
 }
 
 /// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
