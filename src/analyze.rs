@@ -781,6 +781,40 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_definition_holding_lines_past_the_block_bound_is_cut_out_and_named() {
+        // 230 nested defs, line k indented k columns: f199's `raise` is the first line
+        // 201 blocks deep, so f199 (and all inside it) is skipped and named; the leak in
+        // f3 is still found, the one in f220 is inside the skipped text.
+        let mut text = PRELUDE.to_string();
+        for level in 0..230 {
+            let indent = " ".repeat(level);
+            let free = if level == 3 || level == 220 {
+                "pass"
+            } else {
+                "free(p)"
+            };
+            text.push_str(&format!(
+                "{indent}def f{level}():\n{indent} cdef int* p = <int*>malloc(8)\n{indent} \
+                 if p == NULL:\n{indent}  raise MemoryError()\n{indent} {free}\n"
+            ));
+        }
+        let analysis = analysis(&text, Dialect::Cython);
+        let found: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start)))
+            .collect();
+        let prelude_rows = PRELUDE.matches('\n').count();
+        assert_eq!(found, vec![("CY007", (prelude_rows + 3 * 5 + 2, 25))]);
+        let f199 = (prelude_rows + 199 * 5 + 1, 199 + 5);
+        assert_eq!(too_deep(&text, &analysis), vec![("f199".to_string(), f199)]);
+        assert_eq!(
+            analysis.too_deep[0].reason,
+            "is nested too deeply to analyze"
+        );
+    }
+
     fn analysis(text: &str, dialect: Dialect) -> FileAnalysis {
         let empty = ProjectSummaries::default();
         analyze_file(text, dialect, &AnalysisSettings::default(), &empty, &[])

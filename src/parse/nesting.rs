@@ -162,7 +162,7 @@ pub(super) fn cut_deep_definitions(text: &str) -> Option<Cut> {
             end_point: end,
         });
     }
-    if included.is_empty() {
+    if skipped.is_empty() || included.is_empty() {
         return None;
     }
     Some(Cut { included, skipped })
@@ -441,6 +441,217 @@ impl Scanner<'_> {
                 return;
             } else {
                 self.pos += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse, parse_bounded, to_sexp, Dialect};
+
+    /// `depth` nested defs, line k of each indented k columns (benches/scale.rs's shape),
+    /// with `extra` after each header.
+    fn nested(depth: usize, extra: &str) -> String {
+        let mut text = String::from("from libc.stdlib cimport malloc, free\n\n");
+        for level in 0..depth {
+            let indent = " ".repeat(level);
+            text.push_str(&format!(
+                "{indent}def f{level}():\n{indent} p = <int*>malloc(8)\n{indent} if p == NULL:\n\
+                 {indent}  raise MemoryError(){extra}\n{indent} free(p)\n"
+            ));
+        }
+        text
+    }
+
+    /// The text without the cut ranges, which must parse as the bounded tree does.
+    fn without_cuts(text: &str, included: &[Range]) -> String {
+        included
+            .iter()
+            .map(|range| &text[range.start_byte..range.end_byte])
+            .collect()
+    }
+
+    fn names(skipped: &[DeepDefinition], text: &str) -> Vec<(String, String)> {
+        skipped
+            .iter()
+            .map(|d| {
+                let span = &text[d.name_span.start..d.name_span.end];
+                (d.name.clone(), span.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shallow_text_is_not_scanned_or_cut() {
+        assert!(cut_deep_definitions(&nested(150, "")).is_none());
+        let (tree, skipped) = parse_bounded(&nested(150, ""), Dialect::Cython);
+        assert!(skipped.is_empty());
+        assert!(!tree.root_node().has_error());
+    }
+
+    #[test]
+    fn the_definition_around_the_first_line_past_the_bound_is_cut_to_the_end() {
+        let text = nested(260, "");
+        let cut = cut_deep_definitions(&text).expect("lines are deeper than the bound");
+        // f199's `raise` is the first line 201 blocks deep.
+        assert_eq!(names(&cut.skipped, &text), [("f199".into(), "f199".into())]);
+        assert_eq!(cut.included.len(), 1);
+        let kept = without_cuts(&text, &cut.included);
+        assert!(kept.ends_with(&format!("{} free(p)\n", " ".repeat(198))));
+        let (tree, skipped) = parse_bounded(&text, Dialect::Cython);
+        assert_eq!(skipped, cut.skipped);
+        assert!(!tree.root_node().has_error());
+        assert_eq!(
+            to_sexp(tree.root_node()),
+            to_sexp(parse(&kept, Dialect::Cython).root_node())
+        );
+        // Positions are the file's: the last kept statement's row and byte.
+        let last = tree.root_node().end_position();
+        assert_eq!(last.row, kept.matches('\n').count());
+    }
+
+    #[test]
+    fn a_cut_in_the_middle_keeps_the_statements_after_it_at_their_positions() {
+        let blocks: String = (0..210)
+            .map(|level| format!("{}if x:\n", " ".repeat(level + 8)))
+            .collect();
+        let text = format!(
+            "class C:\n    x = 1\n    @staticmethod\n    @other\n    def m(self):\n{blocks}{}pass\n    \
+             def after(self):\n        q = 'not\\\n    a line'\n\nafter = \'\'\'\n{}\'\'\'\ny = (1,\n{}2)\n",
+            " ".repeat(218),
+            " ".repeat(300),
+            " ".repeat(300)
+        );
+        let cut = cut_deep_definitions(&text).expect("lines are deeper than the bound");
+        // The method is cut out from its first decorator, named after its class.
+        assert_eq!(names(&cut.skipped, &text), [("C.m".into(), "m".into())]);
+        let kept = without_cuts(&text, &cut.included);
+        assert!(
+            kept.starts_with("class C:\n    x = 1\n    def after(self):\n"),
+            "{kept}"
+        );
+        let (tree, skipped) = parse_bounded(&text, Dialect::Cython);
+        assert_eq!(skipped.len(), 1);
+        assert!(!tree.root_node().has_error());
+        assert_eq!(
+            to_sexp(tree.root_node()),
+            to_sexp(parse(&kept, Dialect::Cython).root_node())
+        );
+        let after = text.find("def after").unwrap();
+        let node = tree
+            .root_node()
+            .named_descendant_for_byte_range(after, after + 3)
+            .unwrap();
+        assert_eq!(node.kind(), "function_definition");
+        assert_eq!(
+            node.start_position().row,
+            text[..after].matches('\n').count()
+        );
+    }
+
+    #[test]
+    fn c_functions_are_named_by_the_word_before_their_parameters() {
+        let inner: String = (0..210)
+            .map(|level| format!("{}if x{level}:\n", " ".repeat(level + 4)))
+            .collect();
+        let text = format!(
+            "x = 0\ncdef inline int* make(int n) except NULL nogil:\n    p = NULL\n{inner}{}pass\n",
+            " ".repeat(214)
+        );
+        let cut = cut_deep_definitions(&text).expect("lines are deeper than the bound");
+        assert_eq!(names(&cut.skipped, &text), [("make".into(), "make".into())]);
+        assert_eq!(without_cuts(&text, &cut.included), "x = 0\n");
+    }
+
+    #[test]
+    fn text_that_cannot_be_cut_cleanly_is_parsed_whole() {
+        let deep = nested(230, "");
+        // Tabs in the indentation.
+        let tabbed = deep.replacen(" def f1", "\tdef f1", 1);
+        assert!(cut_deep_definitions(&tabbed).is_none());
+        // The deep definition is the only statement of its block.
+        let ifs: String = (0..205)
+            .map(|level| format!("{}if x:\n", " ".repeat(level + 2)))
+            .collect();
+        let alone = format!(
+            "x = 1\nif x:\n def outer():\n{ifs}{}pass\n",
+            " ".repeat(207)
+        );
+        assert!(cut_deep_definitions(&alone).is_none());
+        // Deep lines in no definition.
+        let blocks: String = (0..210)
+            .map(|level| format!("{}if x:\n", " ".repeat(level)))
+            .collect();
+        let no_definition = format!("{blocks}{}pass\n", " ".repeat(210));
+        assert!(cut_deep_definitions(&no_definition).is_none());
+        let (tree, skipped) = parse_bounded(&no_definition, Dialect::Cython);
+        assert!(skipped.is_empty());
+        assert!(!tree.root_node().has_error());
+    }
+
+    #[test]
+    fn a_syntax_error_outside_the_cut_gets_the_whole_parse() {
+        let text = format!("x = (1\n{}", nested(230, ""));
+        let (tree, skipped) = parse_bounded(&text, Dialect::Cython);
+        assert!(skipped.is_empty());
+        assert_eq!(
+            to_sexp(tree.root_node()),
+            to_sexp(parse(&text, Dialect::Cython).root_node())
+        );
+    }
+
+    #[test]
+    fn strings_comments_and_continuations_do_not_open_or_close_blocks() {
+        // Deep-looking lines inside strings, brackets, comments and continuations are
+        // not lines of their own: nothing is past the bound.
+        let pad = " ".repeat(250);
+        let text = format!(
+            "def f():\n    s = '''\n{pad}x\n'''\n    t = \"a\\\n{pad}b\"\n    u = (1,\n{pad}2)\n    v = 1 + \\\n{pad}2\n{pad}# comment\n    w = r'\\''\n"
+        );
+        assert!(cut_deep_definitions(&text).is_none());
+        let (tree, skipped) = parse_bounded(&text, Dialect::Cython);
+        assert!(skipped.is_empty());
+        assert!(
+            !tree.root_node().has_error(),
+            "{}",
+            to_sexp(tree.root_node())
+        );
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        let deep = nested(205, "");
+        let mut cases = vec![
+            format!("{deep}'''unterminated"),
+            format!("{deep}x = 'unterminated\n"),
+            format!("{deep}\\"),
+            format!("{deep}(\n"),
+            deep.replace('\n', "\r\n"),
+            deep.replacen(" def f1", "\x0cdef f1", 1),
+            format!("{deep}{}", " ".repeat(300)),
+            format!("{}\n", " ".repeat(300)),
+            format!("{}@d\n", " ".repeat(300)),
+            format!("{}def", " ".repeat(300)),
+        ];
+        // Every prefix of a deep text cut at a line boundary or mid-line.
+        let mut rng = fastrand::Rng::with_seed(9);
+        for _ in 0..40 {
+            let mut end = rng.usize(..deep.len());
+            while !deep.is_char_boundary(end) {
+                end -= 1;
+            }
+            cases.push(deep[..end].to_string());
+        }
+        for text in cases {
+            let (tree, skipped) = parse_bounded(&text, Dialect::Cython);
+            if !skipped.is_empty() {
+                assert!(!tree.root_node().has_error());
+                for definition in &skipped {
+                    assert!(text.is_char_boundary(definition.name_span.start));
+                    assert!(definition.name_span.end <= text.len());
+                }
             }
         }
     }
