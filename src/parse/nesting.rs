@@ -38,7 +38,12 @@ pub(super) struct Cut {
 /// The ranges to parse and the definitions cut out of them, or `None` when nothing is
 /// nested past the bound or the cut would not be clean (see the module documentation).
 pub(super) fn cut_deep_definitions(text: &str) -> Option<Cut> {
-    if !has_deep_indentation(text) {
+    cut_past(text, MAX_BLOCK_DEPTH)
+}
+
+/// [`cut_deep_definitions`] at any bound (the tests cut real code at small ones).
+fn cut_past(text: &str, bound: usize) -> Option<Cut> {
+    if !has_deep_indentation(text, bound) {
         return None;
     }
     let mut scanner = Scanner {
@@ -105,7 +110,7 @@ pub(super) fn cut_deep_definitions(text: &str) -> Option<Cut> {
                 return None;
             }
         }
-        if cutting.is_none() && level > MAX_BLOCK_DEPTH {
+        if cutting.is_none() && level > bound {
             let open = innermost_definition(&blocks, scanner.bytes)?;
             // A definition cut out before may lie inside this one (it held deep lines
             // of its own, and this one holds others): this cut covers it.
@@ -168,16 +173,14 @@ pub(super) fn cut_deep_definitions(text: &str) -> Option<Cut> {
     Some(Cut { included, skipped })
 }
 
-/// Whether some line starts with more than [`MAX_BLOCK_DEPTH`] spaces: without one, no
+/// Whether some line starts with more than `bound` spaces: without one, no
 /// line can be that deep (each level is at least one column deeper), and the text is
 /// parsed whole without being scanned.
-fn has_deep_indentation(text: &str) -> bool {
+fn has_deep_indentation(text: &str, bound: usize) -> bool {
     // `split` on a `char` searches with memchr: this runs on every file checked.
     text.split('\n').any(|line| {
         let line = line.as_bytes();
-        line.len() > MAX_BLOCK_DEPTH
-            && line[MAX_BLOCK_DEPTH] == b' '
-            && line[..MAX_BLOCK_DEPTH].iter().all(|&byte| byte == b' ')
+        line.len() > bound && line[..=bound].iter().all(|&byte| byte == b' ')
     })
 }
 
@@ -622,6 +625,59 @@ mod tests {
             "{}",
             to_sexp(tree.root_node())
         );
+    }
+
+    /// Every sample (and with `CYSAFE_CUT_CORPUS=DIR`, every Cython file under DIR) cut
+    /// at small bounds: wherever the whole text parses cleanly and a cut is made, the
+    /// bounded tree is the tree of the text without the cuts, and each name is where it
+    /// says.
+    #[test]
+    fn real_code_cut_at_small_bounds_parses_as_the_text_without_the_cuts() {
+        let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
+        roots.extend(std::env::var_os("CYSAFE_CUT_CORPUS").map(std::path::PathBuf::from));
+        let (mut files, mut cuts) = (0, 0);
+        for root in roots {
+            for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+                let entry = entry.expect("the tree is readable");
+                let path = entry.path();
+                let Some(dialect) = Dialect::from_path(path) else {
+                    continue;
+                };
+                let Ok(text) = std::fs::read_to_string(path) else {
+                    continue;
+                };
+                if text.contains('\r') {
+                    continue;
+                }
+                files += 1;
+                let whole = parse(&text, dialect);
+                for bound in [1, 2, 3, 5] {
+                    let Some(cut) = cut_past(&text, bound) else {
+                        continue;
+                    };
+                    for definition in &cut.skipped {
+                        let written = &text[definition.name_span.start..definition.name_span.end];
+                        assert!(definition.name.ends_with(written), "{}", path.display());
+                    }
+                    if whole.root_node().has_error() {
+                        continue;
+                    }
+                    cuts += 1;
+                    let mut parser = tree_sitter::Parser::new();
+                    parser.set_language(&dialect.language()).unwrap();
+                    parser.set_included_ranges(&cut.included).unwrap();
+                    let bounded = parser.parse(&text, None).unwrap();
+                    let kept = without_cuts(&text, &cut.included);
+                    assert_eq!(
+                        to_sexp(bounded.root_node()),
+                        to_sexp(parse(&kept, dialect).root_node()),
+                        "{} cut past {bound} blocks",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(files > 50 && cuts > 20, "{files} files, {cuts} cuts");
     }
 
     #[test]
