@@ -80,7 +80,9 @@ fn cut_past(text: &str, bound: usize) -> Option<Cut> {
             }
             Some(b'#') => {
                 scanner.skip_comment();
-                scanner.next_line();
+                if scanner.pos < scanner.bytes.len() {
+                    scanner.next_line();
+                }
                 continue;
             }
             Some(_) => {}
@@ -687,6 +689,8 @@ mod tests {
             format!("{deep}'''unterminated"),
             format!("{deep}x = 'unterminated\n"),
             format!("{deep}\\"),
+            format!("{deep}# a comment at the end"),
+            format!("{deep}{}# a deep comment at the end", " ".repeat(300)),
             format!("{deep}(\n"),
             deep.replace('\n', "\r\n"),
             deep.replacen(" def f1", "\x0cdef f1", 1),
