@@ -767,17 +767,20 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             continue;
         }
         let place_id = PlaceId(index as u32);
-        let origin = place
+        let attribute = place
             .self_attribute_path()
             .or_else(|| super::classes::element_attribute(place))
-            .filter(|_| function.class.is_some())
-            .and_then(|attribute| context.attributes.get(&attribute));
+            .filter(|_| function.class.is_some());
+        let several_families = attribute
+            .as_ref()
+            .is_some_and(|attribute| context.several_families.contains(attribute));
+        let origin = attribute.and_then(|attribute| context.attributes.get(&attribute));
         let site = SiteId(graph.sites.len() as u32);
         entry.set_targets(place_id, Some(Targets::one(Target::Site(site))));
         *entry.site_mut(site) = SiteStates::NON_NULL.union(SiteStates::NULL);
         graph.sites.push(AllocationSite {
             origin: SiteOrigin::Incoming(place_id),
-            family: origin.map(|o| o.family),
+            family: origin.filter(|_| !several_families).map(|o| o.family),
             callee: origin.map_or_else(String::new, |o| o.callee.clone()),
             span: origin.map(|o| o.span),
             reallocates: None,
@@ -2834,12 +2837,14 @@ mod tests {
             let summaries = Summaries::default();
             let project = ProjectSummaries::default();
             let attributes = HashMap::new();
+            let several_families = std::collections::HashSet::new();
             let function = test_function();
             let ownership = test_ownership(&function, &families, Context {
                 resolution: Resolution { unbound_names_resolve: true },
                 summaries: &summaries,
                 project: &project,
                 attributes: &attributes,
+                several_families: &several_families,
             });
             let (place, other) = (PlaceId(place), PlaceId(other));
             // Monotone in what blocks may be (their states, the flags, failed checks) for
