@@ -61,9 +61,12 @@ impl SiteStates {
         self.0 == 0
     }
 
+    /// The states of a block that is allocated and not yet released or handed off.
+    pub const LIVE: SiteStates = SiteStates(SiteStates::UNCHECKED.0 | SiteStates::NON_NULL.0);
+
     /// Whether the block may be allocated (checked or not) on some path.
     pub fn may_be_allocated(self) -> bool {
-        self.0 & (SiteStates::UNCHECKED.0 | SiteStates::NON_NULL.0) != 0
+        self.0 & SiteStates::LIVE.0 != 0
     }
 
     pub fn union(self, other: SiteStates) -> SiteStates {
@@ -293,14 +296,21 @@ pub struct State {
 }
 
 /// What a flag's value implies: places checked, places whose blocks are NULL, places
-/// that hold no released block, and places that hold only released ones (`free(p); done
-/// = True` ... `if not done: free(p)`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// that hold no released block, places that hold only released ones (`free(p); done
+/// = True` ... `if not done: free(p)`), and the blocks that may exist at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Implied {
     checked: BTreeSet<PlaceId>,
     null: BTreeSet<PlaceId>,
     live: BTreeSet<PlaceId>,
     freed: BTreeSet<PlaceId>,
+    /// The blocks' states where the flag took this value, read only for whether a block
+    /// may be live there (allocated, not yet freed or handed off): a block becomes live
+    /// again only by an allocation, which marks it live under every value, so a block not
+    /// live here is live on no path where the flag holds this value (`owned = False`
+    /// before `if c: b = malloc(n)` ... `owned = True`; `if b != NULL: owned = True`). A
+    /// copy of the state's own vector, so it shares its chunks.
+    existing: ChunkedVec<SiteStates>,
 }
 
 impl Implied {
@@ -309,6 +319,8 @@ impl Implied {
         self.null.retain(|place| other.null.contains(place));
         self.live.retain(|place| other.live.contains(place));
         self.freed.retain(|place| other.freed.contains(place));
+        // Absent where it is absent on both sides.
+        self.existing.join_with(&other.existing, join_site_states);
     }
 }
 
@@ -763,17 +775,20 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             continue;
         }
         let place_id = PlaceId(index as u32);
-        let origin = place
+        let attribute = place
             .self_attribute_path()
             .or_else(|| super::classes::element_attribute(place))
-            .filter(|_| function.class.is_some())
-            .and_then(|attribute| context.attributes.get(&attribute));
+            .filter(|_| function.class.is_some());
+        let several_families = attribute
+            .as_ref()
+            .is_some_and(|attribute| context.several_families.contains(attribute));
+        let origin = attribute.and_then(|attribute| context.attributes.get(&attribute));
         let site = SiteId(graph.sites.len() as u32);
         entry.set_targets(place_id, Some(Targets::one(Target::Site(site))));
         *entry.site_mut(site) = SiteStates::NON_NULL.union(SiteStates::NULL);
         graph.sites.push(AllocationSite {
             origin: SiteOrigin::Incoming(place_id),
-            family: origin.map(|o| o.family),
+            family: origin.filter(|_| !several_families).map(|o| o.family),
             callee: origin.map_or_else(String::new, |o| o.callee.clone()),
             span: origin.map(|o| o.span),
             reallocates: None,
@@ -1425,7 +1440,13 @@ impl Ownership<'_, '_> {
     /// through it (or no longer unchecked) and was not shown NULL; those whose every block
     /// a test showed NULL.
     fn implied_now(&self, state: &State) -> Implied {
-        let mut implied = Implied::default();
+        let mut implied = Implied {
+            checked: BTreeSet::new(),
+            null: BTreeSet::new(),
+            live: BTreeSet::new(),
+            freed: BTreeSet::new(),
+            existing: state.sites.clone(),
+        };
         for index in 0..self.function.places.len() {
             let place = PlaceId(index as u32);
             let sites = state.sites_of(place);
@@ -1511,7 +1532,55 @@ impl Ownership<'_, '_> {
                 }
             }
         }
+        // `if owned: free(b)` where `owned = True` followed the allocation and the paths
+        // that never allocated (or whose allocation failed) kept `owned = False`: on the
+        // edge where the flag is false, the block is not live, so it can neither leak nor
+        // be freed there. What it may be besides (NULL, freed on an earlier loop turn)
+        // stays; a block left with nothing does not exist here, and its birth flags go
+        // with it (they are kept only where a block exists).
+        let dead: Vec<(SiteId, SiteStates)> = state
+            .sites
+            .iter_where(|states| states.may_be_allocated())
+            .filter(|(index, _)| !implied.existing.value(*index).may_be_allocated())
+            .map(|(index, states)| (SiteId(index as u32), states.without(SiteStates::LIVE)))
+            .collect();
+        for (site, states) in dead {
+            *state.site_mut(site) = states;
+            if states.is_empty() {
+                state.born.remove(&site);
+            }
+        }
         true
+    }
+
+    /// A block allocated on this path: whatever value a flag holds, it may be live there.
+    fn allocated_under_every_flag(site: SiteId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                let existing = implied.existing.value(site.0 as usize);
+                if !existing.may_be_allocated() {
+                    implied
+                        .existing
+                        .set(site.0 as usize, existing.union(SiteStates::UNCHECKED));
+                }
+            }
+        }
+    }
+
+    /// A block a test showed NULL on every path here (the allocation failed): whatever
+    /// value a flag holds, it is not live there (`if b != NULL: owned = True` ... `if
+    /// owned: free(b)`, where the path that left `owned` false is the NULL one).
+    fn failed_under_every_flag(site: SiteId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                let existing = implied.existing.value(site.0 as usize);
+                if existing.may_be_allocated() {
+                    implied
+                        .existing
+                        .set(site.0 as usize, existing.without(SiteStates::LIVE));
+                }
+            }
+        }
     }
 
     /// A place released on this path: whatever value a flag holds, it does not imply the
@@ -2033,6 +2102,9 @@ impl Ownership<'_, '_> {
                     };
                     let joined = state.site(older_site).union(state.site(site));
                     *state.site_mut(older_site) = joined;
+                    if !state.implied.is_empty() {
+                        Self::allocated_under_every_flag(older_site, state);
+                    }
                     state.born.remove(&older_site);
                     if state.uncertain.value(site.0 as usize) {
                         state.uncertain.set(site.0 as usize, false);
@@ -2080,6 +2152,9 @@ impl Ownership<'_, '_> {
             } else {
                 SiteStates::UNCHECKED
             };
+            if !state.implied.is_empty() {
+                Self::allocated_under_every_flag(site, state);
+            }
         }
     }
 
@@ -2385,6 +2460,9 @@ impl Ownership<'_, '_> {
                         for &(field, site) in self.field_sites.get(&call).into_iter().flatten() {
                             state.set_targets(field, Some(Targets::one(Target::Site(site))));
                             *state.site_mut(site) = SiteStates::NON_NULL;
+                            if !state.implied.is_empty() {
+                                Self::allocated_under_every_flag(site, state);
+                            }
                         }
                     }
                 }
@@ -2613,6 +2691,9 @@ impl Ownership<'_, '_> {
                 if before.contains(SiteStates::UNCHECKED) {
                     state.failed.insert((place, site));
                 }
+                if !narrowed.may_be_allocated() && !state.implied.is_empty() {
+                    Self::failed_under_every_flag(site, state);
+                }
             }
         } else {
             // `p = malloc(n) if small else PyMem_Malloc(n)`, then `if p == NULL`: whichever
@@ -2652,6 +2733,9 @@ impl Ownership<'_, '_> {
                 *state.site_mut(site) = narrowed;
                 if before.contains(SiteStates::UNCHECKED) {
                     state.failed.insert((place, site));
+                }
+                if !narrowed.may_be_allocated() && !state.implied.is_empty() {
+                    Self::failed_under_every_flag(site, state);
                 }
             }
         }
@@ -2876,6 +2960,7 @@ mod tests {
                     proptest::collection::btree_set(0..PLACES, 0..2),
                     proptest::collection::btree_set(0..PLACES, 0..3),
                     proptest::collection::btree_set(0..PLACES, 0..2),
+                    proptest::collection::vec(0u8..32, SITES as usize),
                 ),
                 1..3,
             ),
@@ -2951,13 +3036,17 @@ mod tests {
                         .map(|(flag, values)| {
                             let values = values
                                 .into_iter()
-                                .map(|(value, (checked, null, live, freed))| {
-                                    let implied = Implied {
+                                .map(|(value, (checked, null, live, freed, existing))| {
+                                    let mut implied = Implied {
                                         checked: checked.into_iter().map(PlaceId).collect(),
                                         null: null.into_iter().map(PlaceId).collect(),
                                         live: live.into_iter().map(PlaceId).collect(),
                                         freed: freed.into_iter().map(PlaceId).collect(),
+                                        existing: ChunkedVec::default(),
                                     };
+                                    for (site, bits) in existing.into_iter().enumerate() {
+                                        implied.existing.set(site, SiteStates(bits));
+                                    }
                                     (value, implied)
                                 })
                                 .collect();
@@ -3020,12 +3109,14 @@ mod tests {
             let summaries = Summaries::default();
             let project = ProjectSummaries::default();
             let attributes = HashMap::new();
+            let several_families = std::collections::HashSet::new();
             let function = test_function();
             let ownership = test_ownership(&function, &families, Context {
                 resolution: Resolution { unbound_names_resolve: true },
                 summaries: &summaries,
                 project: &project,
                 attributes: &attributes,
+                several_families: &several_families,
             });
             let (place, other) = (PlaceId(place), PlaceId(other));
             // Monotone in what blocks may be (their states, the flags, failed checks) for

@@ -131,6 +131,7 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                 let conditions = owner_conditions(
                     &model.name,
                     &owned.attribute,
+                    None,
                     &analysis.graphs,
                     &method_frees,
                 )?;
