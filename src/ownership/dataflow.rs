@@ -995,12 +995,8 @@ struct ExitJoin {
 fn join_into(joined: &mut ExitJoin, state: &State) {
     let Some(exit) = &mut joined.state else {
         joined.state = Some(ExitState::of(state));
-        for (number, chunk) in state.points.chunks() {
-            joined.points.remember(number, chunk);
-        }
-        for (number, chunk) in state.sites.chunks() {
-            joined.sites.remember(number, chunk);
-        }
+        joined.points.remember_all(&state.points);
+        joined.sites.remember_all(&state.sites);
         return;
     };
     exit.points
