@@ -884,6 +884,11 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let mut leaves = Vec::new();
     let mut unwinds = Vec::new();
     let assumed = assumed_blocks(function, &graph.sites);
+    // The `raise` that ends each block (the first listed), looked up per way out.
+    let mut raised_in: HashMap<BlockId, Span> = HashMap::new();
+    for (block, span) in &function.raises {
+        raised_in.entry(*block).or_insert(*span);
+    }
     results.replay(graph, |from, target, state| {
         if let Some(unwind) = unwind_event(function, from, target, state, &assumed) {
             unwinds.push(unwind);
@@ -892,7 +897,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         if !is_exit {
             return;
         }
-        let how = leave_how(function, from, target);
+        let how = leave_how(function, from, target, &raised_in);
         // One copy for the leave event and the class model's way out.
         let copy = std::rc::Rc::new(ExitState::of(state));
         leaves.push(LeaveEvent {
@@ -1000,7 +1005,12 @@ fn unwind_event(
 }
 
 /// How the edge from `from` to an exit leaves the function.
-fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
+fn leave_how(
+    function: &Function,
+    from: BlockId,
+    target: BlockId,
+    raised_in: &HashMap<BlockId, Span>,
+) -> LeaveHow {
     let block = function.block(from);
     if let crate::ir::Terminator::Call { call, .. } = block.terminator {
         if block.terminator.unwinds_to(target) {
@@ -1010,11 +1020,9 @@ fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
     }
     match block.stmts.last() {
         Some(Stmt::Return { span, .. }) => LeaveHow::Returns(*span),
-        _ => function
-            .raises
-            .iter()
-            .find(|(raised, _)| *raised == from)
-            .map_or(LeaveHow::Other, |(_, span)| LeaveHow::Raises(*span)),
+        _ => raised_in
+            .get(&from)
+            .map_or(LeaveHow::Other, |span| LeaveHow::Raises(*span)),
     }
 }
 
@@ -1032,12 +1040,8 @@ struct ExitJoin {
 fn join_into(joined: &mut ExitJoin, state: &State) {
     let Some(exit) = &mut joined.state else {
         joined.state = Some(ExitState::of(state));
-        for (number, chunk) in state.points.chunks() {
-            joined.points.remember(number, chunk);
-        }
-        for (number, chunk) in state.sites.chunks() {
-            joined.sites.remember(number, chunk);
-        }
+        joined.points.remember_all(&state.points);
+        joined.sites.remember_all(&state.sites);
         return;
     };
     exit.points
