@@ -525,7 +525,7 @@ impl std::hash::Hasher for Fnv {
 
 /// The identifier-shaped words of a text (strings and comments included: a superset is
 /// harmless here). Bytes, not chars: non-ASCII bytes count as identifier bytes.
-fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
+pub(crate) fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
     text.as_bytes()
         .split(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
         .filter(|word| word.first().is_some_and(|b| !b.is_ascii_digit()))
@@ -537,7 +537,7 @@ fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
 /// those whose text holds a backslash (a string's escape sequences are leaves of their
 /// own: `"\nmalloc"` says `malloc`); any other node is visited whole. Entering every
 /// expression down to its leaves cost more than the rest of the lowering.
-fn for_own_parts(definition: Node<'_>, source: &str, visit: &mut impl FnMut(Node<'_>)) {
+pub(crate) fn for_own_parts(definition: Node<'_>, source: &str, visit: &mut impl FnMut(Node<'_>)) {
     let mut cursor = definition.walk();
     loop {
         let node = cursor.node();

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
+use crate::ir::lower::{for_own_parts, identifiers};
 use crate::ir::Callee;
 use crate::parse::Fields;
 
@@ -87,9 +88,14 @@ fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
     let Some(body) = function.field("body") else {
         return false;
     };
-    !text(body, source)
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|word| word == "raise" || word == "gil")
+    // Only the body's own words: a nested definition's `raise` does not run here, and
+    // searching every nested body's text again made nested definitions quadratic.
+    let mut says_raise_or_gil = false;
+    for_own_parts(body, source, &mut |part| {
+        says_raise_or_gil = says_raise_or_gil
+            || identifiers(text(part, source)).any(|word| word == b"raise" || word == b"gil");
+    });
+    !says_raise_or_gil
 }
 
 /// Whether a function's body does nothing that can raise outside `with nogil:` (where
