@@ -157,8 +157,7 @@ fn ends_inside_string(line: &str) -> bool {
 
 /// Whether the file asks not to be checked at all (`# cysafe: skip-file`).
 pub fn skips_file(text: &str) -> bool {
-    // Nearly no file says it: one substring search (memchr) instead of a look at every
-    // line, which cost 1% of checking the corpus.
+    // The search for the directive's word is memchr-fast, unlike trimming every line.
     if !text.contains("cysafe:") {
         return false;
     }
