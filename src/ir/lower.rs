@@ -2623,6 +2623,7 @@ impl<'a> Lowerer<'a> {
             Value::Place(place) => place,
             _ => return Ok(Value::Other),
         };
+        self.f.untracked.push(place);
         let span = node_span(cast);
         let viewed = self.new_block();
         let raised = self.new_block();
@@ -3406,7 +3407,9 @@ impl<'a> Lowerer<'a> {
         self.enter()?;
         if let Some(pointer) = self.integer_cast(node) {
             // `<size_t>p`: a number (logged, hashed, a dict key), no read through `p`.
-            self.expr(pointer)?;
+            if let Value::Place(place) = self.expr(pointer)? {
+                self.f.untracked.push(place);
+            }
             self.leave();
             return Ok(Value::Other);
         }
@@ -3708,12 +3711,18 @@ impl<'a> Lowerer<'a> {
                 match argument.kind() {
                     "keyword_argument" => {
                         if let Some(value) = argument.field("value") {
-                            self.expr(value)?;
+                            if let Value::Place(place) = self.expr(value)? {
+                                self.f.untracked.push(place);
+                            }
                         }
                     }
                     "comment" => {}
                     _ => {
                         let value = self.expr(argument)?;
+                        if matches!(value, Value::Other) {
+                            let carried = self.carried(argument);
+                            self.f.untracked.extend(carried);
+                        }
                         args.push(value);
                     }
                 }

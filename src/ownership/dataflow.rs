@@ -25,6 +25,38 @@ use crate::ownership::{
     SiteOrigin, UnwindEvent, UseEvent, UseHow,
 };
 
+/// C functions that read or fill a block they are given and keep no pointer to it:
+/// passing a block to one hands nothing off.
+pub(crate) const BORROWERS: &[&str] = &[
+    "memcpy",
+    "memmove",
+    "memset",
+    "memcmp",
+    "strcpy",
+    "strncpy",
+    "strcat",
+    "strncat",
+    "strlen",
+    "strcmp",
+    "strncmp",
+    "sprintf",
+    "snprintf",
+    "printf",
+    "fprintf",
+    "fread",
+    "fwrite",
+    "fgets",
+    "qsort",
+    "PyBytes_FromStringAndSize",
+    "PyBytes_FromString",
+    "PyByteArray_FromStringAndSize",
+    "PyUnicode_FromString",
+    "PyUnicode_FromStringAndSize",
+    "PyUnicode_DecodeUTF8",
+    "PyUnicode_DecodeLatin1",
+    "PyUnicode_DecodeASCII",
+];
+
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
 /// block to one reads nothing through it.
 const NULL_TOLERANT: &[&str] = &[
@@ -1656,9 +1688,24 @@ impl Ownership<'_, '_> {
                         Self::record(recorder, |graph| graph.passed.push((site, call_id, block)));
                     }
                 }
+                // A C function that only reads or fills the block, or a function of the
+                // project whose summary shows it keeps no pointer to that parameter:
+                // the caller still owns what it passes. (Not a method: an override in
+                // a subclass may keep it.)
+                let borrows = |index: usize| {
+                    BORROWERS.contains(&callee_name)
+                        || matches!(
+                            call.callee,
+                            Callee::ModuleFunction(_)
+                                | Callee::External {
+                                    module: Some(_),
+                                    ..
+                                }
+                        ) && summary.is_some_and(|s| s.borrows.contains(&index))
+                };
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
-                    if !released[index] && recorder.graph.is_some() {
+                    if !released[index] && !borrows(index) && recorder.graph.is_some() {
                         let (held, block) = (state.sites_of(*place), recorder.block);
                         Self::record(recorder, |graph| {
                             let passed = held.into_iter().map(|site| (site, call_id, block));
