@@ -807,6 +807,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // `safe_realloc(&buf, n)`: where the helper reallocates the block the place holds,
     // taking the address hands the place to that call, which releases its block.
     let mut reallocated_through = std::collections::HashSet::new();
+    let mut filled_through = std::collections::HashSet::new();
     for (index, block) in function.blocks.iter().enumerate() {
         for call in block.calls().map(|call| function.call(call)) {
             if classify(&call.callee).is_some() {
@@ -815,8 +816,14 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             let out = context
                 .summary_of(&call.callee, &classes)
                 .and_then(|summary| summary.out_argument(call));
-            if let Some((place, _)) = out.filter(|(_, out)| out.reallocates) {
-                reallocated_through.insert((BlockId(index as u32), place));
+            match out {
+                Some((place, out)) if out.reallocates => {
+                    reallocated_through.insert((BlockId(index as u32), place));
+                }
+                Some((place, out)) if out.untouched_when_raising => {
+                    filled_through.insert((BlockId(index as u32), place));
+                }
+                _ => {}
             }
         }
     }
@@ -825,6 +832,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         families,
         context,
         reallocated_through,
+        filled_through,
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
@@ -1048,6 +1056,10 @@ struct Ownership<'a, 'c> {
     /// The places whose address a call in the block hands to a helper that reallocates
     /// their block (`safe_realloc(&buf, n)`): the call releases what they hold.
     reallocated_through: std::collections::HashSet<(BlockId, PlaceId)>,
+    /// The places whose address a call in the block hands to a helper that stores a new
+    /// block there where it returns, and writes nothing there where it raises
+    /// (`load(n, &b)`): along the call's unwind edge they hold what they held before.
+    filled_through: std::collections::HashSet<(BlockId, PlaceId)>,
     /// The method's class and its bases, for `self.helper()` summaries.
     classes: Vec<String>,
     graph_sites: Vec<AllocationSite>,
@@ -1567,7 +1579,13 @@ impl Ownership<'_, '_> {
                 }
                 // The reallocating helper releases the place's block and stores the new
                 // one: until it returns, the place still holds the old one.
-                if !self.reallocated_through.contains(&(recorder.block, *place)) {
+                // So does the filling helper that raises: a place that held NULL (`b =
+                // NULL` before `try: load(n, &b)`) still does in the `except` clause.
+                let keeps_null = self.filled_through.contains(&(recorder.block, *place))
+                    && state
+                        .targets(*place)
+                        .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
+                if !self.reallocated_through.contains(&(recorder.block, *place)) && !keeps_null {
                     self.forget(*place, state);
                 }
             }
@@ -2864,6 +2882,7 @@ mod tests {
             families,
             context,
             reallocated_through: std::collections::HashSet::new(),
+            filled_through: std::collections::HashSet::new(),
             classes: Vec::new(),
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),

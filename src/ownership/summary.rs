@@ -50,6 +50,9 @@ pub struct OutAllocation {
     /// Whether it is the slot's own block reallocated (`realloc(p[0], n)`): where the
     /// call returns, the block the caller's place held before is released.
     pub reallocates: bool,
+    /// Whether no path that raises writes the slot (or lets anything else write it): when
+    /// the call raises, the caller's place still holds what it held before.
+    pub untouched_when_raising: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -534,10 +537,56 @@ fn out_allocations(
             family,
             may_be_null: may_be_null && !reported_here(graph, site),
             reallocates: allocation.reallocates == Some(slot),
+            untouched_when_raising: untouched_when_raising(function, name),
         });
         sites.push(site);
     }
     (allocations, sites)
+}
+
+/// Whether the pointer parameter `param` is only written through (`param[0] = b`, its
+/// fields) in blocks from which no path raises, and never copied, passed to a call,
+/// returned or has its address taken: a raise leaves what it points to untouched.
+fn untouched_when_raising(function: &crate::ir::Function, param: &str) -> bool {
+    use crate::ir::{Stmt, Value};
+    let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); function.blocks.len()];
+    for (index, block) in function.blocks.iter().enumerate() {
+        for succ in block.successors() {
+            predecessors[succ.0 as usize].push(index);
+        }
+    }
+    let mut raises = vec![false; function.blocks.len()];
+    let mut pending = vec![function.unwind_exit.0 as usize];
+    while let Some(block) = pending.pop() {
+        if !std::mem::replace(&mut raises[block], true) {
+            pending.extend(predecessors[block].iter().copied());
+        }
+    }
+    let rooted = |place: &crate::ir::PlaceId| function.place(*place).root == param;
+    let mentions =
+        |value: &Value| matches!(value, Value::Place(p) | Value::Address(p) if rooted(p));
+    if function.untracked.iter().any(rooted) {
+        return false;
+    }
+    if function
+        .calls
+        .iter()
+        .any(|call| call.args.iter().any(mentions))
+    {
+        return false;
+    }
+    function.blocks.iter().enumerate().all(|(index, block)| {
+        block.stmts.iter().all(|stmt| match stmt {
+            // Written where a raise may follow, or a copy of the pointer taken.
+            Stmt::Assign { target, value, .. } => {
+                let written_then_raises = rooted(target) && raises[index];
+                !mentions(value) && !written_then_raises
+            }
+            Stmt::Return { value, .. } => !mentions(value),
+            Stmt::Escape { place, .. } | Stmt::AddressTaken { place } => !rooted(place),
+            _ => true,
+        })
+    })
 }
 
 /// Whether every path from the entry releases the block a local parameter holds on entry,
