@@ -3,7 +3,7 @@
 //! This is the only entry point the commands use; it does no I/O.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache};
+use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache, NESTED_TOO_DEEPLY};
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -14,7 +14,7 @@ use crate::ownership::families::FamilyTable;
 use crate::ownership::module::{Cancelled, ModuleAnalysis, SummaryInputs};
 use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
 use crate::ownership::Resolution;
-use crate::parse::{first_syntax_error, parse, Dialect};
+use crate::parse::{first_syntax_error, parse, parse_bounded, Dialect};
 use crate::rules;
 use crate::settings::AnalysisSettings;
 
@@ -93,8 +93,9 @@ pub fn analyze_file(
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
 ) -> FileAnalysis {
-    analyze_syntax_tree(
-        SyntaxTree::Owned(parse(text, dialect)),
+    let (tree, deep) = parse_bounded(text, dialect);
+    let mut analysis = analyze_syntax_tree(
+        SyntaxTree::Owned(tree),
         text,
         dialect,
         settings,
@@ -102,7 +103,18 @@ pub fn analyze_file(
         context,
         Incremental::default(),
     )
-    .expect("an analysis nobody cancels finishes")
+    .expect("an analysis nobody cancels finishes");
+    if !deep.is_empty() {
+        analysis
+            .too_deep
+            .extend(deep.into_iter().map(|definition| SkippedFunction {
+                name: definition.name,
+                name_span: definition.name_span,
+                reason: NESTED_TOO_DEEPLY.to_string(),
+            }));
+        analysis.too_deep.sort_by_key(|function| function.name_span);
+    }
+    analysis
 }
 
 /// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
@@ -766,6 +778,40 @@ mod tests {
         assert_eq!(
             analysis.too_deep[0].reason,
             "is too large to analyze (`p` may hold any of more than 256 blocks)"
+        );
+    }
+
+    #[test]
+    fn a_definition_holding_lines_past_the_block_bound_is_cut_out_and_named() {
+        // 230 nested defs, line k indented k columns: f199's `raise` is the first line
+        // 201 blocks deep, so f199 (and all inside it) is skipped and named; the leak in
+        // f3 is still found, the one in f220 is inside the skipped text.
+        let mut text = PRELUDE.to_string();
+        for level in 0..230 {
+            let indent = " ".repeat(level);
+            let free = if level == 3 || level == 220 {
+                "pass"
+            } else {
+                "free(p)"
+            };
+            text.push_str(&format!(
+                "{indent}def f{level}():\n{indent} cdef int* p = <int*>malloc(8)\n{indent} \
+                 if p == NULL:\n{indent}  raise MemoryError()\n{indent} {free}\n"
+            ));
+        }
+        let analysis = analysis(&text, Dialect::Cython);
+        let found: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start)))
+            .collect();
+        let prelude_rows = PRELUDE.matches('\n').count();
+        assert_eq!(found, vec![("CY007", (prelude_rows + 3 * 5 + 2, 25))]);
+        let f199 = (prelude_rows + 199 * 5 + 1, 199 + 5);
+        assert_eq!(too_deep(&text, &analysis), vec![("f199".to_string(), f199)]);
+        assert_eq!(
+            analysis.too_deep[0].reason,
+            "is nested too deeply to analyze"
         );
     }
 

@@ -679,7 +679,7 @@ fn is_declaration(path: &Path) -> bool {
 /// Whether a .py file imports or cimports Cython (pure-Python mode).
 pub fn uses_cython(text: &str) -> bool {
     text.lines().any(|line| {
-        let line = line.trim_start();
+        let line = line.trim_ascii_start().trim_start();
         (line.starts_with("import ") || line.starts_with("from ") || line.starts_with("cimport "))
             && line.contains("cython")
     })

@@ -50,7 +50,9 @@ impl Imports {
             }
         };
         for line in text.lines() {
-            let line = line.trim();
+            // Byte-wise first: `trim` alone decodes every character of the indentation,
+            // which is most of a deeply nested file.
+            let line = line.trim_ascii_start().trim();
             if let Some(rest) = line.strip_prefix("cimport ") {
                 for item in rest.split('#').next().unwrap_or_default().split(',') {
                     add(item.split(" as ").next().unwrap_or_default(), &mut imports);

@@ -118,7 +118,10 @@ pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
     if bytes.contains(&0) {
         return Err(SourceError::Binary);
     }
-    normalize_lone_carriage_returns(&mut bytes);
+    // `contains` of a byte searches with memchr; most files have no `\r` at all.
+    if bytes.contains(&b'\r') {
+        normalize_lone_carriage_returns(&mut bytes);
+    }
     String::from_utf8(bytes).or_else(|error| {
         // PEP 263: Python and Cython honour a `coding:` declaration in the first two
         // lines. Latin-1 is the one such encoding seen in real Cython code, and its

@@ -36,6 +36,10 @@ use crate::parse::{syntax_error_in, Fields};
 
 /// Deepest syntax nesting lowered before a function is skipped.
 pub const MAX_NESTING: usize = 200;
+
+/// Why a function past [`MAX_NESTING`] (or holding lines past
+/// [`crate::parse::MAX_BLOCK_DEPTH`] blocks) is skipped, after its name.
+pub const NESTED_TOO_DEEPLY: &str = "is nested too deeply to analyze";
 /// Most blocks one function may lower to (nested `finally` bodies are duplicated).
 pub const MAX_BLOCKS: usize = 400_000;
 
@@ -1174,7 +1178,7 @@ impl<'a> Lowerer<'a> {
     fn enter(&mut self) -> Lowered<()> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(TooDeep("is nested too deeply to analyze".to_string()));
+            return Err(TooDeep(NESTED_TOO_DEEPLY.to_string()));
         }
         if self.f.blocks.len() > MAX_BLOCKS {
             return Err(TooDeep(format!(

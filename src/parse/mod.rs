@@ -8,6 +8,10 @@
 //! Invariant: nothing here recurses on the tree's depth (a 10,000-level nesting must not
 //! overflow the stack), so every walk uses a `TreeCursor` loop.
 
+mod nesting;
+
+pub use nesting::{DeepDefinition, MAX_BLOCK_DEPTH};
+
 use std::path::Path;
 
 use std::ops::ControlFlow;
@@ -58,6 +62,37 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
         }
     }
     tree
+}
+
+/// A tree of `text` and the definitions it leaves out: [`parse`], except that a
+/// definition whose body holds lines nested more than [`MAX_BLOCK_DEPTH`] blocks deep
+/// is left out of the parse (tree-sitter's included ranges; positions stay the file's)
+/// and returned, to be named as skipped. Such text (N nested `def`s, line k indented k
+/// columns) is quadratic in N, and tree-sitter's lexer steps over every indentation
+/// three times; here it is only scanned once, line by line ([`nesting`]).
+///
+/// The tree is [`parse`]'s whenever no line is that deep, when the cut is not clean (tabs
+/// or form feeds in the indentation, a dedent to no open block, a definition that is the
+/// only statement of its block, no definition around the deep lines) and when the tree
+/// of the remaining text has a syntax error (so CY000 is reported exactly where a
+/// whole parse puts it). Syntax errors inside a left-out definition are not seen.
+pub fn parse_bounded(text: &str, dialect: Dialect) -> (Tree, Vec<DeepDefinition>) {
+    let Some(cut) = nesting::cut_deep_definitions(text) else {
+        return (parse(text, dialect), Vec::new());
+    };
+    let mut parser = Parser::new();
+    parser
+        .set_language(&dialect.language())
+        .expect("the bundled grammars are built against this tree-sitter version");
+    let bounded = parser
+        .set_included_ranges(&cut.included)
+        .ok()
+        .and_then(|()| parser.parse(text, None))
+        .filter(|tree| !tree.root_node().has_error());
+    match bounded {
+        Some(tree) => (tree, cut.skipped),
+        None => (parse(text, dialect), Vec::new()),
+    }
 }
 
 /// Parses `text` again after an edit, reusing what tree-sitter can of `old` (which the
