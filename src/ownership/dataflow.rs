@@ -1723,7 +1723,14 @@ impl Ownership<'_, '_> {
                 };
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
-                    if !released[index] && !borrows(index) && recorder.graph.is_some() {
+                    if !released[index] && borrows(index) && recorder.graph.is_some() {
+                        let held = state.sites_of(*place);
+                        Self::record(recorder, |graph| {
+                            graph
+                                .lent
+                                .extend(held.into_iter().map(|site| (site, call_id)))
+                        });
+                    } else if !released[index] && recorder.graph.is_some() {
                         let (held, block) = (state.sites_of(*place), recorder.block);
                         Self::record(recorder, |graph| {
                             let passed = held.into_iter().map(|site| (site, call_id, block));
