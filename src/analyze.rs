@@ -758,13 +758,12 @@ mod tests {
 
     #[test]
     fn a_place_that_may_hold_too_many_blocks_skips_the_function_and_names_it() {
-        // After N optional reallocations `p` may hold any of N blocks: past the budget
-        // the function is named as skipped (with the reason), the others still checked.
+        // After N optional allocations into one place `p` may hold any of N independent
+        // blocks: past the budget the function is named as skipped (with the reason), the
+        // others still checked.
         let mut text = format!("{PRELUDE}def f(int n):\n    cdef int* p = <int*>malloc(8)\n");
         for i in 0..300 {
-            text.push_str(&format!(
-                "    if n > {i}:\n        p = <int*>realloc(p, {i})\n"
-            ));
+            text.push_str(&format!("    if n > {i}:\n        p = <int*>malloc({i})\n"));
         }
         text.push_str("    free(p)\ndef g(n):\n    q = malloc(n)\n    q[0] = 1\n");
         let analysis = analysis(&text, Dialect::Cython);
@@ -779,6 +778,31 @@ mod tests {
             analysis.too_deep[0].reason,
             "is too large to analyze (`p` may hold any of more than 256 blocks)"
         );
+    }
+
+    #[test]
+    fn a_long_lineage_of_reallocations_is_analyzed_not_skipped() {
+        // N optional reallocations resize one heap object: `p` holds a few blocks of its
+        // lineage, not N, so the function passes the budget and each reallocation is
+        // reported where it overwrites `p`.
+        let mut text = format!("{PRELUDE}def f(int n):\n    cdef int* p = <int*>malloc(8)\n");
+        text.push_str("    if p == NULL:\n        raise MemoryError()\n");
+        for i in 0..300 {
+            text.push_str(&format!(
+                "    if n > {i}:\n        p = <int*>realloc(p, {i})\n"
+            ));
+        }
+        text.push_str("    free(p)\ndef g(n):\n    q = malloc(n)\n    q[0] = 1\n");
+        let analysis = analysis(&text, Dialect::Cython);
+        let found: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(&text, d.span.start)))
+            .collect();
+        let mut expected: Vec<_> = (0..300).map(|i| ("CY003", (9 + 2 * i, 9))).collect();
+        expected.extend([("CY001", (610, 9)), ("CY007", (610, 9))]);
+        assert_eq!(found, expected);
+        assert!(analysis.too_deep.is_empty());
     }
 
     #[test]

@@ -25,10 +25,11 @@ pub fn attach_fixes(
     dialect: Dialect,
     diagnostics: &mut [Diagnostic],
 ) {
+    let mut shared = realloc::Shared::default();
     for diagnostic in diagnostics.iter_mut() {
         let code = diagnostic.rule.code;
         if code == rules::REALLOC_OVERWRITE.code {
-            realloc::attach(analysis, source, dialect, diagnostic);
+            realloc::attach(analysis, source, dialect, diagnostic, &mut shared);
         } else if code == rules::UNCHECKED_ALLOCATION.code {
             null_check::attach(analysis, source, dialect, diagnostic);
         }

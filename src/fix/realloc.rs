@@ -9,27 +9,46 @@
 //! that raises `MemoryError` is added (inside `with gil:` without the GIL): unsafe, as
 //! the function now raises where it went on.
 
+use std::collections::HashMap;
+
 use super::text::{self, FunctionText, Statement};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
 use crate::ir::{FunctionKind, Projection};
 use crate::ownership::module::ModuleAnalysis;
 use crate::parse::Dialect;
 
-pub(super) fn attach(
+/// What the fixes of one module's CY003s share, found once: the reallocations by the
+/// assignment they are reported at, and the text of each function that holds one (a
+/// function with N reallocations is read once, not N times).
+#[derive(Default)]
+pub(super) struct Shared<'s> {
+    /// By assignment: the graph and the overwrite (`None` until the first CY003).
+    overwrites: Option<HashMap<Span, (usize, usize)>>,
+    /// By function span.
+    functions: HashMap<Span, Option<FunctionText<'s>>>,
+}
+
+pub(super) fn attach<'s>(
     analysis: &ModuleAnalysis<'_>,
-    source: &str,
+    source: &'s str,
     dialect: Dialect,
     diagnostic: &mut Diagnostic,
+    shared: &mut Shared<'s>,
 ) {
-    let Some((graph, overwrite)) = analysis.graphs.iter().find_map(|graph| {
-        graph
-            .realloc_overwrites
-            .iter()
-            .find(|overwrite| overwrite.span == diagnostic.span)
-            .map(|overwrite| (graph, overwrite))
-    }) else {
+    let overwrites = shared.overwrites.get_or_insert_with(|| {
+        let mut found = HashMap::new();
+        for (index, graph) in analysis.graphs.iter().enumerate() {
+            for (number, overwrite) in graph.realloc_overwrites.iter().enumerate() {
+                found.entry(overwrite.span).or_insert((index, number));
+            }
+        }
+        found
+    });
+    let Some(&(index, number)) = overwrites.get(&diagnostic.span) else {
         return;
     };
+    let graph = &analysis.graphs[index];
+    let overwrite = &graph.realloc_overwrites[number];
     let function = graph.function;
     if matches!(function.kind, FunctionKind::Module | FunctionKind::Lambda) {
         return;
@@ -42,7 +61,11 @@ pub(super) fn attach(
     {
         return;
     }
-    let Some(text) = text::function_text(source, function.span) else {
+    let Some(text) = shared
+        .functions
+        .entry(function.span)
+        .or_insert_with(|| text::function_text(source, function.span))
+    else {
         return;
     };
     let call = function.call(overwrite.call);
@@ -52,7 +75,7 @@ pub(super) fn attach(
         call: call.span,
         callee: call.callee.display_name(),
     };
-    match write(source, dialect, &text, &target) {
+    match write(source, dialect, text, &target) {
         Ok(fix) => diagnostic.fix = Some(fix),
         Err(Refusal::CannotRaise) => {
             if let Some(help) = &mut diagnostic.help {

@@ -288,7 +288,9 @@ fn docstring_end(text: &str, start: usize) -> Option<usize> {
 pub fn runs_without_gil(text: &str, offset: usize, function: &FunctionText<'_>) -> bool {
     let mut line = line_start(text, offset);
     let mut indent = indentation(&text[line..line_end(text, line)]).len();
-    while line > function.start {
+    // Past the body's own indentation no statement of the function encloses this one:
+    // the lines above are not read (N statements would read N² lines).
+    while line > function.start && indent > function.body_indent.len() {
         line = line_start(text, line - 1);
         let content = &text[line..line_end(text, line)];
         if is_blank_or_comment(content) || indentation(content).len() >= indent {

@@ -258,6 +258,14 @@ impl Extend<Target> for Targets {
     }
 }
 
+impl FromIterator<Target> for Targets {
+    fn from_iter<I: IntoIterator<Item = Target>>(targets: I) -> Self {
+        let mut collected = Targets::default();
+        collected.extend(targets);
+        collected
+    }
+}
+
 impl<'t> IntoIterator for &'t Targets {
     type Item = &'t Target;
     type IntoIter = std::slice::Iter<'t, Target>;
@@ -808,8 +816,10 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // taking the address hands the place to that call, which releases its block.
     let mut reallocated_through = std::collections::HashSet::new();
     let mut filled_through = std::collections::HashSet::new();
+    let mut reallocating_helpers = std::collections::HashSet::new();
     for (index, block) in function.blocks.iter().enumerate() {
-        for call in block.calls().map(|call| function.call(call)) {
+        for call_id in block.calls() {
+            let call = function.call(call_id);
             if classify(&call.callee).is_some() {
                 continue;
             }
@@ -819,6 +829,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             match out {
                 Some((place, out)) if out.reallocates => {
                     reallocated_through.insert((BlockId(index as u32), place));
+                    reallocating_helpers.insert(call_id);
                 }
                 Some((place, out)) if out.untouched_when_raising => {
                     filled_through.insert((BlockId(index as u32), place));
@@ -827,6 +838,11 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             }
         }
     }
+    let (lineages, lineage_of) = find_lineages(&mut graph.sites, &reallocating_helpers);
+    graph.lineage = lineages
+        .iter()
+        .flat_map(|lineage| lineage.members.iter().map(|member| (*member, lineage.site)))
+        .collect();
     let analysis = Ownership {
         function,
         families,
@@ -844,6 +860,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         elements: BTreeMap::new(),
         inside: places_inside(function),
         holders: Holders::default(),
+        lineages,
+        lineage_of,
         too_wide: Cell::new(None),
     };
     let mut analysis = analysis;
@@ -869,6 +887,10 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         &analysis.older,
         &analysis.any_element,
     );
+    for lineage in &mut analysis.lineages {
+        analysis.holders.share(lineage.site, &lineage.members);
+        lineage.holders = analysis.holders.of(lineage.site).collect();
+    }
     let width = graph.sites.len() + function.places.len();
     let budget = engine::Budget::default();
     let results = match engine::iterate(function, &analysis, entry, width, budget) {
@@ -1084,15 +1106,87 @@ struct Ownership<'a, 'c> {
     /// For each site, the places that may ever hold its block (a superset, found once
     /// from the assignments): a release visits these, never every place.
     holders: Holders,
+    /// The long lineages of reallocations (see [`Lineage`]).
+    lineages: Vec<Lineage>,
+    /// By site, the lineage it belongs to (an index into `lineages`).
+    lineage_of: Vec<Option<u32>>,
     /// A place a statement touched while it might hold more than
     /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
     too_wide: Cell<Option<PlaceId>>,
 }
 
+/// How many blocks of one lineage of reallocations one place may hold where paths join
+/// before the older ones are folded into the lineage's own block.
+pub const LINEAGE_WIDTH: usize = 16;
+
+/// The reallocations of one place by one family (`p = realloc(p, n)`, `tmp = realloc(p,
+/// n)` then `p = tmp`, `safe_realloc(&p, n)`), when there are more than
+/// [`LINEAGE_WIDTH`] of them. Each resizes the one heap object the place holds, whose
+/// address may change: after N optional reallocations the place holds one of N + 1
+/// blocks, but they are one object's successive addresses, not independent blocks. Each
+/// reallocation keeps its own site (its NULL result, its report, its position), and
+/// where paths join and a place holds more than [`LINEAGE_WIDTH`] of them, they are all
+/// folded into `site`, which stands for "an earlier address of the lineage": what they
+/// may be is joined there, and every place that held, checked or dangled to one of them
+/// does so to `site`. So a place holds at most a few blocks of the lineage, however many
+/// reallocations there are, and each release, overwrite and report lists a few.
+struct Lineage {
+    /// The lineage's block: a copy of its first reallocation's site, which names it.
+    site: SiteId,
+    /// The sites of the reallocations (and of their earlier loop turns), in order.
+    members: Vec<SiteId>,
+    /// The places that may hold any of them.
+    holders: Vec<PlaceId>,
+}
+
+/// The lineages of reallocations with more than [`LINEAGE_WIDTH`] sites; a new site is
+/// added for each. `reallocating_helpers` are the calls of out-parameter reallocators.
+fn find_lineages(
+    sites: &mut Vec<AllocationSite>,
+    reallocating_helpers: &std::collections::HashSet<CallId>,
+) -> (Vec<Lineage>, Vec<Option<u32>>) {
+    let mut groups: BTreeMap<(PlaceId, Option<FamilyId>), Vec<SiteId>> = BTreeMap::new();
+    for (index, site) in sites.iter().enumerate() {
+        let resized = site.reallocates.or_else(|| {
+            site.out_place.filter(|_| {
+                site.call()
+                    .is_some_and(|c| reallocating_helpers.contains(&c))
+            })
+        });
+        if let Some(place) = resized {
+            groups
+                .entry((place, site.family))
+                .or_default()
+                .push(SiteId(index as u32));
+        }
+    }
+    let mut lineages = Vec::new();
+    for members in groups.into_values() {
+        if members.len() <= LINEAGE_WIDTH {
+            continue;
+        }
+        let site = SiteId(sites.len() as u32);
+        sites.push(sites[members[0].0 as usize].clone());
+        lineages.push(Lineage {
+            site,
+            members,
+            holders: Vec::new(),
+        });
+    }
+    let mut lineage_of = vec![None; sites.len()];
+    for (index, lineage) in lineages.iter().enumerate() {
+        for member in &lineage.members {
+            lineage_of[member.0 as usize] = Some(index as u32);
+        }
+    }
+    (lineages, lineage_of)
+}
+
 /// The most blocks one place may hold at a statement that touches it. Past it (after N
-/// optional reallocations `p` may hold any of N blocks, and each release, overwrite and
-/// report lists them all: quadratic in time, memory and output) the function is named
-/// as too large to analyze and skipped.
+/// optional `p = malloc(n)` `p` may hold any of N independent blocks, and each release,
+/// overwrite and report lists them all: quadratic in time, memory and output) the
+/// function is named as too large to analyze and skipped. Reallocations of one place are
+/// not independent blocks: a long [`Lineage`] keeps what the place holds small.
 pub const MAX_BLOCKS_PER_PLACE: usize = 256;
 
 impl<'a> engine::Analysis for Ownership<'a, '_> {
@@ -1143,6 +1237,25 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
         self.call(call, state, &mut recorder)
     }
 
+    /// Where a place holds more than [`LINEAGE_WIDTH`] blocks of one lineage, the blocks
+    /// of the lineage its holders hold are folded into the lineage's own.
+    fn settle(&self, state: &mut State) {
+        for lineage in &self.lineages {
+            let held: Vec<Vec<SiteId>> = lineage
+                .holders
+                .iter()
+                .map(|holder| self.lineage_blocks_in(*holder, lineage.site, state))
+                .collect();
+            if held.iter().all(|blocks| blocks.len() <= LINEAGE_WIDTH) {
+                continue;
+            }
+            let mut folding: Vec<SiteId> = held.into_iter().flatten().collect();
+            folding.sort_unstable();
+            folding.dedup();
+            self.fold(lineage, &folding, state);
+        }
+    }
+
     fn over_budget(&self) -> Option<String> {
         let place = self.too_wide.get()?;
         Some(format!(
@@ -1154,6 +1267,139 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
 }
 
 impl Ownership<'_, '_> {
+    /// Whether `target` is one of the reallocations of the lineage whose block is
+    /// `lineage` (not that block itself).
+    fn in_lineage(&self, target: &Target, lineage: SiteId) -> bool {
+        let Target::Site(site) = target else {
+            return false;
+        };
+        self.lineage_of
+            .get(site.0 as usize)
+            .copied()
+            .flatten()
+            .is_some_and(|index| self.lineages[index as usize].site == lineage)
+    }
+
+    /// The blocks of a lineage the place holds (not the lineage's own block), sorted.
+    fn lineage_blocks_in(&self, place: PlaceId, lineage: SiteId, state: &State) -> Vec<SiteId> {
+        state
+            .targets(place)
+            .into_iter()
+            .flatten()
+            .filter(|target| self.in_lineage(target, lineage))
+            .filter_map(|target| match target {
+                Target::Site(site) => Some(*site),
+                Target::Null => None,
+            })
+            .collect()
+    }
+
+    /// Before a reallocation of a long lineage releases what `place` holds: the blocks of
+    /// the lineage it holds are folded into the lineage's own, so the release (and the
+    /// hand-off CY007 reads from it) is the lineage's, and the old addresses do not stay
+    /// behind as blocks of their own, one per reallocation.
+    fn fold_before_reallocation(&self, call: CallId, place: PlaceId, state: &mut State) {
+        let Some((site, _)) = self.site_of_call[call.0 as usize] else {
+            return;
+        };
+        let Some(index) = self.lineage_of.get(site.0 as usize).copied().flatten() else {
+            return;
+        };
+        let lineage = &self.lineages[index as usize];
+        let folding = self.lineage_blocks_in(place, lineage.site, state);
+        if !folding.is_empty() {
+            self.fold(lineage, &folding, state);
+        }
+    }
+
+    /// Folds the blocks `folding` (sorted) of the lineage into the lineage's own: their
+    /// states and uncertain releases are joined there, and each place that held, dangled
+    /// to or was checked for one of them now does so for the lineage's block (checked
+    /// only where every block of the lineage it held was).
+    fn fold(&self, lineage: &Lineage, folding: &[SiteId], state: &mut State) {
+        let folded = Target::Site(lineage.site);
+        let member = |target: &Target| match target {
+            Target::Site(site) => folding.binary_search(site).is_ok(),
+            Target::Null => false,
+        };
+        let mut states = state.site(lineage.site);
+        let mut uncertain = state.uncertain.value(lineage.site.0 as usize);
+        for site in folding {
+            let index = site.0 as usize;
+            let before = state.sites.value(index);
+            if !before.is_empty() {
+                states = states.union(before);
+                *state.site_mut(*site) = SiteStates::default();
+            }
+            if state.uncertain.value(index) {
+                uncertain = true;
+                state.uncertain.set(index, false);
+            }
+        }
+        *state.site_mut(lineage.site) = states;
+        if uncertain {
+            state.uncertain.set(lineage.site.0 as usize, true);
+        }
+        if state.born.keys().any(|site| member(&Target::Site(*site))) {
+            state.born.retain(|site, _| !member(&Target::Site(*site)));
+        }
+        if state
+            .failed
+            .iter()
+            .any(|(_, site)| member(&Target::Site(*site)))
+        {
+            state.failed = std::mem::take(&mut state.failed)
+                .into_iter()
+                .map(|(place, site)| {
+                    let site = if member(&Target::Site(site)) {
+                        lineage.site
+                    } else {
+                        site
+                    };
+                    (place, site)
+                })
+                .collect();
+        }
+        let replace = |targets: &Targets| -> Option<Targets> {
+            if !targets.iter().any(member) {
+                return None;
+            }
+            let mut replaced: Targets = targets.iter().filter(|t| !member(t)).copied().collect();
+            replaced.insert(folded);
+            Some(replaced)
+        };
+        for &holder in &lineage.holders {
+            let place = holder.0 as usize;
+            if let Some(targets) = state.targets(holder) {
+                if let Some(replaced) = replace(targets) {
+                    let checked = targets
+                        .iter()
+                        .filter(|target| member(target) || **target == folded)
+                        .all(|target| match target {
+                            Target::Site(site) => state.is_checked(holder, *site),
+                            Target::Null => true,
+                        });
+                    state.set_targets(holder, Some(replaced));
+                    let marks = state.checked.get(place).cloned().unwrap_or_default();
+                    let mut kept: Targets = marks
+                        .iter()
+                        .filter(|t| !member(t) && **t != folded)
+                        .copied()
+                        .collect();
+                    if checked {
+                        kept.insert(folded);
+                    }
+                    if kept != marks {
+                        state.checked.set(place, kept);
+                    }
+                }
+            }
+            if let Some(replaced) = state.dangling.get(place).and_then(replace) {
+                state.dangling.set(place, replaced);
+            }
+        }
+    }
+
     /// Whether every place the statement touches holds at most [`MAX_BLOCKS_PER_PLACE`]
     /// blocks; if not, the budget is passed and the path ends here.
     fn within_budget(&self, places: impl IntoIterator<Item = PlaceId>, state: &State) -> bool {
@@ -1646,6 +1892,7 @@ impl Ownership<'_, '_> {
             }
             Some((family, Role::Reallocate)) => {
                 if let Some(Value::Place(place)) = call.args.first() {
+                    self.fold_before_reallocation(call_id, *place, state);
                     for site in state.sites_of(*place) {
                         if state.born_elsewhere(site) {
                             continue;
@@ -1756,6 +2003,7 @@ impl Ownership<'_, '_> {
                     // when it reallocates, it released the block held there before.
                     let out = summary.and_then(|s| s.out_argument(call));
                     if let Some((place, out)) = out.filter(|(_, out)| out.reallocates) {
+                        self.fold_before_reallocation(call_id, place, state);
                         self.release(
                             place,
                             Some(out.family),
@@ -2600,6 +2848,30 @@ struct Holders {
 }
 
 impl Holders {
+    /// `site` may be held wherever any of `others` may.
+    fn share(&mut self, site: SiteId, others: &[SiteId]) {
+        let mut classes: BTreeSet<usize> = BTreeSet::new();
+        for other in others {
+            classes.extend(self.of_site.get(other.0 as usize).into_iter().flatten());
+        }
+        let index = site.0 as usize;
+        if self.of_site.len() <= index {
+            self.of_site.resize(index + 1, Vec::new());
+        }
+        self.of_site[index] = classes.into_iter().collect();
+        let chunk = index / crate::ownership::chunked::CHUNK;
+        let local = others.iter().any(|other| {
+            self.local_chunks
+                .get(other.0 as usize / crate::ownership::chunked::CHUNK)
+                .copied()
+                .unwrap_or(false)
+        });
+        if self.local_chunks.len() <= chunk {
+            self.local_chunks.resize(chunk + 1, false);
+        }
+        self.local_chunks[chunk] |= local;
+    }
+
     fn of(&self, site: SiteId) -> impl Iterator<Item = PlaceId> + '_ {
         self.of_site
             .get(site.0 as usize)
@@ -2905,6 +3177,8 @@ mod tests {
                 members: BTreeMap::from([(0, (0..PLACES).map(PlaceId).collect())]),
                 local_chunks: vec![true],
             },
+            lineages: Vec::new(),
+            lineage_of: Vec::new(),
             too_wide: Cell::new(None),
         }
     }

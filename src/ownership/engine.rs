@@ -63,6 +63,12 @@ pub trait Analysis {
     fn over_budget(&self) -> Option<String> {
         None
     }
+
+    /// Brings a state about to enter a join point to the form the analysis keeps there
+    /// (a widening: the ownership analysis folds the older blocks of a long lineage of
+    /// reallocations into one). Run on every edge into a join point, while iterating and
+    /// during the replay alike, so both see the same states.
+    fn settle(&self, _state: &mut Self::Domain) {}
 }
 
 /// The shape of a function's graph the engine needs: which blocks are reachable, in which
@@ -299,8 +305,11 @@ fn run_from<A: Analysis>(
     let mut stack = vec![(root, state)];
     while let Some((block, state)) = stack.pop() {
         let edges = transfer_block(function, analysis, block, state, observer.as_deref_mut());
-        for (succ, state) in edges {
+        for (succ, mut state) in edges {
             let keeps = shape.keeps_state[succ.0 as usize];
+            if keeps {
+                analysis.settle(&mut state);
+            }
             if keeps || replaying {
                 on_edge(block, succ, &state);
             }

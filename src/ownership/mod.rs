@@ -401,6 +401,11 @@ pub struct OwnershipGraph<'a> {
     /// join at the exit: what holds together on one way out. Kept for methods and
     /// functions that fill in an instance (the class model reads them), empty otherwise.
     pub exits: Vec<std::rc::Rc<ExitState>>,
+    /// For each reallocation of a long lineage (more than
+    /// [`dataflow::LINEAGE_WIDTH`] reallocations of one place), the lineage's own block,
+    /// into which it may have been folded where paths join: what is known of the
+    /// reallocation's block past that point is known of the lineage's.
+    pub lineage: std::collections::BTreeMap<SiteId, SiteId>,
     /// Why the function was not analyzed although it handles blocks: it passes the size
     /// budget of the [`engine`] (the rest of a sentence after its name).
     pub too_large: Option<String>,
@@ -443,6 +448,7 @@ impl<'a> OwnershipGraph<'a> {
             returning: None,
             exits: Vec::new(),
             too_large: None,
+            lineage: std::collections::BTreeMap::new(),
             call_sites: Vec::new(),
             incoming_sites: Vec::new(),
         };

@@ -148,6 +148,8 @@ impl<'a> Source<'a> {
 
 /// One row of an excerpt: which part of the original line it shows.
 struct ExcerptLine {
+    /// The row of the original text (from 0): codespan's line index.
+    row: usize,
     /// Where the original line starts, and the part of it shown.
     original_start: usize,
     shown: Range<usize>,
@@ -156,12 +158,15 @@ struct ExcerptLine {
     prefix: usize,
 }
 
-/// The rows of one file a diagnostic touches, long lines cut around its labels.
+/// The rows of one file a diagnostic's labels touch, long lines cut around its labels.
+/// Only those rows (and a single row between two of them, which codespan shows instead
+/// of a break) are copied: a label on line 4 and another on line 8,000 make an excerpt of
+/// two rows, not of 8,000.
 struct Excerpt<'a> {
     name: String,
     source: &'a Source<'a>,
-    first_row: usize,
     text: String,
+    /// By row, ascending.
     lines: Vec<ExcerptLine>,
 }
 
@@ -174,19 +179,25 @@ impl<'a> Excerpt<'a> {
                 start..source.floor(span.end).max(start)
             })
             .collect();
-        let first_row = spans
+        let mut rows: Vec<usize> = spans
             .iter()
-            .map(|s| source.row_of(s.start))
-            .min()
-            .unwrap_or(0);
-        let last_row = spans
-            .iter()
-            .map(|s| source.row_of(s.end))
-            .max()
-            .unwrap_or(0);
+            .flat_map(|span| source.row_of(span.start)..=source.row_of(span.end))
+            .collect();
+        if rows.is_empty() {
+            rows.push(0);
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        let between: Vec<usize> = rows
+            .windows(2)
+            .filter(|pair| pair[1] == pair[0] + 2)
+            .map(|pair| pair[0] + 1)
+            .collect();
+        rows.extend(between);
+        rows.sort_unstable();
         let mut text = String::new();
-        let mut lines = Vec::with_capacity(last_row - first_row + 1);
-        for row in first_row..=last_row {
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
             let line = source.line(row);
             let shown = shown_part(source.text, line.clone(), &spans);
             let start = text.len();
@@ -202,6 +213,7 @@ impl<'a> Excerpt<'a> {
             }
             text.push('\n');
             lines.push(ExcerptLine {
+                row,
                 original_start: line.start,
                 shown,
                 start,
@@ -211,27 +223,40 @@ impl<'a> Excerpt<'a> {
         Excerpt {
             name,
             source,
-            first_row,
             text,
             lines,
         }
+    }
+
+    /// The position in `lines` of the row, if the excerpt holds it.
+    fn position_of_row(&self, row: usize) -> Result<usize, FilesError> {
+        self.lines
+            .binary_search_by_key(&row, |line| line.row)
+            .map_err(|_| FilesError::LineTooLarge {
+                given: row,
+                max: self.lines.last().map_or(0, |line| line.row),
+            })
+    }
+
+    /// Where this row ends in the excerpt (its newline included).
+    fn end_of(&self, position: usize) -> usize {
+        self.lines
+            .get(position + 1)
+            .map_or(self.text.len(), |next| next.start)
     }
 
     /// Where an offset of the original text lies in the excerpt: a label reaching into
     /// the cut-off part of a line ends at the `…`.
     fn map_offset(&self, offset: usize) -> usize {
         let offset = self.source.floor(offset);
-        let row = self.source.row_of(offset).clamp(
-            self.first_row,
-            self.first_row + self.lines.len().saturating_sub(1),
-        );
-        let line = &self.lines[row - self.first_row];
-        let end_of_row = self
-            .lines
-            .get(row - self.first_row + 1)
-            .map_or(self.text.len(), |next| next.start)
-            - 1;
-        if offset < line.shown.start {
+        let row = self.source.row_of(offset);
+        let position = match self.lines.binary_search_by_key(&row, |line| line.row) {
+            Ok(position) => position,
+            Err(next) => next.saturating_sub(1).min(self.lines.len() - 1),
+        };
+        let line = &self.lines[position];
+        let end_of_row = self.end_of(position) - 1;
+        if offset < line.shown.start || row < line.row {
             line.start
         } else if offset > line.shown.end {
             end_of_row
@@ -290,16 +315,15 @@ impl<'a> Files<'a> for Excerpts<'a> {
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
         let excerpt = self.excerpt(id)?;
-        Ok(
-            match excerpt.lines.binary_search_by_key(&byte_index, |l| l.start) {
-                Ok(index) => index,
-                Err(next) => next.saturating_sub(1),
-            },
-        )
+        let position = match excerpt.lines.binary_search_by_key(&byte_index, |l| l.start) {
+            Ok(index) => index,
+            Err(next) => next.saturating_sub(1),
+        };
+        Ok(excerpt.lines.get(position).map_or(0, |line| line.row))
     }
 
-    fn line_number(&'a self, id: usize, line_index: usize) -> Result<usize, FilesError> {
-        Ok(self.excerpt(id)?.first_row + line_index + 1)
+    fn line_number(&'a self, _id: usize, line_index: usize) -> Result<usize, FilesError> {
+        Ok(line_index + 1)
     }
 
     /// The column in the original line, counted in characters, whatever was cut.
@@ -310,13 +334,7 @@ impl<'a> Files<'a> for Excerpts<'a> {
         byte_index: usize,
     ) -> Result<usize, FilesError> {
         let excerpt = self.excerpt(id)?;
-        let line = excerpt
-            .lines
-            .get(line_index)
-            .ok_or(FilesError::LineTooLarge {
-                given: line_index,
-                max: excerpt.lines.len().saturating_sub(1),
-            })?;
+        let line = &excerpt.lines[excerpt.position_of_row(line_index)?];
         let within = byte_index.saturating_sub(line.start + line.prefix);
         let original = excerpt
             .source
@@ -329,18 +347,8 @@ impl<'a> Files<'a> for Excerpts<'a> {
 
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {
         let excerpt = self.excerpt(id)?;
-        let line = excerpt
-            .lines
-            .get(line_index)
-            .ok_or(FilesError::LineTooLarge {
-                given: line_index,
-                max: excerpt.lines.len().saturating_sub(1),
-            })?;
-        let end = excerpt
-            .lines
-            .get(line_index + 1)
-            .map_or(excerpt.text.len(), |next| next.start);
-        Ok(line.start..end)
+        let position = excerpt.position_of_row(line_index)?;
+        Ok(excerpt.lines[position].start..excerpt.end_of(position))
     }
 }
 
@@ -364,6 +372,20 @@ mod tests {
     fn excerpt_of(text: &str, spans: &[Span]) -> String {
         let source = Source::new(text);
         Excerpt::new("x.pyx".to_string(), &source, spans).text
+    }
+
+    #[test]
+    fn only_the_rows_of_the_labels_are_copied() {
+        let text: String = (0..100).map(|row| format!("row {row}\n")).collect();
+        let offset = |row: usize| text.find(&format!("row {row}\n")).unwrap();
+        let label = |row: usize| Span::new(offset(row), offset(row) + 3);
+        // Far apart: the two rows only; one row apart: the row between too, which
+        // codespan shows instead of a break.
+        assert_eq!(excerpt_of(&text, &[label(4), label(90)]), "row 4\nrow 90\n");
+        assert_eq!(
+            excerpt_of(&text, &[label(4), label(6)]),
+            "row 4\nrow 5\nrow 6\n"
+        );
     }
 
     #[test]

@@ -60,7 +60,12 @@ fn failure_returns(graph: &OwnershipGraph<'_>, overwrite: &ReallocOverwrite) -> 
     let (Some(exit), Some(site)) = (&graph.exit, graph.site_of_call(overwrite.call)) else {
         return graph.exit.is_some();
     };
-    let states = exit.site(site);
+    // A reallocation of a long lineage may have been folded into the lineage's block,
+    // whose states are then its own.
+    let mut states = exit.site(site);
+    if let Some(lineage) = graph.lineage.get(&site) {
+        states = states.union(exit.site(*lineage));
+    }
     [SiteStates::UNCHECKED, SiteStates::NULL, SiteStates::ESCAPED]
         .iter()
         .any(|state| states.contains(*state))
