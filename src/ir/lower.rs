@@ -2246,10 +2246,26 @@ impl<'a> Lowerer<'a> {
                 let right = node.field("right");
                 if let (Some(left), Some(right)) = (left, right) {
                     let middle = self.new_block();
-                    if operator == "and" {
-                        self.condition(left, middle, otherwise)?;
+                    // `p == NULL and n != 0`: the edge that skips the right operand splits
+                    // on its count tests too (a test of a local changes nothing at run
+                    // time), so their ghost flags are known on every path out and what
+                    // they imply outlives the join (`raise MemoryError()`, then `for i in
+                    // range(n): p[i]`, where `p` is NULL only if `n == 0`).
+                    let skipped = self.count_tests_within(right);
+                    let past = if operator == "and" { otherwise } else { then };
+                    let skip = if skipped.is_empty() {
+                        past
                     } else {
-                        self.condition(left, then, middle)?;
+                        self.new_block()
+                    };
+                    if operator == "and" {
+                        self.condition(left, middle, skip)?;
+                    } else {
+                        self.condition(left, skip, middle)?;
+                    }
+                    if !skipped.is_empty() {
+                        self.current = skip;
+                        self.ghost_split(&skipped, past);
                     }
                     self.current = middle;
                     self.condition(right, then, otherwise)?;
@@ -3174,6 +3190,44 @@ impl<'a> Lowerer<'a> {
                 value: i64::from(value),
             });
         }
+    }
+
+    /// The count tests among the operands of a condition (through `and`, `or`, `not`
+    /// and parentheses), each with its ghost flags.
+    fn count_tests_within(&mut self, node: Node<'_>) -> Vec<(GhostFlags, CountTest)> {
+        let mut tests = Vec::new();
+        let mut pending = vec![self.strip(node)];
+        while let Some(node) = pending.pop() {
+            match node.kind() {
+                "boolean_operator" => {
+                    pending.extend(node.field("left").map(|n| self.strip(n)));
+                    pending.extend(node.field("right").map(|n| self.strip(n)));
+                }
+                "not_operator" => {
+                    pending.extend(node.field("argument").map(|n| self.strip(n)));
+                }
+                _ => tests.extend(self.ghost_test(node)),
+            }
+        }
+        tests
+    }
+
+    /// Splits the current path on each count test (both edges, as [`Self::ghost_edge`]
+    /// writes them), then goes to `target`.
+    fn ghost_split(&mut self, tests: &[(GhostFlags, CountTest)], target: BlockId) {
+        for &(flags, kind) in tests {
+            let next = self.new_block();
+            let from = self.current;
+            for holds in [true, false] {
+                let block = self.new_block();
+                self.edge(from, block);
+                self.current = block;
+                self.ghost_edge(flags, kind, holds);
+                self.edge(block, next);
+            }
+            self.current = next;
+        }
+        self.edge(self.current, target);
     }
 
     fn ghost_place(name: &str, test: &str) -> Place {

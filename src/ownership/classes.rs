@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::ir::{BlockId, Callee, Class, PlaceId, Relation, Stmt, Terminator, Value};
+use crate::ownership::families::FamilyId;
 use crate::ownership::{AttributeOrigin, OwnershipGraph, SiteOrigin, SiteStates, Target};
 
 /// An attribute that some method leaves holding a block it allocated.
@@ -415,6 +416,9 @@ struct PathEnd {
 struct Explored {
     ends: Vec<PathEnd>,
     holding_entry: HashSet<BlockId>,
+    /// The basic blocks some path enters with the attribute still holding its entry
+    /// block, unknown truth tests behind it or not.
+    reached_holding_entry: HashSet<BlockId>,
 }
 
 /// Paths explored per method before giving up (the guards are then trusted as before).
@@ -435,6 +439,9 @@ struct Paths<'g, 'a> {
     /// Whether a call's exception edge is a path too (the state before the call goes
     /// on to the handler or the way out). The guards of CY004 speak only of returns.
     follow_unwind: bool,
+    /// Only a block of this family is fresh (`if self.pymem: self.buf = PyMem_Malloc(n)
+    /// else: self.buf = malloc(n)`: where it holds a `malloc` block); `None`: any.
+    family: Option<FamilyId>,
 }
 
 impl Paths<'_, '_> {
@@ -467,6 +474,7 @@ impl Paths<'_, '_> {
         let function = self.graph.function;
         let mut ends = Vec::new();
         let mut holding_entry = HashSet::new();
+        let mut reached_holding_entry = HashSet::new();
         let mut pending = vec![PathState {
             block: function.entry,
             flags,
@@ -513,8 +521,11 @@ impl Paths<'_, '_> {
             if !block.stmts.iter().all(|stmt| self.step(stmt, &mut state)) {
                 continue;
             }
-            if entered_holding_entry && !state.unknown_truth_test {
-                holding_entry.insert(state.block);
+            if entered_holding_entry {
+                reached_holding_entry.insert(state.block);
+                if !state.unknown_truth_test {
+                    holding_entry.insert(state.block);
+                }
             }
             // A call that can raise: its effects hold where it returns. The path where it
             // raised is not one the guards of CY004 speak of (a `__dealloc__` is not blamed
@@ -549,6 +560,7 @@ impl Paths<'_, '_> {
         Some(Explored {
             ends,
             holding_entry,
+            reached_holding_entry,
         })
     }
 
@@ -563,10 +575,10 @@ impl Paths<'_, '_> {
                 ..
             } => {
                 let fresh = match value {
-                    Value::Call(call) => self
-                        .graph
-                        .site_of_call(*call)
-                        .is_some_and(|site| self.graph.site(site).family.is_some()),
+                    Value::Call(call) => self.graph.site_of_call(*call).is_some_and(|site| {
+                        let family = self.graph.site(site).family;
+                        family.is_some() && self.family.is_none_or(|wanted| family == Some(wanted))
+                    }),
                     Value::Place(place) => state.fresh_locals.contains(place),
                     _ => false,
                 };
@@ -753,8 +765,8 @@ impl PathState {
     }
 }
 
-/// The flags that hold wherever `attribute` owns a block when a method of the class
-/// returns: at the end of each method that allocates it, and after any sequence of
+/// The flags that hold wherever `attribute` owns a block (of `family`, when given) when
+/// a method of the class returns: at the end of each method that allocates it, and after any sequence of
 /// methods run from there that leave it alone but set flags (`close()` setting
 /// `self.closed = True`); a method that releases it on the paths those flags allow
 /// (`set_array()` calling `self._clear()`, which frees by `self.kind`) ends that owner.
@@ -762,6 +774,7 @@ impl PathState {
 pub fn owner_conditions(
     class: &str,
     attribute: &str,
+    family: Option<FamilyId>,
     graphs: &[OwnershipGraph<'_>],
     method_releases: &dyn Fn(&str, &Flags) -> bool,
 ) -> Option<Vec<Flags>> {
@@ -773,6 +786,7 @@ pub fn owner_conditions(
         method_releases,
         hand_off_releases: false,
         follow_unwind: false,
+        family,
     };
     let mut conditions: Vec<Flags> = Vec::new();
     for &graph in &methods {
@@ -806,6 +820,7 @@ pub fn dangling_conditions(
         method_releases: &|_, _| false,
         hand_off_releases: false,
         follow_unwind: true,
+        family: None,
     };
     let mut conditions: Vec<Flags> = Vec::new();
     for end in paths_of(method).explore(Flags::new(), Holding::Entry)?.ends {
@@ -836,6 +851,7 @@ pub fn blocks_holding_entry(
         method_releases: &|_, _| false,
         hand_off_releases: false,
         follow_unwind: true,
+        family: None,
     };
     let mut blocks = HashSet::new();
     for condition in conditions {
@@ -843,6 +859,35 @@ pub fn blocks_holding_entry(
             paths
                 .explore(condition.clone(), Holding::Entry)?
                 .holding_entry,
+        );
+    }
+    Some(blocks)
+}
+
+/// The basic blocks of `method` that some path enters, from one of `conditions`, with
+/// `attribute` still holding the block it held on entry, whatever flags it tested on the
+/// way. `None` when the method has too many paths.
+pub fn blocks_reached_holding_entry(
+    class: &str,
+    attribute: &str,
+    method: &OwnershipGraph<'_>,
+    conditions: &[Flags],
+) -> Option<HashSet<BlockId>> {
+    let paths = Paths {
+        graph: method,
+        class,
+        attribute,
+        method_releases: &|_, _| false,
+        hand_off_releases: false,
+        follow_unwind: true,
+        family: None,
+    };
+    let mut blocks = HashSet::new();
+    for condition in conditions {
+        blocks.extend(
+            paths
+                .explore(condition.clone(), Holding::Entry)?
+                .reached_holding_entry,
         );
     }
     Some(blocks)
@@ -925,6 +970,7 @@ pub fn dealloc_leak_path(
         method_releases,
         hand_off_releases: true,
         follow_unwind: false,
+        family: None,
     };
     for condition in conditions {
         let ends = paths.explore(condition.clone(), Holding::Entry)?.ends;

@@ -93,9 +93,12 @@ impl SiteStates {
         self.0 == 0
     }
 
+    /// The states of a block that is allocated and not yet released or handed off.
+    pub const LIVE: SiteStates = SiteStates(SiteStates::UNCHECKED.0 | SiteStates::NON_NULL.0);
+
     /// Whether the block may be allocated (checked or not) on some path.
     pub fn may_be_allocated(self) -> bool {
-        self.0 & (SiteStates::UNCHECKED.0 | SiteStates::NON_NULL.0) != 0
+        self.0 & SiteStates::LIVE.0 != 0
     }
 
     pub fn union(self, other: SiteStates) -> SiteStates {
@@ -325,14 +328,21 @@ pub struct State {
 }
 
 /// What a flag's value implies: places checked, places whose blocks are NULL, places
-/// that hold no released block, and places that hold only released ones (`free(p); done
-/// = True` ... `if not done: free(p)`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// that hold no released block, places that hold only released ones (`free(p); done
+/// = True` ... `if not done: free(p)`), and the blocks that may exist at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Implied {
     checked: BTreeSet<PlaceId>,
     null: BTreeSet<PlaceId>,
     live: BTreeSet<PlaceId>,
     freed: BTreeSet<PlaceId>,
+    /// The blocks' states where the flag took this value, read only for whether a block
+    /// may be live there (allocated, not yet freed or handed off): a block becomes live
+    /// again only by an allocation, which marks it live under every value, so a block not
+    /// live here is live on no path where the flag holds this value (`owned = False`
+    /// before `if c: b = malloc(n)` ... `owned = True`; `if b != NULL: owned = True`). A
+    /// copy of the state's own vector, so it shares its chunks.
+    existing: ChunkedVec<SiteStates>,
 }
 
 impl Implied {
@@ -341,6 +351,8 @@ impl Implied {
         self.null.retain(|place| other.null.contains(place));
         self.live.retain(|place| other.live.contains(place));
         self.freed.retain(|place| other.freed.contains(place));
+        // Absent where it is absent on both sides.
+        self.existing.join_with(&other.existing, join_site_states);
     }
 }
 
@@ -795,17 +807,20 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             continue;
         }
         let place_id = PlaceId(index as u32);
-        let origin = place
+        let attribute = place
             .self_attribute_path()
             .or_else(|| super::classes::element_attribute(place))
-            .filter(|_| function.class.is_some())
-            .and_then(|attribute| context.attributes.get(&attribute));
+            .filter(|_| function.class.is_some());
+        let several_families = attribute
+            .as_ref()
+            .is_some_and(|attribute| context.several_families.contains(attribute));
+        let origin = attribute.and_then(|attribute| context.attributes.get(&attribute));
         let site = SiteId(graph.sites.len() as u32);
         entry.set_targets(place_id, Some(Targets::one(Target::Site(site))));
         *entry.site_mut(site) = SiteStates::NON_NULL.union(SiteStates::NULL);
         graph.sites.push(AllocationSite {
             origin: SiteOrigin::Incoming(place_id),
-            family: origin.map(|o| o.family),
+            family: origin.filter(|_| !several_families).map(|o| o.family),
             callee: origin.map_or_else(String::new, |o| o.callee.clone()),
             span: origin.map(|o| o.span),
             reallocates: None,
@@ -909,6 +924,11 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let mut leaves = Vec::new();
     let mut unwinds = Vec::new();
     let assumed = assumed_blocks(function, &graph.sites);
+    // The `raise` that ends each block (the first listed), looked up per way out.
+    let mut raised_in: HashMap<BlockId, Span> = HashMap::new();
+    for (block, span) in &function.raises {
+        raised_in.entry(*block).or_insert(*span);
+    }
     results.replay(graph, |from, target, state| {
         if let Some(unwind) = unwind_event(function, from, target, state, &assumed) {
             unwinds.push(unwind);
@@ -917,7 +937,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         if !is_exit {
             return;
         }
-        let how = leave_how(function, from, target);
+        let how = leave_how(function, from, target, &raised_in);
         // One copy for the leave event and the class model's way out.
         let copy = std::rc::Rc::new(ExitState::of(state));
         leaves.push(LeaveEvent {
@@ -1025,7 +1045,12 @@ fn unwind_event(
 }
 
 /// How the edge from `from` to an exit leaves the function.
-fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
+fn leave_how(
+    function: &Function,
+    from: BlockId,
+    target: BlockId,
+    raised_in: &HashMap<BlockId, Span>,
+) -> LeaveHow {
     let block = function.block(from);
     if let crate::ir::Terminator::Call { call, .. } = block.terminator {
         if block.terminator.unwinds_to(target) {
@@ -1035,11 +1060,9 @@ fn leave_how(function: &Function, from: BlockId, target: BlockId) -> LeaveHow {
     }
     match block.stmts.last() {
         Some(Stmt::Return { span, .. }) => LeaveHow::Returns(*span),
-        _ => function
-            .raises
-            .iter()
-            .find(|(raised, _)| *raised == from)
-            .map_or(LeaveHow::Other, |(_, span)| LeaveHow::Raises(*span)),
+        _ => raised_in
+            .get(&from)
+            .map_or(LeaveHow::Other, |span| LeaveHow::Raises(*span)),
     }
 }
 
@@ -1057,12 +1080,8 @@ struct ExitJoin {
 fn join_into(joined: &mut ExitJoin, state: &State) {
     let Some(exit) = &mut joined.state else {
         joined.state = Some(ExitState::of(state));
-        for (number, chunk) in state.points.chunks() {
-            joined.points.remember(number, chunk);
-        }
-        for (number, chunk) in state.sites.chunks() {
-            joined.sites.remember(number, chunk);
-        }
+        joined.points.remember_all(&state.points);
+        joined.sites.remember_all(&state.sites);
         return;
     };
     exit.points
@@ -1469,7 +1488,13 @@ impl Ownership<'_, '_> {
     /// through it (or no longer unchecked) and was not shown NULL; those whose every block
     /// a test showed NULL.
     fn implied_now(&self, state: &State) -> Implied {
-        let mut implied = Implied::default();
+        let mut implied = Implied {
+            checked: BTreeSet::new(),
+            null: BTreeSet::new(),
+            live: BTreeSet::new(),
+            freed: BTreeSet::new(),
+            existing: state.sites.clone(),
+        };
         for index in 0..self.function.places.len() {
             let place = PlaceId(index as u32);
             let sites = state.sites_of(place);
@@ -1555,7 +1580,55 @@ impl Ownership<'_, '_> {
                 }
             }
         }
+        // `if owned: free(b)` where `owned = True` followed the allocation and the paths
+        // that never allocated (or whose allocation failed) kept `owned = False`: on the
+        // edge where the flag is false, the block is not live, so it can neither leak nor
+        // be freed there. What it may be besides (NULL, freed on an earlier loop turn)
+        // stays; a block left with nothing does not exist here, and its birth flags go
+        // with it (they are kept only where a block exists).
+        let dead: Vec<(SiteId, SiteStates)> = state
+            .sites
+            .iter_where(|states| states.may_be_allocated())
+            .filter(|(index, _)| !implied.existing.value(*index).may_be_allocated())
+            .map(|(index, states)| (SiteId(index as u32), states.without(SiteStates::LIVE)))
+            .collect();
+        for (site, states) in dead {
+            *state.site_mut(site) = states;
+            if states.is_empty() {
+                state.born.remove(&site);
+            }
+        }
         true
+    }
+
+    /// A block allocated on this path: whatever value a flag holds, it may be live there.
+    fn allocated_under_every_flag(site: SiteId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                let existing = implied.existing.value(site.0 as usize);
+                if !existing.may_be_allocated() {
+                    implied
+                        .existing
+                        .set(site.0 as usize, existing.union(SiteStates::UNCHECKED));
+                }
+            }
+        }
+    }
+
+    /// A block a test showed NULL on every path here (the allocation failed): whatever
+    /// value a flag holds, it is not live there (`if b != NULL: owned = True` ... `if
+    /// owned: free(b)`, where the path that left `owned` false is the NULL one).
+    fn failed_under_every_flag(site: SiteId, state: &mut State) {
+        for values in state.implied.values_mut() {
+            for implied in values.values_mut() {
+                let existing = implied.existing.value(site.0 as usize);
+                if existing.may_be_allocated() {
+                    implied
+                        .existing
+                        .set(site.0 as usize, existing.without(SiteStates::LIVE));
+                }
+            }
+        }
     }
 
     /// A place released on this path: whatever value a flag holds, it does not imply the
@@ -2105,6 +2178,9 @@ impl Ownership<'_, '_> {
                     };
                     let joined = state.site(older_site).union(state.site(site));
                     *state.site_mut(older_site) = joined;
+                    if !state.implied.is_empty() {
+                        Self::allocated_under_every_flag(older_site, state);
+                    }
                     state.born.remove(&older_site);
                     if state.uncertain.value(site.0 as usize) {
                         state.uncertain.set(site.0 as usize, false);
@@ -2152,6 +2228,9 @@ impl Ownership<'_, '_> {
             } else {
                 SiteStates::UNCHECKED
             };
+            if !state.implied.is_empty() {
+                Self::allocated_under_every_flag(site, state);
+            }
         }
     }
 
@@ -2457,6 +2536,9 @@ impl Ownership<'_, '_> {
                         for &(field, site) in self.field_sites.get(&call).into_iter().flatten() {
                             state.set_targets(field, Some(Targets::one(Target::Site(site))));
                             *state.site_mut(site) = SiteStates::NON_NULL;
+                            if !state.implied.is_empty() {
+                                Self::allocated_under_every_flag(site, state);
+                            }
                         }
                     }
                 }
@@ -2685,6 +2767,9 @@ impl Ownership<'_, '_> {
                 if before.contains(SiteStates::UNCHECKED) {
                     state.failed.insert((place, site));
                 }
+                if !narrowed.may_be_allocated() && !state.implied.is_empty() {
+                    Self::failed_under_every_flag(site, state);
+                }
             }
         } else {
             // `p = malloc(n) if small else PyMem_Malloc(n)`, then `if p == NULL`: whichever
@@ -2724,6 +2809,9 @@ impl Ownership<'_, '_> {
                 *state.site_mut(site) = narrowed;
                 if before.contains(SiteStates::UNCHECKED) {
                     state.failed.insert((place, site));
+                }
+                if !narrowed.may_be_allocated() && !state.implied.is_empty() {
+                    Self::failed_under_every_flag(site, state);
                 }
             }
         }
@@ -2948,6 +3036,7 @@ mod tests {
                     proptest::collection::btree_set(0..PLACES, 0..2),
                     proptest::collection::btree_set(0..PLACES, 0..3),
                     proptest::collection::btree_set(0..PLACES, 0..2),
+                    proptest::collection::vec(0u8..32, SITES as usize),
                 ),
                 1..3,
             ),
@@ -3023,13 +3112,17 @@ mod tests {
                         .map(|(flag, values)| {
                             let values = values
                                 .into_iter()
-                                .map(|(value, (checked, null, live, freed))| {
-                                    let implied = Implied {
+                                .map(|(value, (checked, null, live, freed, existing))| {
+                                    let mut implied = Implied {
                                         checked: checked.into_iter().map(PlaceId).collect(),
                                         null: null.into_iter().map(PlaceId).collect(),
                                         live: live.into_iter().map(PlaceId).collect(),
                                         freed: freed.into_iter().map(PlaceId).collect(),
+                                        existing: ChunkedVec::default(),
                                     };
+                                    for (site, bits) in existing.into_iter().enumerate() {
+                                        implied.existing.set(site, SiteStates(bits));
+                                    }
                                     (value, implied)
                                 })
                                 .collect();
@@ -3092,12 +3185,14 @@ mod tests {
             let summaries = Summaries::default();
             let project = ProjectSummaries::default();
             let attributes = HashMap::new();
+            let several_families = std::collections::HashSet::new();
             let function = test_function();
             let ownership = test_ownership(&function, &families, Context {
                 resolution: Resolution { unbound_names_resolve: true },
                 summaries: &summaries,
                 project: &project,
                 attributes: &attributes,
+                several_families: &several_families,
             });
             let (place, other) = (PlaceId(place), PlaceId(other));
             // Monotone in what blocks may be (their states, the flags, failed checks) for

@@ -149,6 +149,10 @@ pub struct Results<'f, A: Analysis> {
 /// The most entries, over all the states kept at join points, that an analysis may need
 /// (each is a pointer to a shared chunk: 128 MB).
 pub const MAX_STATE_ENTRIES: usize = 1 << 24;
+/// The entries of a state one budget entry stands for: the chunk size the budget was set
+/// for, kept apart from `ChunkedVec`'s layout so that tuning the layout never changes
+/// which functions are skipped.
+const BUDGET_ENTRIES_PER_POINTER: usize = 64;
 /// The most times, on average, a block may be run before the fixpoint (loops need a few
 /// rounds; past this, something is pathological).
 pub const MAX_VISITS_PER_BLOCK: usize = 64;
@@ -188,7 +192,7 @@ pub fn iterate<'f, A: Analysis>(
 ) -> Result<Results<'f, A>, TooLarge> {
     let shape = Shape::of(function);
     let joins = shape.keeps_state.iter().filter(|keeps| **keeps).count();
-    let chunks = width / crate::ownership::chunked::CHUNK + 1;
+    let chunks = width / BUDGET_ENTRIES_PER_POINTER + 1;
     if joins.saturating_mul(chunks) > budget.state_entries {
         return Err(TooLarge(format!(
             "is too large to analyze ({joins} join points over {width} allocation sites and \

@@ -17,7 +17,7 @@ pub mod families;
 pub mod module;
 pub mod summary;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Span;
 use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, UseKind};
@@ -84,6 +84,11 @@ pub struct Context<'a> {
     pub project: &'a ProjectSummaries,
     /// For a method: the blocks its class's methods store in its attributes.
     pub attributes: &'a HashMap<String, AttributeOrigin>,
+    /// For a finalizer: those of its attributes that the methods fill from more than one
+    /// family. The block one holds on entry has no one family (the instance's flags
+    /// choose it, which the class check of CY002 follows), as a helper's release that
+    /// depends on its arguments has none.
+    pub several_families: &'a HashSet<String>,
 }
 
 impl<'a> Context<'a> {

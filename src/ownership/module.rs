@@ -3,7 +3,7 @@
 //! while a summary changes), the class model, then each method of a class whose
 //! attributes hold blocks analyzed again knowing what they hold.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::ir::{Callee, Function, Module};
 use crate::ownership::classes::ClassModel;
@@ -106,6 +106,7 @@ impl<'a> ModuleAnalysis<'a> {
         reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
     ) -> Result<Self, Cancelled> {
         let no_attributes = HashMap::new();
+        let no_families = HashSet::new();
         let mut summaries = Summaries::default();
         // `self._release()` of a base class cimported from another module: its summary is
         // the subclass's too.
@@ -151,6 +152,7 @@ impl<'a> ModuleAnalysis<'a> {
                         summaries: &summaries,
                         project,
                         attributes: &no_attributes,
+                        several_families: &no_families,
                     };
                     let read = function
                         .class
@@ -207,10 +209,15 @@ impl<'a> ModuleAnalysis<'a> {
                 continue;
             };
             let mut attributes: HashMap<String, AttributeOrigin> = HashMap::new();
+            let mut several_families = HashSet::new();
+            let finalizer = matches!(function.name.as_str(), "__dealloc__" | "__del__");
             for declared in module.class_chain(class).iter().rev() {
                 if let Some(model) = classes.iter().find(|model| model.name == declared.name) {
                     for owned in &model.owned {
                         attributes.insert(owned.attribute.clone(), owned.origin.clone());
+                        if finalizer && !owned.other_origins.is_empty() {
+                            several_families.insert(owned.attribute.clone());
+                        }
                     }
                 }
             }
@@ -225,6 +232,7 @@ impl<'a> ModuleAnalysis<'a> {
                 summaries: &summaries,
                 project,
                 attributes: &attributes,
+                several_families: &several_families,
             };
             let at = position[index].expect("methods are never reused");
             graphs[at] = OwnershipGraph::build(function, families, context);

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ir::{Callee, Projection};
+use crate::ir::{CallId, Callee, Projection, Stmt, Value};
 use crate::ownership::families::FamilyId;
 use crate::ownership::{
     EscapeHow, LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates, Target,
@@ -367,7 +367,40 @@ fn shared_sites(graph: &OwnershipGraph<'_>) -> Vec<bool> {
             shared[escape.site.0 as usize] = true;
         }
     }
+    // `_tables[key] = PyCapsule_New(t, name, destructor)`: the capsule owns the block (its
+    // destructor frees it) and is itself kept where it outlives the call.
+    let kept_capsules: Vec<CallId> = function
+        .blocks
+        .iter()
+        .flat_map(|block| &block.stmts)
+        .filter_map(|stmt| match stmt {
+            Stmt::Assign {
+                target,
+                value: Value::Call(call),
+                ..
+            } if function.root_outlives(&function.place(*target).root)
+                && owning_capsule(function.call(*call)) =>
+            {
+                Some(*call)
+            }
+            _ => None,
+        })
+        .collect();
+    for (site, call, _) in &graph.passed {
+        if kept_capsules.contains(call) {
+            shared[site.0 as usize] = true;
+        }
+    }
     shared
+}
+
+/// `PyCapsule_New(p, name, destructor)` with a destructor: the capsule owns `p`.
+fn owning_capsule(call: &crate::ir::Call) -> bool {
+    call.callee.display_name() == "PyCapsule_New"
+        && call
+            .args
+            .get(2)
+            .is_some_and(|destructor| !matches!(destructor, Value::Null))
 }
 
 /// Whether some `return` hands the caller a pointer that is not a fresh block: one the

@@ -7,7 +7,7 @@ use crate::ir::{Callee, Place};
 use crate::ownership::classes::{dealloc_leak_path, owner_conditions, Flags};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::summary::{ClassExport, Summary};
-use crate::ownership::{EscapeHow, OwnershipGraph, SiteStates, UseHow};
+use crate::ownership::{EscapeHow, OwnershipGraph, ReleaseEvent, SiteId, SiteStates, UseHow};
 use crate::rules::{RuleMeta, Severity};
 
 pub const DEALLOC_MISSING_FREE: RuleMeta = RuleMeta {
@@ -44,12 +44,16 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             },
             _ => None,
         };
+        // The attributes the class and its bases declare, collected once (not searched
+        // for each owned attribute: a class with N attributes made that N²).
+        let declared: std::collections::HashSet<&str> = chain
+            .iter()
+            .flat_map(|declared| declared.attributes.iter().map(|(name, _)| name.as_str()))
+            .collect();
         // The elements of a pointer array (`rows[]`) are followed for their family only.
         for owned in model.owned.iter().filter(|o| !o.attribute.ends_with("[]")) {
             let field = owned.attribute.split('.').next().unwrap_or_default();
-            let declared_here = chain
-                .iter()
-                .any(|declared| declared.attributes.iter().any(|(name, _)| name == field));
+            let declared_here = declared.contains(field);
             // Released by the `.pyx`'s `__dealloc__`, or by a method of this half it calls
             // (one neither half defines may come from a base in another module).
             let released_by_half = implementation.is_some_and(|half| {
@@ -131,6 +135,7 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                 let conditions = owner_conditions(
                     &model.name,
                     &owned.attribute,
+                    None,
                     &analysis.graphs,
                     &method_frees,
                 )?;
@@ -310,22 +315,35 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
                 }
             }
             methods.sort_by(|a, b| a.0.cmp(&b.0));
+            // Each finalizer's first release of each block that is not a reallocation,
+            // found in one pass (not one per attribute: N attributes and N releases).
+            let first_releases: Vec<HashMap<SiteId, &ReleaseEvent>> = deallocs
+                .iter()
+                .map(|dealloc| {
+                    let mut first = HashMap::new();
+                    for release in dealloc.releases.iter().filter(|r| !r.reallocating) {
+                        first.entry(release.site).or_insert(release);
+                    }
+                    first
+                })
+                .collect();
             let released_with = released
                 .iter()
                 .filter_map(|attribute: &String| {
-                    deallocs.iter().find_map(|dealloc| {
-                        let site =
-                            crate::rules::lifetime::incoming_attribute_site(dealloc, attribute)?;
-                        let release = dealloc
-                            .releases
-                            .iter()
-                            .find(|release| release.site == site && !release.reallocating)?;
-                        Some((
-                            attribute.clone(),
-                            dealloc.family_name(release.family?).to_string(),
-                            release.callee.clone(),
-                        ))
-                    })
+                    deallocs
+                        .iter()
+                        .zip(&first_releases)
+                        .find_map(|(dealloc, first)| {
+                            let site = crate::rules::lifetime::incoming_attribute_site(
+                                dealloc, attribute,
+                            )?;
+                            let release = *first.get(&site)?;
+                            Some((
+                                attribute.clone(),
+                                dealloc.family_name(release.family?).to_string(),
+                                release.callee.clone(),
+                            ))
+                        })
                 })
                 .collect();
             let export = ClassExport {

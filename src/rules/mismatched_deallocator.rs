@@ -1,9 +1,12 @@
 #![doc = include_str!("../../docs/rules/CY002.md")]
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Related};
-use crate::ownership::OwnershipGraph;
+use crate::ir::BlockId;
+use crate::ownership::classes::{blocks_reached_holding_entry, owner_conditions};
+use crate::ownership::families::FamilyId;
+use crate::ownership::{AttributeOrigin, OwnershipGraph};
 use crate::rules::{RuleMeta, Severity};
 
 pub const MISMATCHED_DEALLOCATOR: RuleMeta = RuleMeta {
@@ -104,23 +107,48 @@ pub fn check_classes(
                             .then_some(crate::ownership::SiteId(index as u32))
                     })
                     .collect();
+                // Per family, the basic blocks some path enters holding a block of that
+                // family (`None`: too many paths to say, which reports as before flags
+                // were followed).
+                let mut reached: HashMap<FamilyId, Option<HashSet<BlockId>>> = HashMap::new();
+                let origins: Vec<(&AttributeOrigin, &str)> =
+                    std::iter::once((&owned.origin, owned.method.as_str()))
+                        .chain(owned.other_origins.iter().map(|(o, m)| (o, m.as_str())))
+                        .collect();
                 for release in &graph.releases {
-                    let site = graph.site(release.site);
-                    let first_family = site.family.unwrap_or(owned.origin.family);
                     let Some(release_family) = release.family else {
                         continue;
                     };
-                    if !incoming.contains(&release.site)
-                        || release.reallocating
-                        || release_family != first_family
-                    {
+                    if !incoming.contains(&release.site) || release.reallocating {
                         continue;
                     }
-                    let Some((origin, method)) = owned
-                        .other_origins
-                        .iter()
-                        .find(|(origin, _)| origin.family != release_family)
-                    else {
+                    // `if self.pymem: PyMem_Free(self.buf) else: free(self.buf)`, where
+                    // `__cinit__` chose the allocator by the same flag: a family is
+                    // mismatched only where the flags let a block of it reach the release.
+                    let Some((origin, method)) = origins.iter().copied().find(|(origin, _)| {
+                        origin.family != release_family
+                            && reached
+                                .entry(origin.family)
+                                .or_insert_with(|| {
+                                    owner_conditions(
+                                        &model.name,
+                                        &owned.attribute,
+                                        Some(origin.family),
+                                        &analysis.graphs,
+                                        &|_, _| false,
+                                    )
+                                    .and_then(|conditions| {
+                                        blocks_reached_holding_entry(
+                                            &model.name,
+                                            &owned.attribute,
+                                            graph,
+                                            &conditions,
+                                        )
+                                    })
+                                })
+                                .as_ref()
+                                .is_none_or(|blocks| blocks.contains(&release.block))
+                    }) else {
                         continue;
                     };
                     if !reported.insert(release.span) {

@@ -1,7 +1,10 @@
 #![doc = include_str!("../../docs/rules/CY001.md")]
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Diagnostic, Related};
-use crate::ownership::{OwnershipGraph, SiteId, UseHow};
+use crate::ir::{CallId, PlaceId};
+use crate::ownership::{OwnershipGraph, SiteId, UseEvent, UseHow};
 use crate::rules::{RuleMeta, Severity};
 
 pub const UNCHECKED_ALLOCATION: RuleMeta = RuleMeta {
@@ -15,6 +18,30 @@ pub const UNCHECKED_ALLOCATION: RuleMeta = RuleMeta {
 /// Reports each allocation site whose block some path uses before a NULL check, once,
 /// at its first unchecked use.
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    // Each call's first unchecked use and earliest check through each place, found in one
+    // pass over the events (not one per site: N sites and N uses would cost N²).
+    let mut first_unchecked: HashMap<CallId, &UseEvent> = HashMap::new();
+    for event in graph.uses.iter().filter(|event| event.unchecked) {
+        let Some(call) = graph.site(event.site).call() else {
+            continue;
+        };
+        first_unchecked
+            .entry(call)
+            .and_modify(|first| {
+                if event.span < first.span {
+                    *first = event;
+                }
+            })
+            .or_insert(event);
+    }
+    let mut first_check: HashMap<(CallId, PlaceId), usize> = HashMap::new();
+    for check in &graph.checks {
+        let Some(call) = graph.site(check.site).call() else {
+            continue;
+        };
+        let start = first_check.entry((call, check.place)).or_insert(usize::MAX);
+        *start = (*start).min(check.span.start);
+    }
     for (index, site) in graph.sites.iter().enumerate() {
         let id = SiteId(index as u32);
         let Some(call) = site.call() else { continue };
@@ -23,21 +50,14 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         if graph.site_of_call(call) != Some(id) {
             continue;
         }
-        let Some(first_use) = graph
-            .uses
-            .iter()
-            .filter(|event| event.unchecked && graph.site(event.site).call() == Some(call))
-            .min_by_key(|event| event.span)
-        else {
+        let Some(&first_use) = first_unchecked.get(&call) else {
             continue;
         };
         let place = graph.function.place(first_use.place);
         // `if out == NULL: failed = True` then `out[0]`: a check that lets execution go on.
-        let checked_before = graph.checks.iter().any(|check| {
-            graph.site(check.site).call() == Some(call)
-                && check.place == first_use.place
-                && check.span.start < first_use.span.start
-        });
+        let checked_before = first_check
+            .get(&(call, first_use.place))
+            .is_some_and(|start| *start < first_use.span.start);
         if checked_before {
             out.push(Diagnostic {
                 rule: &UNCHECKED_ALLOCATION,
