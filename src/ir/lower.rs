@@ -1550,6 +1550,9 @@ impl<'a> Lowerer<'a> {
                     let fails = self.new_block();
                     self.branch(condition, holds, fails)?;
                     self.current = fails;
+                    // A failing `assert` raises `AssertionError` like a `raise` statement
+                    // (Cython compiles asserts in unless CYTHON_WITHOUT_ASSERTIONS).
+                    self.f.raises.push((self.current, node_span(node)));
                     self.raise();
                     self.current = holds;
                 }
@@ -2643,6 +2646,7 @@ impl<'a> Lowerer<'a> {
             Value::Place(place) => place,
             _ => return Ok(Value::Other),
         };
+        self.f.untracked.push(place);
         let span = node_span(cast);
         let viewed = self.new_block();
         let raised = self.new_block();
@@ -3464,7 +3468,9 @@ impl<'a> Lowerer<'a> {
         self.enter()?;
         if let Some(pointer) = self.integer_cast(node) {
             // `<size_t>p`: a number (logged, hashed, a dict key), no read through `p`.
-            self.expr(pointer)?;
+            if let Value::Place(place) = self.expr(pointer)? {
+                self.f.untracked.push(place);
+            }
             self.leave();
             return Ok(Value::Other);
         }
@@ -3766,12 +3772,18 @@ impl<'a> Lowerer<'a> {
                 match argument.kind() {
                     "keyword_argument" => {
                         if let Some(value) = argument.field("value") {
-                            self.expr(value)?;
+                            if let Value::Place(place) = self.expr(value)? {
+                                self.f.untracked.push(place);
+                            }
                         }
                     }
                     "comment" => {}
                     _ => {
                         let value = self.expr(argument)?;
+                        if matches!(value, Value::Other) {
+                            let carried = self.carried(argument);
+                            self.f.untracked.extend(carried);
+                        }
                         args.push(value);
                     }
                 }
@@ -3801,9 +3813,14 @@ impl<'a> Lowerer<'a> {
                     && function
                         .field("attribute")
                         .is_some_and(|name| self.names.is_silent(self.text(name)));
+                // `out[:n].decode()`: a slice of a C pointer is a Python object (bytes, a
+                // list), whose methods are Python's.
+                let sliced = function
+                    .field("object")
+                    .is_some_and(|object| self.is_slice(object));
                 returned_by_c
                     || silent_method
-                    || receiver.is_some_and(|place| self.is_c_value(place))
+                    || (!sliced && receiver.is_some_and(|place| self.is_c_value(place)))
                     || (function.kind() == "identifier"
                         && !self.locals.contains(self.text(function))
                         && self.names.is_struct(self.text(function)))
@@ -3817,6 +3834,19 @@ impl<'a> Lowerer<'a> {
             call.c_level = c_level;
         }
         Ok(value)
+    }
+
+    /// `p[a:b]`, `p[:n]`: a slice, which Cython copies into a new Python object.
+    fn is_slice(&self, node: Node<'_>) -> bool {
+        let node = self.strip(node);
+        if node.kind() != "subscript" {
+            return false;
+        }
+        let mut cursor = node.walk();
+        let sliced = node
+            .children_by_field_name("subscript", &mut cursor)
+            .any(|index| index.kind() == "slice");
+        sliced
     }
 
     /// Whether what `place` names is a C or C++ value, whose methods are C++ methods: a

@@ -509,6 +509,11 @@ pub struct Function {
     pub raises: Vec<(BlockId, Span)>,
     /// Pairs of places a condition compares with each other (`a is not b`, `a != b`).
     pub compared: Vec<(PlaceId, PlaceId)>,
+    /// Pointers whose value the IR drops where the code uses it: cast to an integer
+    /// (`<size_t>p`), viewed as a memoryview (`<char[:n]>p`), given as a keyword argument
+    /// or inside a C tuple or struct argument. Where they go from there is not followed,
+    /// so nothing may conclude that the function keeps no pointer to their block.
+    pub untracked: Vec<PlaceId>,
     /// The error value a `cdef` function declares without `?` (`NULL` for `except NULL`,
     /// `-1`): returning it propagates an exception, so callers never receive it.
     pub error_value: Option<String>,
@@ -543,6 +548,7 @@ impl Function {
             locals: _,
             raises,
             compared: _,
+            untracked: _,
             error_value: _,
             place_ids: _,
         } = &mut self;
@@ -597,6 +603,7 @@ impl Function {
             locals: Vec::new(),
             raises: Vec::new(),
             compared: Vec::new(),
+            untracked: Vec::new(),
             error_value: None,
             place_ids: HashMap::new(),
         };

@@ -25,6 +25,38 @@ use crate::ownership::{
     SiteOrigin, UnwindEvent, UseEvent, UseHow,
 };
 
+/// C functions that read or fill a block they are given and keep no pointer to it:
+/// passing a block to one hands nothing off.
+pub(crate) const BORROWERS: &[&str] = &[
+    "memcpy",
+    "memmove",
+    "memset",
+    "memcmp",
+    "strcpy",
+    "strncpy",
+    "strcat",
+    "strncat",
+    "strlen",
+    "strcmp",
+    "strncmp",
+    "sprintf",
+    "snprintf",
+    "printf",
+    "fprintf",
+    "fread",
+    "fwrite",
+    "fgets",
+    "qsort",
+    "PyBytes_FromStringAndSize",
+    "PyBytes_FromString",
+    "PyByteArray_FromStringAndSize",
+    "PyUnicode_FromString",
+    "PyUnicode_FromStringAndSize",
+    "PyUnicode_DecodeUTF8",
+    "PyUnicode_DecodeLatin1",
+    "PyUnicode_DecodeASCII",
+];
+
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
 /// block to one reads nothing through it.
 const NULL_TOLERANT: &[&str] = &[
@@ -798,6 +830,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // `safe_realloc(&buf, n)`: where the helper reallocates the block the place holds,
     // taking the address hands the place to that call, which releases its block.
     let mut reallocated_through = std::collections::HashSet::new();
+    let mut filled_through = std::collections::HashSet::new();
     let mut reallocating_helpers = std::collections::HashSet::new();
     for (index, block) in function.blocks.iter().enumerate() {
         for call_id in block.calls() {
@@ -808,9 +841,15 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             let out = context
                 .summary_of(&call.callee, &classes)
                 .and_then(|summary| summary.out_argument(call));
-            if let Some((place, _)) = out.filter(|(_, out)| out.reallocates) {
-                reallocated_through.insert((BlockId(index as u32), place));
-                reallocating_helpers.insert(call_id);
+            match out {
+                Some((place, out)) if out.reallocates => {
+                    reallocated_through.insert((BlockId(index as u32), place));
+                    reallocating_helpers.insert(call_id);
+                }
+                Some((place, out)) if out.untouched_when_raising => {
+                    filled_through.insert((BlockId(index as u32), place));
+                }
+                _ => {}
             }
         }
     }
@@ -824,6 +863,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         families,
         context,
         reallocated_through,
+        filled_through,
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
@@ -1057,6 +1097,10 @@ struct Ownership<'a, 'c> {
     /// The places whose address a call in the block hands to a helper that reallocates
     /// their block (`safe_realloc(&buf, n)`): the call releases what they hold.
     reallocated_through: std::collections::HashSet<(BlockId, PlaceId)>,
+    /// The places whose address a call in the block hands to a helper that stores a new
+    /// block there where it returns, and writes nothing there where it raises
+    /// (`load(n, &b)`): along the call's unwind edge they hold what they held before.
+    filled_through: std::collections::HashSet<(BlockId, PlaceId)>,
     /// The method's class and its bases, for `self.helper()` summaries.
     classes: Vec<String>,
     graph_sites: Vec<AllocationSite>,
@@ -1854,7 +1898,13 @@ impl Ownership<'_, '_> {
                 }
                 // The reallocating helper releases the place's block and stores the new
                 // one: until it returns, the place still holds the old one.
-                if !self.reallocated_through.contains(&(recorder.block, *place)) {
+                // So does the filling helper that raises: a place that held NULL (`b =
+                // NULL` before `try: load(n, &b)`) still does in the `except` clause.
+                let keeps_null = self.filled_through.contains(&(recorder.block, *place))
+                    && state
+                        .targets(*place)
+                        .is_some_and(|targets| targets.iter().all(|t| *t == Target::Null));
+                if !self.reallocated_through.contains(&(recorder.block, *place)) && !keeps_null {
                     self.forget(*place, state);
                 }
             }
@@ -1976,9 +2026,31 @@ impl Ownership<'_, '_> {
                         Self::record(recorder, |graph| graph.passed.push((site, call_id, block)));
                     }
                 }
+                // A C function that only reads or fills the block, or a function of the
+                // project whose summary shows it keeps no pointer to that parameter:
+                // the caller still owns what it passes. (Not a method: an override in
+                // a subclass may keep it.)
+                let borrows = |index: usize| {
+                    BORROWERS.contains(&callee_name)
+                        || matches!(
+                            call.callee,
+                            Callee::ModuleFunction(_)
+                                | Callee::External {
+                                    module: Some(_),
+                                    ..
+                                }
+                        ) && summary.is_some_and(|s| s.borrows.contains(&index))
+                };
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
-                    if !released[index] && recorder.graph.is_some() {
+                    if !released[index] && borrows(index) && recorder.graph.is_some() {
+                        let held = state.sites_of(*place);
+                        Self::record(recorder, |graph| {
+                            graph
+                                .lent
+                                .extend(held.into_iter().map(|site| (site, call_id)))
+                        });
+                    } else if !released[index] && recorder.graph.is_some() {
                         let (held, block) = (state.sites_of(*place), recorder.block);
                         Self::record(recorder, |graph| {
                             let passed = held.into_iter().map(|site| (site, call_id, block));
@@ -3184,6 +3256,7 @@ mod tests {
             families,
             context,
             reallocated_through: std::collections::HashSet::new(),
+            filled_through: std::collections::HashSet::new(),
             classes: Vec::new(),
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),

@@ -384,6 +384,9 @@ pub struct OwnershipGraph<'a> {
     /// Blocks passed as an argument to a call that does not release them (NULL-tolerant
     /// or not), with the basic block of the call: the callee may keep them.
     pub passed: Vec<(SiteId, CallId, BlockId)>,
+    /// Blocks passed as an argument to a call that only reads or writes through them (a C
+    /// library function, a helper whose summary borrows that parameter): not handed off.
+    pub lent: Vec<(SiteId, CallId)>,
     /// What local variables own just before each allocating call (see
     /// [`HeldAtAllocation`]); read by CY001's fix, which releases them before it raises.
     pub held_at_allocations: Vec<HeldAtAllocation>,
@@ -442,6 +445,7 @@ impl<'a> OwnershipGraph<'a> {
             overwrites: Vec::new(),
             address_taken: Vec::new(),
             passed: Vec::new(),
+            lent: Vec::new(),
             held_at_allocations: Vec::new(),
             leaves: Vec::new(),
             unwinds: Vec::new(),

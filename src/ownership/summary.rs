@@ -50,6 +50,9 @@ pub struct OutAllocation {
     /// Whether it is the slot's own block reallocated (`realloc(p[0], n)`): where the
     /// call returns, the block the caller's place held before is released.
     pub reallocates: bool,
+    /// Whether no path that raises writes the slot (or lets anything else write it): when
+    /// the call raises, the caller's place still holds what it held before.
+    pub untouched_when_raising: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -69,6 +72,11 @@ pub struct Summary {
     pub checks_fields: Vec<(usize, String)>,
     /// Every path raises (`cdef void raise_error(int code)`): a call to it never returns.
     pub never_returns: bool,
+    /// Pointer parameters (by position) the function only reads or writes through: it
+    /// keeps no pointer to their block anywhere (returns, stores, passes on to a function
+    /// that may keep it, releases, reallocates, takes the address of none) and never tests
+    /// them for NULL, so the caller still owns what it passes.
+    pub borrows: Vec<usize>,
 }
 
 impl Summary {
@@ -79,9 +87,16 @@ impl Summary {
         let (out_allocations, out_sites) = out_allocations(graph, &shared);
         let mut returns: Option<ReturnedBlock> = None;
         let mut mixed = returns_borrowed(graph);
+        let in_slots = slot_sites(graph);
         for escape in &graph.escapes {
-            // `return tmp` after `p[0] = tmp`: the caller's place holds it already.
-            if escape.how != EscapeHow::Returned || out_sites.contains(&escape.site) {
+            // `return tmp` after `p[0] = tmp`: the caller's place holds it already (also
+            // when some paths store NULL there instead, and the caller frees `*p` after
+            // using the pointer it got back: `eigv = coefficients(&buffer); ...;
+            // free(buffer)`).
+            if escape.how != EscapeHow::Returned
+                || out_sites.contains(&escape.site)
+                || in_slots[escape.site.0 as usize]
+            {
                 continue;
             }
             // Kept where it outlives the call as well (`self.buf`, a pool): the caller
@@ -225,6 +240,7 @@ impl Summary {
             checks,
             checks_fields,
             never_returns: always_raises(function),
+            borrows: borrowed_parameters(graph),
         }
     }
 
@@ -255,7 +271,77 @@ impl Summary {
             && self.checks.is_empty()
             && self.checks_fields.is_empty()
             && !self.never_returns
+            && self.borrows.is_empty()
     }
+}
+
+/// The pointer parameters whose block (the one they hold on entry) the function keeps
+/// nowhere: every event of that block is a read, a write through it, a NULL test or a
+/// call that borrows it in turn. A function that drops some pointer's value where the IR
+/// cannot follow it (`<size_t>p`, a keyword argument) is not trusted with any.
+fn borrowed_parameters(graph: &OwnershipGraph<'_>) -> Vec<usize> {
+    let function = graph.function;
+    if !function.untracked.is_empty() {
+        return Vec::new();
+    }
+    let mut kept = vec![false; graph.sites.len()];
+    let escaped = graph.escapes.iter().map(|escape| escape.site);
+    let released = graph.releases.iter().map(|release| release.site);
+    let passed = graph.passed.iter().map(|&(site, _, _)| site);
+    let addressed = graph.address_taken.iter().map(|&(site, _)| site);
+    // A NULL test may decide what the function returns (`return -1` when `out == NULL`),
+    // which the caller's state does not follow: such a parameter stays handed over, so
+    // that `if fill(p, n) < 0: raise MemoryError()` is no leak of `p`.
+    let tested = graph.checks.iter().map(|check| check.site);
+    for site in escaped
+        .chain(released)
+        .chain(passed)
+        .chain(addressed)
+        .chain(tested)
+    {
+        kept[site.0 as usize] = true;
+    }
+    let assumed: std::collections::HashSet<crate::ir::PlaceId> = function
+        .blocks
+        .iter()
+        .flat_map(|block| &block.stmts)
+        .filter_map(|stmt| match stmt {
+            crate::ir::Stmt::Assume { place, .. } => Some(*place),
+            _ => None,
+        })
+        .collect();
+    function
+        .params
+        .iter()
+        .enumerate()
+        .filter_map(|(param, name)| {
+            let place = function.place_id(&crate::ir::Place::local(name))?;
+            let site = graph.incoming_site(place)?;
+            (!kept[site.0 as usize] && !assumed.contains(&place)).then_some(param)
+        })
+        .collect()
+}
+
+/// By site: the function stores the block in the `p[0]` slot of a pointer parameter on
+/// some path, where the caller's place receives it.
+fn slot_sites(graph: &OwnershipGraph<'_>) -> Vec<bool> {
+    let function = graph.function;
+    let mut stored = vec![false; graph.sites.len()];
+    for escape in &graph.escapes {
+        let EscapeHow::Stored(place) = escape.how else {
+            continue;
+        };
+        let place = function.place(place);
+        if function.params.contains(&place.root)
+            && matches!(
+                place.path.as_slice(),
+                [Projection::Element(0)] | [Projection::Index]
+            )
+        {
+            stored[escape.site.0 as usize] = true;
+        }
+    }
+    stored
 }
 
 /// By site: the function stores the block somewhere that outlives the call (an attribute
@@ -484,10 +570,56 @@ fn out_allocations(
             family,
             may_be_null: may_be_null && !reported_here(graph, site),
             reallocates: allocation.reallocates == Some(slot),
+            untouched_when_raising: untouched_when_raising(function, name),
         });
         sites.push(site);
     }
     (allocations, sites)
+}
+
+/// Whether the pointer parameter `param` is only written through (`param[0] = b`, its
+/// fields) in blocks from which no path raises, and never copied, passed to a call,
+/// returned or has its address taken: a raise leaves what it points to untouched.
+fn untouched_when_raising(function: &crate::ir::Function, param: &str) -> bool {
+    use crate::ir::{Stmt, Value};
+    let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); function.blocks.len()];
+    for (index, block) in function.blocks.iter().enumerate() {
+        for succ in block.successors() {
+            predecessors[succ.0 as usize].push(index);
+        }
+    }
+    let mut raises = vec![false; function.blocks.len()];
+    let mut pending = vec![function.unwind_exit.0 as usize];
+    while let Some(block) = pending.pop() {
+        if !std::mem::replace(&mut raises[block], true) {
+            pending.extend(predecessors[block].iter().copied());
+        }
+    }
+    let rooted = |place: &crate::ir::PlaceId| function.place(*place).root == param;
+    let mentions =
+        |value: &Value| matches!(value, Value::Place(p) | Value::Address(p) if rooted(p));
+    if function.untracked.iter().any(rooted) {
+        return false;
+    }
+    if function
+        .calls
+        .iter()
+        .any(|call| call.args.iter().any(mentions))
+    {
+        return false;
+    }
+    function.blocks.iter().enumerate().all(|(index, block)| {
+        block.stmts.iter().all(|stmt| match stmt {
+            // Written where a raise may follow, or a copy of the pointer taken.
+            Stmt::Assign { target, value, .. } => {
+                let written_then_raises = rooted(target) && raises[index];
+                !mentions(value) && !written_then_raises
+            }
+            Stmt::Return { value, .. } => !mentions(value),
+            Stmt::Escape { place, .. } | Stmt::AddressTaken { place } => !rooted(place),
+            _ => true,
+        })
+    })
 }
 
 /// Whether every path from the entry releases the block a local parameter holds on entry,

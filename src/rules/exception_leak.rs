@@ -264,12 +264,18 @@ fn releases(graph: &OwnershipGraph<'_>, site: SiteId, call: Span) -> bool {
         .any(|release| release.site == site && release.span == call)
 }
 
-/// Whether the block is an argument of the raising call.
+/// Whether the block is an argument of the raising call. Even one that only reads it: why
+/// such a call raises is often about that block (`except ValueError` around the helper
+/// that raises only `ValueError`, a status the caller tests), which is not followed here.
 fn passed_to(graph: &OwnershipGraph<'_>, site: SiteId, unwind: &UnwindEvent) -> bool {
     graph
         .passed
         .iter()
         .any(|&(passed, call, _)| passed == site && call == unwind.call)
+        || graph
+            .lent
+            .iter()
+            .any(|&(lent, call)| lent == site && call == unwind.call)
 }
 
 /// What the searches of one function share, computed once: a function with many calls

@@ -17,38 +17,6 @@ pub const MEMORY_LEAK: RuleMeta = RuleMeta {
     doc: include_str!("../../docs/rules/CY007.md"),
 };
 
-/// C functions that read or fill a block they are given and keep no pointer to it:
-/// passing a block to one hands nothing off.
-const BORROWERS: &[&str] = &[
-    "memcpy",
-    "memmove",
-    "memset",
-    "memcmp",
-    "strcpy",
-    "strncpy",
-    "strcat",
-    "strncat",
-    "strlen",
-    "strcmp",
-    "strncmp",
-    "sprintf",
-    "snprintf",
-    "printf",
-    "fprintf",
-    "fread",
-    "fwrite",
-    "fgets",
-    "qsort",
-    "PyBytes_FromStringAndSize",
-    "PyBytes_FromString",
-    "PyByteArray_FromStringAndSize",
-    "PyUnicode_FromString",
-    "PyUnicode_FromStringAndSize",
-    "PyUnicode_DecodeUTF8",
-    "PyUnicode_DecodeLatin1",
-    "PyUnicode_DecodeASCII",
-];
-
 /// One report per allocation: every way its block is lost.
 #[derive(Default)]
 struct Lost {
@@ -109,7 +77,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             LeaveHow::Returns(at) if at.start == at.end => (at, "the function ends here"),
             LeaveHow::Returns(at) => (at, "returns here"),
             LeaveHow::Raises(at) => (at, "raises here"),
-            // A failed `assert`, an always-raising call, the end of a `finally` on the
+            // An always-raising call, the end of a `finally` on the
             // way out: the rule is about `return` and `raise` statements; the paths
             // of a `finally` are seen where they enter it. A call that raised and left
             // the function is CY008's.
@@ -280,10 +248,7 @@ impl HandOffs {
             add(escape.site, escape.block, escape.span.start);
         }
         for &(site, call, block) in &graph.passed {
-            let call = graph.function.call(call);
-            if !BORROWERS.contains(&call.callee.display_name()) {
-                add(site, block, call.span.start);
-            }
+            add(site, block, graph.function.call(call).span.start);
         }
         for release in graph.releases.iter().filter(|r| r.reallocating) {
             add(release.site, release.block, release.span.start);
