@@ -1550,9 +1550,10 @@ impl<'a> Lowerer<'a> {
                     let fails = self.new_block();
                     self.branch(condition, holds, fails)?;
                     self.current = fails;
-                    // A failing `assert` raises `AssertionError` like a `raise` statement
-                    // (Cython compiles asserts in unless CYTHON_WITHOUT_ASSERTIONS).
-                    self.f.raises.push((self.current, node_span(node)));
+                    // A failing `assert` unwinds, but it is no `raise` statement CY007
+                    // reports: an assert states an invariant, and a leak on the path
+                    // where the program's own invariant is broken is noise (the clang
+                    // analyzer prunes failed assertions the same way).
                     self.raise();
                     self.current = holds;
                 }

@@ -77,7 +77,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             LeaveHow::Returns(at) if at.start == at.end => (at, "the function ends here"),
             LeaveHow::Returns(at) => (at, "returns here"),
             LeaveHow::Raises(at) => (at, "raises here"),
-            // An always-raising call, the end of a `finally` on the
+            // A failed `assert`, an always-raising call, the end of a `finally` on the
             // way out: the rule is about `return` and `raise` statements; the paths
             // of a `finally` are seen where they enter it. A call that raised and left
             // the function is CY008's.
