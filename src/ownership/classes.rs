@@ -844,24 +844,9 @@ pub fn blocks_holding_entry(
     method: &OwnershipGraph<'_>,
     conditions: &[Flags],
 ) -> Option<HashSet<BlockId>> {
-    let paths = Paths {
-        graph: method,
-        class,
-        attribute,
-        method_releases: &|_, _| false,
-        hand_off_releases: false,
-        follow_unwind: true,
-        family: None,
-    };
-    let mut blocks = HashSet::new();
-    for condition in conditions {
-        blocks.extend(
-            paths
-                .explore(condition.clone(), Holding::Entry)?
-                .holding_entry,
-        );
-    }
-    Some(blocks)
+    entry_blocks(class, attribute, method, conditions, |explored| {
+        explored.holding_entry
+    })
 }
 
 /// The basic blocks of `method` that some path enters, from one of `conditions`, with
@@ -872,6 +857,20 @@ pub fn blocks_reached_holding_entry(
     attribute: &str,
     method: &OwnershipGraph<'_>,
     conditions: &[Flags],
+) -> Option<HashSet<BlockId>> {
+    entry_blocks(class, attribute, method, conditions, |explored| {
+        explored.reached_holding_entry
+    })
+}
+
+/// The union over `conditions` of what `pick` takes from the paths of `method` that start
+/// with `attribute` holding its entry block.
+fn entry_blocks(
+    class: &str,
+    attribute: &str,
+    method: &OwnershipGraph<'_>,
+    conditions: &[Flags],
+    pick: impl Fn(Explored) -> HashSet<BlockId>,
 ) -> Option<HashSet<BlockId>> {
     let paths = Paths {
         graph: method,
@@ -884,11 +883,7 @@ pub fn blocks_reached_holding_entry(
     };
     let mut blocks = HashSet::new();
     for condition in conditions {
-        blocks.extend(
-            paths
-                .explore(condition.clone(), Holding::Entry)?
-                .reached_holding_entry,
-        );
+        blocks.extend(pick(paths.explore(condition.clone(), Holding::Entry)?));
     }
     Some(blocks)
 }
