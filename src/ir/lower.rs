@@ -3775,6 +3775,11 @@ impl<'a> Lowerer<'a> {
                         if let Some(value) = argument.field("value") {
                             if let Value::Place(place) = self.expr(value)? {
                                 self.f.untracked.push(place);
+                                // `keep(ptr=p)` binds `p` to the callee's parameter as a
+                                // positional argument would; which one is not modelled, so
+                                // the block is handed off like a struct literal's field.
+                                let span = node_span(argument);
+                                self.push(Stmt::Escape { place, span });
                             }
                         }
                     }
