@@ -1813,7 +1813,24 @@ impl<'a> Lowerer<'a> {
             let then = self.new_block();
             let otherwise = self.new_block();
             match clause.field("condition") {
-                Some(condition) => self.branch(condition, then, otherwise)?,
+                Some(condition) => {
+                    // `if p == NULL:` then `if n != 0: raise MemoryError()`: the edge
+                    // that skips the body splits on the inner count tests too, as the
+                    // skipping edge of `p == NULL and n != 0` does.
+                    let skipped = clause
+                        .field(consequence_field)
+                        .and_then(|body| self.leading_if_condition(body))
+                        .map(|inner| self.count_tests_within(inner))
+                        .unwrap_or_default();
+                    if skipped.is_empty() {
+                        self.branch(condition, then, otherwise)?;
+                    } else {
+                        let skip = self.new_block();
+                        self.branch(condition, then, skip)?;
+                        self.current = skip;
+                        self.ghost_split(&skipped, otherwise);
+                    }
+                }
                 None => {
                     self.edge(self.current, then);
                     self.edge(self.current, otherwise);
@@ -3191,6 +3208,17 @@ impl<'a> Lowerer<'a> {
                 value: i64::from(value),
             });
         }
+    }
+
+    /// The condition of the `if` statement a body starts with (comments aside).
+    fn leading_if_condition<'t>(&self, body: Node<'t>) -> Option<Node<'t>> {
+        let mut cursor = body.walk();
+        let first = body
+            .named_children(&mut cursor)
+            .find(|statement| statement.kind() != "comment")?;
+        (first.kind() == "if_statement")
+            .then(|| first.field("condition"))
+            .flatten()
     }
 
     /// The count tests among the operands of a condition (through `and`, `or`, `not`
