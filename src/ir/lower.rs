@@ -868,6 +868,18 @@ fn is_integer_type(written: &str) -> bool {
         })
 }
 
+/// Whether an integer type (see [`is_integer_type`]) is unsigned: `unsigned int`,
+/// `size_t`, `uint32_t`, `uintptr_t`.
+fn is_unsigned_type(written: &str) -> bool {
+    written.split_whitespace().any(|word| {
+        let word = word.rsplit('.').next().unwrap_or(word);
+        word == "unsigned"
+            || word == "size_t"
+            || word == "Py_uintptr_t"
+            || (word.starts_with("uint") && word.ends_with("_t"))
+    })
+}
+
 fn is_python_type(name: &str) -> bool {
     matches!(
         name.trim(),
@@ -907,6 +919,8 @@ enum CountTest {
 struct GhostFlags {
     positive: PlaceId,
     nonzero: PlaceId,
+    /// An unsigned count (`size_t n`): `n > 0` and `n != 0` are one fact.
+    unsigned: bool,
 }
 
 const POSITIVE: &str = "(> 0)";
@@ -969,6 +983,8 @@ struct Lowerer<'a> {
     /// Locals and parameters declared with a C integer type (`cdef Py_ssize_t n`, `int
     /// count`): `if n:` tests a count, not a pointer.
     integers: HashSet<String>,
+    /// The locals among `integers` of an unsigned type (`size_t`, `unsigned int`).
+    unsigned: HashSet<String>,
     /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
     /// to one is converted (`msg = buf` copies the string), so it holds no block.
     python_typed: HashSet<String>,
@@ -1126,6 +1142,7 @@ fn lower_function(
         c_typed: HashSet::new(),
         cpp_new_locals: HashSet::new(),
         integers: HashSet::new(),
+        unsigned: HashSet::new(),
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
         declared_types: Vec::new(),
@@ -1367,6 +1384,9 @@ impl<'a> Lowerer<'a> {
                             .is_some_and(|first| matches!(first.kind(), "pointer_declarator"));
                         if declared.is_some_and(|t| is_integer_type(self.text(t))) && !pointer {
                             self.integers.insert(self.text(name).to_string());
+                            if declared.is_some_and(|t| is_unsigned_type(self.text(t))) {
+                                self.unsigned.insert(self.text(name).to_string());
+                            }
                         }
                         if let (Some(declared), false) = (declared, pointer) {
                             self.declared_types.push((
@@ -1396,6 +1416,12 @@ impl<'a> Lowerer<'a> {
                                 let plain = !self.text(param).contains(['*', '[']);
                                 if integer && plain && !declarator.is_empty() {
                                     self.integers.insert(declarator.to_string());
+                                    let unsigned = param
+                                        .field("type")
+                                        .is_some_and(|t| is_unsigned_type(self.text(t)));
+                                    if unsigned {
+                                        self.unsigned.insert(declarator.to_string());
+                                    }
                                 }
                                 name
                             }
@@ -3169,6 +3195,7 @@ impl<'a> Lowerer<'a> {
         let flags = GhostFlags {
             positive: self.place(Self::ghost_place(name, POSITIVE)),
             nonzero: self.place(Self::ghost_place(name, NONZERO)),
+            unsigned: self.unsigned.contains(name),
         };
         Some((flags, kind))
     }
@@ -3178,7 +3205,7 @@ impl<'a> Lowerer<'a> {
     /// for the flag the test is about, set (what holds now is what it implies later).
     /// `n > 0` implies `n != 0`; `n == 0` implies not `n > 0`; the other ways say nothing.
     fn ghost_edge(&mut self, flags: GhostFlags, kind: CountTest, holds: bool) {
-        let (tested, positive, nonzero) = match (kind, holds) {
+        let (tested, mut positive, mut nonzero) = match (kind, holds) {
             (CountTest::Positive, true) => (flags.positive, Some(true), Some(true)),
             (CountTest::Positive, false) => (flags.positive, Some(false), None),
             (CountTest::NonZero, true) | (CountTest::Zero, false) => {
@@ -3188,6 +3215,10 @@ impl<'a> Lowerer<'a> {
                 (flags.nonzero, Some(false), Some(false))
             }
         };
+        if flags.unsigned {
+            positive = positive.or(nonzero);
+            nonzero = positive;
+        }
         for (place, value) in [(flags.positive, positive), (flags.nonzero, nonzero)] {
             if let Some(value) = value {
                 self.push(Stmt::Compare {
@@ -3196,6 +3227,18 @@ impl<'a> Lowerer<'a> {
                     relation: Relation::equality(value),
                 });
             }
+        }
+        if flags.unsigned {
+            // Both flags are the one fact the test decided: set both.
+            for (place, value) in [(flags.positive, positive), (flags.nonzero, nonzero)] {
+                if let Some(value) = value {
+                    self.push(Stmt::Constant {
+                        place,
+                        value: i64::from(value),
+                    });
+                }
+            }
+            return;
         }
         let value = if tested == flags.positive {
             positive
