@@ -3328,6 +3328,17 @@ impl<'a> Lowerer<'a> {
             [bound] => *bound,
             [start, bound] if natural(start) => *bound,
             [start, bound, step] if natural(start) && positive(step) => *bound,
+            // `range(n - 1, -1, -1)`: a negative step from `n - c` runs its body only where
+            // `n - c > stop`, so `n > 0` when `stop + c >= 0`.
+            [start, stop, step] if self.constant(*step).is_some_and(|k| k < 0) => {
+                let Some((count, offset)) = self.count_minus_constant(*start) else {
+                    return Vec::new();
+                };
+                match self.constant(*stop) {
+                    Some(stop) if stop.saturating_add(offset) >= 0 => count,
+                    _ => return Vec::new(),
+                }
+            }
             _ => return Vec::new(),
         };
         let bound = self.strip(bound);
@@ -3339,6 +3350,21 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .filter_map(|test| self.f.place_id(&Self::ghost_place(name, test)))
             .collect()
+    }
+
+    /// `n` or `n - c` with a constant `c >= 0`: the name's node and `c`.
+    fn count_minus_constant<'t>(&self, node: Node<'t>) -> Option<(Node<'t>, i64)> {
+        let node = self.strip(node);
+        if node.kind() == "identifier" {
+            return Some((node, 0));
+        }
+        if node.kind() != "binary_operator" || node.field("operator").map(|o| o.kind()) != Some("-")
+        {
+            return None;
+        }
+        let left = self.strip(node.field("left")?);
+        let offset = self.constant(node.field("right")?)?;
+        (left.kind() == "identifier" && offset >= 0).then_some((left, offset))
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
