@@ -1603,29 +1603,33 @@ impl Ownership<'_, '_> {
 
     /// A block allocated on this path: whatever value a flag holds, it may be live there.
     fn allocated_under_every_flag(site: SiteId, state: &mut State) {
-        for values in state.implied.values_mut() {
-            for implied in values.values_mut() {
-                let existing = implied.existing.value(site.0 as usize);
-                if !existing.may_be_allocated() {
-                    implied
-                        .existing
-                        .set(site.0 as usize, existing.union(SiteStates::UNCHECKED));
-                }
-            }
-        }
+        Self::under_every_flag(site, state, |existing| {
+            (!existing.may_be_allocated()).then(|| existing.union(SiteStates::UNCHECKED))
+        });
     }
 
     /// A block a test showed NULL on every path here (the allocation failed): whatever
     /// value a flag holds, it is not live there (`if b != NULL: owned = True` ... `if
     /// owned: free(b)`, where the path that left `owned` false is the NULL one).
     fn failed_under_every_flag(site: SiteId, state: &mut State) {
+        Self::under_every_flag(site, state, |existing| {
+            existing
+                .may_be_allocated()
+                .then(|| existing.without(SiteStates::LIVE))
+        });
+    }
+
+    /// Rewrites what every value of every flag implies of `site` where `update` says so.
+    fn under_every_flag(
+        site: SiteId,
+        state: &mut State,
+        update: impl Fn(SiteStates) -> Option<SiteStates>,
+    ) {
         for values in state.implied.values_mut() {
             for implied in values.values_mut() {
                 let existing = implied.existing.value(site.0 as usize);
-                if existing.may_be_allocated() {
-                    implied
-                        .existing
-                        .set(site.0 as usize, existing.without(SiteStates::LIVE));
+                if let Some(updated) = update(existing) {
+                    implied.existing.set(site.0 as usize, updated);
                 }
             }
         }
