@@ -106,27 +106,27 @@ fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
 /// nested definition fails at once, so nested definitions never make this quadratic.
 fn raises_nothing_of_its_own(body: Node<'_>, source: &str) -> bool {
     let mut cursor = body.walk();
-    let statements: Vec<Node<'_>> = body.named_children(&mut cursor).collect();
-    let quiet_statements = statements
-        .into_iter()
-        .all(|statement| match statement.kind() {
-            "comment" | "pass_statement" => true,
-            // `cdef int n = len(x)` initializes by a call.
-            "c_variable_declaration" => !text(statement, source).contains(['=', '(']),
-            "return_statement" => statement.named_child_count() == 0,
-            "expression_statement" => {
-                statement.named_child_count() == 1
-                    && statement
-                        .named_child(0)
-                        .is_some_and(|n| n.kind() == "string")
-            }
-            "with_statement" => text(statement, source)
-                .trim_start_matches("with")
-                .trim_start()
-                .strip_prefix("nogil")
-                .is_some_and(|rest| rest.trim_start().starts_with(':')),
-            _ => false,
-        });
+    // Lazily: the first statement that can raise ends the walk of a long body.
+    let quiet_statements =
+        body.named_children(&mut cursor)
+            .all(|statement| match statement.kind() {
+                "comment" | "pass_statement" => true,
+                // `cdef int n = len(x)` initializes by a call.
+                "c_variable_declaration" => !text(statement, source).contains(['=', '(']),
+                "return_statement" => statement.named_child_count() == 0,
+                "expression_statement" => {
+                    statement.named_child_count() == 1
+                        && statement
+                            .named_child(0)
+                            .is_some_and(|n| n.kind() == "string")
+                }
+                "with_statement" => text(statement, source)
+                    .trim_start_matches("with")
+                    .trim_start()
+                    .strip_prefix("nogil")
+                    .is_some_and(|rest| rest.trim_start().starts_with(':')),
+                _ => false,
+            });
     quiet_statements
         && !text(body, source)
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
