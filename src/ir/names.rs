@@ -303,7 +303,7 @@ pub(crate) fn single_comparison<'t>(node: Node<'t>) -> Option<(Node<'t>, &'t str
     let operands: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
     let mut cursor = node.walk();
     let operators: Vec<&'t str> = node
-        .children_by_field_name("operators", &mut cursor)
+        .fields("operators", &mut cursor)
         .map(|n| n.kind())
         .collect();
     match (operands.as_slice(), operators.as_slice()) {
@@ -531,7 +531,7 @@ impl ModuleNames {
     /// `cimport a.b`, `cimport a.b as c`, and pure-Python `import cython.cimports.a.b as c`.
     fn bind_module_imports(&mut self, node: Node<'_>, source: &str, strip: &str) {
         let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.fields("name", &mut cursor) {
             let (dotted, alias) = imported_name(name, source);
             let Some(dotted) = dotted else { continue };
             let is_cimport = strip.is_empty() || dotted.starts_with(strip);
@@ -578,7 +578,7 @@ impl ModuleNames {
             (false, module)
         };
         let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.fields("name", &mut cursor) {
             let (original, alias) = imported_name(name, source);
             let Some(original) = original else { continue };
             let local = alias.unwrap_or(original);

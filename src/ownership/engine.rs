@@ -15,7 +15,9 @@
 //!   nothing); a block with one predecessor is run right after it, on the state its edge
 //!   carries, and stores nothing;
 //! - the unwind edge of a call carries the state before the call's effects; its return
-//!   edge the state after them.
+//!   edge the state after them;
+//! - a graph without a cycle is run once ([`run`]): each block's state is final when it is
+//!   taken, and the observer sees what the replay would show, in the same order.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
