@@ -90,20 +90,21 @@ struct Shape {
 impl Shape {
     fn of(function: &Function) -> Shape {
         let blocks = function.blocks.len();
-        // Postorder by an explicit stack: graphs can be deep.
+        // Postorder by an explicit stack (graphs can be deep) of blocks with how many of
+        // their successors were taken (a block has a few: counting beats a list each).
         let mut postorder = Vec::with_capacity(blocks);
         let mut visited = vec![false; blocks];
-        let mut stack: Vec<(BlockId, Vec<BlockId>)> = Vec::new();
+        let mut stack: Vec<(BlockId, usize)> = Vec::new();
         visited[function.entry.0 as usize] = true;
-        stack.push((function.entry, successors(function, function.entry)));
-        while let Some((block, pending)) = stack.last_mut() {
-            match pending.pop() {
-                Some(next) if !visited[next.0 as usize] => {
-                    visited[next.0 as usize] = true;
-                    let next_successors = successors(function, next);
-                    stack.push((next, next_successors));
+        stack.push((function.entry, 0));
+        while let Some((block, taken)) = stack.last_mut() {
+            match function.block(*block).successors().nth(*taken) {
+                Some(next) => {
+                    *taken += 1;
+                    if !std::mem::replace(&mut visited[next.0 as usize], true) {
+                        stack.push((next, 0));
+                    }
                 }
-                Some(_) => {}
                 None => {
                     postorder.push(*block);
                     stack.pop();
@@ -142,13 +143,6 @@ impl Shape {
             acyclic,
         }
     }
-}
-
-/// Successors in reverse, so popping visits them in order.
-fn successors(function: &Function, block: BlockId) -> Vec<BlockId> {
-    let mut successors: Vec<BlockId> = function.block(block).successors().collect();
-    successors.reverse();
-    successors
 }
 
 /// The fixpoint: the entry state of every block that keeps one (`None`: unreachable).
