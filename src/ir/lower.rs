@@ -2997,8 +2997,8 @@ impl<'a> Lowerer<'a> {
     /// The pointers `node` carries inside a value the analysis does not follow: the
     /// operand of an integer cast, the pointers among the elements of a tuple, the
     /// values of a dict literal, the keyword arguments of a call (`Buf(data=p)`), and
-    /// what a carrier local carries. A plain pointer (`p`) is not carried: the dataflow
-    /// follows it.
+    /// what a carrier local carries; a local or a field (`<size_t>self.data`) there. A
+    /// plain pointer (`p`) is not carried: the dataflow follows it.
     fn carried(&mut self, node: Node<'_>) -> Vec<PlaceId> {
         let mut carried = Vec::new();
         // (node, inside a composite value: a plain pointer there is carried)
@@ -3021,6 +3021,14 @@ impl<'a> Lowerer<'a> {
                         carried.extend(places.iter().copied());
                     } else if inside && self.locals.contains(name) {
                         carried.push(self.place(Place::local(name)));
+                    }
+                }
+                // `<size_t>self.data`: the attribute's pointer, as a local's.
+                "attribute" if inside => {
+                    if let Some(place) = self.written_place(node) {
+                        if place.root == "self" || self.locals.contains(place.root.as_str()) {
+                            carried.push(self.place(place));
+                        }
                     }
                 }
                 "expression_list" | "tuple" | "dictionary" => {
