@@ -35,6 +35,10 @@ pub enum Projection {
     Element(u64),
 }
 
+/// The place that holds the block a returned view (`return <double[:n]>p`) shows the
+/// caller, from the `return` on: no code names it.
+pub const RETURNED_VIEW: &str = "(returned view)";
+
 /// Where a pointer can be stored: a local or global, `self.attr`, `s.buf`, `p[i]`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Place {
