@@ -522,8 +522,8 @@ pub struct Function {
 }
 
 /// The ids of a function's places by place, holding ids only: a map from each place to
-/// its id would keep a second copy of every place (its name and path), which was a
-/// fifth of a lowered file's memory.
+/// its id would keep a second copy of every place (its name and path). With
+/// [`Function::shrink_to_fit`], this took a fifth off a lowered file's memory.
 #[derive(Clone, Default)]
 struct PlaceIndex {
     ids: hashbrown::HashTable<PlaceId>,
@@ -665,8 +665,7 @@ impl Function {
     }
 
     /// Gives back what lowering's growing vectors reserved beyond their length: a
-    /// lowered function is kept, unchanged, until its file's analysis ends, and the
-    /// slack was a third of its memory.
+    /// lowered function is kept, unchanged, until its file's analysis ends.
     pub(crate) fn shrink_to_fit(&mut self) {
         for block in &mut self.blocks {
             block.stmts.shrink_to_fit();
