@@ -1195,7 +1195,9 @@ fn lower_function(
     }
     let exit = lowerer.f.return_exit;
     lowerer.goto(exit);
-    Ok(lowerer.f)
+    let mut function = lowerer.f;
+    function.shrink_to_fit();
+    Ok(function)
 }
 
 impl<'a> Lowerer<'a> {
@@ -4248,14 +4250,8 @@ mod tests {
         let mut fresh = LoweringCache::default();
         let again = lower_cached(&edited, &mut fresh);
         assert_eq!(fresh.reused, 0);
-        // `place_ids` is a hash map (its order varies); `places` holds the same.
-        let shown = |module: &Module| {
-            let mut functions = module.functions.clone();
-            for function in &mut functions {
-                function.place_ids.clear();
-            }
-            format!("{functions:?}")
-        };
+        // `place_ids` shows only its length (its order varies); `places` holds the same.
+        let shown = |module: &Module| format!("{:?}", module.functions);
         assert_eq!(shown(&reused), shown(&again));
         // A change to what the module binds invalidates everything.
         let rebound = edited.replace("cimport malloc, free", "cimport malloc, free, calloc");
