@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache, NESTED_TOO_DEEPLY};
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
@@ -93,28 +93,121 @@ pub fn analyze_file(
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
 ) -> FileAnalysis {
+    prepare_file(text, dialect, settings, project, context).analyze(text, dialect, project)
+}
+
+/// A file parsed and lowered, before its analysis: what a run keeps of a file it may
+/// analyze again knowing more of the modules it cimports (the files of a cycle of
+/// cimports are analyzed once per round). A later round whose [`LoweringInputs`] are the
+/// same analyzes this instead of parsing and lowering the text again.
+pub struct PreparedFile {
+    syntax_error: Option<Diagnostic>,
+    /// The definitions the parse left out for nesting too deeply.
+    cut: Vec<SkippedFunction>,
+    lowered: LoweredFile,
+}
+
+/// Parses and lowers one file for [`PreparedFile::analyze`]; the tree is dropped here,
+/// before the analysis allocates its states.
+pub fn prepare_file(
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+) -> PreparedFile {
     let (tree, deep) = parse_bounded(text, dialect);
-    let mut analysis = analyze_syntax_tree(
-        SyntaxTree::Owned(tree),
-        text,
-        dialect,
-        settings,
-        project,
-        context,
-        Incremental::default(),
-    )
-    .expect("an analysis nobody cancels finishes");
-    if !deep.is_empty() {
-        analysis
-            .too_deep
-            .extend(deep.into_iter().map(|definition| SkippedFunction {
+    let syntax_error = first_syntax_error(&tree).map(syntax_error);
+    let families = FamilyTable::for_settings(settings);
+    let lowered = lower_tree(&tree, text, dialect, families, project, context, None);
+    drop(tree);
+    PreparedFile {
+        syntax_error,
+        cut: deep
+            .into_iter()
+            .map(|definition| SkippedFunction {
                 name: definition.name,
                 name_span: definition.name_span,
                 reason: NESTED_TOO_DEEPLY.to_string(),
-            }));
-        analysis.too_deep.sort_by_key(|function| function.name_span);
+            })
+            .collect(),
+        lowered,
     }
-    analysis
+}
+
+/// What of the project the lowering of one text reads: the names the project's modules
+/// export functions under that occur in the text or in a context's text. Two
+/// preparations of the same text (same settings, dialect and context texts) whose inputs
+/// are equal lower it to the same IR, because
+/// - the parse, the context's names and the family table do not read the project;
+/// - `lower_tree` reads it only through its `interesting` names (the families' and the
+///   project's function names), and only by asking whether a name is one of them;
+/// - every name it asks about is a slice of the text or of a context's text: an
+///   identifier of a body or a call, a name a cimport or extern declaration binds, or an
+///   extern's C name (`names.rs` builds callees and bindings from node texts only).
+///
+/// So a project name that occurs in none of those texts answers no question, and the
+/// answers are the same when the project names that do occur are.
+#[derive(PartialEq, Eq)]
+pub struct LoweringInputs(BTreeSet<String>);
+
+impl LoweringInputs {
+    pub fn of(project: &ProjectSummaries, text: &str, context: &[ContextFile<'_>]) -> Self {
+        let names: Vec<&str> = project
+            .function_names()
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .collect();
+        if names.is_empty() {
+            return LoweringInputs(BTreeSet::new());
+        }
+        // One pass over each text for all the names at once.
+        let Ok(automaton) = aho_corasick::AhoCorasick::new(&names) else {
+            // Every name: equal inputs then still mean equal `interesting` names.
+            return LoweringInputs(names.into_iter().map(str::to_string).collect());
+        };
+        let mut occurs = vec![false; names.len()];
+        for haystack in std::iter::once(text).chain(context.iter().map(|outer| outer.text)) {
+            for found in automaton.find_overlapping_iter(haystack) {
+                occurs[found.pattern().as_usize()] = true;
+            }
+        }
+        LoweringInputs(
+            names
+                .into_iter()
+                .zip(occurs)
+                .filter(|&(_, occurs)| occurs)
+                .map(|(name, _)| name.to_string())
+                .collect(),
+        )
+    }
+}
+
+impl PreparedFile {
+    /// The diagnostics and summaries of the text this was prepared from, knowing
+    /// `project`: what [`analyze_file`] gives when [`PreparedFile::lowers_alike`] holds.
+    pub fn analyze(
+        &self,
+        text: &str,
+        dialect: Dialect,
+        project: &ProjectSummaries,
+    ) -> FileAnalysis {
+        let mut analysis = analyze_lowered(
+            &self.lowered,
+            self.syntax_error.iter().cloned().collect(),
+            text,
+            dialect,
+            project,
+            &|| false,
+            CachedAnalysis::default(),
+        )
+        .expect("an analysis nobody cancels finishes");
+        if !self.cut.is_empty() {
+            analysis.too_deep.extend(self.cut.iter().cloned());
+            analysis.too_deep.sort_by_key(|function| function.name_span);
+        }
+        analysis
+    }
 }
 
 /// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
@@ -216,50 +309,13 @@ pub fn analyze_tree_until(
     context: &[ContextFile<'_>],
     incremental: Incremental<'_>,
 ) -> Result<FileAnalysis, Cancelled> {
-    analyze_syntax_tree(
-        SyntaxTree::Borrowed(tree),
-        text,
-        dialect,
-        settings,
-        project,
-        context,
-        incremental,
-    )
-}
-
-/// The tree a file's analysis lowers: the caller's, or its own, which is dropped once the
-/// file is lowered (the tree costs several times the text, and nothing past lowering
-/// reads it), before the analysis allocates its states.
-enum SyntaxTree<'t> {
-    Borrowed(&'t tree_sitter::Tree),
-    Owned(tree_sitter::Tree),
-}
-
-impl SyntaxTree<'_> {
-    fn get(&self) -> &tree_sitter::Tree {
-        match self {
-            SyntaxTree::Borrowed(tree) => tree,
-            SyntaxTree::Owned(tree) => tree,
-        }
-    }
-}
-
-fn analyze_syntax_tree(
-    tree: SyntaxTree<'_>,
-    text: &str,
-    dialect: Dialect,
-    settings: &AnalysisSettings,
-    project: &ProjectSummaries,
-    context: &[ContextFile<'_>],
-    incremental: Incremental<'_>,
-) -> Result<FileAnalysis, Cancelled> {
     let Incremental {
         cancelled,
         mut cache,
     } = incremental;
     let cancelled = || cancelled.is_some_and(|cancelled| cancelled());
     let mut diagnostics = Vec::new();
-    if let Some(node) = first_syntax_error(tree.get()) {
+    if let Some(node) = first_syntax_error(tree) {
         diagnostics.push(syntax_error(node));
     }
     let families = FamilyTable::for_settings(settings);
@@ -283,7 +339,7 @@ fn analyze_syntax_tree(
         inputs
     });
     let lowered = lower_tree(
-        tree.get(),
+        tree,
         text,
         dialect,
         families,
@@ -291,10 +347,50 @@ fn analyze_syntax_tree(
         context,
         cache.as_deref_mut().map(|cache| &mut cache.lowering),
     );
-    drop(tree);
     if cancelled() {
         return Err(Cancelled);
     }
+    let cached = CachedAnalysis {
+        cache,
+        earlier,
+        inputs,
+    };
+    analyze_lowered(
+        &lowered,
+        diagnostics,
+        text,
+        dialect,
+        project,
+        &cancelled,
+        cached,
+    )
+}
+
+/// What an editor's analysis carries from the lowering to the rest: the document's
+/// cache, the results of the previous analysis that still hold, and what this one knows.
+#[derive(Default)]
+struct CachedAnalysis<'c> {
+    cache: Option<&'c mut AnalysisCache>,
+    earlier: HashMap<usize, CachedFunction>,
+    inputs: Option<CacheInputs>,
+}
+
+/// The analysis of a lowered file, its rules and fixes; `diagnostics` holds what the
+/// parse found (a syntax error).
+fn analyze_lowered(
+    lowered: &LoweredFile,
+    mut diagnostics: Vec<Diagnostic>,
+    text: &str,
+    dialect: Dialect,
+    project: &ProjectSummaries,
+    cancelled: &dyn Fn() -> bool,
+    cached: CachedAnalysis<'_>,
+) -> Result<FileAnalysis, Cancelled> {
+    let CachedAnalysis {
+        cache,
+        mut earlier,
+        inputs,
+    } = cached;
     let module = &lowered.module;
     let lowering = cache.as_deref().map(|cache| &cache.lowering);
     let starts = |index: usize| lowering.and_then(|lowering| lowering.starts(index));
@@ -319,7 +415,7 @@ fn analyze_syntax_tree(
         &lowered.families,
         lowered.resolution,
         project,
-        &cancelled,
+        cancelled,
         &reuse,
     )?;
     if cancelled() {
