@@ -7,14 +7,14 @@ use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache, NESTED
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::module::{Cancelled, ModuleAnalysis, SummaryInputs};
 use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
 use crate::ownership::Resolution;
-use crate::parse::{first_syntax_error, parse, parse_bounded, Dialect};
+use crate::parse::{first_syntax_error, parse, parse_bounded, DeepDefinition, Dialect};
 use crate::rules;
 use crate::settings::AnalysisSettings;
 
@@ -47,12 +47,12 @@ pub fn analyze_source_in_project(
 
 /// A file whose cimports and extern declarations the analyzed one sees (a `.pyx`'s
 /// `.pxd`, the file that includes a `.pxi`). A run that hands one context to several
-/// files (a `.pyx` including many `.pxi`) gives it a cell for the names it binds, so
-/// that it is parsed once for all of them, not once per file.
+/// files (a `.pyx` including many `.pxi`) gives it a [`SharedContext`], so that it is
+/// parsed once for all of them, not once per file.
 #[derive(Clone, Copy)]
 pub struct ContextFile<'a> {
     pub text: &'a str,
-    pub names: Option<&'a OnceLock<ModuleNames>>,
+    pub names: Option<&'a SharedContext>,
 }
 
 impl<'a> From<&'a str> for ContextFile<'a> {
@@ -64,6 +64,57 @@ impl<'a> From<&'a str> for ContextFile<'a> {
 impl ContextFile<'_> {
     fn collect_names(text: &str) -> ModuleNames {
         ModuleNames::collect(parse(text, Dialect::Cython).root_node(), text)
+    }
+}
+
+/// A parse as [`parse_bounded`] gives it: the tree and the definitions it left out.
+pub type BoundedParse = (tree_sitter::Tree, Vec<DeepDefinition>);
+
+/// What a run shares of one context file between the files that see it: the names it
+/// binds, worked out once; and, for a context the run checks later itself (a `.pxd`, whose
+/// `.pyx` is checked first), the parse that working them out made, which that check takes
+/// ([`SharedContext::take_parse`]) instead of parsing the text a second time.
+#[derive(Default)]
+pub struct SharedContext {
+    names: OnceLock<ModuleNames>,
+    /// Whether the file is checked later in the run, as Cython (the dialect its names
+    /// are parsed in).
+    keeps_parse: bool,
+    parse: Mutex<Option<BoundedParse>>,
+}
+
+impl SharedContext {
+    /// `keeps_parse`: the file is checked later in the run, in the Cython dialect.
+    pub fn new(keeps_parse: bool) -> SharedContext {
+        SharedContext {
+            keeps_parse,
+            ..SharedContext::default()
+        }
+    }
+
+    fn names(&self, text: &str) -> &ModuleNames {
+        self.names.get_or_init(|| {
+            if !self.keeps_parse {
+                return ContextFile::collect_names(text);
+            }
+            // The file's own check parses it with `parse_bounded`, which gives `parse`'s
+            // tree unless it leaves a definition out; the names are always those of
+            // `parse`'s tree, so that keeping the parse changes nothing.
+            let (tree, cut) = parse_bounded(text, Dialect::Cython);
+            let names = if cut.is_empty() {
+                ModuleNames::collect(tree.root_node(), text)
+            } else {
+                ContextFile::collect_names(text)
+            };
+            *self.parse.lock().unwrap_or_else(|e| e.into_inner()) = Some((tree, cut));
+            names
+        })
+    }
+
+    /// The parse of the file its names were worked out from, if they were and it was
+    /// kept, for the file's own check; once.
+    pub fn take_parse(&self) -> Option<BoundedParse> {
+        self.parse.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 
@@ -93,7 +144,7 @@ pub fn analyze_file(
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
 ) -> FileAnalysis {
-    prepare_file(text, dialect, settings, project, context).analyze(text, dialect, project)
+    prepare_file(text, dialect, settings, project, context, None).analyze(text, dialect, project)
 }
 
 /// A file parsed and lowered, before its analysis: what a run keeps of a file it may
@@ -108,15 +159,17 @@ pub struct PreparedFile {
 }
 
 /// Parses and lowers one file for [`PreparedFile::analyze`]; the tree is dropped here,
-/// before the analysis allocates its states.
+/// before the analysis allocates its states. `parsed`, when given, is what
+/// [`parse_bounded`] gives for the text in this dialect (a [`SharedContext`]'s kept parse).
 pub fn prepare_file(
     text: &str,
     dialect: Dialect,
     settings: &AnalysisSettings,
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
+    parsed: Option<BoundedParse>,
 ) -> PreparedFile {
-    let (tree, deep) = parse_bounded(text, dialect);
+    let (tree, deep) = parsed.unwrap_or_else(|| parse_bounded(text, dialect));
     let syntax_error = first_syntax_error(&tree).map(syntax_error);
     let families = FamilyTable::for_settings(settings);
     let lowered = lower_tree(&tree, text, dialect, families, project, context, None);
@@ -574,9 +627,7 @@ fn lower_tree(
         .iter()
         .filter(|outer| mentions_any(outer.text, &interesting))
         .map(|outer| match outer.names {
-            Some(cell) => {
-                Cow::Borrowed(cell.get_or_init(|| ContextFile::collect_names(outer.text)))
-            }
+            Some(shared) => Cow::Borrowed(shared.names(outer.text)),
             None => Cow::Owned(ContextFile::collect_names(outer.text)),
         })
         .collect();
@@ -726,6 +777,39 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::diagnostic::LineIndex;
+
+    #[test]
+    fn a_shared_context_keeps_the_parse_its_file_would_make_once() {
+        let pxd = "from libc.stdlib cimport malloc as alloc, free\n\
+                   cdef class Buffer:\n    cdef char* data\n";
+        let pyx = "cdef class Buffer:\n    def __cinit__(self, size_t n):\n        \
+                   self.data = <char*> alloc(n)\n    def __dealloc__(self):\n        \
+                   free(self.data)\n";
+        let settings = AnalysisSettings::default();
+        let empty = ProjectSummaries::default();
+        let alone = analyze_file(pyx, Dialect::Cython, &settings, &empty, &[pxd.into()]);
+        let shared = SharedContext::new(true);
+        let context = [ContextFile {
+            text: pxd,
+            names: Some(&shared),
+        }];
+        let with_shared = analyze_file(pyx, Dialect::Cython, &settings, &empty, &context);
+        assert_eq!(with_shared.diagnostics, alone.diagnostics);
+        // The .pyx's check worked out the .pxd's names; their parse is the .pxd's own.
+        let (kept, cut) = shared.take_parse().expect("the names were worked out");
+        assert!(cut.is_empty());
+        let (fresh, _) = parse_bounded(pxd, Dialect::Cython);
+        assert_eq!(kept.root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert!(shared.take_parse().is_none(), "taken once");
+        // A context its run does not check keeps nothing.
+        let unkept = SharedContext::new(false);
+        let context = [ContextFile {
+            text: pxd,
+            names: Some(&unkept),
+        }];
+        analyze_file(pyx, Dialect::Cython, &settings, &empty, &context);
+        assert!(unkept.take_parse().is_none());
+    }
 
     #[test]
     fn syntax_error_is_reported_at_its_position() {

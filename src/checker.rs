@@ -17,13 +17,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 
 use crate::analyze::{
-    analyze_file, analyze_tree_until, prepare_file, ContextFile, Incremental, LoweringInputs,
-    PreparedFile,
+    analyze_tree_until, prepare_file, BoundedParse, ContextFile, Incremental, LoweringInputs,
+    PreparedFile, SharedContext,
 };
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
-use crate::ir::names::ModuleNames;
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::ownership::module::Cancelled;
 use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
@@ -306,7 +305,10 @@ impl Checker {
                 .iter()
                 .map(|depends| AtomicUsize::new(depends.len()))
                 .collect(),
-            context_names: (0..files.len()).map(|_| OnceLock::new()).collect(),
+            contexts: files
+                .iter()
+                .map(|path| SharedContext::new(is_declaration(path)))
+                .collect(),
             exports: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
             checks: (0..files.len()).map(|_| OnceLock::new()).collect(),
         };
@@ -436,7 +438,11 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[ContextFile<'_>],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, Source::Text(None))
+        let source = Source::Text {
+            kept: None,
+            parsed: None,
+        };
+        self.check_guarded(path, text, project, context, source)
             .expect("a check nobody cancels finishes")
     }
 
@@ -519,15 +525,22 @@ impl Checker {
                 context,
                 incremental,
             )?,
-            Source::Text(None) => analyze_file(text, dialect, &config.analysis, project, context),
-            Source::Text(Some(kept)) => {
-                let inputs = LoweringInputs::of(project, text, context);
-                let prepared = match kept.take() {
-                    Some((before, prepared)) if before == inputs => prepared,
-                    _ => prepare_file(text, dialect, &config.analysis, project, context),
+            Source::Text { kept, parsed } => {
+                let prepare = |parsed| {
+                    prepare_file(text, dialect, &config.analysis, project, context, parsed)
                 };
-                let (_, prepared) = kept.insert((inputs, prepared));
-                prepared.analyze(text, dialect, project)
+                match kept {
+                    None => prepare(parsed).analyze(text, dialect, project),
+                    Some(kept) => {
+                        let inputs = LoweringInputs::of(project, text, context);
+                        let prepared = match kept.take() {
+                            Some((before, prepared)) if before == inputs => prepared,
+                            _ => prepare(parsed),
+                        };
+                        let (_, prepared) = kept.insert((inputs, prepared));
+                        prepared.analyze(text, dialect, project)
+                    }
+                }
             }
         };
         let too_deep = if analysis.too_deep.is_empty() {
@@ -574,9 +587,13 @@ enum Source<'a> {
     /// An editor's tree of the text, and what its previous check left.
     Tree(&'a tree_sitter::Tree, Incremental<'a>),
     /// Only the text; with a slot for what a run keeps of a file it may analyze again
-    /// (see [`PreparedFile`]): the text prepared last time, used again when it lowers
-    /// alike, and what this check prepares.
-    Text(Option<&'a mut KeptLowering>),
+    /// (see [`PreparedFile`]): the text prepared last time, used again when what its
+    /// lowering reads is the same, and what this check prepares; and the text's parse
+    /// when a [`SharedContext`] kept it.
+    Text {
+        kept: Option<&'a mut KeptLowering>,
+        parsed: Option<BoundedParse>,
+    },
 }
 
 /// What a run keeps of a file it may analyze again: the file prepared, and what its
@@ -662,8 +679,9 @@ struct ModuleRun<'r> {
     dependents: &'r [Vec<usize>],
     /// For each component, how many of the components it depends on are not done.
     waiting_for: Vec<AtomicUsize>,
-    /// The names a context file binds, worked out once however many files see it.
-    context_names: Vec<OnceLock<ModuleNames>>,
+    /// What a context file binds, worked out once however many files see it; a `.pxd`
+    /// keeps the parse that took for its own check.
+    contexts: Vec<SharedContext>,
     /// What each module exports, set when its component is done.
     exports: Vec<OnceLock<Arc<ModuleExports>>>,
     /// Each file's last check, set when its component is done.
@@ -774,6 +792,9 @@ impl<'r> ModuleRun<'r> {
         }
         for (file, check) in checks {
             let _ = self.checks[file].set(check);
+            // A parse kept for a check that has run already (the names were worked
+            // out in a later round) is not needed.
+            drop(self.contexts[file].take_parse());
         }
         for (module, exported) in exports {
             let _ = self.exports[module].set(exported);
@@ -818,12 +839,15 @@ impl<'r> ModuleRun<'r> {
             .iter()
             .filter_map(|&outer| {
                 let text = self.texts[outer].as_deref().ok()?;
-                let names = Some(&self.context_names[outer]);
+                let names = Some(&self.contexts[outer]);
                 Some(ContextFile { text, names })
             })
             .collect();
         let mut kept = prepared.map(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()));
-        let source = Source::Text(kept.as_deref_mut());
+        let source = Source::Text {
+            kept: kept.as_deref_mut(),
+            parsed: self.contexts[file].take_parse(),
+        };
         self.checker
             .check_guarded(path, text, &project, &context, source)
             .expect("a check nobody cancels finishes")
