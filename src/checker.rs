@@ -314,16 +314,17 @@ impl Checker {
         };
         // Each component of the module graph is analyzed as soon as the components it
         // cimports are done, not in waves: a wave waits for its slowest file while the
-        // other cores idle. The largest ready components start first, so that no large
-        // file is left to run alone at the end.
+        // other cores idle. Tasks run in the order they are spawned (`spawn_fifo`, on
+        // every thread), the largest components without dependencies first, so that no
+        // large file is left to run alone at the end.
         let mut ready: Vec<usize> = (0..components.members.len())
             .filter(|&component| components.depends[component].is_empty())
             .collect();
         ready.sort_by_key(|&component| std::cmp::Reverse(run.size_of(component)));
-        rayon::scope(|scope| {
+        rayon::scope_fifo(|scope| {
             for component in ready {
                 let run = &run;
-                scope.spawn(move |scope| run.component(component, scope));
+                scope.spawn_fifo(move |scope| run.component(component, scope));
             }
         });
         let exports: Vec<Arc<ModuleExports>> = run
@@ -712,7 +713,7 @@ impl<'r> ModuleRun<'r> {
     /// starting from what the previous one lowered when it lowers alike. The result is
     /// what analyzing the components in waves gives: a component reads only what its
     /// dependencies export, which is final when it starts, and its rounds are its own.
-    fn component<'s>(&'s self, component: usize, scope: &rayon::Scope<'s>)
+    fn component<'s>(&'s self, component: usize, scope: &rayon::ScopeFifo<'s>)
     where
         'r: 's,
     {
@@ -801,7 +802,7 @@ impl<'r> ModuleRun<'r> {
         }
         for &dependent in &self.dependents[component] {
             if self.waiting_for[dependent].fetch_sub(1, Ordering::AcqRel) == 1 {
-                scope.spawn(move |scope| self.component(dependent, scope));
+                scope.spawn_fifo(move |scope| self.component(dependent, scope));
             }
         }
     }
