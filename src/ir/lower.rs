@@ -884,6 +884,11 @@ fn is_unsigned_type(written: &str) -> bool {
     })
 }
 
+/// A Python type whose instances iterate as many items as `len` counts.
+fn is_sized_type(name: &str) -> bool {
+    is_python_type(name) && name.trim() != "object"
+}
+
 /// A type's text with its blanks collapsed (`unsigned  long` is `unsigned long`).
 fn collapse_blanks(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -1004,6 +1009,11 @@ struct Lowerer<'a> {
     compounds: Vec<Compound>,
     /// The conjunction of the condition being lowered, step by step.
     compound_steps: Vec<CompoundStep>,
+    /// Locals declared with a Python sequence type whose length is what it iterates
+    /// (`list xs`, `tuple`, `dict`, `bytes`, ...).
+    sequences: HashSet<String>,
+    /// `n = len(xs)` anywhere in the function, as (count, sequence): see `count_guards`.
+    measured: Vec<(String, String)>,
     /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
     /// to one is converted (`msg = buf` copies the string), so it holds no block.
     python_typed: HashSet<String>,
@@ -1167,6 +1177,8 @@ fn lower_function(
         copies: Vec::new(),
         compounds: Vec::new(),
         compound_steps: Vec::new(),
+        sequences: HashSet::new(),
+        measured: Vec::new(),
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
         declared_types: Vec::new(),
@@ -1380,6 +1392,9 @@ impl<'a> Lowerer<'a> {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                     if let Some(left) = node.field("left") {
                         self.bind_pattern(left);
+                        if let Some(right) = node.field("right") {
+                            self.note_measured(left, right);
+                        }
                     }
                 }
                 "named_expression" | "c_parameter" => {
@@ -1390,6 +1405,9 @@ impl<'a> Lowerer<'a> {
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
+                        if let Some(value) = node.field("value") {
+                            self.note_measured(name, value);
+                        }
                         // The cursor knows the parent; `Node::parent` searches down from
                         // the root, a cost of the depth for every declaration.
                         let mut up = cursor.clone();
@@ -1398,6 +1416,9 @@ impl<'a> Lowerer<'a> {
                             .then(|| up.node())
                             .and_then(|d| d.field("type"));
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
+                        if declared.is_some_and(|t| is_sized_type(self.text(t))) {
+                            self.sequences.insert(self.text(name).to_string());
+                        }
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
                         } else if declared.is_some() {
@@ -1436,6 +1457,12 @@ impl<'a> Lowerer<'a> {
                                     .is_some_and(|t| is_python_type(self.text(t)));
                                 if let (Some(name), false) = (name, python) {
                                     self.c_typed.insert(self.text(name).to_string());
+                                }
+                                let sized = param
+                                    .field("type")
+                                    .is_some_and(|t| is_sized_type(self.text(t)));
+                                if let (Some(name), true) = (name, sized) {
+                                    self.sequences.insert(self.text(name).to_string());
                                 }
                                 let integer = param
                                     .field("type")
@@ -1619,6 +1646,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "delete_statement" => {
+                self.forget_lengths();
                 let mut pending = vec![node];
                 while let Some(n) = pending.pop() {
                     let mut cursor = n.walk();
@@ -1935,6 +1963,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        // Before `enumerate(xs)` is called (which forgets what held of lengths).
+        let measured = self.iteration_measured(node);
         for bound in ["right", "range", "step"] {
             if let Some(expression) = node.field(bound) {
                 self.expr(expression)?;
@@ -1952,6 +1982,7 @@ impl<'a> Lowerer<'a> {
         if let Some(bound) = self.range_bound(node) {
             self.count_fact(bound, true, 0);
         }
+        self.iterating_measured(&measured);
         if let Some(target) = node.field("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
@@ -3458,6 +3489,10 @@ impl<'a> Lowerer<'a> {
     fn assign_to(&mut self, target: Node<'_>, value: Value, span: Span) -> Lowered<()> {
         self.enter()?;
         let target = self.strip(target);
+        // `xs[a:b] = ys` may change how many items `xs` holds.
+        if target.kind() == "subscript" {
+            self.forget_lengths();
+        }
         match target.kind() {
             "identifier" | "attribute" | "subscript" => {
                 let value = if target.kind() == "identifier" {
@@ -4111,6 +4146,7 @@ impl<'a> Lowerer<'a> {
             unwind,
         };
         self.current = return_to;
+        self.forget_lengths();
         Value::Call(id)
     }
 }

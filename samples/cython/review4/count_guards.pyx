@@ -120,3 +120,29 @@ def counted_down_from_count(int n):
         i -= 1
         p[i] = i
     free(p)
+
+
+def filled_from_list(list xs):
+    cdef Py_ssize_t n = len(xs)
+    cdef long* p = <long*>malloc(n * sizeof(long))
+    if p == NULL and n != 0:
+        raise MemoryError()
+    cdef Py_ssize_t i = 0
+    try:
+        for x in xs:
+            p[i] = x
+            i += 1
+    finally:
+        free(p)
+
+
+def filled_from_enumerated_tuple(tuple xs):
+    n = len(xs)
+    cdef long* p = <long*>malloc(n * sizeof(long))
+    if not p and n != 0:
+        raise MemoryError()
+    try:
+        for i, x in enumerate(xs):
+            p[i] = x
+    finally:
+        free(p)

@@ -127,3 +127,50 @@ def copy_counted_up(int n):
         i -= 1
         p[0] = i
     free(p)
+
+
+def list_grown_before_the_loop(list xs):
+    cdef Py_ssize_t n = len(xs)
+    cdef long* p = <long*>malloc(n * sizeof(long))  # expect: CY001
+    if p == NULL and n != 0:
+        raise MemoryError()
+    cdef Py_ssize_t i = 0
+    try:
+        xs.append(0)
+        for x in xs:
+            p[i] = x
+            i += 1
+    finally:
+        free(p)
+
+
+def list_spliced_before_the_loop(list xs):
+    cdef Py_ssize_t n = len(xs)
+    cdef long* p = <long*>malloc(n * sizeof(long))  # expect: CY001
+    if p == NULL and n != 0:
+        raise MemoryError()
+    xs[0:0] = [1]
+    for i, x in enumerate(xs):
+        p[i] = x
+    free(p)
+
+
+def length_of_an_object(object xs):
+    # Any object may count one length and iterate another.
+    cdef Py_ssize_t n = len(xs)
+    cdef long* p = <long*>malloc(n * sizeof(long))  # expect: CY001
+    if p == NULL and n != 0:
+        raise MemoryError()
+    for i, x in enumerate(xs):
+        p[i] = x
+    free(p)
+
+
+def length_of_another_list(list xs, list ys):
+    cdef Py_ssize_t n = len(xs)
+    cdef long* p = <long*>malloc(n * sizeof(long))  # expect: CY001
+    if p == NULL and n != 0:
+        raise MemoryError()
+    for i, y in enumerate(ys):
+        p[i] = y
+    free(p)

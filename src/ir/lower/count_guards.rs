@@ -23,6 +23,16 @@ use crate::ir::{Place, PlaceId, Projection, Relation, Stmt, Value};
 /// The lowest constant a local was given (`i = 0`), kept by `i += c` with `c >= 0`.
 const FLOOR: &str = "(floor)";
 
+/// Inside a sequence `xs` measured by `n = len(xs)`: `xs` holds `n` items.
+fn length_token(count: &str) -> String {
+    format!("(length in {count})")
+}
+
+/// Inside a count `n = len(xs)`: it counts the items of `xs`.
+fn count_token(sequence: &str) -> String {
+    format!("(len of {sequence})")
+}
+
 /// How many copies deep a count fact is carried (`k = m; m = n`).
 const MAX_CARRIED: usize = 3;
 
@@ -101,6 +111,145 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Before lowering: `n = len(xs)` of a local sequence (`left`, `right` of an
+    /// assignment or a declaration), so that every call lowered anywhere forgets that
+    /// `xs` still holds `n` items.
+    pub(super) fn note_measured(&mut self, left: Node<'_>, right: Node<'_>) {
+        let (left, right) = (self.strip(left), self.strip(right));
+        if left.kind() != "identifier" || right.kind() != "call" {
+            return;
+        }
+        let Some(sequence) = self.measured_sequence(right) else {
+            return;
+        };
+        let pair = (self.text(left).to_string(), sequence.to_string());
+        if !self.measured.contains(&pair) {
+            self.measured.push(pair);
+        }
+    }
+
+    /// `len(xs)` of an identifier: `xs`.
+    fn measured_sequence(&self, call: Node<'_>) -> Option<&'a str> {
+        let function = call.field("function")?;
+        let arguments = self.positional_args(call);
+        let [argument] = arguments.as_slice() else {
+            return None;
+        };
+        let argument = self.strip(*argument);
+        (self.text(function) == "len" && argument.kind() == "identifier")
+            .then(|| self.text(argument))
+    }
+
+    /// A call that may run Python code (or `del`, or `xs[a:b] = ...`) may change how
+    /// many items a sequence holds: no measured sequence is known to hold its count.
+    pub(super) fn forget_lengths(&mut self) {
+        for (count, sequence) in self.measured.clone() {
+            let token = self.ghost(&sequence, &length_token(&count));
+            self.push(Stmt::Assign {
+                target: token,
+                value: Value::Other,
+                span: crate::diagnostic::Span::new(0, 0),
+            });
+        }
+    }
+
+    /// Whether a count assigned `len(xs)` holds it exactly: a Python object, or an
+    /// integer type as wide as `Py_ssize_t` (a narrower one may wrap to zero).
+    fn holds_any_length(&self, count: &str) -> bool {
+        if !self.c_typed.contains(count) {
+            return true;
+        }
+        self.integer_types.get(count).is_some_and(|declared| {
+            matches!(
+                declared.as_str(),
+                "Py_ssize_t"
+                    | "ssize_t"
+                    | "size_t"
+                    | "Py_hash_t"
+                    | "long long"
+                    | "unsigned long long"
+            )
+        })
+    }
+
+    /// `for x in xs:` (or `enumerate(xs)`) where `n = len(xs)` holds before the loop:
+    /// a flag inside `n` that says so, set before the loop (and forgotten with `n`). The
+    /// body runs only where `xs` had an item, so where `n > 0`.
+    pub(super) fn iteration_measured(&mut self, node: Node<'_>) -> Vec<(String, PlaceId)> {
+        let Some(iterable) = node.field("right").map(|right| self.strip(right)) else {
+            return Vec::new();
+        };
+        let only_positional = |call: Node<'_>| {
+            call.field("arguments").is_some_and(|arguments| {
+                arguments.named_child_count() == self.positional_args(call).len()
+            })
+        };
+        let iterable = if iterable.kind() == "call"
+            && iterable
+                .field("function")
+                .is_some_and(|f| self.text(f) == "enumerate")
+            && only_positional(iterable)
+        {
+            // `enumerate(xs)`, `enumerate(xs, 1)`: nothing else runs before the loop.
+            match self.positional_args(iterable).as_slice() {
+                [first] => self.strip(*first),
+                [first, start] if self.constant(*start).is_some() => self.strip(*first),
+                _ => return Vec::new(),
+            }
+        } else {
+            iterable
+        };
+        if iterable.kind() != "identifier" {
+            return Vec::new();
+        }
+        let sequence = self.text(iterable);
+        let counts: Vec<String> = self
+            .measured
+            .iter()
+            .filter(|(_, measured)| measured == sequence)
+            .map(|(count, _)| count.clone())
+            .collect();
+        let mut facts = Vec::new();
+        for count in counts {
+            let (Some(counts), Some(holds)) = (
+                self.existing_ghost(&count, &count_token(sequence)),
+                self.existing_ghost(sequence, &length_token(&count)),
+            ) else {
+                continue;
+            };
+            let started = self.ghost(
+                &count,
+                &format!("(iterating {sequence} at {})", node.start_byte()),
+            );
+            self.push(Stmt::Assign {
+                target: started,
+                value: Value::Other,
+                span: super::node_span(node),
+            });
+            self.guarded(
+                &[(counts, Relation::Equal, 1), (holds, Relation::Equal, 1)],
+                |this| {
+                    this.push(Stmt::Constant {
+                        place: started,
+                        value: 1,
+                    })
+                },
+            );
+            facts.push((count, started));
+        }
+        facts
+    }
+
+    /// At the start of the body of a loop over a measured sequence: its count is positive
+    /// where the loop's flag says the count held the length.
+    pub(super) fn iterating_measured(&mut self, facts: &[(String, PlaceId)]) {
+        for (count, started) in facts {
+            self.guarded(&[(*started, Relation::Equal, 1)], |this| {
+                this.count_fact(count, true, 0)
+            });
+        }
+    }
+
     /// After `name = value` (or `cdef T name = value`) is lowered: `name = c` sets its
     /// floor to `c`; `m = n` makes `m` a copy of the count `n` (`m == n` and `m <= n`
     /// inside `m`, and inside `n` that `m` was copied from it).
@@ -114,6 +263,22 @@ impl<'a> Lowerer<'a> {
             return;
         }
         let value = self.strip(value);
+        if value.kind() == "call" {
+            // `n = len(xs)` of a sequence whose length is what it iterates.
+            let Some(sequence) = self.measured_sequence(value) else {
+                return;
+            };
+            if self.sequences.contains(sequence) && self.holds_any_length(name) {
+                let sequence = sequence.to_string();
+                for place in [
+                    self.ghost(name, &count_token(&sequence)),
+                    self.ghost(&sequence, &length_token(name)),
+                ] {
+                    self.push(Stmt::Constant { place, value: 1 });
+                }
+            }
+            return;
+        }
         if value.kind() != "identifier" {
             return;
         }
