@@ -111,6 +111,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether a local may hold a count: one of a C integer type, or a Python object (not
+    /// a pointer, a struct or a float).
+    fn may_count(&self, name: &str) -> bool {
+        self.integers.contains(name) || !self.c_typed.contains(name)
+    }
+
     /// Before lowering: `n = len(xs)` of a local sequence (`left`, `right` of an
     /// assignment or a declaration), so that every call lowered anywhere forgets that
     /// `xs` still holds `n` items.
@@ -254,6 +260,9 @@ impl<'a> Lowerer<'a> {
     /// floor to `c`; `m = n` makes `m` a copy of the count `n` (`m == n` and `m <= n`
     /// inside `m`, and inside `n` that `m` was copied from it).
     pub(super) fn note_local_value(&mut self, name: &str, value: Node<'_>) {
+        if !self.may_count(name) {
+            return;
+        }
         if let Some(constant) = self.constant(value) {
             let floor = self.ghost(name, FLOOR);
             self.push(Stmt::Constant {
@@ -283,7 +292,7 @@ impl<'a> Lowerer<'a> {
             return;
         }
         let source = self.text(value);
-        if source == name || !self.locals.contains(source) {
+        if source == name || !self.locals.contains(source) || !self.may_count(source) {
             return;
         }
         let source = source.to_string();
