@@ -1646,7 +1646,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "delete_statement" => {
-                self.forget_lengths();
+                self.forget_lengths(node_span(node));
                 let mut pending = vec![node];
                 while let Some(n) = pending.pop() {
                     let mut cursor = n.walk();
@@ -3491,7 +3491,7 @@ impl<'a> Lowerer<'a> {
         let target = self.strip(target);
         // `xs[a:b] = ys` may change how many items `xs` holds.
         if target.kind() == "subscript" {
-            self.forget_lengths();
+            self.forget_lengths(span);
         }
         match target.kind() {
             "identifier" | "attribute" | "subscript" => {
@@ -4146,7 +4146,7 @@ impl<'a> Lowerer<'a> {
             unwind,
         };
         self.current = return_to;
-        self.forget_lengths();
+        self.forget_lengths(span);
         Value::Call(id)
     }
 }

@@ -18,6 +18,7 @@ use tree_sitter::Node;
 use crate::parse::Fields;
 
 use super::{CountTest, GhostFlags, Lowerer, NONZERO, POSITIVE};
+use crate::diagnostic::Span;
 use crate::ir::{Place, PlaceId, Projection, Relation, Stmt, Value};
 
 /// The lowest constant a local was given (`i = 0`), kept by `i += c` with `c >= 0`.
@@ -148,15 +149,26 @@ impl<'a> Lowerer<'a> {
 
     /// A call that may run Python code (or `del`, or `xs[a:b] = ...`) may change how
     /// many items a sequence holds: no measured sequence is known to hold its count.
-    pub(super) fn forget_lengths(&mut self) {
+    pub(super) fn forget_lengths(&mut self, span: Span) {
         for (count, sequence) in self.measured.clone() {
             let token = self.ghost(&sequence, &length_token(&count));
             self.push(Stmt::Assign {
                 target: token,
                 value: Value::Other,
-                span: crate::diagnostic::Span::new(0, 0),
+                span,
             });
         }
+    }
+
+    /// Whether a fact about the count `name` can say anything: a test of it made its
+    /// flags, or it is a copy, or part of a conjunction (else no diamond is built for it).
+    fn may_tell(&self, name: &str) -> bool {
+        self.ghosts.contains_key(name)
+            || self.copies.iter().any(|(copy, _)| copy == name)
+            || self
+                .compounds
+                .iter()
+                .any(|compound| compound.components.iter().any(|(local, _)| local == name))
     }
 
     /// Whether a count assigned `len(xs)` holds it exactly: a Python object, or an
@@ -212,7 +224,7 @@ impl<'a> Lowerer<'a> {
         let counts: Vec<String> = self
             .measured
             .iter()
-            .filter(|(_, measured)| measured == sequence)
+            .filter(|(count, measured)| measured == sequence && self.may_tell(count))
             .map(|(count, _)| count.clone())
             .collect();
         let mut facts = Vec::new();
@@ -465,6 +477,9 @@ impl<'a> Lowerer<'a> {
         let Some((index, bound, least)) = self.index_bound(node) else {
             return;
         };
+        if !self.may_tell(bound) {
+            return;
+        }
         let signed_index = !self.c_typed.contains(index)
             || (self.integers.contains(index) && !self.unsigned.contains(index));
         let positive =
