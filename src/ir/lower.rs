@@ -104,14 +104,18 @@ pub fn lower_module(
 
 /// Lowered functions kept from one lowering of a file for the next (the language server
 /// lowers a file again on each edit). A function is taken from here when its text (with
-/// its decorators), its class, the module's names and the shape of its classes are what
-/// they were, its spans moved to where it is now; only a function defined at module
-/// level or in a class body is kept (a nested one depends on what encloses it).
+/// its decorators), its class, the `property name:` block around it, the module's names
+/// and the shape of its classes are what they were, its spans moved to where it is now;
+/// only a function defined at module level or in a class body is kept (a nested one
+/// depends on what encloses it).
 #[derive(Default)]
 pub struct LoweringCache {
     names: ModuleNames,
     classes: String,
-    functions: HashMap<(String, Option<String>), (usize, Function)>,
+    /// By the definition's text, its class and the property it is an accessor of (a
+    /// `__del__` in a `property name:` block is a deleter, the same text in the class
+    /// body a finalizer).
+    functions: HashMap<CachedFunctionKey, (usize, Function)>,
     /// How many functions the last lowering took from here (for the tests).
     reused: usize,
     /// For each function of the last lowering (in `Module::functions` order), where its
@@ -129,6 +133,8 @@ impl LoweringCache {
         self.starts.get(index).copied()
     }
 }
+
+type CachedFunctionKey = (String, Option<String>, Option<String>);
 
 /// [`lower_module`], taking from `cache` what an earlier lowering of the file did that
 /// still holds, and leaving in it what this one did.
@@ -203,7 +209,12 @@ pub fn lower_module_reusing(
             let key = match &cache {
                 Some(_) if top_level[index] => {
                     let definition = decorated.get(&node.id()).copied().unwrap_or(node);
-                    Some((text(definition, source).to_string(), class.clone()))
+                    let property = accessor_property(node, source).map(str::to_string);
+                    Some((
+                        text(definition, source).to_string(),
+                        class.clone(),
+                        property,
+                    ))
                 }
                 _ => None,
             };
@@ -1129,6 +1140,17 @@ fn property_of<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
     None
 }
 
+/// [`property_of`] for a function named like an accessor. Only an accessor's name asks
+/// for its ancestors: walking up from every function is quadratic in the nesting depth
+/// (tree-sitter finds a parent from the root).
+fn accessor_property<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let name = node.field("name").map(|name| text(name, source))?;
+    match name {
+        "__get__" | "__set__" | "__del__" => property_of(node, source),
+        _ => None,
+    }
+}
+
 /// `decorated` is the `decorated_definition` around `node`, if any.
 fn lower_function(
     node: Node<'_>,
@@ -1139,13 +1161,7 @@ fn lower_function(
     classes: &Module,
 ) -> Lowered<Function> {
     let (name, kind, name_span) = function_identity(node, source);
-    // Only an accessor's name asks for its ancestors: walking up from every function
-    // is quadratic in the nesting depth (tree-sitter finds a parent from the root).
-    let property = match name.as_str() {
-        "__get__" | "__set__" | "__del__" => property_of(node, source),
-        _ => None,
-    };
-    let name = match property {
+    let name = match accessor_property(node, source) {
         Some(property) => format!("{property}.{name}"),
         None => name,
     };
