@@ -608,6 +608,50 @@ fn may_hold_definitions(kind: &str) -> bool {
         )
 }
 
+/// Whether a `case` clause's pattern matches whatever the subject is: the wildcard `_`,
+/// a capture (a bare name), either of them under `as` or in parentheses, or an
+/// alternative (`1 | _`) holding one. Several comma-separated patterns form a sequence
+/// pattern, which only sequences match.
+fn case_matches_every_subject(case: Node<'_>) -> bool {
+    let mut cursor = case.walk();
+    let patterns: Vec<Node<'_>> = case
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "case_pattern")
+        .collect();
+    let [pattern] = patterns[..] else {
+        return false;
+    };
+    let mut pending = vec![pattern];
+    while let Some(pattern) = pending.pop() {
+        let mut cursor = pattern.walk();
+        let children: Vec<Node<'_>> = pattern.children(&mut cursor).collect();
+        let named: Vec<Node<'_>> = children.iter().copied().filter(|c| c.is_named()).collect();
+        match pattern.kind() {
+            "case_pattern" => match named[..] {
+                [] => return children.iter().any(|child| child.kind() == "_"),
+                [inner] => pending.push(inner),
+                _ => {}
+            },
+            // `case x:`; `case Color.RED:` (a dotted name) compares with a value.
+            "dotted_name" if named.len() == 1 => return true,
+            // `case p as name:`: its first child is the pattern.
+            "as_pattern" => pending.extend(named.first().copied()),
+            "union_pattern" => {
+                if children.iter().any(|child| child.kind() == "_") {
+                    return true;
+                }
+                pending.extend(named);
+            }
+            // `case (x):` groups; `case (x,):` is a sequence pattern.
+            "tuple_pattern" if !children.iter().any(|child| child.kind() == ",") => {
+                pending.extend(named.first().filter(|_| named.len() == 1).copied());
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 fn is_definition(node: Node<'_>) -> bool {
     is_definition_kind(node.kind())
 }
@@ -1640,7 +1684,7 @@ impl<'a> Lowerer<'a> {
             "for_statement" | "for_from_statement" => self.for_statement(node)?,
             "try_statement" => self.try_statement(node)?,
             "with_statement" => self.with_statement(node)?,
-            "match_statement" => self.alternatives(node)?,
+            "match_statement" => self.match_statement(node)?,
             "c_variable_declaration" => {
                 let mut cursor = node.walk();
                 let declarators: Vec<Node<'_>> = node
@@ -1784,7 +1828,66 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// A statement whose blocks run one at a time or not at all (`match`, compile-time `IF`).
+    /// `match`: the cases are tried in order and the body of the first that matches runs,
+    /// then control leaves the statement (no case falls into the next). A case with a
+    /// guard matches only where its guard holds, so the guard is a condition like an
+    /// `if`'s (a NULL test in it refines each edge). After a case that matches every
+    /// subject (`case _:`, a bare capture, without guard) no path is left unmatched.
+    fn match_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        let mut cursor = node.walk();
+        let subjects: Vec<Node<'_>> = node
+            .children_by_field_name("subject", &mut cursor)
+            .collect();
+        for subject in subjects {
+            self.expr(subject)?;
+        }
+        let cases: Vec<Node<'_>> = match node.field("body") {
+            Some(body) => {
+                let mut cursor = body.walk();
+                body.named_children(&mut cursor)
+                    .filter(|child| child.kind() == "case_clause")
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let after = self.new_block();
+        for case in cases {
+            let body = self.new_block();
+            let guard = case.field("guard").and_then(|clause| clause.named_child(0));
+            let pattern_matches_all = case_matches_every_subject(case);
+            let unmatched = (guard.is_some() || !pattern_matches_all).then(|| self.new_block());
+            match (unmatched, guard) {
+                (None, _) => self.edge(self.current, body),
+                (Some(unmatched), None) => {
+                    self.edge(self.current, body);
+                    self.edge(self.current, unmatched);
+                }
+                (Some(unmatched), Some(guard)) => {
+                    if !pattern_matches_all {
+                        let guarded = self.new_block();
+                        self.edge(self.current, guarded);
+                        self.edge(self.current, unmatched);
+                        self.current = guarded;
+                    }
+                    self.branch(guard, body, unmatched)?;
+                }
+            }
+            self.current = body;
+            if let Some(consequence) = case.field("consequence") {
+                self.lower_statements(consequence)?;
+            }
+            self.goto(after);
+            match unmatched {
+                Some(unmatched) => self.current = unmatched,
+                // Python rejects a case after one that matches everything.
+                None => break,
+            }
+        }
+        self.fall_into(after);
+        Ok(())
+    }
+
+    /// A statement whose blocks run one at a time or not at all (compile-time `IF`).
     fn alternatives(&mut self, node: Node<'_>) -> Lowered<()> {
         let after = self.new_block();
         let mut pending = vec![node];
@@ -2110,6 +2213,22 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
+    /// Whether an `except` clause's classes take in every exception: `Exception` or
+    /// `BaseException`, alone or in a tuple (what `Exception` leaves out, `SystemExit` and
+    /// `KeyboardInterrupt`, is no failure of a call the analysis follows).
+    fn names_every_exception(&self, classes: Node<'_>) -> bool {
+        let classes = self.strip(classes);
+        let mut cursor = classes.walk();
+        let members: Vec<Node<'_>> = if classes.kind() == "tuple" {
+            classes.named_children(&mut cursor).collect()
+        } else {
+            vec![classes]
+        };
+        members
+            .into_iter()
+            .any(|class| matches!(self.text(self.strip(class)), "Exception" | "BaseException"))
+    }
+
     fn try_statement(&mut self, node: Node<'_>) -> Lowered<()> {
         let mut cursor = node.walk();
         let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -2160,17 +2279,19 @@ impl<'a> Lowerer<'a> {
             let entry = self.new_block();
             self.edge(dispatch, entry);
             self.current = entry;
-            let value = handler.field("value");
-            match value {
-                None => catches_all = true,
-                Some(value) => {
-                    let names = self.text(value);
-                    if matches!(names, "Exception" | "BaseException") {
-                        catches_all = true;
-                    }
-                }
-            }
-            if let Some(alias) = handler.field("alias") {
+            // `except T as e:` parses as one `as_pattern` value: the class is its first
+            // child, and it catches exactly what `except T:` does.
+            let (classes, alias) = match handler.field("value") {
+                Some(value) if value.kind() == "as_pattern" => (
+                    value.named_child(0),
+                    value
+                        .field("alias")
+                        .map(|target| target.named_child(0).unwrap_or(target)),
+                ),
+                value => (value, handler.field("alias")),
+            };
+            catches_all |= classes.is_none_or(|classes| self.names_every_exception(classes));
+            if let Some(alias) = alias {
                 self.assign_to(alias, Value::Other, node_span(alias))?;
             }
             let mut inner = handler.walk();
