@@ -2376,11 +2376,7 @@ impl<'a> Lowerer<'a> {
                 if operands.len() != 2 {
                     continue;
                 }
-                let tested = if self.is_null(operands[1]) {
-                    operands[0]
-                } else if self.is_null(operands[0]) {
-                    operands[1]
-                } else {
+                let Some(tested) = self.tested_against_null(operands[0], operands[1]) else {
                     continue;
                 };
                 let tested = self.strip(tested);
@@ -2626,10 +2622,8 @@ impl<'a> Lowerer<'a> {
                 "!=" | "is not" | "<>" => true,
                 _ => return Ok(None),
             };
-            let tested = if self.is_null(operands[1]) {
-                operands[0]
-            } else if self.is_null(operands[0]) {
-                operands[1]
+            let tested = if let Some(tested) = self.tested_against_null(operands[0], operands[1]) {
+                tested
             } else {
                 // `if vint is not orig_vint: del vint`: the code tells two pointers apart.
                 let (left, right) = (self.strip(operands[0]), self.strip(operands[1]));
@@ -2733,8 +2727,44 @@ impl<'a> Lowerer<'a> {
     }
 
     fn is_null(&self, node: Node<'_>) -> bool {
-        let node = self.strip(node);
-        matches!(self.text(node), "NULL" | "cython.NULL") && !self.locals.contains("NULL")
+        let stripped = self.strip(node);
+        match self.text(stripped) {
+            "NULL" | "cython.NULL" => !self.locals.contains("NULL"),
+            // `<double*>0`: a zero cast to a pointer is NULL (Cython rejects a bare `p == 0`).
+            "0" => matches!(
+                self.without_parentheses(node).kind(),
+                "cast_expression" | "call"
+            ),
+            _ => false,
+        }
+    }
+
+    /// Of the two operands of a comparison, the one tested against NULL, if the other is
+    /// NULL (`p == NULL`, `<double*>0 == p`) or a zero an integer cast of a pointer is
+    /// compared with (`<uintptr_t>p == 0`, `0 != <size_t>p`).
+    fn tested_against_null<'t>(&self, left: Node<'t>, right: Node<'t>) -> Option<Node<'t>> {
+        let zero = |node: Node<'_>| self.text(self.strip(node)) == "0";
+        if self.is_null(right)
+            || (zero(right) && self.integer_cast(self.without_parentheses(left)).is_some())
+        {
+            Some(left)
+        } else if self.is_null(left)
+            || (zero(left) && self.integer_cast(self.without_parentheses(right)).is_some())
+        {
+            Some(right)
+        } else {
+            None
+        }
+    }
+
+    fn without_parentheses<'t>(&self, mut node: Node<'t>) -> Node<'t> {
+        while node.kind() == "parenthesized_expression" {
+            match node.named_child(0) {
+                Some(inner) if inner.kind() != "comment" => node = inner,
+                _ => break,
+            }
+        }
+        node
     }
 
     /// Parentheses and casts do not change which block a pointer points to.
@@ -3241,7 +3271,7 @@ impl<'a> Lowerer<'a> {
             "comparison_operator" => {
                 let mut cursor = node.walk();
                 let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-                operands.len() == 2 && operands.iter().any(|operand| self.is_null(*operand))
+                operands.len() == 2 && self.tested_against_null(operands[0], operands[1]).is_some()
             }
             "not_operator" => node
                 .field("argument")
