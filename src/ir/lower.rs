@@ -25,8 +25,8 @@ use tree_sitter::Node;
 
 use crate::diagnostic::Span;
 use crate::ir::names::{
-    declared_noexcept, declared_nogil, exception_clause, holds_statements, opens_scope,
-    single_comparison, text, ModuleNames,
+    declared_noexcept, declared_nogil, exception_clause, function_pointer_noexcept,
+    holds_statements, opens_scope, single_comparison, text, ModuleNames,
 };
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
@@ -854,7 +854,7 @@ fn self_attributes(class_text: &str) -> Vec<String> {
 }
 
 /// The identifier a `c_declarator` declares, under its pointer and array parts.
-fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
+pub(crate) fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
     if let Some(name) = declarator.field("name") {
         return Some(name);
     }
@@ -1038,6 +1038,11 @@ struct Lowerer<'a> {
     carriers: HashMap<String, Vec<PlaceId>>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
+    /// The declared type of each local or parameter that has one (`cdef Counter c = obj`,
+    /// `Counter c`, pure-Python `c: Counter = ...`; a function pointer declared in place
+    /// as `noexcept` gets [`crate::ir::names::NOEXCEPT_POINTER`]): the declaration, not the value
+    /// assigned, says what a call through it can do.
+    declared: HashMap<String, String>,
     f: Function,
     current: BlockId,
     loops: Vec<LoopTargets>,
@@ -1190,6 +1195,7 @@ fn lower_function(
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
         declared_types: Vec::new(),
+        declared: HashMap::new(),
         current: function.entry,
         f: function,
         loops: Vec::new(),
@@ -1400,6 +1406,12 @@ impl<'a> Lowerer<'a> {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                     if let Some(left) = node.field("left") {
                         self.bind_pattern(left);
+                        // `c: Counter = Counter()`: pure-Python mode's declaration.
+                        if let (Some(annotation), "identifier") = (node.field("type"), left.kind())
+                        {
+                            let declared = self.text(annotation).trim().to_string();
+                            self.declared.insert(self.text(left).to_string(), declared);
+                        }
                     }
                 }
                 "named_expression" | "c_parameter" => {
@@ -1437,6 +1449,16 @@ impl<'a> Lowerer<'a> {
                                 self.text(name).to_string(),
                                 self.text(declared).trim().to_string(),
                             ));
+                            self.declared.insert(
+                                self.text(name).to_string(),
+                                self.text(declared).trim().to_string(),
+                            );
+                        }
+                        if function_pointer_noexcept(node, self.source, false) == Some(true) {
+                            self.declared.insert(
+                                self.text(name).to_string(),
+                                crate::ir::names::NOEXCEPT_POINTER.to_string(),
+                            );
                         }
                     }
                 }
@@ -1452,6 +1474,15 @@ impl<'a> Lowerer<'a> {
                                     .is_some_and(|t| is_python_type(self.text(t)));
                                 if let (Some(name), false) = (name, python) {
                                     self.c_typed.insert(self.text(name).to_string());
+                                }
+                                let declared = param.field("type").map(|t| self.text(t).trim());
+                                if let (Some(name), Some(declared)) = (name, declared) {
+                                    if !self.text(param).contains(['*', '[']) {
+                                        self.declared.insert(
+                                            self.text(name).to_string(),
+                                            declared.to_string(),
+                                        );
+                                    }
                                 }
                                 let integer = param
                                     .field("type")
@@ -3970,6 +4001,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let function = self.strip(function);
+        let quiet_by_declaration = self.cannot_raise_by_declaration(function);
         let mut receiver = None;
         let mut returned_by_c = false;
         let callee = match function.kind() {
@@ -3987,8 +4019,11 @@ impl<'a> Lowerer<'a> {
                 let object_is_a_call = function
                     .field("object")
                     .is_some_and(|object| self.strip(object).kind() == "call");
-                returned_by_c =
-                    object_is_a_call && self.f.calls.last().is_some_and(|call| call.text.is_none());
+                returned_by_c = (object_is_a_call
+                    && self.f.calls.last().is_some_and(|call| call.text.is_none()))
+                    || function
+                        .field("object")
+                        .is_some_and(|object| self.reads_through_dereference(object));
                 callee
             }
             _ => {
@@ -4081,13 +4116,110 @@ impl<'a> Lowerer<'a> {
             }
             _ => false,
         };
-        let value = self.emit_call(callee, args, node_span(node));
+        let value = if quiet_by_declaration {
+            self.emit_call_that_raises(callee, args, node_span(node), false)
+        } else {
+            self.emit_call(callee, args, node_span(node))
+        };
         if let Value::Call(id) = value {
             let call = &mut self.f.calls[id.0 as usize];
             call.receiver = receiver;
             call.c_level = c_level;
         }
         Ok(value)
+    }
+
+    /// Whether what a call names cannot raise by its declaration, whatever the value
+    /// behind it: a local or parameter declared as a `noexcept` function pointer
+    /// (`cdef cb_t f = square`; `f(x)`), or a `noexcept` method or function pointer
+    /// attribute of an object whose class the code declares (`cdef Counter c = obj`,
+    /// `(<Counter>obj).get()`, `self.callback(x)`, `Acc.helper(3)` of a static method).
+    fn cannot_raise_by_declaration(&self, function: Node<'_>) -> bool {
+        match function.kind() {
+            "identifier" => {
+                let name = self.text(function);
+                self.locals.contains(name)
+                    && self
+                        .declared
+                        .get(name)
+                        .is_some_and(|declared| self.names.is_noexcept_pointer_type(declared))
+            }
+            "attribute" => {
+                let member = function.field("attribute").map(|m| self.text(m));
+                let class = function
+                    .field("object")
+                    .and_then(|object| self.declared_class(object));
+                match (class, member) {
+                    (Some(class), Some(member)) => {
+                        self.names.member_call_raises(&class, member) == Some(false)
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// The class an expression's declaration gives it: a cast (`<Counter>obj`,
+    /// `<Counter?>obj`, `cython.cast(Counter, obj)`), a declared local or parameter,
+    /// `self` in a method, or a class named itself (`Acc.helper`).
+    fn declared_class(&self, object: Node<'_>) -> Option<String> {
+        let object = self.without_parentheses(object);
+        let declared = match object.kind() {
+            "cast_expression" => self.text(object.field("type")?),
+            "call" if self.cython_function(object) == Some("cast") => {
+                self.text(*self.positional_args(object).first()?)
+            }
+            "identifier" => {
+                let name = self.text(object);
+                if name == "self" && self.f.class.is_some() && !self.f.params.is_empty() {
+                    return self.f.class.clone();
+                }
+                if self.locals.contains(name) {
+                    self.declared.get(name)?
+                } else if self.names.is_class(name) {
+                    name
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        let declared = declared.trim().trim_end_matches('?').trim();
+        self.names.is_class(declared).then(|| declared.to_string())
+    }
+
+    /// `deref(p).get()`, `deref(it).second.size()`: the object is what a C or C++ pointer
+    /// points to, whose methods are C++ methods.
+    fn reads_through_dereference(&self, object: Node<'_>) -> bool {
+        let mut node = self.strip(object);
+        for _ in 0..MAX_NESTING {
+            match node.kind() {
+                "attribute" | "subscript" => match node.field("object").or(node.field("value")) {
+                    Some(inner) => node = self.strip(inner),
+                    None => return false,
+                },
+                "call" => {
+                    if self.cython_function(node) == Some("operator.dereference") {
+                        return true;
+                    }
+                    let Some(function) = node.field("function") else {
+                        return false;
+                    };
+                    let callee = match function.kind() {
+                        "identifier" => self.names.resolve_name(self.text(function), &self.locals),
+                        _ => return false,
+                    };
+                    return matches!(
+                        callee,
+                        Callee::External { name, module: Some(module) }
+                            if name == "dereference" && module == "cython.operator"
+                    );
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// `p[a:b]`, `p[:n]`: a slice, which Cython copies into a new Python object.
@@ -4182,10 +4314,22 @@ impl<'a> Lowerer<'a> {
     /// A call that cannot raise is a statement; one that can ends the block, and what
     /// follows it (the assignment of its result, say) is in the block it returns to.
     fn emit_call(&mut self, callee: Callee, args: Vec<Value>, span: Span) -> Value {
+        let can_raise = self.can_raise(&callee);
+        self.emit_call_that_raises(callee, args, span, can_raise)
+    }
+
+    /// As [`Self::emit_call`], with whether the callee can raise known already.
+    fn emit_call_that_raises(
+        &mut self,
+        callee: Callee,
+        args: Vec<Value>,
+        span: Span,
+        can_raise: bool,
+    ) -> Value {
         let id = CallId(self.f.calls.len() as u32);
         let always_fails = matches!(&callee, Callee::External { .. } | Callee::Unbound(_))
             && ALWAYS_FAIL.contains(&callee.display_name());
-        let can_raise = always_fails || self.can_raise(&callee);
+        let can_raise = always_fails || can_raise;
         let text = can_raise.then(|| call_text(&self.source[span.start..span.end]));
         self.f.calls.push(Call {
             callee,
