@@ -3811,20 +3811,33 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "binary_operator" => {
-                let operator = node.field("operator").map(|n| n.kind());
-                let left = match node.field("left") {
+                // `a + b + c + ...` nests to the left, one level per term: the chain is
+                // walked down its left operands in a loop and evaluated left to right, so
+                // a long sum counts as no nesting (generated polynomials reach hundreds
+                // of terms).
+                let mut chain = vec![node];
+                let mut leftmost = node.field("left");
+                while let Some(left) = leftmost.filter(|left| left.kind() == "binary_operator") {
+                    chain.push(left);
+                    leftmost = left.field("left");
+                }
+                let mut value = match leftmost {
                     Some(left) => self.expr(left)?,
                     None => Value::Other,
                 };
-                let right = match node.field("right") {
-                    Some(right) => self.expr(right)?,
-                    None => Value::Other,
-                };
-                match (operator, left, right) {
-                    (Some("+" | "-"), Value::Place(place), _) => Value::Place(place),
-                    (Some("+"), _, Value::Place(place)) => Value::Place(place),
-                    _ => Value::Other,
+                for link in chain.into_iter().rev() {
+                    let operator = link.field("operator").map(|n| n.kind());
+                    let right = match link.field("right") {
+                        Some(right) => self.expr(right)?,
+                        None => Value::Other,
+                    };
+                    value = match (operator, value, right) {
+                        (Some("+" | "-"), Value::Place(place), _) => Value::Place(place),
+                        (Some("+"), _, Value::Place(place)) => Value::Place(place),
+                        _ => Value::Other,
+                    };
                 }
+                value
             }
             "conditional_expression" => {
                 let mut cursor = node.walk();
