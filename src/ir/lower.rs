@@ -784,7 +784,7 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
                 match child.kind() {
                     "c_variable_declaration" => {
                         let mut inner = child.walk();
-                        for declarator in child.children_by_field_name("declarator", &mut inner) {
+                        for declarator in child.fields("declarator", &mut inner) {
                             if let Some(name) = declarator_name(declarator) {
                                 attributes.push((text(name, source).to_string(), node_span(name)));
                             }
@@ -1718,9 +1718,7 @@ impl<'a> Lowerer<'a> {
             "match_statement" => self.match_statement(node)?,
             "c_variable_declaration" => {
                 let mut cursor = node.walk();
-                let declarators: Vec<Node<'_>> = node
-                    .children_by_field_name("declarator", &mut cursor)
-                    .collect();
+                let declarators: Vec<Node<'_>> = node.fields("declarator", &mut cursor).collect();
                 for declarator in declarators {
                     let Some(name) = declarator_name(declarator) else {
                         continue;
@@ -1953,9 +1951,7 @@ impl<'a> Lowerer<'a> {
         let after = self.new_block();
         let mut clause = node;
         let mut cursor = node.walk();
-        let alternatives: Vec<Node<'_>> = node
-            .children_by_field_name("alternative", &mut cursor)
-            .collect();
+        let alternatives: Vec<Node<'_>> = node.fields("alternative", &mut cursor).collect();
         let mut next_alternative = alternatives.into_iter();
         loop {
             let consequence_field = if clause.kind() == "else_clause" {
@@ -2193,9 +2189,7 @@ impl<'a> Lowerer<'a> {
     /// `a[i]` with `i` the index of the innermost `for i in range(...)` loop: that loop.
     fn indexing_loop(&mut self, subscript: Node<'_>) -> Option<&mut LoopIndex> {
         let mut cursor = subscript.walk();
-        let indexes: Vec<Node<'_>> = subscript
-            .children_by_field_name("subscript", &mut cursor)
-            .collect();
+        let indexes: Vec<Node<'_>> = subscript.fields("subscript", &mut cursor).collect();
         let [index] = indexes[..] else { return None };
         let index = self.strip(index);
         let name = self.text(index);
@@ -2574,7 +2568,7 @@ impl<'a> Lowerer<'a> {
             // only the index is looked into.
             if node.kind() == "subscript" {
                 let mut cursor = node.walk();
-                pending.extend(node.children_by_field_name("subscript", &mut cursor));
+                pending.extend(node.fields("subscript", &mut cursor));
                 continue;
             }
             let mut cursor = node.walk();
@@ -2641,9 +2635,7 @@ impl<'a> Lowerer<'a> {
             let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
             let operators: Vec<&str> = {
                 let mut c = node.walk();
-                node.children_by_field_name("operators", &mut c)
-                    .map(|n| n.kind())
-                    .collect()
+                node.fields("operators", &mut c).map(|n| n.kind()).collect()
             };
             if operands.len() != 2 || operators.len() != 1 {
                 return Ok(None);
@@ -3009,9 +3001,7 @@ impl<'a> Lowerer<'a> {
                     let mut stored = carried.clone();
                     if target.kind() == "subscript" {
                         let mut cursor = target.walk();
-                        let keys: Vec<Node<'_>> = target
-                            .children_by_field_name("subscript", &mut cursor)
-                            .collect();
+                        let keys: Vec<Node<'_>> = target.fields("subscript", &mut cursor).collect();
                         for key in keys {
                             stored.extend(self.carried(key));
                         }
@@ -3335,9 +3325,7 @@ impl<'a> Lowerer<'a> {
         let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         let operators: Vec<&str> = {
             let mut c = node.walk();
-            node.children_by_field_name("operators", &mut c)
-                .map(|n| n.kind())
-                .collect()
+            node.fields("operators", &mut c).map(|n| n.kind()).collect()
         };
         let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
             return None;
@@ -3671,9 +3659,7 @@ impl<'a> Lowerer<'a> {
             "subscript" => {
                 let value = node.field("value");
                 let mut cursor = node.walk();
-                let indexes: Vec<Node<'_>> = node
-                    .children_by_field_name("subscript", &mut cursor)
-                    .collect();
+                let indexes: Vec<Node<'_>> = node.fields("subscript", &mut cursor).collect();
                 for index in &indexes {
                     self.expr(*index)?;
                 }
@@ -3889,9 +3875,8 @@ impl<'a> Lowerer<'a> {
                     } else if let Some(array) = element_of {
                         // `&p[n]` is `p + n`: arithmetic on the pointer, no read through it.
                         let mut cursor = argument.walk();
-                        let indexes: Vec<Node<'_>> = argument
-                            .children_by_field_name("subscript", &mut cursor)
-                            .collect();
+                        let indexes: Vec<Node<'_>> =
+                            argument.fields("subscript", &mut cursor).collect();
                         for index in indexes {
                             self.expr(index)?;
                         }
@@ -4243,7 +4228,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut cursor = node.walk();
         let sliced = node
-            .children_by_field_name("subscript", &mut cursor)
+            .fields("subscript", &mut cursor)
             .any(|index| index.kind() == "slice");
         sliced
     }

@@ -152,27 +152,27 @@ fn raises_only_by_its_spec(function: Node<'_>, source: &str) -> bool {
 /// nested definition fails at once, so nested definitions never make this quadratic.
 fn raises_nothing_of_its_own(body: Node<'_>, source: &str) -> bool {
     let mut cursor = body.walk();
-    let statements: Vec<Node<'_>> = body.named_children(&mut cursor).collect();
-    let quiet_statements = statements
-        .into_iter()
-        .all(|statement| match statement.kind() {
-            "comment" | "pass_statement" => true,
-            // `cdef int n = len(x)` initializes by a call.
-            "c_variable_declaration" => !text(statement, source).contains(['=', '(']),
-            "return_statement" => statement.named_child_count() == 0,
-            "expression_statement" => {
-                statement.named_child_count() == 1
-                    && statement
-                        .named_child(0)
-                        .is_some_and(|n| n.kind() == "string")
-            }
-            "with_statement" => text(statement, source)
-                .trim_start_matches("with")
-                .trim_start()
-                .strip_prefix("nogil")
-                .is_some_and(|rest| rest.trim_start().starts_with(':')),
-            _ => false,
-        });
+    // Lazily: the first statement that can raise ends the walk of a long body.
+    let quiet_statements =
+        body.named_children(&mut cursor)
+            .all(|statement| match statement.kind() {
+                "comment" | "pass_statement" => true,
+                // `cdef int n = len(x)` initializes by a call.
+                "c_variable_declaration" => !text(statement, source).contains(['=', '(']),
+                "return_statement" => statement.named_child_count() == 0,
+                "expression_statement" => {
+                    statement.named_child_count() == 1
+                        && statement
+                            .named_child(0)
+                            .is_some_and(|n| n.kind() == "string")
+                }
+                "with_statement" => text(statement, source)
+                    .trim_start_matches("with")
+                    .trim_start()
+                    .strip_prefix("nogil")
+                    .is_some_and(|rest| rest.trim_start().starts_with(':')),
+                _ => false,
+            });
     quiet_statements
         && !text(body, source)
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -349,7 +349,7 @@ pub(crate) fn single_comparison<'t>(node: Node<'t>) -> Option<(Node<'t>, &'t str
     let operands: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
     let mut cursor = node.walk();
     let operators: Vec<&'t str> = node
-        .children_by_field_name("operators", &mut cursor)
+        .fields("operators", &mut cursor)
         .map(|n| n.kind())
         .collect();
     match (operands.as_slice(), operators.as_slice()) {
@@ -656,7 +656,7 @@ impl ModuleNames {
     /// `cimport a.b`, `cimport a.b as c`, and pure-Python `import cython.cimports.a.b as c`.
     fn bind_module_imports(&mut self, node: Node<'_>, source: &str, strip: &str) {
         let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.fields("name", &mut cursor) {
             let (dotted, alias) = imported_name(name, source);
             let Some(dotted) = dotted else { continue };
             let is_cimport = strip.is_empty() || dotted.starts_with(strip);
@@ -703,7 +703,7 @@ impl ModuleNames {
             (false, module)
         };
         let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.fields("name", &mut cursor) {
             let (original, alias) = imported_name(name, source);
             let Some(original) = original else { continue };
             let local = alias.unwrap_or(original);

@@ -908,13 +908,6 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     }
     let width = graph.sites.len() + function.places.len();
     let budget = engine::Budget::default();
-    let results = match engine::iterate(function, &analysis, entry, width, budget) {
-        Ok(results) => results,
-        Err(engine::TooLarge(reason)) => {
-            graph.too_large = Some(reason);
-            return;
-        }
-    };
     // Only the class model reads each way out: methods, and functions that fill in an
     // instance.
     let keep_exits = function.class.is_some() || !function.instances.is_empty();
@@ -929,37 +922,50 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     for (block, span) in &function.raises {
         raised_in.entry(*block).or_insert(*span);
     }
-    results.replay(graph, |from, target, state| {
-        if let Some(unwind) = unwind_event(function, from, target, state, &assumed) {
-            unwinds.push(unwind);
-        }
-        let is_exit = target == function.return_exit || target == function.unwind_exit;
-        if !is_exit {
-            return;
-        }
-        let how = leave_how(function, from, target, &raised_in);
-        // One copy for the leave event and the class model's way out.
-        let copy = std::rc::Rc::new(ExitState::of(state));
-        leaves.push(LeaveEvent {
-            block: from,
-            how,
-            returns: target == function.return_exit,
-            state: std::rc::Rc::clone(&copy),
-        });
-        // How the function ends: by a return or a raise, not where a call that may also
-        // return raised (a `__dealloc__` is not blamed for the path where the `close()`
-        // before its `free` raised).
-        if matches!(how, LeaveHow::Unwinds { .. }) {
-            return;
-        }
-        if target == function.return_exit {
-            join_into(&mut returned, state);
-        }
-        join_into(&mut exit, state);
-        if keep_exits {
-            exits.push(copy);
-        }
-    });
+    let ran = engine::run(
+        function,
+        &analysis,
+        entry,
+        width,
+        budget,
+        graph,
+        |from, target, state| {
+            if let Some(unwind) = unwind_event(function, from, target, state, &assumed) {
+                unwinds.push(unwind);
+            }
+            let is_exit = target == function.return_exit || target == function.unwind_exit;
+            if !is_exit {
+                return;
+            }
+            let how = leave_how(function, from, target, &raised_in);
+            // One copy for the leave event and the class model's way out.
+            let copy = std::rc::Rc::new(ExitState::of(state));
+            leaves.push(LeaveEvent {
+                block: from,
+                how,
+                returns: target == function.return_exit,
+                state: std::rc::Rc::clone(&copy),
+            });
+            // How the function ends: by a return or a raise, not where a call that may also
+            // return raised (a `__dealloc__` is not blamed for the path where the `close()`
+            // before its `free` raised).
+            if matches!(how, LeaveHow::Unwinds { .. }) {
+                return;
+            }
+            if target == function.return_exit {
+                join_into(&mut returned, state);
+            }
+            join_into(&mut exit, state);
+            if keep_exits {
+                exits.push(copy);
+            }
+        },
+    );
+    if let Err(engine::TooLarge(reason)) = ran {
+        graph.drop_events();
+        graph.too_large = Some(reason);
+        return;
+    }
     graph.exits = exits;
     graph.leaves = leaves;
     graph.unwinds = unwinds;

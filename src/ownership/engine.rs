@@ -15,7 +15,9 @@
 //!   nothing); a block with one predecessor is run right after it, on the state its edge
 //!   carries, and stores nothing;
 //! - the unwind edge of a call carries the state before the call's effects; its return
-//!   edge the state after them.
+//!   edge the state after them;
+//! - a graph without a cycle is run once ([`run`]): each block's state is final when it is
+//!   taken, and the observer sees what the replay would show, in the same order.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -80,25 +82,29 @@ struct Shape {
     position: Vec<u32>,
     /// Whether the block's entry state is kept: the entry block and join points.
     keeps_state: Vec<bool>,
+    /// Whether no edge goes back to a block no later in `order` than its source: then
+    /// every block's predecessors come before it, and one pass reaches the fixpoint.
+    acyclic: bool,
 }
 
 impl Shape {
     fn of(function: &Function) -> Shape {
         let blocks = function.blocks.len();
-        // Postorder by an explicit stack: graphs can be deep.
+        // Postorder by an explicit stack (graphs can be deep) of blocks with how many of
+        // their successors were taken (a block has a few: counting beats a list each).
         let mut postorder = Vec::with_capacity(blocks);
         let mut visited = vec![false; blocks];
-        let mut stack: Vec<(BlockId, Vec<BlockId>)> = Vec::new();
+        let mut stack: Vec<(BlockId, usize)> = Vec::new();
         visited[function.entry.0 as usize] = true;
-        stack.push((function.entry, successors(function, function.entry)));
-        while let Some((block, pending)) = stack.last_mut() {
-            match pending.pop() {
-                Some(next) if !visited[next.0 as usize] => {
-                    visited[next.0 as usize] = true;
-                    let next_successors = successors(function, next);
-                    stack.push((next, next_successors));
+        stack.push((function.entry, 0));
+        while let Some((block, taken)) = stack.last_mut() {
+            match function.block(*block).successors().nth(*taken) {
+                Some(next) => {
+                    *taken += 1;
+                    if !std::mem::replace(&mut visited[next.0 as usize], true) {
+                        stack.push((next, 0));
+                    }
                 }
-                Some(_) => {}
                 None => {
                     postorder.push(*block);
                     stack.pop();
@@ -123,19 +129,20 @@ impl Shape {
         keeps_state[function.return_exit.0 as usize] = false;
         keeps_state[function.unwind_exit.0 as usize] = false;
         keeps_state[function.entry.0 as usize] = true;
+        let acyclic = order.iter().all(|&block| {
+            let from = position[block.0 as usize];
+            function
+                .block(block)
+                .successors()
+                .all(|succ| position[succ.0 as usize] > from)
+        });
         Shape {
             order,
             position,
             keeps_state,
+            acyclic,
         }
     }
-}
-
-/// Successors in reverse, so popping visits them in order.
-fn successors(function: &Function, block: BlockId) -> Vec<BlockId> {
-    let mut successors: Vec<BlockId> = function.block(block).successors().collect();
-    successors.reverse();
-    successors
 }
 
 /// The fixpoint: the entry state of every block that keeps one (`None`: unreachable).
@@ -180,6 +187,87 @@ impl Default for Budget {
 #[derive(Debug, PartialEq, Eq)]
 pub struct TooLarge(pub String);
 
+/// [`iterate`] then [`Results::replay`]: the fixpoint, then every reachable block once
+/// with its fixpoint state, the analysis recording into `observer`. Where the graph has
+/// no cycle the two are one pass: blocks are taken in reverse postorder, so a block's
+/// every predecessor has run before it, its state is already the fixpoint's, and each
+/// block runs once instead of twice. The events reach `observer` and `on_edge` in the
+/// replay's order either way. On `Err` the observer may have seen part of the function:
+/// the caller drops what it recorded.
+pub fn run<A: Analysis>(
+    function: &Function,
+    analysis: &A,
+    entry: A::Domain,
+    width: usize,
+    budget: Budget,
+    observer: &mut A::Observer,
+    mut on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
+) -> Result<(), TooLarge> {
+    let shape = Shape::of(function);
+    if !shape.acyclic {
+        iterate_over(shape, function, analysis, entry, width, budget)?.replay(observer, on_edge);
+        return Ok(());
+    }
+    within_budget(&shape, width, budget)?;
+    let mut states: Vec<Option<A::Domain>> = vec![None; function.blocks.len()];
+    states[function.entry.0 as usize] = Some(entry);
+    let mut queued = vec![false; function.blocks.len()];
+    let mut pending = BinaryHeap::new();
+    pending.push(Reverse(shape.position[function.entry.0 as usize]));
+    queued[function.entry.0 as usize] = true;
+    while let Some(Reverse(position)) = pending.pop() {
+        let root = shape.order[position as usize];
+        // No edge comes back: once taken, a block's state is final and needed no more.
+        let Some(state) = states[root.0 as usize].take() else {
+            continue;
+        };
+        if let Some(reason) = analysis.over_budget() {
+            return Err(TooLarge(reason));
+        }
+        run_from(
+            function,
+            analysis,
+            &shape,
+            root,
+            state,
+            Some(&mut *observer),
+            |from, to, state| {
+                on_edge(from, to, state);
+                if !shape.keeps_state[to.0 as usize] {
+                    return;
+                }
+                match &mut states[to.0 as usize] {
+                    Some(existing) => {
+                        existing.join(state);
+                    }
+                    slot @ None => *slot = Some(state.clone()),
+                }
+                if !std::mem::replace(&mut queued[to.0 as usize], true) {
+                    pending.push(Reverse(shape.position[to.0 as usize]));
+                }
+            },
+        );
+    }
+    match analysis.over_budget() {
+        Some(reason) => Err(TooLarge(reason)),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a function whose states at join points would pass the budget.
+fn within_budget(shape: &Shape, width: usize, budget: Budget) -> Result<(), TooLarge> {
+    let joins = shape.keeps_state.iter().filter(|keeps| **keeps).count();
+    let chunks = width / BUDGET_ENTRIES_PER_POINTER + 1;
+    if joins.saturating_mul(chunks) > budget.state_entries {
+        return Err(TooLarge(format!(
+            "is too large to analyze ({joins} join points over {width} allocation sites and \
+             places pass the budget of {} state entries)",
+            budget.state_entries
+        )));
+    }
+    Ok(())
+}
+
 /// Runs `analysis` over `function` from `entry` to a fixpoint. `width` is how many
 /// entries a state may hold (sites and places); the budget is checked before and while
 /// iterating, so a function too large costs a refusal, never the machine's memory.
@@ -190,16 +278,25 @@ pub fn iterate<'f, A: Analysis>(
     width: usize,
     budget: Budget,
 ) -> Result<Results<'f, A>, TooLarge> {
-    let shape = Shape::of(function);
-    let joins = shape.keeps_state.iter().filter(|keeps| **keeps).count();
-    let chunks = width / BUDGET_ENTRIES_PER_POINTER + 1;
-    if joins.saturating_mul(chunks) > budget.state_entries {
-        return Err(TooLarge(format!(
-            "is too large to analyze ({joins} join points over {width} allocation sites and \
-             places pass the budget of {} state entries)",
-            budget.state_entries
-        )));
-    }
+    iterate_over(
+        Shape::of(function),
+        function,
+        analysis,
+        entry,
+        width,
+        budget,
+    )
+}
+
+fn iterate_over<'f, A: Analysis>(
+    shape: Shape,
+    function: &'f Function,
+    analysis: &'f A,
+    entry: A::Domain,
+    width: usize,
+    budget: Budget,
+) -> Result<Results<'f, A>, TooLarge> {
+    within_budget(&shape, width, budget)?;
     let max_visits = shape.order.len() * budget.visits_per_block + 10_000;
     let mut visits = 0usize;
     let mut states: Vec<Option<A::Domain>> = vec![None; function.blocks.len()];
@@ -480,6 +577,9 @@ impl Dominators {
 pub fn blocks_in_cycles(function: &Function) -> Vec<bool> {
     let shape = Shape::of(function);
     let blocks = function.blocks.len();
+    if shape.acyclic {
+        return vec![false; blocks];
+    }
     let mut predecessors: Vec<Vec<BlockId>> = vec![Vec::new(); blocks];
     for &block in &shape.order {
         for succ in function.block(block).successors() {
@@ -592,6 +692,58 @@ mod tests {
         // a: 1; b: 1, 2; the join, from the longer path: 3.
         assert_eq!(seen, vec![1, 1, 2, 3]);
         assert_eq!(at_exit, vec![3]);
+    }
+
+    /// What the observer saw, and each edge with its state.
+    type Recorded = (Vec<usize>, Vec<(BlockId, BlockId, usize)>);
+
+    /// What `run` records, and what `iterate` then `replay` record.
+    fn both_ways(f: &Function) -> [Recorded; 2] {
+        let mut fused = (Vec::new(), Vec::new());
+        run(
+            f,
+            &Longest,
+            Count(0),
+            1,
+            Budget::default(),
+            &mut fused.0,
+            |from, to, s| fused.1.push((from, to, s.0)),
+        )
+        .unwrap();
+        let mut apart = (Vec::new(), Vec::new());
+        let results = iterate(f, &Longest, Count(0), 1, Budget::default()).unwrap();
+        results.replay(&mut apart.0, |from, to, s| apart.1.push((from, to, s.0)));
+        [fused, apart]
+    }
+
+    #[test]
+    fn one_pass_over_a_graph_without_cycles_records_what_the_replay_records() {
+        let f = diamond();
+        assert!(Shape::of(&f).acyclic);
+        let [fused, apart] = both_ways(&f);
+        assert_eq!(fused, apart);
+        assert_eq!(fused.0, vec![1, 2, 1, 3]);
+        // The entry's two edges, one out of each side, the join's into the return exit.
+        assert_eq!(fused.1.len(), 5);
+        // A loop back to the entry from the join: the fixpoint needs the replay.
+        let mut looping = diamond();
+        looping.blocks[5].terminator = Terminator::Switch(vec![looping.return_exit, looping.entry]);
+        assert!(!Shape::of(&looping).acyclic);
+        let tiny = Budget {
+            state_entries: MAX_STATE_ENTRIES,
+            visits_per_block: 0,
+        };
+        // `Longest` grows without end round a loop: the budget of visits stops it.
+        let refused = run(
+            &looping,
+            &Longest,
+            Count(0),
+            1,
+            tiny,
+            &mut Vec::new(),
+            |_, _, _| {},
+        );
+        assert!(refused.is_err());
     }
 
     #[test]

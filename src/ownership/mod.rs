@@ -461,6 +461,53 @@ impl<'a> OwnershipGraph<'a> {
         graph
     }
 
+    /// Forgets what the dataflow recorded of a function it then refused as too large
+    /// (the engine may have replayed part of it): such a graph has its sites and no
+    /// events. Every field is named, so a new kind of event cannot be missed here.
+    fn drop_events(&mut self) {
+        let OwnershipGraph {
+            function: _,
+            families: _,
+            sites: _,
+            lineage: _,
+            too_large: _,
+            uses,
+            releases,
+            checks,
+            escapes,
+            realloc_overwrites,
+            overwrites,
+            address_taken,
+            passed,
+            lent,
+            held_at_allocations,
+            leaves,
+            unwinds,
+            exit,
+            returning,
+            exits,
+            call_sites,
+            incoming_sites,
+        } = self;
+        uses.clear();
+        releases.clear();
+        checks.clear();
+        escapes.clear();
+        realloc_overwrites.clear();
+        overwrites.clear();
+        address_taken.clear();
+        passed.clear();
+        lent.clear();
+        held_at_allocations.clear();
+        leaves.clear();
+        unwinds.clear();
+        *exit = None;
+        *returning = None;
+        exits.clear();
+        call_sites.clear();
+        incoming_sites.clear();
+    }
+
     pub fn site(&self, id: SiteId) -> &AllocationSite {
         &self.sites[id.0 as usize]
     }

@@ -144,12 +144,49 @@ fn parse_with(text: &str, language: Language) -> Tree {
 /// once per thread.
 pub trait Fields<'tree> {
     fn field(&self, name: &'static str) -> Option<Node<'tree>>;
+
+    /// Every child in the field, in order (`children_by_field_name` at the cost of a
+    /// field id).
+    fn fields<'cursor>(
+        &self,
+        name: &'static str,
+        cursor: &'cursor mut tree_sitter::TreeCursor<'tree>,
+    ) -> impl Iterator<Item = Node<'tree>> + 'cursor
+    where
+        'tree: 'cursor;
 }
 
 impl<'tree> Fields<'tree> for Node<'tree> {
     fn field(&self, name: &'static str) -> Option<Node<'tree>> {
         let id = field_id(&self.language(), name)?;
         self.child_by_field_id(id)
+    }
+
+    fn fields<'cursor>(
+        &self,
+        name: &'static str,
+        cursor: &'cursor mut tree_sitter::TreeCursor<'tree>,
+    ) -> impl Iterator<Item = Node<'tree>> + 'cursor
+    where
+        'tree: 'cursor,
+    {
+        // What `children_by_field_id` does; its iterator also borrows the node.
+        let id = field_id(&self.language(), name).and_then(std::num::NonZeroU16::new);
+        let mut done = id.is_none() || {
+            cursor.reset(*self);
+            !cursor.goto_first_child()
+        };
+        std::iter::from_fn(move || {
+            while !done {
+                let node = cursor.node();
+                let wanted = cursor.field_id() == id;
+                done = !cursor.goto_next_sibling();
+                if wanted {
+                    return Some(node);
+                }
+            }
+            None
+        })
     }
 }
 
