@@ -3730,6 +3730,38 @@ impl<'a> Lowerer<'a> {
         Ok(place)
     }
 
+    /// `a + b`, and a chain of them: the value is a pointer's when pointer arithmetic keeps
+    /// it (`p + 1`, `1 + p`, `p - 1`).
+    fn binary_chain(&mut self, node: Node<'_>) -> Lowered<Value> {
+        // `a + b + c + ...` nests to the left, one level per term: the chain is
+        // walked down its left operands in a loop and evaluated left to right, so
+        // a long sum counts as no nesting (generated polynomials reach hundreds
+        // of terms).
+        let mut chain = vec![node];
+        let mut leftmost = node.field("left");
+        while let Some(left) = leftmost.filter(|left| left.kind() == "binary_operator") {
+            chain.push(left);
+            leftmost = left.field("left");
+        }
+        let mut value = match leftmost {
+            Some(left) => self.expr(left)?,
+            None => Value::Other,
+        };
+        for link in chain.into_iter().rev() {
+            let operator = link.field("operator").map(|n| n.kind());
+            let right = match link.field("right") {
+                Some(right) => self.expr(right)?,
+                None => Value::Other,
+            };
+            value = match (operator, value, right) {
+                (Some("+" | "-"), Value::Place(place), _) => Value::Place(place),
+                (Some("+"), _, Value::Place(place)) => Value::Place(place),
+                _ => Value::Other,
+            };
+        }
+        Ok(value)
+    }
+
     fn expr(&mut self, node: Node<'_>) -> Lowered<Value> {
         self.enter()?;
         if let Some(pointer) = self.integer_cast(node) {
@@ -3796,35 +3828,7 @@ impl<'a> Lowerer<'a> {
                     None => Value::Other,
                 }
             }
-            "binary_operator" => {
-                // `a + b + c + ...` nests to the left, one level per term: the chain is
-                // walked down its left operands in a loop and evaluated left to right, so
-                // a long sum counts as no nesting (generated polynomials reach hundreds
-                // of terms).
-                let mut chain = vec![node];
-                let mut leftmost = node.field("left");
-                while let Some(left) = leftmost.filter(|left| left.kind() == "binary_operator") {
-                    chain.push(left);
-                    leftmost = left.field("left");
-                }
-                let mut value = match leftmost {
-                    Some(left) => self.expr(left)?,
-                    None => Value::Other,
-                };
-                for link in chain.into_iter().rev() {
-                    let operator = link.field("operator").map(|n| n.kind());
-                    let right = match link.field("right") {
-                        Some(right) => self.expr(right)?,
-                        None => Value::Other,
-                    };
-                    value = match (operator, value, right) {
-                        (Some("+" | "-"), Value::Place(place), _) => Value::Place(place),
-                        (Some("+"), _, Value::Place(place)) => Value::Place(place),
-                        _ => Value::Other,
-                    };
-                }
-                value
-            }
+            "binary_operator" => self.binary_chain(node)?,
             "conditional_expression" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -4114,11 +4118,8 @@ impl<'a> Lowerer<'a> {
             }
             _ => false,
         };
-        let value = if quiet_by_declaration {
-            self.emit_call_that_raises(callee, args, node_span(node), false)
-        } else {
-            self.emit_call(callee, args, node_span(node))
-        };
+        let can_raise = !quiet_by_declaration && self.can_raise(&callee);
+        let value = self.emit_call_that_raises(callee, args, node_span(node), can_raise);
         if let Value::Call(id) = value {
             let call = &mut self.f.calls[id.0 as usize];
             call.receiver = receiver;
