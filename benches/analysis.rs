@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use cysafe::parse::{parse, Dialect};
 use cysafe::{Checker, CheckerOptions};
 
@@ -61,4 +61,13 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+/// The CLI's allocators (see `cysafe::allocator`), so this measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    // SAFETY: first thing in `main`, on one thread, before any tree-sitter object exists.
+    unsafe { cysafe::allocator::use_mimalloc_in_tree_sitter() };
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use cysafe::parse::Dialect;
 use tree_sitter::{Language, Parser};
 
@@ -149,4 +149,13 @@ fn parse_throughput(c: &mut Criterion) {
 }
 
 criterion_group!(benches, parse_throughput);
-criterion_main!(benches);
+/// The CLI's allocators (see `cysafe::allocator`), so this measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    // SAFETY: first thing in `main`, on one thread, before any tree-sitter object exists.
+    unsafe { cysafe::allocator::use_mimalloc_in_tree_sitter() };
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

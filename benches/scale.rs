@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use cysafe::analyze::analyze_source;
 use cysafe::parse::Dialect;
 use cysafe::settings::AnalysisSettings;
@@ -148,4 +148,13 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+/// The CLI's allocators (see `cysafe::allocator`), so this measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    // SAFETY: first thing in `main`, on one thread, before any tree-sitter object exists.
+    unsafe { cysafe::allocator::use_mimalloc_in_tree_sitter() };
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

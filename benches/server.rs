@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter};
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use cysafe::server::transport::Incoming;
 use cysafe::{Checker, CheckerOptions};
@@ -343,4 +343,14 @@ criterion_group! {
     config = Criterion::default().with_measurement(ProcessCpu);
     targets = bench_cpu
 }
-criterion_main!(wall, cpu);
+/// The CLI's allocators (see `cysafe::allocator`), so this measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    // SAFETY: first thing in `main`, on one thread, before any tree-sitter object exists.
+    unsafe { cysafe::allocator::use_mimalloc_in_tree_sitter() };
+    wall();
+    cpu();
+    Criterion::default().configure_from_args().final_summary();
+}

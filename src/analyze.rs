@@ -13,7 +13,7 @@ use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::module::{Cancelled, ModuleAnalysis, SummaryInputs};
 use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
-use crate::ownership::Resolution;
+use crate::ownership::{OwnershipGraph, Resolution};
 use crate::parse::{first_syntax_error, parse, parse_bounded, Dialect};
 use crate::rules;
 use crate::settings::AnalysisSettings;
@@ -314,26 +314,38 @@ fn analyze_syntax_tree(
         let entry = cached(index)?;
         (entry.inputs == *read).then(|| entry.summary.clone())
     };
-    let analysis = ModuleAnalysis::run_reusing(
+    // Each function's diagnostics and whether it was too large, in the order of the
+    // functions (as a full analysis lists them); then the classes'. The rules and fixes
+    // that read one graph run on a module-level function's graph as soon as it is final,
+    // and the graph is dropped then (see `ModuleAnalysis::run_releasing`).
+    let count = module.functions.len();
+    let mut found: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
+    let mut too_large: Vec<Option<String>> = vec![None; count];
+    let mut release = |index: usize, graph: OwnershipGraph<'_>| {
+        rules::check_function(&graph, &mut found[index]);
+        let graphs = std::slice::from_ref(&graph);
+        crate::fix::attach_fixes(graphs, text, dialect, &mut found[index]);
+        too_large[index] = graph.too_large;
+    };
+    let analysis = ModuleAnalysis::run_releasing(
         module,
         &lowered.families,
         lowered.resolution,
         project,
         &cancelled,
         &reuse,
+        Some(&mut release),
     )?;
     if cancelled() {
         return Err(Cancelled);
     }
-    // Each function's diagnostics and whether it was too large, in the order of the
-    // functions (as a full analysis lists them); then the classes'.
-    let count = module.functions.len();
-    let mut found: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
-    let mut too_large: Vec<Option<String>> = vec![None; count];
-    let built = (0..count).filter(|index| analysis.reused.binary_search(index).is_err());
+    let built = (0..count).filter(|index| {
+        analysis.reused.binary_search(index).is_err()
+            && analysis.released.binary_search(index).is_err()
+    });
     for (index, graph) in built.zip(&analysis.graphs) {
         rules::check_function(graph, &mut found[index]);
-        crate::fix::attach_fixes(&analysis, text, dialect, &mut found[index]);
+        crate::fix::attach_fixes(&analysis.graphs, text, dialect, &mut found[index]);
         too_large[index].clone_from(&graph.too_large);
     }
     let mut kept: HashMap<usize, CachedFunction> = HashMap::new();
@@ -405,7 +417,7 @@ fn analyze_syntax_tree(
     diagnostics.extend(found.into_iter().flatten());
     let mut of_classes = Vec::new();
     rules::check_classes(&analysis, &mut of_classes);
-    crate::fix::attach_fixes(&analysis, text, dialect, &mut of_classes);
+    crate::fix::attach_fixes(&analysis.graphs, text, dialect, &mut of_classes);
     diagnostics.extend(of_classes);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     let classes = rules::dealloc_missing_free::class_exports(&analysis);

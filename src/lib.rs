@@ -4,6 +4,7 @@
 //! discover files -> read source -> parse (grammar) -> lower to a per-function IR /
 //! control-flow graph -> ownership analysis -> rules -> report.
 
+pub mod allocator;
 pub mod analyze;
 pub mod checker;
 pub mod commands;

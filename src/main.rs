@@ -1,4 +1,3 @@
-use std::ffi::c_void;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -11,47 +10,6 @@ use cysafe::output::ClosedPipeTolerant;
 /// maps, which glibc's `malloc` serves noticeably slower (see README, "The corpus").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Hands tree-sitter's C runtime the same allocator: parsing is mostly small allocations
-/// of subtrees and stack nodes. (The grammar's scanner allocates its state once per
-/// parser, with the C library's functions, and frees it with them.)
-fn use_mimalloc_in_tree_sitter() {
-    // SAFETY: the four functions are one allocator family, return memory aligned as
-    // `malloc`'s and never NULL for a non-zero size (they abort, as tree-sitter's own
-    // defaults do); this runs first in `main`, on one thread, before any tree-sitter
-    // object exists.
-    unsafe {
-        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
-            malloc: tree_sitter_malloc,
-            calloc: tree_sitter_calloc,
-            realloc: tree_sitter_realloc,
-            free: libmimalloc_sys::mi_free,
-        }));
-    }
-}
-
-/// An allocation tree-sitter asked for and could not get: it has no way to fail, so the
-/// process stops, as with tree-sitter's default allocator.
-fn out_of_memory(pointer: *mut c_void, size: usize) -> *mut c_void {
-    if pointer.is_null() && size > 0 {
-        let _ = writeln!(std::io::stderr(), "cysafe: out of memory ({size} bytes)");
-        std::process::abort();
-    }
-    pointer
-}
-
-unsafe extern "C" fn tree_sitter_malloc(size: usize) -> *mut c_void {
-    out_of_memory(unsafe { libmimalloc_sys::mi_malloc(size) }, size)
-}
-
-unsafe extern "C" fn tree_sitter_calloc(count: usize, size: usize) -> *mut c_void {
-    let pointer = unsafe { libmimalloc_sys::mi_calloc(count, size) };
-    out_of_memory(pointer, count.saturating_mul(size))
-}
-
-unsafe extern "C" fn tree_sitter_realloc(pointer: *mut c_void, size: usize) -> *mut c_void {
-    out_of_memory(unsafe { libmimalloc_sys::mi_realloc(pointer, size) }, size)
-}
 
 /// Finds memory-ownership bugs in Cython code.
 #[derive(Debug, Parser)]
@@ -105,7 +63,8 @@ fn man(args: &ManArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
 }
 
 fn main() -> ExitCode {
-    use_mimalloc_in_tree_sitter();
+    // SAFETY: first thing in `main`, on one thread, before any tree-sitter object exists.
+    unsafe { cysafe::allocator::use_mimalloc_in_tree_sitter() };
     let cli = Cli::parse();
     // The server writes from its own thread: standard output must not be locked here.
     if let Command::Server(args) = &cli.command {

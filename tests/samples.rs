@@ -132,3 +132,39 @@ fn cython_samples_report_exactly_their_expectations() {
     check("pyx");
     check("pxi");
 }
+
+/// `analyze_source` runs the one-graph rules and their fixes on each module-level
+/// function's graph as soon as it is final, and drops it
+/// (`ModuleAnalysis::run_releasing`); keeping every graph to the end and running all
+/// the rules then (`rules::check_module`, what `cysafe graph` and the benchmarks use)
+/// must report the same diagnostics, messages, related spans and fixes, on every sample.
+#[test]
+fn releasing_each_graph_early_reports_what_keeping_them_all_reports() {
+    let settings = AnalysisSettings::default();
+    let mut compared = 0;
+    for path in sample_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let dialect = Dialect::from_path(&path).unwrap();
+        let mut released = analyze_source(&text, dialect, &settings);
+        if released.iter().any(|d| d.rule.code == "CY000") {
+            continue;
+        }
+        let lowered = cysafe::analyze::lower_source(&text, dialect, &settings);
+        let analysis = lowered.analyze();
+        assert!(analysis.released.is_empty());
+        let mut kept = Vec::new();
+        cysafe::rules::check_module(&analysis, &mut kept);
+        cysafe::fix::attach_fixes(&analysis.graphs, &text, dialect, &mut kept);
+        let order = |d: &cysafe::diagnostic::Diagnostic| (d.span, d.rule.code);
+        kept.sort_by_key(order);
+        released.sort_by_key(order);
+        assert_eq!(
+            format!("{kept:#?}"),
+            format!("{released:#?}"),
+            "{}",
+            path.display()
+        );
+        compared += usize::from(!kept.is_empty());
+    }
+    assert!(compared > 100, "only {compared} samples report anything");
+}

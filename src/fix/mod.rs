@@ -14,13 +14,14 @@ mod text;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
 use crate::ownership::families::FamilyTable;
-use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::OwnershipGraph;
 use crate::parse::Dialect;
 use crate::rules;
 
-/// Fills in the `fix` of the diagnostics a fix can be written for (CY001 and CY003).
+/// Fills in the `fix` of the diagnostics a fix can be written for (CY001 and CY003),
+/// from the graphs of the functions that hold them.
 pub fn attach_fixes(
-    analysis: &ModuleAnalysis<'_>,
+    graphs: &[OwnershipGraph<'_>],
     source: &str,
     dialect: Dialect,
     diagnostics: &mut [Diagnostic],
@@ -29,9 +30,9 @@ pub fn attach_fixes(
     for diagnostic in diagnostics.iter_mut() {
         let code = diagnostic.rule.code;
         if code == rules::REALLOC_OVERWRITE.code {
-            realloc::attach(analysis, source, dialect, diagnostic, &mut shared);
+            realloc::attach(graphs, source, dialect, diagnostic, &mut shared);
         } else if code == rules::UNCHECKED_ALLOCATION.code {
-            null_check::attach(analysis, source, dialect, diagnostic);
+            null_check::attach(graphs, source, dialect, diagnostic);
         }
     }
 }

@@ -9,18 +9,17 @@ use super::text;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::ir::{CallId, FunctionKind, PlaceId, Projection, Stmt, Value};
 use crate::ownership::families::CPP;
-use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, SiteStates};
 use crate::parse::Dialect;
 use crate::rules::memory_leak::HandOffs;
 
 pub(super) fn attach(
-    analysis: &ModuleAnalysis<'_>,
+    graphs: &[OwnershipGraph<'_>],
     source: &str,
     dialect: Dialect,
     diagnostic: &mut Diagnostic,
 ) {
-    let Some((graph, call)) = analysis.graphs.iter().find_map(|graph| {
+    let Some((graph, call)) = graphs.iter().find_map(|graph| {
         graph
             .sites
             .iter()

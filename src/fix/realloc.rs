@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use super::text::{self, FunctionText, Statement};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
 use crate::ir::{FunctionKind, Projection};
-use crate::ownership::module::ModuleAnalysis;
+use crate::ownership::OwnershipGraph;
 use crate::parse::Dialect;
 
 /// What the fixes of one module's CY003s share, found once: the reallocations by the
@@ -29,7 +29,7 @@ pub(super) struct Shared<'s> {
 }
 
 pub(super) fn attach<'s>(
-    analysis: &ModuleAnalysis<'_>,
+    graphs: &[OwnershipGraph<'_>],
     source: &'s str,
     dialect: Dialect,
     diagnostic: &mut Diagnostic,
@@ -37,7 +37,7 @@ pub(super) fn attach<'s>(
 ) {
     let overwrites = shared.overwrites.get_or_insert_with(|| {
         let mut found = HashMap::new();
-        for (index, graph) in analysis.graphs.iter().enumerate() {
+        for (index, graph) in graphs.iter().enumerate() {
             for (number, overwrite) in graph.realloc_overwrites.iter().enumerate() {
                 found.entry(overwrite.span).or_insert((index, number));
             }
@@ -47,7 +47,7 @@ pub(super) fn attach<'s>(
     let Some(&(index, number)) = overwrites.get(&diagnostic.span) else {
         return;
     };
-    let graph = &analysis.graphs[index];
+    let graph = &graphs[index];
     let overwrite = &graph.realloc_overwrites[number];
     let function = graph.function;
     if matches!(function.kind, FunctionKind::Module | FunctionKind::Lambda) {

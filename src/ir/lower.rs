@@ -967,6 +967,12 @@ struct GhostFlags {
     unsigned: bool,
 }
 
+/// The attributes of a view (a memoryview, a NumPy array) that describe it rather than
+/// read the memory it views.
+const VIEW_METADATA: &[&str] = &[
+    "shape", "ndim", "size", "strides", "dtype", "itemsize", "nbytes", "base", "flags",
+];
+
 const POSITIVE: &str = "(> 0)";
 const NONZERO: &str = "(!= 0)";
 
@@ -1036,6 +1042,10 @@ struct Lowerer<'a> {
     /// handle (`h = <size_t>p`), a struct or tuple literal (`b = {'data': p}`). Where the
     /// local leaves the function, so do the pointers' blocks (`Stmt::Escape`).
     carriers: HashMap<String, Vec<PlaceId>>,
+    /// Locals assigned a view of a block's memory (`view = <double[:n]>p`, `arr =
+    /// np.asarray(view)`): each is made a copy of the pointer, so that freeing the block
+    /// leaves it dangling, and reading it is a use of the block.
+    viewers: HashSet<String>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
     /// The declared type of each local or parameter that has one (`cdef Counter c = obj`,
@@ -1194,6 +1204,7 @@ fn lower_function(
         unsigned: HashSet::new(),
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
+        viewers: HashSet::new(),
         declared_types: Vec::new(),
         declared: HashMap::new(),
         current: function.entry,
@@ -1234,7 +1245,9 @@ fn lower_function(
     }
     let exit = lowerer.f.return_exit;
     lowerer.goto(exit);
-    Ok(lowerer.f)
+    let mut function = lowerer.f;
+    function.shrink_to_fit();
+    Ok(function)
 }
 
 impl<'a> Lowerer<'a> {
@@ -1632,6 +1645,7 @@ impl<'a> Lowerer<'a> {
                 };
                 if let Some(returned) = node.named_child(0) {
                     self.escape_carried(returned, node_span(node));
+                    self.return_view(returned, node_span(node));
                 }
                 self.push(Stmt::Return {
                     value,
@@ -1766,6 +1780,9 @@ impl<'a> Lowerer<'a> {
                         value,
                         span: node_span(declarator),
                     });
+                    if let Some(value) = initializer {
+                        self.note_view(name, value, node_span(declarator));
+                    }
                     // `cdef bint failed = False`: a flag's first value.
                     if let Some(constant) = initializer.and_then(|value| self.constant(value)) {
                         self.push(Stmt::Constant {
@@ -3019,6 +3036,10 @@ impl<'a> Lowerer<'a> {
         for target in targets {
             let value = if single { value } else { Value::Other };
             self.assign_to(target, value, node_span(node))?;
+            let stripped = self.strip(target);
+            if single && stripped.kind() == "identifier" {
+                self.note_view(stripped, right, node_span(node));
+            }
             if let Some(constant) = constant {
                 let target = self.strip(target);
                 if matches!(target.kind(), "identifier" | "attribute") {
@@ -3169,8 +3190,8 @@ impl<'a> Lowerer<'a> {
     /// The pointers `node` carries inside a value the analysis does not follow: the
     /// operand of an integer cast, the pointers among the elements of a tuple, the
     /// values of a dict literal, the keyword arguments of a call (`Buf(data=p)`), and
-    /// what a carrier local carries. A plain pointer (`p`) is not carried: the dataflow
-    /// follows it.
+    /// what a carrier local carries; a local or a field (`<size_t>self.data`) there. A
+    /// plain pointer (`p`) is not carried: the dataflow follows it.
     fn carried(&mut self, node: Node<'_>) -> Vec<PlaceId> {
         let mut carried = Vec::new();
         // (node, inside a composite value: a plain pointer there is carried)
@@ -3193,6 +3214,14 @@ impl<'a> Lowerer<'a> {
                         carried.extend(places.iter().copied());
                     } else if inside && self.locals.contains(name) {
                         carried.push(self.place(Place::local(name)));
+                    }
+                }
+                // `<size_t>self.data`: the attribute's pointer, as a local's.
+                "attribute" if inside => {
+                    if let Some(place) = self.written_place(node) {
+                        if place.root == "self" || self.locals.contains(place.root.as_str()) {
+                            carried.push(self.place(place));
+                        }
                     }
                 }
                 "expression_list" | "tuple" | "dictionary" => {
@@ -3233,6 +3262,89 @@ impl<'a> Lowerer<'a> {
             Value::Place(_) if self.python_typed.contains(local) => Value::Other,
             _ => value,
         }
+    }
+
+    /// The pointer whose memory `node` is a view of, without copying it: a memoryview
+    /// cast `<double[:n]>p` (a Cython array that neither copies nor owns `p`), a local
+    /// holding such a view, and `np.asarray(view)`, `np.frombuffer(view)` or
+    /// `memoryview(view)` of one (never copies). `np.array(view)`, `view.copy()` and
+    /// `bytes(view)` copy, and are no view. With whether a local view was on the way.
+    fn view_source(&mut self, node: Node<'_>) -> Option<(PlaceId, bool)> {
+        let mut node = node;
+        for _ in 0..MAX_NESTING {
+            match node.kind() {
+                "parenthesized_expression" => node = node.named_child(0)?,
+                "cast_expression" if self.is_memoryview_cast(node) => {
+                    let operand = self.strip(node.field("value")?);
+                    let place = self.written_place(operand)?;
+                    let known = place.root == "self" || self.locals.contains(place.root.as_str());
+                    return known.then(|| (self.place(place), false));
+                }
+                "identifier" if self.viewers.contains(self.text(node)) => {
+                    return Some((self.place(Place::local(self.text(node))), true));
+                }
+                "call" => {
+                    let function = self.text(node.field("function")?);
+                    let arguments = node.field("arguments")?;
+                    let mut cursor = arguments.walk();
+                    let given: Vec<Node<'_>> = arguments
+                        .named_children(&mut cursor)
+                        .filter(|argument| argument.kind() != "comment")
+                        .collect();
+                    // `np.asarray(view, dtype=...)` may convert, and then copies.
+                    let shares = match function {
+                        "np.asarray" | "numpy.asarray" | "np.asanyarray" | "numpy.asanyarray"
+                        | "memoryview" => given.len() == 1,
+                        "np.frombuffer" | "numpy.frombuffer" => true,
+                        _ => false,
+                    };
+                    let first = *given.first()?;
+                    if !shares || first.kind() == "keyword_argument" {
+                        return None;
+                    }
+                    node = first;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// `name = value`, after its assignment: if the value is a view of a block's memory,
+    /// `name` holds the pointer too.
+    fn note_view(&mut self, name: Node<'_>, value: Node<'_>, span: Span) {
+        if let Some((source, _)) = self.view_source(value) {
+            let target = self.place(Place::local(self.text(name)));
+            self.push(Stmt::Assign {
+                target,
+                value: Value::Place(source),
+                span,
+            });
+            self.viewers.insert(self.text(name).to_string());
+        }
+    }
+
+    /// `return <double[:n]>p` (or a local view, `np.asarray(view)`): the caller reads
+    /// the block's memory after the function returns. A place no code names holds it
+    /// from here, so that a release on the way out (a `finally`) leaves it dangling at
+    /// the return exit; and the return reads it, as the caller will.
+    fn return_view(&mut self, returned: Node<'_>, span: Span) {
+        let Some((source, through_local)) = self.view_source(returned) else {
+            return;
+        };
+        if !through_local {
+            self.push(Stmt::Use {
+                place: source,
+                kind: UseKind::Deref,
+                span,
+            });
+        }
+        let returned = self.place(Place::local(crate::ir::RETURNED_VIEW));
+        self.push(Stmt::Assign {
+            target: returned,
+            value: Value::Place(source),
+            span,
+        });
     }
 
     /// `name` was assigned: it carries these pointers now (or nothing).
@@ -3637,13 +3749,19 @@ impl<'a> Lowerer<'a> {
                 match (object, attribute) {
                     (Some(object), Some(attribute)) => {
                         let base = self.place_of(object)?;
+                        // `arr.shape` of a view: its own fields, not the block's memory.
+                        let metadata = self.strip(object).kind() == "identifier"
+                            && self.viewers.contains(self.text(self.strip(object)))
+                            && VIEW_METADATA.contains(&self.text(attribute));
                         match base {
                             Some(base) => {
-                                self.push(Stmt::Use {
-                                    place: base,
-                                    kind: UseKind::Deref,
-                                    span: node_span(node),
-                                });
+                                if !metadata {
+                                    self.push(Stmt::Use {
+                                        place: base,
+                                        kind: UseKind::Deref,
+                                        span: node_span(node),
+                                    });
+                                }
                                 let mut place = self.f.place(base).clone();
                                 place
                                     .path
@@ -3779,6 +3897,17 @@ impl<'a> Lowerer<'a> {
         }
         let node = self.strip(node);
         let value = match node.kind() {
+            "identifier" if self.viewers.contains(self.text(node)) => {
+                // Reading the view reads the block's memory (`arr.sum()`, `arr / 2`,
+                // `np.array(view)` copying it).
+                let place = self.place(Place::local(self.text(node)));
+                self.push(Stmt::Use {
+                    place,
+                    kind: UseKind::Deref,
+                    span: node_span(node),
+                });
+                Value::Other
+            }
             "identifier" => match self.text(node) {
                 "NULL" if !self.locals.contains("NULL") => Value::Null,
                 "True" | "False" | "None" => Value::Other,
@@ -4430,14 +4559,8 @@ mod tests {
         let mut fresh = LoweringCache::default();
         let again = lower_cached(&edited, &mut fresh);
         assert_eq!(fresh.reused, 0);
-        // `place_ids` is a hash map (its order varies); `places` holds the same.
-        let shown = |module: &Module| {
-            let mut functions = module.functions.clone();
-            for function in &mut functions {
-                function.place_ids.clear();
-            }
-            format!("{functions:?}")
-        };
+        // `place_ids` shows only its length (its order varies); `places` holds the same.
+        let shown = |module: &Module| format!("{:?}", module.functions);
         assert_eq!(shown(&reused), shown(&again));
         // A change to what the module binds invalidates everything.
         let rebound = edited.replace("cimport malloc, free", "cimport malloc, free, calloc");

@@ -17,6 +17,11 @@ use crate::ownership::{AttributeOrigin, Context, OwnershipGraph, Resolution};
 pub struct ModuleAnalysis<'a> {
     pub module: &'a Module,
     pub graphs: Vec<OwnershipGraph<'a>>,
+    /// The families the graphs were built with, if any graph was built.
+    pub families: Option<&'a FamilyTable>,
+    /// The functions (by index, in order) whose graph was built and handed to the
+    /// caller's `release` ([`ModuleAnalysis::run_releasing`]) instead of kept in `graphs`.
+    pub released: Vec<usize>,
     /// The functions (by index in `module.functions`) whose graph was not built because
     /// the caller had their result from an earlier analysis; in order.
     pub reused: Vec<usize>,
@@ -105,6 +110,30 @@ impl<'a> ModuleAnalysis<'a> {
         cancelled: &dyn Fn() -> bool,
         reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
     ) -> Result<Self, Cancelled> {
+        Self::run_releasing(
+            module, families, resolution, project, cancelled, reuse, None,
+        )
+    }
+
+    /// [`ModuleAnalysis::run_reusing`], handing the final graph of each function no
+    /// class model reads (a module-level function that fills in no instance of a class)
+    /// to `release` as soon as its component of the call graph is done, and dropping it
+    /// there: the caller runs the rules that read one graph
+    /// ([`crate::rules::check_function`]) and its fixes on it. Only the graphs the class
+    /// rules read are kept, so a file's analysis holds one function's states at a time
+    /// rather than every function's (on a file of many small functions they were two thirds of
+    /// the analysis's memory). Such a
+    /// function is listed in [`ModuleAnalysis::released`], not in `graphs`.
+    pub fn run_releasing(
+        module: &'a Module,
+        families: &'a FamilyTable,
+        resolution: Resolution,
+        project: &ProjectSummaries,
+        cancelled: &dyn Fn() -> bool,
+        reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
+        mut release: Option<&mut dyn FnMut(usize, OwnershipGraph<'a>)>,
+    ) -> Result<Self, Cancelled> {
+        let mut released = Vec::new();
         let no_attributes = HashMap::new();
         let no_families = HashSet::new();
         let mut summaries = Summaries::default();
@@ -181,8 +210,21 @@ impl<'a> ModuleAnalysis<'a> {
                     .filter(|&index| calls[index].iter().any(|c| changed.contains(c)))
                     .collect();
             }
+            if let Some(release) = release.as_deref_mut() {
+                for &index in &component {
+                    let function = &module.functions[index];
+                    if function.class.is_some() || !function.instances.is_empty() {
+                        continue;
+                    }
+                    if let Some(graph) = graphs[index].take() {
+                        release(index, graph);
+                        released.push(index);
+                    }
+                }
+            }
         }
         reused.sort_unstable();
+        released.sort_unstable();
         // The graphs built, in the order of the functions; where each function's is.
         let mut position: Vec<Option<usize>> = vec![None; graphs.len()];
         let mut built: Vec<OwnershipGraph<'a>> = Vec::with_capacity(graphs.len());
@@ -261,6 +303,8 @@ impl<'a> ModuleAnalysis<'a> {
         Ok(ModuleAnalysis {
             module,
             graphs,
+            families: (builds > 0).then_some(families),
+            released,
             reused,
             results,
             classes,

@@ -214,9 +214,8 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                     },
                 ),
             };
-            let family = analysis.graphs.first().map(|graph| {
-                graph
-                    .families
+            let family = analysis.families.map(|families| {
+                families
                     .family(owned.origin.family)
                     .deallocator()
                     .to_string()

@@ -4,8 +4,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, Related, Span};
-use crate::ir::{BlockId, FunctionKind, Place};
-use crate::ownership::{LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates};
+use crate::ir::{BlockId, FunctionKind, Place, Projection};
+use crate::ownership::{
+    EscapeEvent, EscapeHow, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates,
+};
 use crate::rules::lifetime::{is_older_blocks, reached_without_raising};
 use crate::rules::{RuleMeta, Severity};
 
@@ -13,7 +15,7 @@ pub const MEMORY_LEAK: RuleMeta = RuleMeta {
     code: "CY007",
     name: "memory-leak",
     severity: Severity::Warning,
-    summary: "A block owned by a local is lost at a return, a raise, the end of the function or an overwrite.",
+    summary: "A block owned by a local (or a field it was stored into) is lost at a return, a raise, the end of the function or an overwrite.",
     doc: include_str!("../../docs/rules/CY007.md"),
 };
 
@@ -109,19 +111,44 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+    // For a block stored into a field and overwritten there: its hand-offs but the
+    // stores into fields (`self.buf = malloc(8)` ... `self.buf = malloc(16)`), built at
+    // the first such overwrite.
+    let mut field_hand_offs: Option<HandOffs> = None;
     for overwrite in &graph.overwrites {
         let place = graph.function.place(overwrite.place);
         if overwrite.held_elsewhere
             || !overwrite.only_target
             || !is_live(overwrite.states, overwrite.freed_uncertainly)
-            || !is_local(graph, place)
         {
             continue;
         }
-        let Some(span) = owned(
-            overwrite.site.0 as usize,
-            (overwrite.block, overwrite.span.end),
-        ) else {
+        let point = (overwrite.block, overwrite.span.end);
+        let site = overwrite.site.0 as usize;
+        let span = if is_local(graph, place) {
+            owned(site, point)
+        } else if is_field(place) && !is_older_blocks(graph, overwrite.site) {
+            // The field was the block's only holder since this function allocated it
+            // (no other place holds it here, nothing else took it before): the store
+            // loses it whichever path led here.
+            let hand_offs = field_hand_offs.get_or_insert_with(|| {
+                HandOffs::of_filtered(graph, |escape| {
+                    !matches!(escape.how, EscapeHow::Stored(into) if is_field(graph.function.place(into)))
+                })
+            });
+            let allocation = &graph.sites[site];
+            match (allocation.origin, allocation.span, allocation.family) {
+                (SiteOrigin::Call(_), Some(span), Some(_))
+                    if !hand_offs.before(graph, span, point) =>
+                {
+                    Some(span)
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let Some(span) = span else {
             continue;
         };
         let entry = lost.entry(span).or_default();
@@ -183,6 +210,16 @@ pub(crate) fn is_live(states: SiteStates, freed_uncertainly: bool) -> bool {
         && !(freed_uncertainly && states.contains(SiteStates::FREED))
 }
 
+/// A field of a struct or an attribute of an object, through fields only (`self.buf`,
+/// `s.data`, `self.ctx.buf`; not an element `p[i].data`, whose store is weak).
+fn is_field(place: &Place) -> bool {
+    !place.path.is_empty()
+        && place
+            .path
+            .iter()
+            .all(|step| matches!(step, Projection::Field(_)))
+}
+
 /// A local variable of the function (not `self.x`, not a field, not a global).
 fn is_local(graph: &OwnershipGraph<'_>, place: &Place) -> bool {
     place.path.is_empty() && place.root != "self" && !graph.function.is_global(&place.root)
@@ -238,13 +275,21 @@ pub(crate) struct HandOffs {
 
 impl HandOffs {
     pub(crate) fn of(graph: &OwnershipGraph<'_>) -> HandOffs {
+        Self::of_filtered(graph, |_| true)
+    }
+
+    /// As [`HandOffs::of`], counting only the escapes `counts` accepts.
+    pub(crate) fn of_filtered(
+        graph: &OwnershipGraph<'_>,
+        counts: impl Fn(&EscapeEvent) -> bool,
+    ) -> HandOffs {
         let mut points: HashMap<Span, Vec<(BlockId, usize)>> = HashMap::new();
         let mut add = |site: SiteId, block: BlockId, at: usize| {
             if let Some(span) = graph.site(site).span {
                 points.entry(span).or_default().push((block, at));
             }
         };
-        for escape in &graph.escapes {
+        for escape in graph.escapes.iter().filter(|escape| counts(escape)) {
             add(escape.site, escape.block, escape.span.start);
         }
         for &(site, call, block) in &graph.passed {

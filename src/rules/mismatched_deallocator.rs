@@ -193,7 +193,7 @@ fn check_halves(
     let Some(halves) = &analysis.implementation else {
         return;
     };
-    let Some(families) = analysis.graphs.first().map(|graph| graph.families) else {
+    let Some(families) = analysis.families else {
         return;
     };
     for model in &analysis.classes {

@@ -3,11 +3,13 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ir::{BlockId, Stmt};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, ReleaseEvent, SiteId, SiteStates, UseHow};
 use crate::rules::lifetime::{
     blocks_after_dangling, calls_a_method, dangling_attributes, earlier_releases,
     guarded_by_a_flag, incoming_attribute_site, is_element, is_older_blocks, later_methods,
+    reaches,
 };
 use crate::rules::{RuleMeta, Severity};
 
@@ -81,6 +83,98 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             &place.to_string(),
             &how,
         ));
+    }
+    returned_views_freed(graph, &mut reported, out);
+}
+
+/// `try: return <double[:n]>buf` then `finally: free(buf)`: the view the caller gets is
+/// over memory freed on the way out. Reported at the release, where the block the
+/// returned view holds (`ir::RETURNED_VIEW`) dangles at the return exit. (A release
+/// before the `return` is a use of the freed block at the `return`, reported above.)
+fn returned_views_freed(
+    graph: &OwnershipGraph<'_>,
+    reported: &mut HashSet<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let function = graph.function;
+    let Some(view) = function
+        .places
+        .iter()
+        .position(|place| place.root == crate::ir::RETURNED_VIEW && place.path.is_empty())
+    else {
+        return;
+    };
+    let view = crate::ir::PlaceId(view as u32);
+    let returns: Vec<(BlockId, Span)> = function
+        .blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(index, block)| {
+            block.stmts.iter().filter_map(move |stmt| match stmt {
+                Stmt::Assign { target, span, .. } if *target == view => {
+                    Some((BlockId(index as u32), *span))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    let mut dangling: Vec<SiteId> = (0..graph.sites.len())
+        .map(|index| SiteId(index as u32))
+        .filter(|site| !is_older_blocks(graph, *site))
+        .filter(|site| {
+            graph
+                .leaves
+                .iter()
+                .any(|leave| leave.returns && leave.state.dangles(view, *site))
+        })
+        .collect();
+    dangling.dedup();
+    for site in dangling {
+        for release in graph.releases.iter().filter(|release| {
+            release.site == site
+                && release.definite
+                && !release.reallocating
+                && !is_element(graph, release.place)
+        }) {
+            let Some(&(_, returned)) = returns.iter().find(|&&(block, span)| {
+                reaches(
+                    graph,
+                    (block, span.start),
+                    (release.block, release.span.start),
+                )
+            }) else {
+                continue;
+            };
+            if !reported.insert(release.span) {
+                continue;
+            }
+            let place = function.place(release.place);
+            let mut related = vec![Related {
+                path: None,
+                span: returned,
+                message: "a view of the block is returned here".to_string(),
+            }];
+            if let Some(span) = graph.site(site).span {
+                related.push(Related {
+                    path: None,
+                    span,
+                    message: "allocated here".to_string(),
+                });
+            }
+            out.push(Diagnostic {
+                fix: None,
+                rule: &USE_AFTER_FREE,
+                message: format!(
+                    "`{place}` is freed while the view of it this function returns still uses it"
+                ),
+                span: release.span,
+                label: "freed after a view of it was returned".to_string(),
+                help: Some(
+                    "return a copy (`np.array(view)`, `bytes(view)`), or hand the block to the view (`arr.callback_free_data = free`) instead of freeing it".to_string(),
+                ),
+                related,
+            });
+        }
     }
 }
 
