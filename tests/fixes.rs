@@ -266,6 +266,8 @@ fn sample_fixes_are_pinned_and_compile() {
         "cython/review/pointer_as_number.pyx",
         "cython/review/realloc_failure_aborts.pyx",
         "cython/review/realloc_old_block_kept.pyx",
+        "cython/review5/long_sum_bug.pyx",
+        "cython/review5/null_cast_zero_bug.pyx",
         "cython/unchecked_allocation.pyx",
         "docs/random_noise_unchecked.pyx",
         "docs/some_memory_realloc_overwrite.pyx",

@@ -25,8 +25,8 @@ use tree_sitter::Node;
 
 use crate::diagnostic::Span;
 use crate::ir::names::{
-    declared_noexcept, declared_nogil, exception_clause, holds_statements, opens_scope,
-    single_comparison, text, ModuleNames,
+    declared_noexcept, declared_nogil, exception_clause, function_pointer_noexcept,
+    holds_statements, opens_scope, single_comparison, text, ModuleNames,
 };
 use crate::ir::{
     BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
@@ -623,6 +623,50 @@ fn may_hold_definitions(kind: &str) -> bool {
         )
 }
 
+/// Whether a `case` clause's pattern matches whatever the subject is: the wildcard `_`,
+/// a capture (a bare name), either of them under `as` or in parentheses, or an
+/// alternative (`1 | _`) holding one. Several comma-separated patterns form a sequence
+/// pattern, which only sequences match.
+fn case_matches_every_subject(case: Node<'_>) -> bool {
+    let mut cursor = case.walk();
+    let patterns: Vec<Node<'_>> = case
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "case_pattern")
+        .collect();
+    let [pattern] = patterns[..] else {
+        return false;
+    };
+    let mut pending = vec![pattern];
+    while let Some(pattern) = pending.pop() {
+        let mut cursor = pattern.walk();
+        let children: Vec<Node<'_>> = pattern.children(&mut cursor).collect();
+        let named: Vec<Node<'_>> = children.iter().copied().filter(|c| c.is_named()).collect();
+        match pattern.kind() {
+            "case_pattern" => match named[..] {
+                [] => return children.iter().any(|child| child.kind() == "_"),
+                [inner] => pending.push(inner),
+                _ => {}
+            },
+            // `case x:`; `case Color.RED:` (a dotted name) compares with a value.
+            "dotted_name" if named.len() == 1 => return true,
+            // `case p as name:`: its first child is the pattern.
+            "as_pattern" => pending.extend(named.first().copied()),
+            "union_pattern" => {
+                if children.iter().any(|child| child.kind() == "_") {
+                    return true;
+                }
+                pending.extend(named);
+            }
+            // `case (x):` groups; `case (x,):` is a sequence pattern.
+            "tuple_pattern" if !children.iter().any(|child| child.kind() == ",") => {
+                pending.extend(named.first().filter(|_| named.len() == 1).copied());
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 fn is_definition(node: Node<'_>) -> bool {
     is_definition_kind(node.kind())
 }
@@ -825,7 +869,7 @@ fn self_attributes(class_text: &str) -> Vec<String> {
 }
 
 /// The identifier a `c_declarator` declares, under its pointer and array parts.
-fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
+pub(crate) fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
     if let Some(name) = declarator.field("name") {
         return Some(name);
     }
@@ -1044,6 +1088,11 @@ struct Lowerer<'a> {
     viewers: HashSet<String>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
+    /// The declared type of each local or parameter that has one (`cdef Counter c = obj`,
+    /// `Counter c`, pure-Python `c: Counter = ...`; a function pointer declared in place
+    /// as `noexcept` gets [`crate::ir::names::NOEXCEPT_POINTER`]): the declaration, not the value
+    /// assigned, says what a call through it can do.
+    declared: HashMap<String, String>,
     f: Function,
     current: BlockId,
     loops: Vec<LoopTargets>,
@@ -1209,6 +1258,7 @@ fn lower_function(
         carriers: HashMap::new(),
         viewers: HashSet::new(),
         declared_types: Vec::new(),
+        declared: HashMap::new(),
         current: function.entry,
         f: function,
         loops: Vec::new(),
@@ -1424,6 +1474,12 @@ impl<'a> Lowerer<'a> {
                         if let Some(right) = node.field("right") {
                             self.note_measured(left, right);
                         }
+                        // `c: Counter = Counter()`: pure-Python mode's declaration.
+                        if let (Some(annotation), "identifier") = (node.field("type"), left.kind())
+                        {
+                            let declared = self.text(annotation).trim().to_string();
+                            self.declared.insert(self.text(left).to_string(), declared);
+                        }
                     }
                 }
                 "named_expression" | "c_parameter" => {
@@ -1471,6 +1527,16 @@ impl<'a> Lowerer<'a> {
                                 self.text(name).to_string(),
                                 self.text(declared).trim().to_string(),
                             ));
+                            self.declared.insert(
+                                self.text(name).to_string(),
+                                self.text(declared).trim().to_string(),
+                            );
+                        }
+                        if function_pointer_noexcept(node, self.source, false) == Some(true) {
+                            self.declared.insert(
+                                self.text(name).to_string(),
+                                crate::ir::names::NOEXCEPT_POINTER.to_string(),
+                            );
                         }
                     }
                 }
@@ -1492,6 +1558,15 @@ impl<'a> Lowerer<'a> {
                                     .is_some_and(|t| is_sized_type(self.text(t)));
                                 if let (Some(name), true) = (name, sized) {
                                     self.sequences.insert(self.text(name).to_string());
+                                }
+                                let declared = param.field("type").map(|t| self.text(t).trim());
+                                if let (Some(name), Some(declared)) = (name, declared) {
+                                    if !self.text(param).contains(['*', '[']) {
+                                        self.declared.insert(
+                                            self.text(name).to_string(),
+                                            declared.to_string(),
+                                        );
+                                    }
                                 }
                                 let integer = param
                                     .field("type")
@@ -1732,7 +1807,7 @@ impl<'a> Lowerer<'a> {
             "for_statement" | "for_from_statement" => self.for_statement(node)?,
             "try_statement" => self.try_statement(node)?,
             "with_statement" => self.with_statement(node)?,
-            "match_statement" => self.alternatives(node)?,
+            "match_statement" => self.match_statement(node)?,
             "c_variable_declaration" => {
                 let mut cursor = node.walk();
                 let declarators: Vec<Node<'_>> = node.fields("declarator", &mut cursor).collect();
@@ -1880,7 +1955,66 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// A statement whose blocks run one at a time or not at all (`match`, compile-time `IF`).
+    /// `match`: the cases are tried in order and the body of the first that matches runs,
+    /// then control leaves the statement (no case falls into the next). A case with a
+    /// guard matches only where its guard holds, so the guard is a condition like an
+    /// `if`'s (a NULL test in it refines each edge). After a case that matches every
+    /// subject (`case _:`, a bare capture, without guard) no path is left unmatched.
+    fn match_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        let mut cursor = node.walk();
+        let subjects: Vec<Node<'_>> = node
+            .children_by_field_name("subject", &mut cursor)
+            .collect();
+        for subject in subjects {
+            self.expr(subject)?;
+        }
+        let cases: Vec<Node<'_>> = match node.field("body") {
+            Some(body) => {
+                let mut cursor = body.walk();
+                body.named_children(&mut cursor)
+                    .filter(|child| child.kind() == "case_clause")
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let after = self.new_block();
+        for case in cases {
+            let body = self.new_block();
+            let guard = case.field("guard").and_then(|clause| clause.named_child(0));
+            let pattern_matches_all = case_matches_every_subject(case);
+            let unmatched = (guard.is_some() || !pattern_matches_all).then(|| self.new_block());
+            match (unmatched, guard) {
+                (None, _) => self.edge(self.current, body),
+                (Some(unmatched), None) => {
+                    self.edge(self.current, body);
+                    self.edge(self.current, unmatched);
+                }
+                (Some(unmatched), Some(guard)) => {
+                    if !pattern_matches_all {
+                        let guarded = self.new_block();
+                        self.edge(self.current, guarded);
+                        self.edge(self.current, unmatched);
+                        self.current = guarded;
+                    }
+                    self.branch(guard, body, unmatched)?;
+                }
+            }
+            self.current = body;
+            if let Some(consequence) = case.field("consequence") {
+                self.lower_statements(consequence)?;
+            }
+            self.goto(after);
+            match unmatched {
+                Some(unmatched) => self.current = unmatched,
+                // Python rejects a case after one that matches everything.
+                None => break,
+            }
+        }
+        self.fall_into(after);
+        Ok(())
+    }
+
+    /// A statement whose blocks run one at a time or not at all (compile-time `IF`).
     fn alternatives(&mut self, node: Node<'_>) -> Lowered<()> {
         let after = self.new_block();
         let mut pending = vec![node];
@@ -2201,6 +2335,22 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
+    /// Whether an `except` clause's classes take in every exception: `Exception` or
+    /// `BaseException`, alone or in a tuple (what `Exception` leaves out, `SystemExit` and
+    /// `KeyboardInterrupt`, is no failure of a call the analysis follows).
+    fn names_every_exception(&self, classes: Node<'_>) -> bool {
+        let classes = self.strip(classes);
+        let mut cursor = classes.walk();
+        let members: Vec<Node<'_>> = if classes.kind() == "tuple" {
+            classes.named_children(&mut cursor).collect()
+        } else {
+            vec![classes]
+        };
+        members
+            .into_iter()
+            .any(|class| matches!(self.text(self.strip(class)), "Exception" | "BaseException"))
+    }
+
     fn try_statement(&mut self, node: Node<'_>) -> Lowered<()> {
         let mut cursor = node.walk();
         let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -2251,17 +2401,19 @@ impl<'a> Lowerer<'a> {
             let entry = self.new_block();
             self.edge(dispatch, entry);
             self.current = entry;
-            let value = handler.field("value");
-            match value {
-                None => catches_all = true,
-                Some(value) => {
-                    let names = self.text(value);
-                    if matches!(names, "Exception" | "BaseException") {
-                        catches_all = true;
-                    }
-                }
-            }
-            if let Some(alias) = handler.field("alias") {
+            // `except T as e:` parses as one `as_pattern` value: the class is its first
+            // child, and it catches exactly what `except T:` does.
+            let (classes, alias) = match handler.field("value") {
+                Some(value) if value.kind() == "as_pattern" => (
+                    value.named_child(0),
+                    value
+                        .field("alias")
+                        .map(|target| target.named_child(0).unwrap_or(target)),
+                ),
+                value => (value, handler.field("alias")),
+            };
+            catches_all |= classes.is_none_or(|classes| self.names_every_exception(classes));
+            if let Some(alias) = alias {
                 self.assign_to(alias, Value::Other, node_span(alias))?;
             }
             let mut inner = handler.walk();
@@ -2346,11 +2498,7 @@ impl<'a> Lowerer<'a> {
                 if operands.len() != 2 {
                     continue;
                 }
-                let tested = if self.is_null(operands[1]) {
-                    operands[0]
-                } else if self.is_null(operands[0]) {
-                    operands[1]
-                } else {
+                let Some(tested) = self.tested_against_null(operands[0], operands[1]) else {
                     continue;
                 };
                 let tested = self.strip(tested);
@@ -2635,10 +2783,8 @@ impl<'a> Lowerer<'a> {
                 "!=" | "is not" | "<>" => true,
                 _ => return Ok(None),
             };
-            let tested = if self.is_null(operands[1]) {
-                operands[0]
-            } else if self.is_null(operands[0]) {
-                operands[1]
+            let tested = if let Some(tested) = self.tested_against_null(operands[0], operands[1]) {
+                tested
             } else {
                 // `if vint is not orig_vint: del vint`: the code tells two pointers apart.
                 let (left, right) = (self.strip(operands[0]), self.strip(operands[1]));
@@ -2742,8 +2888,44 @@ impl<'a> Lowerer<'a> {
     }
 
     fn is_null(&self, node: Node<'_>) -> bool {
-        let node = self.strip(node);
-        matches!(self.text(node), "NULL" | "cython.NULL") && !self.locals.contains("NULL")
+        let stripped = self.strip(node);
+        match self.text(stripped) {
+            "NULL" | "cython.NULL" => !self.locals.contains("NULL"),
+            // `<double*>0`: a zero cast to a pointer is NULL (Cython rejects a bare `p == 0`).
+            "0" => matches!(
+                self.without_parentheses(node).kind(),
+                "cast_expression" | "call"
+            ),
+            _ => false,
+        }
+    }
+
+    /// Of the two operands of a comparison, the one tested against NULL, if the other is
+    /// NULL (`p == NULL`, `<double*>0 == p`) or a zero an integer cast of a pointer is
+    /// compared with (`<uintptr_t>p == 0`, `0 != <size_t>p`).
+    fn tested_against_null<'t>(&self, left: Node<'t>, right: Node<'t>) -> Option<Node<'t>> {
+        let zero = |node: Node<'_>| self.text(self.strip(node)) == "0";
+        if self.is_null(right)
+            || (zero(right) && self.integer_cast(self.without_parentheses(left)).is_some())
+        {
+            Some(left)
+        } else if self.is_null(left)
+            || (zero(left) && self.integer_cast(self.without_parentheses(right)).is_some())
+        {
+            Some(right)
+        } else {
+            None
+        }
+    }
+
+    fn without_parentheses<'t>(&self, mut node: Node<'t>) -> Node<'t> {
+        while node.kind() == "parenthesized_expression" {
+            match node.named_child(0) {
+                Some(inner) if inner.kind() != "comment" => node = inner,
+                _ => break,
+            }
+        }
+        node
     }
 
     /// Parentheses and casts do not change which block a pointer points to.
@@ -3347,7 +3529,7 @@ impl<'a> Lowerer<'a> {
             "comparison_operator" => {
                 let mut cursor = node.walk();
                 let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-                operands.len() == 2 && operands.iter().any(|operand| self.is_null(*operand))
+                operands.len() == 2 && self.tested_against_null(operands[0], operands[1]).is_some()
             }
             "not_operator" => node
                 .field("argument")
@@ -3776,6 +3958,38 @@ impl<'a> Lowerer<'a> {
         Ok(place)
     }
 
+    /// `a + b`, and a chain of them: the value is a pointer's when pointer arithmetic keeps
+    /// it (`p + 1`, `1 + p`, `p - 1`).
+    fn binary_chain(&mut self, node: Node<'_>) -> Lowered<Value> {
+        // `a + b + c + ...` nests to the left, one level per term: the chain is
+        // walked down its left operands in a loop and evaluated left to right, so
+        // a long sum counts as no nesting (generated polynomials reach hundreds
+        // of terms).
+        let mut chain = vec![node];
+        let mut leftmost = node.field("left");
+        while let Some(left) = leftmost.filter(|left| left.kind() == "binary_operator") {
+            chain.push(left);
+            leftmost = left.field("left");
+        }
+        let mut value = match leftmost {
+            Some(left) => self.expr(left)?,
+            None => Value::Other,
+        };
+        for link in chain.into_iter().rev() {
+            let operator = link.field("operator").map(|n| n.kind());
+            let right = match link.field("right") {
+                Some(right) => self.expr(right)?,
+                None => Value::Other,
+            };
+            value = match (operator, value, right) {
+                (Some("+" | "-"), Value::Place(place), _) => Value::Place(place),
+                (Some("+"), _, Value::Place(place)) => Value::Place(place),
+                _ => Value::Other,
+            };
+        }
+        Ok(value)
+    }
+
     fn expr(&mut self, node: Node<'_>) -> Lowered<Value> {
         self.enter()?;
         if let Some(pointer) = self.integer_cast(node) {
@@ -3853,22 +4067,7 @@ impl<'a> Lowerer<'a> {
                     None => Value::Other,
                 }
             }
-            "binary_operator" => {
-                let operator = node.field("operator").map(|n| n.kind());
-                let left = match node.field("left") {
-                    Some(left) => self.expr(left)?,
-                    None => Value::Other,
-                };
-                let right = match node.field("right") {
-                    Some(right) => self.expr(right)?,
-                    None => Value::Other,
-                };
-                match (operator, left, right) {
-                    (Some("+" | "-"), Value::Place(place), _) => Value::Place(place),
-                    (Some("+"), _, Value::Place(place)) => Value::Place(place),
-                    _ => Value::Other,
-                }
-            }
+            "binary_operator" => self.binary_chain(node)?,
             "conditional_expression" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -4039,6 +4238,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let function = self.strip(function);
+        let quiet_by_declaration = self.cannot_raise_by_declaration(function);
         let mut receiver = None;
         let mut returned_by_c = false;
         let callee = match function.kind() {
@@ -4056,8 +4256,11 @@ impl<'a> Lowerer<'a> {
                 let object_is_a_call = function
                     .field("object")
                     .is_some_and(|object| self.strip(object).kind() == "call");
-                returned_by_c =
-                    object_is_a_call && self.f.calls.last().is_some_and(|call| call.text.is_none());
+                returned_by_c = (object_is_a_call
+                    && self.f.calls.last().is_some_and(|call| call.text.is_none()))
+                    || function
+                        .field("object")
+                        .is_some_and(|object| self.reads_through_dereference(object));
                 callee
             }
             _ => {
@@ -4150,13 +4353,107 @@ impl<'a> Lowerer<'a> {
             }
             _ => false,
         };
-        let value = self.emit_call(callee, args, node_span(node));
+        let can_raise = !quiet_by_declaration && self.can_raise(&callee);
+        let value = self.emit_call_that_raises(callee, args, node_span(node), can_raise);
         if let Value::Call(id) = value {
             let call = &mut self.f.calls[id.0 as usize];
             call.receiver = receiver;
             call.c_level = c_level;
         }
         Ok(value)
+    }
+
+    /// Whether what a call names cannot raise by its declaration, whatever the value
+    /// behind it: a local or parameter declared as a `noexcept` function pointer
+    /// (`cdef cb_t f = square`; `f(x)`), or a `noexcept` method or function pointer
+    /// attribute of an object whose class the code declares (`cdef Counter c = obj`,
+    /// `(<Counter>obj).get()`, `self.callback(x)`, `Acc.helper(3)` of a static method).
+    fn cannot_raise_by_declaration(&self, function: Node<'_>) -> bool {
+        match function.kind() {
+            "identifier" => {
+                let name = self.text(function);
+                self.locals.contains(name)
+                    && self
+                        .declared
+                        .get(name)
+                        .is_some_and(|declared| self.names.is_noexcept_pointer_type(declared))
+            }
+            "attribute" => {
+                let member = function.field("attribute").map(|m| self.text(m));
+                let class = function
+                    .field("object")
+                    .and_then(|object| self.declared_class(object));
+                match (class, member) {
+                    (Some(class), Some(member)) => {
+                        self.names.member_call_raises(&class, member) == Some(false)
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// The class an expression's declaration gives it: a cast (`<Counter>obj`,
+    /// `<Counter?>obj`, `cython.cast(Counter, obj)`), a declared local or parameter,
+    /// `self` in a method, or a class named itself (`Acc.helper`).
+    fn declared_class(&self, object: Node<'_>) -> Option<String> {
+        let object = self.without_parentheses(object);
+        let declared = match object.kind() {
+            "cast_expression" => self.text(object.field("type")?),
+            "call" if self.cython_function(object) == Some("cast") => {
+                self.text(*self.positional_args(object).first()?)
+            }
+            "identifier" => {
+                let name = self.text(object);
+                if name == "self" && self.f.class.is_some() && !self.f.params.is_empty() {
+                    return self.f.class.clone();
+                }
+                if self.locals.contains(name) {
+                    self.declared.get(name)?
+                } else if self.names.is_class(name) {
+                    name
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        let declared = declared.trim().trim_end_matches('?').trim();
+        self.names.is_class(declared).then(|| declared.to_string())
+    }
+
+    /// `deref(p).get()`, `deref(it).second.size()`: the object is what a C or C++ pointer
+    /// points to, whose methods are C++ methods.
+    fn reads_through_dereference(&self, object: Node<'_>) -> bool {
+        let mut node = self.strip(object);
+        for _ in 0..MAX_NESTING {
+            match node.kind() {
+                "attribute" | "subscript" => match node.field("object").or(node.field("value")) {
+                    Some(inner) => node = self.strip(inner),
+                    None => return false,
+                },
+                "call" => {
+                    if self.cython_function(node) == Some("operator.dereference") {
+                        return true;
+                    }
+                    let Some(function) = node.field("function") else {
+                        return false;
+                    };
+                    let callee = match function.kind() {
+                        "identifier" => self.names.resolve_name(self.text(function), &self.locals),
+                        _ => return false,
+                    };
+                    return matches!(
+                        callee,
+                        Callee::External { name, module: Some(module) }
+                            if name == "dereference" && module == "cython.operator"
+                    );
+                }
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// `p[a:b]`, `p[:n]`: a slice, which Cython copies into a new Python object.
@@ -4251,10 +4548,22 @@ impl<'a> Lowerer<'a> {
     /// A call that cannot raise is a statement; one that can ends the block, and what
     /// follows it (the assignment of its result, say) is in the block it returns to.
     fn emit_call(&mut self, callee: Callee, args: Vec<Value>, span: Span) -> Value {
+        let can_raise = self.can_raise(&callee);
+        self.emit_call_that_raises(callee, args, span, can_raise)
+    }
+
+    /// As [`Self::emit_call`], with whether the callee can raise known already.
+    fn emit_call_that_raises(
+        &mut self,
+        callee: Callee,
+        args: Vec<Value>,
+        span: Span,
+        can_raise: bool,
+    ) -> Value {
         let id = CallId(self.f.calls.len() as u32);
         let always_fails = matches!(&callee, Callee::External { .. } | Callee::Unbound(_))
             && ALWAYS_FAIL.contains(&callee.display_name());
-        let can_raise = always_fails || self.can_raise(&callee);
+        let can_raise = always_fails || can_raise;
         let text = can_raise.then(|| call_text(&self.source[span.start..span.end]));
         self.f.calls.push(Call {
             callee,

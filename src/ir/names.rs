@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
-use crate::ir::lower::{for_own_parts, identifiers};
+use crate::ir::lower::{declarator_name, for_own_parts, identifiers};
 use crate::ir::Callee;
 use crate::parse::Fields;
 
@@ -68,6 +68,52 @@ pub struct ModuleNames {
     null_predicates: HashMap<String, (usize, bool)>,
     /// Names defined as a function more than once: no predicate summary for them.
     redefined: HashSet<String>,
+    /// What each class of this file (or of its `.pxd`) declares that a call can name:
+    /// `obj.m(...)` on an `obj` known to be of the class, `Klass.m(...)`.
+    classes: HashMap<String, ClassMembers>,
+    /// Function pointer types (`ctypedef double (*cb_t)(double) noexcept`, or one declared
+    /// in an extern block without an exception spec): a call through one cannot raise.
+    noexcept_pointer_types: HashSet<String>,
+}
+
+/// The members of one class that decide whether a call through them can raise.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ClassMembers {
+    /// The base class named first.
+    base: Option<String>,
+    /// Methods by name: whether declared `noexcept` (a `cdef` method, or in pure-Python
+    /// mode `@cython.exceptval(check=False)`).
+    methods: HashMap<String, bool>,
+    /// Attributes by name, with their declared type (`cdef cb_t callback`); a function
+    /// pointer declared in place (`cdef double (*fn)(double) noexcept`) has the type
+    /// [`NOEXCEPT_POINTER`].
+    attributes: HashMap<String, String>,
+}
+
+/// The declared type of an attribute or local that is a `noexcept` function pointer
+/// written in place rather than through a `ctypedef`.
+pub const NOEXCEPT_POINTER: &str = "<noexcept function pointer>";
+
+/// Whether a declarator declares a function pointer (`(*f)(double)`), and if so whether a
+/// call through it cannot raise: declared `noexcept`, or (in an extern block) declared
+/// without an exception spec, which Cython reads as `noexcept` there.
+pub fn function_pointer_noexcept(
+    declarator: Node<'_>,
+    source: &str,
+    in_extern: bool,
+) -> Option<bool> {
+    declarator.field("parameters")?;
+    let mut cursor = declarator.walk();
+    let pointer = declarator
+        .named_children(&mut cursor)
+        .any(|child| child.kind() == "pointer_declarator");
+    if !pointer {
+        return None;
+    }
+    Some(match declarator.field("exception") {
+        Some(spec) => text(spec, source).trim_start().starts_with("noexcept"),
+        None => in_extern,
+    })
 }
 
 /// Whether a `cdef` function with a body returns a C value (not a Python object, not
@@ -325,6 +371,8 @@ impl ModuleNames {
         let mut cursor = root.walk();
         // The extern blocks and function or class bodies the cursor is inside, by depth.
         let mut scopes: Vec<(usize, bool)> = Vec::new();
+        // The classes among them, by depth: whose members the cursor visits.
+        let mut classes: Vec<(usize, String)> = Vec::new();
         // The nodes the cursor is inside, outermost first (a function's parent says
         // whether it is decorated).
         let mut ancestors: Vec<Node<'_>> = Vec::new();
@@ -335,6 +383,14 @@ impl ModuleNames {
             let in_extern = scopes.iter().any(|&(_, is_extern)| is_extern);
             let at_module_level = scopes.iter().all(|&(_, is_extern)| is_extern);
             let parent = ancestors.last().copied();
+            // A member when the innermost scope is the class's own body.
+            let class = classes
+                .last()
+                .filter(|(class_depth, _)| scopes.last().is_some_and(|(d, _)| d == class_depth))
+                .map(|(_, name)| name.clone());
+            if let Some(class) = &class {
+                names.visit_member(node, parent, class, source);
+            }
             let binds_more = names.visit(node, parent, kind, source, in_extern, at_module_level);
             let descend = binds_more && holds_statements(kind);
             if descend && cursor.goto_first_child() {
@@ -343,6 +399,10 @@ impl ModuleNames {
                     scopes.push((depth, true));
                 } else if opens_scope(kind) {
                     scopes.push((depth, false));
+                    if matches!(kind, "class_definition" | "cdef_class") {
+                        let name = node.field("name").map(|n| text(n, source).to_string());
+                        classes.push((depth, name.unwrap_or_default()));
+                    }
                 }
                 depth += 1;
                 continue;
@@ -359,7 +419,53 @@ impl ModuleNames {
                 if scopes.last().is_some_and(|&(d, _)| d == depth) {
                     scopes.pop();
                 }
+                if classes.last().is_some_and(|(d, _)| *d == depth) {
+                    classes.pop();
+                }
             }
+        }
+    }
+
+    /// Records a member of `class` declared by `node`, a statement of the class body.
+    fn visit_member(
+        &mut self,
+        node: Node<'_>,
+        parent: Option<Node<'_>>,
+        class: &str,
+        source: &str,
+    ) {
+        let members = self.classes.entry(class.to_string()).or_default();
+        match node.kind() {
+            "cdef_function" | "function_definition" => {
+                if let Some(name) = node.field("name") {
+                    let noexcept = declared_noexcept(node, parent, source) == Some(true);
+                    members
+                        .methods
+                        .insert(text(name, source).to_string(), noexcept);
+                }
+            }
+            "c_variable_declaration" => {
+                let declared = node
+                    .field("type")
+                    .map(|t| text(t, source).trim().to_string());
+                let mut cursor = node.walk();
+                for declarator in node.children_by_field_name("declarator", &mut cursor) {
+                    let Some(name) = declarator_name(declarator) else {
+                        continue;
+                    };
+                    let declared = match function_pointer_noexcept(declarator, source, false) {
+                        Some(true) => Some(NOEXCEPT_POINTER.to_string()),
+                        Some(false) => None,
+                        None => declared.clone(),
+                    };
+                    if let Some(declared) = declared {
+                        members
+                            .attributes
+                            .insert(text(name, source).to_string(), declared);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -448,11 +554,30 @@ impl ModuleNames {
                 // Function bodies bind nothing at module level, but may hold imports.
                 true
             }
+            "ctypedef_statement" => {
+                let mut cursor = node.walk();
+                for declarator in node.children_by_field_name("declarator", &mut cursor) {
+                    let noexcept = function_pointer_noexcept(declarator, source, in_extern);
+                    if let (Some(true), Some(name)) = (noexcept, declarator_name(declarator)) {
+                        self.noexcept_pointer_types
+                            .insert(text(name, source).to_string());
+                    }
+                }
+                false
+            }
             "class_definition" | "cdef_class" | "struct_declaration" | "cppclass_declaration"
                 if at_module_level =>
             {
                 if let Some(name) = node.field("name") {
                     let name = text(name, source).to_string();
+                    if matches!(kind, "class_definition" | "cdef_class") {
+                        let base = node.field("superclasses").and_then(|list| {
+                            let mut cursor = list.walk();
+                            let first = list.named_children(&mut cursor).next();
+                            first.map(|n| text(n, source).to_string())
+                        });
+                        self.classes.entry(name.clone()).or_default().base = base;
+                    }
                     if node.kind() == "struct_declaration" {
                         self.structs.insert(name.clone());
                     }
@@ -637,6 +762,36 @@ impl ModuleNames {
         self.noexcept.contains(name)
     }
 
+    /// Whether `name` is a class of this file (or of its `.pxd`).
+    pub fn is_class(&self, name: &str) -> bool {
+        self.classes.contains_key(name)
+    }
+
+    /// Whether a call of `member` of an object of `class` cannot raise: a method of the
+    /// class or its bases declared `noexcept`, or an attribute holding a `noexcept`
+    /// function pointer. `None` when the file does not declare the member.
+    pub fn member_call_raises(&self, class: &str, member: &str) -> Option<bool> {
+        let mut next = Some(class);
+        for _ in 0..64 {
+            let members = self.classes.get(next?)?;
+            if let Some(&noexcept) = members.methods.get(member) {
+                return Some(!noexcept);
+            }
+            if let Some(declared) = members.attributes.get(member) {
+                return Some(!self.is_noexcept_pointer_type(declared));
+            }
+            next = members.base.as_deref();
+        }
+        None
+    }
+
+    /// Whether a call through a value of this declared type cannot raise: a `noexcept`
+    /// function pointer type.
+    pub fn is_noexcept_pointer_type(&self, declared: &str) -> bool {
+        let declared = declared.trim();
+        declared == NOEXCEPT_POINTER || self.noexcept_pointer_types.contains(declared)
+    }
+
     /// Whether the C function declared here under this C name has an `except` spec.
     pub fn extern_raises(&self, c_name: &str) -> bool {
         self.raising_externs.contains(c_name)
@@ -660,6 +815,25 @@ impl ModuleNames {
         // An extern declared in the outer file raises as it says there.
         self.raising_externs
             .extend(outer.raising_externs.iter().cloned());
+        // A class a `.pxd` declares is the class the `.pyx` implements: the `.pxd`
+        // declares its attributes, and its methods' exception specs.
+        self.noexcept_pointer_types
+            .extend(outer.noexcept_pointer_types.iter().cloned());
+        for (class, outer_members) in &outer.classes {
+            let members = self.classes.entry(class.clone()).or_default();
+            if members.base.is_none() {
+                members.base.clone_from(&outer_members.base);
+            }
+            for (name, noexcept) in &outer_members.methods {
+                members.methods.entry(name.clone()).or_insert(*noexcept);
+            }
+            for (name, declared) in &outer_members.attributes {
+                members
+                    .attributes
+                    .entry(name.clone())
+                    .or_insert_with(|| declared.clone());
+            }
+        }
     }
 
     pub fn binding(&self, name: &str) -> Option<&Binding> {
