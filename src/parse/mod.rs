@@ -107,7 +107,18 @@ pub fn parse_bounded(text: &str, dialect: Dialect) -> (Tree, Vec<DeepDefinition>
 /// pure-Python-mode file thereby also gets [`parse`]'s second try with the Cython
 /// grammar. Since that tree would be thrown away, the incremental parse is stopped once
 /// every version of its stack is in error, rather than spend its error recovery on it.
+///
+/// An old tree with a syntax error is not reused at all. Right after error recovery
+/// inserts a missing token, tree-sitter drops a zero-width token from the external
+/// scanner (a newline, say), so the next token is lexed with that line end in its
+/// padding; reused later in a state with the same lexer mode, such a token skips the
+/// newline the scanner would give there, and the incremental tree can join two lines
+/// into one statement without any error (`free(p)` / `.` / `self.data = mem` became
+/// `free(p).self.data = mem`).
 pub fn reparse(text: &str, dialect: Dialect, old: &Tree) -> Tree {
+    if old.root_node().has_error() {
+        return parse(text, dialect);
+    }
     let mut parser = Parser::new();
     parser
         .set_language(&old.language())
