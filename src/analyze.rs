@@ -6,15 +6,15 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache, NESTED_TOO_DEEPLY};
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::module::{Cancelled, ModuleAnalysis, SummaryInputs};
 use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
 use crate::ownership::{OwnershipGraph, Resolution};
-use crate::parse::{first_syntax_error, parse, parse_bounded, Dialect};
+use crate::parse::{first_syntax_error, parse, parse_bounded, DeepDefinition, Dialect};
 use crate::rules;
 use crate::settings::AnalysisSettings;
 
@@ -47,12 +47,12 @@ pub fn analyze_source_in_project(
 
 /// A file whose cimports and extern declarations the analyzed one sees (a `.pyx`'s
 /// `.pxd`, the file that includes a `.pxi`). A run that hands one context to several
-/// files (a `.pyx` including many `.pxi`) gives it a cell for the names it binds, so
-/// that it is parsed once for all of them, not once per file.
+/// files (a `.pyx` including many `.pxi`) gives it a [`SharedContext`], so that it is
+/// parsed once for all of them, not once per file.
 #[derive(Clone, Copy)]
 pub struct ContextFile<'a> {
     pub text: &'a str,
-    pub names: Option<&'a OnceLock<ModuleNames>>,
+    pub names: Option<&'a SharedContext>,
 }
 
 impl<'a> From<&'a str> for ContextFile<'a> {
@@ -64,6 +64,57 @@ impl<'a> From<&'a str> for ContextFile<'a> {
 impl ContextFile<'_> {
     fn collect_names(text: &str) -> ModuleNames {
         ModuleNames::collect(parse(text, Dialect::Cython).root_node(), text)
+    }
+}
+
+/// A parse as [`parse_bounded`] gives it: the tree and the definitions it left out.
+pub type BoundedParse = (tree_sitter::Tree, Vec<DeepDefinition>);
+
+/// What a run shares of one context file between the files that see it: the names it
+/// binds, worked out once; and, for a context the run checks later itself (a `.pxd`, whose
+/// `.pyx` is checked first), the parse that working them out made, which that check takes
+/// ([`SharedContext::take_parse`]) instead of parsing the text a second time.
+#[derive(Default)]
+pub struct SharedContext {
+    names: OnceLock<ModuleNames>,
+    /// Whether the file is checked later in the run, as Cython (the dialect its names
+    /// are parsed in).
+    keeps_parse: bool,
+    parse: Mutex<Option<BoundedParse>>,
+}
+
+impl SharedContext {
+    /// `keeps_parse`: the file is checked later in the run, in the Cython dialect.
+    pub fn new(keeps_parse: bool) -> SharedContext {
+        SharedContext {
+            keeps_parse,
+            ..SharedContext::default()
+        }
+    }
+
+    fn names(&self, text: &str) -> &ModuleNames {
+        self.names.get_or_init(|| {
+            if !self.keeps_parse {
+                return ContextFile::collect_names(text);
+            }
+            // The file's own check parses it with `parse_bounded`, which gives `parse`'s
+            // tree unless it leaves a definition out; the names are always those of
+            // `parse`'s tree, so that keeping the parse changes nothing.
+            let (tree, cut) = parse_bounded(text, Dialect::Cython);
+            let names = if cut.is_empty() {
+                ModuleNames::collect(tree.root_node(), text)
+            } else {
+                ContextFile::collect_names(text)
+            };
+            *self.parse.lock().unwrap_or_else(|e| e.into_inner()) = Some((tree, cut));
+            names
+        })
+    }
+
+    /// The parse of the file its names were worked out from, if they were and it was
+    /// kept, for the file's own check; once.
+    pub fn take_parse(&self) -> Option<BoundedParse> {
+        self.parse.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 
@@ -93,28 +144,123 @@ pub fn analyze_file(
     project: &ProjectSummaries,
     context: &[ContextFile<'_>],
 ) -> FileAnalysis {
-    let (tree, deep) = parse_bounded(text, dialect);
-    let mut analysis = analyze_syntax_tree(
-        SyntaxTree::Owned(tree),
-        text,
-        dialect,
-        settings,
-        project,
-        context,
-        Incremental::default(),
-    )
-    .expect("an analysis nobody cancels finishes");
-    if !deep.is_empty() {
-        analysis
-            .too_deep
-            .extend(deep.into_iter().map(|definition| SkippedFunction {
+    prepare_file(text, dialect, settings, project, context, None).analyze(text, dialect, project)
+}
+
+/// A file parsed and lowered, before its analysis: what a run keeps of a file it may
+/// analyze again knowing more of the modules it cimports (the files of a cycle of
+/// cimports are analyzed once per round). A later round whose [`LoweringInputs`] are the
+/// same analyzes this instead of parsing and lowering the text again.
+pub struct PreparedFile {
+    syntax_error: Option<Diagnostic>,
+    /// The definitions the parse left out for nesting too deeply.
+    cut: Vec<SkippedFunction>,
+    lowered: LoweredFile,
+}
+
+/// Parses and lowers one file for [`PreparedFile::analyze`]; the tree is dropped here,
+/// before the analysis allocates its states. `parsed`, when given, is what
+/// [`parse_bounded`] gives for the text in this dialect (a [`SharedContext`]'s kept parse).
+pub fn prepare_file(
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+    parsed: Option<BoundedParse>,
+) -> PreparedFile {
+    let (tree, deep) = parsed.unwrap_or_else(|| parse_bounded(text, dialect));
+    let syntax_error = first_syntax_error(&tree).map(syntax_error);
+    let families = FamilyTable::for_settings(settings);
+    let lowered = lower_tree(&tree, text, dialect, families, project, context, None);
+    drop(tree);
+    PreparedFile {
+        syntax_error,
+        cut: deep
+            .into_iter()
+            .map(|definition| SkippedFunction {
                 name: definition.name,
                 name_span: definition.name_span,
                 reason: NESTED_TOO_DEEPLY.to_string(),
-            }));
-        analysis.too_deep.sort_by_key(|function| function.name_span);
+            })
+            .collect(),
+        lowered,
     }
-    analysis
+}
+
+/// What of the project the lowering of one text reads: the names the project's modules
+/// export functions under that occur in the text or in a context's text. Two
+/// preparations of the same text (same settings, dialect and context texts) whose inputs
+/// are equal lower it to the same IR, because
+/// - the parse, the context's names and the family table do not read the project;
+/// - `lower_tree` reads it only through its `interesting` names (the families' and the
+///   project's function names), and only by asking whether a name is one of them;
+/// - every name it asks about is a slice of the text or of a context's text: an
+///   identifier of a body or a call, a name a cimport or extern declaration binds, or an
+///   extern's C name (`names.rs` builds callees and bindings from node texts only).
+///
+/// So a project name that occurs in none of those texts answers no question, and the
+/// answers are the same when the project names that do occur are.
+#[derive(PartialEq, Eq)]
+pub struct LoweringInputs(BTreeSet<String>);
+
+impl LoweringInputs {
+    pub fn of(project: &ProjectSummaries, text: &str, context: &[ContextFile<'_>]) -> Self {
+        let names: Vec<&str> = project
+            .function_names()
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .collect();
+        if names.is_empty() {
+            return LoweringInputs(BTreeSet::new());
+        }
+        // One pass over each text for all the names at once.
+        let Ok(automaton) = aho_corasick::AhoCorasick::new(&names) else {
+            // Every name: equal inputs then still mean equal `interesting` names.
+            return LoweringInputs(names.into_iter().map(str::to_string).collect());
+        };
+        let mut occurs = vec![false; names.len()];
+        for haystack in std::iter::once(text).chain(context.iter().map(|outer| outer.text)) {
+            for found in automaton.find_overlapping_iter(haystack) {
+                occurs[found.pattern().as_usize()] = true;
+            }
+        }
+        LoweringInputs(
+            names
+                .into_iter()
+                .zip(occurs)
+                .filter(|&(_, occurs)| occurs)
+                .map(|(name, _)| name.to_string())
+                .collect(),
+        )
+    }
+}
+
+impl PreparedFile {
+    /// The diagnostics and summaries of the text this was prepared from, knowing
+    /// `project`: what [`analyze_file`] gives when [`PreparedFile::lowers_alike`] holds.
+    pub fn analyze(
+        &self,
+        text: &str,
+        dialect: Dialect,
+        project: &ProjectSummaries,
+    ) -> FileAnalysis {
+        let mut analysis = analyze_lowered(
+            &self.lowered,
+            self.syntax_error.iter().cloned().collect(),
+            text,
+            dialect,
+            project,
+            &|| false,
+            CachedAnalysis::default(),
+        )
+        .expect("an analysis nobody cancels finishes");
+        if !self.cut.is_empty() {
+            analysis.too_deep.extend(self.cut.iter().cloned());
+            analysis.too_deep.sort_by_key(|function| function.name_span);
+        }
+        analysis
+    }
 }
 
 /// [`analyze_file`] on a tree the caller parsed (an editor reparses incrementally).
@@ -216,50 +362,13 @@ pub fn analyze_tree_until(
     context: &[ContextFile<'_>],
     incremental: Incremental<'_>,
 ) -> Result<FileAnalysis, Cancelled> {
-    analyze_syntax_tree(
-        SyntaxTree::Borrowed(tree),
-        text,
-        dialect,
-        settings,
-        project,
-        context,
-        incremental,
-    )
-}
-
-/// The tree a file's analysis lowers: the caller's, or its own, which is dropped once the
-/// file is lowered (the tree costs several times the text, and nothing past lowering
-/// reads it), before the analysis allocates its states.
-enum SyntaxTree<'t> {
-    Borrowed(&'t tree_sitter::Tree),
-    Owned(tree_sitter::Tree),
-}
-
-impl SyntaxTree<'_> {
-    fn get(&self) -> &tree_sitter::Tree {
-        match self {
-            SyntaxTree::Borrowed(tree) => tree,
-            SyntaxTree::Owned(tree) => tree,
-        }
-    }
-}
-
-fn analyze_syntax_tree(
-    tree: SyntaxTree<'_>,
-    text: &str,
-    dialect: Dialect,
-    settings: &AnalysisSettings,
-    project: &ProjectSummaries,
-    context: &[ContextFile<'_>],
-    incremental: Incremental<'_>,
-) -> Result<FileAnalysis, Cancelled> {
     let Incremental {
         cancelled,
         mut cache,
     } = incremental;
     let cancelled = || cancelled.is_some_and(|cancelled| cancelled());
     let mut diagnostics = Vec::new();
-    if let Some(node) = first_syntax_error(tree.get()) {
+    if let Some(node) = first_syntax_error(tree) {
         diagnostics.push(syntax_error(node));
     }
     let families = FamilyTable::for_settings(settings);
@@ -283,7 +392,7 @@ fn analyze_syntax_tree(
         inputs
     });
     let lowered = lower_tree(
-        tree.get(),
+        tree,
         text,
         dialect,
         families,
@@ -291,10 +400,50 @@ fn analyze_syntax_tree(
         context,
         cache.as_deref_mut().map(|cache| &mut cache.lowering),
     );
-    drop(tree);
     if cancelled() {
         return Err(Cancelled);
     }
+    let cached = CachedAnalysis {
+        cache,
+        earlier,
+        inputs,
+    };
+    analyze_lowered(
+        &lowered,
+        diagnostics,
+        text,
+        dialect,
+        project,
+        &cancelled,
+        cached,
+    )
+}
+
+/// What an editor's analysis carries from the lowering to the rest: the document's
+/// cache, the results of the previous analysis that still hold, and what this one knows.
+#[derive(Default)]
+struct CachedAnalysis<'c> {
+    cache: Option<&'c mut AnalysisCache>,
+    earlier: HashMap<usize, CachedFunction>,
+    inputs: Option<CacheInputs>,
+}
+
+/// The analysis of a lowered file, its rules and fixes; `diagnostics` holds what the
+/// parse found (a syntax error).
+fn analyze_lowered(
+    lowered: &LoweredFile,
+    mut diagnostics: Vec<Diagnostic>,
+    text: &str,
+    dialect: Dialect,
+    project: &ProjectSummaries,
+    cancelled: &dyn Fn() -> bool,
+    cached: CachedAnalysis<'_>,
+) -> Result<FileAnalysis, Cancelled> {
+    let CachedAnalysis {
+        cache,
+        mut earlier,
+        inputs,
+    } = cached;
     let module = &lowered.module;
     let lowering = cache.as_deref().map(|cache| &cache.lowering);
     let starts = |index: usize| lowering.and_then(|lowering| lowering.starts(index));
@@ -332,7 +481,7 @@ fn analyze_syntax_tree(
         &lowered.families,
         lowered.resolution,
         project,
-        &cancelled,
+        cancelled,
         &reuse,
         Some(&mut release),
     )?;
@@ -490,9 +639,7 @@ fn lower_tree(
         .iter()
         .filter(|outer| mentions_any(outer.text, &interesting))
         .map(|outer| match outer.names {
-            Some(cell) => {
-                Cow::Borrowed(cell.get_or_init(|| ContextFile::collect_names(outer.text)))
-            }
+            Some(shared) => Cow::Borrowed(shared.names(outer.text)),
             None => Cow::Owned(ContextFile::collect_names(outer.text)),
         })
         .collect();
@@ -642,6 +789,39 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::diagnostic::LineIndex;
+
+    #[test]
+    fn a_shared_context_keeps_the_parse_its_file_would_make_once() {
+        let pxd = "from libc.stdlib cimport malloc as alloc, free\n\
+                   cdef class Buffer:\n    cdef char* data\n";
+        let pyx = "cdef class Buffer:\n    def __cinit__(self, size_t n):\n        \
+                   self.data = <char*> alloc(n)\n    def __dealloc__(self):\n        \
+                   free(self.data)\n";
+        let settings = AnalysisSettings::default();
+        let empty = ProjectSummaries::default();
+        let alone = analyze_file(pyx, Dialect::Cython, &settings, &empty, &[pxd.into()]);
+        let shared = SharedContext::new(true);
+        let context = [ContextFile {
+            text: pxd,
+            names: Some(&shared),
+        }];
+        let with_shared = analyze_file(pyx, Dialect::Cython, &settings, &empty, &context);
+        assert_eq!(with_shared.diagnostics, alone.diagnostics);
+        // The .pyx's check worked out the .pxd's names; their parse is the .pxd's own.
+        let (kept, cut) = shared.take_parse().expect("the names were worked out");
+        assert!(cut.is_empty());
+        let (fresh, _) = parse_bounded(pxd, Dialect::Cython);
+        assert_eq!(kept.root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert!(shared.take_parse().is_none(), "taken once");
+        // A context its run does not check keeps nothing.
+        let unkept = SharedContext::new(false);
+        let context = [ContextFile {
+            text: pxd,
+            names: Some(&unkept),
+        }];
+        analyze_file(pyx, Dialect::Cython, &settings, &empty, &context);
+        assert!(unkept.take_parse().is_none());
+    }
 
     #[test]
     fn syntax_error_is_reported_at_its_position() {

@@ -8,22 +8,26 @@
 //! what the command line prints. A panic while analyzing one file is caught and becomes
 //! that file's [`FileOutcome::InternalError`]; the other files are still checked.
 
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::analyze::{analyze_file, analyze_tree_until, ContextFile, Incremental};
+use crate::analyze::{
+    analyze_tree_until, prepare_file, BoundedParse, ContextFile, Incremental, LoweringInputs,
+    PreparedFile, SharedContext,
+};
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::discover::{Discovered, Discovery, DiscoveryError, ExcludeFn};
-use crate::ir::names::ModuleNames;
 use crate::noqa::{remove_suppressed, skips_file, unused_noqa};
 use crate::ownership::module::Cancelled;
 use crate::ownership::summary::{ModuleExports, ProjectSummaries, Summaries};
 use crate::parse::Dialect;
-use crate::project::{Imports, ModuleFile, ModuleGraph};
+use crate::project::{Components, Imports, ModuleFile, ModuleGraph};
 use crate::rules::UNUSED_NOQA;
 use crate::selection::{RuleSelector, RuleSet, SelectionLayer};
 use crate::source::read_source;
@@ -274,121 +278,71 @@ impl Checker {
     pub fn check_paths(&self, paths: &[PathBuf]) -> CheckRun {
         let discovered = self.discover(paths, false);
         let files = discovered.files;
-        let texts: Vec<Result<String, String>> = files
+        let (texts, module_files): (Vec<Result<String, String>>, Vec<ModuleFile>) = files
             .par_iter()
-            .map(|path| read_source(path).map_err(|error| error.to_string()))
-            .collect();
-        let module_files: Vec<ModuleFile> = files
-            .iter()
-            .zip(&texts)
-            .map(|(path, text)| ModuleFile {
-                path: path.clone(),
-                imports: text.as_deref().map(Imports::scan).unwrap_or_default(),
+            .map(|path| {
+                let text = read_source(path).map_err(|error| error.to_string());
+                let imports = text.as_deref().map(Imports::scan).unwrap_or_default();
+                let file = ModuleFile {
+                    path: path.clone(),
+                    imports,
+                };
+                (text, file)
             })
-            .collect();
+            .unzip();
         let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
-        // The names a context file binds, worked out once however many files see it.
-        let context_names: Vec<OnceLock<ModuleNames>> =
-            (0..files.len()).map(|_| OnceLock::new()).collect();
-
-        // Modules are analyzed in waves, dependencies first, so that each file is
-        // analyzed once knowing everything the modules it cimports export; only the
-        // files of a cycle of cimports are analyzed again, while what the cycle's
-        // modules export changes.
-        let mut checks: Vec<Option<FileCheck>> = (0..files.len()).map(|_| None).collect();
-        let mut summaries: Vec<Summaries> = vec![Summaries::default(); files.len()];
-        let mut exports: Vec<Arc<ModuleExports>> = vec![Arc::default(); graph.modules.len()];
-        for wave in graph.waves() {
-            let modules: Vec<usize> = wave.into_iter().flatten().collect();
-            let mut pending: Vec<usize> = modules
+        let components = graph.components();
+        let dependents = components.dependents();
+        let run = ModuleRun {
+            checker: self,
+            files: &files,
+            texts: &texts,
+            graph: &graph,
+            components: &components,
+            dependents: &dependents,
+            waiting_for: components
+                .depends
                 .iter()
-                .flat_map(|&module| graph.modules[module].1.iter().copied())
-                .collect();
-            for round in 1.. {
-                // A module's `.pxd` comes after its other files: the classes it declares
-                // are finalized by the `__dealloc__` of their `.pyx` half.
-                let (declarations, implementations): (Vec<usize>, Vec<usize>) = pending
-                    .iter()
-                    .partition(|&&file| is_declaration(&files[file]));
-                for batch in [implementations, declarations] {
-                    let analyzed: Vec<(usize, FileCheck, Summaries)> = batch
-                        .par_iter()
-                        .map(|&file| {
-                            let path = files[file].clone();
-                            match &texts[file] {
-                                Err(message) => {
-                                    let outcome = FileOutcome::Unreadable(message.clone());
-                                    (file, unanalyzed(path, outcome), Summaries::default())
-                                }
-                                Ok(text) => {
-                                    let mut project = project_for(&graph, &exports, file);
-                                    if is_declaration(&path) {
-                                        let halves = graph.modules[graph.module_of[file]]
-                                            .1
-                                            .iter()
-                                            .filter(|&&other| !is_declaration(&files[other]))
-                                            .flat_map(|&other| summaries[other].classes.clone())
-                                            .collect();
-                                        project.declare(halves);
-                                    }
-                                    let context: Vec<ContextFile<'_>> = graph.context[file]
-                                        .iter()
-                                        .filter_map(|&outer| {
-                                            let text = texts[outer].as_deref().ok()?;
-                                            let names = Some(&context_names[outer]);
-                                            Some(ContextFile { text, names })
-                                        })
-                                        .collect();
-                                    let (check, exported) =
-                                        self.check_in_project(&path, text, &project, &context);
-                                    (file, check, exported)
-                                }
-                            }
-                        })
-                        .collect();
-                    for (file, check, exported) in analyzed {
-                        checks[file] = Some(check);
-                        summaries[file] = exported;
-                    }
-                }
-                let mut changed = Vec::new();
-                for &module in &modules {
-                    let mut merged = ModuleExports::default();
-                    for &file in &graph.modules[module].1 {
-                        merged.add_file(&summaries[file]);
-                    }
-                    if merged != *exports[module] {
-                        exports[module] = Arc::new(merged);
-                        changed.push(module);
-                    }
-                }
-                if changed.is_empty() || round == MAX_ROUNDS_IN_A_CYCLE {
-                    break;
-                }
-                pending = modules
-                    .iter()
-                    .flat_map(|&module| graph.modules[module].1.iter().copied())
-                    .filter(|&file| {
-                        graph.cimports[file]
-                            .iter()
-                            .any(|(_, module)| changed.contains(module))
-                    })
-                    .collect();
-                if pending.is_empty() {
-                    break;
-                }
+                .map(|depends| AtomicUsize::new(depends.len()))
+                .collect(),
+            contexts: files
+                .iter()
+                .map(|path| SharedContext::new(is_declaration(path)))
+                .collect(),
+            exports: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
+            checks: (0..files.len()).map(|_| OnceLock::new()).collect(),
+        };
+        // Each component of the module graph is analyzed as soon as the components it
+        // cimports are done, not in waves: a wave waits for its slowest file while the
+        // other cores idle. Tasks run in the order they are spawned (`spawn_fifo`, on
+        // every thread), the largest components without dependencies first, so that no
+        // large file is left to run alone at the end.
+        let mut ready: Vec<usize> = (0..components.members.len())
+            .filter(|&component| components.depends[component].is_empty())
+            .collect();
+        ready.sort_by_key(|&component| std::cmp::Reverse(run.size_of(component)));
+        rayon::scope_fifo(|scope| {
+            for component in ready {
+                let run = &run;
+                scope.spawn_fifo(move |scope| run.component(component, scope));
             }
-        }
-        let rechecks: Vec<Option<Arc<Recheck>>> = checks
+        });
+        let exports: Vec<Arc<ModuleExports>> = run
+            .exports
+            .into_iter()
+            .map(|exports| exports.into_inner().expect("every module is analyzed"))
+            .collect();
+        let rechecks: Vec<Option<Arc<Recheck>>> = run
+            .checks
             .iter()
             .enumerate()
             .map(|(file, check)| {
                 let fixable = check
-                    .as_ref()
+                    .get()
                     .is_some_and(|check| check.diagnostics().iter().any(|d| d.fix.is_some()));
                 fixable.then(|| {
                     Arc::new(Recheck {
-                        project: project_for(&graph, &exports, file),
+                        project: project_for(&graph, file, |module| exports[module].clone()),
                         context: graph.context[file]
                             .iter()
                             .filter_map(|&outer| texts[outer].clone().ok())
@@ -397,12 +351,13 @@ impl Checker {
                 })
             })
             .collect();
-        let files = checks
+        let files = run
+            .checks
             .into_iter()
             .zip(texts)
             .zip(rechecks)
             .map(|((check, text), recheck)| {
-                let mut check = check.expect("every module is in one wave");
+                let mut check = check.into_inner().expect("every module is analyzed");
                 if !check.diagnostics().is_empty() {
                     check.text = text.ok();
                 }
@@ -447,8 +402,7 @@ impl Checker {
             text,
             project,
             &context,
-            Some(tree),
-            Incremental::default(),
+            Source::Tree(tree, Incremental::default()),
         )
         .expect("a check nobody cancels finishes")
     }
@@ -467,7 +421,13 @@ impl Checker {
         incremental: Incremental<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
         let context: Vec<ContextFile<'_>> = context.iter().map(|&text| text.into()).collect();
-        self.check_guarded(path, text, project, &context, Some(tree), incremental)
+        self.check_guarded(
+            path,
+            text,
+            project,
+            &context,
+            Source::Tree(tree, incremental),
+        )
     }
 
     /// One file, with what the rest of the project exports; a panic becomes the file's
@@ -479,7 +439,11 @@ impl Checker {
         project: &ProjectSummaries,
         context: &[ContextFile<'_>],
     ) -> (FileCheck, Summaries) {
-        self.check_guarded(path, text, project, context, None, Incremental::default())
+        let source = Source::Text {
+            kept: None,
+            parsed: None,
+        };
+        self.check_guarded(path, text, project, context, source)
             .expect("a check nobody cancels finishes")
     }
 
@@ -489,11 +453,10 @@ impl Checker {
         text: &str,
         project: &ProjectSummaries,
         context: &[ContextFile<'_>],
-        tree: Option<&tree_sitter::Tree>,
-        incremental: Incremental<'_>,
+        source: Source<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            self.check_unguarded(path, text, project, context, tree, incremental)
+            self.check_unguarded(path, text, project, context, source)
         }));
         match checked {
             Ok(checked) => checked,
@@ -518,8 +481,7 @@ impl Checker {
         text: &str,
         project: &ProjectSummaries,
         context: &[ContextFile<'_>],
-        tree: Option<&tree_sitter::Tree>,
-        incremental: Incremental<'_>,
+        source: Source<'_>,
     ) -> Result<(FileCheck, Summaries), Cancelled> {
         let config = match self.resolver.for_path(path) {
             Ok(config) => config,
@@ -554,8 +516,8 @@ impl Checker {
             project
         };
         let rules = self.rules_under(&config, path);
-        let analysis = match tree {
-            Some(tree) => analyze_tree_until(
+        let analysis = match source {
+            Source::Tree(tree, incremental) => analyze_tree_until(
                 tree,
                 text,
                 dialect,
@@ -564,7 +526,23 @@ impl Checker {
                 context,
                 incremental,
             )?,
-            None => analyze_file(text, dialect, &config.analysis, project, context),
+            Source::Text { kept, parsed } => {
+                let prepare = |parsed| {
+                    prepare_file(text, dialect, &config.analysis, project, context, parsed)
+                };
+                match kept {
+                    None => prepare(parsed).analyze(text, dialect, project),
+                    Some(kept) => {
+                        let inputs = LoweringInputs::of(project, text, context);
+                        let prepared = match kept.take() {
+                            Some((before, prepared)) if before == inputs => prepared,
+                            _ => prepare(parsed),
+                        };
+                        let (_, prepared) = kept.insert((inputs, prepared));
+                        prepared.analyze(text, dialect, project)
+                    }
+                }
+            }
         };
         let too_deep = if analysis.too_deep.is_empty() {
             Vec::new()
@@ -604,6 +582,24 @@ impl Checker {
         Ok((check, analysis.summaries))
     }
 }
+
+/// What a check starts from besides the text.
+enum Source<'a> {
+    /// An editor's tree of the text, and what its previous check left.
+    Tree(&'a tree_sitter::Tree, Incremental<'a>),
+    /// Only the text; with a slot for what a run keeps of a file it may analyze again
+    /// (see [`PreparedFile`]): the text prepared last time, used again when what its
+    /// lowering reads is the same, and what this check prepares; and the text's parse
+    /// when a [`SharedContext`] kept it.
+    Text {
+        kept: Option<&'a mut KeptLowering>,
+        parsed: Option<BoundedParse>,
+    },
+}
+
+/// What a run keeps of a file it may analyze again: the file prepared, and what its
+/// lowering read of the project.
+type KeptLowering = Option<(LoweringInputs, PreparedFile)>;
 
 /// The exclusion half of a [`Checker`], shared with the walker's threads.
 struct Exclusions {
@@ -659,16 +655,204 @@ const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
 /// writes for them.
 fn project_for(
     graph: &ModuleGraph,
-    exports: &[Arc<ModuleExports>],
     file: usize,
+    exports_of: impl Fn(usize) -> Arc<ModuleExports>,
 ) -> ProjectSummaries {
     let mut project = ProjectSummaries::default();
     for (written, module) in &graph.cimports[file] {
-        if !exports[*module].is_empty() {
-            project.add_module(written, exports[*module].clone());
+        let exports = exports_of(*module);
+        if !exports.is_empty() {
+            project.add_module(written, exports);
         }
     }
     project
+}
+
+/// The cross-module pass of [`Checker::check_paths`]: the components of the module graph
+/// (see [`crate::project`]), each analyzed once every component it cimports is done, by
+/// a rayon task that the last of those spawns.
+struct ModuleRun<'r> {
+    checker: &'r Checker,
+    files: &'r [PathBuf],
+    texts: &'r [Result<String, String>],
+    graph: &'r ModuleGraph,
+    components: &'r Components,
+    dependents: &'r [Vec<usize>],
+    /// For each component, how many of the components it depends on are not done.
+    waiting_for: Vec<AtomicUsize>,
+    /// What a context file binds, worked out once however many files see it; a `.pxd`
+    /// keeps the parse that took for its own check.
+    contexts: Vec<SharedContext>,
+    /// What each module exports, set when its component is done.
+    exports: Vec<OnceLock<Arc<ModuleExports>>>,
+    /// Each file's last check, set when its component is done.
+    checks: Vec<OnceLock<FileCheck>>,
+}
+
+impl<'r> ModuleRun<'r> {
+    /// The bytes of text of a component's files.
+    fn size_of(&self, component: usize) -> usize {
+        self.files_of(component)
+            .map(|file| self.texts[file].as_ref().map_or(0, String::len))
+            .sum()
+    }
+
+    fn files_of(&self, component: usize) -> impl Iterator<Item = usize> + 'r {
+        let graph = self.graph;
+        self.components.members[component]
+            .iter()
+            .flat_map(move |&module| graph.modules[module].1.iter().copied())
+    }
+
+    /// Analyzes one component, whose dependencies are done; then starts each dependent
+    /// component this was the last dependency of.
+    ///
+    /// Each file is analyzed knowing everything the modules it cimports export; only
+    /// the files of a cycle of cimports (or of a module that cimports itself) are
+    /// analyzed again, while what the cycle's modules export changes, each round
+    /// starting from what the previous one lowered when it lowers alike. The result is
+    /// what analyzing the components in waves gives: a component reads only what its
+    /// dependencies export, which is final when it starts, and its rounds are its own.
+    fn component<'s>(&'s self, component: usize, scope: &rayon::ScopeFifo<'s>)
+    where
+        'r: 's,
+    {
+        let graph = self.graph;
+        let files = self.files;
+        let modules = &self.components.members[component];
+        let in_component = |module: usize| self.components.component_of[module] == component;
+        let mut exports: HashMap<usize, Arc<ModuleExports>> = modules
+            .iter()
+            .map(|&module| (module, Arc::default()))
+            .collect();
+        let mut summaries: HashMap<usize, Summaries> = HashMap::new();
+        let mut checks: HashMap<usize, FileCheck> = HashMap::new();
+        // The files a later round may analyze again keep what they were lowered to.
+        let prepared: HashMap<usize, Mutex<KeptLowering>> = self
+            .files_of(component)
+            .filter(|&file| {
+                graph.cimports[file]
+                    .iter()
+                    .any(|&(_, module)| in_component(module))
+            })
+            .map(|file| (file, Mutex::new(None)))
+            .collect();
+        let mut pending: Vec<usize> = self.files_of(component).collect();
+        for round in 1.. {
+            // A module's `.pxd` comes after its other files: the classes it declares
+            // are finalized by the `__dealloc__` of their `.pyx` half.
+            let (declarations, implementations): (Vec<usize>, Vec<usize>) = pending
+                .iter()
+                .partition(|&&file| is_declaration(&files[file]));
+            for batch in [implementations, declarations] {
+                let analyzed: Vec<(usize, FileCheck, Summaries)> = batch
+                    .par_iter()
+                    .map(|&file| {
+                        let exports_of = |module: usize| match exports.get(&module) {
+                            Some(exports) => exports.clone(),
+                            None => self.exports[module]
+                                .get()
+                                .expect("a dependency is done before its dependents start")
+                                .clone(),
+                        };
+                        let (check, exported) =
+                            self.file(file, &summaries, exports_of, prepared.get(&file));
+                        (file, check, exported)
+                    })
+                    .collect();
+                for (file, check, exported) in analyzed {
+                    checks.insert(file, check);
+                    summaries.insert(file, exported);
+                }
+            }
+            let mut changed = Vec::new();
+            for &module in modules {
+                let mut merged = ModuleExports::default();
+                for &file in &graph.modules[module].1 {
+                    merged.add_file(&summaries[&file]);
+                }
+                if merged != *exports[&module] {
+                    exports.insert(module, Arc::new(merged));
+                    changed.push(module);
+                }
+            }
+            if changed.is_empty() || round == MAX_ROUNDS_IN_A_CYCLE {
+                break;
+            }
+            pending = self
+                .files_of(component)
+                .filter(|&file| {
+                    graph.cimports[file]
+                        .iter()
+                        .any(|(_, module)| changed.contains(module))
+                })
+                .collect();
+            if pending.is_empty() {
+                break;
+            }
+        }
+        for (file, check) in checks {
+            let _ = self.checks[file].set(check);
+            // A parse kept for a check that has run already (the names were worked
+            // out in a later round) is not needed.
+            drop(self.contexts[file].take_parse());
+        }
+        for (module, exported) in exports {
+            let _ = self.exports[module].set(exported);
+        }
+        for &dependent in &self.dependents[component] {
+            if self.waiting_for[dependent].fetch_sub(1, Ordering::AcqRel) == 1 {
+                scope.spawn_fifo(move |scope| self.component(dependent, scope));
+            }
+        }
+    }
+
+    /// One file of a component, knowing what the files of its module analyzed so far
+    /// export (`summaries`) and what each module exports (`exports_of`).
+    fn file(
+        &self,
+        file: usize,
+        summaries: &HashMap<usize, Summaries>,
+        exports_of: impl Fn(usize) -> Arc<ModuleExports>,
+        prepared: Option<&Mutex<KeptLowering>>,
+    ) -> (FileCheck, Summaries) {
+        let graph = self.graph;
+        let path = &self.files[file];
+        let text = match &self.texts[file] {
+            Ok(text) => text,
+            Err(message) => {
+                let outcome = FileOutcome::Unreadable(message.clone());
+                return (unanalyzed(path.clone(), outcome), Summaries::default());
+            }
+        };
+        let mut project = project_for(graph, file, exports_of);
+        if is_declaration(path) {
+            let halves = graph.modules[graph.module_of[file]]
+                .1
+                .iter()
+                .filter(|&&other| !is_declaration(&self.files[other]))
+                .filter_map(|other| summaries.get(other))
+                .flat_map(|exported| exported.classes.clone())
+                .collect();
+            project.declare(halves);
+        }
+        let context: Vec<ContextFile<'_>> = graph.context[file]
+            .iter()
+            .filter_map(|&outer| {
+                let text = self.texts[outer].as_deref().ok()?;
+                let names = Some(&self.contexts[outer]);
+                Some(ContextFile { text, names })
+            })
+            .collect();
+        let mut kept = prepared.map(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()));
+        let source = Source::Text {
+            kept: kept.as_deref_mut(),
+            parsed: self.contexts[file].take_parse(),
+        };
+        self.checker
+            .check_guarded(path, text, &project, &context, source)
+            .expect("a check nobody cancels finishes")
+    }
 }
 
 /// Whether a file is a `.pxd`, the declaration half of its module.

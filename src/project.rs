@@ -284,10 +284,9 @@ impl ModuleGraph {
         }
     }
 
-    /// The modules in groups to analyze one after the other; the modules of a group
-    /// depend only on modules of earlier groups, or (for a cycle of cimports) on each
-    /// other: each group is a list of strongly connected components.
-    pub fn waves(&self) -> Vec<Vec<Vec<usize>>> {
+    /// The graph's strongly connected components (the modules of a cycle of cimports are
+    /// one), dependencies first: a component comes after every component it depends on.
+    pub fn components(&self) -> Components {
         let count = self.modules.len();
         let mut depends: Vec<Vec<usize>> = vec![Vec::new(); count];
         for (file, cimports) in self.cimports.iter().enumerate() {
@@ -298,33 +297,57 @@ impl ModuleGraph {
                 }
             }
         }
-        let components = strongly_connected_components(&depends);
+        let members = strongly_connected_components(&depends);
         let mut component_of = vec![0usize; count];
-        for (index, component) in components.iter().enumerate() {
+        for (index, component) in members.iter().enumerate() {
             for &module in component {
                 component_of[module] = index;
             }
         }
-        // Components come dependencies first: a component's wave is one past the
-        // latest wave among what it depends on.
-        let mut wave_of = vec![0usize; components.len()];
-        let mut waves: Vec<Vec<Vec<usize>>> = Vec::new();
-        for (index, component) in components.iter().enumerate() {
-            let wave = component
-                .iter()
-                .flat_map(|&module| &depends[module])
-                .map(|&target| component_of[target])
-                .filter(|&other| other != index)
-                .map(|other| wave_of[other] + 1)
-                .max()
-                .unwrap_or(0);
-            wave_of[index] = wave;
-            if waves.len() <= wave {
-                waves.resize(wave + 1, Vec::new());
-            }
-            waves[wave].push(component.clone());
+        let depends = members
+            .iter()
+            .enumerate()
+            .map(|(index, component)| {
+                let mut on: Vec<usize> = component
+                    .iter()
+                    .flat_map(|&module| &depends[module])
+                    .map(|&target| component_of[target])
+                    .filter(|&other| other != index)
+                    .collect();
+                on.sort_unstable();
+                on.dedup();
+                on
+            })
+            .collect();
+        Components {
+            members,
+            depends,
+            component_of,
         }
-        waves
+    }
+}
+
+/// The strongly connected components of a [`ModuleGraph`], in an order where each comes
+/// after those it depends on.
+pub struct Components {
+    /// Each component's modules.
+    pub members: Vec<Vec<usize>>,
+    /// For each component, the (other) components its modules cimport, each once.
+    pub depends: Vec<Vec<usize>>,
+    /// For each module, its component.
+    pub component_of: Vec<usize>,
+}
+
+impl Components {
+    /// For each component, the components that depend on it.
+    pub fn dependents(&self) -> Vec<Vec<usize>> {
+        let mut dependents = vec![Vec::new(); self.members.len()];
+        for (component, depends) in self.depends.iter().enumerate() {
+            for &on in depends {
+                dependents[on].push(component);
+            }
+        }
+        dependents
     }
 }
 
@@ -562,7 +585,7 @@ mod tests {
     }
 
     #[test]
-    fn waves_put_dependencies_first_and_cycles_together() {
+    fn components_put_dependencies_first_and_cycles_together() {
         let graph = graph(
             &[
                 ("top.pyx", "from .mid cimport f\n"),
@@ -573,35 +596,54 @@ mod tests {
             ],
             &["."],
         );
-        let named: Vec<Vec<Vec<String>>> = graph
-            .waves()
-            .iter()
-            .map(|wave| {
-                let mut wave: Vec<Vec<String>> = wave
+        let components = graph.components();
+        let name = |component: usize| -> Vec<String> {
+            let mut names: Vec<String> = components.members[component]
+                .iter()
+                .map(|&m| {
+                    let key = &graph.modules[m].0;
+                    key.file_name().unwrap().to_str().unwrap().to_string()
+                })
+                .collect();
+            names.sort();
+            names
+        };
+        let named: Vec<(Vec<String>, Vec<Vec<String>>)> = (0..components.members.len())
+            .map(|component| {
+                let mut depends: Vec<Vec<String>> = components.depends[component]
                     .iter()
-                    .map(|component| {
-                        component
-                            .iter()
-                            .map(|&m| {
-                                let key = &graph.modules[m].0;
-                                key.file_name().unwrap().to_str().unwrap().to_string()
-                            })
-                            .collect()
+                    .map(|&on| {
+                        assert!(on < component, "a dependency comes first");
+                        name(on)
                     })
                     .collect();
-                wave.sort();
-                wave
+                depends.sort();
+                (name(component), depends)
             })
             .collect();
+        let low = vec!["low".to_string()];
+        let mut expected = vec![
+            (low.clone(), vec![]),
+            (vec!["mid".to_string()], vec![low.clone()]),
+            (
+                vec!["ping".to_string(), "pong".to_string()],
+                vec![low.clone()],
+            ),
+            (vec!["top".to_string()], vec![vec!["mid".to_string()]]),
+        ];
+        let mut sorted = named.clone();
+        sorted.sort();
+        expected.sort();
+        assert_eq!(sorted, expected);
+        let dependents = components.dependents();
+        let low_index = named.iter().position(|(names, _)| *names == low).unwrap();
+        let mut of_low: Vec<Vec<String>> = dependents[low_index].iter().map(|&c| name(c)).collect();
+        of_low.sort();
         assert_eq!(
-            named,
+            of_low,
             vec![
-                vec![vec!["low".to_string()]],
-                vec![
-                    vec!["mid".to_string()],
-                    vec!["ping".to_string(), "pong".to_string()]
-                ],
-                vec![vec!["top".to_string()]],
+                vec!["mid".to_string()],
+                vec!["ping".to_string(), "pong".to_string()]
             ]
         );
     }

@@ -322,3 +322,18 @@ fn a_fix_that_depends_on_the_rest_of_the_file_is_computed_again() {
     let named = text.replace("    pass\n", "    free(NULL)\n");
     assert_eq!(fix_of_f(&named, &mut cache), Some(true));
 }
+
+/// Seed 42 << 32 | 1 of the property test: the edits put a `property name:` line above a
+/// `def __del__` that was in the class body. Lowering reused the function of the same
+/// text and class, the finalizer `Tag.__del__`, for what is now the deleter
+/// `name.__del__`: the incremental check took `free(self._name)` there for the class's
+/// finalizer and missed the CY004 a fresh check reports.
+#[test]
+fn a_del_that_a_property_block_now_encloses_is_lowered_again_as_the_deleter() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/cython/review2/classes/bug_property_deleter_only.pyx");
+    let text = std::fs::read_to_string(&path).unwrap();
+    if let Err(failure) = run_sequence(&path, &text, 42 << 32 | 1) {
+        panic!("{failure}");
+    }
+}

@@ -199,3 +199,36 @@ fn a_release_method_inherited_from_a_cimported_base_class_is_resolved() {
         )
     );
 }
+
+#[test]
+fn a_cycle_of_cimports_is_analyzed_again_until_what_it_exports_settles() {
+    // pong's `make` allocates; ping's `wrap` returns what `make` gives, so it is known
+    // to allocate only once pong's exports are; pong's `g` uses what `wrap` gives, known
+    // only once ping's are: three rounds, each lowering again what the last one did not
+    // know was interesting.
+    let project = Project::new();
+    project.write(
+        "pong.pyx",
+        "from libc.stdlib cimport malloc\nfrom .ping cimport wrap\n\
+         cdef char* make(size_t n):\n    return <char*> malloc(n)\n\
+         def g(size_t n):\n    cdef char* p = wrap(n)\n    p[0] = 0\n",
+    );
+    project.write(
+        "ping.pyx",
+        "from .pong cimport make\ncdef char* wrap(size_t n):\n    return make(n)\n",
+    );
+    assert_eq!(
+        check(&project),
+        (
+            vec![
+                "./pong.pyx:6:20: CY001 the block from `wrap` is used before it is \
+                 checked for NULL"
+                    .to_string(),
+                "./pong.pyx:6:20: CY007 `p` leaks: the block from `wrap` is neither \
+                 freed nor handed off on some path"
+                    .to_string()
+            ],
+            Some(1)
+        )
+    );
+}

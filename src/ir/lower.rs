@@ -34,6 +34,10 @@ use crate::ir::{
 };
 use crate::parse::{syntax_error_in, Fields};
 
+mod count_guards;
+
+use count_guards::{Compound, CompoundStep};
+
 /// Deepest syntax nesting lowered before a function is skipped.
 pub const MAX_NESTING: usize = 200;
 
@@ -100,14 +104,18 @@ pub fn lower_module(
 
 /// Lowered functions kept from one lowering of a file for the next (the language server
 /// lowers a file again on each edit). A function is taken from here when its text (with
-/// its decorators), its class, the module's names and the shape of its classes are what
-/// they were, its spans moved to where it is now; only a function defined at module
-/// level or in a class body is kept (a nested one depends on what encloses it).
+/// its decorators), its class, the `property name:` block around it, the module's names
+/// and the shape of its classes are what they were, its spans moved to where it is now;
+/// only a function defined at module level or in a class body is kept (a nested one
+/// depends on what encloses it).
 #[derive(Default)]
 pub struct LoweringCache {
     names: ModuleNames,
     classes: String,
-    functions: HashMap<(String, Option<String>), (usize, Function)>,
+    /// By the definition's text, its class and the property it is an accessor of (a
+    /// `__del__` in a `property name:` block is a deleter, the same text in the class
+    /// body a finalizer).
+    functions: HashMap<CachedFunctionKey, (usize, Function)>,
     /// How many functions the last lowering took from here (for the tests).
     reused: usize,
     /// For each function of the last lowering (in `Module::functions` order), where its
@@ -125,6 +133,8 @@ impl LoweringCache {
         self.starts.get(index).copied()
     }
 }
+
+type CachedFunctionKey = (String, Option<String>, Option<String>);
 
 /// [`lower_module`], taking from `cache` what an earlier lowering of the file did that
 /// still holds, and leaving in it what this one did.
@@ -199,7 +209,12 @@ pub fn lower_module_reusing(
             let key = match &cache {
                 Some(_) if top_level[index] => {
                     let definition = decorated.get(&node.id()).copied().unwrap_or(node);
-                    Some((text(definition, source).to_string(), class.clone()))
+                    let property = accessor_property(node, source).map(str::to_string);
+                    Some((
+                        text(definition, source).to_string(),
+                        class.clone(),
+                        property,
+                    ))
                 }
                 _ => None,
             };
@@ -880,6 +895,16 @@ fn is_unsigned_type(written: &str) -> bool {
     })
 }
 
+/// A Python type whose instances iterate as many items as `len` counts.
+fn is_sized_type(name: &str) -> bool {
+    is_python_type(name) && name.trim() != "object"
+}
+
+/// A type's text with its blanks collapsed (`unsigned  long` is `unsigned long`).
+fn collapse_blanks(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn is_python_type(name: &str) -> bool {
     matches!(
         name.trim(),
@@ -991,6 +1016,21 @@ struct Lowerer<'a> {
     integers: HashSet<String>,
     /// The locals among `integers` of an unsigned type (`size_t`, `unsigned int`).
     unsigned: HashSet<String>,
+    /// The declared type of each of `integers`, blanks collapsed.
+    integer_types: HashMap<String, String>,
+    /// The ghost places made inside each local (count flags and guard tokens).
+    ghosts: HashMap<String, Vec<PlaceId>>,
+    /// `m = n` of two locals, as (copy, source): see `count_guards`.
+    copies: Vec<(String, String)>,
+    /// The conjunctions of count tests the conditions lowered so far checked.
+    compounds: Vec<Compound>,
+    /// The conjunction of the condition being lowered, step by step.
+    compound_steps: Vec<CompoundStep>,
+    /// Locals declared with a Python sequence type whose length is what it iterates
+    /// (`list xs`, `tuple`, `dict`, `bytes`, ...).
+    sequences: HashSet<String>,
+    /// `n = len(xs)` anywhere in the function, as (count, sequence): see `count_guards`.
+    measured: Vec<(String, String)>,
     /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
     /// to one is converted (`msg = buf` copies the string), so it holds no block.
     python_typed: HashSet<String>,
@@ -1100,6 +1140,17 @@ fn property_of<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
     None
 }
 
+/// [`property_of`] for a function named like an accessor. Only an accessor's name asks
+/// for its ancestors: walking up from every function is quadratic in the nesting depth
+/// (tree-sitter finds a parent from the root).
+fn accessor_property<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let name = node.field("name").map(|name| text(name, source))?;
+    match name {
+        "__get__" | "__set__" | "__del__" => property_of(node, source),
+        _ => None,
+    }
+}
+
 /// `decorated` is the `decorated_definition` around `node`, if any.
 fn lower_function(
     node: Node<'_>,
@@ -1110,13 +1161,7 @@ fn lower_function(
     classes: &Module,
 ) -> Lowered<Function> {
     let (name, kind, name_span) = function_identity(node, source);
-    // Only an accessor's name asks for its ancestors: walking up from every function
-    // is quadratic in the nesting depth (tree-sitter finds a parent from the root).
-    let property = match name.as_str() {
-        "__get__" | "__set__" | "__del__" => property_of(node, source),
-        _ => None,
-    };
-    let name = match property {
+    let name = match accessor_property(node, source) {
         Some(property) => format!("{property}.{name}"),
         None => name,
     };
@@ -1153,6 +1198,13 @@ fn lower_function(
         cpp_new_locals: HashSet::new(),
         integers: HashSet::new(),
         unsigned: HashSet::new(),
+        integer_types: HashMap::new(),
+        ghosts: HashMap::new(),
+        copies: Vec::new(),
+        compounds: Vec::new(),
+        compound_steps: Vec::new(),
+        sequences: HashSet::new(),
+        measured: Vec::new(),
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
         viewers: HashSet::new(),
@@ -1369,6 +1421,9 @@ impl<'a> Lowerer<'a> {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                     if let Some(left) = node.field("left") {
                         self.bind_pattern(left);
+                        if let Some(right) = node.field("right") {
+                            self.note_measured(left, right);
+                        }
                     }
                 }
                 "named_expression" | "c_parameter" => {
@@ -1379,6 +1434,9 @@ impl<'a> Lowerer<'a> {
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
+                        if let Some(value) = node.field("value") {
+                            self.note_measured(name, value);
+                        }
                         // The cursor knows the parent; `Node::parent` searches down from
                         // the root, a cost of the depth for every declaration.
                         let mut up = cursor.clone();
@@ -1387,6 +1445,9 @@ impl<'a> Lowerer<'a> {
                             .then(|| up.node())
                             .and_then(|d| d.field("type"));
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
+                        if declared.is_some_and(|t| is_sized_type(self.text(t))) {
+                            self.sequences.insert(self.text(name).to_string());
+                        }
                         if typed {
                             self.c_typed.insert(self.text(name).to_string());
                         } else if declared.is_some() {
@@ -1397,6 +1458,10 @@ impl<'a> Lowerer<'a> {
                             .is_some_and(|first| matches!(first.kind(), "pointer_declarator"));
                         if declared.is_some_and(|t| is_integer_type(self.text(t))) && !pointer {
                             self.integers.insert(self.text(name).to_string());
+                            self.integer_types.insert(
+                                self.text(name).to_string(),
+                                declared.map_or(String::new(), |t| collapse_blanks(self.text(t))),
+                            );
                             if declared.is_some_and(|t| is_unsigned_type(self.text(t))) {
                                 self.unsigned.insert(self.text(name).to_string());
                             }
@@ -1422,6 +1487,12 @@ impl<'a> Lowerer<'a> {
                                 if let (Some(name), false) = (name, python) {
                                     self.c_typed.insert(self.text(name).to_string());
                                 }
+                                let sized = param
+                                    .field("type")
+                                    .is_some_and(|t| is_sized_type(self.text(t)));
+                                if let (Some(name), true) = (name, sized) {
+                                    self.sequences.insert(self.text(name).to_string());
+                                }
                                 let integer = param
                                     .field("type")
                                     .is_some_and(|t| is_integer_type(self.text(t)));
@@ -1429,6 +1500,12 @@ impl<'a> Lowerer<'a> {
                                 let plain = !self.text(param).contains(['*', '[']);
                                 if integer && plain && !declarator.is_empty() {
                                     self.integers.insert(declarator.to_string());
+                                    self.integer_types.insert(
+                                        declarator.to_string(),
+                                        param.field("type").map_or(String::new(), |t| {
+                                            collapse_blanks(self.text(t))
+                                        }),
+                                    );
                                     let unsigned = param
                                         .field("type")
                                         .is_some_and(|t| is_unsigned_type(self.text(t)));
@@ -1599,6 +1676,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "delete_statement" => {
+                self.forget_lengths(node_span(node));
                 let mut pending = vec![node];
                 while let Some(n) = pending.pop() {
                     let mut cursor = n.walk();
@@ -1714,6 +1792,9 @@ impl<'a> Lowerer<'a> {
                             place: target,
                             value: constant,
                         });
+                    }
+                    if let Some(initializer) = initializer {
+                        self.note_local_value(self.text(name), initializer);
                     }
                 }
             }
@@ -1911,6 +1992,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn for_statement(&mut self, node: Node<'_>) -> Lowered<()> {
+        // Before `enumerate(xs)` is called (which forgets what held of lengths).
+        let measured = self.iteration_measured(node);
         for bound in ["right", "range", "step"] {
             if let Some(expression) = node.field(bound) {
                 self.expr(expression)?;
@@ -1925,13 +2008,10 @@ impl<'a> Lowerer<'a> {
         self.edge(header, exit);
         self.current = body;
         // `for i in range(n)`: the body runs only where `n > 0`.
-        for ghost in self.range_bound(node) {
-            self.push(Stmt::Compare {
-                place: ghost,
-                value: 1,
-                relation: Relation::Equal,
-            });
+        if let Some(bound) = self.range_bound(node) {
+            self.count_fact(bound, true, 0);
         }
+        self.iterating_measured(&measured);
         if let Some(target) = node.field("left") {
             self.assign_to(target, Value::Other, node_span(target))?;
         }
@@ -2281,7 +2361,35 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        self.condition(node, then, otherwise)
+        // `p == NULL and n != 0 and m != 0`: the conjunction of the count tests gets a
+        // flag of its own, set on every path out (see `count_guards`).
+        let Some((compound, steps)) = self.compound_of(node) else {
+            return self.condition(node, then, otherwise);
+        };
+        for step in &steps {
+            self.push(Stmt::Assign {
+                target: step.result,
+                value: Value::Other,
+                span: node_span(node),
+            });
+        }
+        let outer = std::mem::replace(&mut self.compound_steps, steps);
+        let (held, failed) = (self.new_block(), self.new_block());
+        let lowered = self.condition(node, held, failed);
+        self.compound_steps = outer;
+        lowered?;
+        for (block, target) in [(held, then), (failed, otherwise)] {
+            self.current = block;
+            for &token in &compound.tokens {
+                self.push(Stmt::Constant {
+                    place: token,
+                    value: 1,
+                });
+            }
+            self.goto(target);
+        }
+        self.remember_compound(compound);
+        Ok(())
     }
 
     /// Lowers a condition that jumps to `then` when true and to `otherwise` when false,
@@ -2354,6 +2462,7 @@ impl<'a> Lowerer<'a> {
                             });
                             if let Some((flags, kind)) = ghost {
                                 self.ghost_edge(flags, kind, holds);
+                                self.carry_test_edge(node, kind, holds);
                             }
                             self.goto(target);
                         }
@@ -2377,6 +2486,7 @@ impl<'a> Lowerer<'a> {
                                 });
                                 if let Some((flags, kind)) = ghost {
                                     self.ghost_edge(flags, kind, holds);
+                                    self.carry_test_edge(node, kind, holds);
                                 }
                                 self.goto(target);
                             }
@@ -2395,8 +2505,19 @@ impl<'a> Lowerer<'a> {
                                     {
                                         self.current = block;
                                         self.ghost_edge(flags, kind, holds);
+                                        self.carry_test_edge(node, kind, holds);
                                         self.goto(target);
                                     }
+                                }
+                                // `while i < n:` with `i` never below zero: `n > 0` where
+                                // it holds.
+                                None if self.index_bound(node).is_some() => {
+                                    let yes = self.new_block();
+                                    self.edge(self.current, yes);
+                                    self.edge(self.current, otherwise);
+                                    self.current = yes;
+                                    self.index_bound_fact(node);
+                                    self.goto(then);
                                 }
                                 None => {
                                     self.edge(self.current, then);
@@ -2869,6 +2990,10 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            let target = self.strip(target);
+            if target.kind() == "identifier" {
+                self.note_local_value(self.text(target), right);
+            }
         }
         Ok(())
     }
@@ -3293,8 +3418,8 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         let flags = GhostFlags {
-            positive: self.place(Self::ghost_place(name, POSITIVE)),
-            nonzero: self.place(Self::ghost_place(name, NONZERO)),
+            positive: self.ghost(name, POSITIVE),
+            nonzero: self.ghost(name, NONZERO),
             unsigned: self.unsigned.contains(name),
         };
         Some((flags, kind))
@@ -3328,6 +3453,11 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
+        let value = if tested == flags.positive {
+            positive
+        } else {
+            nonzero
+        };
         if flags.unsigned {
             // Both flags are the one fact the test decided: set both.
             for (place, value) in [(flags.positive, positive), (flags.nonzero, nonzero)] {
@@ -3338,18 +3468,14 @@ impl<'a> Lowerer<'a> {
                     });
                 }
             }
-            return;
-        }
-        let value = if tested == flags.positive {
-            positive
-        } else {
-            nonzero
-        };
-        if let Some(value) = value {
+        } else if let Some(value) = value {
             self.push(Stmt::Constant {
                 place: tested,
                 value: i64::from(value),
             });
+        }
+        if let Some(value) = value {
+            self.compound_step(tested, value);
         }
     }
 
@@ -3395,29 +3521,24 @@ impl<'a> Lowerer<'a> {
                 self.edge(from, block);
                 self.current = block;
                 self.ghost_edge(flags, kind, holds);
-                self.edge(block, next);
+                self.edge(self.current, next);
             }
             self.current = next;
         }
         self.edge(self.current, target);
     }
 
-    fn ghost_place(name: &str, test: &str) -> Place {
-        Place {
-            root: name.to_string(),
-            path: vec![Projection::Field(test.to_string())],
-        }
-    }
-
-    /// `for i in range(n)` (or `range(k, n)`, `range(k, n, step)`): the ghost flags of `n`
-    /// some test made, both true in the body (`n > 0`, so `n != 0`).
-    fn range_bound(&mut self, node: Node<'_>) -> Vec<PlaceId> {
-        let Some(right) = node.field("right").map(|right| self.strip(right)) else {
-            return Vec::new();
-        };
+    /// `for i in range(n)` (or `range(k, n)`, `range(k, n, step)`, `prange(n)`): the count
+    /// `n`, positive in the body.
+    fn range_bound(&self, node: Node<'_>) -> Option<&'a str> {
+        let right = self.strip(node.field("right")?);
         let function = right.field("function");
-        if right.kind() != "call" || function.is_none_or(|f| self.text(f) != "range") {
-            return Vec::new();
+        let ranges = |f: Node<'_>| {
+            let callee = self.text(f);
+            matches!(callee, "range" | "xrange" | "prange") || callee.ends_with(".prange")
+        };
+        if right.kind() != "call" || function.is_none_or(|f| !ranges(f)) {
+            return None;
         }
         let arguments: Vec<Node<'_>> = self.positional_args(right);
         // `range(k, n)` with a constant `k >= 0` (and a positive step) runs its body only
@@ -3431,25 +3552,19 @@ impl<'a> Lowerer<'a> {
             // `range(n - 1, -1, -1)`: a negative step from `n - c` runs its body only where
             // `n - c > stop`, so `n > 0` when `stop + c >= 0`.
             [start, stop, step] if self.constant(*step).is_some_and(|k| k < 0) => {
-                let Some((count, offset)) = self.count_minus_constant(*start) else {
-                    return Vec::new();
-                };
+                let (count, offset) = self.count_minus_constant(*start)?;
                 match self.constant(*stop) {
                     Some(stop) if stop.saturating_add(offset) >= 0 => count,
-                    _ => return Vec::new(),
+                    _ => return None,
                 }
             }
-            _ => return Vec::new(),
+            _ => return None,
         };
         let bound = self.strip(bound);
         if bound.kind() != "identifier" {
-            return Vec::new();
+            return None;
         }
-        let name = self.text(bound);
-        [POSITIVE, NONZERO]
-            .into_iter()
-            .filter_map(|test| self.f.place_id(&Self::ghost_place(name, test)))
-            .collect()
+        Some(self.text(bound))
     }
 
     /// `n` or `n - c` with a constant `c >= 0`: the name's node and `c`.
@@ -3481,16 +3596,7 @@ impl<'a> Lowerer<'a> {
                 self.note_assigned(name);
                 let place = self.place(Place::local(name));
                 self.push(Stmt::Modified { place });
-                for test in [POSITIVE, NONZERO] {
-                    let ghost = Self::ghost_place(self.text(left), test);
-                    if let Some(ghost) = self.f.place_id(&ghost) {
-                        self.push(Stmt::Assign {
-                            target: ghost,
-                            value: Value::Other,
-                            span: node_span(node),
-                        });
-                    }
-                }
+                self.forget_ghosts_changed(name, node);
             }
         }
         Ok(())
@@ -3499,6 +3605,10 @@ impl<'a> Lowerer<'a> {
     fn assign_to(&mut self, target: Node<'_>, value: Value, span: Span) -> Lowered<()> {
         self.enter()?;
         let target = self.strip(target);
+        // `xs[a:b] = ys` may change how many items `xs` holds.
+        if target.kind() == "subscript" {
+            self.forget_lengths(span);
+        }
         match target.kind() {
             "identifier" | "attribute" | "subscript" => {
                 let value = if target.kind() == "identifier" {
@@ -3883,12 +3993,8 @@ impl<'a> Lowerer<'a> {
                 self.edge(self.current, after);
                 self.current = body;
             }
-            for ghost in self.range_bound(*clause) {
-                self.push(Stmt::Compare {
-                    place: ghost,
-                    value: 1,
-                    relation: Relation::Equal,
-                });
+            if let Some(bound) = self.range_bound(*clause) {
+                self.count_fact(bound, true, 0);
             }
             if let Some(target) = clause.field("left") {
                 self.assign_to(target, Value::Other, node_span(target))?;
@@ -4170,6 +4276,7 @@ impl<'a> Lowerer<'a> {
             unwind,
         };
         self.current = return_to;
+        self.forget_lengths(span);
         Value::Call(id)
     }
 }
