@@ -36,14 +36,15 @@ impl ClassModel {
     /// raises) with it holding a block that method allocated and neither freed nor handed
     /// off; a block stored then handed off and the attribute set to NULL is not owned;
     /// borrowed pointers (`PyBytes_AsString`, a memoryview's data) are never blocks.
-    pub fn build(class: &Class, graphs: &[OwnershipGraph<'_>]) -> ClassModel {
+    ///
+    /// `methods` are its methods, and any function that fills in a new instance (`cdef W w
+    /// = W.__new__(W)`, then `w._ptr = malloc(n)`), in the order of the module's
+    /// functions: [`class_members`] finds them for every class at once.
+    pub fn build<'g, 'a: 'g>(
+        class: &Class,
+        methods: impl IntoIterator<Item = &'g OwnershipGraph<'a>>,
+    ) -> ClassModel {
         let mut owned: Vec<OwnedAttribute> = Vec::new();
-        // Its methods, and any function that fills in a new instance (`cdef W w =
-        // W.__new__(W)`, then `w._ptr = malloc(n)`).
-        let methods = graphs.iter().filter(|graph| {
-            graph.function.class.as_deref() == Some(class.name.as_str())
-                || graph.function.instances.values().any(|c| *c == class.name)
-        });
         // Each way out on its own: `self.buf = NULL` after a hand-off on one path and the
         // block still in `self.buf` (but NULL) on the raising one own nothing together.
         // What does not depend on the way out is worked out once per method: the
@@ -218,6 +219,29 @@ impl ClassModel {
             owned,
         }
     }
+}
+
+/// For each class name, the graphs (by position in `graphs`, in order) of its methods and
+/// of the functions that fill in a new instance of it: one pass over the graphs instead
+/// of one per class, which made a file of many classes cost the square of its size.
+pub fn class_members<'a>(graphs: &[OwnershipGraph<'a>]) -> HashMap<&'a str, Vec<usize>> {
+    let mut members: HashMap<&'a str, Vec<usize>> = HashMap::new();
+    for (position, graph) in graphs.iter().enumerate() {
+        let function = graph.function;
+        let classes = function
+            .class
+            .as_deref()
+            .into_iter()
+            .chain(function.instances.values().map(String::as_str));
+        for class in classes {
+            let positions = members.entry(class).or_default();
+            // A method that also fills in an instance of its own class is one member.
+            if positions.last() != Some(&position) {
+                positions.push(position);
+            }
+        }
+    }
+    members
 }
 
 /// `rows[]` for `self.rows[i]` (or `self.rows[0]`): the elements of a pointer array an

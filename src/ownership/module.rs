@@ -5,8 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ir::{Callee, Function, Module};
-use crate::ownership::classes::ClassModel;
+use crate::ir::{Callee, Class, Function, Module};
+use crate::ownership::classes::{class_members, ClassModel};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::summary::{ClassExport, ProjectSummaries, Summaries, Summary};
 use crate::ownership::{AttributeOrigin, Context, OwnershipGraph, Resolution};
@@ -41,6 +41,13 @@ pub struct ModuleAnalysis<'a> {
     /// when a callee's summary changed, and once more for a method whose class's
     /// attributes hold blocks.
     pub builds: usize,
+    /// Each class's position in `module.classes` (the first of a name, as
+    /// [`Module::class`]), so that a class's chain of bases costs its length, not the
+    /// module's number of classes.
+    class_positions: HashMap<&'a str, usize>,
+    /// Each class's methods' graphs (by position in `graphs`, in order), so that the rules
+    /// asking for one class's methods do not search every graph of the module.
+    method_graphs: HashMap<&'a str, Vec<usize>>,
 }
 
 /// An analysis stopped before its end because its caller no longer wanted it.
@@ -236,12 +243,28 @@ impl<'a> ModuleAnalysis<'a> {
         }
         let mut graphs = built;
 
+        let mut class_positions: HashMap<&'a str, usize> = HashMap::new();
+        for (position, class) in module.classes.iter().enumerate() {
+            class_positions
+                .entry(class.name.as_str())
+                .or_insert(position);
+        }
+        let members = class_members(&graphs);
         let classes: Vec<ClassModel> = module
             .classes
             .iter()
             .filter(|class| class.is_extension_type)
-            .map(|class| ClassModel::build(class, &graphs))
+            .map(|class| {
+                let methods = members.get(class.name.as_str()).into_iter().flatten();
+                ClassModel::build(class, methods.map(|&position| &graphs[position]))
+            })
             .collect();
+        let mut model_positions: HashMap<&str, usize> = HashMap::new();
+        for (position, model) in classes.iter().enumerate() {
+            model_positions
+                .entry(model.name.as_str())
+                .or_insert(position);
+        }
 
         // Each method again, knowing which blocks its class's attributes (and its bases')
         // hold: a `free(self.data)` can now be matched with the `PyMem_Malloc` in
@@ -253,8 +276,11 @@ impl<'a> ModuleAnalysis<'a> {
             let mut attributes: HashMap<String, AttributeOrigin> = HashMap::new();
             let mut several_families = HashSet::new();
             let finalizer = matches!(function.name.as_str(), "__dealloc__" | "__del__");
-            for declared in module.class_chain(class).iter().rev() {
-                if let Some(model) = classes.iter().find(|model| model.name == declared.name) {
+            for declared in class_chain(module, &class_positions, class).iter().rev() {
+                if let Some(model) = model_positions
+                    .get(declared.name.as_str())
+                    .map(|&position| &classes[position])
+                {
                     for owned in &model.owned {
                         attributes.insert(owned.attribute.clone(), owned.origin.clone());
                         if finalizer && !owned.other_origins.is_empty() {
@@ -284,12 +310,19 @@ impl<'a> ModuleAnalysis<'a> {
             .classes
             .iter()
             .filter_map(|class| {
-                let root = *module.class_chain(&class.name).last()?;
+                let root = *class_chain(module, &class_positions, &class.name).last()?;
                 let (origin, name) = root.base_origin.as_ref()?;
                 let export = project.class(origin, name)?;
                 Some((class.name.clone(), export.clone()))
             })
             .collect();
+        let mut method_graphs: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (position, graph) in graphs.iter().enumerate() {
+            let function: &'a Function = graph.function;
+            if let Some(class) = function.class.as_deref() {
+                method_graphs.entry(class).or_default().push(position);
+            }
+        }
         let implementation = project.is_declaration().then(|| {
             module
                 .classes
@@ -312,22 +345,57 @@ impl<'a> ModuleAnalysis<'a> {
             external_bases,
             implementation,
             builds,
+            class_positions,
+            method_graphs,
         })
     }
 
     /// The graphs of the methods named `name` of a class and its bases, nearest first.
     pub fn methods_named(&self, class: &str, name: &str) -> Vec<&OwnershipGraph<'a>> {
-        self.module
-            .class_chain(class)
+        self.class_chain(class)
             .iter()
             .filter_map(|declared| {
-                self.graphs.iter().find(|graph| {
-                    graph.function.class.as_deref() == Some(declared.name.as_str())
-                        && graph.function.name == name
-                })
+                self.methods_of(&declared.name)
+                    .find(|graph| graph.function.name == name)
             })
             .collect()
     }
+
+    /// The graphs of the methods of `class` itself (not its bases'), in order.
+    pub fn methods_of<'s>(&'s self, class: &str) -> impl Iterator<Item = &'s OwnershipGraph<'a>> {
+        let positions = self.method_graphs.get(class).map_or(&[][..], Vec::as_slice);
+        positions.iter().map(|&position| &self.graphs[position])
+    }
+
+    /// As [`Module::class_chain`], by the analysis's index of the classes.
+    pub fn class_chain(&self, name: &str) -> Vec<&'a Class> {
+        class_chain(self.module, &self.class_positions, name)
+    }
+}
+
+/// The class and its bases defined in the module, nearest first (a cycle ends it): as
+/// [`Module::class_chain`], each class found by `positions` (see
+/// [`ModuleAnalysis::class_positions`]).
+fn class_chain<'a>(
+    module: &'a Module,
+    positions: &HashMap<&str, usize>,
+    name: &str,
+) -> Vec<&'a Class> {
+    let class = |name: &str| {
+        positions
+            .get(name)
+            .map(|&position| &module.classes[position])
+    };
+    let mut chain: Vec<&'a Class> = Vec::new();
+    let mut next = class(name);
+    while let Some(found) = next {
+        if chain.iter().any(|seen| seen.name == found.name) {
+            break;
+        }
+        chain.push(found);
+        next = found.base.as_deref().and_then(class);
+    }
+    chain
 }
 
 /// For each function, the functions of the module it calls (methods through its

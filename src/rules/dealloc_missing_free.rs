@@ -24,7 +24,7 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let deallocs = finalizers(analysis, &model.name);
-        let chain = analysis.module.class_chain(&model.name);
+        let chain = analysis.class_chain(&model.name);
         // A base class from another module (`from .base cimport Base`) may declare the
         // attribute and free it in its own `__dealloc__`, which Cython calls after the
         // subclass's: what this file cannot see, it does not report.
@@ -291,11 +291,9 @@ pub fn class_exports(analysis: &ModuleAnalysis<'_>) -> HashMap<String, ClassExpo
             // Its methods' summaries and its bases', nearest first, then those it inherits
             // from another module.
             let mut methods: Vec<(String, Summary)> = Vec::new();
-            for declared in analysis.module.class_chain(&class.name) {
-                for graph in &analysis.graphs {
-                    if graph.function.class.as_deref() != Some(declared.name.as_str())
-                        || methods.iter().any(|(name, _)| *name == graph.function.name)
-                    {
+            for declared in analysis.class_chain(&class.name) {
+                for graph in analysis.methods_of(&declared.name) {
+                    if methods.iter().any(|(name, _)| *name == graph.function.name) {
                         continue;
                     }
                     if let Some(summary) = analysis

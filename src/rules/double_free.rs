@@ -140,10 +140,9 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
 pub fn check_views(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported: HashSet<Span> = HashSet::new();
     for model in &analysis.classes {
-        let finalizers = analysis.graphs.iter().filter(|graph| {
-            graph.function.class.as_deref() == Some(model.name.as_str())
-                && matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
-        });
+        let finalizers = analysis
+            .methods_of(&model.name)
+            .filter(|graph| matches!(graph.function.name.as_str(), "__dealloc__" | "__del__"));
         for graph in finalizers {
             for owner in model
                 .owned

@@ -79,10 +79,9 @@ pub fn check_classes(
 ) {
     check_halves(analysis, out);
     for model in &analysis.classes {
-        let finalizers = analysis.graphs.iter().filter(|graph| {
-            graph.function.class.as_deref() == Some(model.name.as_str())
-                && matches!(graph.function.name.as_str(), "__dealloc__" | "__del__")
-        });
+        let finalizers = analysis
+            .methods_of(&model.name)
+            .filter(|graph| matches!(graph.function.name.as_str(), "__dealloc__" | "__del__"));
         for graph in finalizers {
             let mixed = model.owned.iter().filter(|o| !o.other_origins.is_empty());
             let mut reported = HashSet::new();
