@@ -4353,7 +4353,9 @@ impl<'a> Lowerer<'a> {
             }
             _ => false,
         };
-        let can_raise = !quiet_by_declaration && self.can_raise(&callee);
+        let can_raise = !quiet_by_declaration
+            && !self.is_ord_of_c_character(function, &callee, node)
+            && self.can_raise(&callee);
         let value = self.emit_call_that_raises(callee, args, node_span(node), can_raise);
         if let Value::Call(id) = value {
             let call = &mut self.f.calls[id.0 as usize];
@@ -4361,6 +4363,32 @@ impl<'a> Lowerer<'a> {
             call.c_level = c_level;
         }
         Ok(value)
+    }
+
+    /// `ord(c)` of a local declared as a C character (`cdef char c`, `Py_UCS4 ch`):
+    /// Cython compiles it to the character's code, with no Python call that could raise.
+    fn is_ord_of_c_character(&self, function: Node<'_>, callee: &Callee, node: Node<'_>) -> bool {
+        if function.kind() != "identifier"
+            || !matches!(callee, Callee::Unbound(name) if name == "ord")
+        {
+            return false;
+        }
+        let [argument] = self.positional_args(node)[..] else {
+            return false;
+        };
+        let argument = self.strip(argument);
+        let name = self.text(argument);
+        argument.kind() == "identifier"
+            && self.locals.contains(name)
+            && self.c_typed.contains(name)
+            && self.declared.get(name).is_some_and(|declared| {
+                let declared = collapse_blanks(declared);
+                let declared = declared.strip_prefix("const ").unwrap_or(&declared);
+                matches!(
+                    declared,
+                    "char" | "signed char" | "unsigned char" | "Py_UCS4" | "Py_UNICODE"
+                )
+            })
     }
 
     /// Whether what a call names cannot raise by its declaration, whatever the value
