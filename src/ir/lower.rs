@@ -1879,7 +1879,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "block" => self.lower_statements(node)?,
-            "compile_time_if" => self.alternatives(node)?,
+            "compile_time_if" => self.compile_time_if(node)?,
             // Definitions run nothing now; their bodies are lowered on their own.
             "function_definition"
             | "cdef_function"
@@ -2015,32 +2015,64 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A statement whose blocks run one at a time or not at all (compile-time `IF`).
-    fn alternatives(&mut self, node: Node<'_>) -> Lowered<()> {
+    /// `IF`/`ELIF`/`ELSE`: Cython keeps one clause before it writes C. Where a condition's
+    /// value is known (`DEF`s of known value, `names::compile_time_value`) only the clause
+    /// it selects is lowered. An unknown condition (`UNAME_SYSNAME == "Windows"`, a `DEF`
+    /// defined twice) tests a flag named after its text: every `IF` with the same text
+    /// tests the same flag, so the `IF` that allocates and the `IF` that frees take the
+    /// same clause on every path, as repeated runtime tests of a flag (`if pymem:`) do:
+    /// each edge assumes the flag's truth.
+    fn compile_time_if(&mut self, node: Node<'_>) -> Lowered<()> {
         let after = self.new_block();
-        let mut pending = vec![node];
-        let mut blocks = Vec::new();
-        while let Some(n) = pending.pop() {
-            let mut cursor = n.walk();
-            for child in n.named_children(&mut cursor) {
-                if child.kind() == "block" {
-                    blocks.push(child);
-                } else if child.kind().ends_with("clause") {
-                    pending.push(child);
+        let mut cursor = node.walk();
+        let alternatives: Vec<Node<'_>> = node.fields("alternative", &mut cursor).collect();
+        for clause in std::iter::once(node).chain(alternatives) {
+            let Some(condition) = clause.field("condition") else {
+                if let Some(body) = clause.field("body") {
+                    self.lower_statements(body)?;
+                }
+                break;
+            };
+            match self.names.compile_time_value(condition, self.source) {
+                Some(0) => {}
+                Some(_) => {
+                    if let Some(body) = clause.field("consequence") {
+                        self.lower_statements(body)?;
+                    }
+                    break;
+                }
+                None => {
+                    let written: Vec<&str> = self.text(condition).split_whitespace().collect();
+                    let flag = self.place(Place {
+                        root: format!("(IF {})", written.join(" ")),
+                        path: Vec::new(),
+                    });
+                    let span = node_span(condition);
+                    let (then, otherwise) = (self.new_block(), self.new_block());
+                    self.edge(self.current, then);
+                    self.edge(self.current, otherwise);
+                    self.current = then;
+                    self.push(Stmt::Assume {
+                        place: flag,
+                        non_null: true,
+                        against_null: false,
+                        span,
+                    });
+                    if let Some(body) = clause.field("consequence") {
+                        self.lower_statements(body)?;
+                    }
+                    self.goto(after);
+                    self.current = otherwise;
+                    self.push(Stmt::Assume {
+                        place: flag,
+                        non_null: false,
+                        against_null: false,
+                        span,
+                    });
                 }
             }
         }
-        if let Some(subject) = node.field("subject") {
-            self.expr(subject)?;
-        }
-        let start = self.current;
-        for body in blocks {
-            let entry = self.new_block();
-            self.edge(start, entry);
-            self.current = entry;
-            self.lower_statements(body)?;
-            self.goto(after);
-        }
-        self.edge(start, after);
+        self.goto(after);
         self.current = after;
         Ok(())
     }

@@ -41,6 +41,10 @@ pub struct ModuleNames {
     /// last explicit value) and `DEF X = 3`; also as `Kind.TEXT`. What a tag attribute is
     /// set to and compared with, for the class model's guards.
     constants: HashMap<String, i64>,
+    /// Every `DEF` name of this file and its value where it is known: an integer or
+    /// boolean expression of literals and earlier known `DEF`s, defined once (a name
+    /// defined twice, `IF A: DEF N = 1 ELSE: DEF N = 2`, is unknown).
+    compile_time: HashMap<String, Option<i64>>,
     /// Functions and methods of this file (by name) whose exceptions never reach their
     /// caller: declared `noexcept`.
     noexcept: HashSet<String>,
@@ -593,8 +597,14 @@ impl ModuleNames {
                 let name = node.field("name");
                 let value = node.field("value");
                 if let (Some(name), Some(value)) = (name, value) {
+                    let name = text(name, source).to_string();
+                    let known = self.compile_time_value(value, source);
+                    self.compile_time
+                        .entry(name.clone())
+                        .and_modify(|earlier| *earlier = None)
+                        .or_insert(known);
                     if let Some(value) = integer_literal(text(value, source)) {
-                        self.constants.insert(text(name, source).to_string(), value);
+                        self.constants.insert(name, value);
                     }
                 }
                 false
@@ -651,6 +661,94 @@ impl ModuleNames {
     /// The value of a named constant (`TEXT`, `Kind.TEXT`, a `DEF`).
     pub fn constant(&self, name: &str) -> Option<i64> {
         self.constants.get(name).copied()
+    }
+
+    /// The value of a compile-time expression (an `IF` condition, a `DEF` value) where
+    /// every name in it is a `DEF` of known value: integer and boolean literals, `not`,
+    /// `and`/`or`, one comparison, arithmetic. `None` for anything else, which includes
+    /// Cython's predefined names (`UNAME_SYSNAME`), strings and floats.
+    pub fn compile_time_value(&self, node: Node<'_>, source: &str) -> Option<i64> {
+        self.compile_time_within(node, source, 0)
+    }
+
+    fn compile_time_within(&self, node: Node<'_>, source: &str, depth: usize) -> Option<i64> {
+        // Deeper than any hand-written condition; the bound keeps the recursion shallow.
+        if depth > 32 {
+            return None;
+        }
+        let value = |node: Node<'_>| self.compile_time_within(node, source, depth + 1);
+        match node.kind() {
+            "integer" => integer_literal(text(node, source)),
+            "true" => Some(1),
+            "false" => Some(0),
+            "identifier" => self.compile_time.get(text(node, source)).copied().flatten(),
+            "parenthesized_expression" => value(node.named_child(0)?),
+            "not_operator" => Some(i64::from(value(node.field("argument")?)? == 0)),
+            "boolean_operator" => {
+                let left = value(node.field("left")?)?;
+                let right = value(node.field("right")?)?;
+                match node.field("operator")?.kind() {
+                    "and" => Some(if left == 0 { left } else { right }),
+                    "or" => Some(if left != 0 { left } else { right }),
+                    _ => None,
+                }
+            }
+            "unary_operator" => {
+                let operand = value(node.field("argument")?)?;
+                match node.field("operator")?.kind() {
+                    "-" => operand.checked_neg(),
+                    "+" => Some(operand),
+                    "~" => Some(!operand),
+                    _ => None,
+                }
+            }
+            "comparison_operator" => {
+                let (left, operator, right) = single_comparison(node)?;
+                let (left, right) = (value(left)?, value(right)?);
+                let holds = match operator {
+                    "==" => left == right,
+                    "!=" | "<>" => left != right,
+                    "<" => left < right,
+                    "<=" => left <= right,
+                    ">" => left > right,
+                    ">=" => left >= right,
+                    _ => return None,
+                };
+                Some(i64::from(holds))
+            }
+            "binary_operator" => {
+                let left = value(node.field("left")?)?;
+                let right = value(node.field("right")?)?;
+                match node.field("operator")?.kind() {
+                    "+" => left.checked_add(right),
+                    "-" => left.checked_sub(right),
+                    "*" => left.checked_mul(right),
+                    // Python's: rounded toward minus infinity, the remainder takes the
+                    // divisor's sign.
+                    "//" | "%" if right != 0 => {
+                        let quotient = left.checked_div(right)?;
+                        let remainder = left.checked_rem(right)?;
+                        let floor = remainder != 0 && (remainder < 0) != (right < 0);
+                        if node.field("operator")?.kind() == "//" {
+                            Some(if floor { quotient - 1 } else { quotient })
+                        } else {
+                            Some(if floor { remainder + right } else { remainder })
+                        }
+                    }
+                    "&" => Some(left & right),
+                    "|" => Some(left | right),
+                    "^" => Some(left ^ right),
+                    "<<" => u32::try_from(right)
+                        .ok()
+                        .and_then(|shift| left.checked_shl(shift)),
+                    ">>" => u32::try_from(right)
+                        .ok()
+                        .and_then(|shift| left.checked_shr(shift)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     /// `cimport a.b`, `cimport a.b as c`, and pure-Python `import cython.cimports.a.b as c`.
@@ -804,6 +902,9 @@ impl ModuleNames {
     pub fn inherit(&mut self, outer: &ModuleNames) {
         for (name, value) in &outer.constants {
             self.constants.entry(name.clone()).or_insert(*value);
+        }
+        for (name, value) in &outer.compile_time {
+            self.compile_time.entry(name.clone()).or_insert(*value);
         }
         for (name, binding) in &outer.bindings {
             if matches!(binding, Binding::Function { .. } | Binding::Module(_)) {
