@@ -70,11 +70,17 @@ impl Imports {
                     }
                 }
             } else if let Some(rest) = line.strip_prefix("from ") {
-                if let Some((module, _)) = rest.split_once(" cimport ") {
+                if let Some((module, names)) = rest.split_once(" cimport ") {
                     add(module, &mut imports);
-                } else if let Some((module, _)) = rest.split_once(" import ") {
+                    for submodule in submodules(module, names) {
+                        add(&submodule, &mut imports);
+                    }
+                } else if let Some((module, names)) = rest.split_once(" import ") {
                     if let Some(module) = module.trim().strip_prefix("cython.cimports.") {
                         add(module, &mut imports);
+                        for submodule in submodules(module, names) {
+                            add(&submodule, &mut imports);
+                        }
                     }
                 }
             } else if let Some(rest) = line.strip_prefix("include ") {
@@ -89,6 +95,28 @@ impl Imports {
         }
         imports
     }
+}
+
+/// `from pkg cimport alloc` and `from . cimport alloc` may import a module (`pkg.alloc`,
+/// `.alloc`), called as `alloc.new_buf(n)`: each imported name joined to the module, which
+/// resolves only where that module is a file of the run.
+fn submodules<'t>(module: &'t str, names: &'t str) -> impl Iterator<Item = String> + 't {
+    let module = module.trim();
+    let names = names.split('#').next().unwrap_or_default();
+    names
+        .split(',')
+        .map(|item| {
+            let item = item.trim().trim_start_matches('(').trim_end_matches(')');
+            item.split(" as ").next().unwrap_or_default().trim()
+        })
+        .filter(|name| !name.is_empty() && *name != "*")
+        .map(move |name| {
+            if module.chars().all(|c| c == '.') {
+                format!("{module}{name}")
+            } else {
+                format!("{module}.{name}")
+            }
+        })
 }
 
 /// A path made absolute (against `cwd`) with `.` and `..` folded, so that the same file
@@ -469,9 +497,39 @@ mod tests {
         let imports = Imports::scan(text);
         assert_eq!(
             imports.modules,
-            vec![".utils", "pkg.a", "pkg.b", "pkg.c", "pkg.d", "..up.e"]
+            // `.utils.make` and `pkg.c.f`: an imported name may be a module.
+            vec![
+                ".utils",
+                ".utils.make",
+                "pkg.a",
+                "pkg.b",
+                "pkg.c",
+                "pkg.c.f",
+                "pkg.d",
+                "..up.e"
+            ]
         );
         assert_eq!(imports.includes, vec!["linux.pxi"]);
+    }
+
+    #[test]
+    fn a_name_imported_from_a_package_may_be_a_module() {
+        let graph = graph(
+            &[
+                ("pkg/alloc.pyx", ""),
+                ("pkg/user.pyx", "from . cimport alloc, other as o\n"),
+                ("pkg/abs.pyx", "from pkg cimport (alloc)  # comment\n"),
+            ],
+            &["."],
+        );
+        assert_eq!(
+            cimports(&graph),
+            vec![
+                vec![],
+                pairs(&[(".alloc", "/work/pkg/alloc")]),
+                pairs(&[("pkg.alloc", "/work/pkg/alloc")]),
+            ]
+        );
     }
 
     #[test]

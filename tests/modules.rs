@@ -232,3 +232,34 @@ fn a_cycle_of_cimports_is_analyzed_again_until_what_it_exports_settles() {
         )
     );
 }
+
+#[test]
+fn a_module_imported_by_from_dot_cimport_is_called_through_its_name() {
+    let project = Project::new();
+    project.write("pkg/__init__.py", "");
+    project.write("pkg/alloc.pxd", "cdef char* make(size_t n)\n");
+    project.write("pkg/alloc.pyx", MALLOC_UTILS);
+    for (name, cimport) in [
+        ("relative", "from . cimport alloc"),
+        ("absolute", "from pkg cimport alloc"),
+    ] {
+        project.write(
+            &format!("pkg/{name}.pyx"),
+            &format!(
+                "{cimport}\nfrom cpython.mem cimport PyMem_Free\n\
+                 def f(size_t n):\n    cdef char* p = alloc.make(n)\n    if p == NULL:\n        \
+                 raise MemoryError()\n    PyMem_Free(p)\n"
+            ),
+        );
+    }
+    let mismatch = |name: &str| {
+        format!(
+            "./pkg/{name}.pyx:7:5: CY002 `p` holds a block from `make` (libc) but is released \
+             with `PyMem_Free` (PyMem)"
+        )
+    };
+    assert_eq!(
+        check(&project),
+        (vec![mismatch("absolute"), mismatch("relative")], Some(1))
+    );
+}

@@ -966,7 +966,14 @@ impl ModuleNames {
         }
         let base = match self.bindings.get(*first)? {
             Binding::Module(module) => module.clone(),
-            // `from libc cimport stdlib`: the imported name is itself a module.
+            // `from libc cimport stdlib`: the imported name is itself a module; `from .
+            // cimport alloc` names the sibling `.alloc`.
+            Binding::Function {
+                name,
+                module: Some(module),
+            } if !module.is_empty() && module.chars().all(|c| c == '.') => {
+                format!("{module}{name}")
+            }
             Binding::Function {
                 name,
                 module: Some(module),
