@@ -153,6 +153,8 @@ pub struct CheckRun {
     pub files: Vec<FileCheck>,
     /// The paths that could not be walked.
     pub discovery_errors: Vec<DiscoveryError>,
+    /// Symlink loops not followed (nothing was left unchecked).
+    pub discovery_warnings: Vec<DiscoveryError>,
 }
 
 impl Checker {
@@ -277,8 +279,9 @@ impl Checker {
     /// not depend on the number of threads.
     pub fn check_paths(&self, paths: &[PathBuf]) -> CheckRun {
         let discovered = self.discover(paths, false);
-        let files = discovered.files;
-        let (texts, module_files): (Vec<Result<String, String>>, Vec<ModuleFile>) = files
+        let mut files = discovered.files;
+        let checked = files.len();
+        let (mut texts, mut module_files): (Vec<Result<String, String>>, Vec<ModuleFile>) = files
             .par_iter()
             .map(|path| {
                 let text = read_source(path).map_err(|error| error.to_string());
@@ -290,6 +293,7 @@ impl Checker {
                 (text, file)
             })
             .unzip();
+        self.add_files_read(&mut files, &mut texts, &mut module_files);
         let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
         let components = graph.components();
         let dependents = components.dependents();
@@ -351,11 +355,14 @@ impl Checker {
                 })
             })
             .collect();
+        // The files read only for what the checked ones cimport or include are not
+        // reported.
         let files = run
             .checks
             .into_iter()
             .zip(texts)
             .zip(rechecks)
+            .take(checked)
             .map(|((check, text), recheck)| {
                 let mut check = check.into_inner().expect("every module is analyzed");
                 if !check.diagnostics().is_empty() {
@@ -368,6 +375,50 @@ impl Checker {
         CheckRun {
             files,
             discovery_errors: discovered.errors,
+            discovery_warnings: discovered.warnings,
+        }
+    }
+
+    /// Adds to a run the files on disk its files cimport or include (transitively) that
+    /// it does not hold, as context: `cysafe check pkg/user.pyx` knows what `pkg/alloc`'s
+    /// helpers do, as `cysafe check pkg` does. A context file that cannot be read is left
+    /// out, silently; one with a syntax error only exports less.
+    fn add_files_read(
+        &self,
+        files: &mut Vec<PathBuf>,
+        texts: &mut Vec<Result<String, String>>,
+        module_files: &mut Vec<ModuleFile>,
+    ) {
+        /// Bounds the context of a run whose cimports reach into a huge tree.
+        const MAX_CONTEXT_FILES: usize = 10_000;
+        let mut known: std::collections::HashSet<PathBuf> = files
+            .iter()
+            .map(|path| crate::project::normalize(&self.cwd, path))
+            .collect();
+        let mut pending: Vec<usize> = (0..files.len()).collect();
+        let mut added = 0;
+        while let Some(index) = pending.pop() {
+            let path = crate::project::normalize(&self.cwd, &files[index]);
+            for read in crate::project::files_read_by(&path, &module_files[index].imports) {
+                let cython = Dialect::from_path(&read) == Some(Dialect::Cython);
+                if added == MAX_CONTEXT_FILES || !cython || known.contains(&read) || !read.is_file()
+                {
+                    continue;
+                }
+                known.insert(read.clone());
+                let Ok(text) = read_source(&read) else {
+                    continue;
+                };
+                let imports = Imports::scan(&text);
+                pending.push(files.len());
+                files.push(read.clone());
+                texts.push(Ok(text));
+                module_files.push(ModuleFile {
+                    path: read,
+                    imports,
+                });
+                added += 1;
+            }
         }
     }
 

@@ -4,8 +4,9 @@
 //! expect from ruff or ripgrep: hidden folders, virtualenvs and what .gitignore (or
 //! .ignore) excludes are skipped, and the caller's `exclude` decides the rest. The order
 //! is stable (sorted by name) so output never depends on the file system's order.
-//! A path that cannot be walked (a symlink loop, an unreadable folder) is an error for
-//! that path only.
+//! A path that cannot be walked (an unreadable folder) is an error for that path only.
+//! A symlink back to a folder being walked is not followed, as ripgrep and ruff do: a
+//! warning, since every file under it is walked anyway.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub struct DiscoveryError {
 pub struct Discovered {
     pub files: Vec<PathBuf>,
     pub errors: Vec<DiscoveryError>,
+    /// Symlinks to a folder they lie in, not followed: nothing is left unchecked.
+    pub warnings: Vec<DiscoveryError>,
     /// Filled only when asked ([`Discovery::record_skipped`]), and for named files that
     /// `--force-exclude` excluded.
     pub skipped: Vec<(PathBuf, SkipReason)>,
@@ -129,6 +132,7 @@ impl Discovery<'_> {
     pub fn run(&self, paths: &[PathBuf]) -> Discovered {
         let mut files = Vec::new();
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut skipped = Vec::new();
         for root in paths {
             match std::fs::metadata(root) {
@@ -144,6 +148,7 @@ impl Discovery<'_> {
                         self.exclude.clone(),
                         &mut walked,
                         &mut errors,
+                        &mut warnings,
                     );
                     if self.record_skipped {
                         skipped.extend(self.skipped_under(root, &walked));
@@ -173,6 +178,7 @@ impl Discovery<'_> {
         Discovered {
             files: without_repeats(files),
             errors,
+            warnings,
             skipped,
         }
     }
@@ -251,6 +257,7 @@ fn walk(
     exclude: ExcludeFn,
     files: &mut Vec<PathBuf>,
     errors: &mut Vec<DiscoveryError>,
+    warnings: &mut Vec<DiscoveryError>,
 ) {
     let walker = WalkBuilder::new(root)
         .hidden(true)
@@ -279,8 +286,25 @@ fn walk(
                     files.push(entry.into_path());
                 }
             }
-            Err(error) => errors.push(walk_error(root, error)),
+            Err(error) => {
+                let looped = is_loop(&error);
+                let error = walk_error(root, error);
+                if looped {
+                    warnings.push(error);
+                } else {
+                    errors.push(error);
+                }
+            }
         }
+    }
+}
+
+/// A symlink back to a folder the walk is inside: what it leads to is walked already.
+fn is_loop(error: &ignore::Error) -> bool {
+    match error {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithPath { err, .. } => is_loop(err),
+        _ => false,
     }
 }
 
@@ -387,7 +411,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn symlink_loops_are_reported_and_the_rest_is_walked() {
+    fn symlink_loops_are_warnings_and_the_rest_is_walked() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir(root.join("sub")).unwrap();
@@ -395,9 +419,10 @@ mod tests {
         std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
         let discovered = discover(&[root.to_path_buf()], |_| true);
         assert_eq!(names(&discovered, root), ["sub/a.pyx"]);
-        assert_eq!(discovered.errors.len(), 1);
-        assert_eq!(discovered.errors[0].path, root.join("sub/loop"));
-        assert!(discovered.errors[0].message.starts_with("symlink loop"));
+        assert!(discovered.errors.is_empty());
+        assert_eq!(discovered.warnings.len(), 1);
+        assert_eq!(discovered.warnings[0].path, root.join("sub/loop"));
+        assert!(discovered.warnings[0].message.starts_with("symlink loop"));
     }
 
     #[test]

@@ -153,6 +153,67 @@ fn submodules<'t>(module: &'t str, names: &'t str) -> impl Iterator<Item = Strin
         })
 }
 
+/// The files on disk a file of the run reads besides its own text, as Cython would find
+/// them: its `.pxd` (for a `.pyx`), the files it includes, and the `.pyx`/`.pxd` of each
+/// module it cimports (relative to its folder, or from the root of its package or its
+/// own folder). `path` is absolute. Candidates: they may not exist.
+pub fn files_read_by(path: &Path, imports: &Imports) -> Vec<PathBuf> {
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let mut found = Vec::new();
+    let mut add = |candidate: PathBuf| {
+        if !found.contains(&candidate) {
+            found.push(candidate);
+        }
+    };
+    if path.extension().is_some_and(|ext| ext == "pyx") {
+        add(path.with_extension("pxd"));
+    }
+    for include in &imports.includes {
+        add(normalize(folder, Path::new(include)));
+    }
+    let package_root = {
+        let mut root = folder;
+        while is_package(root) {
+            match root.parent() {
+                Some(parent) => root = parent,
+                None => break,
+            }
+        }
+        root
+    };
+    for written in &imports.modules {
+        let dots = written.chars().take_while(|c| *c == '.').count();
+        let names: Vec<&str> = written[dots..]
+            .split('.')
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let bases: Vec<&Path> = if dots > 0 {
+            folder.ancestors().nth(dots - 1).into_iter().collect()
+        } else {
+            vec![package_root, folder]
+        };
+        for base in bases {
+            let module: PathBuf = names
+                .iter()
+                .fold(base.to_path_buf(), |at, name| at.join(name));
+            for extension in ["pyx", "pxd"] {
+                add(module.with_extension(extension));
+            }
+        }
+    }
+    found
+}
+
+/// A folder with an `__init__.py`, `.pyx` or `.pxd`.
+fn is_package(folder: &Path) -> bool {
+    ["py", "pyx", "pxd"]
+        .iter()
+        .any(|extension| folder.join("__init__").with_extension(extension).is_file())
+}
+
 /// A path made absolute (against `cwd`) with `.` and `..` folded, so that the same file
 /// reached as `./a/../b/x.pyx` and `b/x.pyx` is one key.
 pub fn normalize(cwd: &Path, path: &Path) -> PathBuf {

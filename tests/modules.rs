@@ -315,3 +315,43 @@ fn a_pyx_calls_the_helpers_of_the_pxi_it_includes() {
         )
     );
 }
+
+#[test]
+fn a_named_file_knows_the_modules_it_cimports_from_disk_and_only_it_is_reported() {
+    let project = Project::new();
+    project.write("xm/__init__.py", "");
+    project.write(
+        "xm/alloc.pxd",
+        "cdef char* make(size_t n)\ncdef void drop(char* p)\n",
+    );
+    project.write(
+        "xm/alloc.pyx",
+        "from libc.stdlib cimport malloc, free\n\
+         cdef char* make(size_t n):\n    return <char*> malloc(n)\n\
+         cdef void drop(char* p):\n    free(p)\n\
+         def leaks(size_t n):\n    cdef char* p = <char*> malloc(n)\n    p[0] = 0\n",
+    );
+    // A module it cimports that does not parse, and one that cannot be read, are context
+    // only: they never fail the run.
+    project.write("xm/broken.pyx", "def f(:\n");
+    project.write("xm/latin.pyx", b"# caf\xe9\n".as_slice());
+    project.write(
+        "xm/user.pyx",
+        "from xm.alloc cimport make, drop\nfrom .broken cimport g\ncimport xm.latin\n\
+         def f(size_t n):\n    cdef char* p = make(n)\n    if p == NULL:\n        \
+         raise MemoryError()\n    drop(p)\n    return p[0]\n",
+    );
+    let run = project.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "--quiet",
+        "xm/user.pyx",
+    ]);
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "xm/user.pyx:9:12: CY006 `p` is read through after its block was freed\n"
+    );
+    assert_eq!(run.code, Some(1));
+}

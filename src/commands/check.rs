@@ -290,6 +290,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus>
         for error in run.discovery_errors {
             errors.insert(format!("{}: {}", error.path.display(), error.message));
         }
+        for warning in run.discovery_warnings {
+            report_error(&format!(
+                "warning: {}: {}",
+                warning.path.display(),
+                warning.message
+            ));
+        }
         run.files
     };
 
@@ -517,6 +524,13 @@ fn show_files(
     }
     for error in &discovered.errors {
         report_error(&format!("{}: {}", error.path.display(), error.message));
+    }
+    for warning in &discovered.warnings {
+        report_error(&format!(
+            "warning: {}: {}",
+            warning.path.display(),
+            warning.message
+        ));
     }
     Ok(if discovered.errors.is_empty() {
         ExitStatus::Success

@@ -65,6 +65,9 @@ fn check(args: &ParseArgs, out: &mut dyn Write) -> std::io::Result<ExitStatus> {
     for error in &discovered.errors {
         report_error(&error.path, &error.message);
     }
+    for warning in &discovered.warnings {
+        report_error(&warning.path, &format!("warning: {}", warning.message));
+    }
     let mut parsed = 0;
     let mut with_errors = 0;
     for path in &discovered.files {

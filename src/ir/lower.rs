@@ -1678,13 +1678,13 @@ impl<'a> Lowerer<'a> {
 
     /// The statements of a block (or of the module), in order.
     fn lower_statements(&mut self, container: Node<'_>) -> Lowered<()> {
-        self.enter()?;
+        // Not a level of its own: the statement around the block counted one, so that
+        // `MAX_NESTING` is the nesting users see (an `if` in an `if` is two levels).
         let mut cursor = container.walk();
         let children: Vec<Node<'_>> = container.named_children(&mut cursor).collect();
         for child in children {
             self.statement(child)?;
         }
-        self.leave();
         Ok(())
     }
 
