@@ -368,7 +368,9 @@ fn shared_sites(graph: &OwnershipGraph<'_>) -> Vec<bool> {
         }
     }
     // `_tables[key] = PyCapsule_New(t, name, destructor)`: the capsule owns the block (its
-    // destructor frees it) and is itself kept where it outlives the call.
+    // destructor frees it) and is itself kept where it outlives the call, or returned
+    // (`c_schema[0] = malloc(...)`, then `return PyCapsule_New(c_schema[0], ...)`: the
+    // caller's pointer is a view of the block the capsule it gets frees).
     let kept_capsules: Vec<CallId> = function
         .blocks
         .iter()
@@ -383,6 +385,10 @@ fn shared_sites(graph: &OwnershipGraph<'_>) -> Vec<bool> {
             {
                 Some(*call)
             }
+            Stmt::Return {
+                value: Value::Call(call),
+                ..
+            } if owning_capsule(function.call(*call)) => Some(*call),
             _ => None,
         })
         .collect();
