@@ -4068,6 +4068,18 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "binary_operator" => self.binary_chain(node)?,
+            "yield" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    self.expr(child)?;
+                }
+                // A generator suspended here that is closed or garbage-collected gets
+                // `GeneratorExit` raised at the `yield`: a point that can raise, like a
+                // call (no callee: nothing is called, no block is passed).
+                self.emit_call_that_raises(Callee::Unknown, Vec::new(), node_span(node), true);
+                Value::Other
+            }
             "conditional_expression" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
