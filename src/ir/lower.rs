@@ -2719,6 +2719,9 @@ impl<'a> Lowerer<'a> {
     /// place compared with a constant, the constant, and the relation a true outcome
     /// means (the place on the left). Evaluates the compared place.
     fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, Relation)>> {
+        if node.kind() == "call" && self.is_handed_an_address(node) {
+            return Ok(Some((self.status_of_call(node)?, 0, Relation::NotEqual)));
+        }
         if node.kind() != "comparison_operator" {
             return Ok(None);
         }
@@ -2734,10 +2737,37 @@ impl<'a> Lowerer<'a> {
             _ => return Ok(None),
         };
         let tested = self.strip(tested);
+        if tested.kind() == "call" && self.is_handed_an_address(tested) {
+            return Ok(Some((self.status_of_call(tested)?, value, relation)));
+        }
         if !matches!(tested.kind(), "identifier" | "attribute") {
             return Ok(None);
         }
         Ok(self.place_of(tested)?.map(|place| (place, value, relation)))
+    }
+
+    /// Whether a call is handed the address of a place (`posix_memalign(&p, ...)`,
+    /// `fill(cython.address(buf))`): what it returns may say whether it stored through it.
+    fn is_handed_an_address(&self, call: Node<'_>) -> bool {
+        self.positional_args(call).into_iter().any(|argument| {
+            let argument = self.strip(argument);
+            argument.kind() == "address_of_expression"
+                || (argument.kind() == "call" && self.cython_function(argument) == Some("address"))
+        })
+    }
+
+    /// `if posix_memalign(&p, a, n) != 0:`: evaluates the call and stores its result in a
+    /// place named after it (a status the edges then compare, as they do a local's), the
+    /// place returned.
+    fn status_of_call(&mut self, call: Node<'_>) -> Lowered<PlaceId> {
+        let value = self.expr(call)?;
+        let status = self.place(Place::local(self.text(call)));
+        self.push(Stmt::Assign {
+            target: status,
+            value,
+            span: node_span(call),
+        });
+        Ok(status)
     }
 
     /// The value of an integer or boolean literal (`3`, `-1`, `True`, `0x10`).
