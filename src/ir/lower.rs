@@ -1200,6 +1200,24 @@ fn accessor_property<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
     }
 }
 
+/// Whether a `decorated_definition` is a property's setter (`@name.setter`).
+fn is_property_setter(decorated: Option<Node<'_>>, source: &str) -> bool {
+    let Some(decorated) = decorated else {
+        return false;
+    };
+    let mut cursor = decorated.walk();
+    let setter = decorated
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "decorator")
+        .any(|decorator| {
+            let written = text(decorator, source).trim_start_matches('@').trim();
+            written
+                .strip_suffix(".setter")
+                .is_some_and(|property| !property.is_empty() && !property.contains(['(', ' ']))
+        });
+    setter
+}
+
 /// `decorated` is the `decorated_definition` around `node`, if any.
 fn lower_function(
     node: Node<'_>,
@@ -1212,6 +1230,9 @@ fn lower_function(
     let (name, kind, name_span) = function_identity(node, source);
     let name = match accessor_property(node, source) {
         Some(property) => format!("{property}.{name}"),
+        // `@name.setter def name(self, value)`: the old-style `property name:` block's
+        // `__set__`, not a second method `name` beside the getter.
+        None if is_property_setter(decorated, source) => format!("{name}.__set__"),
         None => name,
     };
     let mut function = Function::new(name, kind, node_span(node), name_span);

@@ -409,14 +409,18 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
         let Some(class) = function.class.as_deref() else {
             continue;
         };
-        if !RUN_AFTER_CINIT.contains(&function.name.as_str()) || graph.overwrites.is_empty() {
+        let setter = function.name.ends_with(".__set__");
+        if !(setter || RUN_AFTER_CINIT.contains(&function.name.as_str()))
+            || graph.overwrites.is_empty()
+        {
             continue;
         }
-        let Some(cinit) = analysis.graphs.iter().find(|other| {
-            other.function.class.as_deref() == Some(class) && other.function.name == "__cinit__"
-        }) else {
-            continue;
+        let method_of_class = |name: &str| {
+            analysis.graphs.iter().find(|other| {
+                other.function.class.as_deref() == Some(class) && other.function.name == name
+            })
         };
+        let (cinit, dealloc) = (method_of_class("__cinit__"), method_of_class("__dealloc__"));
         let mut reported: Vec<PlaceId> = Vec::new();
         for overwrite in &graph.overwrites {
             let place = function.place(overwrite.place);
@@ -432,10 +436,50 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let Some(allocation) = owned_after_cinit(cinit, attribute) else {
-                continue;
+            // What the attribute holds on entry: the block `__cinit__` always stores, or,
+            // for a setter, the block an earlier call stored (it stores a fresh one, and
+            // `__dealloc__` frees the attribute on every path: it is NULL or owns one).
+            let (previous, related) = if setter {
+                let Some(fresh) = stored_fresh(graph, overwrite.place) else {
+                    continue;
+                };
+                if !dealloc.is_some_and(|dealloc| always_frees(dealloc, attribute)) {
+                    continue;
+                }
+                (
+                    format!(
+                        "the block an earlier call stored there (from `{}`)",
+                        graph.site(fresh).callee
+                    ),
+                    Vec::new(),
+                )
+            } else {
+                let Some((cinit, allocation)) =
+                    cinit.and_then(|cinit| Some((cinit, owned_after_cinit(cinit, attribute)?)))
+                else {
+                    continue;
+                };
+                let callee = &cinit.site(allocation).callee;
+                let related = cinit
+                    .site(allocation)
+                    .span
+                    .map(|span| Related {
+                        path: None,
+                        span,
+                        message: format!(
+                            "`__cinit__` stores a block from `{callee}` in `self.{attribute}` here"
+                        ),
+                    })
+                    .into_iter()
+                    .collect();
+                (
+                    format!("the block `__cinit__` stored there (from `{callee}`)"),
+                    related,
+                )
             };
-            if function.name == "__setstate__" {
+            // A method Python code can call may free it and leave it dangling: then what
+            // is overwritten may be no block at all (CY005's and CY006's concern).
+            if setter || function.name == "__setstate__" {
                 let dangling = dangling.get_or_insert_with(|| dangling_attributes(analysis));
                 let left_dangling = dangling.iter().any(|found| {
                     found.attribute == attribute
@@ -446,38 +490,56 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             reported.push(overwrite.place);
-            let callee = &cinit.site(allocation).callee;
-            let deallocator = cinit
-                .site(allocation)
+            let deallocator = graph
+                .site(overwrite.site)
                 .family
-                .map(|family| cinit.families.family(family).deallocator().to_string())
-                .unwrap_or_default();
-            let mut related = Vec::new();
-            if let Some(span) = cinit.site(allocation).span {
-                related.push(Related {
-                    path: None,
-                    span,
-                    message: format!(
-                        "`__cinit__` stores a block from `{callee}` in `self.{attribute}` here"
-                    ),
-                });
-            }
+                .or_else(|| stored_fresh(graph, overwrite.place).and_then(|s| graph.site(s).family))
+                .map(|family| graph.families.family(family).deallocator().to_string())
+                .unwrap_or_else(|| "its deallocator".to_string());
+            let method = match function.name.strip_suffix(".__set__") {
+                Some(property) => format!("the setter of `{property}`"),
+                None => format!("`{}`", function.name),
+            };
             out.push(Diagnostic {
                 fix: None,
                 rule: &MEMORY_LEAK,
                 message: format!(
-                    "`self.{attribute}` leaks: `{}` overwrites the block `__cinit__` stored there (from `{callee}`) without freeing it",
-                    function.name
+                    "`self.{attribute}` leaks: {method} overwrites {previous} without freeing it"
                 ),
                 span: overwrite.span,
-                label: "the block from `__cinit__` is lost here".to_string(),
+                label: "the block it held is lost here".to_string(),
                 help: Some(format!(
-                    "free the old block with `{deallocator}` first, or allocate it in one of the two methods only"
+                    "free the old block with `{deallocator}` first (`if self.{attribute} != NULL: ...`)"
                 )),
                 related,
             });
         }
     }
+}
+
+/// A fresh block this method allocates and stores into `place`.
+fn stored_fresh(graph: &OwnershipGraph<'_>, place: PlaceId) -> Option<SiteId> {
+    graph.escapes.iter().find_map(|escape| {
+        let allocation = graph.site(escape.site);
+        (escape.how == EscapeHow::Stored(place)
+            && matches!(
+                (allocation.origin, allocation.family),
+                (SiteOrigin::Call(_), Some(_))
+            ))
+        .then_some(escape.site)
+    })
+}
+
+/// Whether `__dealloc__` frees what `self.attribute` holds on entry wherever it returns.
+fn always_frees(dealloc: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    let (Some(returning), Some(site)) = (
+        dealloc.returning.as_ref(),
+        incoming_attribute_site(dealloc, attribute),
+    ) else {
+        return false;
+    };
+    let states = returning.site(site);
+    states.contains(SiteStates::FREED) && !states.may_be_allocated()
 }
 
 /// The block `__cinit__` leaves in `self.attribute` wherever it returns: one allocated
