@@ -4119,18 +4119,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "binary_operator" => self.binary_chain(node)?,
-            "yield" => {
-                let mut cursor = node.walk();
-                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-                for child in children {
-                    self.expr(child)?;
-                }
-                // A generator suspended here that is closed or garbage-collected gets
-                // `GeneratorExit` raised at the `yield`: a point that can raise, like a
-                // call (no callee: nothing is called, no block is passed).
-                self.emit_call_that_raises(Callee::Unknown, Vec::new(), node_span(node), true);
-                Value::Other
-            }
+            "yield" => self.yield_point(node)?,
             "conditional_expression" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -4225,6 +4214,21 @@ impl<'a> Lowerer<'a> {
         };
         self.leave();
         Ok(value)
+    }
+
+    /// `yield value`: a generator suspended here that is closed or garbage-collected gets
+    /// `GeneratorExit` raised at the `yield`, a point that can raise like a call (no
+    /// callee: nothing is called, no block is passed). Out of line: `expr` recurses, and
+    /// its frame is what bounds the nesting a thread's stack takes.
+    #[inline(never)]
+    fn yield_point(&mut self, node: Node<'_>) -> Lowered<Value> {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            self.expr(child)?;
+        }
+        self.emit_call_that_raises(Callee::Unknown, Vec::new(), node_span(node), true);
+        Ok(Value::Other)
     }
 
     /// `[p[i] for i in range(n)]`: the first iterable is evaluated where the expression
