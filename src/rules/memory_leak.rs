@@ -10,7 +10,8 @@ use crate::ownership::{
     EscapeEvent, EscapeHow, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates, Target,
 };
 use crate::rules::lifetime::{
-    dangling_attributes, incoming_attribute_site, is_older_blocks, reached_without_raising,
+    calls_out_with_self, dangling_attributes, incoming_attribute_site, is_older_blocks,
+    reached_without_raising,
 };
 use crate::rules::{RuleMeta, Severity};
 
@@ -410,8 +411,11 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let setter = function.name.ends_with(".__set__");
+        // A method that calls another method, or hands `self` to a function, may have the
+        // attribute freed or reset where this analysis does not follow.
         if !(setter || RUN_AFTER_CINIT.contains(&function.name.as_str()))
             || graph.overwrites.is_empty()
+            || calls_out_with_self(graph)
         {
             continue;
         }

@@ -91,3 +91,26 @@ cdef class Lazy:
         free(self.buf)
         free(self.scratch)
 
+
+
+cdef class Cleared:
+    cdef char* buf
+
+    def __cinit__(self):
+        self.buf = <char*>malloc(16)
+        if self.buf == NULL:
+            raise MemoryError()
+
+    def _clear(self, bint release):
+        if release:
+            free(self.buf)
+            self.buf = NULL
+
+    def __init__(self, size_t n):
+        self._clear(True)
+        self.buf = <char*>malloc(n)
+        if self.buf == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.buf)
