@@ -289,3 +289,35 @@ fn a_skipped_function_leaves_the_exit_code_alone_and_warnings_come_sorted() {
     );
     assert_eq!(run.code, Some(0));
 }
+
+#[test]
+fn nesting_is_counted_as_the_readme_says() {
+    // 97 nested `if`s with a comparison each are analyzed; 98 are past the limit of 200
+    // levels (a statement and its block count two; the condition counts on top).
+    let nested = |levels: usize| {
+        let mut text = String::from("from libc.stdlib cimport malloc\ndef f(int n):\n");
+        for level in 0..levels {
+            text.push_str(&" ".repeat(4 * (level + 1)));
+            text.push_str("if n > 0:\n");
+        }
+        let body = " ".repeat(4 * (levels + 1));
+        text.push_str(&format!("{body}p = <char*>malloc(n)\n{body}p[0] = 1\n"));
+        text
+    };
+    let project = Project::new();
+    project.write("analyzed.pyx", nested(97));
+    project.write("skipped.pyx", nested(98));
+    let run = project.run(&["check", "--output-format", "concise", "-q", "."]);
+    assert_eq!(
+        run.stdout,
+        "./analyzed.pyx:100:404: CY001 the block from `malloc` is used before it is checked \
+         for NULL\n\
+         ./analyzed.pyx:100:404: CY007 `p` leaks: the block from `malloc` is neither freed nor \
+         handed off on some path\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "cysafe: warning: ./skipped.pyx:2:5: `f` is nested too deeply to analyze; it was \
+         skipped\n"
+    );
+}

@@ -1699,13 +1699,16 @@ impl<'a> Lowerer<'a> {
 
     /// The statements of a block (or of the module), in order.
     fn lower_statements(&mut self, container: Node<'_>) -> Lowered<()> {
-        // Not a level of its own: the statement around the block counted one, so that
-        // `MAX_NESTING` is the nesting users see (an `if` in an `if` is two levels).
+        // A level of its own besides its statement's: a nested block costs a thread's
+        // stack the frames of both (a `try` in a debug build most), so 200 levels are
+        // about 98 nested blocks, which is what the README says.
+        self.enter()?;
         let mut cursor = container.walk();
         let children: Vec<Node<'_>> = container.named_children(&mut cursor).collect();
         for child in children {
             self.statement(child)?;
         }
+        self.leave();
         Ok(())
     }
 
