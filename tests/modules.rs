@@ -245,7 +245,7 @@ fn a_module_imported_by_from_dot_cimport_is_called_through_its_name() {
     ] {
         project.write(
             &format!("pkg/{name}.pyx"),
-            &format!(
+            format!(
                 "{cimport}\nfrom cpython.mem cimport PyMem_Free\n\
                  def f(size_t n):\n    cdef char* p = alloc.make(n)\n    if p == NULL:\n        \
                  raise MemoryError()\n    PyMem_Free(p)\n"
@@ -297,7 +297,7 @@ fn a_pyx_calls_the_inline_helpers_of_its_own_pxd() {
 fn a_pyx_calls_the_helpers_of_the_pxi_it_includes() {
     let project = Project::new();
     project.write("helpers.pxi", INLINE_DUP);
-    project.write("m.pyx", &format!("include \"helpers.pxi\"\n{CALLS_DUP}"));
+    project.write("m.pyx", format!("include \"helpers.pxi\"\n{CALLS_DUP}"));
     // The same call of a name no file defines stays unknown.
     project.write("n.pyx", CALLS_DUP);
     assert_eq!(
