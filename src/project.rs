@@ -34,16 +34,7 @@ pub struct Imports {
     pub modules: Vec<String>,
     /// The files named by `include "x.pxi"`, as written.
     pub includes: Vec<String>,
-    /// Some line opens a function with a body (`cdef inline char* dup(...):`, `def
-    /// f(x):`): in a `.pxd` or an included `.pxi`, helpers the module's other files call
-    /// by their bare name.
-    pub defines_functions: bool,
 }
-
-/// The name under which a file's [`ModuleGraph::cimports`] lists its own module when
-/// another file of it (the `.pxd`, an included `.pxi`) defines functions the file calls
-/// by their bare name; no cimport can be written this way.
-pub const OWN_MODULE: &str = "(own module)";
 
 impl Imports {
     pub fn scan(text: &str) -> Imports {
@@ -62,7 +53,6 @@ impl Imports {
             // Byte-wise first: `trim` alone decodes every character of the indentation,
             // which is most of a deeply nested file.
             let line = line.trim_ascii_start().trim();
-            imports.defines_functions |= opens_function(line);
             if let Some(rest) = line.strip_prefix("cimport ") {
                 for item in rest.split('#').next().unwrap_or_default().split(',') {
                     add(item.split(" as ").next().unwrap_or_default(), &mut imports);
@@ -105,30 +95,6 @@ impl Imports {
         }
         imports
     }
-}
-
-/// `cdef inline char* dup(const char* s):`, `def f(x):  # note`: a function header with
-/// its body to follow (not a declaration, a class, a struct or an extern block).
-fn opens_function(line: &str) -> bool {
-    let code = line.split('#').next().unwrap_or_default().trim_end();
-    let Some(rest) = ["cdef ", "cpdef ", "def "]
-        .iter()
-        .find_map(|keyword| code.strip_prefix(keyword))
-    else {
-        return false;
-    };
-    let rest = rest.trim_start();
-    let other_definition = [
-        "class ",
-        "cppclass ",
-        "extern ",
-        "struct ",
-        "union ",
-        "enum ",
-    ]
-    .iter()
-    .any(|keyword| rest.starts_with(keyword));
-    !other_definition && code.contains('(') && code.ends_with(':')
 }
 
 /// `from pkg cimport alloc` and `from . cimport alloc` may import a module (`pkg.alloc`,
@@ -395,21 +361,6 @@ impl ModuleGraph {
                             }
                         }
                     }
-                }
-                // The module's `.pxd` or an included `.pxi` defines helpers this file
-                // calls by their bare name: the file reads what its own module exports,
-                // so it is analyzed again once those helpers are summarized.
-                let module = module_of[index];
-                let helpers_elsewhere = modules[module].1.iter().any(|&other| {
-                    other != index
-                        && files[other].imports.defines_functions
-                        && absolute[other]
-                            .extension()
-                            .is_some_and(|ext| ext == "pxd" || ext == "pxi")
-                });
-                let declaration = absolute[index].extension().is_some_and(|ext| ext == "pxd");
-                if helpers_elsewhere && !declaration {
-                    found.push((OWN_MODULE.to_string(), module));
                 }
                 found
             })

@@ -264,58 +264,6 @@ fn a_module_imported_by_from_dot_cimport_is_called_through_its_name() {
     );
 }
 
-/// A helper with its body, returning a libc block.
-const INLINE_DUP: &str = "from libc.stdlib cimport malloc\n\
-    cdef inline char* dup(size_t n) noexcept nogil:\n    return <char*> malloc(n)\n";
-/// Calls `dup` by its bare name: a leak on `return 0`, and a release by the wrong family.
-const CALLS_DUP: &str = "from cpython.mem cimport PyMem_Free\n\
-    def f(size_t n):\n    cdef char* s = dup(n)\n    if s == NULL:\n        \
-    raise MemoryError()\n    if n > 3:\n        return 0\n    PyMem_Free(s)\n";
-
-#[test]
-fn a_pyx_calls_the_inline_helpers_of_its_own_pxd() {
-    let project = Project::new();
-    project.write("m.pxd", INLINE_DUP);
-    project.write("m.pyx", CALLS_DUP);
-    assert_eq!(
-        check(&project),
-        (
-            vec![
-                "./m.pyx:3:20: CY007 `s` leaks: the block from `dup` is neither freed nor \
-                 handed off on some path"
-                    .to_string(),
-                "./m.pyx:8:5: CY002 `s` holds a block from `dup` (libc) but is released with \
-                 `PyMem_Free` (PyMem)"
-                    .to_string(),
-            ],
-            Some(1)
-        )
-    );
-}
-
-#[test]
-fn a_pyx_calls_the_helpers_of_the_pxi_it_includes() {
-    let project = Project::new();
-    project.write("helpers.pxi", INLINE_DUP);
-    project.write("m.pyx", format!("include \"helpers.pxi\"\n{CALLS_DUP}"));
-    // The same call of a name no file defines stays unknown.
-    project.write("n.pyx", CALLS_DUP);
-    assert_eq!(
-        check(&project),
-        (
-            vec![
-                "./m.pyx:4:20: CY007 `s` leaks: the block from `dup` is neither freed nor \
-                 handed off on some path"
-                    .to_string(),
-                "./m.pyx:9:5: CY002 `s` holds a block from `dup` (libc) but is released with \
-                 `PyMem_Free` (PyMem)"
-                    .to_string(),
-            ],
-            Some(1)
-        )
-    );
-}
-
 #[test]
 fn a_named_file_knows_the_modules_it_cimports_from_disk_and_only_it_is_reported() {
     let project = Project::new();

@@ -100,8 +100,6 @@ impl<'a> Context<'a> {
                 name,
                 module: Some(module),
             } => self.project.get(module, name),
-            // A helper of the module's `.pxd` or of an included `.pxi`.
-            Callee::Unbound(name) => self.project.get(crate::project::OWN_MODULE, name),
             _ => self.summaries.of_callee(callee, classes),
         }
     }
