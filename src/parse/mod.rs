@@ -8,8 +8,10 @@
 //! Invariant: nothing here recurses on the tree's depth (a 10,000-level nesting must not
 //! overflow the stack), so every walk uses a `TreeCursor` loop.
 
+mod groups;
 mod nesting;
 
+pub use groups::{statements_of, top_level_groups, GroupParser};
 pub use nesting::{DeepDefinition, MAX_BLOCK_DEPTH};
 
 use std::path::Path;

@@ -344,11 +344,11 @@ fn words_before_paren(header: &[u8]) -> Vec<(std::ops::Range<usize>, bool)> {
 }
 
 /// The scan: a position in the text and its row.
-struct Scanner<'t> {
-    bytes: &'t [u8],
-    pos: usize,
-    row: usize,
-    line_start: usize,
+pub(super) struct Scanner<'t> {
+    pub(super) bytes: &'t [u8],
+    pub(super) pos: usize,
+    pub(super) row: usize,
+    pub(super) line_start: usize,
 }
 
 impl Scanner<'_> {
@@ -370,14 +370,14 @@ impl Scanner<'_> {
     }
 
     /// Steps over the `\n` at the position.
-    fn next_line(&mut self) {
+    pub(super) fn next_line(&mut self) {
         self.pos += 1;
         self.row += 1;
         self.line_start = self.pos;
     }
 
     /// Steps to the end of a comment (the `\n` that ends it, or the end of the text).
-    fn skip_comment(&mut self) {
+    pub(super) fn skip_comment(&mut self) {
         self.pos = self.bytes[self.pos..]
             .iter()
             .position(|&byte| byte == b'\n')
@@ -385,7 +385,7 @@ impl Scanner<'_> {
     }
 
     /// Steps over the rest of a logical line, past the `\n` that ends it.
-    fn logical_line(&mut self) {
+    pub(super) fn logical_line(&mut self) {
         let mut depth = 0usize;
         while let Some(&byte) = self.bytes.get(self.pos) {
             match byte {
