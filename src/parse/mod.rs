@@ -11,7 +11,7 @@
 mod groups;
 mod nesting;
 
-pub use groups::{statements_of, top_level_groups, GroupParser};
+pub use groups::{parses_cleanly_by_groups, statements_of, top_level_groups, GroupParser};
 pub use nesting::{DeepDefinition, MAX_BLOCK_DEPTH};
 
 use std::path::Path;
@@ -78,6 +78,12 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
 /// only statement of its block, no definition around the deep lines) and when the tree
 /// of the remaining text has a syntax error (so CY000 is reported exactly where a
 /// whole parse puts it). Syntax errors inside a left-out definition are not seen.
+/// Whether [`parse_bounded`] would leave a definition out of the text's parse (some line
+/// is nested too deeply, and the cut is clean).
+pub fn cuts_deep_definitions(text: &str) -> bool {
+    nesting::cut_deep_definitions(text).is_some()
+}
+
 pub fn parse_bounded(text: &str, dialect: Dialect) -> (Tree, Vec<DeepDefinition>) {
     let Some(cut) = nesting::cut_deep_definitions(text) else {
         return (parse(text, dialect), Vec::new());
