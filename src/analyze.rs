@@ -1415,75 +1415,63 @@ mod tests {
     /// the whole parse.
     #[test]
     fn lowering_by_groups_gives_the_whole_parse_s_ir() {
-        let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
-        roots.extend(std::env::var_os("CYSAFE_GROUP_CORPUS").map(std::path::PathBuf::from));
         let settings = AnalysisSettings::default();
         let empty = ProjectSummaries::default();
         let (mut compared, mut lowered_functions) = (0, 0);
-        for root in roots {
-            for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-                let entry = entry.expect("the tree is readable");
-                let path = entry.path();
-                let Some(dialect) = Dialect::from_path(path) else {
-                    continue;
-                };
-                let Ok(text) = std::fs::read_to_string(path) else {
-                    continue;
-                };
-                let declaration = path.with_extension("pxd");
-                let pxd = (path.extension().is_some_and(|e| e == "pyx") && declaration.is_file())
-                    .then(|| std::fs::read_to_string(&declaration).ok())
-                    .flatten();
-                let context: Vec<ContextFile<'_>> =
-                    pxd.as_deref().map(Into::into).into_iter().collect();
-                let whole = prepare_file(&text, dialect, &settings, &empty, &context, None);
-                let families = FamilyTable::for_settings(&settings);
-                let grouped = lower_by_groups(
-                    &text,
-                    dialect,
-                    families,
-                    &empty,
-                    &context,
-                    Grouping::EVERY_STATEMENT,
-                );
-                let Some(grouped) = grouped else {
-                    // Or a pure-Python-mode file only the Cython grammar parses cleanly.
-                    let python_fails = dialect == Dialect::PurePython
-                        && !crate::parse::parses_cleanly_by_groups(&text, dialect, usize::MAX);
-                    assert!(
-                        whole.syntax_error.is_some() || python_fails,
-                        "{}",
-                        path.display()
-                    );
-                    continue;
-                };
-                if !whole.cut.is_empty() {
-                    continue;
-                }
-                assert!(whole.syntax_error.is_none(), "{}", path.display());
-                // `Function::instances` is a hash map: its order is compared sorted.
-                let shown = |module: &Module| {
-                    let mut module = module.clone();
-                    let instances: Vec<std::collections::BTreeMap<String, String>> = module
-                        .functions
-                        .iter_mut()
-                        .map(|function| {
-                            std::mem::take(&mut function.instances)
-                                .into_iter()
-                                .collect()
-                        })
-                        .collect();
-                    format!("{module:?}\n{instances:?}")
-                };
-                assert_eq!(
-                    shown(&grouped.module),
-                    shown(&whole.lowered.module),
+        for (path, dialect, text) in crate::parse::real_code("CYSAFE_GROUP_CORPUS") {
+            let declaration = path.with_extension("pxd");
+            let pxd = (path.extension().is_some_and(|e| e == "pyx") && declaration.is_file())
+                .then(|| std::fs::read_to_string(&declaration).ok())
+                .flatten();
+            let context: Vec<ContextFile<'_>> =
+                pxd.as_deref().map(Into::into).into_iter().collect();
+            let whole = prepare_file(&text, dialect, &settings, &empty, &context, None);
+            let families = FamilyTable::for_settings(&settings);
+            let grouped = lower_by_groups(
+                &text,
+                dialect,
+                families,
+                &empty,
+                &context,
+                Grouping::EVERY_STATEMENT,
+            );
+            let Some(grouped) = grouped else {
+                // Or a pure-Python-mode file only the Cython grammar parses cleanly.
+                let python_fails = dialect == Dialect::PurePython
+                    && !crate::parse::parses_cleanly_by_groups(&text, dialect, usize::MAX);
+                assert!(
+                    whole.syntax_error.is_some() || python_fails,
                     "{}",
                     path.display()
                 );
-                compared += 1;
-                lowered_functions += grouped.module.functions.len();
+                continue;
+            };
+            if !whole.cut.is_empty() {
+                continue;
             }
+            assert!(whole.syntax_error.is_none(), "{}", path.display());
+            // `Function::instances` is a hash map: its order is compared sorted.
+            let shown = |module: &Module| {
+                let mut module = module.clone();
+                let instances: Vec<std::collections::BTreeMap<String, String>> = module
+                    .functions
+                    .iter_mut()
+                    .map(|function| {
+                        std::mem::take(&mut function.instances)
+                            .into_iter()
+                            .collect()
+                    })
+                    .collect();
+                format!("{module:?}\n{instances:?}")
+            };
+            assert_eq!(
+                shown(&grouped.module),
+                shown(&whole.lowered.module),
+                "{}",
+                path.display()
+            );
+            compared += 1;
+            lowered_functions += grouped.module.functions.len();
         }
         eprintln!("{compared} files, {lowered_functions} functions");
         assert!(

@@ -278,7 +278,7 @@ mod tests {
     fn lines_at_column_0_inside_a_statement_start_no_group() {
         // Inside strings of every quoting, brackets, continuations, and comments at
         // column 0 inside a body.
-        let text = concat!(
+        let statements = [
             "s = '''\nx = 1\n'''\n",
             "t = \"\"\"\ndef f():\n\\\"\"\"\nclass A: pass\n\"\"\"\n",
             "u = (1,\nv)\n",
@@ -289,22 +289,8 @@ mod tests {
             "r = b'\\'' ; k = rb'''\n'''\n",
             "def g():\n    x = 1\n# a comment at column 0 inside the body\n    return x\n",
             "cdef extern from *:\n    \"\"\"\nint c(void);\n    \"\"\"\n    int c()\n",
-        );
-        assert_eq!(
-            groups_of(text),
-            [
-                "s = '''\nx = 1\n'''\n",
-                "t = \"\"\"\ndef f():\n\\\"\"\"\nclass A: pass\n\"\"\"\n",
-                "u = (1,\nv)\n",
-                "w = [\n# comment\ny]\n",
-                "d = {\n'a': 1}\n",
-                "z = 1 + \\\n2\n",
-                "q = 'a\\\nb = 2'\n",
-                "r = b'\\'' ; k = rb'''\n'''\n",
-                "def g():\n    x = 1\n# a comment at column 0 inside the body\n    return x\n",
-                "cdef extern from *:\n    \"\"\"\nint c(void);\n    \"\"\"\n    int c()\n",
-            ]
-        );
+        ];
+        assert_eq!(groups_of(&statements.concat()), statements);
     }
 
     #[test]
@@ -400,58 +386,46 @@ mod tests {
     /// and positions (the 22-package corpus: 2,705 files of 2,712, 29,367 groups).
     #[test]
     fn real_code_parsed_by_groups_is_the_whole_parse() {
-        let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
-        roots.extend(std::env::var_os("CYSAFE_GROUP_CORPUS").map(std::path::PathBuf::from));
         let (mut files, mut grouped, mut groups) = (0, 0, 0);
-        for root in roots {
-            for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-                let entry = entry.expect("the tree is readable");
-                let path = entry.path();
-                let Some(dialect) = Dialect::from_path(path) else {
-                    continue;
-                };
-                let Ok(text) = std::fs::read_to_string(path) else {
-                    continue;
-                };
-                files += 1;
-                let whole = parse_with(&text, dialect.language());
-                let mut parser = GroupParser::new(dialect);
-                let mut by_groups = Vec::new();
-                let mut broken = false;
-                let ranges = top_level_groups(&text, 0);
-                for group in &ranges {
-                    let tree = parser.parse(&text, group);
-                    broken |= crate::parse::syntax_error_in(tree.root_node()).is_some();
-                    for statement in statements_of(tree.root_node(), group) {
-                        nodes(statement, &mut by_groups);
-                    }
+        for (path, dialect, text) in crate::parse::real_code("CYSAFE_GROUP_CORPUS") {
+            files += 1;
+            let whole = parse_with(&text, dialect.language());
+            let mut parser = GroupParser::new(dialect);
+            let mut by_groups = Vec::new();
+            let mut broken = false;
+            let ranges = top_level_groups(&text, 0);
+            for group in &ranges {
+                let tree = parser.parse(&text, group);
+                broken |= crate::parse::syntax_error_in(tree.root_node()).is_some();
+                for statement in statements_of(tree.root_node(), group) {
+                    nodes(statement, &mut by_groups);
                 }
-                if broken {
-                    // A group has a syntax error only where the whole file has one.
-                    assert!(
-                        crate::parse::first_syntax_error(&whole).is_some(),
-                        "{}",
-                        path.display()
-                    );
-                    continue;
-                }
-                grouped += 1;
-                groups += ranges.len();
-                let mut expected = Vec::new();
-                top_level_nodes(whole.root_node(), &mut expected);
-                if by_groups != expected {
-                    let at = by_groups
-                        .iter()
-                        .zip(&expected)
-                        .position(|(a, b)| a != b)
-                        .unwrap_or(by_groups.len().min(expected.len()));
-                    panic!(
-                        "{}: first difference at node {at}: groups {:?}, whole {:?}",
-                        path.display(),
-                        by_groups.get(at),
-                        expected.get(at)
-                    );
-                }
+            }
+            if broken {
+                // A group has a syntax error only where the whole file has one.
+                assert!(
+                    crate::parse::first_syntax_error(&whole).is_some(),
+                    "{}",
+                    path.display()
+                );
+                continue;
+            }
+            grouped += 1;
+            groups += ranges.len();
+            let mut expected = Vec::new();
+            top_level_nodes(whole.root_node(), &mut expected);
+            if by_groups != expected {
+                let at = by_groups
+                    .iter()
+                    .zip(&expected)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(by_groups.len().min(expected.len()));
+                panic!(
+                    "{}: first difference at node {at}: groups {:?}, whole {:?}",
+                    path.display(),
+                    by_groups.get(at),
+                    expected.get(at)
+                );
             }
         }
         eprintln!("{files} files, {grouped} parsed by groups, {groups} groups");

@@ -157,6 +157,26 @@ fn parse_with(text: &str, language: Language) -> Tree {
         .expect("parsing without a timeout or cancellation flag always yields a tree")
 }
 
+/// For the tests that compare two ways of parsing real code: every file of `samples/`
+/// cysafe reads, and with the environment variable `corpus` naming a directory, every
+/// one under it, with its dialect and text (a file that is not UTF-8 is left out).
+#[cfg(test)]
+pub(crate) fn real_code(
+    corpus: &str,
+) -> impl Iterator<Item = (std::path::PathBuf, Dialect, String)> {
+    let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
+    roots.extend(std::env::var_os(corpus).map(std::path::PathBuf::from));
+    roots
+        .into_iter()
+        .flat_map(|root| walkdir::WalkDir::new(root).sort_by_file_name())
+        .filter_map(|entry| {
+            let path = entry.expect("the tree is readable").into_path();
+            let dialect = Dialect::from_path(&path)?;
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((path, dialect, text))
+        })
+}
+
 /// A node's child by field name, at the cost of a field id: tree-sitter's own
 /// `child_by_field_name` compares the name with every field name of the grammar on each
 /// call, which was a sixth of lowering's time. Each grammar's id for a name is looked up
