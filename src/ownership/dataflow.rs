@@ -638,8 +638,10 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // Calls whose block goes to the caller's `&place` only: their value is not it.
     let mut out_only = vec![false; function.calls.len()];
     let mut releases_something = false;
+    graph.raising_callees = vec![false; function.calls.len()];
     for (index, call) in function.calls.iter().enumerate() {
         let summary = context.summary_of(&call.callee, &classes);
+        graph.raising_callees[index] = summary.is_some_and(|s| s.raises);
         releases_something |= summary.is_some_and(|s| !s.releases.is_empty());
         let mut out_place = None;
         let (family, reallocates, never_null) = match classify(&call.callee) {

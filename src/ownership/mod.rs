@@ -15,6 +15,7 @@ pub mod dataflow;
 pub mod engine;
 pub mod families;
 pub mod module;
+pub mod raising;
 pub mod summary;
 
 use std::collections::{HashMap, HashSet};
@@ -416,6 +417,9 @@ pub struct OwnershipGraph<'a> {
     pub too_large: Option<String>,
     /// The site of each call (by call), and of each place's incoming block (by place).
     call_sites: Vec<Option<SiteId>>,
+    /// For each call, whether it calls a helper of the linted tree whose summary says an
+    /// exception may leave it ([`Summary::raises`]).
+    raising_callees: Vec<bool>,
     incoming_sites: Vec<Option<SiteId>>,
 }
 
@@ -456,6 +460,7 @@ impl<'a> OwnershipGraph<'a> {
             lineage: std::collections::BTreeMap::new(),
             call_sites: Vec::new(),
             incoming_sites: Vec::new(),
+            raising_callees: Vec::new(),
         };
         dataflow::run(&mut graph, context);
         graph
@@ -488,6 +493,7 @@ impl<'a> OwnershipGraph<'a> {
             exits,
             call_sites,
             incoming_sites,
+            raising_callees: _,
         } = self;
         uses.clear();
         releases.clear();
@@ -515,6 +521,15 @@ impl<'a> OwnershipGraph<'a> {
     /// The site a call creates, if it allocates.
     pub fn site_of_call(&self, call: CallId) -> Option<SiteId> {
         self.call_sites.get(call.0 as usize).copied().flatten()
+    }
+
+    /// Whether the call calls a helper of the linted tree whose summary says an exception
+    /// may leave it.
+    pub fn callee_raises(&self, call: CallId) -> bool {
+        self.raising_callees
+            .get(call.0 as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Indexes the sites by call and by incoming place (the rules ask per call and per
