@@ -816,7 +816,12 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         let several_families = attribute
             .as_ref()
             .is_some_and(|attribute| context.several_families.contains(attribute));
-        let origin = attribute.and_then(|attribute| context.attributes.get(&attribute));
+        let origin = attribute
+            .and_then(|attribute| context.attributes.get(&attribute))
+            .or_else(|| {
+                super::buffers::buffer_field(function, place)
+                    .and_then(|field| context.buffer_fields.get(field))
+            });
         let site = SiteId(graph.sites.len() as u32);
         entry.set_targets(place_id, Some(Targets::one(Target::Site(site))));
         *entry.site_mut(site) = SiteStates::NON_NULL.union(SiteStates::NULL);
@@ -3205,6 +3210,7 @@ mod tests {
                 project: &project,
                 attributes: &attributes,
                 several_families: &several_families,
+                buffer_fields: &attributes,
             });
             let (place, other) = (PlaceId(place), PlaceId(other));
             // Monotone in what blocks may be (their states, the flags, failed checks) for

@@ -9,6 +9,7 @@
 //! enumeration: the cost is the size of the CFG times the number of rounds a loop needs to
 //! stabilise, and states share what they have in common ([`chunked`]).
 
+pub mod buffers;
 pub mod chunked;
 pub mod classes;
 pub mod dataflow;
@@ -90,6 +91,9 @@ pub struct Context<'a> {
     /// choose it, which the class check of CY002 follows), as a helper's release that
     /// depends on its arguments has none.
     pub several_families: &'a HashSet<String>,
+    /// For `__releasebuffer__`: the blocks its class's `__getbuffer__` leaves in the
+    /// buffer's fields, by field (`shape`, `internal`).
+    pub buffer_fields: &'a HashMap<String, AttributeOrigin>,
 }
 
 impl<'a> Context<'a> {
