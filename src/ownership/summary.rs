@@ -1,8 +1,8 @@
 //! Function summaries: what a helper does to blocks, as its callers see it.
 //!
 //! A helper that returns a fresh allocation is an allocator of that family; one that
-//! releases a parameter (or a field of it, `self.data`) on every path is a deallocator
-//! of that family. Summaries are computed callees first; a call inside a cycle sees no
+//! releases a parameter (or a field of it, `self.data`, or the block `pp[0]` holds for a
+//! caller's `release(&b)`) on every path is a deallocator of that family. Summaries are computed callees first; a call inside a cycle sees no
 //! summary for the function still being analyzed, so recursion terminates.
 
 use std::collections::HashMap;
@@ -33,6 +33,12 @@ pub struct ReturnedBlock {
 pub struct ReleasedParameter {
     pub param: usize,
     pub field: Option<String>,
+    /// Whether it is the block the parameter points at holds (`free(pp[0])` of a `char**
+    /// pp`): a caller's `release(&b)` releases `b`'s block.
+    pub slot: bool,
+    /// For a slot, whether the function leaves NULL in it where it returns (`pp[0] =
+    /// NULL`): the caller's `b` is NULL after the call rather than dangling.
+    pub clears_slot: bool,
     /// `None` when its paths release it with different families' functions (`if py_heap:
     /// PyMem_Free(p) else: free(p)`): which one a call uses depends on its arguments, and
     /// CY002 does not guess.
@@ -176,14 +182,23 @@ impl Summary {
                 let Some(param) = function.params.iter().position(|p| *p == place.root) else {
                     continue;
                 };
-                let field = match place.path.as_slice() {
-                    [] => None,
-                    [Projection::Field(name)] => Some(name.clone()),
+                let (field, slot) = match place.path.as_slice() {
+                    [] => (None, false),
+                    [Projection::Field(name)] => (Some(name.clone()), false),
+                    [Projection::Element(0)] => (None, true),
                     _ => continue,
                 };
+                let clears_slot = slot
+                    && graph.returning.as_ref().is_some_and(|returning| {
+                        returning.targets(place_id).is_some_and(|targets| {
+                            !targets.is_empty() && targets.iter().all(|t| *t == Target::Null)
+                        })
+                    });
                 releases.push(ReleasedParameter {
                     param,
                     field,
+                    slot,
+                    clears_slot,
                     family,
                 });
             }
