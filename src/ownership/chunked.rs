@@ -409,8 +409,9 @@ pub struct JoinedChunks<T> {
 }
 
 /// Hashes the (number, pointer) keys of [`JoinedChunks`]: a large function's ways out
-/// ask it once per page of each state, where SipHash's resistance to chosen keys buys
-/// nothing (the keys are our own addresses) and cost a tenth of the analysis.
+/// ask it once per page of each state and once per chunk of each page not seen before,
+/// where SipHash's resistance to chosen keys buys nothing (the keys are our own
+/// addresses) and costs most of that lookup.
 #[derive(Default)]
 struct PointerHasher(u64);
 
