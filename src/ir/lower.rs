@@ -2782,7 +2782,8 @@ impl<'a> Lowerer<'a> {
         self.positional_args(call).into_iter().any(|argument| {
             let argument = self.strip(argument);
             argument.kind_name() == "address_of_expression"
-                || (argument.kind_name() == "call" && self.cython_function(argument) == Some("address"))
+                || (argument.kind_name() == "call"
+                    && self.cython_function(argument) == Some("address"))
         })
     }
 
