@@ -92,7 +92,7 @@ pub fn lower_module_by_groups(
                 name: body_name(node, source),
                 span: node_span(node),
                 class,
-                is_c_function: node.kind() == "cdef_function",
+                is_c_function: node.kind_name() == "cdef_function",
                 words,
             });
         }
@@ -208,13 +208,13 @@ pub fn lower_module_by_groups(
 /// stay): from the end of its name on, `():0` for a function, `:0` for a class, then
 /// blanks; `None` for one without a body (a declaration is left whole).
 fn outline(statement: Node<'_>) -> Option<Outlined> {
-    let definition = match statement.kind() {
+    let definition = match statement.kind_name() {
         "decorated_definition" => statement.field("definition")?,
         _ => statement,
     };
     definition.field("body")?;
     let name = definition.field("name")?;
-    let replacement: &'static [u8] = match definition.kind() {
+    let replacement: &'static [u8] = match definition.kind_name() {
         "class_definition" | "cdef_class" => b":0",
         _ => b"():0",
     };
