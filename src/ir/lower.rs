@@ -1200,6 +1200,24 @@ fn accessor_property<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
     }
 }
 
+/// Whether a `decorated_definition` is a property's setter (`@name.setter`).
+fn is_property_setter(decorated: Option<Node<'_>>, source: &str) -> bool {
+    let Some(decorated) = decorated else {
+        return false;
+    };
+    let mut cursor = decorated.walk();
+    let setter = decorated
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "decorator")
+        .any(|decorator| {
+            let written = text(decorator, source).trim_start_matches('@').trim();
+            written
+                .strip_suffix(".setter")
+                .is_some_and(|property| !property.is_empty() && !property.contains(['(', ' ']))
+        });
+    setter
+}
+
 /// `decorated` is the `decorated_definition` around `node`, if any.
 fn lower_function(
     node: Node<'_>,
@@ -1212,6 +1230,9 @@ fn lower_function(
     let (name, kind, name_span) = function_identity(node, source);
     let name = match accessor_property(node, source) {
         Some(property) => format!("{property}.{name}"),
+        // `@name.setter def name(self, value)`: the old-style `property name:` block's
+        // `__set__`, not a second method `name` beside the getter.
+        None if is_property_setter(decorated, source) => format!("{name}.__set__"),
         None => name,
     };
     let mut function = Function::new(name, kind, node_span(node), name_span);
@@ -2719,6 +2740,9 @@ impl<'a> Lowerer<'a> {
     /// place compared with a constant, the constant, and the relation a true outcome
     /// means (the place on the left). Evaluates the compared place.
     fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, Relation)>> {
+        if node.kind() == "call" && self.is_handed_an_address(node) {
+            return Ok(Some((self.status_of_call(node)?, 0, Relation::NotEqual)));
+        }
         if node.kind() != "comparison_operator" {
             return Ok(None);
         }
@@ -2734,10 +2758,37 @@ impl<'a> Lowerer<'a> {
             _ => return Ok(None),
         };
         let tested = self.strip(tested);
+        if tested.kind() == "call" && self.is_handed_an_address(tested) {
+            return Ok(Some((self.status_of_call(tested)?, value, relation)));
+        }
         if !matches!(tested.kind(), "identifier" | "attribute") {
             return Ok(None);
         }
         Ok(self.place_of(tested)?.map(|place| (place, value, relation)))
+    }
+
+    /// Whether a call is handed the address of a place (`posix_memalign(&p, ...)`,
+    /// `fill(cython.address(buf))`): what it returns may say whether it stored through it.
+    fn is_handed_an_address(&self, call: Node<'_>) -> bool {
+        self.positional_args(call).into_iter().any(|argument| {
+            let argument = self.strip(argument);
+            argument.kind() == "address_of_expression"
+                || (argument.kind() == "call" && self.cython_function(argument) == Some("address"))
+        })
+    }
+
+    /// `if posix_memalign(&p, a, n) != 0:`: evaluates the call and stores its result in a
+    /// place named after it (a status the edges then compare, as they do a local's), the
+    /// place returned.
+    fn status_of_call(&mut self, call: Node<'_>) -> Lowered<PlaceId> {
+        let value = self.expr(call)?;
+        let status = self.place(Place::local(self.text(call)));
+        self.push(Stmt::Assign {
+            target: status,
+            value,
+            span: node_span(call),
+        });
+        Ok(status)
     }
 
     /// The value of an integer or boolean literal (`3`, `-1`, `True`, `0x10`).
@@ -4068,6 +4119,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "binary_operator" => self.binary_chain(node)?,
+            "yield" => self.yield_point(node)?,
             "conditional_expression" => {
                 let mut cursor = node.walk();
                 let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -4162,6 +4214,21 @@ impl<'a> Lowerer<'a> {
         };
         self.leave();
         Ok(value)
+    }
+
+    /// `yield value`: a generator suspended here that is closed or garbage-collected gets
+    /// `GeneratorExit` raised at the `yield`, a point that can raise like a call (no
+    /// callee: nothing is called, no block is passed). Out of line: `expr` recurses, and
+    /// its frame is what bounds the nesting a thread's stack takes.
+    #[inline(never)]
+    fn yield_point(&mut self, node: Node<'_>) -> Lowered<Value> {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            self.expr(child)?;
+        }
+        self.emit_call_that_raises(Callee::Unknown, Vec::new(), node_span(node), true);
+        Ok(Value::Other)
     }
 
     /// `[p[i] for i in range(n)]`: the first iterable is evaluated where the expression

@@ -647,6 +647,16 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
                 releases_something = true;
                 continue;
             }
+            // `posix_memalign(&p, alignment, size)`: `p` receives the block; the call's
+            // value is a status, not it.
+            Some((family, Role::AllocateThrough)) => match call.args.first() {
+                Some(Value::Address(place)) => {
+                    out_only[index] = true;
+                    out_place = Some(*place);
+                    (family, None, false)
+                }
+                _ => continue,
+            },
             Some((family, role)) => {
                 let reallocates = match (role, call.args.first()) {
                     (Role::Reallocate, Some(Value::Place(place))) => Some(*place),
@@ -858,6 +868,9 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         .iter()
         .flat_map(|lineage| lineage.members.iter().map(|member| (*member, lineage.site)))
         .collect();
+    let statuses = status_places(function, &out_only, &site_of_call, |callee| {
+        matches!(classify(callee), Some((_, Role::AllocateThrough)))
+    });
     let analysis = Ownership {
         function,
         families,
@@ -867,6 +880,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         classes,
         graph_sites: graph.sites.clone(),
         site_of_call,
+        statuses,
         out_only,
         field_sites,
         older,
@@ -1115,6 +1129,11 @@ struct Ownership<'a, 'c> {
     /// By call: the helper stores its block through a `&place` argument and returns
     /// something else (`tmp = allocate(n, &c)` gives `c` the block, not `tmp`).
     out_only: Vec<bool>,
+    /// The locals (assigned once) holding the status a [`Role::AllocateThrough`] call
+    /// returned (`rc = posix_memalign(&p, a, n)`, or the place lowering names after the
+    /// call in `if posix_memalign(&p, a, n) != 0:`), with the place it stored through and
+    /// the block's site: a test of the status is that block's NULL check.
+    statuses: HashMap<PlaceId, Status>,
     /// For `t = table_new(n)`, the blocks the helper leaves in the fields of the one it
     /// returns, by the place of the field here (`t.data`).
     field_sites: HashMap<CallId, Vec<(PlaceId, SiteId)>>,
@@ -1138,6 +1157,54 @@ struct Ownership<'a, 'c> {
     /// A place a statement touched while it might hold more than
     /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
     too_wide: Cell<Option<PlaceId>>,
+}
+
+/// See [`Ownership::statuses`].
+struct Status {
+    /// Where the call stored its block (`p` for `&p`).
+    out_place: PlaceId,
+    site: SiteId,
+    /// The call.
+    span: crate::diagnostic::Span,
+}
+
+/// The locals holding what a status allocator's call returned (`is_status_allocator`),
+/// each assigned nowhere else in the function: a test of one tells whether the call
+/// stored its block.
+fn status_places(
+    function: &Function,
+    out_only: &[bool],
+    site_of_call: &[Option<(SiteId, bool)>],
+    is_status_allocator: impl Fn(&Callee) -> bool,
+) -> HashMap<PlaceId, Status> {
+    let mut assignments: HashMap<PlaceId, usize> = HashMap::new();
+    let mut statuses = HashMap::new();
+    for stmt in function.blocks.iter().flat_map(|block| &block.stmts) {
+        let Stmt::Assign { target, value, .. } = stmt else {
+            continue;
+        };
+        *assignments.entry(*target).or_default() += 1;
+        let Value::Call(call) = value else { continue };
+        let index = call.0 as usize;
+        let called = function.call(*call);
+        let (Some((site, _)), true, Some(Value::Address(out_place))) =
+            (site_of_call[index], out_only[index], called.args.first())
+        else {
+            continue;
+        };
+        if function.place(*target).path.is_empty() && is_status_allocator(&called.callee) {
+            statuses.insert(
+                *target,
+                Status {
+                    out_place: *out_place,
+                    site,
+                    span: called.span,
+                },
+            );
+        }
+    }
+    statuses.retain(|place, _| assignments.get(place) == Some(&1));
+    statuses
 }
 
 /// How many blocks of one lineage of reallocations one place may hold where paths join
@@ -1856,6 +1923,11 @@ impl Ownership<'_, '_> {
                 span,
                 ..
             } => {
+                // `if rc: raise MemoryError()` after `rc = posix_memalign(&p, ...)`.
+                let holds = |held| (held != 0) == *non_null;
+                if !self.status_test(*place, holds, Some(*span), state, recorder) {
+                    return false;
+                }
                 // `if failed: raise`: past it the flag is 0.
                 if !self.apply_implied(*place, |held| (held != 0) == *non_null, state) {
                     return false;
@@ -1932,6 +2004,10 @@ impl Ownership<'_, '_> {
                 value,
                 relation,
             } => {
+                let holds = |held| relation.holds(held, *value);
+                if !self.status_test(*place, holds, None, state, recorder) {
+                    return false;
+                }
                 if !self.apply_implied(*place, |held| relation.holds(held, *value), state) {
                     return false;
                 }
@@ -2000,6 +2076,14 @@ impl Ownership<'_, '_> {
                 self.allocate(call_id, state, recorder);
             }
             Some((_, Role::Allocate)) => self.allocate(call_id, state, recorder),
+            Some((_, Role::AllocateThrough)) => {
+                if let (Some(_), Some(Value::Address(place))) =
+                    (self.site_of_call[call_id.0 as usize], call.args.first())
+                {
+                    self.allocate(call_id, state, recorder);
+                    self.assign(*place, Value::Call(call_id), call.span, state, recorder);
+                }
+            }
             None => {
                 let summary = self.context.summary_of(&call.callee, &self.classes);
                 // Arguments the helper releases are handed over, not read through.
@@ -2683,6 +2767,37 @@ impl Ownership<'_, '_> {
         }
     }
 
+    /// A test of a status a [`Role::AllocateThrough`] call returned (`holds`: which
+    /// values it lets through): where only 0 passes, the block it stored is not NULL;
+    /// where only an error number (positive) passes, it stored nothing. False when the
+    /// edge cannot be taken.
+    fn status_test(
+        &self,
+        place: PlaceId,
+        holds: impl Fn(i64) -> bool,
+        span: Option<crate::diagnostic::Span>,
+        state: &mut State,
+        recorder: &mut Recorder,
+    ) -> bool {
+        let Some(status) = self.statuses.get(&place) else {
+            return true;
+        };
+        // Only while the place still holds the block that call stored.
+        if !state.sites_of(status.out_place).contains(&status.site) {
+            return true;
+        }
+        // `EINVAL`, `ENOMEM`: small positive numbers; a test against a value past them
+        // (`rc < 100`) is taken as letting them all through.
+        let succeeded = holds(0);
+        let failed = (1..=64).any(&holds);
+        let span = span.unwrap_or(status.span);
+        match (succeeded, failed) {
+            (true, false) => self.assume(status.out_place, true, span, state, recorder),
+            (false, true) => self.assume(status.out_place, false, span, state, recorder),
+            _ => true,
+        }
+    }
+
     fn assume(
         &self,
         place: PlaceId,
@@ -3275,6 +3390,7 @@ mod tests {
             graph_sites: vec![site; SITES as usize],
             site_of_call: Vec::new(),
             out_only: Vec::new(),
+            statuses: HashMap::new(),
             field_sites: HashMap::new(),
             older: Vec::new(),
             any_element: vec![None; PLACES as usize],

@@ -19,6 +19,10 @@ pub enum Role {
     Reallocate,
     /// Releases the block passed as its first argument (NULL is allowed).
     Release,
+    /// Stores a fresh block through the address its first argument names and returns 0,
+    /// or returns an error number and stores nothing (`posix_memalign(&p, alignment,
+    /// size)`): the test of what it returns is the block's NULL check.
+    AllocateThrough,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +32,9 @@ pub struct Family {
     pub allocators: Vec<String>,
     pub reallocators: Vec<String>,
     pub deallocators: Vec<String>,
+    /// Allocators that store the block through their first argument and return a status
+    /// ([`Role::AllocateThrough`]).
+    pub status_allocators: Vec<String>,
     /// Whether the allocator never returns NULL (C++ `new` throws instead).
     pub never_null: bool,
 }
@@ -40,6 +47,7 @@ impl Family {
             allocators: owned(allocators),
             reallocators: owned(reallocators),
             deallocators: owned(deallocators),
+            status_allocators: Vec::new(),
             never_null: false,
         }
     }
@@ -64,13 +72,15 @@ impl FamilyTable {
     pub fn builtin() -> FamilyTable {
         let mut cpp = Family::new("C++ new/del", &["new"], &[], &["del"]);
         cpp.never_null = true;
+        let mut libc = Family::new(
+            "libc",
+            &["malloc", "calloc", "aligned_alloc", "strdup", "strndup"],
+            &["realloc"],
+            &["free"],
+        );
+        libc.status_allocators = vec!["posix_memalign".to_string()];
         let families = vec![
-            Family::new(
-                "libc",
-                &["malloc", "calloc", "aligned_alloc", "strdup", "strndup"],
-                &["realloc"],
-                &["free"],
-            ),
+            libc,
             Family::new(
                 "PyMem",
                 &["PyMem_Malloc", "PyMem_Calloc", "PyMem_New"],
@@ -118,6 +128,7 @@ impl FamilyTable {
             (&family.allocators, Role::Allocate),
             (&family.reallocators, Role::Reallocate),
             (&family.deallocators, Role::Release),
+            (&family.status_allocators, Role::AllocateThrough),
         ];
         for (names, role) in roles {
             for name in names {
@@ -166,6 +177,7 @@ fn from_settings(family: &AllocatorFamily) -> Family {
         allocators: family.allocators.clone(),
         reallocators: family.reallocators.clone(),
         deallocators: family.deallocators.clone(),
+        status_allocators: Vec::new(),
         never_null: false,
     }
 }
@@ -204,6 +216,11 @@ mod tests {
         assert_eq!(
             table.classify(&Callee::CppNew, false),
             Some((CPP, Role::Allocate))
+        );
+        let (aligned, role) = table.classify(&external("posix_memalign"), false).unwrap();
+        assert_eq!(
+            (table.family(aligned).name.as_str(), role),
+            ("libc", Role::AllocateThrough)
         );
     }
 

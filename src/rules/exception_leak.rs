@@ -152,15 +152,25 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             .map(|(call, text)| Related {
                 path: None,
                 span: *call,
-                message: format!("`{text}` may raise here"),
+                message: if is_yield(text) {
+                    format!("`{text}` raises `GeneratorExit` if the generator is closed here")
+                } else {
+                    format!("`{text}` may raise here")
+                },
             })
             .collect();
+        let first = &lost.calls[0].1;
+        let how = if is_yield(first) {
+            format!("the generator is closed or collected at `{first}`")
+        } else {
+            format!("`{first}` raises")
+        };
         out.push(Diagnostic {
             fix: None,
             rule: &EXCEPTION_LEAK,
             message: format!(
-                "{place} leaks if `{}` raises: the block from `{}` is not freed on that path",
-                lost.calls[0].1, lost.callee
+                "{place} leaks if {how}: the block from `{}` is not freed on that path",
+                lost.callee
             ),
             span,
             label: "allocated here".to_string(),
@@ -170,6 +180,14 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             related,
         });
     }
+}
+
+/// Whether a raising point is a generator's `yield` (lowering gives it the text of the
+/// `yield` expression): what raises there is `GeneratorExit`, from `close()` or the
+/// collector.
+fn is_yield(text: &str) -> bool {
+    text.strip_prefix("yield")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '(', '[']))
 }
 
 /// Whether a call's exception is one a user can act on (see the rule's documentation):

@@ -241,7 +241,7 @@ pub fn through_a_method(graph: &OwnershipGraph<'_>, release: &ReleaseEvent) -> b
 
 /// Whether a method calls another method of its class, or passes `self` to a function:
 /// either may reset what the method's own statements leave in its attributes.
-fn calls_out_with_self(graph: &OwnershipGraph<'_>) -> bool {
+pub(crate) fn calls_out_with_self(graph: &OwnershipGraph<'_>) -> bool {
     let function = graph.function;
     let self_place = function.place_id(&crate::ir::Place::local("self"));
     function.calls.iter().any(|call| {

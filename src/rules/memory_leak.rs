@@ -4,11 +4,15 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, Related, Span};
-use crate::ir::{BlockId, FunctionKind, Place, Projection};
+use crate::ir::{BlockId, FunctionKind, Place, PlaceId, Projection};
+use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{
-    EscapeEvent, EscapeHow, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates,
+    EscapeEvent, EscapeHow, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates, Target,
 };
-use crate::rules::lifetime::{is_older_blocks, reached_without_raising};
+use crate::rules::lifetime::{
+    calls_out_with_self, dangling_attributes, incoming_attribute_site, is_older_blocks,
+    reached_without_raising,
+};
 use crate::rules::{RuleMeta, Severity};
 
 pub const MEMORY_LEAK: RuleMeta = RuleMeta {
@@ -501,4 +505,202 @@ impl HandOffs {
             .get(&allocation)
             .is_some_and(|points| points.iter().any(|&(handed, _)| handed == block))
     }
+}
+
+/// The methods that run on an instance whose `__cinit__` has just returned, before any
+/// other method: `__init__` (Python calls it right after `__cinit__`) and `__setstate__`
+/// (unpickling makes the object with `__cinit__`, then hands it the state).
+const RUN_AFTER_CINIT: &[&str] = &["__init__", "__setstate__"];
+
+/// An attribute `__cinit__` fills with a block on every path that returns, overwritten
+/// by `__init__` or `__setstate__` with that block still held: the block is lost (a
+/// cross-method overwrite; the same function's is reported by [`check`]).
+///
+/// Only where the attribute certainly owns a block on entry: `__cinit__` of the same
+/// class leaves it holding one allocated block, neither NULL nor freed, wherever it
+/// returns; no method Python code can call leaves it dangling (for `__setstate__`,
+/// which may also be called on a live object); and the overwriting method neither frees
+/// it first (`free(self.buf)`, `if self.buf != NULL: free(self.buf)`) nor keeps it
+/// anywhere (another place, a call that may keep it, its address taken) on the path.
+pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    let mut dangling: Option<Vec<crate::rules::lifetime::DanglingAttribute<'_, '_>>> = None;
+    for graph in &analysis.graphs {
+        let function = graph.function;
+        let Some(class) = function.class.as_deref() else {
+            continue;
+        };
+        let setter = function.name.ends_with(".__set__");
+        // A method that calls another method, or hands `self` to a function, may have the
+        // attribute freed or reset where this analysis does not follow.
+        if !(setter || RUN_AFTER_CINIT.contains(&function.name.as_str()))
+            || graph.overwrites.is_empty()
+            || calls_out_with_self(graph)
+        {
+            continue;
+        }
+        let method_of_class = |name: &str| {
+            analysis.graphs.iter().find(|other| {
+                other.function.class.as_deref() == Some(class) && other.function.name == name
+            })
+        };
+        let (cinit, dealloc) = (method_of_class("__cinit__"), method_of_class("__dealloc__"));
+        let mut reported: Vec<PlaceId> = Vec::new();
+        for overwrite in &graph.overwrites {
+            let place = function.place(overwrite.place);
+            let Some(attribute) = place.self_attribute() else {
+                continue;
+            };
+            if reported.contains(&overwrite.place)
+                || overwrite.held_elsewhere
+                || !overwrite.only_target
+                || !is_live(overwrite.states, overwrite.freed_uncertainly)
+                || incoming_attribute_site(graph, attribute) != Some(overwrite.site)
+                || kept_anywhere(graph, overwrite.site)
+            {
+                continue;
+            }
+            // What the attribute holds on entry: the block `__cinit__` always stores, or,
+            // for a setter, the block an earlier call stored (it stores a fresh one, and
+            // `__dealloc__` frees the attribute on every path: it is NULL or owns one).
+            let (previous, related) = if setter {
+                let Some(fresh) = stored_fresh(graph, overwrite.place) else {
+                    continue;
+                };
+                if !dealloc.is_some_and(|dealloc| always_frees(dealloc, attribute)) {
+                    continue;
+                }
+                (
+                    format!(
+                        "the block an earlier call stored there (from `{}`)",
+                        graph.site(fresh).callee
+                    ),
+                    Vec::new(),
+                )
+            } else {
+                let Some((cinit, allocation)) =
+                    cinit.and_then(|cinit| Some((cinit, owned_after_cinit(cinit, attribute)?)))
+                else {
+                    continue;
+                };
+                let callee = &cinit.site(allocation).callee;
+                let related = cinit
+                    .site(allocation)
+                    .span
+                    .map(|span| Related {
+                        path: None,
+                        span,
+                        message: format!(
+                            "`__cinit__` stores a block from `{callee}` in `self.{attribute}` here"
+                        ),
+                    })
+                    .into_iter()
+                    .collect();
+                (
+                    format!("the block `__cinit__` stored there (from `{callee}`)"),
+                    related,
+                )
+            };
+            // A method Python code can call may free it and leave it dangling: then what
+            // is overwritten may be no block at all (CY005's and CY006's concern).
+            if setter || function.name == "__setstate__" {
+                let dangling = dangling.get_or_insert_with(|| dangling_attributes(analysis));
+                let left_dangling = dangling.iter().any(|found| {
+                    found.attribute == attribute
+                        && found.method.function.class.as_deref() == Some(class)
+                });
+                if left_dangling {
+                    continue;
+                }
+            }
+            reported.push(overwrite.place);
+            let deallocator = graph
+                .site(overwrite.site)
+                .family
+                .or_else(|| stored_fresh(graph, overwrite.place).and_then(|s| graph.site(s).family))
+                .map(|family| graph.families.family(family).deallocator().to_string())
+                .unwrap_or_else(|| "its deallocator".to_string());
+            let method = match function.name.strip_suffix(".__set__") {
+                Some(property) => format!("the setter of `{property}`"),
+                None => format!("`{}`", function.name),
+            };
+            out.push(Diagnostic {
+                fix: None,
+                rule: &MEMORY_LEAK,
+                message: format!(
+                    "`self.{attribute}` leaks: {method} overwrites {previous} without freeing it"
+                ),
+                span: overwrite.span,
+                label: "the block it held is lost here".to_string(),
+                help: Some(format!(
+                    "free the old block with `{deallocator}` first (`if self.{attribute} != NULL: ...`)"
+                )),
+                related,
+            });
+        }
+    }
+}
+
+/// A fresh block this method allocates and stores into `place`.
+fn stored_fresh(graph: &OwnershipGraph<'_>, place: PlaceId) -> Option<SiteId> {
+    graph.escapes.iter().find_map(|escape| {
+        let allocation = graph.site(escape.site);
+        (escape.how == EscapeHow::Stored(place)
+            && matches!(
+                (allocation.origin, allocation.family),
+                (SiteOrigin::Call(_), Some(_))
+            ))
+        .then_some(escape.site)
+    })
+}
+
+/// Whether `__dealloc__` frees what `self.attribute` holds on entry wherever it returns.
+fn always_frees(dealloc: &OwnershipGraph<'_>, attribute: &str) -> bool {
+    let (Some(returning), Some(site)) = (
+        dealloc.returning.as_ref(),
+        incoming_attribute_site(dealloc, attribute),
+    ) else {
+        return false;
+    };
+    let states = returning.site(site);
+    states.contains(SiteStates::FREED) && !states.may_be_allocated()
+}
+
+/// The block `__cinit__` leaves in `self.attribute` wherever it returns: one allocated
+/// here, held on every such path, never NULL there (checked, or never tested), not freed.
+fn owned_after_cinit(cinit: &OwnershipGraph<'_>, attribute: &str) -> Option<SiteId> {
+    let returning = cinit.returning.as_ref()?;
+    let place = cinit
+        .function
+        .place_id(&Place::of_self_attribute(attribute))?;
+    let targets = returning.targets(place)?;
+    let mut held = targets.into_iter();
+    let (Some(Target::Site(site)), None) = (held.next(), held.next()) else {
+        return None;
+    };
+    let allocation = cinit.site(*site);
+    let states = returning.site(*site);
+    let allocated_here = matches!(
+        (allocation.origin, allocation.family),
+        (SiteOrigin::Call(_), Some(_))
+    );
+    (allocated_here
+        && states.may_be_allocated()
+        && !states.contains(SiteStates::NULL)
+        && !states.contains(SiteStates::FREED)
+        && !returning.dangles(place, *site)
+        && !is_older_blocks(cinit, *site))
+    .then_some(*site)
+}
+
+/// Whether the method hands the block anywhere it may be kept: passes it to a call that
+/// is not only reading it, stores or returns it, or takes its holder's address; or
+/// reallocates it.
+fn kept_anywhere(graph: &OwnershipGraph<'_>, site: SiteId) -> bool {
+    graph.escapes.iter().any(|escape| escape.site == site)
+        || graph
+            .releases
+            .iter()
+            .any(|release| release.site == site && release.reallocating)
+        || graph.passed.iter().any(|(passed, _, _)| *passed == site)
+        || graph.address_taken.iter().any(|(taken, _)| *taken == site)
 }

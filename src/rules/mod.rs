@@ -126,6 +126,7 @@ pub fn check_classes(
     double_free::check_classes(analysis, out);
     double_free::check_views(analysis, out);
     use_after_free::check_classes(analysis, out);
+    memory_leak::check_classes(analysis, out);
 }
 
 /// Looks a rule up by its code (`CY003`) or its name (`realloc-overwrite`).

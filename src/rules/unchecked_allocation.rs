@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Related};
 use crate::ir::{CallId, PlaceId};
+use crate::ownership::families::Role;
 use crate::ownership::{OwnershipGraph, SiteId, UseEvent, UseHow};
 use crate::rules::{RuleMeta, Severity};
 
@@ -77,6 +78,38 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                     message: format!(
                         "`{place}` is used here on a path where its NULL check did not stop execution"
                     ),
+                }],
+            });
+            continue;
+        }
+        // `posix_memalign(&p, ...)`: what says whether it stored a block is its status.
+        let status_allocator = matches!(
+            graph
+                .families
+                .classify(&graph.function.call(call).callee, true),
+            Some((_, Role::AllocateThrough))
+        );
+        if status_allocator {
+            out.push(Diagnostic {
+                rule: &UNCHECKED_ALLOCATION,
+                fix: None,
+                message: format!(
+                    "the block from `{}` is used before what it returns is checked",
+                    site.callee
+                ),
+                span,
+                label: format!(
+                    "`{}` stores no block when it fails (it returns an error number)",
+                    site.callee
+                ),
+                help: Some(format!(
+                    "check its result before the first use: `if {}(...) != 0: raise MemoryError()`",
+                    site.callee
+                )),
+                related: vec![Related {
+                    path: None,
+                    span: first_use.span,
+                    message: format!("`{place}` is used here before the call's result is checked"),
                 }],
             });
             continue;
