@@ -35,6 +35,9 @@ use crate::ir::{
 use crate::parse::{syntax_error_in, Fields};
 
 mod count_guards;
+mod grouped;
+
+pub use grouped::lower_module_by_groups;
 
 use count_guards::{Compound, CompoundStep};
 
@@ -152,17 +155,7 @@ pub fn lower_module_reusing(
     let mut decorated = HashMap::new();
     let found = find_bodies(root, source, &mut module, &mut decorated);
     let mut plan = Plan::new(&found, source, names, interesting);
-    for class in &mut module.classes {
-        if let Some(base) = &class.base {
-            if let Callee::External {
-                name,
-                module: Some(origin),
-            } = names.resolve_name(base, &HashSet::new())
-            {
-                class.base_origin = Some((origin, name));
-            }
-        }
-    }
+    resolve_class_bases(&mut module, names);
     let classes = module.clone();
     // What a cached function was lowered against must be what this one sees.
     let mut earlier = HashMap::new();
@@ -253,16 +246,8 @@ pub fn lower_module_reusing(
                     module.functions.push(function)
                 }
                 Err(TooDeep(reason)) => {
-                    let (name, _, name_span) = function_identity(node, source);
-                    let name = match class {
-                        Some(class) => format!("{class}.{name}"),
-                        None => name,
-                    };
-                    module.too_deep.push(SkippedFunction {
-                        name,
-                        name_span,
-                        reason,
-                    });
+                    let skipped = too_deep_function(node, class.as_deref(), source, reason);
+                    module.too_deep.push(skipped);
                 }
             }
         }
@@ -270,6 +255,40 @@ pub fn lower_module_reusing(
         if !plan.keep_callers_of(helpers.iter().map(|name| name.as_bytes())) {
             return module;
         }
+    }
+}
+
+/// The cimported module each class's first base comes from, when a cimport names it.
+fn resolve_class_bases(module: &mut Module, names: &ModuleNames) {
+    for class in &mut module.classes {
+        if let Some(base) = &class.base {
+            if let Callee::External {
+                name,
+                module: Some(origin),
+            } = names.resolve_name(base, &HashSet::new())
+            {
+                class.base_origin = Some((origin, name));
+            }
+        }
+    }
+}
+
+/// A body lowering gave up on for nesting too deeply, as it is named on standard error.
+fn too_deep_function(
+    node: Node<'_>,
+    class: Option<&str>,
+    source: &str,
+    reason: String,
+) -> SkippedFunction {
+    let (name, _, name_span) = function_identity(node, source);
+    let name = match class {
+        Some(class) => format!("{class}.{name}"),
+        None => name,
+    };
+    SkippedFunction {
+        name,
+        name_span,
+        reason,
     }
 }
 
@@ -316,6 +335,37 @@ fn class_shapes(classes: &Module) -> String {
     format!("{shapes:?}")
 }
 
+/// What planning reads of one body besides the names it mentions.
+struct PlannedBody<'n, 'c> {
+    /// Its name (empty for the module and a lambda).
+    name: &'n [u8],
+    span: Span,
+    class: Option<&'c str>,
+    is_c_function: bool,
+}
+
+fn body_name<'s>(node: Node<'_>, source: &'s str) -> &'s [u8] {
+    node.field("name")
+        .map(|n| text(n, source).as_bytes())
+        .unwrap_or(b"")
+}
+
+/// The names that make a body worth lowering: the allocators and deallocators, their
+/// aliases, `new` and `del`.
+fn wanted_names<'n>(names: &'n ModuleNames, interesting: &'n HashSet<String>) -> FastSet<&'n [u8]> {
+    let mut wanted: FastSet<&[u8]> = interesting.iter().map(|n| n.as_bytes()).collect();
+    wanted.extend(names.aliases_of(interesting).map(str::as_bytes));
+    wanted.extend([b"new".as_slice(), b"del".as_slice()]);
+    wanted
+}
+
+/// The names planning records of each body: the wanted ones and the bodies' names.
+fn plan_universe<'n>(wanted: &FastSet<&'n [u8]>, body_names: &[&'n [u8]]) -> FastSet<&'n [u8]> {
+    let mut universe: FastSet<&[u8]> = wanted.iter().copied().collect();
+    universe.extend(body_names.iter().copied());
+    universe
+}
+
 /// Which bodies to lower: what each mentions, and which are kept so far.
 struct Plan<'s> {
     mentioned: Vec<FastSet<&'s [u8]>>,
@@ -335,17 +385,12 @@ impl<'s> Plan<'s> {
         names: &ModuleNames,
         interesting: &HashSet<String>,
     ) -> Plan<'s> {
-        let body_name = |node: Node<'_>| -> &'s [u8] {
-            node.field("name")
-                .map(|n| text(n, source).as_bytes())
-                .unwrap_or(b"")
-        };
-        let mut wanted: FastSet<&[u8]> = interesting.iter().map(|n| n.as_bytes()).collect();
-        wanted.extend(names.aliases_of(interesting).map(str::as_bytes));
-        wanted.extend([b"new".as_slice(), b"del".as_slice()]);
-        let mut universe: FastSet<&[u8]> = wanted.iter().copied().collect();
-        let body_names: Vec<&'s [u8]> = found.iter().map(|(node, _)| body_name(*node)).collect();
-        universe.extend(body_names.iter().copied());
+        let body_names: Vec<&'s [u8]> = found
+            .iter()
+            .map(|(node, _)| body_name(*node, source))
+            .collect();
+        let wanted = wanted_names(names, interesting);
+        let universe = plan_universe(&wanted, &body_names);
         let mentioned: Vec<FastSet<&'s [u8]>> = found
             .iter()
             .map(|(node, _)| {
@@ -373,6 +418,27 @@ impl<'s> Plan<'s> {
                 mentioned
             })
             .collect();
+        let bodies: Vec<PlannedBody<'s, '_>> = found
+            .iter()
+            .zip(&body_names)
+            .map(|((node, class), name)| PlannedBody {
+                name,
+                span: node_span(*node),
+                class: class.as_deref(),
+                is_c_function: node.kind() == "cdef_function",
+            })
+            .collect();
+        Plan::from_parts(&bodies, mentioned, source, &wanted)
+    }
+
+    /// The plan of bodies known by what [`Plan::new`] reads of their nodes, and the
+    /// names each mentions (of the plan's universe, [`plan_universe`]).
+    fn from_parts(
+        bodies: &[PlannedBody<'s, '_>],
+        mentioned: Vec<FastSet<&'s [u8]>>,
+        source: &str,
+        wanted: &FastSet<&[u8]>,
+    ) -> Plan<'s> {
         let mut mentioning: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
         for (index, names) in mentioned.iter().enumerate() {
             for name in names {
@@ -381,21 +447,17 @@ impl<'s> Plan<'s> {
         }
         let mut keep: Vec<bool> = mentioned
             .iter()
-            .zip(&body_names)
-            .map(|(names, name)| {
-                matches!(*name, b"__dealloc__" | b"__del__")
+            .zip(bodies)
+            .map(|(names, body)| {
+                matches!(body.name, b"__dealloc__" | b"__del__")
                     || names.iter().any(|n| wanted.contains(n))
             })
             .collect();
-        keep_flag_setters(found, source, &body_names, &mut keep);
-        let is_c_function: Vec<bool> = found
-            .iter()
-            .map(|(node, _)| node.kind() == "cdef_function")
-            .collect();
+        keep_flag_setters(bodies, source, &mut keep);
         let mut c_functions: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
-        for (index, name) in body_names.iter().enumerate() {
-            if is_c_function[index] {
-                c_functions.entry(*name).or_default().push(index);
+        for (index, body) in bodies.iter().enumerate() {
+            if body.is_c_function {
+                c_functions.entry(body.name).or_default().push(index);
             }
         }
         let mut plan = Plan {
@@ -450,19 +512,14 @@ impl<'s> Plan<'s> {
 /// Keeps the methods that assign an attribute their class's `__dealloc__` mentions
 /// (`close()` setting `self.closed = True`): the class model reads the flags a
 /// method leaves, even in a method that names no allocator.
-fn keep_flag_setters(
-    found: &[(Node<'_>, Option<String>)],
-    source: &str,
-    body_names: &[&[u8]],
-    keep: &mut [bool],
-) {
+fn keep_flag_setters(bodies: &[PlannedBody<'_, '_>], source: &str, keep: &mut [bool]) {
     let mut read_by_dealloc: HashMap<&str, HashSet<&str>> = HashMap::new();
-    for ((node, class), name) in found.iter().zip(body_names) {
-        let (Some(class), b"__dealloc__" | b"__del__") = (class, *name) else {
+    for body in bodies {
+        let (Some(class), b"__dealloc__" | b"__del__") = (body.class, body.name) else {
             continue;
         };
-        let body = text(*node, source);
-        let attributes = read_by_dealloc.entry(class.as_str()).or_default();
+        let body = &source[body.span.start..body.span.end];
+        let attributes = read_by_dealloc.entry(class).or_default();
         for (at, _) in body.match_indices("self.") {
             let rest = &body[at + 5..];
             let end = rest
@@ -476,14 +533,14 @@ fn keep_flag_setters(
     if read_by_dealloc.is_empty() {
         return;
     }
-    for (index, (node, class)) in found.iter().enumerate() {
-        let Some(attributes) = class.as_deref().and_then(|c| read_by_dealloc.get(c)) else {
+    for (index, body) in bodies.iter().enumerate() {
+        let Some(attributes) = body.class.and_then(|c| read_by_dealloc.get(c)) else {
             continue;
         };
         if keep[index] {
             continue;
         }
-        let body = text(*node, source);
+        let body = &source[body.span.start..body.span.end];
         keep[index] = body.match_indices("self.").any(|(at, _)| {
             let rest = &body[at + 5..];
             let end = rest

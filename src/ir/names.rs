@@ -368,6 +368,15 @@ impl ModuleNames {
     /// count only at module level.
     pub fn collect(root: Node<'_>, source: &str) -> ModuleNames {
         let mut names = ModuleNames::default();
+        names.collect_more(root, source);
+        names
+    }
+
+    /// [`ModuleNames::collect`] over one more tree of the same file: the trees of a
+    /// file's groups of top-level statements, visited in order, bind what the whole
+    /// file's tree binds (each group's root is a `module` node, which binds nothing).
+    pub fn collect_more(&mut self, root: Node<'_>, source: &str) {
+        let names = self;
         let mut cursor = root.walk();
         // The extern blocks and function or class bodies the cursor is inside, by depth.
         let mut scopes: Vec<(usize, bool)> = Vec::new();
@@ -412,7 +421,7 @@ impl ModuleNames {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    return names;
+                    return;
                 }
                 ancestors.pop();
                 depth -= 1;

@@ -8,8 +8,10 @@
 //! Invariant: nothing here recurses on the tree's depth (a 10,000-level nesting must not
 //! overflow the stack), so every walk uses a `TreeCursor` loop.
 
+mod groups;
 mod nesting;
 
+pub use groups::{parses_cleanly_by_groups, statements_of, top_level_groups, GroupParser};
 pub use nesting::{DeepDefinition, MAX_BLOCK_DEPTH};
 
 use std::path::Path;
@@ -76,6 +78,12 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
 /// only statement of its block, no definition around the deep lines) and when the tree
 /// of the remaining text has a syntax error (so CY000 is reported exactly where a
 /// whole parse puts it). Syntax errors inside a left-out definition are not seen.
+/// Whether [`parse_bounded`] would leave a definition out of the text's parse (some line
+/// is nested too deeply, and the cut is clean).
+pub fn cuts_deep_definitions(text: &str) -> bool {
+    nesting::cut_deep_definitions(text).is_some()
+}
+
 pub fn parse_bounded(text: &str, dialect: Dialect) -> (Tree, Vec<DeepDefinition>) {
     let Some(cut) = nesting::cut_deep_definitions(text) else {
         return (parse(text, dialect), Vec::new());
@@ -147,6 +155,26 @@ fn parse_with(text: &str, language: Language) -> Tree {
     parser
         .parse(text, None)
         .expect("parsing without a timeout or cancellation flag always yields a tree")
+}
+
+/// For the tests that compare two ways of parsing real code: every file of `samples/`
+/// cysafe reads, and with the environment variable `corpus` naming a directory, every
+/// one under it, with its dialect and text (a file that is not UTF-8 is left out).
+#[cfg(test)]
+pub(crate) fn real_code(
+    corpus: &str,
+) -> impl Iterator<Item = (std::path::PathBuf, Dialect, String)> {
+    let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
+    roots.extend(std::env::var_os(corpus).map(std::path::PathBuf::from));
+    roots
+        .into_iter()
+        .flat_map(|root| walkdir::WalkDir::new(root).sort_by_file_name())
+        .filter_map(|entry| {
+            let path = entry.expect("the tree is readable").into_path();
+            let dialect = Dialect::from_path(&path)?;
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((path, dialect, text))
+        })
 }
 
 /// A node's child by field name, at the cost of a field id: tree-sitter's own
