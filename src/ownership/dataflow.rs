@@ -2479,7 +2479,11 @@ impl Ownership<'_, '_> {
             let states = state.site_mut(site);
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
-            *states = if maybe_null {
+            // A block known to be NULL here was never allocated on this path: the
+            // call frees nothing (`if tmp == NULL: free(tmp)` after a failed realloc).
+            *states = if *states == SiteStates::NULL {
+                SiteStates::NULL
+            } else if maybe_null {
                 SiteStates::FREED.union(SiteStates::NULL)
             } else {
                 SiteStates::FREED
