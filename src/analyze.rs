@@ -193,22 +193,45 @@ pub struct Grouping {
     pub from_bytes: usize,
     /// Each group is at least this long (but the last).
     pub group_bytes: usize,
+    /// Files whose largest group holds more than this percentage of the text are parsed
+    /// whole: a file that is mostly one definition (one huge function or class) keeps
+    /// nearly its whole tree either way, and grouping would only parse that group twice.
+    pub largest_group_percent: usize,
 }
 
 impl Grouping {
     /// What `check` does: a tree costs 46 bytes per byte of source, so a file of 512 KB
-    /// or more is parsed 256 KB at a time (a 12 MB tree). Only the largest files pay
+    /// or more is parsed 256 KB at a time (a 12 MB tree), unless one group is most of it.
+    /// Only the largest files pay
     /// for parsing each group again to lower it (the 22-package corpus has one).
     pub const LARGE_FILES: Grouping = Grouping {
         from_bytes: 512 << 10,
         group_bytes: 256 << 10,
+        largest_group_percent: 50,
     };
 
     /// Every file, one top-level statement per group (the tests' setting).
     pub const EVERY_STATEMENT: Grouping = Grouping {
         from_bytes: 0,
         group_bytes: 0,
+        largest_group_percent: 100,
     };
+
+    /// Whether `text` is parsed by groups.
+    fn applies_to(&self, text: &str) -> bool {
+        if text.len() < self.from_bytes || crate::parse::cuts_deep_definitions(text) {
+            return false;
+        }
+        if self.largest_group_percent >= 100 {
+            return true;
+        }
+        let largest = crate::parse::top_level_groups(text, self.group_bytes)
+            .iter()
+            .map(|group| group.end_byte - group.start_byte)
+            .max()
+            .unwrap_or(0);
+        largest * 100 <= text.len() * self.largest_group_percent
+    }
 }
 
 /// [`analyze_file`], parsing as `grouping` says (the tests compare both ways).
@@ -234,9 +257,7 @@ pub fn prepare_file_grouping(
     parsed: Option<BoundedParse>,
     grouping: Grouping,
 ) -> PreparedFile {
-    let by_groups = parsed.is_none()
-        && text.len() >= grouping.from_bytes
-        && !crate::parse::cuts_deep_definitions(text);
+    let by_groups = parsed.is_none() && grouping.applies_to(text);
     if by_groups {
         let families = FamilyTable::for_settings(settings);
         let lowered = lower_by_groups(text, dialect, families, project, context, grouping);
@@ -931,6 +952,26 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::diagnostic::LineIndex;
+
+    #[test]
+    fn a_large_file_that_is_mostly_one_definition_is_parsed_whole() {
+        let small = Grouping {
+            from_bytes: 1000,
+            group_bytes: 100,
+            largest_group_percent: 50,
+        };
+        let one_function: String = std::iter::once("def f():\n".to_string())
+            .chain((0..200).map(|i| format!("    x{i} = {i}\n")))
+            .collect();
+        let many_functions: String = (0..200)
+            .map(|i| format!("def f{i}():\n    return {i}\n"))
+            .collect();
+        let short = "def f():\n    pass\n";
+        assert!(!small.applies_to(&one_function));
+        assert!(small.applies_to(&many_functions));
+        assert!(!small.applies_to(short));
+        assert!(Grouping::EVERY_STATEMENT.applies_to(&one_function));
+    }
 
     #[test]
     fn a_shared_context_keeps_the_parse_its_file_would_make_once() {
