@@ -2920,6 +2920,10 @@ impl Ownership<'_, '_> {
                     let targets = state.targets_mut(place);
                     targets.remove(&Target::Site(site));
                     let nothing_left = targets.is_empty();
+                    // Nor checked through it: the place is marked checked only for blocks
+                    // it holds, which a join relies on (an entry for a block a place does
+                    // not hold is kept against any side).
+                    state.unmark_checked(place, site);
                     if !held_elsewhere {
                         *state.site_mut(site) = SiteStates::default();
                         state.born.remove(&site);
