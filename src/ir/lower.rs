@@ -376,6 +376,10 @@ struct Plan<'s> {
     keep: Vec<bool>,
     /// Kept bodies whose calls [`Plan::keep_called_c_functions`] has not looked at.
     unscanned: Vec<usize>,
+    /// The `cdef` functions that return a C value and hold no `raise`
+    /// ([`ModuleNames::is_quiet`]): whether a call of one counts as raising is read off
+    /// its summary, which needs the summaries of what it calls in turn.
+    quiet: Vec<bool>,
 }
 
 impl<'s> Plan<'s> {
@@ -428,7 +432,7 @@ impl<'s> Plan<'s> {
                 is_c_function: node.kind() == "cdef_function",
             })
             .collect();
-        Plan::from_parts(&bodies, mentioned, source, &wanted)
+        Plan::from_parts(&bodies, mentioned, source, &wanted, names)
     }
 
     /// The plan of bodies known by what [`Plan::new`] reads of their nodes, and the
@@ -438,6 +442,7 @@ impl<'s> Plan<'s> {
         mentioned: Vec<FastSet<&'s [u8]>>,
         source: &str,
         wanted: &FastSet<&[u8]>,
+        module_names: &ModuleNames,
     ) -> Plan<'s> {
         let mut mentioning: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
         for (index, names) in mentioned.iter().enumerate() {
@@ -449,8 +454,12 @@ impl<'s> Plan<'s> {
             .iter()
             .zip(bodies)
             .map(|(names, body)| {
-                matches!(body.name, b"__dealloc__" | b"__del__")
-                    || names.iter().any(|n| wanted.contains(n))
+                // Finalizers, of the instance and of an exported buffer: that one frees
+                // nothing is itself what CY004 reports.
+                matches!(
+                    body.name,
+                    b"__dealloc__" | b"__del__" | b"__releasebuffer__"
+                ) || names.iter().any(|n| wanted.contains(n))
             })
             .collect();
         keep_flag_setters(bodies, source, &mut keep);
@@ -460,12 +469,20 @@ impl<'s> Plan<'s> {
                 c_functions.entry(body.name).or_default().push(index);
             }
         }
+        let quiet = bodies
+            .iter()
+            .map(|body| {
+                body.is_c_function
+                    && std::str::from_utf8(body.name).is_ok_and(|name| module_names.is_quiet(name))
+            })
+            .collect();
         let mut plan = Plan {
             mentioned,
             mentioning,
             c_functions,
             keep,
             unscanned: Vec::new(),
+            quiet,
         };
         plan.unscanned = (0..plan.keep.len()).filter(|&i| plan.keep[i]).collect();
         plan.keep_called_c_functions();
@@ -477,17 +494,28 @@ impl<'s> Plan<'s> {
     /// take pointers; a `def` function given one is rare enough. Each round looks at the
     /// bodies kept since the last (the C functions kept by a round, at the next), so a
     /// chain of helpers kept one per round stays linear.
+    ///
+    /// Below a quiet helper (one returning a C value with no `raise`), all the way down:
+    /// whether it raises through a Python call of a helper it calls (`outer` -> `middle`
+    /// -> `inner`, which calls `obj.compute()`) is in the summaries of that chain.
     fn keep_called_c_functions(&mut self) {
-        let scanned = std::mem::take(&mut self.unscanned);
-        for index in scanned {
-            for name in &self.mentioned[index] {
-                for &callee in self.c_functions.get(name).into_iter().flatten() {
-                    if !self.keep[callee] {
-                        self.keep[callee] = true;
-                        self.unscanned.push(callee);
+        let mut scanned = std::mem::take(&mut self.unscanned);
+        while !scanned.is_empty() {
+            let mut quiet_callees = Vec::new();
+            for index in scanned {
+                for name in &self.mentioned[index] {
+                    for &callee in self.c_functions.get(name).into_iter().flatten() {
+                        if !self.keep[callee] {
+                            self.keep[callee] = true;
+                            self.unscanned.push(callee);
+                            if self.quiet[callee] {
+                                quiet_callees.push(callee);
+                            }
+                        }
                     }
                 }
             }
+            scanned = quiet_callees;
         }
     }
 

@@ -216,7 +216,8 @@ pub struct Call {
     /// Whether the call is C-level code that raises only through a declaration the
     /// analysis does not read: a method of a C or C++ value (`v.push_back(x)`: only if
     /// declared `except +`), or a `cdef` function of this file that returns a C value and
-    /// holds no `raise` statement.
+    /// holds no `raise` statement (whose summary may still say it raises through a Python
+    /// call in its body: `Summary::raises`).
     pub c_level: bool,
 }
 

@@ -141,7 +141,7 @@ pub fn lower_module_by_groups(
         class: body.class.as_deref(),
         is_c_function: body.is_c_function,
     }));
-    let mut plan = Plan::from_parts(&planned, mentioned, source, &wanted);
+    let mut plan = Plan::from_parts(&planned, mentioned, source, &wanted, &names);
     drop(planned);
     resolve_class_bases(&mut module, &names);
     let classes = module.clone();
