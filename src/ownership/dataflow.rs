@@ -1720,9 +1720,10 @@ impl Ownership<'_, '_> {
         });
     }
 
-    /// A block a test showed NULL on every path here (the allocation failed): whatever
-    /// value a flag holds, it is not live there (`if b != NULL: owned = True` ... `if
-    /// owned: free(b)`, where the path that left `owned` false is the NULL one).
+    /// A block a test showed NULL on every path here (the allocation failed), or that a
+    /// NULL test showed does not exist here: whatever value a flag holds, it is not live
+    /// there (`if b != NULL: owned = True` ... `if owned: free(b)`, where the path that
+    /// left `owned` false is the NULL one).
     fn failed_under_every_flag(site: SiteId, state: &mut State) {
         Self::under_every_flag(site, state, |existing| {
             existing
@@ -2976,9 +2977,20 @@ impl Ownership<'_, '_> {
                     let targets = state.targets_mut(place);
                     targets.remove(&Target::Site(site));
                     let nothing_left = targets.is_empty();
+                    // Nor checked through it: the place is marked checked only for blocks
+                    // it holds, which a join relies on (an entry for a block a place does
+                    // not hold is kept against any side).
+                    state.unmark_checked(place, site);
                     if !held_elsewhere {
                         *state.site_mut(site) = SiteStates::default();
                         state.born.remove(&site);
+                        // Not live under any flag's value either, as where it may still be
+                        // NULL and is narrowed to it: a flag set while it was live must
+                        // not imply it is live past this edge only because it was known
+                        // not to be NULL.
+                        if !state.implied.is_empty() {
+                            Self::failed_under_every_flag(site, state);
+                        }
                     }
                     if nothing_left {
                         return false;
