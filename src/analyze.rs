@@ -3,7 +3,9 @@
 //! This is the only entry point the commands use; it does no I/O.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::ir::lower::{lower_module_reusing, mentions_any, LoweringCache, NESTED_TOO_DEEPLY};
+use crate::ir::lower::{
+    lower_module_by_groups, lower_module_reusing, mentions_any, LoweringCache, NESTED_TOO_DEEPLY,
+};
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -169,6 +171,104 @@ pub fn prepare_file(
     context: &[ContextFile<'_>],
     parsed: Option<BoundedParse>,
 ) -> PreparedFile {
+    prepare_file_grouping(
+        text,
+        dialect,
+        settings,
+        project,
+        context,
+        parsed,
+        Grouping::LARGE_FILES,
+    )
+}
+
+/// When a file is parsed a group of top-level statements at a time, so that its whole
+/// tree never exists (`lower::lower_module_by_groups`): the IR, diagnostics and
+/// summaries are those of the whole parse. A file with a syntax error is parsed whole
+/// (so CY000 is where the whole parse puts it), and so is one that holds lines nested
+/// too deeply ([`parse_bounded`] cuts them from the whole parse).
+#[derive(Clone, Copy, Debug)]
+pub struct Grouping {
+    /// Files this long or longer are parsed by groups.
+    pub from_bytes: usize,
+    /// Each group is at least this long (but the last).
+    pub group_bytes: usize,
+    /// Files whose largest group holds more than this percentage of the text are parsed
+    /// whole: a file that is mostly one definition (one huge function or class) keeps
+    /// nearly its whole tree either way, and grouping would only parse that group twice.
+    pub largest_group_percent: usize,
+}
+
+impl Grouping {
+    /// What `check` does: a tree costs 46 bytes per byte of source, so a file of 512 KB
+    /// or more is parsed 256 KB at a time (a 12 MB tree), unless one group is most of it.
+    /// Only the largest files pay
+    /// for parsing each group again to lower it (the 22-package corpus has one).
+    pub const LARGE_FILES: Grouping = Grouping {
+        from_bytes: 512 << 10,
+        group_bytes: 256 << 10,
+        largest_group_percent: 50,
+    };
+
+    /// Every file, one top-level statement per group (the tests' setting).
+    pub const EVERY_STATEMENT: Grouping = Grouping {
+        from_bytes: 0,
+        group_bytes: 0,
+        largest_group_percent: 100,
+    };
+
+    /// Whether `text` is parsed by groups.
+    fn applies_to(&self, text: &str) -> bool {
+        if text.len() < self.from_bytes || crate::parse::cuts_deep_definitions(text) {
+            return false;
+        }
+        if self.largest_group_percent >= 100 {
+            return true;
+        }
+        let largest = crate::parse::top_level_groups(text, self.group_bytes)
+            .iter()
+            .map(|group| group.end_byte - group.start_byte)
+            .max()
+            .unwrap_or(0);
+        largest * 100 <= text.len() * self.largest_group_percent
+    }
+}
+
+/// [`analyze_file`], parsing as `grouping` says (the tests compare both ways).
+pub fn analyze_file_grouping(
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+    grouping: Grouping,
+) -> FileAnalysis {
+    prepare_file_grouping(text, dialect, settings, project, context, None, grouping)
+        .analyze(text, dialect, project)
+}
+
+/// [`prepare_file`], parsing as `grouping` says.
+pub fn prepare_file_grouping(
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+    parsed: Option<BoundedParse>,
+    grouping: Grouping,
+) -> PreparedFile {
+    let by_groups = parsed.is_none() && grouping.applies_to(text);
+    if by_groups {
+        let families = FamilyTable::for_settings(settings);
+        let lowered = lower_by_groups(text, dialect, families, project, context, grouping);
+        if let Some(lowered) = lowered {
+            return PreparedFile {
+                syntax_error: None,
+                cut: Vec::new(),
+                lowered,
+            };
+        }
+    }
     let (tree, deep) = parsed.unwrap_or_else(|| parse_bounded(text, dialect));
     let syntax_error = first_syntax_error(&tree).map(syntax_error);
     let families = FamilyTable::for_settings(settings);
@@ -629,38 +729,17 @@ fn lower_tree(
     context: &[ContextFile<'_>],
     lowering: Option<&mut LoweringCache>,
 ) -> LoweredFile {
-    let root = tree.root_node();
-    let mut interesting = families.function_names();
-    interesting.extend(project.function_names().map(str::to_string));
-    // The names the context binds: an allocator the .pxd cimports under an alias is
-    // called by that alias here. A context that names no allocator, deallocator or
-    // project helper binds nothing the analysis follows, and is not parsed.
-    let outer_names: Vec<Cow<'_, ModuleNames>> = context
-        .iter()
-        .filter(|outer| mentions_any(outer.text, &interesting))
-        .map(|outer| match outer.names {
-            Some(shared) => Cow::Borrowed(shared.names(outer.text)),
-            None => Cow::Owned(ContextFile::collect_names(outer.text)),
-        })
-        .collect();
-    let mut mentioned = interesting.clone();
-    for outer in &outer_names {
-        mentioned.extend(outer.aliases_of(&interesting).map(str::to_string));
-    }
-    // A `.pyx` whose `.pxd` allocates (an inline factory) is lowered even when it names
-    // no allocator itself: its `__dealloc__` is the other half of those classes.
-    let module = if mentions_any(text, &mentioned) || !outer_names.is_empty() {
-        let mut names = ModuleNames::collect(root, text);
-        for outer in &outer_names {
-            names.inherit(outer);
-        }
+    let scope = LoweringScope::of(text, &families, project, context);
+    let module = if scope.lowers {
+        let mut names = ModuleNames::collect(tree.root_node(), text);
+        scope.complete(&mut names);
         let mut effects = PotentialEffects::default();
         lower_module_reusing(
-            root,
+            tree.root_node(),
             text,
             &names,
-            &interesting,
-            |module| effects.update(module, &interesting),
+            &scope.interesting,
+            |module| effects.update(module, &scope.interesting),
             lowering,
         )
     } else {
@@ -670,6 +749,90 @@ fn lower_tree(
         module,
         families,
         resolution: resolution_for(dialect),
+    }
+}
+
+/// [`lower_tree`] of the tree [`parse`] gives, parsing a group of top-level statements
+/// at a time; `None` when a group has a syntax error.
+fn lower_by_groups(
+    text: &str,
+    dialect: Dialect,
+    families: FamilyTable,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+    grouping: Grouping,
+) -> Option<LoweredFile> {
+    let scope = LoweringScope::of(text, &families, project, context);
+    let module = if scope.lowers {
+        let mut effects = PotentialEffects::default();
+        lower_module_by_groups(
+            text,
+            dialect,
+            grouping.group_bytes,
+            |names| scope.complete(names),
+            &scope.interesting,
+            |module| effects.update(module, &scope.interesting),
+        )?
+    } else {
+        if !crate::parse::parses_cleanly_by_groups(text, dialect, grouping.group_bytes) {
+            return None;
+        }
+        Module::default()
+    };
+    Some(LoweredFile {
+        module,
+        families,
+        resolution: resolution_for(dialect),
+    })
+}
+
+/// What lowering a text reads besides its tree: the names of the families' and the
+/// project's functions, the names its context binds, and whether it is lowered at all.
+struct LoweringScope<'c> {
+    interesting: HashSet<String>,
+    outer_names: Vec<Cow<'c, ModuleNames>>,
+    lowers: bool,
+}
+
+impl<'c> LoweringScope<'c> {
+    fn of(
+        text: &str,
+        families: &FamilyTable,
+        project: &ProjectSummaries,
+        context: &[ContextFile<'c>],
+    ) -> LoweringScope<'c> {
+        let mut interesting = families.function_names();
+        interesting.extend(project.function_names().map(str::to_string));
+        // The names the context binds: an allocator the .pxd cimports under an alias is
+        // called by that alias here. A context that names no allocator, deallocator or
+        // project helper binds nothing the analysis follows, and is not parsed.
+        let outer_names: Vec<Cow<'c, ModuleNames>> = context
+            .iter()
+            .filter(|outer| mentions_any(outer.text, &interesting))
+            .map(|outer| match outer.names {
+                Some(shared) => Cow::Borrowed(shared.names(outer.text)),
+                None => Cow::Owned(ContextFile::collect_names(outer.text)),
+            })
+            .collect();
+        let mut mentioned = interesting.clone();
+        for outer in &outer_names {
+            mentioned.extend(outer.aliases_of(&interesting).map(str::to_string));
+        }
+        // A `.pyx` whose `.pxd` allocates (an inline factory) is lowered even when it
+        // names no allocator itself: its `__dealloc__` is the other half of those classes.
+        let lowers = mentions_any(text, &mentioned) || !outer_names.is_empty();
+        LoweringScope {
+            interesting,
+            outer_names,
+            lowers,
+        }
+    }
+
+    /// Adds the context's names to the file's own.
+    fn complete(&self, names: &mut ModuleNames) {
+        for outer in &self.outer_names {
+            names.inherit(outer);
+        }
     }
 }
 
@@ -789,6 +952,26 @@ fn syntax_error(node: tree_sitter::Node<'_>) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::diagnostic::LineIndex;
+
+    #[test]
+    fn a_large_file_that_is_mostly_one_definition_is_parsed_whole() {
+        let small = Grouping {
+            from_bytes: 1000,
+            group_bytes: 100,
+            largest_group_percent: 50,
+        };
+        let one_function: String = std::iter::once("def f():\n".to_string())
+            .chain((0..200).map(|i| format!("    x{i} = {i}\n")))
+            .collect();
+        let many_functions: String = (0..200)
+            .map(|i| format!("def f{i}():\n    return {i}\n"))
+            .collect();
+        let short = "def f():\n    pass\n";
+        assert!(!small.applies_to(&one_function));
+        assert!(small.applies_to(&many_functions));
+        assert!(!small.applies_to(short));
+        assert!(Grouping::EVERY_STATEMENT.applies_to(&one_function));
+    }
 
     #[test]
     fn a_shared_context_keeps_the_parse_its_file_would_make_once() {
@@ -1265,5 +1448,106 @@ mod tests {
             .map(|d| (d.rule.code, position(text, d.span.start)))
             .collect();
         assert_eq!(found, vec![("CY001", (11, 20)), ("CY007", (11, 20))]);
+    }
+
+    /// Every sample (with its `.pxd` as context), and with `CYSAFE_GROUP_CORPUS=DIR`
+    /// every file under DIR, lowered a top-level statement at a time: the IR is the
+    /// whole parse's, to the byte of every span; a file with a syntax error is left to
+    /// the whole parse.
+    #[test]
+    fn lowering_by_groups_gives_the_whole_parse_s_ir() {
+        let settings = AnalysisSettings::default();
+        let empty = ProjectSummaries::default();
+        let (mut compared, mut lowered_functions) = (0, 0);
+        for (path, dialect, text) in crate::parse::real_code("CYSAFE_GROUP_CORPUS") {
+            let declaration = path.with_extension("pxd");
+            let pxd = (path.extension().is_some_and(|e| e == "pyx") && declaration.is_file())
+                .then(|| std::fs::read_to_string(&declaration).ok())
+                .flatten();
+            let context: Vec<ContextFile<'_>> =
+                pxd.as_deref().map(Into::into).into_iter().collect();
+            let whole = prepare_file(&text, dialect, &settings, &empty, &context, None);
+            let families = FamilyTable::for_settings(&settings);
+            let grouped = lower_by_groups(
+                &text,
+                dialect,
+                families,
+                &empty,
+                &context,
+                Grouping::EVERY_STATEMENT,
+            );
+            let Some(grouped) = grouped else {
+                // Or a pure-Python-mode file only the Cython grammar parses cleanly.
+                let python_fails = dialect == Dialect::PurePython
+                    && !crate::parse::parses_cleanly_by_groups(&text, dialect, usize::MAX);
+                assert!(
+                    whole.syntax_error.is_some() || python_fails,
+                    "{}",
+                    path.display()
+                );
+                continue;
+            };
+            if !whole.cut.is_empty() {
+                continue;
+            }
+            assert!(whole.syntax_error.is_none(), "{}", path.display());
+            // `Function::instances` is a hash map: its order is compared sorted.
+            let shown = |module: &Module| {
+                let mut module = module.clone();
+                let instances: Vec<std::collections::BTreeMap<String, String>> = module
+                    .functions
+                    .iter_mut()
+                    .map(|function| {
+                        std::mem::take(&mut function.instances)
+                            .into_iter()
+                            .collect()
+                    })
+                    .collect();
+                format!("{module:?}\n{instances:?}")
+            };
+            assert_eq!(
+                shown(&grouped.module),
+                shown(&whole.lowered.module),
+                "{}",
+                path.display()
+            );
+            compared += 1;
+            lowered_functions += grouped.module.functions.len();
+        }
+        eprintln!("{compared} files, {lowered_functions} functions");
+        assert!(
+            compared > 100 && lowered_functions > 500,
+            "{compared} {lowered_functions}"
+        );
+    }
+
+    /// A syntax error inside one group: lowering by groups declines, and the file is
+    /// parsed whole, so CY000 and the other diagnostics are where the whole parse puts
+    /// them (the broken function is skipped, the others analyzed).
+    #[test]
+    fn a_syntax_error_in_one_group_gives_the_whole_parse_s_diagnostics() {
+        let text = "from libc.stdlib cimport malloc, free\n\
+                    def f():\n    cdef char* p = <char*>malloc(4)\n    p[0] = 1\n    free(p)\n\
+                    def g():\n    cdef char* r = <char*>malloc(4)\n    return )\n\
+                    def h():\n    cdef char* q = <char*>malloc(4)\n    q[0] = 1\n    free(q)\n";
+        let settings = AnalysisSettings::default();
+        let empty = ProjectSummaries::default();
+        let families = FamilyTable::for_settings(&settings);
+        let grouping = Grouping::EVERY_STATEMENT;
+        let lowered = lower_by_groups(text, Dialect::Cython, families, &empty, &[], grouping);
+        assert!(lowered.is_none());
+        let whole = analyze_file(text, Dialect::Cython, &settings, &empty, &[]);
+        let grouped =
+            analyze_file_grouping(text, Dialect::Cython, &settings, &empty, &[], grouping);
+        assert_eq!(grouped.diagnostics, whole.diagnostics);
+        let found: Vec<_> = grouped
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(text, d.span.start)))
+            .collect();
+        assert_eq!(
+            found,
+            vec![("CY001", (3, 27)), ("CY000", (8, 5)), ("CY001", (10, 27))]
+        );
     }
 }

@@ -89,9 +89,9 @@ fn fixtures_fixed_are_pinned_compile_and_leave_only_what_cannot_be_fixed() {
             // `twice` raises when its second block fails, leaking the first (CY007): a leak
             // the CY003 fix keeps, as the original had it on the same paths.
             &[
-                "realloc_shapes.pyx:77:28: CY007",
-                "realloc_shapes.pyx:82:19: CY007",
-                "realloc_shapes.pyx:115:5: CY003",
+                "realloc_shapes.pyx:80:28: CY007",
+                "realloc_shapes.pyx:85:19: CY007",
+                "realloc_shapes.pyx:120:5: CY003",
             ],
         ),
         // `pair`'s and `copy_both`'s second checks release the first block before raising;

@@ -133,6 +133,47 @@ fn cython_samples_report_exactly_their_expectations() {
     check("pxi");
 }
 
+/// A large file is parsed a group of top-level statements at a time
+/// (`analyze::Grouping`); parsing every sample that way, one statement per group, must
+/// report what parsing it whole reports: the same diagnostics with their messages,
+/// positions, related spans and fixes, the same functions named as skipped, the same
+/// exported classes and the same work (the IR itself is compared in
+/// `analyze.rs`'s tests) (a `.pyx` with its `.pxd` as context, as a run sees it).
+#[test]
+fn parsing_by_groups_reports_what_parsing_whole_reports() {
+    use cysafe::analyze::{analyze_file, analyze_file_grouping, ContextFile, Grouping};
+    let settings = AnalysisSettings::default();
+    let empty = cysafe::ownership::summary::ProjectSummaries::default();
+    let mut compared = 0;
+    for path in sample_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let dialect = Dialect::from_path(&path).unwrap();
+        let declaration = declaration_of(&path).map(|pxd| std::fs::read_to_string(pxd).unwrap());
+        let context: Vec<ContextFile<'_>> =
+            declaration.as_deref().map(Into::into).into_iter().collect();
+        let whole = analyze_file(&text, dialect, &settings, &empty, &context);
+        let grouped = analyze_file_grouping(
+            &text,
+            dialect,
+            &settings,
+            &empty,
+            &context,
+            Grouping::EVERY_STATEMENT,
+        );
+        let shown = |analysis: &cysafe::analyze::FileAnalysis| {
+            let classes: std::collections::BTreeMap<_, _> =
+                analysis.summaries.classes.iter().collect();
+            format!(
+                "{:#?}\n{:#?}\n{classes:#?}\n{}",
+                analysis.diagnostics, analysis.too_deep, analysis.graph_builds
+            )
+        };
+        assert_eq!(shown(&grouped), shown(&whole), "{}", path.display());
+        compared += usize::from(!whole.diagnostics.is_empty());
+    }
+    assert!(compared > 100, "only {compared} samples report anything");
+}
+
 /// `analyze_source` runs the one-graph rules and their fixes on each module-level
 /// function's graph as soon as it is final, and drops it
 /// (`ModuleAnalysis::run_releasing`); keeping every graph to the end and running all

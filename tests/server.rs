@@ -242,7 +242,7 @@ fn diagnostics_and_fixes_in_utf16_then_edited_away() {
             {"range": {"start": {"line": 7, "character": 4}, "end": {"line": 7, "character": 5}},
              "newText": "tmp"},
             {"range": {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 0}},
-             "newText": "    if tmp == NULL:\n        raise MemoryError()\n    p = tmp\n"},
+             "newText": "    if tmp == NULL:\n        free(p)\n        raise MemoryError()\n    p = tmp\n"},
         ])
     );
     // The only fix is unsafe: fixAll (safe fixes only) offers nothing.
@@ -322,7 +322,7 @@ fn utf8_is_used_when_the_client_offers_it_and_fix_all_applies_safe_fixes() {
         text.replace("    cdef char* p", "    cdef char* tmp\n    cdef char* p")
             .replace(
                 "    p = <char*> realloc(p, 4 * n)\n    if p == NULL:\n        raise MemoryError()\n",
-                "    tmp = <char*> realloc(p, 4 * n)\n    if tmp == NULL:\n        raise MemoryError()\n    p = tmp\n"
+                "    tmp = <char*> realloc(p, 4 * n)\n    if tmp == NULL:\n        free(p)\n        raise MemoryError()\n    p = tmp\n"
             )
     );
     client.shutdown();

@@ -5,7 +5,9 @@
 //! takes a `cdef` in a function), named so that it clashes with nothing the function
 //! uses. When the assignment is followed by its NULL check (`if p == NULL: raise
 //! MemoryError()`), the check is kept and made a check of the temporary: behaviour is
-//! unchanged wherever the reallocation succeeds, so the fix is safe. Otherwise a check
+//! unchanged wherever the reallocation succeeds, so the fix is safe. For a local, the
+//! check frees the old block before it raises (with the deallocator of its family, when
+//! the module already names it): where the reallocation failed the local still owns it. Otherwise a check
 //! that raises `MemoryError` is added (inside `with gil:` without the GIL): unsafe, as
 //! the function now raises where it went on.
 
@@ -69,7 +71,30 @@ pub(super) fn attach<'s>(
         return;
     };
     let call = function.call(overwrite.call);
+    // A local's old block is the function's to free where the reallocation failed: the
+    // check that raises frees it first (a field's stays with its object).
+    let local = place.path.is_empty() && place.root != "self" && !function.is_global(&place.root);
+    let release = graph
+        .site_of_call(overwrite.call)
+        .and_then(|site| graph.site(site).family)
+        .filter(|_| local)
+        .map(|family| {
+            // Qualified as the reallocator is (`mem.PyMem_Realloc` -> `mem.PyMem_Free`).
+            let written = &source[call.span.start..call.span.end];
+            let callee = written.split('(').next().unwrap_or("").trim();
+            let module = callee.rsplit_once('.').map_or("", |(module, _)| module);
+            let deallocator = graph.families.family(family).deallocator();
+            if module.is_empty() {
+                deallocator.to_string()
+            } else {
+                format!("{module}.{deallocator}")
+            }
+        })
+        // Only a deallocator the module already names is known to be bound there.
+        .filter(|deallocator| text::mentions(source, deallocator))
+        .map(|deallocator| format!("{deallocator}({place})"));
     let target = Target {
+        release,
         place: place.to_string(),
         assignment: overwrite.span,
         call: call.span,
@@ -90,6 +115,8 @@ pub(super) fn attach<'s>(
 }
 
 struct Target<'a> {
+    /// `free(p)`: what frees the old block before the check raises, for a local.
+    release: Option<String>,
     place: String,
     assignment: Span,
     call: Span,
@@ -141,6 +168,17 @@ fn write(
     let (applicability, message) = match following_check(source, &statement, place, &tmp) {
         Some(check) => {
             edits.push(check.condition);
+            if let Some(release) = &target.release {
+                edits.push(match check.inline_body {
+                    Some(at) => Edit::insert(at, format!("{release}; ")),
+                    None => {
+                        let (line_start, line) =
+                            text::next_code_line(source, check.header_end).ok_or(Refusal::Shape)?;
+                        let indent = text::indentation(line);
+                        Edit::insert(line_start, format!("{indent}{release}\n"))
+                    }
+                });
+            }
             edits.push(insert_line_after(source, check.body_end, store_back));
             (
                 Applicability::Safe,
@@ -161,7 +199,7 @@ fn write(
                 function.unit(),
                 without_gil,
                 dialect,
-                &[],
+                target.release.as_slice(),
             );
             lines.push_str(&store_back);
             edits.push(insert_line_after(source, statement.end, lines));
@@ -213,6 +251,10 @@ fn pointer_type(
 /// temporary.
 struct FollowingCheck {
     condition: Edit,
+    /// Where the body starts, when it is on the `if` line.
+    inline_body: Option<usize>,
+    /// The end of the `if` line.
+    header_end: usize,
     /// The end of the check's last line.
     body_end: usize,
 }
@@ -258,6 +300,9 @@ fn following_check(
     }
     Some(FollowingCheck {
         condition: Edit::replace(Span::new(condition_start, colon), rewritten),
+        inline_body: (!inline_body.is_empty())
+            .then(|| inline_body.as_ptr() as usize - source.as_ptr() as usize),
+        header_end: text::line_end(source, line_start),
         body_end,
     })
 }

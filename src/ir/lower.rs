@@ -24,6 +24,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use crate::diagnostic::Span;
+use crate::ir::kinds::KindName;
 use crate::ir::names::{
     declared_noexcept, declared_nogil, exception_clause, function_pointer_noexcept,
     holds_statements, opens_scope, single_comparison, text, ModuleNames,
@@ -35,6 +36,9 @@ use crate::ir::{
 use crate::parse::{syntax_error_in, Fields};
 
 mod count_guards;
+mod grouped;
+
+pub use grouped::lower_module_by_groups;
 
 use count_guards::{Compound, CompoundStep};
 
@@ -152,17 +156,7 @@ pub fn lower_module_reusing(
     let mut decorated = HashMap::new();
     let found = find_bodies(root, source, &mut module, &mut decorated);
     let mut plan = Plan::new(&found, source, names, interesting);
-    for class in &mut module.classes {
-        if let Some(base) = &class.base {
-            if let Callee::External {
-                name,
-                module: Some(origin),
-            } = names.resolve_name(base, &HashSet::new())
-            {
-                class.base_origin = Some((origin, name));
-            }
-        }
-    }
+    resolve_class_bases(&mut module, names);
     let classes = module.clone();
     // What a cached function was lowered against must be what this one sees.
     let mut earlier = HashMap::new();
@@ -190,7 +184,7 @@ pub fn lower_module_reusing(
             // The tree of a function with a syntax error cannot be trusted: skip it, not
             // the whole file (the module body is skipped when a top-level statement is
             // broken).
-            let broken = if node.kind() == "module" {
+            let broken = if node.kind_name() == "module" {
                 let mut cursor = node.walk();
                 let broken = node
                     .named_children(&mut cursor)
@@ -253,16 +247,8 @@ pub fn lower_module_reusing(
                     module.functions.push(function)
                 }
                 Err(TooDeep(reason)) => {
-                    let (name, _, name_span) = function_identity(node, source);
-                    let name = match class {
-                        Some(class) => format!("{class}.{name}"),
-                        None => name,
-                    };
-                    module.too_deep.push(SkippedFunction {
-                        name,
-                        name_span,
-                        reason,
-                    });
+                    let skipped = too_deep_function(node, class.as_deref(), source, reason);
+                    module.too_deep.push(skipped);
                 }
             }
         }
@@ -270,6 +256,40 @@ pub fn lower_module_reusing(
         if !plan.keep_callers_of(helpers.iter().map(|name| name.as_bytes())) {
             return module;
         }
+    }
+}
+
+/// The cimported module each class's first base comes from, when a cimport names it.
+fn resolve_class_bases(module: &mut Module, names: &ModuleNames) {
+    for class in &mut module.classes {
+        if let Some(base) = &class.base {
+            if let Callee::External {
+                name,
+                module: Some(origin),
+            } = names.resolve_name(base, &HashSet::new())
+            {
+                class.base_origin = Some((origin, name));
+            }
+        }
+    }
+}
+
+/// A body lowering gave up on for nesting too deeply, as it is named on standard error.
+fn too_deep_function(
+    node: Node<'_>,
+    class: Option<&str>,
+    source: &str,
+    reason: String,
+) -> SkippedFunction {
+    let (name, _, name_span) = function_identity(node, source);
+    let name = match class {
+        Some(class) => format!("{class}.{name}"),
+        None => name,
+    };
+    SkippedFunction {
+        name,
+        name_span,
+        reason,
     }
 }
 
@@ -316,6 +336,37 @@ fn class_shapes(classes: &Module) -> String {
     format!("{shapes:?}")
 }
 
+/// What planning reads of one body besides the names it mentions.
+struct PlannedBody<'n, 'c> {
+    /// Its name (empty for the module and a lambda).
+    name: &'n [u8],
+    span: Span,
+    class: Option<&'c str>,
+    is_c_function: bool,
+}
+
+fn body_name<'s>(node: Node<'_>, source: &'s str) -> &'s [u8] {
+    node.field("name")
+        .map(|n| text(n, source).as_bytes())
+        .unwrap_or(b"")
+}
+
+/// The names that make a body worth lowering: the allocators and deallocators, their
+/// aliases, `new` and `del`.
+fn wanted_names<'n>(names: &'n ModuleNames, interesting: &'n HashSet<String>) -> FastSet<&'n [u8]> {
+    let mut wanted: FastSet<&[u8]> = interesting.iter().map(|n| n.as_bytes()).collect();
+    wanted.extend(names.aliases_of(interesting).map(str::as_bytes));
+    wanted.extend([b"new".as_slice(), b"del".as_slice()]);
+    wanted
+}
+
+/// The names planning records of each body: the wanted ones and the bodies' names.
+fn plan_universe<'n>(wanted: &FastSet<&'n [u8]>, body_names: &[&'n [u8]]) -> FastSet<&'n [u8]> {
+    let mut universe: FastSet<&[u8]> = wanted.iter().copied().collect();
+    universe.extend(body_names.iter().copied());
+    universe
+}
+
 /// Which bodies to lower: what each mentions, and which are kept so far.
 struct Plan<'s> {
     mentioned: Vec<FastSet<&'s [u8]>>,
@@ -326,6 +377,10 @@ struct Plan<'s> {
     keep: Vec<bool>,
     /// Kept bodies whose calls [`Plan::keep_called_c_functions`] has not looked at.
     unscanned: Vec<usize>,
+    /// The `cdef` functions that return a C value and hold no `raise`
+    /// ([`ModuleNames::is_quiet`]): whether a call of one counts as raising is read off
+    /// its summary, which needs the summaries of what it calls in turn.
+    quiet: Vec<bool>,
 }
 
 impl<'s> Plan<'s> {
@@ -335,17 +390,12 @@ impl<'s> Plan<'s> {
         names: &ModuleNames,
         interesting: &HashSet<String>,
     ) -> Plan<'s> {
-        let body_name = |node: Node<'_>| -> &'s [u8] {
-            node.field("name")
-                .map(|n| text(n, source).as_bytes())
-                .unwrap_or(b"")
-        };
-        let mut wanted: FastSet<&[u8]> = interesting.iter().map(|n| n.as_bytes()).collect();
-        wanted.extend(names.aliases_of(interesting).map(str::as_bytes));
-        wanted.extend([b"new".as_slice(), b"del".as_slice()]);
-        let mut universe: FastSet<&[u8]> = wanted.iter().copied().collect();
-        let body_names: Vec<&'s [u8]> = found.iter().map(|(node, _)| body_name(*node)).collect();
-        universe.extend(body_names.iter().copied());
+        let body_names: Vec<&'s [u8]> = found
+            .iter()
+            .map(|(node, _)| body_name(*node, source))
+            .collect();
+        let wanted = wanted_names(names, interesting);
+        let universe = plan_universe(&wanted, &body_names);
         let mentioned: Vec<FastSet<&'s [u8]>> = found
             .iter()
             .map(|(node, _)| {
@@ -357,7 +407,7 @@ impl<'s> Plan<'s> {
                         }
                     }
                 };
-                if node.kind() == "module" {
+                if node.kind_name() == "module" {
                     let mut cursor = node.walk();
                     for statement in node.named_children(&mut cursor) {
                         if !is_definition(statement) {
@@ -373,6 +423,28 @@ impl<'s> Plan<'s> {
                 mentioned
             })
             .collect();
+        let bodies: Vec<PlannedBody<'s, '_>> = found
+            .iter()
+            .zip(&body_names)
+            .map(|((node, class), name)| PlannedBody {
+                name,
+                span: node_span(*node),
+                class: class.as_deref(),
+                is_c_function: node.kind_name() == "cdef_function",
+            })
+            .collect();
+        Plan::from_parts(&bodies, mentioned, source, &wanted, names)
+    }
+
+    /// The plan of bodies known by what [`Plan::new`] reads of their nodes, and the
+    /// names each mentions (of the plan's universe, [`plan_universe`]).
+    fn from_parts(
+        bodies: &[PlannedBody<'s, '_>],
+        mentioned: Vec<FastSet<&'s [u8]>>,
+        source: &str,
+        wanted: &FastSet<&[u8]>,
+        module_names: &ModuleNames,
+    ) -> Plan<'s> {
         let mut mentioning: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
         for (index, names) in mentioned.iter().enumerate() {
             for name in names {
@@ -381,29 +453,37 @@ impl<'s> Plan<'s> {
         }
         let mut keep: Vec<bool> = mentioned
             .iter()
-            .zip(&body_names)
-            .map(|(names, name)| {
-                matches!(*name, b"__dealloc__" | b"__del__")
-                    || names.iter().any(|n| wanted.contains(n))
+            .zip(bodies)
+            .map(|(names, body)| {
+                // Finalizers, of the instance and of an exported buffer: that one frees
+                // nothing is itself what CY004 reports.
+                matches!(
+                    body.name,
+                    b"__dealloc__" | b"__del__" | b"__releasebuffer__"
+                ) || names.iter().any(|n| wanted.contains(n))
             })
             .collect();
-        keep_flag_setters(found, source, &body_names, &mut keep);
-        let is_c_function: Vec<bool> = found
-            .iter()
-            .map(|(node, _)| node.kind() == "cdef_function")
-            .collect();
+        keep_flag_setters(bodies, source, &mut keep);
         let mut c_functions: std::collections::HashMap<&'s [u8], Vec<usize>> = Default::default();
-        for (index, name) in body_names.iter().enumerate() {
-            if is_c_function[index] {
-                c_functions.entry(*name).or_default().push(index);
+        for (index, body) in bodies.iter().enumerate() {
+            if body.is_c_function {
+                c_functions.entry(body.name).or_default().push(index);
             }
         }
+        let quiet = bodies
+            .iter()
+            .map(|body| {
+                body.is_c_function
+                    && std::str::from_utf8(body.name).is_ok_and(|name| module_names.is_quiet(name))
+            })
+            .collect();
         let mut plan = Plan {
             mentioned,
             mentioning,
             c_functions,
             keep,
             unscanned: Vec::new(),
+            quiet,
         };
         plan.unscanned = (0..plan.keep.len()).filter(|&i| plan.keep[i]).collect();
         plan.keep_called_c_functions();
@@ -415,17 +495,28 @@ impl<'s> Plan<'s> {
     /// take pointers; a `def` function given one is rare enough. Each round looks at the
     /// bodies kept since the last (the C functions kept by a round, at the next), so a
     /// chain of helpers kept one per round stays linear.
+    ///
+    /// Below a quiet helper (one returning a C value with no `raise`), all the way down:
+    /// whether it raises through a Python call of a helper it calls (`outer` -> `middle`
+    /// -> `inner`, which calls `obj.compute()`) is in the summaries of that chain.
     fn keep_called_c_functions(&mut self) {
-        let scanned = std::mem::take(&mut self.unscanned);
-        for index in scanned {
-            for name in &self.mentioned[index] {
-                for &callee in self.c_functions.get(name).into_iter().flatten() {
-                    if !self.keep[callee] {
-                        self.keep[callee] = true;
-                        self.unscanned.push(callee);
+        let mut scanned = std::mem::take(&mut self.unscanned);
+        while !scanned.is_empty() {
+            let mut quiet_callees = Vec::new();
+            for index in scanned {
+                for name in &self.mentioned[index] {
+                    for &callee in self.c_functions.get(name).into_iter().flatten() {
+                        if !self.keep[callee] {
+                            self.keep[callee] = true;
+                            self.unscanned.push(callee);
+                            if self.quiet[callee] {
+                                quiet_callees.push(callee);
+                            }
+                        }
                     }
                 }
             }
+            scanned = quiet_callees;
         }
     }
 
@@ -450,19 +541,14 @@ impl<'s> Plan<'s> {
 /// Keeps the methods that assign an attribute their class's `__dealloc__` mentions
 /// (`close()` setting `self.closed = True`): the class model reads the flags a
 /// method leaves, even in a method that names no allocator.
-fn keep_flag_setters(
-    found: &[(Node<'_>, Option<String>)],
-    source: &str,
-    body_names: &[&[u8]],
-    keep: &mut [bool],
-) {
+fn keep_flag_setters(bodies: &[PlannedBody<'_, '_>], source: &str, keep: &mut [bool]) {
     let mut read_by_dealloc: HashMap<&str, HashSet<&str>> = HashMap::new();
-    for ((node, class), name) in found.iter().zip(body_names) {
-        let (Some(class), b"__dealloc__" | b"__del__") = (class, *name) else {
+    for body in bodies {
+        let (Some(class), b"__dealloc__" | b"__del__") = (body.class, body.name) else {
             continue;
         };
-        let body = text(*node, source);
-        let attributes = read_by_dealloc.entry(class.as_str()).or_default();
+        let body = &source[body.span.start..body.span.end];
+        let attributes = read_by_dealloc.entry(class).or_default();
         for (at, _) in body.match_indices("self.") {
             let rest = &body[at + 5..];
             let end = rest
@@ -476,14 +562,14 @@ fn keep_flag_setters(
     if read_by_dealloc.is_empty() {
         return;
     }
-    for (index, (node, class)) in found.iter().enumerate() {
-        let Some(attributes) = class.as_deref().and_then(|c| read_by_dealloc.get(c)) else {
+    for (index, body) in bodies.iter().enumerate() {
+        let Some(attributes) = body.class.and_then(|c| read_by_dealloc.get(c)) else {
             continue;
         };
         if keep[index] {
             continue;
         }
-        let body = text(*node, source);
+        let body = &source[body.span.start..body.span.end];
         keep[index] = body.match_indices("self.").any(|(at, _)| {
             let rest = &body[at + 5..];
             let end = rest
@@ -563,7 +649,7 @@ pub(crate) fn for_own_parts(definition: Node<'_>, source: &str, visit: &mut impl
         let nested = node != definition && is_definition(node);
         let whole = !nested
             && node != definition
-            && !may_hold_definitions(node.kind())
+            && !may_hold_definitions(node.kind_name())
             && !text(node, source).contains('\\');
         if !nested && !whole && cursor.goto_first_child() {
             continue;
@@ -631,7 +717,7 @@ fn case_matches_every_subject(case: Node<'_>) -> bool {
     let mut cursor = case.walk();
     let patterns: Vec<Node<'_>> = case
         .named_children(&mut cursor)
-        .filter(|child| child.kind() == "case_pattern")
+        .filter(|child| child.kind_name() == "case_pattern")
         .collect();
     let [pattern] = patterns[..] else {
         return false;
@@ -641,9 +727,9 @@ fn case_matches_every_subject(case: Node<'_>) -> bool {
         let mut cursor = pattern.walk();
         let children: Vec<Node<'_>> = pattern.children(&mut cursor).collect();
         let named: Vec<Node<'_>> = children.iter().copied().filter(|c| c.is_named()).collect();
-        match pattern.kind() {
+        match pattern.kind_name() {
             "case_pattern" => match named[..] {
-                [] => return children.iter().any(|child| child.kind() == "_"),
+                [] => return children.iter().any(|child| child.kind_name() == "_"),
                 [inner] => pending.push(inner),
                 _ => {}
             },
@@ -652,13 +738,13 @@ fn case_matches_every_subject(case: Node<'_>) -> bool {
             // `case p as name:`: its first child is the pattern.
             "as_pattern" => pending.extend(named.first().copied()),
             "union_pattern" => {
-                if children.iter().any(|child| child.kind() == "_") {
+                if children.iter().any(|child| child.kind_name() == "_") {
                     return true;
                 }
                 pending.extend(named);
             }
             // `case (x):` groups; `case (x,):` is a sequence pattern.
-            "tuple_pattern" if !children.iter().any(|child| child.kind() == ",") => {
+            "tuple_pattern" if !children.iter().any(|child| child.kind_name() == ",") => {
                 pending.extend(named.first().filter(|_| named.len() == 1).copied());
             }
             _ => {}
@@ -668,7 +754,7 @@ fn case_matches_every_subject(case: Node<'_>) -> bool {
 }
 
 fn is_definition(node: Node<'_>) -> bool {
-    is_definition_kind(node.kind())
+    is_definition_kind(node.kind_name())
 }
 
 fn is_definition_kind(kind: &str) -> bool {
@@ -710,12 +796,12 @@ fn find_bodies<'t>(
     let mut inside_expression: Option<usize> = None;
     loop {
         let node = cursor.node();
-        let kind = node.kind();
+        let kind = node.kind_name();
         if kind == "decorated_definition" {
             let mut names = String::new();
             let mut inner = node.walk();
             for decorator in node.named_children(&mut inner) {
-                if decorator.kind() == "decorator" {
+                if decorator.kind_name() == "decorator" {
                     names.push_str(text(decorator, source));
                 }
             }
@@ -796,7 +882,7 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
         while let Some(container) = pending.pop() {
             let mut cursor = container.walk();
             for child in container.named_children(&mut cursor) {
-                match child.kind() {
+                match child.kind_name() {
                     "c_variable_declaration" => {
                         let mut inner = child.walk();
                         for declarator in child.fields("declarator", &mut inner) {
@@ -812,12 +898,12 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
                     }
                     "expression_statement" => {
                         if let Some(assignment) = child.named_child(0) {
-                            if assignment.kind() == "assignment"
+                            if assignment.kind_name() == "assignment"
                                 && assignment.field("type").is_some()
                                 && assignment.field("right").is_none()
                             {
                                 if let Some(left) = assignment.field("left") {
-                                    if left.kind() == "identifier" {
+                                    if left.kind_name() == "identifier" {
                                         attributes.push((
                                             text(left, source).to_string(),
                                             node_span(left),
@@ -841,7 +927,7 @@ fn class_declaration(node: Node<'_>, source: &str, decorators: &str) -> Class {
         base,
         base_origin: None,
         attributes,
-        is_extension_type: node.kind() == "cdef_class" || decorators.contains("cclass"),
+        is_extension_type: node.kind_name() == "cdef_class" || decorators.contains("cclass"),
         used_attributes: self_attributes(text(node, source)),
     }
 }
@@ -876,7 +962,7 @@ pub(crate) fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
     let mut node = declarator;
     // Pointer and array declarators wrap the name C-style; unwrap them without recursion.
     for _ in 0..MAX_NESTING {
-        if node.kind() == "identifier" {
+        if node.kind_name() == "identifier" {
             return Some(node);
         }
         if let Some(name) = node.field("name") {
@@ -1140,7 +1226,7 @@ fn error_value_text(written: &str) -> String {
 
 /// The name, kind and name span of a function body (or of the module's top-level code).
 fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Span) {
-    match node.kind() {
+    match node.kind_name() {
         "module" => (
             "<module>".to_string(),
             FunctionKind::Module,
@@ -1153,7 +1239,7 @@ fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Spa
         ),
         _ => {
             let name = node.field("name");
-            let kind = if node.kind() == "cdef_function" {
+            let kind = if node.kind_name() == "cdef_function" {
                 if source[node.start_byte()..].starts_with("cpdef") {
                     FunctionKind::Cpdef
                 } else {
@@ -1178,7 +1264,7 @@ fn function_identity(node: Node<'_>, source: &str) -> (String, FunctionKind, Spa
 fn property_of<'s>(node: Node<'_>, source: &'s str) -> Option<&'s str> {
     let mut ancestor = node.parent();
     while let Some(outer) = ancestor {
-        match outer.kind() {
+        match outer.kind_name() {
             "property_block" => return outer.field("name").map(|name| text(name, source)),
             "class_definition" | "cdef_class" | "function_definition" | "cdef_function" => {
                 return None
@@ -1208,7 +1294,7 @@ fn is_property_setter(decorated: Option<Node<'_>>, source: &str) -> bool {
     let mut cursor = decorated.walk();
     let setter = decorated
         .named_children(&mut cursor)
-        .filter(|child| child.kind() == "decorator")
+        .filter(|child| child.kind_name() == "decorator")
         .any(|decorator| {
             let written = text(decorator, source).trim_start_matches('@').trim();
             written
@@ -1471,7 +1557,7 @@ impl<'a> Lowerer<'a> {
         }
         loop {
             let node = cursor.node();
-            let kind = node.kind();
+            let kind = node.kind_name();
             // Bindings live in statements; expressions bind only through a walrus, so
             // they are entered only when their statement's text holds one.
             let mut descend = !opens_scope(kind)
@@ -1496,7 +1582,8 @@ impl<'a> Lowerer<'a> {
                             self.note_measured(left, right);
                         }
                         // `c: Counter = Counter()`: pure-Python mode's declaration.
-                        if let (Some(annotation), "identifier") = (node.field("type"), left.kind())
+                        if let (Some(annotation), "identifier") =
+                            (node.field("type"), left.kind_name())
                         {
                             let declared = self.text(annotation).trim().to_string();
                             self.declared.insert(self.text(left).to_string(), declared);
@@ -1532,7 +1619,7 @@ impl<'a> Lowerer<'a> {
                         }
                         let pointer = node
                             .named_child(0)
-                            .is_some_and(|first| matches!(first.kind(), "pointer_declarator"));
+                            .is_some_and(|first| matches!(first.kind_name(), "pointer_declarator"));
                         if declared.is_some_and(|t| is_integer_type(self.text(t))) && !pointer {
                             self.integers.insert(self.text(name).to_string());
                             self.integer_types.insert(
@@ -1564,7 +1651,7 @@ impl<'a> Lowerer<'a> {
                 "parameters" | "lambda_parameters" => {
                     let mut inner = node.walk();
                     for param in node.named_children(&mut inner) {
-                        let name = match param.kind() {
+                        let name = match param.kind_name() {
                             "identifier" => Some(param),
                             "c_parameter" => {
                                 let name = param.field("name");
@@ -1615,7 +1702,7 @@ impl<'a> Lowerer<'a> {
                                 let mut c = param.walk();
                                 let first = param
                                     .named_children(&mut c)
-                                    .find(|n| n.kind() == "identifier");
+                                    .find(|n| n.kind_name() == "identifier");
                                 first
                             }),
                         };
@@ -1674,7 +1761,7 @@ impl<'a> Lowerer<'a> {
     fn bind_pattern(&mut self, pattern: Node<'_>) {
         let mut pending = vec![pattern];
         while let Some(node) = pending.pop() {
-            match node.kind() {
+            match node.kind_name() {
                 "identifier" => {
                     self.locals.insert(self.text(node).to_string());
                 }
@@ -1714,12 +1801,12 @@ impl<'a> Lowerer<'a> {
 
     fn statement(&mut self, node: Node<'_>) -> Lowered<()> {
         self.enter()?;
-        match node.kind() {
+        match node.kind_name() {
             "expression_statement" => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
                 for child in children {
-                    match child.kind() {
+                    match child.kind_name() {
                         "assignment" => self.assignment(child)?,
                         "augmented_assignment" => self.augmented_assignment(child)?,
                         _ => {
@@ -1781,10 +1868,10 @@ impl<'a> Lowerer<'a> {
                     let mut cursor = n.walk();
                     let children: Vec<Node<'_>> = n.named_children(&mut cursor).collect();
                     for target in children {
-                        let untyped_local = target.kind() == "identifier"
+                        let untyped_local = target.kind_name() == "identifier"
                             && self.locals.contains(self.text(target))
                             && !self.c_typed.contains(self.text(target));
-                        if matches!(target.kind(), "expression_list" | "tuple") {
+                        if matches!(target.kind_name(), "expression_list" | "tuple") {
                             pending.push(target);
                         } else if untyped_local {
                             // A Python object: `del` unbinds the name, no C++ delete. Unless
@@ -1938,7 +2025,7 @@ impl<'a> Lowerer<'a> {
 
     /// A call statement that never returns ends its path.
     fn after_call_statement(&mut self, expression: Node<'_>) {
-        if expression.kind() != "call" {
+        if expression.kind_name() != "call" {
             return;
         }
         let Some(function) = expression.field("function") else {
@@ -1964,7 +2051,7 @@ impl<'a> Lowerer<'a> {
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         for child in children {
-            if child.kind() == "block" {
+            if child.kind_name() == "block" {
                 // An unknown compound statement: its body may or may not run.
                 let skip = self.new_block();
                 let body = self.new_block();
@@ -1996,7 +2083,7 @@ impl<'a> Lowerer<'a> {
             Some(body) => {
                 let mut cursor = body.walk();
                 body.named_children(&mut cursor)
-                    .filter(|child| child.kind() == "case_clause")
+                    .filter(|child| child.kind_name() == "case_clause")
                     .collect()
             }
             None => Vec::new(),
@@ -2108,12 +2195,12 @@ impl<'a> Lowerer<'a> {
         let alternatives: Vec<Node<'_>> = node.fields("alternative", &mut cursor).collect();
         let mut next_alternative = alternatives.into_iter();
         loop {
-            let consequence_field = if clause.kind() == "else_clause" {
+            let consequence_field = if clause.kind_name() == "else_clause" {
                 "body"
             } else {
                 "consequence"
             };
-            if clause.kind() == "else_clause" {
+            if clause.kind_name() == "else_clause" {
                 if let Some(body) = clause.field(consequence_field) {
                     self.lower_statements(body)?;
                 }
@@ -2218,8 +2305,8 @@ impl<'a> Lowerer<'a> {
         let variable = self.strip(node.field("left")?);
         let right = self.strip(node.field("right")?);
         let function = right.field("function")?;
-        let is_range = variable.kind() == "identifier"
-            && right.kind() == "call"
+        let is_range = variable.kind_name() == "identifier"
+            && right.kind_name() == "call"
             && matches!(self.text(function), "range" | "xrange" | "prange");
         is_range.then(|| LoopIndex {
             variable: self.text(variable).to_string(),
@@ -2347,14 +2434,14 @@ impl<'a> Lowerer<'a> {
         let index = self.strip(index);
         let name = self.text(index);
         let innermost = self.loops.last_mut()?.index.as_mut()?;
-        (index.kind() == "identifier" && innermost.variable == name).then_some(innermost)
+        (index.kind_name() == "identifier" && innermost.variable == name).then_some(innermost)
     }
 
     fn with_statement(&mut self, node: Node<'_>) -> Lowered<()> {
         let mut cursor = node.walk();
         let clauses: Vec<Node<'_>> = node
             .named_children(&mut cursor)
-            .filter(|n| n.kind() == "with_clause")
+            .filter(|n| n.kind_name() == "with_clause")
             .collect();
         let mut releases_gil = false;
         for clause in clauses {
@@ -2369,7 +2456,7 @@ impl<'a> Lowerer<'a> {
                     releases_gil = true;
                     continue;
                 }
-                if value.kind() == "as_pattern" {
+                if value.kind_name() == "as_pattern" {
                     if let Some(manager) = value.named_child(0) {
                         self.expr(manager)?;
                     }
@@ -2397,7 +2484,7 @@ impl<'a> Lowerer<'a> {
     fn names_every_exception(&self, classes: Node<'_>) -> bool {
         let classes = self.strip(classes);
         let mut cursor = classes.walk();
-        let members: Vec<Node<'_>> = if classes.kind() == "tuple" {
+        let members: Vec<Node<'_>> = if classes.kind_name() == "tuple" {
             classes.named_children(&mut cursor).collect()
         } else {
             vec![classes]
@@ -2413,13 +2500,16 @@ impl<'a> Lowerer<'a> {
         let handlers: Vec<Node<'_>> = clauses
             .iter()
             .copied()
-            .filter(|n| matches!(n.kind(), "except_clause" | "except_group_clause"))
+            .filter(|n| matches!(n.kind_name(), "except_clause" | "except_group_clause"))
             .collect();
-        let else_clause = clauses.iter().copied().find(|n| n.kind() == "else_clause");
+        let else_clause = clauses
+            .iter()
+            .copied()
+            .find(|n| n.kind_name() == "else_clause");
         let finally_clause = clauses
             .iter()
             .copied()
-            .find(|n| n.kind() == "finally_clause");
+            .find(|n| n.kind_name() == "finally_clause");
 
         let after = self.new_block();
         let normal_finally = self.new_block();
@@ -2460,7 +2550,7 @@ impl<'a> Lowerer<'a> {
             // `except T as e:` parses as one `as_pattern` value: the class is its first
             // child, and it catches exactly what `except T:` does.
             let (classes, alias) = match handler.field("value") {
-                Some(value) if value.kind() == "as_pattern" => (
+                Some(value) if value.kind_name() == "as_pattern" => (
                     value.named_child(0),
                     value
                         .field("alias")
@@ -2475,7 +2565,7 @@ impl<'a> Lowerer<'a> {
             let mut inner = handler.walk();
             let blocks: Vec<Node<'_>> = handler
                 .named_children(&mut inner)
-                .filter(|n| n.kind() == "block")
+                .filter(|n| n.kind_name() == "block")
                 .collect();
             for block in blocks {
                 self.lower_statements(block)?;
@@ -2496,7 +2586,7 @@ impl<'a> Lowerer<'a> {
             let mut inner = finally_clause.walk();
             let blocks: Vec<Node<'_>> = finally_clause
                 .named_children(&mut inner)
-                .filter(|n| n.kind() == "block")
+                .filter(|n| n.kind_name() == "block")
                 .collect();
             self.current = normal_finally;
             for &block in &blocks {
@@ -2530,7 +2620,7 @@ impl<'a> Lowerer<'a> {
         let mut atoms = Vec::new();
         let mut counts = false;
         while let Some(node) = pending.pop() {
-            match node.kind() {
+            match node.kind_name() {
                 "boolean_operator" => {
                     compound = true;
                     pending.extend(node.field("left").map(|n| self.strip(n)));
@@ -2558,7 +2648,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 };
                 let tested = self.strip(tested);
-                if matches!(tested.kind(), "identifier" | "attribute") {
+                if matches!(tested.kind_name(), "identifier" | "attribute") {
                     if let Some(place) = self.place_of(tested)? {
                         self.push(Stmt::Examined { place });
                     }
@@ -2601,14 +2691,17 @@ impl<'a> Lowerer<'a> {
     fn condition(&mut self, node: Node<'_>, then: BlockId, otherwise: BlockId) -> Lowered<()> {
         self.enter()?;
         let node = self.strip(node);
-        match node.kind() {
+        match node.kind_name() {
             "not_operator" => {
                 if let Some(argument) = node.field("argument") {
                     self.condition(argument, otherwise, then)?;
                 }
             }
             "boolean_operator" => {
-                let operator = node.field("operator").map(|n| n.kind()).unwrap_or("and");
+                let operator = node
+                    .field("operator")
+                    .map(|n| n.kind_name())
+                    .unwrap_or("and");
                 let left = node.field("left");
                 let right = node.field("right");
                 if let (Some(left), Some(right)) = (left, right) {
@@ -2655,7 +2748,8 @@ impl<'a> Lowerer<'a> {
                         self.edge(self.current, yes);
                         self.edge(self.current, no);
                         // A predicate's call compares with NULL inside it.
-                        let against_null = matches!(node.kind(), "comparison_operator" | "call");
+                        let against_null =
+                            matches!(node.kind_name(), "comparison_operator" | "call");
                         for (block, holds, target) in [(yes, true, then), (no, false, otherwise)] {
                             self.current = block;
                             self.push(Stmt::Assume {
@@ -2747,9 +2841,9 @@ impl<'a> Lowerer<'a> {
             if visited > MAX_NESTING {
                 break;
             }
-            if node.kind() == "attribute" {
+            if node.kind_name() == "attribute" {
                 let rooted_at_self = node.field("object").is_some_and(|object| {
-                    object.kind() == "identifier" && self.text(object) == "self"
+                    object.kind_name() == "identifier" && self.text(object) == "self"
                 });
                 if rooted_at_self {
                     if let Some(place) = self.place_of(node)? {
@@ -2760,7 +2854,7 @@ impl<'a> Lowerer<'a> {
             }
             // `self.buf[0] == 0` reads the block's contents, not the instance's state:
             // only the index is looked into.
-            if node.kind() == "subscript" {
+            if node.kind_name() == "subscript" {
                 let mut cursor = node.walk();
                 pending.extend(node.fields("subscript", &mut cursor));
                 continue;
@@ -2775,10 +2869,10 @@ impl<'a> Lowerer<'a> {
     /// place compared with a constant, the constant, and the relation a true outcome
     /// means (the place on the left). Evaluates the compared place.
     fn constant_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, i64, Relation)>> {
-        if node.kind() == "call" && self.is_handed_an_address(node) {
+        if node.kind_name() == "call" && self.is_handed_an_address(node) {
             return Ok(Some((self.status_of_call(node)?, 0, Relation::NotEqual)));
         }
-        if node.kind() != "comparison_operator" {
+        if node.kind_name() != "comparison_operator" {
             return Ok(None);
         }
         let Some((left, operator, right)) = single_comparison(node) else {
@@ -2793,10 +2887,10 @@ impl<'a> Lowerer<'a> {
             _ => return Ok(None),
         };
         let tested = self.strip(tested);
-        if tested.kind() == "call" && self.is_handed_an_address(tested) {
+        if tested.kind_name() == "call" && self.is_handed_an_address(tested) {
             return Ok(Some((self.status_of_call(tested)?, value, relation)));
         }
-        if !matches!(tested.kind(), "identifier" | "attribute") {
+        if !matches!(tested.kind_name(), "identifier" | "attribute") {
             return Ok(None);
         }
         Ok(self.place_of(tested)?.map(|place| (place, value, relation)))
@@ -2807,8 +2901,9 @@ impl<'a> Lowerer<'a> {
     fn is_handed_an_address(&self, call: Node<'_>) -> bool {
         self.positional_args(call).into_iter().any(|argument| {
             let argument = self.strip(argument);
-            argument.kind() == "address_of_expression"
-                || (argument.kind() == "call" && self.cython_function(argument) == Some("address"))
+            argument.kind_name() == "address_of_expression"
+                || (argument.kind_name() == "call"
+                    && self.cython_function(argument) == Some("address"))
         })
     }
 
@@ -2830,7 +2925,7 @@ impl<'a> Lowerer<'a> {
     fn constant(&self, node: Node<'_>) -> Option<i64> {
         let node = self.strip(node);
         let text = self.text(node).trim();
-        match node.kind() {
+        match node.kind_name() {
             "true" => Some(1),
             "false" => Some(0),
             "integer" => {
@@ -2854,12 +2949,14 @@ impl<'a> Lowerer<'a> {
     /// `p`, `p == NULL`, `NULL != p`, `p is not NULL`, `(p := ...)`: the place tested and
     /// whether a true outcome means it is not NULL. Evaluates the tested expression.
     fn null_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, bool)>> {
-        if node.kind() == "comparison_operator" {
+        if node.kind_name() == "comparison_operator" {
             let mut cursor = node.walk();
             let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
             let operators: Vec<&str> = {
                 let mut c = node.walk();
-                node.fields("operators", &mut c).map(|n| n.kind()).collect()
+                node.fields("operators", &mut c)
+                    .map(|n| n.kind_name())
+                    .collect()
             };
             if operands.len() != 2 || operators.len() != 1 {
                 return Ok(None);
@@ -2874,8 +2971,8 @@ impl<'a> Lowerer<'a> {
             } else {
                 // `if vint is not orig_vint: del vint`: the code tells two pointers apart.
                 let (left, right) = (self.strip(operands[0]), self.strip(operands[1]));
-                if matches!(left.kind(), "identifier" | "attribute")
-                    && matches!(right.kind(), "identifier" | "attribute")
+                if matches!(left.kind_name(), "identifier" | "attribute")
+                    && matches!(right.kind_name(), "identifier" | "attribute")
                 {
                     if let (Some(left), Some(right)) = (self.place_of(left)?, self.place_of(right)?)
                     {
@@ -2887,7 +2984,7 @@ impl<'a> Lowerer<'a> {
             let tested = self.strip(tested);
             return Ok(self.tested_place(tested)?.map(|p| (p, non_null_when_true)));
         }
-        if node.kind() == "call" {
+        if node.kind_name() == "call" {
             return self.null_predicate_call(node);
         }
         Ok(self.tested_place(node)?.map(|p| (p, true)))
@@ -2901,7 +2998,7 @@ impl<'a> Lowerer<'a> {
         let Some(function) = call.field("function").map(|f| self.strip(f)) else {
             return Ok(None);
         };
-        if function.kind() != "identifier" {
+        if function.kind_name() != "identifier" {
             return Ok(None);
         }
         let name = self.text(function);
@@ -2915,13 +3012,13 @@ impl<'a> Lowerer<'a> {
             let mut cursor = arguments.walk();
             let keyword = arguments
                 .named_children(&mut cursor)
-                .any(|n| n.kind() == "keyword_argument");
+                .any(|n| n.kind_name() == "keyword_argument");
             keyword
         });
         let arguments = self.positional_args(call);
         let plain = |n: &Node<'_>| {
             matches!(
-                n.kind(),
+                n.kind_name(),
                 "identifier"
                     | "attribute"
                     | "integer"
@@ -2941,7 +3038,7 @@ impl<'a> Lowerer<'a> {
             Some(tested)
                 if !has_keywords
                     && others_plain
-                    && matches!(tested.kind(), "identifier" | "attribute" | "subscript") =>
+                    && matches!(tested.kind_name(), "identifier" | "attribute" | "subscript") =>
             {
                 Ok(self
                     .tested_place(tested)?
@@ -2952,7 +3049,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn tested_place(&mut self, node: Node<'_>) -> Lowered<Option<PlaceId>> {
-        match node.kind() {
+        match node.kind_name() {
             "subscript" => {
                 let place = self.place_of(node)?;
                 let span = node_span(node);
@@ -2979,7 +3076,7 @@ impl<'a> Lowerer<'a> {
             "NULL" | "cython.NULL" => !self.locals.contains("NULL"),
             // `<double*>0`: a zero cast to a pointer is NULL (Cython rejects a bare `p == 0`).
             "0" => matches!(
-                self.without_parentheses(node).kind(),
+                self.without_parentheses(node).kind_name(),
                 "cast_expression" | "call"
             ),
             _ => false,
@@ -3005,9 +3102,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn without_parentheses<'t>(&self, mut node: Node<'t>) -> Node<'t> {
-        while node.kind() == "parenthesized_expression" {
+        while node.kind_name() == "parenthesized_expression" {
             match node.named_child(0) {
-                Some(inner) if inner.kind() != "comment" => node = inner,
+                Some(inner) if inner.kind_name() != "comment" => node = inner,
                 _ => break,
             }
         }
@@ -3018,9 +3115,9 @@ impl<'a> Lowerer<'a> {
     fn strip<'t>(&self, mut node: Node<'t>) -> Node<'t> {
         // A loop, not recursion: each turn goes one level down.
         loop {
-            match node.kind() {
+            match node.kind_name() {
                 "parenthesized_expression" => match node.named_child(0) {
-                    Some(inner) if inner.kind() != "comment" => node = inner,
+                    Some(inner) if inner.kind_name() != "comment" => node = inner,
                     _ => return node,
                 },
                 "cast_expression" => match node.field("value") {
@@ -3041,7 +3138,7 @@ impl<'a> Lowerer<'a> {
     /// The operand of a cast to an integer type (`<size_t>p`, `<Py_ssize_t>p`,
     /// `cython.cast(cython.size_t, p)`).
     fn integer_cast<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
-        let (target, operand) = match node.kind() {
+        let (target, operand) = match node.kind_name() {
             "cast_expression" => (node.field("type")?, node.field("value")?),
             "call" if self.cython_function(node) == Some("cast") => {
                 let args = self.positional_args(node);
@@ -3144,7 +3241,7 @@ impl<'a> Lowerer<'a> {
         let mut cursor = arguments.walk();
         arguments
             .named_children(&mut cursor)
-            .filter(|n| !matches!(n.kind(), "keyword_argument" | "comment"))
+            .filter(|n| !matches!(n.kind_name(), "keyword_argument" | "comment"))
             .collect()
     }
 
@@ -3160,7 +3257,7 @@ impl<'a> Lowerer<'a> {
         };
         let mut targets = vec![left];
         for _ in 0..MAX_NESTING {
-            if right.kind() != "assignment" {
+            if right.kind_name() != "assignment" {
                 break;
             }
             if let Some(next_left) = right.field("left") {
@@ -3176,7 +3273,7 @@ impl<'a> Lowerer<'a> {
         // known to stop the NULL path. (Each edge of a compound test says exactly which
         // tests held: `ok = a != NULL or b != NULL` checks neither where `ok` is true.)
         let stripped = self.strip(right);
-        let left_is_name = self.strip(left).kind() == "identifier";
+        let left_is_name = self.strip(left).kind_name() == "identifier";
         if targets.len() == 1 && left_is_name && self.records_null_test(stripped) {
             let then = self.new_block();
             let otherwise = self.new_block();
@@ -3203,27 +3300,27 @@ impl<'a> Lowerer<'a> {
             if self.f.call(call).callee == Callee::CppNew {
                 for target in &targets {
                     let target = self.strip(*target);
-                    if target.kind() == "identifier" {
+                    if target.kind_name() == "identifier" {
                         self.cpp_new_locals.insert(self.text(target).to_string());
                     }
                 }
             }
         }
         let single = matches!(
-            self.strip(left).kind(),
+            self.strip(left).kind_name(),
             "identifier" | "attribute" | "subscript"
         );
         let constant = if single { self.constant(right) } else { None };
         let carried = self.carried(right);
         for target in &targets {
             let target = self.strip(*target);
-            match target.kind() {
+            match target.kind_name() {
                 "identifier" => self.note_carrier(self.text(target).to_string(), carried.clone()),
                 // `self.handle = <size_t>p`, `table[<size_t>p] = n`: stored where it
                 // outlives the function, the value (or the key) carries the block out.
                 "attribute" | "subscript" if self.outlives(target) => {
                     let mut stored = carried.clone();
-                    if target.kind() == "subscript" {
+                    if target.kind_name() == "subscript" {
                         let mut cursor = target.walk();
                         let keys: Vec<Node<'_>> = target.fields("subscript", &mut cursor).collect();
                         for key in keys {
@@ -3244,12 +3341,12 @@ impl<'a> Lowerer<'a> {
             let value = if single { value } else { Value::Other };
             self.assign_to(target, value, node_span(node))?;
             let stripped = self.strip(target);
-            if single && stripped.kind() == "identifier" {
+            if single && stripped.kind_name() == "identifier" {
                 self.note_view(stripped, right, node_span(node));
             }
             if let Some(constant) = constant {
                 let target = self.strip(target);
-                if matches!(target.kind(), "identifier" | "attribute") {
+                if matches!(target.kind_name(), "identifier" | "attribute") {
                     if let Some(place) = self.place_of(target)? {
                         self.push(Stmt::Constant {
                             place,
@@ -3259,7 +3356,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let target = self.strip(target);
-            if target.kind() == "identifier" {
+            if target.kind_name() == "identifier" {
                 self.note_local_value(self.text(target), right);
             }
         }
@@ -3282,7 +3379,7 @@ impl<'a> Lowerer<'a> {
             "list",
         ];
         let (left, right) = (self.strip(left), self.strip(right));
-        if !SEQUENCES.contains(&left.kind()) || !SEQUENCES.contains(&right.kind()) {
+        if !SEQUENCES.contains(&left.kind_name()) || !SEQUENCES.contains(&right.kind_name()) {
             return None;
         }
         let mut cursor = left.walk();
@@ -3291,13 +3388,13 @@ impl<'a> Lowerer<'a> {
         let values: Vec<Node<'t>> = right.named_children(&mut cursor).collect();
         let plain = |node: &Node<'t>| {
             matches!(
-                self.strip(*node).kind(),
+                self.strip(*node).kind_name(),
                 "identifier" | "attribute" | "subscript"
             )
         };
         let unstarred = |node: &Node<'t>| {
             !matches!(
-                node.kind(),
+                node.kind_name(),
                 "list_splat" | "list_splat_pattern" | "dictionary_splat" | "comment"
             )
         };
@@ -3349,7 +3446,7 @@ impl<'a> Lowerer<'a> {
         }
         for ((target, _), (value, carried, constant)) in pairs.iter().zip(values) {
             let target = self.strip(*target);
-            match target.kind() {
+            match target.kind_name() {
                 "identifier" => self.note_carrier(self.text(target).to_string(), carried),
                 "attribute" | "subscript" if self.outlives(target) => {
                     for place in carried {
@@ -3360,7 +3457,7 @@ impl<'a> Lowerer<'a> {
             }
             self.assign_to(target, value, span)?;
             if let Some(constant) = constant {
-                if matches!(target.kind(), "identifier" | "attribute") {
+                if matches!(target.kind_name(), "identifier" | "attribute") {
                     if let Some(place) = self.place_of(target)? {
                         self.push(Stmt::Constant {
                             place,
@@ -3379,7 +3476,7 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         let mut node = self.strip(node);
         for _ in 0..MAX_NESTING {
-            match node.kind() {
+            match node.kind_name() {
                 "identifier" => {
                     fields.reverse();
                     return Some(Place {
@@ -3418,7 +3515,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let node = self.strip(node);
-            match node.kind() {
+            match node.kind_name() {
                 "identifier" => {
                     let name = self.text(node);
                     if let Some(places) = self.carriers.get(name) {
@@ -3450,7 +3547,7 @@ impl<'a> Lowerer<'a> {
                     if let Some(arguments) = node.field("arguments") {
                         let mut cursor = arguments.walk();
                         for argument in arguments.named_children(&mut cursor) {
-                            if argument.kind() == "keyword_argument" {
+                            if argument.kind_name() == "keyword_argument" {
                                 if let Some(value) = argument.field("value") {
                                     pending.push((value, true));
                                 }
@@ -3483,7 +3580,7 @@ impl<'a> Lowerer<'a> {
     fn view_source(&mut self, node: Node<'_>) -> Option<(PlaceId, bool)> {
         let mut node = node;
         for _ in 0..MAX_NESTING {
-            match node.kind() {
+            match node.kind_name() {
                 "parenthesized_expression" => node = node.named_child(0)?,
                 "cast_expression" if self.is_memoryview_cast(node) => {
                     let operand = self.strip(node.field("value")?);
@@ -3500,7 +3597,7 @@ impl<'a> Lowerer<'a> {
                     let mut cursor = arguments.walk();
                     let given: Vec<Node<'_>> = arguments
                         .named_children(&mut cursor)
-                        .filter(|argument| argument.kind() != "comment")
+                        .filter(|argument| argument.kind_name() != "comment")
                         .collect();
                     // `np.asarray(view, dtype=...)` may convert, and then copies.
                     let shares = match function {
@@ -3510,7 +3607,7 @@ impl<'a> Lowerer<'a> {
                         _ => false,
                     };
                     let first = *given.first()?;
-                    if !shares || first.kind() == "keyword_argument" {
+                    if !shares || first.kind_name() == "keyword_argument" {
                         return None;
                     }
                     node = first;
@@ -3579,7 +3676,7 @@ impl<'a> Lowerer<'a> {
         let mut node = target;
         for _ in 0..MAX_NESTING {
             node = self.strip(node);
-            match node.kind() {
+            match node.kind_name() {
                 "attribute" => match node.field("object") {
                     Some(object) => node = object,
                     None => return false,
@@ -3611,7 +3708,7 @@ impl<'a> Lowerer<'a> {
     /// `p is NULL`, `not p`, or such tests combined by `and`/`or`): a flag assigned it
     /// records the test.
     fn records_null_test(&self, node: Node<'_>) -> bool {
-        match node.kind() {
+        match node.kind_name() {
             "comparison_operator" => {
                 let mut cursor = node.walk();
                 let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -3634,27 +3731,29 @@ impl<'a> Lowerer<'a> {
     /// `not n` by its swapped edges) (non-zero), `n == 0` (zero): the local's name and
     /// the kind of test.
     fn count_test(&self, node: Node<'_>) -> Option<(&'a str, CountTest)> {
-        if node.kind() == "identifier" {
+        if node.kind_name() == "identifier" {
             let name = self.text(node);
             return self
                 .integers
                 .contains(name)
                 .then_some((name, CountTest::NonZero));
         }
-        if node.kind() != "comparison_operator" {
+        if node.kind_name() != "comparison_operator" {
             return None;
         }
         let mut cursor = node.walk();
         let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         let operators: Vec<&str> = {
             let mut c = node.walk();
-            node.fields("operators", &mut c).map(|n| n.kind()).collect()
+            node.fields("operators", &mut c)
+                .map(|n| n.kind_name())
+                .collect()
         };
         let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
             return None;
         };
         let (left, right) = (self.strip(*left), self.strip(*right));
-        let (name, bound, operator) = match (left.kind(), right.kind()) {
+        let (name, bound, operator) = match (left.kind_name(), right.kind_name()) {
             ("identifier", "integer") => (left, right, *operator),
             ("integer", "identifier") => (
                 right,
@@ -3752,8 +3851,8 @@ impl<'a> Lowerer<'a> {
         let mut cursor = body.walk();
         let first = body
             .named_children(&mut cursor)
-            .find(|statement| statement.kind() != "comment")?;
-        (first.kind() == "if_statement")
+            .find(|statement| statement.kind_name() != "comment")?;
+        (first.kind_name() == "if_statement")
             .then(|| first.field("condition"))
             .flatten()
     }
@@ -3764,7 +3863,7 @@ impl<'a> Lowerer<'a> {
         let mut tests = Vec::new();
         let mut pending = vec![self.strip(node)];
         while let Some(node) = pending.pop() {
-            match node.kind() {
+            match node.kind_name() {
                 "boolean_operator" => {
                     pending.extend(node.field("left").map(|n| self.strip(n)));
                     pending.extend(node.field("right").map(|n| self.strip(n)));
@@ -3805,7 +3904,7 @@ impl<'a> Lowerer<'a> {
             let callee = self.text(f);
             matches!(callee, "range" | "xrange" | "prange") || callee.ends_with(".prange")
         };
-        if right.kind() != "call" || function.is_none_or(|f| !ranges(f)) {
+        if right.kind_name() != "call" || function.is_none_or(|f| !ranges(f)) {
             return None;
         }
         let arguments: Vec<Node<'_>> = self.positional_args(right);
@@ -3829,7 +3928,7 @@ impl<'a> Lowerer<'a> {
             _ => return None,
         };
         let bound = self.strip(bound);
-        if bound.kind() != "identifier" {
+        if bound.kind_name() != "identifier" {
             return None;
         }
         Some(self.text(bound))
@@ -3838,16 +3937,17 @@ impl<'a> Lowerer<'a> {
     /// `n` or `n - c` with a constant `c >= 0`: the name's node and `c`.
     fn count_minus_constant<'t>(&self, node: Node<'t>) -> Option<(Node<'t>, i64)> {
         let node = self.strip(node);
-        if node.kind() == "identifier" {
+        if node.kind_name() == "identifier" {
             return Some((node, 0));
         }
-        if node.kind() != "binary_operator" || node.field("operator").map(|o| o.kind()) != Some("-")
+        if node.kind_name() != "binary_operator"
+            || node.field("operator").map(|o| o.kind_name()) != Some("-")
         {
             return None;
         }
         let left = self.strip(node.field("left")?);
         let offset = self.constant(node.field("right")?)?;
-        (left.kind() == "identifier" && offset >= 0).then_some((left, offset))
+        (left.kind_name() == "identifier" && offset >= 0).then_some((left, offset))
     }
 
     fn augmented_assignment(&mut self, node: Node<'_>) -> Lowered<()> {
@@ -3859,7 +3959,7 @@ impl<'a> Lowerer<'a> {
             self.place_of(left)?;
             // `n -= 1`: what `n` held, and what `n > 0` said, no longer hold.
             let left = self.strip(left);
-            if left.kind() == "identifier" {
+            if left.kind_name() == "identifier" {
                 let name = self.text(left);
                 self.note_assigned(name);
                 let place = self.place(Place::local(name));
@@ -3874,12 +3974,12 @@ impl<'a> Lowerer<'a> {
         self.enter()?;
         let target = self.strip(target);
         // `xs[a:b] = ys` may change how many items `xs` holds.
-        if target.kind() == "subscript" {
+        if target.kind_name() == "subscript" {
             self.forget_lengths(span);
         }
-        match target.kind() {
+        match target.kind_name() {
             "identifier" | "attribute" | "subscript" => {
-                let value = if target.kind() == "identifier" {
+                let value = if target.kind_name() == "identifier" {
                     self.converted(self.text(target), value)
                 } else {
                     value
@@ -3890,13 +3990,14 @@ impl<'a> Lowerer<'a> {
                         value,
                         span,
                     });
-                    if target.kind() == "subscript" {
+                    if target.kind_name() == "subscript" {
                         if let Some(index) = self.indexing_loop(target) {
                             let range = index.range.clone();
                             self.filled.push((place, range));
                         }
                     }
-                } else if let (Value::Place(source), false) = (value, target.kind() == "identifier")
+                } else if let (Value::Place(source), false) =
+                    (value, target.kind_name() == "identifier")
                 {
                     // `(self.slots + i).data = p`: stored through a pointer the analysis
                     // does not name, into memory that is not a local: handed off.
@@ -3905,7 +4006,7 @@ impl<'a> Lowerer<'a> {
                         span,
                     });
                 }
-                if target.kind() == "identifier" {
+                if target.kind_name() == "identifier" {
                     self.note_assigned(self.text(target));
                 }
             }
@@ -3930,7 +4031,7 @@ impl<'a> Lowerer<'a> {
     fn place_of(&mut self, node: Node<'_>) -> Lowered<Option<PlaceId>> {
         self.enter()?;
         let node = self.strip(node);
-        let place = match node.kind() {
+        let place = match node.kind_name() {
             "identifier" => {
                 let name = self.text(node);
                 if matches!(name, "NULL" | "True" | "False" | "None") {
@@ -3946,7 +4047,7 @@ impl<'a> Lowerer<'a> {
                     (Some(object), Some(attribute)) => {
                         let base = self.place_of(object)?;
                         // `arr.shape` of a view: its own fields, not the block's memory.
-                        let metadata = self.strip(object).kind() == "identifier"
+                        let metadata = self.strip(object).kind_name() == "identifier"
                             && self.viewers.contains(self.text(self.strip(object)))
                             && VIEW_METADATA.contains(&self.text(attribute));
                         match base {
@@ -3980,12 +4081,12 @@ impl<'a> Lowerer<'a> {
                 match value {
                     Some(value) => {
                         let stripped = self.strip(value);
-                        let (base, kind) = if stripped.kind() == "binary_operator" {
+                        let (base, kind) = if stripped.kind_name() == "binary_operator" {
                             match self.expr(stripped)? {
                                 Value::Place(place) => (Some(place), UseKind::Arithmetic),
                                 _ => (None, UseKind::Deref),
                             }
-                        } else if stripped.kind() == "call" {
+                        } else if stripped.kind_name() == "call" {
                             // `malloc(n)[0]`: the fresh block is read through at once; a
                             // place named after the call holds it.
                             match self.expr(stripped)? {
@@ -4005,7 +4106,7 @@ impl<'a> Lowerer<'a> {
                         };
                         // `a[0]` and `a[1]` are distinct elements; `a[i]` may be any.
                         let constant = match indexes[..] {
-                            [index] if index.kind() == "integer" => {
+                            [index] if index.kind_name() == "integer" => {
                                 self.text(index).parse::<u64>().ok()
                             }
                             _ => None,
@@ -4053,7 +4154,7 @@ impl<'a> Lowerer<'a> {
         // of terms).
         let mut chain = vec![node];
         let mut leftmost = node.field("left");
-        while let Some(left) = leftmost.filter(|left| left.kind() == "binary_operator") {
+        while let Some(left) = leftmost.filter(|left| left.kind_name() == "binary_operator") {
             chain.push(left);
             leftmost = left.field("left");
         }
@@ -4062,7 +4163,7 @@ impl<'a> Lowerer<'a> {
             None => Value::Other,
         };
         for link in chain.into_iter().rev() {
-            let operator = link.field("operator").map(|n| n.kind());
+            let operator = link.field("operator").map(|n| n.kind_name());
             let right = match link.field("right") {
                 Some(right) => self.expr(right)?,
                 None => Value::Other,
@@ -4086,13 +4187,13 @@ impl<'a> Lowerer<'a> {
             self.leave();
             return Ok(Value::Other);
         }
-        if node.kind() == "cast_expression" && self.is_memoryview_cast(node) {
+        if node.kind_name() == "cast_expression" && self.is_memoryview_cast(node) {
             let value = self.memoryview_cast(node);
             self.leave();
             return value;
         }
         let node = self.strip(node);
-        let value = match node.kind() {
+        let value = match node.kind_name() {
             "identifier" if self.viewers.contains(self.text(node)) => {
                 // Reading the view reads the block's memory (`arr.sum()`, `arr / 2`,
                 // `np.array(view)` copying it).
@@ -4194,10 +4295,10 @@ impl<'a> Lowerer<'a> {
             "address_of_expression" => {
                 if let Some(argument) = node.field("argument") {
                     let argument = self.strip(argument);
-                    let element_of = (argument.kind() == "subscript")
+                    let element_of = (argument.kind_name() == "subscript")
                         .then(|| argument.field("value"))
                         .flatten();
-                    if argument.kind() == "identifier" {
+                    if argument.kind_name() == "identifier" {
                         let place = self.place(Place::local(self.text(argument)));
                         self.push(Stmt::AddressTaken { place });
                         self.leave();
@@ -4273,12 +4374,12 @@ impl<'a> Lowerer<'a> {
         let mut cursor = node.walk();
         let clauses: Vec<Node<'_>> = node
             .named_children(&mut cursor)
-            .filter(|child| matches!(child.kind(), "for_in_clause" | "if_clause"))
+            .filter(|child| matches!(child.kind_name(), "for_in_clause" | "if_clause"))
             .collect();
         let body = self.new_block();
         let after = self.new_block();
         for (index, clause) in clauses.iter().enumerate() {
-            if clause.kind() == "if_clause" {
+            if clause.kind_name() == "if_clause" {
                 let mut inner = clause.walk();
                 let conditions: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
                 for condition in conditions {
@@ -4343,7 +4444,7 @@ impl<'a> Lowerer<'a> {
         let quiet_by_declaration = self.cannot_raise_by_declaration(function);
         let mut receiver = None;
         let mut returned_by_c = false;
-        let callee = match function.kind() {
+        let callee = match function.kind_name() {
             "identifier" => {
                 let name = self.text(function);
                 if name == "sizeof" && !self.locals.contains(name) {
@@ -4357,7 +4458,7 @@ impl<'a> Lowerer<'a> {
                 // `typeid(x).name()`: a method of what a C function returned.
                 let object_is_a_call = function
                     .field("object")
-                    .is_some_and(|object| self.strip(object).kind() == "call");
+                    .is_some_and(|object| self.strip(object).kind_name() == "call");
                 returned_by_c = (object_is_a_call
                     && self.f.calls.last().is_some_and(|call| call.text.is_none()))
                     || function
@@ -4383,7 +4484,7 @@ impl<'a> Lowerer<'a> {
         let mut args = Vec::new();
         let generator = node
             .field("arguments")
-            .filter(|arguments| arguments.kind() == "generator_expression");
+            .filter(|arguments| arguments.kind_name() == "generator_expression");
         if let Some(generator) = generator {
             // `sum(p[i] for i in range(n))`: the generator is the one argument.
             self.expr(generator)?;
@@ -4392,7 +4493,7 @@ impl<'a> Lowerer<'a> {
             let mut cursor = arguments.walk();
             let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
             for argument in children.iter().copied() {
-                match argument.kind() {
+                match argument.kind_name() {
                     "keyword_argument" => {
                         if let Some(value) = argument.field("value") {
                             if let Value::Place(place) = self.expr(value)? {
@@ -4418,7 +4519,7 @@ impl<'a> Lowerer<'a> {
             }
             // `self.handles.append(<Py_ssize_t>p)`: a method of a container that outlives
             // the call keeps the handle, and with it the block.
-            let keeper = function.kind() == "attribute"
+            let keeper = function.kind_name() == "attribute"
                 && function
                     .field("object")
                     .is_some_and(|object| self.outlives_or_parameter(object));
@@ -4437,7 +4538,7 @@ impl<'a> Lowerer<'a> {
             }
             Callee::Unknown => {
                 // `grp._redef()` where every `_redef` of the file raises nothing of its own.
-                let silent_method = function.kind() == "attribute"
+                let silent_method = function.kind_name() == "attribute"
                     && function
                         .field("attribute")
                         .is_some_and(|name| self.names.is_silent(self.text(name)));
@@ -4449,7 +4550,7 @@ impl<'a> Lowerer<'a> {
                 returned_by_c
                     || silent_method
                     || (!sliced && receiver.is_some_and(|place| self.is_c_value(place)))
-                    || (function.kind() == "identifier"
+                    || (function.kind_name() == "identifier"
                         && !self.locals.contains(self.text(function))
                         && self.names.is_struct(self.text(function)))
             }
@@ -4470,7 +4571,7 @@ impl<'a> Lowerer<'a> {
     /// `ord(c)` of a local declared as a C character (`cdef char c`, `Py_UCS4 ch`):
     /// Cython compiles it to the character's code, with no Python call that could raise.
     fn is_ord_of_c_character(&self, function: Node<'_>, callee: &Callee, node: Node<'_>) -> bool {
-        if function.kind() != "identifier"
+        if function.kind_name() != "identifier"
             || !matches!(callee, Callee::Unbound(name) if name == "ord")
         {
             return false;
@@ -4480,7 +4581,7 @@ impl<'a> Lowerer<'a> {
         };
         let argument = self.strip(argument);
         let name = self.text(argument);
-        argument.kind() == "identifier"
+        argument.kind_name() == "identifier"
             && self.locals.contains(name)
             && self.c_typed.contains(name)
             && self.declared.get(name).is_some_and(|declared| {
@@ -4499,7 +4600,7 @@ impl<'a> Lowerer<'a> {
     /// attribute of an object whose class the code declares (`cdef Counter c = obj`,
     /// `(<Counter>obj).get()`, `self.callback(x)`, `Acc.helper(3)` of a static method).
     fn cannot_raise_by_declaration(&self, function: Node<'_>) -> bool {
-        match function.kind() {
+        match function.kind_name() {
             "identifier" => {
                 let name = self.text(function);
                 self.locals.contains(name)
@@ -4529,7 +4630,7 @@ impl<'a> Lowerer<'a> {
     /// `self` in a method, or a class named itself (`Acc.helper`).
     fn declared_class(&self, object: Node<'_>) -> Option<String> {
         let object = self.without_parentheses(object);
-        let declared = match object.kind() {
+        let declared = match object.kind_name() {
             "cast_expression" => self.text(object.field("type")?),
             "call" if self.cython_function(object) == Some("cast") => {
                 self.text(*self.positional_args(object).first()?)
@@ -4558,7 +4659,7 @@ impl<'a> Lowerer<'a> {
     fn reads_through_dereference(&self, object: Node<'_>) -> bool {
         let mut node = self.strip(object);
         for _ in 0..MAX_NESTING {
-            match node.kind() {
+            match node.kind_name() {
                 "attribute" | "subscript" => match node.field("object").or(node.field("value")) {
                     Some(inner) => node = self.strip(inner),
                     None => return false,
@@ -4570,7 +4671,7 @@ impl<'a> Lowerer<'a> {
                     let Some(function) = node.field("function") else {
                         return false;
                     };
-                    let callee = match function.kind() {
+                    let callee = match function.kind_name() {
                         "identifier" => self.names.resolve_name(self.text(function), &self.locals),
                         _ => return false,
                     };
@@ -4589,13 +4690,13 @@ impl<'a> Lowerer<'a> {
     /// `p[a:b]`, `p[:n]`: a slice, which Cython copies into a new Python object.
     fn is_slice(&self, node: Node<'_>) -> bool {
         let node = self.strip(node);
-        if node.kind() != "subscript" {
+        if node.kind_name() != "subscript" {
             return false;
         }
         let mut cursor = node.walk();
         let sliced = node
             .fields("subscript", &mut cursor)
-            .any(|index| index.kind() == "slice");
+            .any(|index| index.kind_name() == "slice");
         sliced
     }
 
@@ -4620,7 +4721,7 @@ impl<'a> Lowerer<'a> {
         let mut node = function;
         let mut dotted = true;
         for _ in 0..MAX_NESTING {
-            match node.kind() {
+            match node.kind_name() {
                 "attribute" => {
                     match node.field("attribute") {
                         Some(attribute) => parts.push(self.text(attribute)),

@@ -15,6 +15,7 @@
 //! of its own. Only [`Function::return_exit`] ends in [`Terminator::Return`] and only
 //! [`Function::unwind_exit`] in [`Terminator::Unwind`].
 
+mod kinds;
 pub mod lower;
 pub mod names;
 
@@ -216,7 +217,8 @@ pub struct Call {
     /// Whether the call is C-level code that raises only through a declaration the
     /// analysis does not read: a method of a C or C++ value (`v.push_back(x)`: only if
     /// declared `except +`), or a `cdef` function of this file that returns a C value and
-    /// holds no `raise` statement.
+    /// holds no `raise` statement (whose summary may still say it raises through a Python
+    /// call in its body: `Summary::raises`).
     pub c_level: bool,
 }
 

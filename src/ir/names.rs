@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
+use crate::ir::kinds::KindName;
 use crate::ir::lower::{declarator_name, for_own_parts, identifiers};
 use crate::ir::Callee;
 use crate::parse::Fields;
@@ -110,7 +111,7 @@ pub fn function_pointer_noexcept(
     let mut cursor = declarator.walk();
     let pointer = declarator
         .named_children(&mut cursor)
-        .any(|child| child.kind() == "pointer_declarator");
+        .any(|child| child.kind_name() == "pointer_declarator");
     if !pointer {
         return None;
     }
@@ -159,7 +160,7 @@ fn raises_nothing_of_its_own(body: Node<'_>, source: &str) -> bool {
     // Lazily: the first statement that can raise ends the walk of a long body.
     let quiet_statements =
         body.named_children(&mut cursor)
-            .all(|statement| match statement.kind() {
+            .all(|statement| match statement.kind_name() {
                 "comment" | "pass_statement" => true,
                 // `cdef int n = len(x)` initializes by a call.
                 "c_variable_declaration" => !text(statement, source).contains(['=', '(']),
@@ -168,7 +169,7 @@ fn raises_nothing_of_its_own(body: Node<'_>, source: &str) -> bool {
                     statement.named_child_count() == 1
                         && statement
                             .named_child(0)
-                            .is_some_and(|n| n.kind() == "string")
+                            .is_some_and(|n| n.kind_name() == "string")
                 }
                 "with_statement" => text(statement, source)
                     .trim_start_matches("with")
@@ -216,11 +217,11 @@ pub fn exception_clause(
     if let Some(spec) = function.field("exception") {
         return Some(without_blanks(spec));
     }
-    let decorated = decorated.filter(|parent| parent.kind() == "decorated_definition")?;
+    let decorated = decorated.filter(|parent| parent.kind_name() == "decorated_definition")?;
     let mut cursor = decorated.walk();
     let decorators: Vec<Node<'_>> = decorated
         .named_children(&mut cursor)
-        .filter(|child| child.kind() == "decorator")
+        .filter(|child| child.kind_name() == "decorator")
         .collect();
     decorators.into_iter().find_map(|decorator| {
         let written = without_blanks(decorator);
@@ -271,19 +272,21 @@ fn null_predicate(function: Node<'_>, source: &str) -> Option<(usize, bool)> {
     let mut cursor = body.walk();
     let statements: Vec<Node<'_>> = body
         .named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect();
     let returned = match statements.as_slice() {
         [only] => *only,
         [doc, only]
-            if doc.kind() == "expression_statement"
-                && doc.named_child(0).is_some_and(|n| n.kind() == "string") =>
+            if doc.kind_name() == "expression_statement"
+                && doc
+                    .named_child(0)
+                    .is_some_and(|n| n.kind_name() == "string") =>
         {
             *only
         }
         _ => return None,
     };
-    if returned.kind() != "return_statement" {
+    if returned.kind_name() != "return_statement" {
         return None;
     }
     let (tested, non_null_when_true) = null_test_of(returned.named_child(0)?, source)?;
@@ -291,9 +294,9 @@ fn null_predicate(function: Node<'_>, source: &str) -> Option<(usize, bool)> {
     let mut cursor = parameters.walk();
     let position = parameters
         .named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .position(|parameter| {
-            parameter.kind() == "c_parameter"
+            parameter.kind_name() == "c_parameter"
                 && parameter
                     .field("name")
                     .is_some_and(|name| text(name, source) == tested)
@@ -309,7 +312,7 @@ fn null_predicate(function: Node<'_>, source: &str) -> Option<(usize, bool)> {
 fn null_test_of<'s>(mut node: Node<'_>, source: &'s str) -> Option<(&'s str, bool)> {
     let mut negated = false;
     loop {
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression" => node = node.named_child(0)?,
             "not_operator" => {
                 negated = !negated;
@@ -318,7 +321,7 @@ fn null_test_of<'s>(mut node: Node<'_>, source: &'s str) -> Option<(&'s str, boo
             _ => break,
         }
     }
-    let (name, non_null_when_true) = match node.kind() {
+    let (name, non_null_when_true) = match node.kind_name() {
         "identifier" => (node, true),
         "comparison_operator" => {
             let (left, operator, right) = single_comparison(node)?;
@@ -340,7 +343,7 @@ fn null_test_of<'s>(mut node: Node<'_>, source: &'s str) -> Option<(&'s str, boo
         }
         _ => return None,
     };
-    if name.kind() != "identifier" {
+    if name.kind_name() != "identifier" {
         return None;
     }
     Some((text(name, source), non_null_when_true != negated))
@@ -354,7 +357,7 @@ pub(crate) fn single_comparison<'t>(node: Node<'t>) -> Option<(Node<'t>, &'t str
     let mut cursor = node.walk();
     let operators: Vec<&'t str> = node
         .fields("operators", &mut cursor)
-        .map(|n| n.kind())
+        .map(|n| n.kind_name())
         .collect();
     match (operands.as_slice(), operators.as_slice()) {
         ([left, right], [operator]) => Some((*left, *operator, *right)),
@@ -372,6 +375,15 @@ impl ModuleNames {
     /// count only at module level.
     pub fn collect(root: Node<'_>, source: &str) -> ModuleNames {
         let mut names = ModuleNames::default();
+        names.collect_more(root, source);
+        names
+    }
+
+    /// [`ModuleNames::collect`] over one more tree of the same file: the trees of a
+    /// file's groups of top-level statements, visited in order, bind what the whole
+    /// file's tree binds (each group's root is a `module` node, which binds nothing).
+    pub fn collect_more(&mut self, root: Node<'_>, source: &str) {
+        let names = self;
         let mut cursor = root.walk();
         // The extern blocks and function or class bodies the cursor is inside, by depth.
         let mut scopes: Vec<(usize, bool)> = Vec::new();
@@ -383,7 +395,7 @@ impl ModuleNames {
         let mut depth = 0usize;
         loop {
             let node = cursor.node();
-            let kind = node.kind();
+            let kind = node.kind_name();
             let in_extern = scopes.iter().any(|&(_, is_extern)| is_extern);
             let at_module_level = scopes.iter().all(|&(_, is_extern)| is_extern);
             let parent = ancestors.last().copied();
@@ -391,8 +403,8 @@ impl ModuleNames {
             let class = classes
                 .last()
                 .filter(|(class_depth, _)| scopes.last().is_some_and(|(d, _)| d == class_depth))
-                .map(|(_, name)| name.clone());
-            if let Some(class) = &class {
+                .map(|(_, name)| name.as_str());
+            if let Some(class) = class {
                 names.visit_member(node, parent, class, source);
             }
             let binds_more = names.visit(node, parent, kind, source, in_extern, at_module_level);
@@ -416,7 +428,7 @@ impl ModuleNames {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    return names;
+                    return;
                 }
                 ancestors.pop();
                 depth -= 1;
@@ -438,8 +450,16 @@ impl ModuleNames {
         class: &str,
         source: &str,
     ) {
-        let members = self.classes.entry(class.to_string()).or_default();
-        match node.kind() {
+        // Looked up before it is inserted: every statement of a class body comes here, and
+        // the name is copied once per class.
+        if !self.classes.contains_key(class) {
+            self.classes
+                .insert(class.to_string(), ClassMembers::default());
+        }
+        let Some(members) = self.classes.get_mut(class) else {
+            return;
+        };
+        match node.kind_name() {
             "cdef_function" | "function_definition" => {
                 if let Some(name) = node.field("name") {
                     let noexcept = declared_noexcept(node, parent, source) == Some(true);
@@ -582,7 +602,7 @@ impl ModuleNames {
                         });
                         self.classes.entry(name.clone()).or_default().base = base;
                     }
-                    if node.kind() == "struct_declaration" {
+                    if node.kind_name() == "struct_declaration" {
                         self.structs.insert(name.clone());
                     }
                     self.bindings.insert(name, Binding::Other);
@@ -614,8 +634,8 @@ impl ModuleNames {
                 for assignment in node.named_children(&mut cursor) {
                     let left = assignment
                         .field("left")
-                        .filter(|_| assignment.kind() == "assignment");
-                    if let Some(left) = left.filter(|left| left.kind() == "identifier") {
+                        .filter(|_| assignment.kind_name() == "assignment");
+                    if let Some(left) = left.filter(|left| left.kind_name() == "identifier") {
                         self.bindings
                             .insert(text(left, source).to_string(), Binding::Other);
                     }
@@ -636,7 +656,7 @@ impl ModuleNames {
         let mut next = 0i64;
         let mut cursor = body.walk();
         for enumerator in body.named_children(&mut cursor) {
-            if enumerator.kind() != "enumerator" {
+            if enumerator.kind_name() != "enumerator" {
                 continue;
             }
             let Some(name) = enumerator.field("name") else {
@@ -677,7 +697,7 @@ impl ModuleNames {
             return None;
         }
         let value = |node: Node<'_>| self.compile_time_within(node, source, depth + 1);
-        match node.kind() {
+        match node.kind_name() {
             "integer" => integer_literal(text(node, source)),
             "true" => Some(1),
             "false" => Some(0),
@@ -687,7 +707,7 @@ impl ModuleNames {
             "boolean_operator" => {
                 let left = value(node.field("left")?)?;
                 let right = value(node.field("right")?)?;
-                match node.field("operator")?.kind() {
+                match node.field("operator")?.kind_name() {
                     "and" => Some(if left == 0 { left } else { right }),
                     "or" => Some(if left != 0 { left } else { right }),
                     _ => None,
@@ -695,7 +715,7 @@ impl ModuleNames {
             }
             "unary_operator" => {
                 let operand = value(node.field("argument")?)?;
-                match node.field("operator")?.kind() {
+                match node.field("operator")?.kind_name() {
                     "-" => operand.checked_neg(),
                     "+" => Some(operand),
                     "~" => Some(!operand),
@@ -719,7 +739,7 @@ impl ModuleNames {
             "binary_operator" => {
                 let left = value(node.field("left")?)?;
                 let right = value(node.field("right")?)?;
-                match node.field("operator")?.kind() {
+                match node.field("operator")?.kind_name() {
                     "+" => left.checked_add(right),
                     "-" => left.checked_sub(right),
                     "*" => left.checked_mul(right),
@@ -729,7 +749,7 @@ impl ModuleNames {
                         let quotient = left.checked_div(right)?;
                         let remainder = left.checked_rem(right)?;
                         let floor = remainder != 0 && (remainder < 0) != (right < 0);
-                        if node.field("operator")?.kind() == "//" {
+                        if node.field("operator")?.kind_name() == "//" {
                             Some(if floor { quotient - 1 } else { quotient })
                         } else {
                             Some(if floor { remainder + right } else { remainder })
@@ -1048,7 +1068,7 @@ pub(crate) fn opens_scope(kind: &str) -> bool {
 /// The name an import clause imports and the alias it binds it to, if any: `a.b` and `c`
 /// for `a.b as c`.
 fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Option<&'s str>) {
-    match name.kind() {
+    match name.kind_name() {
         "aliased_import" => (
             name.field("name").map(|n| text(n, source)),
             name.field("alias").map(|n| text(n, source)),

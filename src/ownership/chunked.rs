@@ -11,7 +11,8 @@
 //! joining or comparing two states that descend from a common one skips every page and
 //! chunk they still share.
 
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// Entries per chunk.
@@ -233,44 +234,67 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
                 continue;
             }
             for slot in 0..PAGE {
-                let Some(theirs) = &their_page.chunks[slot] else {
-                    continue;
-                };
-                let number = page_number * PAGE + slot;
-                let replacement = match self.chunk(number) {
-                    Some(chunk) if Rc::ptr_eq(chunk, theirs) => continue,
-                    Some(chunk) => {
-                        if **chunk == **theirs {
-                            // Equal: share theirs, so later joins with its descendants
-                            // skip it.
-                            Rc::clone(theirs)
-                        } else {
-                            let mut joined = (**chunk).clone();
-                            let mut grew = false;
-                            for (a, b) in joined.iter_mut().zip(theirs.iter()) {
-                                grew |= join(a, b);
-                            }
-                            changed |= grew;
-                            if joined == **theirs {
-                                // Theirs held all of it: share theirs instead of a copy.
-                                Rc::clone(theirs)
-                            } else if grew {
-                                Rc::new(joined)
-                            } else {
-                                continue;
-                            }
-                        }
-                    }
-                    None => {
-                        changed = true;
-                        Rc::clone(theirs)
-                    }
-                };
-                *self.chunk_slot_mut(number) = Some(replacement);
+                if let Some(theirs) = &their_page.chunks[slot] {
+                    changed |= self.join_chunk(page_number * PAGE + slot, theirs, &mut join);
+                }
             }
             self.share_page_if_same(other, page_number);
         }
         changed
+    }
+
+    /// Joins one chunk of another vector into ours, of that number; whether anything
+    /// changed. A chunk equal to theirs becomes theirs, so that later joins with its
+    /// descendants skip it; one no other vector holds (nor its page) is joined in place,
+    /// so that a vector accumulating many states (every way out of a function) does not
+    /// copy its growing entries at each.
+    fn join_chunk(
+        &mut self,
+        number: usize,
+        theirs: &Rc<Chunk<T>>,
+        join: &mut impl FnMut(&mut T, &T) -> bool,
+    ) -> bool {
+        let (changed, replacement) = match self.chunk(number) {
+            Some(chunk) if Rc::ptr_eq(chunk, theirs) => return false,
+            Some(chunk) if **chunk == **theirs => (false, Rc::clone(theirs)),
+            Some(chunk) if Rc::strong_count(chunk) == 1 && self.page_is_own(number / PAGE) => {
+                let slot = self.chunk_slot_mut(number);
+                let entries = Rc::get_mut(slot.as_mut().expect("the chunk is stored"))
+                    .expect("no other vector holds the chunk");
+                let mut grew = false;
+                for (a, b) in entries.iter_mut().zip(theirs.iter()) {
+                    grew |= join(a, b);
+                }
+                if grew && *entries == **theirs {
+                    *slot = Some(Rc::clone(theirs));
+                }
+                return grew;
+            }
+            Some(chunk) => {
+                let mut joined = (**chunk).clone();
+                let mut grew = false;
+                for (a, b) in joined.iter_mut().zip(theirs.iter()) {
+                    grew |= join(a, b);
+                }
+                if joined == **theirs {
+                    // Theirs held all of it: share theirs instead of a copy.
+                    (grew, Rc::clone(theirs))
+                } else if grew {
+                    (true, Rc::new(joined))
+                } else {
+                    return false;
+                }
+            }
+            None => (true, Rc::clone(theirs)),
+        };
+        *self.chunk_slot_mut(number) = Some(replacement);
+        changed
+    }
+
+    /// Whether the page of that number is stored and held by this vector alone.
+    fn page_is_own(&self, page_number: usize) -> bool {
+        self.page(page_number)
+            .is_some_and(|page| Rc::strong_count(page) == 1)
     }
 
     /// Joins `other` into `self` entry by entry with `join`, which is told the index and
@@ -380,15 +404,42 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
 /// The pages and chunks already joined into an accumulating [`ChunkedVec`] (kept alive,
 /// so that a pointer is never reused for another page or chunk while it is remembered).
 pub struct JoinedChunks<T> {
-    pages: HashMap<(usize, *const Page<T>), Rc<Page<T>>>,
-    chunks: HashMap<(usize, *const Chunk<T>), Rc<Chunk<T>>>,
+    pages: HashMap<(usize, *const Page<T>), Rc<Page<T>>, BuildPointerHasher>,
+    chunks: HashMap<(usize, *const Chunk<T>), Rc<Chunk<T>>, BuildPointerHasher>,
 }
+
+/// Hashes the (number, pointer) keys of [`JoinedChunks`]: a large function's ways out
+/// ask it once per page of each state and once per chunk of each page not seen before,
+/// where SipHash's resistance to chosen keys buys nothing (the keys are our own
+/// addresses) and costs most of that lookup.
+#[derive(Default)]
+struct PointerHasher(u64);
+
+impl Hasher for PointerHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_usize(byte as usize);
+        }
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        // Multiply-rotate mixing (as in rustc's FxHasher): every bit of the word reaches
+        // the high bits the table probes by.
+        self.0 = (self.0.rotate_left(5) ^ word as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type BuildPointerHasher = BuildHasherDefault<PointerHasher>;
 
 impl<T> Default for JoinedChunks<T> {
     fn default() -> Self {
         JoinedChunks {
-            pages: HashMap::new(),
-            chunks: HashMap::new(),
+            pages: HashMap::default(),
+            chunks: HashMap::default(),
         }
     }
 }
@@ -398,13 +449,33 @@ impl<T> JoinedChunks<T> {
     pub fn remember_all(&mut self, vector: &ChunkedVec<T>) {
         for (number, page) in vector.pages.iter().enumerate() {
             let Some(page) = page else { continue };
-            self.pages
-                .insert((number, Rc::as_ptr(page)), Rc::clone(page));
+            self.remember_page(number, page);
             for (slot, chunk) in page.chunks.iter().enumerate() {
                 if let Some(chunk) = chunk {
-                    self.chunks
-                        .insert((number * PAGE + slot, Rc::as_ptr(chunk)), Rc::clone(chunk));
+                    self.remember_chunk(number * PAGE + slot, chunk);
                 }
+            }
+        }
+    }
+
+    /// Records the page of that number as joined; whether it was new.
+    fn remember_page(&mut self, number: usize, page: &Rc<Page<T>>) -> bool {
+        match self.pages.entry((number, Rc::as_ptr(page))) {
+            Entry::Occupied(_) => false,
+            Entry::Vacant(slot) => {
+                slot.insert(Rc::clone(page));
+                true
+            }
+        }
+    }
+
+    /// Records the chunk of that number as joined; whether it was new.
+    fn remember_chunk(&mut self, number: usize, chunk: &Rc<Chunk<T>>) -> bool {
+        match self.chunks.entry((number, Rc::as_ptr(chunk))) {
+            Entry::Occupied(_) => false,
+            Entry::Vacant(slot) => {
+                slot.insert(Rc::clone(chunk));
+                true
             }
         }
     }
@@ -419,29 +490,39 @@ impl<T: Clone + Default + PartialEq> ChunkedVec<T> {
         &mut self,
         other: &Self,
         joined: &mut JoinedChunks<T>,
-        join: impl FnMut(&mut T, &T) -> bool,
+        mut join: impl FnMut(&mut T, &T) -> bool,
     ) -> bool {
-        let mut fresh: ChunkedVec<T> = ChunkedVec::default();
+        let mut changed = false;
         for (page_number, page) in other.pages.iter().enumerate() {
             let Some(page) = page else { continue };
-            let page_key = (page_number, Rc::as_ptr(page));
-            if joined.pages.contains_key(&page_key) {
+            if !joined.remember_page(page_number, page) {
                 // Every chunk of a remembered page was remembered with it.
                 continue;
             }
-            joined.pages.insert(page_key, Rc::clone(page));
+            if self.page(page_number).is_none() {
+                // Nothing of ours there, so none of its chunks was joined before: the
+                // page, shared whole.
+                for (slot, chunk) in page.chunks.iter().enumerate() {
+                    if let Some(chunk) = chunk {
+                        joined.remember_chunk(page_number * PAGE + slot, chunk);
+                    }
+                }
+                if self.pages.len() <= page_number {
+                    self.pages.resize(page_number + 1, None);
+                }
+                changed |= !page.is_empty();
+                self.pages[page_number] = Some(Rc::clone(page));
+                continue;
+            }
             for (slot, chunk) in page.chunks.iter().enumerate() {
                 let Some(chunk) = chunk else { continue };
                 let number = page_number * PAGE + slot;
-                let key = (number, Rc::as_ptr(chunk));
-                if joined.chunks.contains_key(&key) {
-                    continue;
+                if joined.remember_chunk(number, chunk) {
+                    changed |= self.join_chunk(number, chunk, &mut join);
                 }
-                joined.chunks.insert(key, Rc::clone(chunk));
-                *fresh.chunk_slot_mut(number) = Some(Rc::clone(chunk));
             }
         }
-        !fresh.pages.is_empty() && self.join_with(&fresh, join)
+        changed
     }
 }
 
@@ -728,5 +809,71 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_chunk_held_by_one_vector_alone_is_joined_in_place() {
+        let union = |x: &mut u8, y: &u8| {
+            let joined = *x | *y;
+            std::mem::replace(x, joined) != joined
+        };
+        let mut a: ChunkedVec<u8> = ChunkedVec::default();
+        a.set(1, 1);
+        let mut b: ChunkedVec<u8> = ChunkedVec::default();
+        b.set(1, 2);
+        b.set(2, 4);
+        let own = Rc::as_ptr(a.chunk(0).unwrap());
+        assert!(a.join_with(&b, union));
+        assert_eq!(Rc::as_ptr(a.chunk(0).unwrap()), own);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![(1, &3), (2, &4)]);
+        // A copy shares the chunk: joining into one copies it, the other stays as it was.
+        let copy = a.clone();
+        let mut c: ChunkedVec<u8> = ChunkedVec::default();
+        c.set(3, 8);
+        assert!(a.join_with(&c, union));
+        assert_ne!(Rc::as_ptr(a.chunk(0).unwrap()), own);
+        assert_eq!(copy.iter().collect::<Vec<_>>(), vec![(1, &3), (2, &4)]);
+        assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            vec![(1, &3), (2, &4), (3, &8)]
+        );
+        // Joined into equality with theirs, ours becomes theirs.
+        let mut d: ChunkedVec<u8> = ChunkedVec::default();
+        d.set(1, 1);
+        let mut e = a.clone();
+        e.set(1, 3);
+        assert!(d.join_with(&e, union));
+        assert!(Rc::ptr_eq(d.chunk(0).unwrap(), e.chunk(0).unwrap()));
+    }
+
+    #[test]
+    fn joining_unseen_chunks_gives_what_joining_every_state_gives() {
+        let union = |x: &mut u8, y: &u8| {
+            let joined = *x | *y;
+            std::mem::replace(x, joined) != joined
+        };
+        // A run of states, each a copy of the one before with one entry written, spread
+        // over several pages.
+        let mut states: Vec<ChunkedVec<u8>> = Vec::new();
+        let mut state: ChunkedVec<u8> = ChunkedVec::default();
+        state.set(0, 1);
+        for step in 0..200usize {
+            let mut next = state.clone();
+            next.set((step * 97) % (3 * PAGE * CHUNK), 1 << (step % 8));
+            states.push(std::mem::replace(&mut state, next));
+        }
+        let mut every: ChunkedVec<u8> = states[0].clone();
+        let mut unseen: ChunkedVec<u8> = states[0].clone();
+        let mut joined = JoinedChunks::default();
+        joined.remember_all(&states[0]);
+        for state in &states[1..] {
+            every.join_with(state, union);
+            unseen.join_unseen(state, &mut joined, union);
+        }
+        assert_eq!(unseen, every);
+        assert_eq!(
+            unseen.iter().collect::<Vec<_>>(),
+            every.iter().collect::<Vec<_>>()
+        );
     }
 }

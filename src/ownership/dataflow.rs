@@ -638,8 +638,10 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // Calls whose block goes to the caller's `&place` only: their value is not it.
     let mut out_only = vec![false; function.calls.len()];
     let mut releases_something = false;
+    graph.raising_callees = vec![false; function.calls.len()];
     for (index, call) in function.calls.iter().enumerate() {
         let summary = context.summary_of(&call.callee, &classes);
+        graph.raising_callees[index] = summary.is_some_and(|s| s.raises);
         releases_something |= summary.is_some_and(|s| !s.releases.is_empty());
         let mut out_place = None;
         let (family, reallocates, never_null) = match classify(&call.callee) {
@@ -796,18 +798,36 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         // Nothing is allocated or released here: no state to track, no event to record.
         return;
     }
+    // `free(pp[0])` of a `char** pp` parameter: the block the caller's `&b` held, which
+    // the summary says the function releases (only such a slot: a `p[0]` read or written
+    // elsewhere is a value, not a block of the caller's).
+    let released_slots: std::collections::HashSet<PlaceId> = function
+        .calls
+        .iter()
+        .filter(|call| matches!(classify(&call.callee), Some((_, Role::Release))))
+        .filter_map(|call| match call.args.first() {
+            Some(Value::Place(place)) => Some(*place),
+            _ => None,
+        })
+        .filter(|place| {
+            let place = function.place(*place);
+            matches!(place.path.as_slice(), [Projection::Element(0)])
+                && function.params.contains(&place.root)
+        })
+        .collect();
     // The blocks parameters and their fields hold on entry (`self.data` for a method).
     let mut entry = State::default();
     for (index, place) in function.places.iter().enumerate() {
         // `self.ctx.buf`: a field of a struct-valued attribute is followed too.
-        let is_parameter_field = function.params.contains(&place.root)
-            && matches!(
-                place.path.as_slice(),
-                [] | [Projection::Field(_)]
+        let is_parameter_field = released_slots.contains(&PlaceId(index as u32))
+            || function.params.contains(&place.root)
+                && matches!(
+                    place.path.as_slice(),
+                    [] | [Projection::Field(_)]
                     | [Projection::Field(_), Projection::Field(_)]
                     // `v[0].ptr` is `v.ptr` written another way.
                     | [Projection::Element(0), Projection::Field(_)]
-            );
+                );
         // `self.rows[i]`: the elements of a pointer array the class fills, for their
         // family (`free(self.rows[i])` of `PyMem_Malloc` blocks).
         let element = function.class.is_some()
@@ -824,7 +844,12 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         let several_families = attribute
             .as_ref()
             .is_some_and(|attribute| context.several_families.contains(attribute));
-        let origin = attribute.and_then(|attribute| context.attributes.get(&attribute));
+        let origin = attribute
+            .and_then(|attribute| context.attributes.get(&attribute))
+            .or_else(|| {
+                super::buffers::buffer_field(function, place)
+                    .and_then(|field| context.buffer_fields.get(field))
+            });
         let site = SiteId(graph.sites.len() as u32);
         entry.set_targets(place_id, Some(Targets::one(Target::Site(site))));
         *entry.site_mut(site) = SiteStates::NON_NULL.union(SiteStates::NULL);
@@ -848,9 +873,22 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
             if classify(&call.callee).is_some() {
                 continue;
             }
-            let out = context
-                .summary_of(&call.callee, &classes)
-                .and_then(|summary| summary.out_argument(call));
+            let summary = context.summary_of(&call.callee, &classes);
+            // `release(&b)` with a helper that frees `pp[0]`: the call releases `b`'s
+            // block, as a reallocating one does.
+            for release in summary.into_iter().flat_map(|s| &s.releases) {
+                let index_of = |param: usize| match call.callee {
+                    Callee::Method(_) => param.checked_sub(1),
+                    _ => Some(param),
+                };
+                if let Some(Value::Address(place)) = index_of(release.param)
+                    .filter(|_| release.slot)
+                    .and_then(|i| call.args.get(i))
+                {
+                    reallocated_through.insert((BlockId(index as u32), *place));
+                }
+            }
+            let out = summary.and_then(|summary| summary.out_argument(call));
             match out {
                 Some((place, out)) if out.reallocates => {
                     reallocated_through.insert((BlockId(index as u32), place));
@@ -1115,7 +1153,8 @@ struct Ownership<'a, 'c> {
     families: &'a FamilyTable,
     context: Context<'c>,
     /// The places whose address a call in the block hands to a helper that reallocates
-    /// their block (`safe_realloc(&buf, n)`): the call releases what they hold.
+    /// their block (`safe_realloc(&buf, n)`) or frees it (`release(&buf)`, a helper that
+    /// frees `pp[0]`): the call releases what they hold.
     reallocated_through: std::collections::HashSet<(BlockId, PlaceId)>,
     /// The places whose address a call in the block hands to a helper that stores a new
     /// block there where it returns, and writes nothing there where it raises
@@ -1681,9 +1720,10 @@ impl Ownership<'_, '_> {
         });
     }
 
-    /// A block a test showed NULL on every path here (the allocation failed): whatever
-    /// value a flag holds, it is not live there (`if b != NULL: owned = True` ... `if
-    /// owned: free(b)`, where the path that left `owned` false is the NULL one).
+    /// A block a test showed NULL on every path here (the allocation failed), or that a
+    /// NULL test showed does not exist here: whatever value a flag holds, it is not live
+    /// there (`if b != NULL: owned = True` ... `if owned: free(b)`, where the path that
+    /// left `owned` false is the NULL one).
     fn failed_under_every_flag(site: SiteId, state: &mut State) {
         Self::under_every_flag(site, state, |existing| {
             existing
@@ -2104,6 +2144,9 @@ impl Ownership<'_, '_> {
                             state,
                             recorder,
                         );
+                        if release.clears_slot {
+                            self.assign(place, Value::Null, call.span, state, recorder);
+                        }
                     }
                 }
                 // The parameter an argument binds: `self` comes first in a method.
@@ -2372,6 +2415,17 @@ impl Ownership<'_, '_> {
         release: &ReleasedParameter,
     ) -> Option<(Option<usize>, PlaceId)> {
         let call = self.function.call(call);
+        if release.slot {
+            // `release(&b)`: `b` holds the block the helper frees through `pp[0]`.
+            let index = match &call.callee {
+                Callee::Method(_) => release.param.checked_sub(1)?,
+                _ => release.param,
+            };
+            return match call.args.get(index)? {
+                Value::Address(place) => Some((None, *place)),
+                _ => None,
+            };
+        }
         let (argument, base) = match &call.callee {
             Callee::Method(_) if release.param == 0 => (None, Place::local("self")),
             Callee::Method(_) => match call.args.get(release.param - 1)? {
@@ -2426,7 +2480,11 @@ impl Ownership<'_, '_> {
             let states = state.site_mut(site);
             let maybe_null =
                 states.contains(SiteStates::UNCHECKED) || states.contains(SiteStates::NULL);
-            *states = if maybe_null {
+            // A block known to be NULL here was never allocated on this path: the
+            // call frees nothing (`if tmp == NULL: free(tmp)` after a failed realloc).
+            *states = if *states == SiteStates::NULL {
+                SiteStates::NULL
+            } else if maybe_null {
                 SiteStates::FREED.union(SiteStates::NULL)
             } else {
                 SiteStates::FREED
@@ -2919,9 +2977,20 @@ impl Ownership<'_, '_> {
                     let targets = state.targets_mut(place);
                     targets.remove(&Target::Site(site));
                     let nothing_left = targets.is_empty();
+                    // Nor checked through it: the place is marked checked only for blocks
+                    // it holds, which a join relies on (an entry for a block a place does
+                    // not hold is kept against any side).
+                    state.unmark_checked(place, site);
                     if !held_elsewhere {
                         *state.site_mut(site) = SiteStates::default();
                         state.born.remove(&site);
+                        // Not live under any flag's value either, as where it may still be
+                        // NULL and is narrowed to it: a flag set while it was live must
+                        // not imply it is live past this edge only because it was known
+                        // not to be NULL.
+                        if !state.implied.is_empty() {
+                            Self::failed_under_every_flag(site, state);
+                        }
                     }
                     if nothing_left {
                         return false;
@@ -3318,6 +3387,7 @@ mod tests {
                 project: &project,
                 attributes: &attributes,
                 several_families: &several_families,
+                buffer_fields: &attributes,
             });
             let (place, other) = (PlaceId(place), PlaceId(other));
             // Monotone in what blocks may be (their states, the flags, failed checks) for

@@ -80,8 +80,13 @@ struct Shape {
     order: Vec<BlockId>,
     /// Each block's position in `order` (`u32::MAX` when unreachable).
     position: Vec<u32>,
-    /// Whether the block's entry state is kept: the entry block and join points.
-    keeps_state: Vec<bool>,
+    /// Where the block's entry state is kept, for the entry block and join points: an
+    /// index into a vector of as many states as there are such blocks (`u32::MAX` for
+    /// the others), so that a large function's thousands of blocks that keep none cost
+    /// no empty state each.
+    slot: Vec<u32>,
+    /// How many blocks keep a state.
+    slots: usize,
     /// Whether no edge goes back to a block no later in `order` than its source: then
     /// every block's predecessors come before it, and one pass reaches the fixpoint.
     acyclic: bool,
@@ -129,6 +134,17 @@ impl Shape {
         keeps_state[function.return_exit.0 as usize] = false;
         keeps_state[function.unwind_exit.0 as usize] = false;
         keeps_state[function.entry.0 as usize] = true;
+        let mut slots = 0u32;
+        let slot = keeps_state
+            .iter()
+            .map(|&keeps| {
+                if !keeps {
+                    return u32::MAX;
+                }
+                slots += 1;
+                slots - 1
+            })
+            .collect();
         let acyclic = order.iter().all(|&block| {
             let from = position[block.0 as usize];
             function
@@ -139,9 +155,20 @@ impl Shape {
         Shape {
             order,
             position,
-            keeps_state,
+            slot,
+            slots: slots as usize,
             acyclic,
         }
+    }
+
+    /// Where the block's entry state is kept, if it keeps one.
+    fn slot(&self, block: BlockId) -> Option<usize> {
+        let slot = self.slot[block.0 as usize];
+        (slot != u32::MAX).then_some(slot as usize)
+    }
+
+    fn keeps_state(&self, block: BlockId) -> bool {
+        self.slot[block.0 as usize] != u32::MAX
     }
 }
 
@@ -150,6 +177,7 @@ pub struct Results<'f, A: Analysis> {
     function: &'f Function,
     analysis: &'f A,
     shape: Shape,
+    /// By [`Shape::slot`].
     states: Vec<Option<A::Domain>>,
 }
 
@@ -187,6 +215,104 @@ impl Default for Budget {
 #[derive(Debug, PartialEq, Eq)]
 pub struct TooLarge(pub String);
 
+/// The blocks waiting to run, earliest in reverse postorder first, and the entry states
+/// kept at join points.
+struct Worklist<D> {
+    /// By [`Shape::slot`].
+    states: Vec<Option<D>>,
+    queued: Vec<bool>,
+    pending: BinaryHeap<Reverse<u32>>,
+}
+
+impl<D: JoinSemiLattice> Worklist<D> {
+    /// The entry block queued with `entry`.
+    fn new(function: &Function, shape: &Shape, entry: D) -> Self {
+        let mut worklist = Worklist {
+            states: std::iter::repeat_with(|| None).take(shape.slots).collect(),
+            queued: vec![false; function.blocks.len()],
+            pending: BinaryHeap::new(),
+        };
+        *worklist.state_mut(shape, function.entry) = Some(entry);
+        worklist.queued[function.entry.0 as usize] = true;
+        worklist
+            .pending
+            .push(Reverse(shape.position[function.entry.0 as usize]));
+        worklist
+    }
+
+    /// The next block to run, no longer queued.
+    fn pop(&mut self, shape: &Shape) -> Option<BlockId> {
+        let Reverse(position) = self.pending.pop()?;
+        let block = shape.order[position as usize];
+        self.queued[block.0 as usize] = false;
+        Some(block)
+    }
+
+    /// `state` reaches `to`, a block that keeps a state: joined into what it held, and
+    /// `to` queued (unless it already is) when that grew.
+    fn arrive(&mut self, shape: &Shape, to: BlockId, state: &D) {
+        let Some(slot) = shape.slot(to) else {
+            return;
+        };
+        let changed = match &mut self.states[slot] {
+            Some(existing) => existing.join(state),
+            empty @ None => {
+                *empty = Some(state.clone());
+                true
+            }
+        };
+        if changed && !std::mem::replace(&mut self.queued[to.0 as usize], true) {
+            self.pending.push(Reverse(shape.position[to.0 as usize]));
+        }
+    }
+
+    /// The entry state kept for `block` (which keeps one).
+    fn state_mut(&mut self, shape: &Shape, block: BlockId) -> &mut Option<D> {
+        &mut self.states[shape.slot(block).expect("queued blocks keep a state")]
+    }
+}
+
+/// The loop both ways of running share: blocks are taken from `worklist` earliest in
+/// reverse postorder first, `enter` gives the state one starts from (`None`: skip it) or
+/// refuses to go on, the analysis's own budget is asked, then the block and those only it
+/// leads to run, every state reaching a join point joined into `worklist`. During the
+/// replay (`observer` given) `on_edge` sees every edge; otherwise only those into join
+/// points.
+fn drain<A: Analysis>(
+    function: &Function,
+    analysis: &A,
+    shape: &Shape,
+    worklist: &mut Worklist<A::Domain>,
+    mut enter: impl FnMut(&mut Worklist<A::Domain>, BlockId) -> Result<Option<A::Domain>, TooLarge>,
+    mut observer: Option<&mut A::Observer>,
+    mut on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
+) -> Result<(), TooLarge> {
+    while let Some(root) = worklist.pop(shape) {
+        let Some(state) = enter(worklist, root)? else {
+            continue;
+        };
+        if let Some(reason) = analysis.over_budget() {
+            return Err(TooLarge(reason));
+        }
+        run_from(
+            function,
+            analysis,
+            shape,
+            root,
+            state,
+            observer.as_deref_mut(),
+            |from, to, state| {
+                on_edge(from, to, state);
+                worklist.arrive(shape, to, state);
+            },
+        );
+    }
+    match analysis.over_budget() {
+        Some(reason) => Err(TooLarge(reason)),
+        None => Ok(()),
+    }
+}
+
 /// [`iterate`] then [`Results::replay`]: the fixpoint, then every reachable block once
 /// with its fixpoint state, the analysis recording into `observer`. Where the graph has
 /// no cycle the two are one pass: blocks are taken in reverse postorder, so a block's
@@ -201,7 +327,7 @@ pub fn run<A: Analysis>(
     width: usize,
     budget: Budget,
     observer: &mut A::Observer,
-    mut on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
+    on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
 ) -> Result<(), TooLarge> {
     let shape = Shape::of(function);
     if !shape.acyclic {
@@ -209,54 +335,23 @@ pub fn run<A: Analysis>(
         return Ok(());
     }
     within_budget(&shape, width, budget)?;
-    let mut states: Vec<Option<A::Domain>> = vec![None; function.blocks.len()];
-    states[function.entry.0 as usize] = Some(entry);
-    let mut queued = vec![false; function.blocks.len()];
-    let mut pending = BinaryHeap::new();
-    pending.push(Reverse(shape.position[function.entry.0 as usize]));
-    queued[function.entry.0 as usize] = true;
-    while let Some(Reverse(position)) = pending.pop() {
-        let root = shape.order[position as usize];
-        // No edge comes back: once taken, a block's state is final and needed no more.
-        let Some(state) = states[root.0 as usize].take() else {
-            continue;
-        };
-        if let Some(reason) = analysis.over_budget() {
-            return Err(TooLarge(reason));
-        }
-        run_from(
-            function,
-            analysis,
-            &shape,
-            root,
-            state,
-            Some(&mut *observer),
-            |from, to, state| {
-                on_edge(from, to, state);
-                if !shape.keeps_state[to.0 as usize] {
-                    return;
-                }
-                match &mut states[to.0 as usize] {
-                    Some(existing) => {
-                        existing.join(state);
-                    }
-                    slot @ None => *slot = Some(state.clone()),
-                }
-                if !std::mem::replace(&mut queued[to.0 as usize], true) {
-                    pending.push(Reverse(shape.position[to.0 as usize]));
-                }
-            },
-        );
-    }
-    match analysis.over_budget() {
-        Some(reason) => Err(TooLarge(reason)),
-        None => Ok(()),
-    }
+    let mut worklist = Worklist::new(function, &shape, entry);
+    // No edge comes back: once taken, a block's state is final and needed no more, so it
+    // is moved out, and the events are recorded as it runs.
+    drain(
+        function,
+        analysis,
+        &shape,
+        &mut worklist,
+        |worklist, root| Ok(worklist.state_mut(&shape, root).take()),
+        Some(observer),
+        on_edge,
+    )
 }
 
 /// Refuses a function whose states at join points would pass the budget.
 fn within_budget(shape: &Shape, width: usize, budget: Budget) -> Result<(), TooLarge> {
-    let joins = shape.keeps_state.iter().filter(|keeps| **keeps).count();
+    let joins = shape.slots;
     let chunks = width / BUDGET_ENTRIES_PER_POINTER + 1;
     if joins.saturating_mul(chunks) > budget.state_entries {
         return Err(TooLarge(format!(
@@ -299,59 +394,35 @@ fn iterate_over<'f, A: Analysis>(
     within_budget(&shape, width, budget)?;
     let max_visits = shape.order.len() * budget.visits_per_block + 10_000;
     let mut visits = 0usize;
-    let mut states: Vec<Option<A::Domain>> = vec![None; function.blocks.len()];
-    states[function.entry.0 as usize] = Some(entry);
-    let mut queued = vec![false; function.blocks.len()];
-    let mut pending = BinaryHeap::new();
-    pending.push(Reverse(shape.position[function.entry.0 as usize]));
-    queued[function.entry.0 as usize] = true;
-    while let Some(Reverse(position)) = pending.pop() {
-        let root = shape.order[position as usize];
-        queued[root.0 as usize] = false;
-        let Some(state) = states[root.0 as usize].clone() else {
-            continue;
-        };
-        visits += 1;
-        if visits > max_visits {
-            return Err(TooLarge(format!(
-                "is too large to analyze (its loops need more than {max_visits} steps to \
-                 settle)"
-            )));
-        }
-        if let Some(reason) = analysis.over_budget() {
-            return Err(TooLarge(reason));
-        }
-        run_from(
-            function,
-            analysis,
-            &shape,
-            root,
-            state,
-            None,
-            |_, to, state| {
-                let slot = &mut states[to.0 as usize];
-                let changed = match slot {
-                    Some(existing) => existing.join(state),
-                    None => {
-                        *slot = Some(state.clone());
-                        true
-                    }
-                };
-                if changed && !queued[to.0 as usize] {
-                    queued[to.0 as usize] = true;
-                    pending.push(Reverse(shape.position[to.0 as usize]));
-                }
-            },
-        );
-    }
-    if let Some(reason) = analysis.over_budget() {
-        return Err(TooLarge(reason));
-    }
+    let mut worklist = Worklist::new(function, &shape, entry);
+    // A block may be reached again round a loop: its state stays, a copy runs, and
+    // nothing is recorded until the replay.
+    drain(
+        function,
+        analysis,
+        &shape,
+        &mut worklist,
+        |worklist, root| {
+            let Some(state) = worklist.state_mut(&shape, root).clone() else {
+                return Ok(None);
+            };
+            visits += 1;
+            if visits > max_visits {
+                return Err(TooLarge(format!(
+                    "is too large to analyze (its loops need more than {max_visits} steps \
+                     to settle)"
+                )));
+            }
+            Ok(Some(state))
+        },
+        None,
+        |_, _, _| {},
+    )?;
     Ok(Results {
         function,
         analysis,
         shape,
-        states,
+        states: worklist.states,
     })
 }
 
@@ -371,10 +442,10 @@ impl<A: Analysis> Results<'_, A> {
             mut states,
         } = self;
         for &root in &shape.order {
-            if !shape.keeps_state[root.0 as usize] {
+            let Some(slot) = shape.slot(root) else {
                 continue;
-            }
-            let Some(state) = states[root.0 as usize].take() else {
+            };
+            let Some(state) = states[slot].take() else {
                 continue;
             };
             run_from(
@@ -404,10 +475,19 @@ fn run_from<A: Analysis>(
 ) {
     let replaying = observer.is_some();
     let mut stack = vec![(root, state)];
+    // One buffer for every block's edges out.
+    let mut edges = Vec::new();
     while let Some((block, state)) = stack.pop() {
-        let edges = transfer_block(function, analysis, block, state, observer.as_deref_mut());
-        for (succ, mut state) in edges {
-            let keeps = shape.keeps_state[succ.0 as usize];
+        transfer_block(
+            function,
+            analysis,
+            block,
+            state,
+            observer.as_deref_mut(),
+            &mut edges,
+        );
+        for (succ, mut state) in edges.drain(..) {
+            let keeps = shape.keeps_state(succ);
             if keeps {
                 analysis.settle(&mut state);
             }
@@ -421,20 +501,21 @@ fn run_from<A: Analysis>(
     }
 }
 
-/// A block's statements and terminator: the state along each edge out (none when the
-/// block cannot be passed in this state).
+/// A block's statements and terminator: the state along each edge out, into `edges`
+/// (none when the block cannot be passed in this state).
 fn transfer_block<A: Analysis>(
     function: &Function,
     analysis: &A,
     block: BlockId,
     mut state: A::Domain,
     mut observer: Option<&mut A::Observer>,
-) -> Vec<(BlockId, A::Domain)> {
+    edges: &mut Vec<(BlockId, A::Domain)>,
+) {
     let id = block;
     let block = function.block(block);
     for stmt in &block.stmts {
         if !analysis.transfer_statement(id, stmt, &mut state, observer.as_deref_mut()) {
-            return Vec::new();
+            return;
         }
     }
     match &block.terminator {
@@ -444,25 +525,23 @@ fn transfer_block<A: Analysis>(
             unwind,
         } => {
             let raised = state.clone();
-            let mut edges = Vec::with_capacity(2);
             if let Some(return_to) = return_to {
                 if analysis.transfer_call(id, *call, &mut state, observer) {
                     edges.push((*return_to, state));
                 }
             }
             edges.push((*unwind, raised));
-            edges
         }
         terminator => {
-            let succs: Vec<BlockId> = terminator.successors().collect();
-            let mut edges = Vec::with_capacity(succs.len());
-            if let Some((&last, rest)) = succs.split_last() {
-                for &succ in rest {
+            let mut succs = terminator.successors().peekable();
+            while let Some(succ) = succs.next() {
+                if succs.peek().is_some() {
                     edges.push((succ, state.clone()));
+                } else {
+                    edges.push((succ, state));
+                    break;
                 }
-                edges.push((last, state));
             }
-            edges
         }
     }
 }

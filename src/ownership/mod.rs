@@ -9,12 +9,14 @@
 //! enumeration: the cost is the size of the CFG times the number of rounds a loop needs to
 //! stabilise, and states share what they have in common ([`chunked`]).
 
+pub mod buffers;
 pub mod chunked;
 pub mod classes;
 pub mod dataflow;
 pub mod engine;
 pub mod families;
 pub mod module;
+pub mod raising;
 pub mod summary;
 
 use std::collections::{HashMap, HashSet};
@@ -89,6 +91,9 @@ pub struct Context<'a> {
     /// choose it, which the class check of CY002 follows), as a helper's release that
     /// depends on its arguments has none.
     pub several_families: &'a HashSet<String>,
+    /// For `__releasebuffer__`: the blocks its class's `__getbuffer__` leaves in the
+    /// buffer's fields, by field (`shape`, `internal`).
+    pub buffer_fields: &'a HashMap<String, AttributeOrigin>,
 }
 
 impl<'a> Context<'a> {
@@ -416,6 +421,9 @@ pub struct OwnershipGraph<'a> {
     pub too_large: Option<String>,
     /// The site of each call (by call), and of each place's incoming block (by place).
     call_sites: Vec<Option<SiteId>>,
+    /// For each call, whether it calls a helper of the linted tree whose summary says an
+    /// exception may leave it ([`Summary::raises`]).
+    raising_callees: Vec<bool>,
     incoming_sites: Vec<Option<SiteId>>,
 }
 
@@ -456,6 +464,7 @@ impl<'a> OwnershipGraph<'a> {
             lineage: std::collections::BTreeMap::new(),
             call_sites: Vec::new(),
             incoming_sites: Vec::new(),
+            raising_callees: Vec::new(),
         };
         dataflow::run(&mut graph, context);
         graph
@@ -488,6 +497,7 @@ impl<'a> OwnershipGraph<'a> {
             exits,
             call_sites,
             incoming_sites,
+            raising_callees: _,
         } = self;
         uses.clear();
         releases.clear();
@@ -515,6 +525,15 @@ impl<'a> OwnershipGraph<'a> {
     /// The site a call creates, if it allocates.
     pub fn site_of_call(&self, call: CallId) -> Option<SiteId> {
         self.call_sites.get(call.0 as usize).copied().flatten()
+    }
+
+    /// Whether the call calls a helper of the linted tree whose summary says an exception
+    /// may leave it.
+    pub fn callee_raises(&self, call: CallId) -> bool {
+        self.raising_callees
+            .get(call.0 as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Indexes the sites by call and by incoming place (the rules ask per call and per

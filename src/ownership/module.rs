@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ir::{Callee, Class, Function, Module};
+use crate::ownership::buffers::{exported_blocks, ExportedBlock};
 use crate::ownership::classes::{class_members, ClassModel};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::summary::{ClassExport, ProjectSummaries, Summaries, Summary};
@@ -30,6 +31,9 @@ pub struct ModuleAnalysis<'a> {
     /// analysis must find again to reuse its result, and the summary that build gave.
     pub results: HashMap<usize, (SummaryInputs, Summary)>,
     pub classes: Vec<ClassModel>,
+    /// For each class with a `__getbuffer__` of its own, the blocks it leaves in the
+    /// buffer's fields (see [`crate::ownership::buffers`]).
+    pub buffers: HashMap<String, Vec<ExportedBlock>>,
     pub summaries: Summaries,
     /// For each class whose chain of bases leaves this module through a cimport, what
     /// the project says of that base (absent when the project does not know it).
@@ -189,6 +193,7 @@ impl<'a> ModuleAnalysis<'a> {
                         project,
                         attributes: &no_attributes,
                         several_families: &no_families,
+                        buffer_fields: &no_attributes,
                     };
                     let read = function
                         .class
@@ -259,6 +264,17 @@ impl<'a> ModuleAnalysis<'a> {
                 ClassModel::build(class, methods.map(|&position| &graphs[position]))
             })
             .collect();
+        // What each class's own `__getbuffer__` leaves in the buffer's fields, for its
+        // `__releasebuffer__` (or a subclass's) to free.
+        let buffers: HashMap<String, Vec<ExportedBlock>> = graphs
+            .iter()
+            .filter(|graph| graph.function.name == "__getbuffer__")
+            .filter_map(|graph| {
+                let class = graph.function.class.clone()?;
+                let blocks = exported_blocks(graph);
+                (!blocks.is_empty()).then_some((class, blocks))
+            })
+            .collect();
         let mut model_positions: HashMap<&str, usize> = HashMap::new();
         for (position, model) in classes.iter().enumerate() {
             model_positions
@@ -289,7 +305,20 @@ impl<'a> ModuleAnalysis<'a> {
                     }
                 }
             }
-            if attributes.is_empty() {
+            // `__releasebuffer__` frees what the nearest `__getbuffer__` of its class's
+            // chain leaves in the buffer.
+            let mut buffer_fields: HashMap<String, AttributeOrigin> = HashMap::new();
+            if function.name == "__releasebuffer__" {
+                let exported = class_chain(module, &class_positions, class)
+                    .iter()
+                    .find_map(|declared| buffers.get(&declared.name));
+                for block in exported.into_iter().flatten() {
+                    for field in &block.fields {
+                        buffer_fields.insert(field.clone(), block.origin.clone());
+                    }
+                }
+            }
+            if attributes.is_empty() && buffer_fields.is_empty() {
                 continue;
             }
             if cancelled() {
@@ -301,6 +330,7 @@ impl<'a> ModuleAnalysis<'a> {
                 project,
                 attributes: &attributes,
                 several_families: &several_families,
+                buffer_fields: &buffer_fields,
             };
             let at = position[index].expect("methods are never reused");
             graphs[at] = OwnershipGraph::build(function, families, context);
@@ -336,6 +366,7 @@ impl<'a> ModuleAnalysis<'a> {
         Ok(ModuleAnalysis {
             module,
             graphs,
+            buffers,
             families: (builds > 0).then_some(families),
             released,
             reused,

@@ -1,15 +1,16 @@
 //! Function summaries: what a helper does to blocks, as its callers see it.
 //!
 //! A helper that returns a fresh allocation is an allocator of that family; one that
-//! releases a parameter (or a field of it, `self.data`) on every path is a deallocator
-//! of that family. Summaries are computed callees first; a call inside a cycle sees no
+//! releases a parameter (or a field of it, `self.data`, or the block `pp[0]` holds for a
+//! caller's `release(&b)`) on every path is a deallocator of that family. Summaries are computed callees first; a call inside a cycle sees no
 //! summary for the function still being analyzed, so recursion terminates.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ir::{CallId, Callee, Projection, Stmt, Value};
+use crate::ir::{CallId, Callee, Projection, Stmt, Terminator, Value};
 use crate::ownership::families::FamilyId;
+use crate::ownership::raising::{how_call_raises, CallRaises};
 use crate::ownership::{
     EscapeHow, LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, SiteStates, Target,
 };
@@ -32,6 +33,12 @@ pub struct ReturnedBlock {
 pub struct ReleasedParameter {
     pub param: usize,
     pub field: Option<String>,
+    /// Whether it is the block the parameter points at holds (`free(pp[0])` of a `char**
+    /// pp`): a caller's `release(&b)` releases `b`'s block.
+    pub slot: bool,
+    /// For a slot, whether the function leaves NULL in it where it returns (`pp[0] =
+    /// NULL`): the caller's `b` is NULL after the call rather than dangling.
+    pub clears_slot: bool,
     /// `None` when its paths release it with different families' functions (`if py_heap:
     /// PyMem_Free(p) else: free(p)`): which one a call uses depends on its arguments, and
     /// CY002 does not guess.
@@ -72,6 +79,13 @@ pub struct Summary {
     pub checks_fields: Vec<(usize, String)>,
     /// Every path raises (`cdef void raise_error(int code)`): a call to it never returns.
     pub never_returns: bool,
+    /// An exception a caller could act on may leave it: a `raise` statement or an error
+    /// return (`return -1` under `except -1`) that no handler catches, a call that never
+    /// returns (`PyErr_Format`), or a call whose exception leaves the function uncaught
+    /// and is one CY008 counts (a Python call, a helper that raises in turn). A `cdef
+    /// int helper(obj) except -1: return obj.compute()` raises; one that only does C
+    /// work does not, whatever its exception clause.
+    pub raises: bool,
     /// Pointer parameters (by position) the function only reads or writes through: it
     /// keeps no pointer to their block anywhere (returns, stores, passes on to a function
     /// that may keep it, releases, reallocates, takes the address of none) and never tests
@@ -168,14 +182,23 @@ impl Summary {
                 let Some(param) = function.params.iter().position(|p| *p == place.root) else {
                     continue;
                 };
-                let field = match place.path.as_slice() {
-                    [] => None,
-                    [Projection::Field(name)] => Some(name.clone()),
+                let (field, slot) = match place.path.as_slice() {
+                    [] => (None, false),
+                    [Projection::Field(name)] => (Some(name.clone()), false),
+                    [Projection::Element(0)] => (None, true),
                     _ => continue,
                 };
+                let clears_slot = slot
+                    && graph.returning.as_ref().is_some_and(|returning| {
+                        returning.targets(place_id).is_some_and(|targets| {
+                            !targets.is_empty() && targets.iter().all(|t| *t == Target::Null)
+                        })
+                    });
                 releases.push(ReleasedParameter {
                     param,
                     field,
+                    slot,
+                    clears_slot,
                     family,
                 });
             }
@@ -240,6 +263,7 @@ impl Summary {
             checks,
             checks_fields,
             never_returns: always_raises(function),
+            raises: raises_visibly(graph),
             borrows: borrowed_parameters(graph),
         }
     }
@@ -271,6 +295,7 @@ impl Summary {
             && self.checks.is_empty()
             && self.checks_fields.is_empty()
             && !self.never_returns
+            && !self.raises
             && self.borrows.is_empty()
     }
 }
@@ -724,6 +749,29 @@ fn always_raises(function: &crate::ir::Function) -> bool {
         pending.extend(function.block(block).successors());
     }
     reached[function.unwind_exit.0 as usize]
+}
+
+/// Whether an exception a caller could act on may leave the function (see
+/// [`Summary::raises`]). Only what leaves it directly: an exception a handler's dispatch
+/// passes on or a `finally` re-raises is not followed back to its call.
+fn raises_visibly(graph: &OwnershipGraph<'_>) -> bool {
+    let function = graph.function;
+    let exit = function.unwind_exit;
+    let raise_statement = function
+        .raises
+        .iter()
+        .any(|(block, _)| function.block(*block).successors().any(|to| to == exit));
+    raise_statement
+        || function.blocks.iter().any(|block| match block.terminator {
+            Terminator::Call {
+                call,
+                return_to,
+                unwind,
+            } if unwind == exit && return_to != Some(exit) => {
+                return_to.is_none() || how_call_raises(graph, call) == CallRaises::Yes
+            }
+            _ => false,
+        })
 }
 
 /// The summaries of a module's functions and methods.

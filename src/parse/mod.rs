@@ -8,8 +8,10 @@
 //! Invariant: nothing here recurses on the tree's depth (a 10,000-level nesting must not
 //! overflow the stack), so every walk uses a `TreeCursor` loop.
 
+mod groups;
 mod nesting;
 
+pub use groups::{parses_cleanly_by_groups, statements_of, top_level_groups, GroupParser};
 pub use nesting::{DeepDefinition, MAX_BLOCK_DEPTH};
 
 use std::path::Path;
@@ -76,6 +78,12 @@ pub fn parse(text: &str, dialect: Dialect) -> Tree {
 /// only statement of its block, no definition around the deep lines) and when the tree
 /// of the remaining text has a syntax error (so CY000 is reported exactly where a
 /// whole parse puts it). Syntax errors inside a left-out definition are not seen.
+/// Whether [`parse_bounded`] would leave a definition out of the text's parse (some line
+/// is nested too deeply, and the cut is clean).
+pub fn cuts_deep_definitions(text: &str) -> bool {
+    nesting::cut_deep_definitions(text).is_some()
+}
+
 pub fn parse_bounded(text: &str, dialect: Dialect) -> (Tree, Vec<DeepDefinition>) {
     let Some(cut) = nesting::cut_deep_definitions(text) else {
         return (parse(text, dialect), Vec::new());
@@ -149,6 +157,26 @@ fn parse_with(text: &str, language: Language) -> Tree {
         .expect("parsing without a timeout or cancellation flag always yields a tree")
 }
 
+/// For the tests that compare two ways of parsing real code: every file of `samples/`
+/// cysafe reads, and with the environment variable `corpus` naming a directory, every
+/// one under it, with its dialect and text (a file that is not UTF-8 is left out).
+#[cfg(test)]
+pub(crate) fn real_code(
+    corpus: &str,
+) -> impl Iterator<Item = (std::path::PathBuf, Dialect, String)> {
+    let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
+    roots.extend(std::env::var_os(corpus).map(std::path::PathBuf::from));
+    roots
+        .into_iter()
+        .flat_map(|root| walkdir::WalkDir::new(root).sort_by_file_name())
+        .filter_map(|entry| {
+            let path = entry.expect("the tree is readable").into_path();
+            let dialect = Dialect::from_path(&path)?;
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((path, dialect, text))
+        })
+}
+
 /// A node's child by field name, at the cost of a field id: tree-sitter's own
 /// `child_by_field_name` compares the name with every field name of the grammar on each
 /// call, which was a sixth of lowering's time. Each grammar's id for a name is looked up
@@ -204,7 +232,8 @@ impl<'tree> Fields<'tree> for Node<'tree> {
 fn field_id(language: &Language, name: &'static str) -> Option<u16> {
     use std::cell::RefCell;
     use std::collections::HashMap;
-    type Ids = HashMap<(usize, usize), Option<u16>>;
+    use std::hash::BuildHasherDefault;
+    type Ids = HashMap<(usize, usize), Option<u16>, BuildHasherDefault<AddressHasher>>;
     thread_local! {
         // By grammar, then by the name's text (a literal's address and length; two
         // copies of one name only cost a second lookup). Two grammars, a few dozen names.
@@ -215,7 +244,7 @@ fn field_id(language: &Language, name: &'static str) -> Option<u16> {
         let index = match grammars.iter().position(|(known, _)| known == language) {
             Some(index) => index,
             None => {
-                grammars.push((language.clone(), HashMap::new()));
+                grammars.push((language.clone(), HashMap::default()));
                 grammars.len() - 1
             }
         };
@@ -223,6 +252,28 @@ fn field_id(language: &Language, name: &'static str) -> Option<u16> {
         *ids.entry((name.as_ptr() as usize, name.len()))
             .or_insert_with(|| language.field_id_for_name(name).map(u16::from))
     })
+}
+
+/// Hashes the two words of a field name's key (its address and length) with FxHash's
+/// step, a rotate, an xor and a multiply each: SipHash on every `field` lookup was about
+/// 3% of a check's instructions (callgrind, the if/else shape of `benches/scale.rs`).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_usize(usize::from(byte));
+        }
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.0 = (self.0.rotate_left(5) ^ word as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 /// The first ERROR or MISSING node in document order, if any.

@@ -344,11 +344,11 @@ fn words_before_paren(header: &[u8]) -> Vec<(std::ops::Range<usize>, bool)> {
 }
 
 /// The scan: a position in the text and its row.
-struct Scanner<'t> {
-    bytes: &'t [u8],
-    pos: usize,
-    row: usize,
-    line_start: usize,
+pub(super) struct Scanner<'t> {
+    pub(super) bytes: &'t [u8],
+    pub(super) pos: usize,
+    pub(super) row: usize,
+    pub(super) line_start: usize,
 }
 
 impl Scanner<'_> {
@@ -370,14 +370,14 @@ impl Scanner<'_> {
     }
 
     /// Steps over the `\n` at the position.
-    fn next_line(&mut self) {
+    pub(super) fn next_line(&mut self) {
         self.pos += 1;
         self.row += 1;
         self.line_start = self.pos;
     }
 
     /// Steps to the end of a comment (the `\n` that ends it, or the end of the text).
-    fn skip_comment(&mut self) {
+    pub(super) fn skip_comment(&mut self) {
         self.pos = self.bytes[self.pos..]
             .iter()
             .position(|&byte| byte == b'\n')
@@ -385,7 +385,7 @@ impl Scanner<'_> {
     }
 
     /// Steps over the rest of a logical line, past the `\n` that ends it.
-    fn logical_line(&mut self) {
+    pub(super) fn logical_line(&mut self) {
         let mut depth = 0usize;
         while let Some(&byte) = self.bytes.get(self.pos) {
             match byte {
@@ -635,48 +635,36 @@ mod tests {
     /// says.
     #[test]
     fn real_code_cut_at_small_bounds_parses_as_the_text_without_the_cuts() {
-        let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
-        roots.extend(std::env::var_os("CYSAFE_CUT_CORPUS").map(std::path::PathBuf::from));
         let (mut files, mut cuts) = (0, 0);
-        for root in roots {
-            for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-                let entry = entry.expect("the tree is readable");
-                let path = entry.path();
-                let Some(dialect) = Dialect::from_path(path) else {
+        for (path, dialect, text) in crate::parse::real_code("CYSAFE_CUT_CORPUS") {
+            if text.contains('\r') {
+                continue;
+            }
+            files += 1;
+            let whole = parse(&text, dialect);
+            for bound in [1, 2, 3, 5] {
+                let Some(cut) = cut_past(&text, bound) else {
                     continue;
                 };
-                let Ok(text) = std::fs::read_to_string(path) else {
-                    continue;
-                };
-                if text.contains('\r') {
+                for definition in &cut.skipped {
+                    let written = &text[definition.name_span.start..definition.name_span.end];
+                    assert!(definition.name.ends_with(written), "{}", path.display());
+                }
+                if whole.root_node().has_error() {
                     continue;
                 }
-                files += 1;
-                let whole = parse(&text, dialect);
-                for bound in [1, 2, 3, 5] {
-                    let Some(cut) = cut_past(&text, bound) else {
-                        continue;
-                    };
-                    for definition in &cut.skipped {
-                        let written = &text[definition.name_span.start..definition.name_span.end];
-                        assert!(definition.name.ends_with(written), "{}", path.display());
-                    }
-                    if whole.root_node().has_error() {
-                        continue;
-                    }
-                    cuts += 1;
-                    let mut parser = tree_sitter::Parser::new();
-                    parser.set_language(&dialect.language()).unwrap();
-                    parser.set_included_ranges(&cut.included).unwrap();
-                    let bounded = parser.parse(&text, None).unwrap();
-                    let kept = without_cuts(&text, &cut.included);
-                    assert_eq!(
-                        to_sexp(bounded.root_node()),
-                        to_sexp(parse(&kept, dialect).root_node()),
-                        "{} cut past {bound} blocks",
-                        path.display()
-                    );
-                }
+                cuts += 1;
+                let mut parser = tree_sitter::Parser::new();
+                parser.set_language(&dialect.language()).unwrap();
+                parser.set_included_ranges(&cut.included).unwrap();
+                let bounded = parser.parse(&text, None).unwrap();
+                let kept = without_cuts(&text, &cut.included);
+                assert_eq!(
+                    to_sexp(bounded.root_node()),
+                    to_sexp(parse(&kept, dialect).root_node()),
+                    "{} cut past {bound} blocks",
+                    path.display()
+                );
             }
         }
         assert!(files > 50 && cuts > 20, "{files} files, {cuts} cuts");

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Related};
 use crate::ir::{Callee, Place};
+use crate::ownership::buffers::{self, ExportedBlock};
 use crate::ownership::classes::{dealloc_leak_path, owner_conditions, Flags};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::summary::{ClassExport, Summary};
@@ -19,6 +20,7 @@ pub const DEALLOC_MISSING_FREE: RuleMeta = RuleMeta {
 };
 
 pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    check_buffers(analysis, out);
     for model in &analysis.classes {
         let Some(class) = analysis.module.class(&model.name) else {
             continue;
@@ -235,6 +237,126 @@ pub fn check(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+}
+
+/// The buffer protocol's half of the rule: a block `__getbuffer__` leaves in the fields of
+/// the buffer it fills in (`buffer.shape = shape`) that no `__releasebuffer__` of the
+/// class frees on every path leaks once per export.
+fn check_buffers(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    let mut classes: Vec<(&String, &Vec<ExportedBlock>)> = analysis.buffers.iter().collect();
+    classes.sort_by_key(|(name, _)| *name);
+    for (class_name, blocks) in classes {
+        let Some(class) = analysis
+            .module
+            .class(class_name)
+            .filter(|class| class.is_extension_type)
+        else {
+            continue;
+        };
+        let release = analysis
+            .methods_named(class_name, "__releasebuffer__")
+            .first()
+            .copied();
+        // A base from another module may have the `__releasebuffer__`.
+        if release.is_none() && has_external_base(analysis, class_name) {
+            continue;
+        }
+        for block in blocks {
+            if release.is_some_and(|release| releases_buffer_block(release, block)) {
+                continue;
+            }
+            let field = &block.fields[0];
+            let exported = format!("{}.{field}", block.parameter);
+            let (message, related) = match release {
+                Some(release) => {
+                    let parameter = buffers::buffer_parameter(release.function)
+                        .unwrap_or(block.parameter.as_str());
+                    (
+                        format!(
+                            "`{exported}` receives a block from `{}` in `__getbuffer__` but `__releasebuffer__` does not free it",
+                            block.origin.callee
+                        ),
+                        Related {
+                            path: None,
+                            span: release.function.name_span,
+                            message: format!("`{parameter}.{field}` is not freed here"),
+                        },
+                    )
+                }
+                None => (
+                    format!(
+                        "`{exported}` receives a block from `{}` in `__getbuffer__` but `{class_name}` has no `__releasebuffer__` to free it",
+                        block.origin.callee
+                    ),
+                    Related {
+                        path: None,
+                        span: class.name_span,
+                        message: "this class has no `__releasebuffer__`".to_string(),
+                    },
+                ),
+            };
+            let deallocator = analysis
+                .families
+                .map(|families| {
+                    families
+                        .family(block.origin.family)
+                        .deallocator()
+                        .to_string()
+                })
+                .unwrap_or_default();
+            out.push(Diagnostic {
+                rule: &DEALLOC_MISSING_FREE,
+                fix: None,
+                message,
+                span: block.origin.span,
+                label: format!("stored in `{exported}` by `__getbuffer__`"),
+                help: Some(format!(
+                    "free it in `__releasebuffer__`, which runs when the consumer releases the buffer: `{deallocator}(buffer.{field})`"
+                )),
+                related: vec![related],
+            });
+        }
+    }
+}
+
+/// Whether a `__releasebuffer__` frees (or hands off) the block on some path, through any
+/// of the buffer's fields that hold it, or gives the buffer itself to a function (a
+/// release helper, `PyBuffer_Release`): what that does is trusted. On some path, not
+/// every one: a guard (`if buffer.ndim > 1: free(buffer.shape)`) may well repeat the one
+/// under which `__getbuffer__` allocated, which is not followed from one to the other.
+fn releases_buffer_block(release: &OwnershipGraph<'_>, block: &ExportedBlock) -> bool {
+    let function = release.function;
+    let Some(parameter) = buffers::buffer_parameter(function) else {
+        return true;
+    };
+    let buffer = Place::local(parameter);
+    let passes_the_buffer = function.calls.iter().any(|call| {
+        call.args.iter().any(
+            |arg| matches!(arg, crate::ir::Value::Place(place) if *function.place(*place) == buffer),
+        )
+    });
+    if passes_the_buffer {
+        return true;
+    }
+    block.fields.iter().any(|field| {
+        let mut place = buffer.clone();
+        place.path.push(crate::ir::Projection::Field(field.clone()));
+        let Some(site) = release.incoming_site_of(&place) else {
+            return false;
+        };
+        release
+            .releases
+            .iter()
+            .any(|r| r.site == site && !r.reallocating)
+            || release
+                .uses
+                .iter()
+                .any(|u| u.site == site && matches!(u.how, UseHow::PassedTo(_)))
+            || release
+                .escapes
+                .iter()
+                .any(|e| e.site == site && matches!(e.how, EscapeHow::Stored(_)))
+    })
 }
 
 /// Whether the chain of bases of `class` leaves this module (`object` aside).

@@ -4,8 +4,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Related, Span};
-use crate::ir::lower::RAISING_C_API;
-use crate::ir::{BlockId, Callee, FunctionKind, Stmt, Terminator};
+use crate::ir::{BlockId, FunctionKind, Stmt, Terminator};
+use crate::ownership::raising::{how_call_raises, CallRaises};
 use crate::ownership::{LeaveEvent, LeaveHow, OwnershipGraph, SiteId, SiteOrigin, UnwindEvent};
 use crate::rules::lifetime::is_older_blocks;
 use crate::rules::memory_leak::{gives_a_view_ownership, holder, is_live, HandOffs};
@@ -18,68 +18,6 @@ pub const EXCEPTION_LEAK: RuleMeta = RuleMeta {
     summary: "A block owned by a local is lost when a call raises.",
     doc: include_str!("../../docs/rules/CY008.md"),
 };
-
-/// Builtins Cython compiles to C when their operands are C values (`len` of a typed
-/// container, `min` of two ints), or that raise only on arguments of the wrong type: their
-/// unwind edges are real for arbitrary objects, but a user could not act on a report about
-/// them outside a handler. (`range` loops never count: see [`counts`].)
-const QUIET_BUILTINS: &[&str] = &[
-    "len",
-    "min",
-    "max",
-    "abs",
-    "int",
-    "float",
-    "bool",
-    "isinstance",
-    "issubclass",
-    "id",
-    "type",
-    "callable",
-    "hasattr",
-    "enumerate",
-    "zip",
-    "reversed",
-];
-
-/// Builtins that raise on ordinary arguments (a missing file, a bad value, a failing
-/// `__str__`, a closed stream): calls of them count.
-const RAISING_BUILTINS: &[&str] = &[
-    "print",
-    "open",
-    "sorted",
-    "sum",
-    "getattr",
-    "setattr",
-    "delattr",
-    "str",
-    "bytes",
-    "bytearray",
-    "list",
-    "dict",
-    "tuple",
-    "set",
-    "frozenset",
-    "iter",
-    "next",
-    "repr",
-    "format",
-    "round",
-    "divmod",
-    "map",
-    "filter",
-    "hash",
-    "input",
-    "eval",
-    "exec",
-    "compile",
-    "__import__",
-    "memoryview",
-    "ord",
-    "chr",
-    "any",
-    "all",
-];
 
 /// One report per allocation: each call whose exception loses the block.
 #[derive(Default)]
@@ -199,43 +137,12 @@ fn counts(graph: &OwnershipGraph<'_>, unwind: &UnwindEvent) -> bool {
     if builds_a_raised_exception(graph, unwind.block) || unwind.receiver_holds_a_block {
         return false;
     }
-    let call = function.call(unwind.call);
-    // An allocator or a deallocator is a C function, whatever its name resolved to.
-    if graph.site_of_call(unwind.call).is_some()
-        || graph
-            .releases
-            .iter()
-            .any(|release| release.span == call.span)
-    {
-        return false;
-    }
-    // `range(n)`, and `prange` however it was imported (`from cython.parallel import
-    // prange` binds it as a Python name).
-    let called = call
-        .text
-        .as_deref()
-        .and_then(|text| text.split('(').next())
-        .map(|name| name.rsplit('.').next().unwrap_or(name).trim());
-    // `for i in range(n)` is a C loop when `n` is a C integer: nothing to catch, even
-    // inside a `try`.
-    if called.is_some_and(|name| matches!(name, "range" | "xrange" | "prange")) {
-        return false;
-    }
-    if called.is_some_and(|name| QUIET_BUILTINS.contains(&name)) {
-        return unwind.target != function.unwind_exit && unwind.target != function.return_exit;
-    }
-    match &call.callee {
-        // A name the file never binds is a builtin, or something the module's .pxd or a
-        // `cimport *` declares (a C function, as often as not).
-        Callee::Unbound(name) => RAISING_BUILTINS.contains(&name.as_str()),
-        // Cimported from another module: a C function (`cnp.PyArray_DATA`), an inline
-        // helper of a .pxd, or a cdef function that propagates; its declaration is not
-        // read here. Those of `cpython` known to raise on ordinary use do count.
-        Callee::External {
-            name,
-            module: Some(module),
-        } => module.split('.').next() == Some("cpython") && RAISING_C_API.contains(&name.as_str()),
-        _ => !call.c_level,
+    match how_call_raises(graph, unwind.call) {
+        CallRaises::Never => false,
+        CallRaises::WhenCaught => {
+            unwind.target != function.unwind_exit && unwind.target != function.return_exit
+        }
+        CallRaises::Yes => true,
     }
 }
 

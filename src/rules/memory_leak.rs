@@ -39,6 +39,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let hand_offs = HandOffs::of(graph);
+    let failed_reallocations = FailedReallocations::of(graph);
     // The allocation span of a block the function owns at a point: allocated here, and
     // not handed off on any path before it (a failed reallocation's old block is CY003's
     // concern, a successful one's is the new site's).
@@ -103,7 +104,10 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             if is_older_blocks(graph, SiteId(index as u32)) {
                 continue;
             }
-            let Some(span) = owned(index, (leave.block, usize::MAX)) else {
+            let point = (leave.block, usize::MAX);
+            let Some(span) = owned(index, point)
+                .or_else(|| failed_reallocations.still_owned(graph, index, leave, point))
+            else {
                 continue;
             };
             let entry = lost.entry(span).or_default();
@@ -193,6 +197,98 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             )),
             related: lost.ways,
         });
+    }
+}
+
+/// `tmp = realloc(buf, n)`, then `if tmp == NULL: raise MemoryError()`: where the
+/// reallocation failed, the old block was not consumed and `buf` still owns it. A
+/// reallocation counts as a hand-off of the old block (where it succeeded the new block
+/// is the result's), except at a way out where every reallocation of the block that ran
+/// is known to have failed and the place it resized still holds the old block (not
+/// `p = realloc(p, n)`, CY003's, whose old block nothing holds any more).
+struct FailedReallocations {
+    /// The hand-offs but the reallocations.
+    others: HandOffs,
+    /// By site of the old block: the reallocations that resize it (the release event's
+    /// place, the reallocation's own current site).
+    resized_by: HashMap<usize, Vec<(crate::ir::PlaceId, SiteId)>>,
+}
+
+impl FailedReallocations {
+    fn of(graph: &OwnershipGraph<'_>) -> FailedReallocations {
+        let mut resized_by: HashMap<usize, Vec<(crate::ir::PlaceId, SiteId)>> = HashMap::new();
+        // Each reallocation's current site (the one of its call, not an older turn's),
+        // by the call's span.
+        let mut reallocation_at: HashMap<Span, SiteId> = HashMap::new();
+        if graph.releases.iter().any(|r| r.reallocating) {
+            for (index, site) in graph.sites.iter().enumerate() {
+                let (SiteOrigin::Call(call), Some(span), Some(_)) =
+                    (site.origin, site.span, site.reallocates)
+                else {
+                    continue;
+                };
+                if graph.site_of_call(call) == Some(SiteId(index as u32)) {
+                    reallocation_at.insert(span, SiteId(index as u32));
+                }
+            }
+        }
+        for release in graph.releases.iter().filter(|r| r.reallocating) {
+            let result = reallocation_at.get(&release.span).copied();
+            let entry = resized_by.entry(release.site.0 as usize).or_default();
+            // A reallocation whose result is not known keeps the hand-off.
+            entry.push((release.place, result.unwrap_or(SiteId(u32::MAX))));
+        }
+        FailedReallocations {
+            others: if resized_by.is_empty() {
+                HandOffs::empty()
+            } else {
+                HandOffs::of_filtered_reallocations(graph, |_| true, false)
+            },
+            resized_by,
+        }
+    }
+
+    /// The allocation span of the block, when a way out loses it after failed
+    /// reallocations only: nothing else handed it off before `point`, every
+    /// reallocation of it that ran on a path here returned NULL, and one of the places
+    /// they resized still holds it.
+    fn still_owned(
+        &self,
+        graph: &OwnershipGraph<'_>,
+        site: usize,
+        leave: &crate::ownership::LeaveEvent,
+        point: (BlockId, usize),
+    ) -> Option<Span> {
+        let resized = self.resized_by.get(&site)?;
+        let allocation = &graph.sites[site];
+        let (SiteOrigin::Call(_), Some(span), Some(_)) =
+            (allocation.origin, allocation.span, allocation.family)
+        else {
+            return None;
+        };
+        if self.others.before(graph, span, point) {
+            return None;
+        }
+        let mut failed_and_held = false;
+        for &(place, result) in resized {
+            if result.0 == u32::MAX {
+                return None;
+            }
+            let states = leave.state.site(result);
+            if states.is_empty() {
+                continue;
+            }
+            if states != SiteStates::NULL {
+                return None;
+            }
+            let target = crate::ownership::Target::Site(SiteId(site as u32));
+            failed_and_held |= is_local(graph, graph.function.place(place))
+                && leave
+                    .state
+                    .targets(place)
+                    .is_some_and(|targets| targets.contains(&target));
+        }
+        failed_and_held.then_some(span)
     }
 }
 
@@ -287,6 +383,25 @@ impl HandOffs {
         graph: &OwnershipGraph<'_>,
         counts: impl Fn(&EscapeEvent) -> bool,
     ) -> HandOffs {
+        Self::of_filtered_reallocations(graph, counts, true)
+    }
+
+    /// No hand-off at all.
+    fn empty() -> HandOffs {
+        HandOffs {
+            points: HashMap::new(),
+            reached: RefCell::new(HashMap::new()),
+            dominators: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// As [`HandOffs::of_filtered`], with the reallocations of a block among its
+    /// hand-offs or not.
+    fn of_filtered_reallocations(
+        graph: &OwnershipGraph<'_>,
+        counts: impl Fn(&EscapeEvent) -> bool,
+        reallocations: bool,
+    ) -> HandOffs {
         let mut points: HashMap<Span, Vec<(BlockId, usize)>> = HashMap::new();
         let mut add = |site: SiteId, block: BlockId, at: usize| {
             if let Some(span) = graph.site(site).span {
@@ -299,7 +414,11 @@ impl HandOffs {
         for &(site, call, block) in &graph.passed {
             add(site, block, graph.function.call(call).span.start);
         }
-        for release in graph.releases.iter().filter(|r| r.reallocating) {
+        for release in graph
+            .releases
+            .iter()
+            .filter(|r| reallocations && r.reallocating)
+        {
             add(release.site, release.block, release.span.start);
         }
         for &(site, block) in &graph.address_taken {

@@ -69,6 +69,7 @@ local function check()
     "    p[0] = 1",
     "    tmp = <char*> realloc(p, 2 * n)",
     "    if tmp == NULL:",
+    "        free(p)",
     "        raise MemoryError()",
     "    p = tmp",
     "    free(p)",

@@ -19,6 +19,7 @@ use crate::parse::Fields;
 
 use super::{CountTest, GhostFlags, Lowerer, NONZERO, POSITIVE};
 use crate::diagnostic::Span;
+use crate::ir::kinds::KindName;
 use crate::ir::{Place, PlaceId, Projection, Relation, Stmt, Value};
 
 /// The lowest constant a local was given (`i = 0`), kept by `i += c` with `c >= 0`.
@@ -88,7 +89,7 @@ impl<'a> Lowerer<'a> {
         let operator = node
             .children(&mut cursor)
             .find(|child| !child.is_named())
-            .map_or("", |child| child.kind());
+            .map_or("", |child| child.kind_name());
         let step = node
             .field("right")
             .and_then(|right| self.constant(right))
@@ -123,7 +124,7 @@ impl<'a> Lowerer<'a> {
     /// `xs` still holds `n` items.
     pub(super) fn note_measured(&mut self, left: Node<'_>, right: Node<'_>) {
         let (left, right) = (self.strip(left), self.strip(right));
-        if left.kind() != "identifier" || right.kind() != "call" {
+        if left.kind_name() != "identifier" || right.kind_name() != "call" {
             return;
         }
         let Some(sequence) = self.measured_sequence(right) else {
@@ -143,7 +144,7 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let argument = self.strip(*argument);
-        (self.text(function) == "len" && argument.kind() == "identifier")
+        (self.text(function) == "len" && argument.kind_name() == "identifier")
             .then(|| self.text(argument))
     }
 
@@ -202,7 +203,7 @@ impl<'a> Lowerer<'a> {
                 arguments.named_child_count() == self.positional_args(call).len()
             })
         };
-        let iterable = if iterable.kind() == "call"
+        let iterable = if iterable.kind_name() == "call"
             && iterable
                 .field("function")
                 .is_some_and(|f| self.text(f) == "enumerate")
@@ -217,7 +218,7 @@ impl<'a> Lowerer<'a> {
         } else {
             iterable
         };
-        if iterable.kind() != "identifier" {
+        if iterable.kind_name() != "identifier" {
             return Vec::new();
         }
         let sequence = self.text(iterable);
@@ -284,7 +285,7 @@ impl<'a> Lowerer<'a> {
             return;
         }
         let value = self.strip(value);
-        if value.kind() == "call" {
+        if value.kind_name() == "call" {
             // `n = len(xs)` of a sequence whose length is what it iterates.
             let Some(sequence) = self.measured_sequence(value) else {
                 return;
@@ -300,7 +301,7 @@ impl<'a> Lowerer<'a> {
             }
             return;
         }
-        if value.kind() != "identifier" {
+        if value.kind_name() != "identifier" {
             return;
         }
         let source = self.text(value);
@@ -450,12 +451,12 @@ impl<'a> Lowerer<'a> {
     /// least value of the index for which the test holding means `n > 0` (0 for `<`, 1
     /// for `<=`).
     pub(super) fn index_bound(&self, node: Node<'_>) -> Option<(&'a str, &'a str, i64)> {
-        if node.kind() != "comparison_operator" {
+        if node.kind_name() != "comparison_operator" {
             return None;
         }
         let (left, operator, right) = super::single_comparison(node)?;
         let (left, right) = (self.strip(left), self.strip(right));
-        if left.kind() != "identifier" || right.kind() != "identifier" {
+        if left.kind_name() != "identifier" || right.kind_name() != "identifier" {
             return None;
         }
         let (index, bound, least) = match operator {
@@ -506,8 +507,8 @@ impl<'a> Lowerer<'a> {
         let mut conjuncts = Vec::new();
         let mut pending = vec![self.strip(condition)];
         while let Some(node) = pending.pop() {
-            let is_and = node.kind() == "boolean_operator"
-                && node.field("operator").map(|o| o.kind()) == Some("and");
+            let is_and = node.kind_name() == "boolean_operator"
+                && node.field("operator").map(|o| o.kind_name()) == Some("and");
             if is_and {
                 pending.extend(node.field("right").map(|n| self.strip(n)));
                 pending.extend(node.field("left").map(|n| self.strip(n)));
