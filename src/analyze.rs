@@ -791,6 +791,9 @@ fn lower_by_groups(
 struct LoweringScope<'c> {
     interesting: HashSet<String>,
     outer_names: Vec<Cow<'c, ModuleNames>>,
+    /// The names of the context files that name none of those functions but declare
+    /// externs: only their parameters that point to const data are read.
+    const_pointee_names: Vec<Cow<'c, ModuleNames>>,
     lowers: bool,
 }
 
@@ -806,13 +809,21 @@ impl<'c> LoweringScope<'c> {
         // The names the context binds: an allocator the .pxd cimports under an alias is
         // called by that alias here. A context that names no allocator, deallocator or
         // project helper binds nothing the analysis follows, and is not parsed.
-        let outer_names: Vec<Cow<'c, ModuleNames>> = context
+        let names_of = |outer: &ContextFile<'c>| match outer.names {
+            Some(shared) => Cow::Borrowed(shared.names(outer.text)),
+            None => Cow::Owned(ContextFile::collect_names(outer.text)),
+        };
+        let (outer_names, others): (Vec<_>, Vec<_>) = context
             .iter()
-            .filter(|outer| mentions_any(outer.text, &interesting))
-            .map(|outer| match outer.names {
-                Some(shared) => Cow::Borrowed(shared.names(outer.text)),
-                None => Cow::Owned(ContextFile::collect_names(outer.text)),
-            })
+            .partition(|outer| mentions_any(outer.text, &interesting));
+        let outer_names: Vec<Cow<'c, ModuleNames>> =
+            outer_names.into_iter().map(names_of).collect();
+        // Any other context that declares externs may declare some taking pointers to
+        // const data: only those declarations are read from it.
+        let const_pointee_names = others
+            .into_iter()
+            .filter(|outer| outer.text.contains("extern") && outer.text.contains("const"))
+            .map(names_of)
             .collect();
         let mut mentioned = interesting.clone();
         for outer in &outer_names {
@@ -824,6 +835,7 @@ impl<'c> LoweringScope<'c> {
         LoweringScope {
             interesting,
             outer_names,
+            const_pointee_names,
             lowers,
         }
     }
@@ -832,6 +844,9 @@ impl<'c> LoweringScope<'c> {
     fn complete(&self, names: &mut ModuleNames) {
         for outer in &self.outer_names {
             names.inherit(outer);
+        }
+        for outer in &self.const_pointee_names {
+            names.inherit_const_pointees(outer);
         }
     }
 }

@@ -4796,6 +4796,15 @@ impl<'a> Lowerer<'a> {
             && ALWAYS_FAIL.contains(&callee.display_name());
         let can_raise = always_fails || can_raise;
         let text = can_raise.then(|| call_text(&self.source[span.start..span.end]));
+        // An extern of the file's `.pxd` that binds nothing the analysis follows is not
+        // bound here: its calls are `Unbound` by the Cython name, which is the C name
+        // unless the declaration renames it (then the call stays a hand-off).
+        let const_pointee_args = match &callee {
+            Callee::External { name, module: None } | Callee::Unbound(name) => {
+                self.names.const_pointee_parameters(name).to_vec()
+            }
+            _ => Vec::new(),
+        };
         self.f.calls.push(Call {
             callee,
             args,
@@ -4803,6 +4812,7 @@ impl<'a> Lowerer<'a> {
             text,
             receiver: None,
             c_level: false,
+            const_pointee_args,
         });
         if !can_raise {
             self.push(Stmt::Call(id));

@@ -220,6 +220,10 @@ pub struct Call {
     /// holds no `raise` statement (whose summary may still say it raises through a Python
     /// call in its body: `Summary::raises`).
     pub c_level: bool,
+    /// The positions of the arguments whose parameter the extern declaration this file
+    /// sees declares a pointer to `const` data (`int step(const double* p)`): the C
+    /// function reads the block there and does not take it over.
+    pub const_pointee_args: Vec<usize>,
 }
 
 /// Why a pointer is read through.

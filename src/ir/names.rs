@@ -63,6 +63,13 @@ pub struct ModuleNames {
     /// C functions declared in this file (by C name) with an exception spec (`except -1`,
     /// `except +`): unlike other extern functions, a call to one can raise.
     raising_externs: HashSet<String>,
+    /// C functions declared in an extern block of this file (by C name), with the
+    /// positions of their parameters that point to `const` data (`const char*`,
+    /// `double const*`; not `char* const`, a const pointer to mutable data). A C function
+    /// cannot free through such a pointer without a cast, and C APIs do not take
+    /// ownership through one: the caller still owns what it passes there. Declared twice,
+    /// only the positions both declarations make const.
+    const_pointee_parameters: HashMap<String, Vec<usize>>,
     /// Struct and union types declared in this file: `Buf(data=p, n=n)` builds a C value,
     /// a call that cannot raise.
     structs: HashSet<String>,
@@ -305,6 +312,43 @@ fn null_predicate(function: Node<'_>, source: &str) -> Option<(usize, bool)> {
                     .is_some_and(|ty| text(ty, source).contains('*'))
         })?;
     Some((position, non_null_when_true))
+}
+
+/// Cython's own names (`libc.string`) for const-qualified types.
+const CONST_TYPEDEFS: &[&str] = &["const_char", "const_uchar", "const_schar", "const_void"];
+
+/// The positions of a C function declaration's parameters whose type is a single-level
+/// pointer to `const` data: `const double*`, `char const *`, `const_char*`. Not
+/// `char* const` (the pointer is const, the data is not), nor `const char**` (the array
+/// of pointers it points to is mutable).
+fn const_pointee_positions(function: Node<'_>, source: &str) -> Vec<usize> {
+    let Some(parameters) = function.field("parameters") else {
+        return Vec::new();
+    };
+    let mut cursor = parameters.walk();
+    parameters
+        .named_children(&mut cursor)
+        .filter(|n| n.kind_name() != "comment")
+        .enumerate()
+        .filter(|(_, parameter)| {
+            parameter.kind_name() == "c_parameter"
+                && parameter
+                    .field("type")
+                    .is_some_and(|ty| points_to_const(text(ty, source)))
+        })
+        .map(|(position, _)| position)
+        .collect()
+}
+
+/// Whether a written C type is a single-level pointer to `const` data.
+fn points_to_const(written: &str) -> bool {
+    if written.matches('*').count() != 1 || written.contains(['[', '(', '&']) {
+        return false;
+    }
+    let (pointee, _) = written.split_once('*').expect("one star");
+    pointee
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| word == "const" || CONST_TYPEDEFS.contains(&word))
 }
 
 /// The name a NULL test of a plain name tests, and whether a true outcome means it is not
@@ -564,6 +608,13 @@ impl ModuleNames {
                         // ahead: it propagates unless it says `noexcept`.
                         if spec == Some(false) || (spec.is_none() && !in_extern) {
                             self.raising_externs.insert(c_name.clone());
+                        }
+                        if in_extern {
+                            let positions = const_pointee_positions(node, source);
+                            self.const_pointee_parameters
+                                .entry(c_name.clone())
+                                .and_modify(|earlier| earlier.retain(|p| positions.contains(p)))
+                                .or_insert(positions);
                         }
                         let binding = Binding::Function {
                             name: c_name,
@@ -915,6 +966,24 @@ impl ModuleNames {
         self.raising_externs.contains(c_name)
     }
 
+    /// The positions of the parameters of the extern C function declared under this C
+    /// name that point to `const` data (see [`ModuleNames::const_pointee_parameters`]).
+    pub fn const_pointee_parameters(&self, c_name: &str) -> &[usize] {
+        self.const_pointee_parameters
+            .get(c_name)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds which parameters of the outer file's externs point to const data, without
+    /// overriding this file's own declarations.
+    pub fn inherit_const_pointees(&mut self, outer: &ModuleNames) {
+        for (name, positions) in &outer.const_pointee_parameters {
+            self.const_pointee_parameters
+                .entry(name.clone())
+                .or_insert_with(|| positions.clone());
+        }
+    }
+
     /// Adds what the cimports and extern declarations of a file this one sees bind (a
     /// `.pyx` sees its `.pxd`'s, a `.pxi` those of the file that includes it), without
     /// overriding this file's own names. The outer file's own functions and other names
@@ -933,9 +1002,11 @@ impl ModuleNames {
                     .or_insert_with(|| binding.clone());
             }
         }
-        // An extern declared in the outer file raises as it says there.
+        // An extern declared in the outer file raises as it says there, and its
+        // parameters point to const data as it says there.
         self.raising_externs
             .extend(outer.raising_externs.iter().cloned());
+        self.inherit_const_pointees(outer);
         // A class a `.pxd` declares is the class the `.pyx` implements: the `.pxd`
         // declares its attributes, and its methods' exception specs.
         self.noexcept_pointer_types
@@ -1093,4 +1164,43 @@ fn integer_literal(written: &str) -> Option<i64> {
         _ => digits.parse::<i64>().ok()?,
     };
     Some(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse, Dialect};
+
+    fn collect(text: &str) -> ModuleNames {
+        let tree = parse(text, Dialect::Cython);
+        ModuleNames::collect(tree.root_node(), text)
+    }
+
+    #[test]
+    fn extern_parameters_pointing_to_const_data() {
+        let names = collect(
+            "cdef extern from \"x.h\":\n    int f(const double* a, char const *b, char * const c, \
+             const char** d, double* e, const char*, int n, const_char* g) nogil\n    \
+             int g \"c_g\"(const void* p)\n",
+        );
+        assert_eq!(names.const_pointee_parameters("f"), &[0, 1, 5, 7]);
+        assert_eq!(names.const_pointee_parameters("c_g"), &[0]);
+        assert_eq!(names.const_pointee_parameters("g"), &[] as &[usize]);
+    }
+
+    #[test]
+    fn redeclared_extern_keeps_only_positions_both_make_const() {
+        let names = collect(
+            "cdef extern from \"x.h\":\n    int f(const char* a, const char* b)\n\
+             cdef extern from \"y.h\":\n    int f(char* a, const char* b)\n",
+        );
+        assert_eq!(names.const_pointee_parameters("f"), &[1]);
+    }
+
+    #[test]
+    fn prototypes_outside_extern_blocks_are_not_read() {
+        let names =
+            collect("cdef int f(const char* a)\ncdef int f(const char* a):\n    return 0\n");
+        assert_eq!(names.const_pointee_parameters("f"), &[] as &[usize]);
+    }
 }

@@ -2166,9 +2166,14 @@ impl Ownership<'_, '_> {
                 // A C function that only reads or fills the block, or a function of the
                 // project whose summary shows it keeps no pointer to that parameter:
                 // the caller still owns what it passes. (Not a method: an override in
-                // a subclass may keep it.)
+                // a subclass may keep it.) So does an extern declared to take a pointer
+                // to const data there: C code cannot free through one without a cast,
+                // and no C API hands ownership over through `const T*`. A library may
+                // still retain it (sqlite's SQLITE_STATIC binding), but then the caller
+                // remains the one to free it, so its leak is still the caller's.
                 let borrows = |index: usize| {
                     BORROWERS.contains(&callee_name)
+                        || call.const_pointee_args.contains(&index)
                         || matches!(
                             call.callee,
                             Callee::ModuleFunction(_)
