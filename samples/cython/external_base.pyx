@@ -22,3 +22,10 @@ cdef class Labelled(BufferBase):
         if self.label == NULL:
             raise MemoryError()
         self.label[0] = 0
+
+
+cdef class ReleasesInherited(BufferBase):
+    # Whether BufferBase.__dealloc__ (run next, in another module) frees `data` too is
+    # not seen from here: no double free is reported.
+    def __dealloc__(self):
+        free(self.data)

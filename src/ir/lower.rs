@@ -955,6 +955,21 @@ fn self_attributes(class_text: &str) -> Vec<String> {
 }
 
 /// The identifier a `c_declarator` declares, under its pointer and array parts.
+/// Whether a declarator declares a plain pointer (`*s`, `**pp`): not an array of
+/// pointers, a function pointer or a pointer hidden behind a typedef.
+fn plain_pointer(declarator: Node<'_>) -> bool {
+    let mut cursor = declarator.walk();
+    let mut pointers = 0;
+    for child in declarator.named_children(&mut cursor) {
+        match child.kind_name() {
+            "pointer_declarator" => pointers += 1,
+            "identifier" => {}
+            _ => return false,
+        }
+    }
+    declarator.kind_name() == "c_declarator" && pointers > 0
+}
+
 pub(crate) fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
     if let Some(name) = declarator.field("name") {
         return Some(name);
@@ -1955,6 +1970,10 @@ impl<'a> Lowerer<'a> {
                     }
                     let value = match initializer {
                         Some(value) => self.expr(value)?,
+                        // `cdef char* s`: garbage, never a block this analysis tracks. As
+                        // holding no block (NULL), a loop that overwrites it each turn is
+                        // seen to lose the blocks of earlier turns, as with `= NULL`.
+                        None if plain_pointer(declarator) => Value::Null,
                         None => Value::Other,
                     };
                     let carried = match declarator.field("value") {

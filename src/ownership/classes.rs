@@ -836,8 +836,41 @@ pub fn dangling_conditions(
     method: &OwnershipGraph<'_>,
     graphs: &[OwnershipGraph<'_>],
 ) -> Option<Vec<Flags>> {
+    let conditions = dangling_ends(class, attribute, method)?;
     let methods = methods_before_finalizers(class, graphs);
-    let paths_of = |graph| Paths {
+    let paths_of = |graph| releasing_paths(graph, class, attribute);
+    through_later_methods(class, conditions, &methods, &paths_of)
+}
+
+/// The flags that hold wherever `method` returns or raises having freed `attribute` and
+/// left it pointing at the freed block, with no method run after it: what a base class's
+/// `__dealloc__` finds when a subclass's `__dealloc__` (which Cython runs just before it)
+/// is `method`. `None` when it has too many paths, or no path is seen to free it.
+pub fn dangling_ends(
+    class: &str,
+    attribute: &str,
+    method: &OwnershipGraph<'_>,
+) -> Option<Vec<Flags>> {
+    let mut conditions: Vec<Flags> = Vec::new();
+    for end in releasing_paths(method, class, attribute)
+        .explore(Flags::new(), Holding::Entry)?
+        .ends
+    {
+        if end.holding == Holding::Released && !conditions.contains(&end.flags) {
+            conditions.push(end.flags);
+        }
+    }
+    (!conditions.is_empty()).then_some(conditions)
+}
+
+/// The paths of `graph` as the lifetime rules follow them: exception edges included, a
+/// release only by a deallocator or a helper that frees.
+fn releasing_paths<'g, 'a>(
+    graph: &'g OwnershipGraph<'a>,
+    class: &'g str,
+    attribute: &'g str,
+) -> Paths<'g, 'a> {
+    Paths {
         graph,
         class,
         attribute,
@@ -845,17 +878,7 @@ pub fn dangling_conditions(
         hand_off_releases: false,
         follow_unwind: true,
         family: None,
-    };
-    let mut conditions: Vec<Flags> = Vec::new();
-    for end in paths_of(method).explore(Flags::new(), Holding::Entry)?.ends {
-        if end.holding == Holding::Released && !conditions.contains(&end.flags) {
-            conditions.push(end.flags);
-        }
     }
-    if conditions.is_empty() {
-        return None;
-    }
-    through_later_methods(class, conditions, &methods, &paths_of)
 }
 
 /// The basic blocks of `method` that some path enters, from one of `conditions`, with

@@ -3,12 +3,13 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Related, Span};
+use crate::ownership::classes::{blocks_holding_entry, dangling_ends};
 use crate::ownership::module::ModuleAnalysis;
 use crate::ownership::{OwnershipGraph, SiteStates};
 use crate::rules::lifetime::{
-    blocks_after_dangling, calls_a_method, dangling_attributes, earlier_releases,
-    guarded_by_a_flag, incoming_attribute_site, is_element, is_older_blocks, later_methods,
-    through_a_method,
+    blocks_after_dangling, calls_a_method, calls_out_with_self, dangling_attributes,
+    earlier_releases, guarded_by_a_flag, incoming_attribute_site, is_element, is_older_blocks,
+    later_methods, left_dangling, through_a_method,
 };
 use crate::rules::{RuleMeta, Severity};
 
@@ -130,6 +131,86 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
                     "set `self.{attribute} = NULL` in `{first}()` after releasing it"
                 )),
                 related,
+            });
+        }
+    }
+}
+
+/// Reports a subclass's `__dealloc__` that frees an attribute and leaves it pointing at
+/// the freed block, when the `__dealloc__` of its base class frees it again: Cython runs
+/// the subclass's, then the base's, on every instance of the subclass.
+///
+/// Only the nearest base in this module that has a `__dealloc__` is followed (a base from
+/// another module is not seen); a subclass `__dealloc__` that calls a method or hands
+/// `self` to a function is left out, as `close()` is (either may reset the attribute).
+pub fn check_dealloc_chain(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<Span> = HashSet::new();
+    for graph in &analysis.graphs {
+        let function = graph.function;
+        let Some(class) = function.class.as_deref() else {
+            continue;
+        };
+        if function.name != "__dealloc__" || calls_out_with_self(graph) {
+            continue;
+        }
+        let chain = analysis.methods_named(class, "__dealloc__");
+        let (Some(own), Some(base)) = (chain.first(), chain.get(1)) else {
+            continue;
+        };
+        let Some(base_class) = base.function.class.as_deref() else {
+            continue;
+        };
+        if !std::ptr::eq(*own, graph) {
+            continue;
+        }
+        for (attribute, release) in left_dangling(graph) {
+            let Some(site) = incoming_attribute_site(base, &attribute) else {
+                continue;
+            };
+            // Where the base's `__dealloc__` finds the attribute still holding the block,
+            // from the flags the subclass's leaves where it dangles.
+            let reached = dangling_ends(class, &attribute, graph).and_then(|conditions| {
+                blocks_holding_entry(base_class, &attribute, base, &conditions)
+            });
+            let skipped = match &reached {
+                Some(_) => calls_a_method(base),
+                None => guarded_by_a_flag(base, &attribute),
+            };
+            if skipped {
+                continue;
+            }
+            let again = base.releases.iter().find(|again| {
+                again.site == site
+                    && reached
+                        .as_ref()
+                        .is_none_or(|blocks| blocks.contains(&again.block))
+                    && !again.reallocating
+                    && !through_a_method(base, again)
+                    && !again.before.contains(SiteStates::FREED)
+            });
+            let Some(again) = again else { continue };
+            if !reported.insert(release.span) {
+                continue;
+            }
+            out.push(Diagnostic {
+                fix: None,
+                rule: &DOUBLE_FREE,
+                message: format!(
+                    "`self.{attribute}` is released twice: `{class}.__dealloc__` frees it without setting it to NULL, then `{base_class}.__dealloc__`, which Cython runs next, frees it again"
+                ),
+                span: release.span,
+                label: "released here, left dangling".to_string(),
+                help: Some(format!(
+                    "set `self.{attribute} = NULL` after releasing it, or leave releasing it to `{base_class}.__dealloc__`"
+                )),
+                related: vec![Related {
+                    path: None,
+                    span: again.span,
+                    message: format!(
+                        "released again here by `{}` in `{base_class}.__dealloc__`, which runs after `{class}.__dealloc__`",
+                        again.callee
+                    ),
+                }],
             });
         }
     }

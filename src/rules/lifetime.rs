@@ -163,41 +163,49 @@ pub fn dangling_attributes<'g, 'a>(
         {
             continue;
         }
-        for exit in &graph.exits {
-            for (place_id, targets) in exit.points() {
-                let place = function.place(place_id);
-                let Some(attribute) = place.self_attribute() else {
+        found.extend(
+            left_dangling(graph)
+                .into_iter()
+                .map(|(attribute, release)| DanglingAttribute {
+                    method: graph,
+                    attribute,
+                    release,
+                }),
+        );
+    }
+    found
+}
+
+/// The attributes a method frees and returns (or raises) with still pointing at the freed
+/// block, each with the release that leaves it so, in the order the exits show them.
+pub fn left_dangling<'g>(graph: &'g OwnershipGraph<'_>) -> Vec<(String, &'g ReleaseEvent)> {
+    let function = graph.function;
+    let mut found: Vec<(String, &'g ReleaseEvent)> = Vec::new();
+    for exit in &graph.exits {
+        for (place_id, targets) in exit.points() {
+            let place = function.place(place_id);
+            let Some(attribute) = place.self_attribute() else {
+                continue;
+            };
+            for target in targets {
+                let Target::Site(site) = target else {
                     continue;
                 };
-                for target in targets {
-                    let Target::Site(site) = target else {
-                        continue;
-                    };
-                    if !exit.site(*site).contains(SiteStates::FREED)
-                        || !exit.dangles(place_id, *site)
-                    {
-                        continue;
-                    }
-                    // The exit joins paths: `if self.buf != NULL: free(self.buf);
-                    // self.buf = NULL` shows the attribute holding the block (NULL on one
-                    // path) and the block freed (on the other). A release followed by
-                    // any store into the attribute is taken as resetting it.
-                    let release = graph.releases.iter().find(|release| {
-                        release.site == *site
-                            && !release.reallocating
-                            && !stored_after(graph, place_id, release)
-                    });
-                    let Some(release) = release else { continue };
-                    let known = found.iter().any(|dangling| {
-                        std::ptr::eq(dangling.method, graph) && dangling.attribute == attribute
-                    });
-                    if !known {
-                        found.push(DanglingAttribute {
-                            method: graph,
-                            attribute: attribute.to_string(),
-                            release,
-                        });
-                    }
+                if !exit.site(*site).contains(SiteStates::FREED) || !exit.dangles(place_id, *site) {
+                    continue;
+                }
+                // The exit joins paths: `if self.buf != NULL: free(self.buf);
+                // self.buf = NULL` shows the attribute holding the block (NULL on one
+                // path) and the block freed (on the other). A release followed by
+                // any store into the attribute is taken as resetting it.
+                let release = graph.releases.iter().find(|release| {
+                    release.site == *site
+                        && !release.reallocating
+                        && !stored_after(graph, place_id, release)
+                });
+                let Some(release) = release else { continue };
+                if !found.iter().any(|(known, _)| known == attribute) {
+                    found.push((attribute.to_string(), release));
                 }
             }
         }

@@ -124,6 +124,7 @@ pub fn check_classes(
     mismatched_deallocator::check_classes(analysis, out);
     dealloc_missing_free::check(analysis, out);
     double_free::check_classes(analysis, out);
+    double_free::check_dealloc_chain(analysis, out);
     double_free::check_views(analysis, out);
     use_after_free::check_classes(analysis, out);
     memory_leak::check_classes(analysis, out);
