@@ -954,7 +954,6 @@ fn self_attributes(class_text: &str) -> Vec<String> {
     names
 }
 
-/// The identifier a `c_declarator` declares, under its pointer and array parts.
 /// Whether a declarator declares a plain pointer (`*s`, `**pp`): not an array of
 /// pointers, a function pointer or a pointer hidden behind a typedef.
 fn plain_pointer(declarator: Node<'_>) -> bool {
@@ -970,6 +969,7 @@ fn plain_pointer(declarator: Node<'_>) -> bool {
     declarator.kind_name() == "c_declarator" && pointers > 0
 }
 
+/// The identifier a `c_declarator` declares, under its pointer and array parts.
 pub(crate) fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
     if let Some(name) = declarator.field("name") {
         return Some(name);
