@@ -30,8 +30,9 @@ use crate::ir::names::{
     holds_statements, opens_scope, single_comparison, text, ModuleNames,
 };
 use crate::ir::{
-    BlockId, Call, CallId, Callee, Class, ExceptionSpec, Function, FunctionKind, Module, Place,
-    PlaceId, Projection, Relation, SkippedFunction, Stmt, Terminator, UseKind, Value,
+    BlockId, Call, CallId, CallbackHolder, Callee, Class, ExceptionSpec, Function, FunctionKind,
+    Module, Place, PlaceId, Projection, Relation, ReleaseCallback, SkippedFunction, Stmt,
+    Terminator, UseKind, Value,
 };
 use crate::parse::{syntax_error_in, Fields};
 
@@ -3363,6 +3364,9 @@ impl<'a> Lowerer<'a> {
             if single && stripped.kind_name() == "identifier" {
                 self.note_view(stripped, right, node_span(node));
             }
+            if single && stripped.kind_name() == "attribute" {
+                self.note_array_callback(right);
+            }
             if let Some(constant) = constant {
                 let target = self.strip(target);
                 if matches!(target.kind_name(), "identifier" | "attribute") {
@@ -4578,13 +4582,93 @@ impl<'a> Lowerer<'a> {
         let can_raise = !quiet_by_declaration
             && !self.is_ord_of_c_character(function, &callee, node)
             && self.can_raise(&callee);
+        let capsule = matches!(&callee, Callee::External { name, .. } if name == "PyCapsule_New");
         let value = self.emit_call_that_raises(callee, args, node_span(node), can_raise);
         if let Value::Call(id) = value {
             let call = &mut self.f.calls[id.0 as usize];
             call.receiver = receiver;
             call.c_level = c_level;
+            if capsule {
+                self.note_capsule_destructor(node, id);
+            }
         }
         Ok(value)
+    }
+
+    /// `arr.callback_free_data = free`, just lowered as an assignment: the array calls the
+    /// function on its `arr.data` when it dies.
+    fn note_array_callback(&mut self, value: Node<'_>) {
+        let Some(Stmt::Assign { target, .. }) = self.f.blocks[self.current.0 as usize].stmts.last()
+        else {
+            return;
+        };
+        let mut data = self.f.place(*target).clone();
+        if !matches!(data.path.last(), Some(Projection::Field(name)) if name == "callback_free_data")
+        {
+            return;
+        }
+        data.path.pop();
+        data.path.push(Projection::Field("data".to_string()));
+        if let Some(function) = self.named_function(value) {
+            let data = self.place(data);
+            self.f.release_callbacks.push(ReleaseCallback {
+                holder: CallbackHolder::ArrayData(data),
+                function,
+                span: node_span(value),
+            });
+        }
+    }
+
+    /// `PyCapsule_New(p, name, destructor)` naming a function: the capsule's destructor
+    /// releases `p` when the capsule dies.
+    fn note_capsule_destructor(&mut self, node: Node<'_>, call: CallId) {
+        let Some(&destructor) = self.positional_args(node).get(2) else {
+            return;
+        };
+        if let Some(function) = self.named_function(destructor) {
+            self.f.release_callbacks.push(ReleaseCallback {
+                holder: CallbackHolder::Capsule(call),
+                function,
+                span: node_span(destructor),
+            });
+        }
+    }
+
+    /// The function a name (`_destroy`, `free`) or a module's dotted name
+    /// (`stdlib.free`) means where it is written as a value, not called.
+    fn named_function(&self, node: Node<'_>) -> Option<Callee> {
+        let node = self.strip(node);
+        match node.kind_name() {
+            "identifier" => match self.names.resolve_name(self.text(node), &self.locals) {
+                Callee::Unknown => None,
+                callee => Some(callee),
+            },
+            "attribute" => {
+                let name = self.text(node.field("attribute")?);
+                let mut receiver = Vec::new();
+                let mut object = node.field("object")?;
+                for _ in 0..MAX_NESTING {
+                    match object.kind_name() {
+                        "identifier" => {
+                            receiver.push(self.text(object));
+                            receiver.reverse();
+                            let module = self.names.resolve_module(&receiver, &self.locals)?;
+                            return Some(Callee::External {
+                                name: name.to_string(),
+                                module: Some(module),
+                            });
+                        }
+                        "attribute" => {
+                            receiver.push(self.text(object.field("attribute")?));
+                            object = object.field("object")?;
+                        }
+                        _ => return None,
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
     }
 
     /// `ord(c)` of a local declared as a C character (`cdef char c`, `Py_UCS4 ch`):

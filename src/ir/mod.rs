@@ -528,7 +528,31 @@ pub struct Function {
     /// The error value a `cdef` function declares without `?` (`NULL` for `except NULL`,
     /// `-1`): returning it propagates an exception, so callers never receive it.
     pub error_value: Option<String>,
+    /// Functions handed the release of a block: a capsule's destructor, a Cython array's
+    /// `callback_free_data`. CY002 compares the family they release with the block's.
+    pub release_callbacks: Vec<ReleaseCallback>,
     place_ids: PlaceIndex,
+}
+
+/// A function named where a block's release is handed to it, to be called later.
+#[derive(Clone, Debug)]
+pub struct ReleaseCallback {
+    pub holder: CallbackHolder,
+    /// The function, as a call to it would resolve.
+    pub function: Callee,
+    /// Where it is named.
+    pub span: Span,
+}
+
+/// What the callback is handed, and so which block it releases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallbackHolder {
+    /// `PyCapsule_New(p, name, destructor)`: the destructor receives the capsule and
+    /// releases the pointer `PyCapsule_GetPointer` gives back, `p`.
+    Capsule(CallId),
+    /// `arr.callback_free_data = free`: the callback receives the array's `arr.data`
+    /// (this place).
+    ArrayData(PlaceId),
 }
 
 /// The ids of a function's places by place, holding ids only: a map from each place to
@@ -595,6 +619,7 @@ impl Function {
             compared: _,
             untracked: _,
             error_value: _,
+            release_callbacks,
             place_ids: _,
         } = &mut self;
         moved(name_span);
@@ -604,6 +629,9 @@ impl Function {
         }
         for (_, span) in raises {
             moved(span);
+        }
+        for callback in release_callbacks {
+            moved(&mut callback.span);
         }
         for block in blocks {
             for stmt in &mut block.stmts {
@@ -650,6 +678,7 @@ impl Function {
             compared: Vec::new(),
             untracked: Vec::new(),
             error_value: None,
+            release_callbacks: Vec::new(),
             place_ids: PlaceIndex::default(),
         };
         function.new_block();
@@ -696,6 +725,7 @@ impl Function {
         self.raises.shrink_to_fit();
         self.compared.shrink_to_fit();
         self.untracked.shrink_to_fit();
+        self.release_callbacks.shrink_to_fit();
         let places = &self.places;
         let index = &mut self.place_ids;
         let hasher = &index.hasher;

@@ -632,6 +632,9 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let classes: Vec<String> = function.class.iter().cloned().collect();
     let classify =
         |callee: &Callee| families.classify(callee, context.resolution.unbound_names_resolve);
+    graph.releases_capsule_pointer =
+        super::callbacks::capsule_pointer_release(function, &classify, &context);
+    graph.callback_releases = super::callbacks::callback_releases(function, &classify, &context);
     // Allocation sites: one per call to an allocator, a reallocator, or a helper that
     // returns a fresh block.
     let mut site_of_call = vec![None; function.calls.len()];
@@ -1791,6 +1794,32 @@ impl Ownership<'_, '_> {
         });
     }
 
+    /// `PyCapsule_New(p, name, destroy)`: the blocks its first argument may hold are the
+    /// capsule's, which its destructor releases.
+    fn note_capsule_handoff(&self, call: CallId, state: &State, recorder: &mut Recorder) {
+        let Some(index) = self
+            .function
+            .release_callbacks
+            .iter()
+            .position(|callback| callback.holder == crate::ir::CallbackHolder::Capsule(call))
+        else {
+            return;
+        };
+        let held = match self.function.call(call).args.first() {
+            Some(Value::Place(place)) => state.sites_of(*place),
+            Some(Value::Call(inner)) => self.site_of_call[inner.0 as usize]
+                .map(|(site, _)| site)
+                .into_iter()
+                .collect(),
+            _ => return,
+        };
+        Self::record(recorder, |graph| {
+            graph
+                .capsule_handoffs
+                .extend(held.into_iter().map(|site| (site, index)))
+        });
+    }
+
     fn record<F: FnOnce(&mut OwnershipGraph)>(recorder: &mut Recorder, event: F) {
         if let Some(graph) = recorder.graph.as_deref_mut() {
             event(graph);
@@ -2183,6 +2212,10 @@ impl Ownership<'_, '_> {
                                 }
                         ) && summary.is_some_and(|s| s.borrows.contains(&index))
                 };
+                // `PyCapsule_New(p, name, destroy)`: the destructor releases `p`'s block.
+                if !self.function.release_callbacks.is_empty() && recorder.graph.is_some() {
+                    self.note_capsule_handoff(call_id, state, recorder);
+                }
                 for (index, arg) in call.args.iter().enumerate() {
                     let Value::Place(place) = arg else { continue };
                     if !released[index] && borrows(index) && recorder.graph.is_some() {

@@ -10,6 +10,7 @@
 //! stabilise, and states share what they have in common ([`chunked`]).
 
 pub mod buffers;
+mod callbacks;
 pub mod chunked;
 pub mod classes;
 pub mod dataflow;
@@ -419,6 +420,18 @@ pub struct OwnershipGraph<'a> {
     /// Why the function was not analyzed although it handles blocks: it passes the size
     /// budget of the [`engine`] (the rest of a sentence after its name).
     pub too_large: Option<String>,
+    /// For each of the function's [`crate::ir::ReleaseCallback`]s (in order), the family
+    /// its function releases the block with and that release's function's name, when
+    /// certain: a deallocator named itself, a helper whose summary releases its parameter
+    /// with one family, a capsule destructor whose summary says how it releases the
+    /// capsule's pointer.
+    pub callback_releases: Vec<Option<(FamilyId, String)>>,
+    /// Blocks handed to a capsule as its pointer, with the index of the callback (in
+    /// [`crate::ir::Function::release_callbacks`]) that is its destructor.
+    pub capsule_handoffs: Vec<(SiteId, usize)>,
+    /// For a capsule destructor: how it releases the pointer of the capsule it receives
+    /// (see [`crate::ownership::summary::Summary::releases_capsule_pointer`]).
+    pub releases_capsule_pointer: Option<(FamilyId, String)>,
     /// The site of each call (by call), and of each place's incoming block (by place).
     call_sites: Vec<Option<SiteId>>,
     /// For each call, whether it calls a helper of the linted tree whose summary says an
@@ -462,6 +475,9 @@ impl<'a> OwnershipGraph<'a> {
             exits: Vec::new(),
             too_large: None,
             lineage: std::collections::BTreeMap::new(),
+            callback_releases: Vec::new(),
+            capsule_handoffs: Vec::new(),
+            releases_capsule_pointer: None,
             call_sites: Vec::new(),
             incoming_sites: Vec::new(),
             raising_callees: Vec::new(),
@@ -480,6 +496,9 @@ impl<'a> OwnershipGraph<'a> {
             sites: _,
             lineage: _,
             too_large: _,
+            callback_releases: _,
+            releases_capsule_pointer: _,
+            capsule_handoffs,
             uses,
             releases,
             checks,
@@ -499,6 +518,7 @@ impl<'a> OwnershipGraph<'a> {
             incoming_sites,
             raising_callees: _,
         } = self;
+        capsule_handoffs.clear();
         uses.clear();
         releases.clear();
         checks.clear();

@@ -70,8 +70,15 @@ pub type SummaryInputs = Vec<(String, Option<Summary>)>;
 /// look in). Its graph is a function of its IR, the project, the families and these.
 pub fn summary_inputs(function: &Function, summaries: &Summaries) -> SummaryInputs {
     let mut inputs: SummaryInputs = Vec::new();
-    for call in &function.calls {
-        if let Callee::ModuleFunction(name) = &call.callee {
+    // A capsule destructor or array callback is read as a callee's summary is.
+    let callbacks = function.release_callbacks.iter().map(|c| &c.function);
+    for callee in function
+        .calls
+        .iter()
+        .map(|call| &call.callee)
+        .chain(callbacks)
+    {
+        if let Callee::ModuleFunction(name) = callee {
             if !inputs.iter().any(|(known, _)| known == name) {
                 inputs.push((name.clone(), summaries.get(None, name).cloned()));
             }
@@ -454,8 +461,16 @@ fn call_edges(module: &Module) -> Vec<Vec<usize>> {
                 })
                 .unwrap_or_default();
             let mut targets: Vec<usize> = Vec::new();
-            for call in &function.calls {
-                let found = match &call.callee {
+            // A capsule destructor or array callback is summarized before the function
+            // that names it, as a callee is.
+            let callbacks = function.release_callbacks.iter().map(|c| &c.function);
+            for callee in function
+                .calls
+                .iter()
+                .map(|call| &call.callee)
+                .chain(callbacks)
+            {
+                let found = match callee {
                     Callee::ModuleFunction(name) => by_name.get(&(None, name.as_str())).copied(),
                     Callee::Method(name) => chain
                         .iter()

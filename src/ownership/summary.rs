@@ -91,6 +91,10 @@ pub struct Summary {
     /// that may keep it, releases, reallocates, takes the address of none) and never tests
     /// them for NULL, so the caller still owns what it passes.
     pub borrows: Vec<usize>,
+    /// For a capsule destructor (`cdef void destroy(object capsule) noexcept`): the family
+    /// it releases the pointer `PyCapsule_GetPointer` gives back of its first parameter
+    /// with, and the releasing function's name, when every such release is of one family.
+    pub releases_capsule_pointer: Option<(FamilyId, String)>,
 }
 
 impl Summary {
@@ -265,6 +269,7 @@ impl Summary {
             never_returns: always_raises(function),
             raises: raises_visibly(graph),
             borrows: borrowed_parameters(graph),
+            releases_capsule_pointer: graph.releases_capsule_pointer.clone(),
         }
     }
 
@@ -297,6 +302,7 @@ impl Summary {
             && !self.never_returns
             && !self.raises
             && self.borrows.is_empty()
+            && self.releases_capsule_pointer.is_none()
     }
 }
 

@@ -3,10 +3,10 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Related};
-use crate::ir::BlockId;
+use crate::ir::{BlockId, CallbackHolder};
 use crate::ownership::classes::{blocks_reached_holding_entry, owner_conditions};
 use crate::ownership::families::FamilyId;
-use crate::ownership::{AttributeOrigin, OwnershipGraph};
+use crate::ownership::{AttributeOrigin, EscapeHow, OwnershipGraph};
 use crate::rules::{RuleMeta, Severity};
 
 pub const MISMATCHED_DEALLOCATOR: RuleMeta = RuleMeta {
@@ -60,6 +60,79 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
             help: Some(format!(
                 "{fix}, the {} family's function that matches `{}`",
                 family.name, site.callee
+            )),
+            related: vec![Related {
+                path: None,
+                span: site_span,
+                message: "allocated here".to_string(),
+            }],
+        });
+    }
+    check_callbacks(graph, out);
+}
+
+/// A block handed to a function that releases it later with another family's function:
+/// a capsule whose destructor frees `PyCapsule_GetPointer(capsule, name)` with `free`
+/// while the block came from `PyMem_Malloc`, a Cython array's `callback_free_data = free`
+/// for a `PyMem_Malloc` block in its `data`.
+fn check_callbacks(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
+    let callbacks = &graph.function.release_callbacks;
+    if callbacks.is_empty() {
+        return;
+    }
+    let mut handed: Vec<(crate::ownership::SiteId, usize)> = graph.capsule_handoffs.clone();
+    for (index, callback) in callbacks.iter().enumerate() {
+        let CallbackHolder::ArrayData(data) = callback.holder else {
+            continue;
+        };
+        handed.extend(
+            graph
+                .escapes
+                .iter()
+                .filter(|escape| escape.how == EscapeHow::Stored(data))
+                .map(|escape| (escape.site, index)),
+        );
+    }
+    let mut reported = HashSet::new();
+    for (site, index) in handed {
+        let site = graph.site(site);
+        let callback = &callbacks[index];
+        let (Some(site_family), Some(site_span), Some(Some((release_family, releaser)))) =
+            (site.family, site.span, graph.callback_releases.get(index))
+        else {
+            continue;
+        };
+        if site_family == *release_family || !reported.insert((callback.span, site_span)) {
+            continue;
+        }
+        let family = graph.families.family(site_family);
+        let name = callback.function.display_name();
+        let (handed_to, label) = match callback.holder {
+            CallbackHolder::Capsule(_) => (
+                format!("is handed to the capsule destructor `{name}`, which releases it"),
+                format!("`{name}` releases the capsule's pointer with `{releaser}`, which does not match `{}`", site.callee),
+            ),
+            CallbackHolder::ArrayData(_) => (
+                "is the array's `data`, which its `callback_free_data` releases".to_string(),
+                format!("`{name}` does not match `{}`", site.callee),
+            ),
+        };
+        out.push(Diagnostic {
+            rule: &MISMATCHED_DEALLOCATOR,
+            fix: None,
+            message: format!(
+                "a block from `{}` ({}) {handed_to} with `{releaser}` ({})",
+                site.callee,
+                family.name,
+                graph.family_name(*release_family)
+            ),
+            span: callback.span,
+            label,
+            help: Some(format!(
+                "release it with `{}`, the {} family's function that matches `{}`",
+                family.deallocator(),
+                family.name,
+                site.callee
             )),
             related: vec![Related {
                 path: None,

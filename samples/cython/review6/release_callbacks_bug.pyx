@@ -1,0 +1,66 @@
+# A block handed to a function that releases it later, a capsule's destructor or a Cython
+# array's `callback_free_data`, with another family's function than the one it came from.
+from cython cimport view
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+from cpython.pycapsule cimport PyCapsule_New, PyCapsule_GetPointer
+from libc.stdlib cimport malloc, free
+
+
+cdef void free_capsule(object capsule) noexcept:
+    free(PyCapsule_GetPointer(capsule, b"buffer"))
+
+
+cdef void pymem_free_capsule(object capsule) noexcept:
+    cdef void* data = PyCapsule_GetPointer(capsule, NULL)
+    if data != NULL:
+        PyMem_Free(data)
+
+
+cdef void release_pymem(void* data) noexcept:
+    PyMem_Free(data)
+
+
+cdef void capsule_through_helper(object capsule) noexcept:
+    release_pymem(PyCapsule_GetPointer(capsule, NULL))
+
+
+def pymem_capsule(size_t n):
+    cdef void* p = PyMem_Malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    return PyCapsule_New(p, b"buffer", free_capsule)  # expect: CY002
+
+
+def malloc_capsule(size_t n):
+    cdef void* p = malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    return PyCapsule_New(p, NULL, pymem_free_capsule)  # expect: CY002
+
+
+def malloc_capsule_helper(size_t n):
+    cdef char* p = <char*>malloc(n)
+    if p == NULL:
+        raise MemoryError()
+    capsule = PyCapsule_New(<void*>p, NULL, capsule_through_helper)  # expect: CY002
+    return capsule
+
+
+def pymem_array(Py_ssize_t n):
+    cdef double* p = <double*>PyMem_Malloc(n * sizeof(double))
+    if p == NULL:
+        raise MemoryError()
+    cdef view.array arr = view.array(shape=(n,), itemsize=sizeof(double), format="d", mode="c", allocate_buffer=False)
+    arr.data = <char*>p
+    arr.callback_free_data = free  # expect: CY002
+    return arr
+
+
+def malloc_array(Py_ssize_t n):
+    cdef double* p = <double*>malloc(n * sizeof(double))
+    if p == NULL:
+        raise MemoryError()
+    cdef view.array arr = view.array(shape=(n,), itemsize=sizeof(double), format="d", mode="c", allocate_buffer=False)
+    arr.data = <char*>p
+    arr.callback_free_data = release_pymem  # expect: CY002
+    return arr
