@@ -15,7 +15,8 @@ pub enum SourceError {
         line: usize,
         column: usize,
     },
-    /// The file holds a NUL byte, so it is not source code at all.
+    /// The file holds a NUL byte outside a comment of valid UTF-8 text, so it is not
+    /// source code at all.
     Binary,
     /// A named pipe, device or socket: reading it could block forever or never end.
     NotRegular(&'static str),
@@ -116,7 +117,14 @@ pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
 /// Turns raw bytes into source text, rejecting binary and non-UTF-8 input.
 pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
     if bytes.contains(&0) {
-        return Err(SourceError::Binary);
+        if !nul_bytes_only_in_comments(&bytes) {
+            return Err(SourceError::Binary);
+        }
+        // The grammar takes a NUL for the end of the input; in a comment a space means
+        // the same, one byte for one byte, so offsets stay file offsets.
+        for byte in bytes.iter_mut().filter(|byte| **byte == 0) {
+            *byte = b' ';
+        }
     }
     // `contains` of a byte searches with memchr; most files have no `\r` at all.
     if bytes.contains(&b'\r') {
@@ -137,6 +145,55 @@ pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
             column: valid.len() - line_start + 1,
         })
     })
+}
+
+/// Whether the bytes are UTF-8 text whose every NUL byte lies in a `#` comment, which
+/// Cython skips (a stray NUL in a comment is the one kind Cython compiles). A binary file
+/// (a compiled module, an image, UTF-16 text) has a NUL outside any comment, or is not
+/// UTF-8. Strings are stepped over so that a `#` in one starts no comment; a NUL in a
+/// string is not accepted.
+fn nul_bytes_only_in_comments(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_err() {
+        return false;
+    }
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            0 => return false,
+            b'#' => {
+                at = bytes[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |end| at + end);
+            }
+            b'\'' | b'"' => {
+                let triple = bytes.get(at + 1) == Some(&byte) && bytes.get(at + 2) == Some(&byte);
+                at += if triple { 3 } else { 1 };
+                loop {
+                    match bytes.get(at) {
+                        None | Some(0) => return false,
+                        Some(b'\\') => at += 2,
+                        Some(b'\n') if !triple => break,
+                        Some(&quote) if quote == byte && !triple => {
+                            at += 1;
+                            break;
+                        }
+                        Some(&quote)
+                            if quote == byte
+                                && bytes.get(at + 1) == Some(&byte)
+                                && bytes.get(at + 2) == Some(&byte) =>
+                        {
+                            at += 3;
+                            break;
+                        }
+                        Some(_) => at += 1,
+                    }
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    true
 }
 
 /// Old Mac files end lines with a lone `\r`, which Python and Cython accept as a line
@@ -208,6 +265,33 @@ mod tests {
             decode_source(b"\x7fELF\0\0".to_vec()),
             Err(SourceError::Binary)
         ));
+    }
+
+    #[test]
+    fn nul_bytes_in_comments_are_text() {
+        assert_eq!(
+            decode_source(b"p = 1  # a \0 byte\n# \0\ns = '#' # \0\n".to_vec()).unwrap(),
+            "p = 1  # a   byte\n#  \ns = '#' #  \n"
+        );
+    }
+
+    #[test]
+    fn nul_bytes_outside_comments_mean_binary() {
+        for bytes in [
+            &b"s = '# \0'\n"[..],
+            b"s = '''\n# \0\n'''\n",
+            b"x = 1\0\n",
+            b"# comment\n\0",
+            // A PNG's signature: not UTF-8.
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            // UTF-16 text of a comment: a byte order mark that is not UTF-8.
+            b"\xff\xfe#\0 \0",
+        ] {
+            assert!(
+                matches!(decode_source(bytes.to_vec()), Err(SourceError::Binary)),
+                "{bytes:?}"
+            );
+        }
     }
 
     #[test]

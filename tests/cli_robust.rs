@@ -133,6 +133,26 @@ fn stdin_cannot_be_mixed_with_paths_and_must_be_utf8() {
 }
 
 #[test]
+fn a_nul_byte_in_a_comment_is_source_and_one_in_a_string_is_binary() {
+    let project = Project::new();
+    project.write(
+        "a_comment.pyx",
+        b"from libc.stdlib cimport malloc, free\ndef f():\n    cdef char* p = <char*>malloc(4)\n    p[0] = 1  # \0\n    free(p)\n# \0 nul\n",
+    );
+    project.write("b_string.pyx", b"s = '# \0'\n");
+    let run = project.run(&["check", "--output-format", "concise", "-q", "."]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(
+        run.stdout,
+        "./a_comment.pyx:3:27: CY001 the block from `malloc` is used before it is checked for NULL\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "cysafe: ./b_string.pyx: binary file (contains a NUL byte), not source\n"
+    );
+}
+
+#[test]
 fn bad_files_are_reported_and_the_others_still_checked() {
     let project = Project::new();
     project.write("a_latin1.pyx", b"# caf\xe9\nx = 1\n");
