@@ -1107,6 +1107,10 @@ const NONZERO: &str = "(!= 0)";
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Exit {
     Raise,
+    /// `GeneratorExit` raised at a `yield` when the generator is closed: only the handlers
+    /// that catch it (`except:`, `except BaseException`, `except GeneratorExit`) take it,
+    /// not `except Exception`.
+    GeneratorClosed,
     Return,
     /// `return -1` in a function declared `except -1`: the caller sees an exception, but
     /// here it is a return, which runs `finally` bodies and never enters an `except`.
@@ -1119,8 +1123,12 @@ enum Exit {
 }
 
 enum Frame {
-    /// A `try` with handlers or a `finally`: where its body's exceptions go.
-    Try { dispatch: BlockId },
+    /// A `try` with handlers or a `finally`: where its body's exceptions go, and (made
+    /// when a `yield` in the body needs it) where a `GeneratorExit` raised at one goes.
+    Try {
+        dispatch: BlockId,
+        generator_exit: Option<BlockId>,
+    },
     /// A `finally`: abrupt exits enter its abrupt copy, then continue to these targets.
     Finally {
         abrupt_entry: BlockId,
@@ -1501,6 +1509,16 @@ impl<'a> Lowerer<'a> {
         for index in (floor..upto).rev() {
             match &self.frames[index] {
                 Frame::Try { dispatch, .. } if exit == Exit::Raise => return *dispatch,
+                Frame::Try { generator_exit, .. } if exit == Exit::GeneratorClosed => {
+                    if let Some(dispatch) = generator_exit {
+                        return *dispatch;
+                    }
+                    let dispatch = self.new_block();
+                    if let Frame::Try { generator_exit, .. } = &mut self.frames[index] {
+                        *generator_exit = Some(dispatch);
+                    }
+                    return dispatch;
+                }
                 Frame::Finally { abrupt_entry, .. } => {
                     let entry = *abrupt_entry;
                     let outer = self.exit_target(index, exit);
@@ -1515,12 +1533,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         match exit {
-            Exit::Raise | Exit::ErrorReturn
+            Exit::Raise | Exit::GeneratorClosed | Exit::ErrorReturn
                 if self.f.exception_spec == ExceptionSpec::Propagates =>
             {
                 self.f.unwind_exit
             }
-            Exit::Raise | Exit::ErrorReturn | Exit::Return => self.f.return_exit,
+            Exit::Raise | Exit::GeneratorClosed | Exit::ErrorReturn | Exit::Return => {
+                self.f.return_exit
+            }
             Exit::Jump { target, .. } => target,
         }
     }
@@ -2514,6 +2534,24 @@ impl<'a> Lowerer<'a> {
             .any(|class| matches!(self.text(self.strip(class)), "Exception" | "BaseException"))
     }
 
+    /// Whether an `except` clause's classes take in `GeneratorExit`: itself or
+    /// `BaseException`, alone or in a tuple (`Exception` does not).
+    fn names_generator_exit(&self, classes: Node<'_>) -> bool {
+        let classes = self.strip(classes);
+        let mut cursor = classes.walk();
+        let members: Vec<Node<'_>> = if classes.kind_name() == "tuple" {
+            classes.named_children(&mut cursor).collect()
+        } else {
+            vec![classes]
+        };
+        members.into_iter().any(|class| {
+            matches!(
+                self.text(self.strip(class)),
+                "GeneratorExit" | "BaseException"
+            )
+        })
+    }
+
     fn try_statement(&mut self, node: Node<'_>) -> Lowered<()> {
         let mut cursor = node.walk();
         let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -2546,13 +2584,16 @@ impl<'a> Lowerer<'a> {
                 targets: Vec::new(),
             });
         }
-        self.frames.push(Frame::Try { dispatch });
+        self.frames.push(Frame::Try {
+            dispatch,
+            generator_exit: None,
+        });
         let body_start = self.new_block();
         self.fall_into(body_start);
         if let Some(body) = node.field("body") {
             self.lower_statements(body)?;
         }
-        let Some(Frame::Try { .. }) = self.frames.pop() else {
+        let Some(Frame::Try { generator_exit, .. }) = self.frames.pop() else {
             unreachable!("the try frame pushed above is the innermost frame");
         };
         if let Some(else_clause) = else_clause {
@@ -2563,6 +2604,8 @@ impl<'a> Lowerer<'a> {
         self.goto(continuation);
 
         let mut catches_all = false;
+        // A `yield`'s `GeneratorExit` goes to the first handler that catches it.
+        let mut generator_exit = generator_exit;
         for handler in handlers {
             let entry = self.new_block();
             self.edge(dispatch, entry);
@@ -2579,6 +2622,12 @@ impl<'a> Lowerer<'a> {
                 value => (value, handler.field("alias")),
             };
             catches_all |= classes.is_none_or(|classes| self.names_every_exception(classes));
+            if let Some(from) = generator_exit {
+                if classes.is_none_or(|classes| self.names_generator_exit(classes)) {
+                    self.edge(from, entry);
+                    generator_exit = None;
+                }
+            }
             if let Some(alias) = alias {
                 self.assign_to(alias, Value::Other, node_span(alias))?;
             }
@@ -2595,6 +2644,10 @@ impl<'a> Lowerer<'a> {
         if !catches_all {
             self.current = dispatch;
             self.raise();
+        }
+        if let Some(from) = generator_exit {
+            self.current = from;
+            self.raise_by(Exit::GeneratorClosed);
         }
 
         if let Some(finally_clause) = finally_clause {
@@ -4386,7 +4439,13 @@ impl<'a> Lowerer<'a> {
         for child in children {
             self.expr(child)?;
         }
-        self.emit_call_that_raises(Callee::Unknown, Vec::new(), node_span(node), true);
+        self.emit_raising_point(
+            Callee::Unknown,
+            Vec::new(),
+            node_span(node),
+            true,
+            Exit::GeneratorClosed,
+        );
         Ok(Value::Other)
     }
 
@@ -4894,6 +4953,19 @@ impl<'a> Lowerer<'a> {
         span: Span,
         can_raise: bool,
     ) -> Value {
+        self.emit_raising_point(callee, args, span, can_raise, Exit::Raise)
+    }
+
+    /// As [`Self::emit_call_that_raises`], for a point whose exception goes where `exit`
+    /// (a raise, or a `yield`'s `GeneratorExit`) leads.
+    fn emit_raising_point(
+        &mut self,
+        callee: Callee,
+        args: Vec<Value>,
+        span: Span,
+        can_raise: bool,
+        exit: Exit,
+    ) -> Value {
         let id = CallId(self.f.calls.len() as u32);
         let always_fails = matches!(&callee, Callee::External { .. } | Callee::Unbound(_))
             && ALWAYS_FAIL.contains(&callee.display_name());
@@ -4921,7 +4993,7 @@ impl<'a> Lowerer<'a> {
             self.push(Stmt::Call(id));
             return Value::Call(id);
         }
-        let unwind = self.exit_target(self.frames.len(), Exit::Raise);
+        let unwind = self.exit_target(self.frames.len(), exit);
         let return_to = self.new_block();
         self.f.blocks[self.current.0 as usize].terminator = Terminator::Call {
             call: id,

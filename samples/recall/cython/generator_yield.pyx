@@ -27,3 +27,51 @@ def chunks(bytes payload, size_t size):
             offset = 0
         offset += size
     free(scratch)
+
+
+# `except Exception` does not catch `GeneratorExit` (a `BaseException`): closing the
+# generator skips the handler's `free`.
+def rows(int n):
+    cdef int* row = <int*>malloc(n * sizeof(int))  # expect: CY008
+    cdef int i
+    if row == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            yield i
+    except Exception:
+        free(row)
+        raise
+    free(row)
+
+
+# A handler of `GeneratorExit` that returns before the `free`.
+def columns(int n):
+    cdef int* column = <int*>malloc(n * sizeof(int))  # expect: CY008
+    cdef int i
+    if column == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            yield i
+    except GeneratorExit:
+        return
+    free(column)
+
+
+# `except ValueError` comes first, but only `except (GeneratorExit, KeyError)` takes a
+# closed generator's exception, and it does not free.
+def cells(int n):
+    cdef int* cell = <int*>malloc(n * sizeof(int))  # expect: CY008
+    cdef int i
+    if cell == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            yield i
+    except ValueError:
+        free(cell)
+        raise
+    except (GeneratorExit, KeyError):
+        raise
+    free(cell)

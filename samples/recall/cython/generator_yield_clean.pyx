@@ -44,3 +44,71 @@ def totals(list rows):
     free(sums)
     for value in result:
         yield value
+
+
+# `except Exception` does not catch `GeneratorExit`, but the `finally` frees either way.
+def rows(int n):
+    cdef int* row = <int*>malloc(n * sizeof(int))
+    cdef int i
+    if row == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            yield i
+    except Exception:
+        pass
+    finally:
+        free(row)
+
+
+# A bare `except:` takes `GeneratorExit` too.
+def columns(int n):
+    cdef int* column = <int*>malloc(n * sizeof(int))
+    cdef int i
+    if column == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            yield i
+    except:
+        free(column)
+        raise
+    free(column)
+
+
+# The first handler that names `GeneratorExit` frees; the `except Exception` before it is
+# not entered when the generator is closed, so nothing is freed twice.
+def cells(int n):
+    cdef int* cell = <int*>malloc(n * sizeof(int))
+    cdef int i
+    if cell == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            yield i
+    except Exception:
+        free(cell)
+        raise
+    except GeneratorExit:
+        free(cell)
+        raise
+    free(cell)
+
+
+# Nested: the inner `except Exception` lets `GeneratorExit` through to the outer
+# `except BaseException`, which frees.
+def pages(int n):
+    cdef int* page = <int*>malloc(n * sizeof(int))
+    cdef int i
+    if page == NULL:
+        raise MemoryError()
+    try:
+        try:
+            for i in range(n):
+                yield i
+        except Exception:
+            pass
+    except BaseException:
+        free(page)
+        raise
+    free(page)
