@@ -278,6 +278,26 @@ impl Checker {
     /// modules are named and resolved). Files are checked in parallel; the result does
     /// not depend on the number of threads.
     pub fn check_paths(&self, paths: &[PathBuf]) -> CheckRun {
+        self.check_paths_keeping(paths, false)
+    }
+
+    /// What the files on disk that the file at `path` cimports export, as `cysafe check
+    /// path` finds them (its `.pxd`, the modules it cimports, the files those read in
+    /// turn): the language server checks an open document knowing them.
+    pub fn project_on_disk(&self, path: &Path) -> ProjectSummaries {
+        let run = self.check_paths_keeping(&[path.to_path_buf()], true);
+        run.files
+            .into_iter()
+            .next()
+            .and_then(|check| check.recheck)
+            .map(|recheck| recheck.project.clone())
+            .unwrap_or_default()
+    }
+
+    /// [`Checker::check_paths`], keeping what each file was checked knowing
+    /// ([`FileCheck::recheck`]) for every file when `keep_context`, else for the files
+    /// with a fix only.
+    fn check_paths_keeping(&self, paths: &[PathBuf], keep_context: bool) -> CheckRun {
         let discovered = self.discover(paths, false);
         let mut files = discovered.files;
         let checked = files.len();
@@ -341,9 +361,10 @@ impl Checker {
             .iter()
             .enumerate()
             .map(|(file, check)| {
-                let fixable = check
-                    .get()
-                    .is_some_and(|check| check.diagnostics().iter().any(|d| d.fix.is_some()));
+                let fixable = keep_context
+                    || check
+                        .get()
+                        .is_some_and(|check| check.diagnostics().iter().any(|d| d.fix.is_some()));
                 fixable.then(|| {
                     Arc::new(Recheck {
                         project: project_for(&graph, file, |module| exports[module].clone()),

@@ -395,6 +395,40 @@ fn a_bad_configuration_is_shown_and_reloaded_when_fixed() {
     client.shutdown();
 }
 
+#[test]
+fn a_document_is_checked_knowing_the_modules_it_cimports_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("alloc.pxd"),
+        "cdef char* make_buffer(size_t n)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("alloc.pyx"),
+        "from libc.stdlib cimport malloc\n\ncdef char* make_buffer(size_t n):\n    return <char*> malloc(n)\n",
+    )
+    .unwrap();
+    let user = "from libc.stdlib cimport free\nfrom alloc cimport make_buffer\n\ndef fill(size_t n):\n    cdef char* p = make_buffer(n)\n    p[0] = 1\n    free(p)\n";
+    let path = dir.path().join("user.pyx");
+    std::fs::write(&path, user).unwrap();
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    // Only `user.pyx` is open: what `make_buffer` returns is read from `alloc.pyx` on
+    // disk, as `cysafe check user.pyx` reads it.
+    let uri = open(&mut client, &path, user);
+    let diagnostics = published(&mut client, &uri, 1);
+    let shown: Vec<(&str, &Value)> = diagnostics
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), &d["range"]["start"]))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![("CY001", &json!({"line": 4, "character": 19}))],
+        "{diagnostics:?}"
+    );
+    client.shutdown();
+}
+
 /// A diagnostic as a publish shows it: code, zero-based line and character.
 type Shown = (String, u64, u64);
 

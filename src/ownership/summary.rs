@@ -925,6 +925,13 @@ impl ProjectSummaries {
         self.modules.entry(written.to_string()).or_insert(exports);
     }
 
+    /// Adds the modules of `other` that this does not name yet (what is here wins).
+    pub fn add_missing(&mut self, other: &ProjectSummaries) {
+        for (written, exports) in &other.modules {
+            self.add_module(written, exports.clone());
+        }
+    }
+
     /// Makes this the view of a `.pxd`, whose `.pyx` defines `implementation` (empty when
     /// the run does not have it).
     pub fn declare(&mut self, implementation: HashMap<String, ClassExport>) {

@@ -273,6 +273,11 @@ pub struct Session {
     generation: u64,
     /// What each open `.pyx` exports to the files that cimport it.
     exports: BTreeMap<PathBuf, crate::ownership::summary::Summaries>,
+    /// For each open document, what the files on disk it cimports export, as `cysafe
+    /// check` of that one file finds them (`Checker::project_on_disk`): read when it is
+    /// first checked, again after any save or change on disk. Open documents' own
+    /// exports come first.
+    on_disk: HashMap<PathBuf, ProjectSummaries>,
     /// Configuration files currently broken, with their message, so that the user is
     /// told once and the diagnostic on the file is cleared when it is fixed.
     broken_configs: BTreeMap<PathBuf, String>,
@@ -331,6 +336,7 @@ impl Session {
             running: HashMap::new(),
             generation: 0,
             exports: BTreeMap::new(),
+            on_disk: HashMap::new(),
             broken_configs: BTreeMap::new(),
             watch_registration,
             next_request: 0,
@@ -494,6 +500,8 @@ impl Session {
     fn did_save(&mut self, params: DidSaveTextDocumentParams) {
         let uri = params.text_document.uri;
         if let Some(path) = self.documents.get(&uri).map(|d| d.path.clone()) {
+            // What the saved file exports on disk may be what another document cimports.
+            self.on_disk.clear();
             self.dirty.insert(uri);
             self.mark_dependents(&path);
         }
@@ -503,6 +511,7 @@ impl Session {
         let uri = params.text_document.uri;
         if let Some(document) = self.documents.remove(&uri) {
             self.exports.remove(&document.path);
+            self.on_disk.remove(&document.path);
         }
         self.cancel(&uri);
         self.dirty.remove(&uri);
@@ -521,7 +530,10 @@ impl Session {
             };
             match path.file_name().and_then(|name| name.to_str()) {
                 Some("pyproject.toml" | "cysafe.toml") => reload = true,
-                _ => self.mark_dependents(&path),
+                _ => {
+                    self.on_disk.clear();
+                    self.mark_dependents(&path);
+                }
             }
         }
         if reload {
@@ -589,6 +601,7 @@ impl Session {
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
             return;
         };
+        self.read_disk_project(&path);
         let project = self.project_of(&path);
         let context = self.context_of(&path);
         let Some(document) = self.documents.get_mut(uri) else {
@@ -677,7 +690,18 @@ impl Session {
                 project.add_module(&dotted, exports.clone());
             }
         }
+        if let Some(disk) = self.on_disk.get(checked) {
+            project.add_missing(disk);
+        }
         project
+    }
+
+    /// Reads what the files on disk that `path` cimports export, unless known.
+    fn read_disk_project(&mut self, path: &Path) {
+        if !self.on_disk.contains_key(path) {
+            let project = self.checker.project_on_disk(path);
+            self.on_disk.insert(path.to_path_buf(), project);
+        }
     }
 
     /// Checks one document at its current version here, on the session's thread (a
@@ -688,6 +712,7 @@ impl Session {
         let Some(path) = self.documents.get(uri).map(|d| d.path.clone()) else {
             return;
         };
+        self.read_disk_project(&path);
         let project = self.project_of(&path);
         let context = self.context_of(&path);
         let context: Vec<&str> = context.iter().map(String::as_str).collect();
