@@ -285,6 +285,17 @@ impl Checker {
     /// path` finds them (its `.pxd`, the modules it cimports, the files those read in
     /// turn): the language server checks an open document knowing them.
     pub fn project_on_disk(&self, path: &Path) -> ProjectSummaries {
+        // Most files read no other file of the project: no run for them.
+        let Ok(text) = read_source(path) else {
+            return ProjectSummaries::default();
+        };
+        let absolute = crate::project::normalize(&self.cwd, path);
+        let reads_some = crate::project::files_read_by(&absolute, &Imports::scan(&text))
+            .iter()
+            .any(|read| Dialect::from_path(read) == Some(Dialect::Cython) && read.is_file());
+        if !reads_some {
+            return ProjectSummaries::default();
+        }
         let run = self.check_paths_keeping(&[path.to_path_buf()], true);
         run.files
             .into_iter()
