@@ -64,6 +64,14 @@ pub(super) fn capsule_pointer_release(
     context: &Context<'_>,
 ) -> Option<(FamilyId, String)> {
     let capsule = function.place_id(&Place::local(function.params.first()?))?;
+    // Most functions are no destructor: they never ask a capsule for its pointer.
+    let asks_capsule = function.calls.iter().any(|call| {
+        call.callee.display_name() == "PyCapsule_GetPointer"
+            && call.args.first() == Some(&Value::Place(capsule))
+    });
+    if !asks_capsule {
+        return None;
+    }
     let gets_pointer = |value: &Value| match value {
         Value::Call(call) => {
             let call = function.call(*call);
