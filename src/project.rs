@@ -34,6 +34,12 @@ pub struct Imports {
     pub modules: Vec<String>,
     /// The files named by `include "x.pxi"`, as written.
     pub includes: Vec<String>,
+    /// A line at column 0 opens a function with its body (`cdef inline char* dup(...):`):
+    /// in a `.pxd`, a helper the module's other files call by its bare name.
+    pub defines_functions: bool,
+    /// A line at column 0 declares a class (`cdef class Buffer:`), whose `.pxd` half is
+    /// checked against its `.pyx` half.
+    pub declares_classes: bool,
 }
 
 impl Imports {
@@ -50,6 +56,13 @@ impl Imports {
             }
         };
         for line in text.lines() {
+            if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                match top_level_definition(line) {
+                    Some(Definition::Function) => imports.defines_functions = true,
+                    Some(Definition::Class) => imports.declares_classes = true,
+                    None => {}
+                }
+            }
             // Byte-wise first: `trim` alone decodes every character of the indentation,
             // which is most of a deeply nested file.
             let line = line.trim_ascii_start().trim();
@@ -94,6 +107,37 @@ impl Imports {
             }
         }
         imports
+    }
+}
+
+enum Definition {
+    Function,
+    Class,
+}
+
+/// What a line at column 0 defines: a function with its body to follow (`cdef inline
+/// char* dup(const char* s):  # note`, not a declaration), or a class (`cdef class A:`,
+/// `cdef public class B [object B, type BT]:`, `class C:`); not a struct or an extern
+/// block.
+fn top_level_definition(line: &str) -> Option<Definition> {
+    let code = line.split('#').next().unwrap_or_default().trim_end();
+    let mut words = code.split_ascii_whitespace();
+    let first = words.next()?;
+    if first == "class" {
+        return Some(Definition::Class);
+    }
+    if !["cdef", "cpdef", "def"].contains(&first) {
+        return None;
+    }
+    let mut words = words.skip_while(|word| matches!(*word, "public" | "api" | "readonly"));
+    match words.next()? {
+        "class" => Some(Definition::Class),
+        "cppclass" | "extern" | "struct" | "union" | "enum" | "packed" | "ctypedef" | "fused" => {
+            None
+        }
+        // An inline function always has its body, whose header may span lines.
+        word => (code.contains('(') && (code.ends_with(':') || word == "inline"))
+            .then_some(Definition::Function),
     }
 }
 
