@@ -618,6 +618,34 @@ mod tests {
     }
 
     #[test]
+    fn function_bodies_and_classes_at_column_zero_are_told_apart_from_declarations() {
+        let scan = |text: &str| {
+            let imports = Imports::scan(text);
+            (imports.defines_functions, imports.declares_classes)
+        };
+        assert_eq!(
+            scan("cdef inline char* dup(size_t n) noexcept nogil:  # x\n"),
+            (true, false)
+        );
+        // A header spanning lines: an inline function always has a body.
+        assert_eq!(
+            scan("cdef inline int f(int a,\n                 int b):\n"),
+            (true, false)
+        );
+        assert_eq!(
+            scan("cdef public class Buffer [object B, type BT]:\n"),
+            (false, true)
+        );
+        assert_eq!(
+            scan("cdef class Buffer(Base):\n    cdef inline int f(self):\n"),
+            (false, true)
+        );
+        let declarations = "cdef char* make(size_t n)\ncdef extern from \"h.h\":\n    \
+                            int g(int x)\ncdef struct S:\n    int a\nctypedef int (*cb)(int):\n";
+        assert_eq!(scan(declarations), (false, false));
+    }
+
+    #[test]
     fn a_name_imported_from_a_package_may_be_a_module() {
         let graph = graph(
             &[

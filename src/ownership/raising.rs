@@ -111,10 +111,7 @@ pub fn how_call_raises(graph: &OwnershipGraph<'_>, call_id: CallId) -> CallRaise
     let counts = match &call.callee {
         // A name the file never binds is a builtin, or something the module's .pxd or a
         // `cimport *` declares (a C function, as often as not).
-        // A helper of the module's own `.pxd` or `.pxi` counts where its summary says so.
-        Callee::Unbound(name) => {
-            RAISING_BUILTINS.contains(&name.as_str()) || graph.callee_raises(call_id)
-        }
+        Callee::Unbound(name) => RAISING_BUILTINS.contains(&name.as_str()),
         // Cimported from another module: a C function (`cnp.PyArray_DATA`), an inline
         // helper of a .pxd, or a cdef function that propagates; its declaration is not
         // read here. Those of `cpython` known to raise on ordinary use do count, and so
