@@ -320,6 +320,7 @@ impl Checker {
                 .collect(),
             exports: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
             own_helpers: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
+            helper_summaries: (0..files.len()).map(|_| OnceLock::new()).collect(),
             checks: (0..files.len()).map(|_| OnceLock::new()).collect(),
         };
         // Each component of the module graph is analyzed as soon as the components it
@@ -758,6 +759,9 @@ struct ModuleRun<'r> {
     exports: Vec<OnceLock<Arc<ModuleExports>>>,
     /// What each module's helper files export, set when its component is done.
     own_helpers: Vec<OnceLock<Arc<ModuleExports>>>,
+    /// What each helper file exports, set when its component is done (for the other
+    /// modules that include a `.pxi`).
+    helper_summaries: Vec<OnceLock<Summaries>>,
     /// Each file's last check, set when its component is done.
     checks: Vec<OnceLock<FileCheck>>,
 }
@@ -837,6 +841,16 @@ impl<'r> ModuleRun<'r> {
                         merged.add_file(exported);
                     }
                 }
+                // A `.pxi` the module includes but another module (the first to include
+                // it) analyzes: that one's component is done, or is this one.
+                for &file in &graph.foreign_includes[module] {
+                    let exported = summaries
+                        .get(&file)
+                        .or_else(|| self.helper_summaries[file].get());
+                    if let (true, Some(exported)) = (self.roles[file].helper, exported) {
+                        merged.add_file(exported);
+                    }
+                }
                 if own_helpers.get(&module).map(|known| **known != merged) != Some(false) {
                     own_helpers.insert(module, Arc::new(merged));
                     helpers_changed.push(module);
@@ -903,6 +917,11 @@ impl<'r> ModuleRun<'r> {
         }
         for (module, helpers) in own_helpers {
             let _ = self.own_helpers[module].set(helpers);
+        }
+        for (file, exported) in summaries {
+            if self.roles[file].helper {
+                let _ = self.helper_summaries[file].set(exported);
+            }
         }
         for (file, check) in checks {
             let _ = self.checks[file].set(check);

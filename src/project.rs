@@ -266,6 +266,10 @@ pub struct ModuleGraph {
     /// For each file, each module name it (or a file of its context) cimports that is a
     /// module of the run: (the name as written, the module).
     pub cimports: Vec<Vec<(String, usize)>>,
+    /// For each module, the files its files include that belong to another module (a
+    /// `.pxi` belongs to the first file that includes it): the module depends on that
+    /// one, whose analysis of them gives their helpers' summaries.
+    pub foreign_includes: Vec<Vec<usize>>,
 }
 
 impl ModuleGraph {
@@ -302,13 +306,17 @@ impl ModuleGraph {
         // A .pxi included by a file of the run belongs to the module of the first file
         // (in path order) that includes it.
         let mut includer: Vec<Option<usize>> = vec![None; files.len()];
+        let mut included_files: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
         for (index, file) in files.iter().enumerate() {
             let folder = absolute[index].parent().unwrap_or(Path::new(""));
             for include in &file.imports.includes {
                 let target = normalize(folder, Path::new(include));
                 if let Some(&included) = by_path.get(target.as_path()) {
-                    if included != index && includer[included].is_none() {
-                        includer[included] = Some(index);
+                    if included != index {
+                        included_files[index].push(included);
+                        if includer[included].is_none() {
+                            includer[included] = Some(index);
+                        }
                     }
                 }
             }
@@ -409,11 +417,23 @@ impl ModuleGraph {
                 found
             })
             .collect();
+        // The files a module includes that belong to another module (the first to
+        // include them).
+        let mut foreign_includes: Vec<Vec<usize>> = vec![Vec::new(); modules.len()];
+        for (index, included) in included_files.into_iter().enumerate() {
+            let module = module_of[index];
+            for file in included {
+                if module_of[file] != module && !foreign_includes[module].contains(&file) {
+                    foreign_includes[module].push(file);
+                }
+            }
+        }
         ModuleGraph {
             module_of,
             modules,
             context,
             cimports,
+            foreign_includes,
         }
     }
 
@@ -425,6 +445,14 @@ impl ModuleGraph {
         for (file, cimports) in self.cimports.iter().enumerate() {
             let module = self.module_of[file];
             for &(_, target) in cimports {
+                if !depends[module].contains(&target) {
+                    depends[module].push(target);
+                }
+            }
+        }
+        for (module, included) in self.foreign_includes.iter().enumerate() {
+            for &file in included {
+                let target = self.module_of[file];
                 if !depends[module].contains(&target) {
                     depends[module].push(target);
                 }

@@ -362,7 +362,14 @@ fn a_pyx_calls_the_helpers_of_the_pxi_it_includes() {
     project.write("m.pyx", &format!("include \"helpers.pxi\"\n{CALLS_DUP}"));
     // The same calls of a name no file of the module defines stay unknown.
     project.write("n.pyx", CALLS_DUP);
+    // A second module including the same `.pxi` knows its helpers too; the helper's own
+    // CY001 is reported once, at the `.pxi`.
+    project.write(
+        "sub/o.pyx",
+        &format!("include \"../helpers.pxi\"\n{CALLS_DUP}"),
+    );
     let mut expected = vec![inline_dup_diagnostic("helpers.pxi")];
     expected.extend(calls_dup_diagnostics("m.pyx", 1));
+    expected.extend(calls_dup_diagnostics("sub/o.pyx", 1));
     assert_eq!(check(&project), (expected, Some(1)));
 }
