@@ -340,11 +340,11 @@ fn a_pyx_calls_the_inline_helpers_of_its_own_pxd() {
     // checked against that half (no CY004), and its helper's CY001 is reported once.
     project.write(
         "m.pxd",
-        &format!("{INLINE_DUP}cdef class Holder:\n    cdef char* data\n"),
+        format!("{INLINE_DUP}cdef class Holder:\n    cdef char* data\n"),
     );
     project.write(
         "m.pyx",
-        &format!(
+        format!(
             "{CALLS_DUP}from libc.stdlib cimport free\ncdef class Holder:\n    \
              def __cinit__(self, size_t n):\n        self.data = dup(n)\n    \
              def __dealloc__(self):\n        free(self.data)\n"
@@ -359,14 +359,14 @@ fn a_pyx_calls_the_inline_helpers_of_its_own_pxd() {
 fn a_pyx_calls_the_helpers_of_the_pxi_it_includes() {
     let project = Project::new();
     project.write("helpers.pxi", INLINE_DUP);
-    project.write("m.pyx", &format!("include \"helpers.pxi\"\n{CALLS_DUP}"));
+    project.write("m.pyx", format!("include \"helpers.pxi\"\n{CALLS_DUP}"));
     // The same calls of a name no file of the module defines stay unknown.
     project.write("n.pyx", CALLS_DUP);
     // A second module including the same `.pxi` knows its helpers too; the helper's own
     // CY001 is reported once, at the `.pxi`.
     project.write(
         "sub/o.pyx",
-        &format!("include \"../helpers.pxi\"\n{CALLS_DUP}"),
+        format!("include \"../helpers.pxi\"\n{CALLS_DUP}"),
     );
     let mut expected = vec![inline_dup_diagnostic("helpers.pxi")];
     expected.extend(calls_dup_diagnostics("m.pyx", 1));
