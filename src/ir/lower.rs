@@ -4564,6 +4564,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut args = Vec::new();
+        let mut function_args = Vec::new();
         let generator = node
             .field("arguments")
             .filter(|arguments| arguments.kind_name() == "generator_expression");
@@ -4590,6 +4591,7 @@ impl<'a> Lowerer<'a> {
                     }
                     "comment" => {}
                     _ => {
+                        function_args.extend(self.function_argument(argument));
                         let value = self.expr(argument)?;
                         if matches!(value, Value::Other) {
                             let carried = self.carried(argument);
@@ -4647,6 +4649,7 @@ impl<'a> Lowerer<'a> {
             let call = &mut self.f.calls[id.0 as usize];
             call.receiver = receiver;
             call.c_level = c_level;
+            call.function_args = function_args;
             if capsule {
                 self.note_capsule_destructor(node, id);
             }
@@ -4727,6 +4730,33 @@ impl<'a> Lowerer<'a> {
                 None
             }
             _ => None,
+        }
+    }
+
+    /// The function an argument passes (`free`, `_done`, `&on_done`, `<destructor>f`), or
+    /// `Callee::Unknown` for a cast to a function-pointer type of something else.
+    fn function_argument(&self, argument: Node<'_>) -> Option<Callee> {
+        let mut node = argument;
+        loop {
+            match node.kind_name() {
+                "parenthesized_expression" => node = node.named_child(0)?,
+                "address_of_expression" => node = node.field("argument")?,
+                "cast_expression" => {
+                    let to_function_pointer = node.field("type").is_some_and(|ty| {
+                        ty.kind_name() == "function_pointer_type" || self.text(ty).contains("(*")
+                    });
+                    if to_function_pointer {
+                        return Some(Callee::Unknown);
+                    }
+                    node = node.field("value")?;
+                }
+                "identifier" => {
+                    let callee = self.names.resolve_name(self.text(node), &self.locals);
+                    return matches!(callee, Callee::External { .. } | Callee::ModuleFunction(_))
+                        .then_some(callee);
+                }
+                _ => return None,
+            }
         }
     }
 
@@ -4988,6 +5018,7 @@ impl<'a> Lowerer<'a> {
             receiver: None,
             c_level: false,
             const_pointee_args,
+            function_args: Vec::new(),
         });
         if !can_raise {
             self.push(Stmt::Call(id));
@@ -5212,6 +5243,44 @@ mod tests {
             .filter(|call| call.callee.display_name() == "free")
             .count();
         assert_eq!(frees, 2);
+    }
+
+    #[test]
+    fn functions_passed_as_arguments_are_recorded() {
+        let module = lower(
+            "from libc.stdlib cimport malloc, free\n\
+             cdef extern from \"x.h\":\n    void put(const char* t, void* d)\n\
+             cdef void done(void* p) noexcept:\n    pass\n\
+             def f(void* q, int n):\n    cdef char* p = <char*>malloc(1)\n    \
+             put(p, free)\n    put(p, done)\n    put(p, &done)\n    \
+             put(p, <void (*)(void*)>q)\n    put(p, (<void*>done))\n    put(p, q)\n    \
+             put(p, n)\n",
+        );
+        let passed: Vec<Vec<String>> = function(&module, "f")
+            .calls
+            .iter()
+            .filter(|call| call.callee.display_name() == "put")
+            .map(|call| {
+                call.function_args
+                    .iter()
+                    .map(|f| format!("{f:?}"))
+                    .collect()
+            })
+            .collect();
+        let external_free = "External { name: \"free\", module: Some(\"libc.stdlib\") }";
+        let done = "ModuleFunction(\"done\")";
+        assert_eq!(
+            passed,
+            vec![
+                vec![external_free.to_string()],
+                vec![done.to_string()],
+                vec![done.to_string()],
+                vec!["Unknown".to_string()],
+                vec![done.to_string()],
+                vec![],
+                vec![],
+            ]
+        );
     }
 
     /// The terminator of the block that ends in the call of `name`.

@@ -224,6 +224,10 @@ pub struct Call {
     /// sees declares a pointer to `const` data (`int step(const double* p)`): the C
     /// function reads the block there and does not take it over.
     pub const_pointee_args: Vec<usize>,
+    /// The functions passed as arguments (`free`, `_done`, `&callback`, a cast to a
+    /// function-pointer type: `Callee::Unknown`): a destructor or callback that comes
+    /// with a `const T*` argument may free the block, so the call does not just lend it.
+    pub function_args: Vec<Callee>,
 }
 
 /// Why a pointer is read through.

@@ -314,6 +314,11 @@ fn null_predicate(function: Node<'_>, source: &str) -> Option<(usize, bool)> {
     Some((position, non_null_when_true))
 }
 
+/// C-API functions that keep the block a `const` parameter points at for the life of
+/// what they make (a capsule's name): declared in the file's own extern block they hand
+/// it off, as they do when cimported from `cpython`.
+const KEEPS_CONST_POINTEE: &[&str] = &["PyCapsule_New", "PyCapsule_SetName"];
+
 /// Cython's own names (`libc.string`) for const-qualified types.
 const CONST_TYPEDEFS: &[&str] = &["const_char", "const_uchar", "const_schar", "const_void"];
 
@@ -610,7 +615,11 @@ impl ModuleNames {
                             self.raising_externs.insert(c_name.clone());
                         }
                         if in_extern {
-                            let positions = const_pointee_positions(node, source);
+                            let positions = if KEEPS_CONST_POINTEE.contains(&c_name.as_str()) {
+                                Vec::new()
+                            } else {
+                                const_pointee_positions(node, source)
+                            };
                             self.const_pointee_parameters
                                 .entry(c_name.clone())
                                 .and_modify(|earlier| earlier.retain(|p| positions.contains(p)))
@@ -1186,6 +1195,24 @@ mod tests {
         assert_eq!(names.const_pointee_parameters("f"), &[0, 1, 5, 7]);
         assert_eq!(names.const_pointee_parameters("c_g"), &[0]);
         assert_eq!(names.const_pointee_parameters("g"), &[] as &[usize]);
+    }
+
+    #[test]
+    fn capsule_functions_declared_here_keep_their_const_name() {
+        let names = collect(
+            "cdef extern from \"Python.h\":\n    object PyCapsule_New(void* p, const char* name, \
+             PyCapsule_Destructor d)\n    int PyCapsule_SetName(object c, const char* name)\n    \
+             void* PyCapsule_GetPointer(object c, const char* name)\n",
+        );
+        assert_eq!(
+            names.const_pointee_parameters("PyCapsule_New"),
+            &[] as &[usize]
+        );
+        assert_eq!(
+            names.const_pointee_parameters("PyCapsule_SetName"),
+            &[] as &[usize]
+        );
+        assert_eq!(names.const_pointee_parameters("PyCapsule_GetPointer"), &[1]);
     }
 
     #[test]

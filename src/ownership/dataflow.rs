@@ -2196,13 +2196,26 @@ impl Ownership<'_, '_> {
                 // project whose summary shows it keeps no pointer to that parameter:
                 // the caller still owns what it passes. (Not a method: an override in
                 // a subclass may keep it.) So does an extern declared to take a pointer
-                // to const data there: C code cannot free through one without a cast,
-                // and no C API hands ownership over through `const T*`. A library may
-                // still retain it (sqlite's SQLITE_STATIC binding), but then the caller
-                // remains the one to free it, so its leak is still the caller's.
+                // to const data there, unless the same call is given a function (a
+                // destructor or callback: `sqlite3_result_text(ctx, p, n, free)`,
+                // `run_async(on_done, ctx)`), which may free it: the C function itself
+                // cannot free through a `const T*` without a cast. A library may still
+                // retain a lent block (sqlite's SQLITE_STATIC binding), but then the
+                // caller remains the one to free it, so its leak is still the caller's.
+                let passes_function = call.function_args.iter().any(|function| match function {
+                    // A name another module exports may be a constant (`stderr`): it is a
+                    // destructor when it is a release function (`free`).
+                    Callee::External {
+                        module: Some(_), ..
+                    } => matches!(
+                        self.families.classify(function, false),
+                        Some((_, Role::Release))
+                    ),
+                    _ => true,
+                });
                 let borrows = |index: usize| {
                     BORROWERS.contains(&callee_name)
-                        || call.const_pointee_args.contains(&index)
+                        || (call.const_pointee_args.contains(&index) && !passes_function)
                         || matches!(
                             call.callee,
                             Callee::ModuleFunction(_)

@@ -192,10 +192,19 @@ impl Summary {
                     [Projection::Element(0)] => (None, true),
                     _ => continue,
                 };
+                // NULL in the slot on every path: stored there after the release, or the
+                // block it held on entry and found NULL (`if pp[0] != NULL: free(pp[0]);
+                // pp[0] = NULL`). Since the block is freed or NULL wherever the function
+                // returns, a slot still holding it without dangling holds NULL.
+                let site_id = SiteId(index as u32);
                 let clears_slot = slot
                     && graph.returning.as_ref().is_some_and(|returning| {
                         returning.targets(place_id).is_some_and(|targets| {
-                            !targets.is_empty() && targets.iter().all(|t| *t == Target::Null)
+                            !targets.is_empty()
+                                && targets
+                                    .iter()
+                                    .all(|t| *t == Target::Null || *t == Target::Site(site_id))
+                                && !returning.dangles(place_id, site_id)
                         })
                     });
                 releases.push(ReleasedParameter {

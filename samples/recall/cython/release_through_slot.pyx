@@ -30,3 +30,23 @@ def freed_twice(int n):
     release_keeping(&b)
     b[0] = 1  # expect: CY006
     free(b)  # expect: CY005
+
+
+cdef void free_if_set(char** pp) noexcept nogil:
+    # Guarded, but the slot keeps the freed pointer.
+    if pp[0] != NULL:
+        free(pp[0])
+
+
+def guarded_release_twice(bytes text):
+    cdef char* work = <char*>malloc(len(text) + 1)
+    if work == NULL:
+        raise MemoryError()
+    try:
+        if len(text) == 0:
+            free_if_set(&work)
+            return None
+        work[0] = text[0]
+        return work[0]
+    finally:
+        free_if_set(&work)  # expect: CY005

@@ -35,3 +35,33 @@ def released_then_reused(int n):
         raise MemoryError()
     fill(&b, n)
     release(&b)
+
+
+cdef void clear_if_set(char** pp) noexcept nogil:
+    # The Py_CLEAR form: where the slot is NULL already, nothing is freed and it stays NULL.
+    if pp[0] != NULL:
+        free(pp[0])
+        pp[0] = NULL
+
+
+def cleared_early_and_in_finally(bytes text):
+    cdef char* work = <char*>malloc(len(text) + 1)
+    if work == NULL:
+        raise MemoryError()
+    try:
+        if len(text) == 0:
+            clear_if_set(&work)
+            return None
+        work[0] = text[0]
+        return work[0]
+    finally:
+        clear_if_set(&work)
+
+
+def cleared_twice_in_a_row(int n):
+    cdef char* b = <char*>malloc(n + 1)
+    if b == NULL:
+        raise MemoryError()
+    b[0] = 0
+    clear_if_set(&b)
+    clear_if_set(&b)
