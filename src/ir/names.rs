@@ -1459,4 +1459,82 @@ mod tests {
             collect("cdef int f(const char* a)\ncdef int f(const char* a):\n    return 0\n");
         assert_eq!(names.const_pointee_parameters("f"), &[] as &[usize]);
     }
+
+    /// The truth of each top-level `IF` condition of `text`, in order.
+    fn conditions(text: &str) -> Vec<Option<bool>> {
+        let tree = parse(text, Dialect::Cython);
+        let names = ModuleNames::collect(tree.root_node(), text);
+        let mut cursor = tree.root_node().walk();
+        let statements: Vec<Node<'_>> = tree.root_node().named_children(&mut cursor).collect();
+        statements
+            .into_iter()
+            .filter(|node| node.kind_name() == "compile_time_if")
+            .map(|node| names.compile_time_truth(node.field("condition").unwrap(), text))
+            .collect()
+    }
+
+    #[test]
+    fn compile_time_conditions_follow_cythons_types() {
+        let text = "DEF S = \"pymem\"\nDEF B = b\"x\\n\"\nDEF V = 3.5\nDEF T = (1, 2)\n\
+                    DEF N = 1\nDEF J = 'py' 'mem'\nDEF W = V * 2 + N\n\
+                    IF S == \"pymem\":\n    pass\n\
+                    IF S != \"pymem\":\n    pass\n\
+                    IF B == b\"x\\n\":\n    pass\n\
+                    IF V > 3:\n    pass\n\
+                    IF len(T) == 2:\n    pass\n\
+                    IF not (V < 1 or B != b\"x\\n\"):\n    pass\n\
+                    IF J == S and W == 8.0:\n    pass\n\
+                    IF 0 < N <= 1 < V:\n    pass\n\
+                    IF S == 1:\n    pass\n\
+                    IF T == (1, 2) and T < (1, 3):\n    pass\n\
+                    IF 7 // -2 == -4 and 7 % -2 == -1 and 7 / 2 == 3.5:\n    pass\n";
+        assert_eq!(
+            conditions(text),
+            vec![
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(true),
+                // A str is never equal to an int (Python's `==`, no error).
+                Some(false),
+                Some(true),
+                Some(true),
+            ]
+        );
+    }
+
+    #[test]
+    fn unevaluable_compile_time_conditions_are_unknown_not_false() {
+        let text = "DEF N = 1\nDEF TWICE = 1\nDEF TWICE = 2\n\
+                    IF UNAME_SYSNAME == \"Linux\":\n    pass\n\
+                    IF UNAME_SYSNAME == \"Linux\" or True:\n    pass\n\
+                    IF N == 1 or UNAME_MACHINE == \"arm64\":\n    pass\n\
+                    IF N == 2 and UNAME_RELEASE == \"6\":\n    pass\n\
+                    IF N == 1 and UNAME_VERSION == \"6\":\n    pass\n\
+                    IF not UNAME_NODENAME:\n    pass\n\
+                    IF TWICE == 2:\n    pass\n\
+                    IF \"a\" < 1:\n    pass\n\
+                    IF f\"{N}\" == \"1\":\n    pass\n\
+                    IF CONFIG_FROM_AN_UNREAD_INCLUDE:\n    pass\n";
+        assert_eq!(
+            conditions(text),
+            vec![
+                None,
+                Some(true),
+                Some(true),
+                Some(false),
+                None,
+                None,
+                None,
+                // Python raises comparing a str with an int: not decided.
+                None,
+                None,
+                None,
+            ]
+        );
+    }
 }
