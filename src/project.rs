@@ -317,11 +317,23 @@ impl ModuleGraph {
                 let path = &absolute[index];
                 if path.extension().is_some_and(|ext| ext == "pyx") {
                     let declarations = path.with_extension("pxd");
-                    by_path
+                    let mut context: Vec<usize> = by_path
                         .get(declarations.as_path())
                         .copied()
                         .into_iter()
-                        .collect()
+                        .collect();
+                    // The files it includes are part of its text: their `DEF`s decide its
+                    // compile-time `IF`s.
+                    let folder = path.parent().unwrap_or(Path::new(""));
+                    for include in &files[index].imports.includes {
+                        let target = normalize(folder, Path::new(include));
+                        if let Some(&included) = by_path.get(target.as_path()) {
+                            if included != index && !context.contains(&included) {
+                                context.push(included);
+                            }
+                        }
+                    }
+                    context
                 } else if let Some(outer) = includer[index] {
                     let mut context = vec![outer];
                     context.extend(

@@ -1060,6 +1060,29 @@ impl ModuleNames {
         }
     }
 
+    /// Adds the `DEF`s of the files this one sees (its `.pxd`, the files it includes, the
+    /// file that includes it) to its own, which win. A name two of them define with
+    /// different values (`IF X: include "a.pxi" ELSE: include "b.pxi"`) is unknown.
+    pub fn inherit_compile_time(&mut self, outers: &[&ModuleNames]) {
+        let mut seen: HashMap<&str, Option<&CompileTimeValue>> = HashMap::new();
+        for outer in outers {
+            for (name, value) in &outer.compile_time {
+                seen.entry(name.as_str())
+                    .and_modify(|earlier| {
+                        if *earlier != value.as_ref() {
+                            *earlier = None;
+                        }
+                    })
+                    .or_insert(value.as_ref());
+            }
+        }
+        for (name, value) in seen {
+            self.compile_time
+                .entry(name.to_string())
+                .or_insert_with(|| value.cloned());
+        }
+    }
+
     /// Adds what the cimports and extern declarations of a file this one sees bind (a
     /// `.pyx` sees its `.pxd`'s, a `.pxi` those of the file that includes it), without
     /// overriding this file's own names. The outer file's own functions and other names
@@ -1067,11 +1090,6 @@ impl ModuleNames {
     pub fn inherit(&mut self, outer: &ModuleNames) {
         for (name, value) in &outer.constants {
             self.constants.entry(name.clone()).or_insert(*value);
-        }
-        for (name, value) in &outer.compile_time {
-            self.compile_time
-                .entry(name.clone())
-                .or_insert_with(|| value.clone());
         }
         for (name, binding) in &outer.bindings {
             if matches!(binding, Binding::Function { .. } | Binding::Module(_)) {
