@@ -702,7 +702,8 @@ mod tests {
         );
         // The .pyx first, the included .pxi, the .pxd last.
         assert_eq!(graph.modules[graph.module_of[0]].1, vec![1, 3, 0]);
-        assert_eq!(graph.context, vec![vec![], vec![0], vec![], vec![1, 0]]);
+        // The .pyx also sees the .pxi it includes (its DEFs decide the .pyx's IFs).
+        assert_eq!(graph.context, vec![vec![], vec![0, 3], vec![], vec![1, 0]]);
         // The .pyx and the .pxi see the .pxd's cimport, resolved from the .pxd's folder.
         assert_eq!(
             cimports(&graph),
