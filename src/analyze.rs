@@ -794,6 +794,9 @@ struct LoweringScope<'c> {
     /// The names of the context files that name none of those functions but declare
     /// externs: only their parameters that point to const data are read.
     const_pointee_names: Vec<Cow<'c, ModuleNames>>,
+    /// The names of the other context files that hold `DEF`s (an included `config.pxi`):
+    /// only their compile-time definitions are read.
+    compile_time_names: Vec<Cow<'c, ModuleNames>>,
     lowers: bool,
 }
 
@@ -820,9 +823,14 @@ impl<'c> LoweringScope<'c> {
             outer_names.into_iter().map(names_of).collect();
         // Any other context that declares externs may declare some taking pointers to
         // const data: only those declarations are read from it.
-        let const_pointee_names = others
+        let (const_pointee_names, others): (Vec<_>, Vec<_>) = others
             .into_iter()
-            .filter(|outer| outer.text.contains("extern") && outer.text.contains("const"))
+            .partition(|outer| outer.text.contains("extern") && outer.text.contains("const"));
+        let const_pointee_names: Vec<Cow<'c, ModuleNames>> =
+            const_pointee_names.into_iter().map(names_of).collect();
+        let compile_time_names = others
+            .into_iter()
+            .filter(|outer| outer.text.contains("DEF"))
             .map(names_of)
             .collect();
         let mut mentioned = interesting.clone();
@@ -836,6 +844,7 @@ impl<'c> LoweringScope<'c> {
             interesting,
             outer_names,
             const_pointee_names,
+            compile_time_names,
             lowers,
         }
     }
@@ -848,6 +857,14 @@ impl<'c> LoweringScope<'c> {
         for outer in &self.const_pointee_names {
             names.inherit_const_pointees(outer);
         }
+        let outers: Vec<&ModuleNames> = self
+            .outer_names
+            .iter()
+            .chain(&self.const_pointee_names)
+            .chain(&self.compile_time_names)
+            .map(|outer| outer.as_ref())
+            .collect();
+        names.inherit_compile_time(&outers);
     }
 }
 

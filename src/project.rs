@@ -369,11 +369,23 @@ impl ModuleGraph {
                 let path = &absolute[index];
                 if path.extension().is_some_and(|ext| ext == "pyx") {
                     let declarations = path.with_extension("pxd");
-                    by_path
+                    let mut context: Vec<usize> = by_path
                         .get(declarations.as_path())
                         .copied()
                         .into_iter()
-                        .collect()
+                        .collect();
+                    // The files it includes are part of its text: their `DEF`s decide its
+                    // compile-time `IF`s.
+                    let folder = path.parent().unwrap_or(Path::new(""));
+                    for include in &files[index].imports.includes {
+                        let target = normalize(folder, Path::new(include));
+                        if let Some(&included) = by_path.get(target.as_path()) {
+                            if included != index && !context.contains(&included) {
+                                context.push(included);
+                            }
+                        }
+                    }
+                    context
                 } else if let Some(outer) = includer[index] {
                     let mut context = vec![outer];
                     context.extend(
@@ -790,7 +802,8 @@ mod tests {
         );
         // The .pyx first, the included .pxi, the .pxd last.
         assert_eq!(graph.modules[graph.module_of[0]].1, vec![1, 3, 0]);
-        assert_eq!(graph.context, vec![vec![], vec![0], vec![], vec![1, 0]]);
+        // The .pyx also sees the .pxi it includes (its DEFs decide the .pyx's IFs).
+        assert_eq!(graph.context, vec![vec![], vec![0, 3], vec![], vec![1, 0]]);
         // The .pyx and the .pxi see the .pxd's cimport, resolved from the .pxd's folder.
         assert_eq!(
             cimports(&graph),

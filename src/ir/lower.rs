@@ -2184,18 +2184,18 @@ impl<'a> Lowerer<'a> {
                 }
                 break;
             };
-            match self.names.compile_time_value(condition, self.source) {
-                Some(0) => {}
-                Some(_) => {
+            match self.names.compile_time_truth(condition, self.source) {
+                Some(false) => {}
+                Some(true) => {
                     if let Some(body) = clause.field("consequence") {
                         self.lower_statements(body)?;
                     }
                     break;
                 }
                 None => {
-                    let written: Vec<&str> = self.text(condition).split_whitespace().collect();
+                    let (atom, polarity) = compile_time_atom(condition, self.source);
                     let flag = self.place(Place {
-                        root: format!("(IF {})", written.join(" ")),
+                        root: format!("(IF {atom})"),
                         path: Vec::new(),
                     });
                     let span = node_span(condition);
@@ -2205,7 +2205,7 @@ impl<'a> Lowerer<'a> {
                     self.current = then;
                     self.push(Stmt::Assume {
                         place: flag,
-                        non_null: true,
+                        non_null: polarity,
                         against_null: false,
                         span,
                     });
@@ -2216,7 +2216,7 @@ impl<'a> Lowerer<'a> {
                     self.current = otherwise;
                     self.push(Stmt::Assume {
                         place: flag,
-                        non_null: false,
+                        non_null: !polarity,
                         against_null: false,
                         span,
                     });
@@ -5058,6 +5058,51 @@ fn call_text(written: &str) -> Box<str> {
         text = format!("{}...", cut.trim_end());
     }
     text.into_boxed_str()
+}
+
+/// The proposition an unknown compile-time condition tests, and whether the condition
+/// says it holds (true) or fails (false): `not (c)` is `c` negated, `A != B` is `A == B`
+/// negated, so that `IF X != "v"` takes the `ELSE` clause wherever `IF X == "v"` took
+/// its first one. Operands are compared by their text with whitespace collapsed.
+fn compile_time_atom(condition: Node<'_>, source: &str) -> (String, bool) {
+    let collapsed = |node: Node<'_>| {
+        let written: Vec<&str> = text(node, source).split_whitespace().collect();
+        written.join(" ")
+    };
+    let mut node = condition;
+    let mut polarity = true;
+    // Bounded as the evaluation is; deeper nesting keeps its text.
+    for _ in 0..32 {
+        match node.kind_name() {
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => node = inner,
+                None => break,
+            },
+            "not_operator" => match node.field("argument") {
+                Some(inner) => {
+                    node = inner;
+                    polarity = !polarity;
+                }
+                None => break,
+            },
+            "comparison_operator" => {
+                if let Some((left, operator @ ("==" | "!=" | "<>"), right)) =
+                    single_comparison(node)
+                {
+                    if operator != "==" {
+                        polarity = !polarity;
+                    }
+                    return (
+                        format!("{} == {}", collapsed(left), collapsed(right)),
+                        polarity,
+                    );
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    (collapsed(node), polarity)
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub struct ModuleNames {
     /// Every `DEF` name of this file and its value where it is known: an integer or
     /// boolean expression of literals and earlier known `DEF`s, defined once (a name
     /// defined twice, `IF A: DEF N = 1 ELSE: DEF N = 2`, is unknown).
-    compile_time: HashMap<String, Option<i64>>,
+    compile_time: HashMap<String, Option<CompileTimeValue>>,
     /// Functions and methods of this file (by name) whose exceptions never reach their
     /// caller: declared `noexcept`.
     noexcept: HashSet<String>,
@@ -743,87 +743,163 @@ impl ModuleNames {
         self.constants.get(name).copied()
     }
 
-    /// The value of a compile-time expression (an `IF` condition, a `DEF` value) where
-    /// every name in it is a `DEF` of known value: integer and boolean literals, `not`,
-    /// `and`/`or`, one comparison, arithmetic. `None` for anything else, which includes
-    /// Cython's predefined names (`UNAME_SYSNAME`), strings and floats.
-    pub fn compile_time_value(&self, node: Node<'_>, source: &str) -> Option<i64> {
+    /// Whether a compile-time condition (an `IF`/`ELIF` condition) holds, as Cython
+    /// decides it: `Some` where every name it needs is a `DEF` of known value or the
+    /// condition's truth follows without the unknown part (`X or True`, `K == 1 or
+    /// UNAME_SYSNAME == "Linux"` with `K` 1: `or` is true when either side is, `and` false
+    /// when either side is, whatever the other). `None` for anything that cannot be
+    /// evaluated, which includes Cython's predefined names (`UNAME_SYSNAME`: they depend
+    /// on the machine that builds), never a guess of false.
+    pub fn compile_time_truth(&self, node: Node<'_>, source: &str) -> Option<bool> {
+        self.truth_within(node, source, 0)
+    }
+
+    fn truth_within(&self, node: Node<'_>, source: &str, depth: usize) -> Option<bool> {
+        if depth > 32 {
+            return None;
+        }
+        let truth = |node: Node<'_>| self.truth_within(node, source, depth + 1);
+        match node.kind_name() {
+            "parenthesized_expression" => truth(node.named_child(0)?),
+            "not_operator" => truth(node.field("argument")?).map(|holds| !holds),
+            "boolean_operator" => {
+                let left = node.field("left").and_then(truth);
+                let right = node.field("right").and_then(truth);
+                match node.field("operator")?.kind_name() {
+                    "and" => match (left, right) {
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        (Some(true), Some(true)) => Some(true),
+                        _ => None,
+                    },
+                    "or" => match (left, right) {
+                        (Some(true), _) | (_, Some(true)) => Some(true),
+                        (Some(false), Some(false)) => Some(false),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => self
+                .compile_time_within(node, source, depth + 1)
+                .map(|value| value.truthy()),
+        }
+    }
+
+    /// The value of a compile-time expression (a `DEF` value, an operand of an `IF`
+    /// condition) where every name in it is a `DEF` of known value: Cython's compile-time
+    /// types (integers and booleans, floats, `str` and `bytes` literals, tuples), `not`,
+    /// `and`/`or` (which give an operand, as in Python), comparisons (chained too),
+    /// arithmetic, `len()`. `None` for anything else.
+    pub fn compile_time_value(&self, node: Node<'_>, source: &str) -> Option<CompileTimeValue> {
         self.compile_time_within(node, source, 0)
     }
 
-    fn compile_time_within(&self, node: Node<'_>, source: &str, depth: usize) -> Option<i64> {
+    fn compile_time_within(
+        &self,
+        node: Node<'_>,
+        source: &str,
+        depth: usize,
+    ) -> Option<CompileTimeValue> {
+        use CompileTimeValue::{Bytes, Float, Int, Str, Tuple};
         // Deeper than any hand-written condition; the bound keeps the recursion shallow.
         if depth > 32 {
             return None;
         }
         let value = |node: Node<'_>| self.compile_time_within(node, source, depth + 1);
         match node.kind_name() {
-            "integer" => integer_literal(text(node, source)),
-            "true" => Some(1),
-            "false" => Some(0),
-            "identifier" => self.compile_time.get(text(node, source)).copied().flatten(),
+            "integer" => integer_literal(text(node, source)).map(Int),
+            "float" => {
+                let written: String = text(node, source).chars().filter(|c| *c != '_').collect();
+                written
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .map(Float)
+            }
+            "true" => Some(Int(1)),
+            "false" => Some(Int(0)),
+            "string" => string_literal(node, source),
+            "concatenated_string" => {
+                let mut cursor = node.walk();
+                let mut parts = node.named_children(&mut cursor).map(value);
+                let first = parts.next()??;
+                parts.try_fold(first, |joined, part| match (joined, part?) {
+                    (Str(a), Str(b)) => Some(Str(a + &b)),
+                    (Bytes(mut a), Bytes(b)) => {
+                        a.extend(b);
+                        Some(Bytes(a))
+                    }
+                    _ => None,
+                })
+            }
+            "tuple" => {
+                let mut cursor = node.walk();
+                let items: Option<Vec<CompileTimeValue>> =
+                    node.named_children(&mut cursor).map(value).collect();
+                items.map(Tuple)
+            }
+            "identifier" => self.compile_time.get(text(node, source)).cloned().flatten(),
             "parenthesized_expression" => value(node.named_child(0)?),
-            "not_operator" => Some(i64::from(value(node.field("argument")?)? == 0)),
+            "not_operator" => self
+                .truth_within(node.field("argument")?, source, depth + 1)
+                .map(|holds| Int(i64::from(!holds))),
             "boolean_operator" => {
                 let left = value(node.field("left")?)?;
-                let right = value(node.field("right")?)?;
-                match node.field("operator")?.kind_name() {
-                    "and" => Some(if left == 0 { left } else { right }),
-                    "or" => Some(if left != 0 { left } else { right }),
+                match (node.field("operator")?.kind_name(), left.truthy()) {
+                    ("and", false) | ("or", true) => Some(left),
+                    ("and" | "or", _) => value(node.field("right")?),
                     _ => None,
                 }
             }
             "unary_operator" => {
                 let operand = value(node.field("argument")?)?;
-                match node.field("operator")?.kind_name() {
-                    "-" => operand.checked_neg(),
-                    "+" => Some(operand),
-                    "~" => Some(!operand),
+                match (node.field("operator")?.kind_name(), operand) {
+                    ("-", Int(v)) => v.checked_neg().map(Int),
+                    ("-", Float(v)) => Some(Float(-v)),
+                    ("+", number @ (Int(_) | Float(_))) => Some(number),
+                    ("~", Int(v)) => Some(Int(!v)),
                     _ => None,
                 }
             }
             "comparison_operator" => {
-                let (left, operator, right) = single_comparison(node)?;
-                let (left, right) = (value(left)?, value(right)?);
-                let holds = match operator {
-                    "==" => left == right,
-                    "!=" | "<>" => left != right,
-                    "<" => left < right,
-                    "<=" => left <= right,
-                    ">" => left > right,
-                    ">=" => left >= right,
-                    _ => return None,
-                };
-                Some(i64::from(holds))
+                let mut cursor = node.walk();
+                let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut cursor = node.walk();
+                let operators: Vec<&str> = node
+                    .fields("operators", &mut cursor)
+                    .map(|n| n.kind_name())
+                    .collect();
+                if operands.len() != operators.len() + 1 || operators.is_empty() {
+                    return None;
+                }
+                // A chain (`0 < N < 8`) holds when every link does.
+                let mut left = value(operands[0])?;
+                for (operator, right) in operators.iter().zip(&operands[1..]) {
+                    let right = value(*right)?;
+                    if !left.compare(operator, &right)? {
+                        return Some(Int(0));
+                    }
+                    left = right;
+                }
+                Some(Int(1))
             }
             "binary_operator" => {
                 let left = value(node.field("left")?)?;
                 let right = value(node.field("right")?)?;
-                match node.field("operator")?.kind_name() {
-                    "+" => left.checked_add(right),
-                    "-" => left.checked_sub(right),
-                    "*" => left.checked_mul(right),
-                    // Python's: rounded toward minus infinity, the remainder takes the
-                    // divisor's sign.
-                    "//" | "%" if right != 0 => {
-                        let quotient = left.checked_div(right)?;
-                        let remainder = left.checked_rem(right)?;
-                        let floor = remainder != 0 && (remainder < 0) != (right < 0);
-                        if node.field("operator")?.kind_name() == "//" {
-                            Some(if floor { quotient - 1 } else { quotient })
-                        } else {
-                            Some(if floor { remainder + right } else { remainder })
-                        }
-                    }
-                    "&" => Some(left & right),
-                    "|" => Some(left | right),
-                    "^" => Some(left ^ right),
-                    "<<" => u32::try_from(right)
-                        .ok()
-                        .and_then(|shift| left.checked_shl(shift)),
-                    ">>" => u32::try_from(right)
-                        .ok()
-                        .and_then(|shift| left.checked_shr(shift)),
+                left.arithmetic(node.field("operator")?.kind_name(), right)
+            }
+            "call" => {
+                let function = node.field("function")?;
+                let arguments = node.field("arguments")?;
+                let mut cursor = arguments.walk();
+                let arguments: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+                match (text(function, source), arguments.as_slice()) {
+                    ("len", [argument]) => match value(*argument)? {
+                        Str(s) => i64::try_from(s.chars().count()).ok().map(Int),
+                        Bytes(b) => i64::try_from(b.len()).ok().map(Int),
+                        Tuple(items) => i64::try_from(items.len()).ok().map(Int),
+                        _ => None,
+                    },
                     _ => None,
                 }
             }
@@ -993,6 +1069,29 @@ impl ModuleNames {
         }
     }
 
+    /// Adds the `DEF`s of the files this one sees (its `.pxd`, the files it includes, the
+    /// file that includes it) to its own, which win. A name two of them define with
+    /// different values (`IF X: include "a.pxi" ELSE: include "b.pxi"`) is unknown.
+    pub fn inherit_compile_time(&mut self, outers: &[&ModuleNames]) {
+        let mut seen: HashMap<&str, Option<&CompileTimeValue>> = HashMap::new();
+        for outer in outers {
+            for (name, value) in &outer.compile_time {
+                seen.entry(name.as_str())
+                    .and_modify(|earlier| {
+                        if *earlier != value.as_ref() {
+                            *earlier = None;
+                        }
+                    })
+                    .or_insert(value.as_ref());
+            }
+        }
+        for (name, value) in seen {
+            self.compile_time
+                .entry(name.to_string())
+                .or_insert_with(|| value.cloned());
+        }
+    }
+
     /// Adds what the cimports and extern declarations of a file this one sees bind (a
     /// `.pyx` sees its `.pxd`'s, a `.pxi` those of the file that includes it), without
     /// overriding this file's own names. The outer file's own functions and other names
@@ -1000,9 +1099,6 @@ impl ModuleNames {
     pub fn inherit(&mut self, outer: &ModuleNames) {
         for (name, value) in &outer.constants {
             self.constants.entry(name.clone()).or_insert(*value);
-        }
-        for (name, value) in &outer.compile_time {
-            self.compile_time.entry(name.clone()).or_insert(*value);
         }
         for (name, binding) in &outer.bindings {
             if matches!(binding, Binding::Function { .. } | Binding::Module(_)) {
@@ -1158,6 +1254,184 @@ fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Optio
 }
 
 /// `3`, `-1`, `0x10`, `(2)`: an integer literal's value.
+/// A value of Cython's compile-time language (what a `DEF` may hold): booleans are the
+/// integers 0 and 1, as in Python.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CompileTimeValue {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+    Tuple(Vec<CompileTimeValue>),
+}
+
+impl CompileTimeValue {
+    /// Python's truth: zero and the empty are false.
+    pub fn truthy(&self) -> bool {
+        match self {
+            CompileTimeValue::Int(v) => *v != 0,
+            CompileTimeValue::Float(v) => *v != 0.0,
+            CompileTimeValue::Str(s) => !s.is_empty(),
+            CompileTimeValue::Bytes(b) => !b.is_empty(),
+            CompileTimeValue::Tuple(items) => !items.is_empty(),
+        }
+    }
+
+    /// Python's ordering of two values, where Python has one (numbers among themselves,
+    /// `str` with `str`, `bytes` with `bytes`, tuples item by item).
+    fn ordering(&self, other: &CompileTimeValue) -> Option<std::cmp::Ordering> {
+        use CompileTimeValue::{Bytes, Float, Int, Str, Tuple};
+        match (self, other) {
+            (Int(a), Int(b)) => Some(a.cmp(b)),
+            (Int(a), Float(b)) => (*a as f64).partial_cmp(b),
+            (Float(a), Int(b)) => a.partial_cmp(&(*b as f64)),
+            (Float(a), Float(b)) => a.partial_cmp(b),
+            (Str(a), Str(b)) => Some(a.cmp(b)),
+            (Bytes(a), Bytes(b)) => Some(a.cmp(b)),
+            (Tuple(a), Tuple(b)) => {
+                for (x, y) in a.iter().zip(b) {
+                    match x.ordering(y)? {
+                        std::cmp::Ordering::Equal => continue,
+                        unequal => return Some(unequal),
+                    }
+                }
+                Some(a.len().cmp(&b.len()))
+            }
+            _ => None,
+        }
+    }
+
+    /// `self OPERATOR other` as Python evaluates it; `None` where Python raises
+    /// (`"a" < 1`) or the operator is not one of the six comparisons.
+    fn compare(&self, operator: &str, other: &CompileTimeValue) -> Option<bool> {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let ordering = self.ordering(other);
+        match operator {
+            // Values Python cannot order are unequal (`"1" == 1` is False).
+            "==" => Some(ordering == Some(Equal)),
+            "!=" | "<>" => Some(ordering != Some(Equal)),
+            "<" => Some(ordering? == Less),
+            "<=" => Some(ordering? != Greater),
+            ">" => Some(ordering? == Greater),
+            ">=" => Some(ordering? != Less),
+            _ => None,
+        }
+    }
+
+    fn arithmetic(self, operator: &str, other: CompileTimeValue) -> Option<CompileTimeValue> {
+        use CompileTimeValue::{Bytes, Float, Int, Str, Tuple};
+        match (self, other) {
+            (Int(left), Int(right)) => match operator {
+                "+" => left.checked_add(right).map(Int),
+                "-" => left.checked_sub(right).map(Int),
+                "*" => left.checked_mul(right).map(Int),
+                "/" if right != 0 => Some(Float(left as f64 / right as f64)),
+                // Python's: rounded toward minus infinity, the remainder takes the
+                // divisor's sign.
+                "//" | "%" if right != 0 => {
+                    let quotient = left.checked_div(right)?;
+                    let remainder = left.checked_rem(right)?;
+                    let floor = remainder != 0 && (remainder < 0) != (right < 0);
+                    Some(Int(match (operator, floor) {
+                        ("//", true) => quotient - 1,
+                        ("//", false) => quotient,
+                        (_, true) => remainder + right,
+                        (_, false) => remainder,
+                    }))
+                }
+                "&" => Some(Int(left & right)),
+                "|" => Some(Int(left | right)),
+                "^" => Some(Int(left ^ right)),
+                "<<" => u32::try_from(right)
+                    .ok()
+                    .and_then(|shift| left.checked_shl(shift))
+                    .map(Int),
+                ">>" => u32::try_from(right)
+                    .ok()
+                    .and_then(|shift| left.checked_shr(shift))
+                    .map(Int),
+                _ => None,
+            },
+            (left @ (Int(_) | Float(_)), right @ (Int(_) | Float(_))) => {
+                let as_float = |v: CompileTimeValue| match v {
+                    Int(v) => v as f64,
+                    Float(v) => v,
+                    _ => f64::NAN,
+                };
+                let (left, right) = (as_float(left), as_float(right));
+                let result = match operator {
+                    "+" => left + right,
+                    "-" => left - right,
+                    "*" => left * right,
+                    "/" if right != 0.0 => left / right,
+                    _ => return None,
+                };
+                result.is_finite().then_some(Float(result))
+            }
+            (Str(left), Str(right)) if operator == "+" => Some(Str(left + &right)),
+            (Bytes(mut left), Bytes(right)) if operator == "+" => {
+                left.extend(right);
+                Some(Bytes(left))
+            }
+            (Tuple(mut left), Tuple(right)) if operator == "+" => {
+                left.extend(right);
+                Some(Tuple(left))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A `str` or `bytes` literal (`"pymem"`, `b'x'`, `r"\d"`), with the common escapes; an
+/// f-string or an escape not decoded here has no known value.
+fn string_literal(node: Node<'_>, source: &str) -> Option<CompileTimeValue> {
+    let mut cursor = node.walk();
+    let parts: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    let start = parts.first().filter(|n| n.kind_name() == "string_start")?;
+    let opening = text(*start, source);
+    let prefix = opening.trim_end_matches(['"', '\'']).to_ascii_lowercase();
+    if prefix.contains('f') || prefix.chars().any(|c| !matches!(c, 'b' | 'r' | 'u')) {
+        return None;
+    }
+    let raw = prefix.contains('r');
+    let mut content = String::new();
+    for part in &parts[1..] {
+        match part.kind_name() {
+            "string_end" => break,
+            "string_content" => {
+                let written = text(*part, source);
+                if raw {
+                    content.push_str(written);
+                    continue;
+                }
+                let mut chars = written.chars();
+                while let Some(c) = chars.next() {
+                    if c != '\\' {
+                        content.push(c);
+                        continue;
+                    }
+                    content.push(match chars.next()? {
+                        'n' => '\n',
+                        't' => '\t',
+                        'r' => '\r',
+                        '0' => '\0',
+                        escaped @ ('\\' | '\'' | '"') => escaped,
+                        _ => return None,
+                    });
+                }
+            }
+            _ => return None,
+        }
+    }
+    if prefix.contains('b') {
+        content
+            .is_ascii()
+            .then(|| CompileTimeValue::Bytes(content.into_bytes()))
+    } else {
+        Some(CompileTimeValue::Str(content))
+    }
+}
+
 fn integer_literal(written: &str) -> Option<i64> {
     let written: String = written
         .chars()
@@ -1229,5 +1503,83 @@ mod tests {
         let names =
             collect("cdef int f(const char* a)\ncdef int f(const char* a):\n    return 0\n");
         assert_eq!(names.const_pointee_parameters("f"), &[] as &[usize]);
+    }
+
+    /// The truth of each top-level `IF` condition of `text`, in order.
+    fn conditions(text: &str) -> Vec<Option<bool>> {
+        let tree = parse(text, Dialect::Cython);
+        let names = ModuleNames::collect(tree.root_node(), text);
+        let mut cursor = tree.root_node().walk();
+        let statements: Vec<Node<'_>> = tree.root_node().named_children(&mut cursor).collect();
+        statements
+            .into_iter()
+            .filter(|node| node.kind_name() == "compile_time_if")
+            .map(|node| names.compile_time_truth(node.field("condition").unwrap(), text))
+            .collect()
+    }
+
+    #[test]
+    fn compile_time_conditions_follow_cythons_types() {
+        let text = "DEF S = \"pymem\"\nDEF B = b\"x\\n\"\nDEF V = 3.5\nDEF T = (1, 2)\n\
+                    DEF N = 1\nDEF J = 'py' 'mem'\nDEF W = V * 2 + N\n\
+                    IF S == \"pymem\":\n    pass\n\
+                    IF S != \"pymem\":\n    pass\n\
+                    IF B == b\"x\\n\":\n    pass\n\
+                    IF V > 3:\n    pass\n\
+                    IF len(T) == 2:\n    pass\n\
+                    IF not (V < 1 or B != b\"x\\n\"):\n    pass\n\
+                    IF J == S and W == 8.0:\n    pass\n\
+                    IF 0 < N <= 1 < V:\n    pass\n\
+                    IF S == 1:\n    pass\n\
+                    IF T == (1, 2) and T < (1, 3):\n    pass\n\
+                    IF 7 // -2 == -4 and 7 % -2 == -1 and 7 / 2 == 3.5:\n    pass\n";
+        assert_eq!(
+            conditions(text),
+            vec![
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(true),
+                Some(true),
+                // A str is never equal to an int (Python's `==`, no error).
+                Some(false),
+                Some(true),
+                Some(true),
+            ]
+        );
+    }
+
+    #[test]
+    fn unevaluable_compile_time_conditions_are_unknown_not_false() {
+        let text = "DEF N = 1\nDEF TWICE = 1\nDEF TWICE = 2\n\
+                    IF UNAME_SYSNAME == \"Linux\":\n    pass\n\
+                    IF UNAME_SYSNAME == \"Linux\" or True:\n    pass\n\
+                    IF N == 1 or UNAME_MACHINE == \"arm64\":\n    pass\n\
+                    IF N == 2 and UNAME_RELEASE == \"6\":\n    pass\n\
+                    IF N == 1 and UNAME_VERSION == \"6\":\n    pass\n\
+                    IF not UNAME_NODENAME:\n    pass\n\
+                    IF TWICE == 2:\n    pass\n\
+                    IF \"a\" < 1:\n    pass\n\
+                    IF f\"{N}\" == \"1\":\n    pass\n\
+                    IF CONFIG_FROM_AN_UNREAD_INCLUDE:\n    pass\n";
+        assert_eq!(
+            conditions(text),
+            vec![
+                None,
+                Some(true),
+                Some(true),
+                Some(false),
+                None,
+                None,
+                None,
+                // Python raises comparing a str with an int: not decided.
+                None,
+                None,
+                None,
+            ]
+        );
     }
 }

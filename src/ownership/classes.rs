@@ -656,7 +656,7 @@ impl Paths<'_, '_> {
                 ..
             } => {
                 let Some(tested) = self.attribute_of(*place) else {
-                    return true;
+                    return self.compile_time_clause(*place, *non_null, state);
                 };
                 let text = match (*against_null, *non_null) {
                     (true, true) => format!("`self.{tested} != NULL`"),
@@ -766,6 +766,31 @@ impl Paths<'_, '_> {
     }
 
     /// What a tested flag holds: the tracked attribute is not NULL while it holds a block.
+    /// A clause of a compile-time `IF` whose condition is unknown (lowering names its
+    /// flag `(IF condition)`): the condition is a constant of the build, the same in every
+    /// method of the module, so the path keeps its value among the flags, and a later
+    /// method's `IF` on the same condition (in `__dealloc__`) takes the same clause as
+    /// the one that allocated (`__cinit__`). Such a flag is no guard on the instance's
+    /// state: the path's guards are left as they are. False when the path contradicts
+    /// what the flags say.
+    fn compile_time_clause(&self, place: PlaceId, holds: bool, state: &mut PathState) -> bool {
+        let place = self.graph.function.place(place);
+        if !place.path.is_empty() || !place.root.starts_with("(IF ") {
+            return true;
+        }
+        let known = state.flags.get(&place.root).copied();
+        if known
+            .and_then(FlagValue::truth)
+            .is_some_and(|truth| truth != holds)
+        {
+            return false;
+        }
+        if let Some(value) = FlagValue::after_test(known, Relation::equality(!holds), 0) {
+            state.flags.insert(place.root.clone(), value);
+        }
+        true
+    }
+
     fn known(&self, tested: &str, state: &PathState) -> Option<FlagValue> {
         if tested == self.attribute && matches!(state.holding, Holding::Entry | Holding::Fresh) {
             return Some(FlagValue::NonZero);
