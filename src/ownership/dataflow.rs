@@ -2745,7 +2745,8 @@ impl Ownership<'_, '_> {
         if sites.is_empty() {
             return;
         }
-        let only_target = !state.partial.contains(&target)
+        let partial = state.partial.contains(&target);
+        let only_target = !partial
             && state
                 .targets(target)
                 .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
@@ -2768,6 +2769,7 @@ impl Ownership<'_, '_> {
                     states,
                     held_elsewhere,
                     only_target,
+                    partial,
                     block,
                     freed_uncertainly,
                 })

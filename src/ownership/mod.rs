@@ -310,6 +310,9 @@ pub struct OverwriteEvent {
     /// Whether the place held only this block or NULL (not another block, or an
     /// untracked pointer, on some path).
     pub only_target: bool,
+    /// Whether the place may hold an untracked pointer on some path (see
+    /// `definite` on [`ReleaseEvent`]): what it points to is not all it may hold.
+    pub partial: bool,
     /// The basic block of the assignment.
     pub block: BlockId,
     /// As [`ExitState::freed_uncertainly`], just before.
