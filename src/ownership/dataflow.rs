@@ -10,11 +10,13 @@
 //! (copies share untouched chunks), and what lies inside a place is precomputed once, so
 //! no step scans every place.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
-use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
+use crate::ir::{
+    BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Terminator, Value,
+};
 use crate::ownership::chunked::{ChunkedVec, JoinedChunks};
 use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
@@ -930,6 +932,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         lineages,
         lineage_of,
         too_wide: Cell::new(None),
+        loop_copies: OnceCell::new(),
+        passes_through: RefCell::new(HashMap::new()),
     };
     let mut analysis = analysis;
     analysis.any_element = function
@@ -1196,6 +1200,44 @@ struct Ownership<'a, 'c> {
     /// A place a statement touched while it might hold more than
     /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
     too_wide: Cell<Option<PlaceId>>,
+    /// Built the first time a release through a place that may hold several blocks asks
+    /// (see [`Ownership::released_with`]): most functions never do.
+    loop_copies: OnceCell<LoopCopies>,
+    /// By (release block, copy block): whether every path from the copy to a way out
+    /// passes through the release.
+    passes_through: RefCell<HashMap<(BlockId, BlockId), bool>>,
+}
+
+/// The copies of one place into another (`a = b`) by their target, with the block of
+/// each, and which blocks lie on a cycle.
+struct LoopCopies {
+    copies: HashMap<PlaceId, Vec<(BlockId, PlaceId)>>,
+    in_cycles: Vec<bool>,
+}
+
+impl LoopCopies {
+    fn of(function: &Function) -> LoopCopies {
+        let mut copies: HashMap<PlaceId, Vec<(BlockId, PlaceId)>> = HashMap::new();
+        for (index, block) in function.blocks.iter().enumerate() {
+            for stmt in &block.stmts {
+                if let Stmt::Assign {
+                    target,
+                    value: Value::Place(source),
+                    ..
+                } = stmt
+                {
+                    copies
+                        .entry(*target)
+                        .or_default()
+                        .push((BlockId(index as u32), *source));
+                }
+            }
+        }
+        LoopCopies {
+            copies,
+            in_cycles: engine::blocks_in_cycles(function),
+        }
+    }
 }
 
 /// See [`Ownership::statuses`].
@@ -2503,6 +2545,11 @@ impl Ownership<'_, '_> {
             } else {
                 state.uncertain.set(site.0 as usize, true);
             }
+            if !alone && definite {
+                for holder in self.released_with(place, site, recorder.block, state) {
+                    state.start_dangling(holder, site);
+                }
+            }
             if alone {
                 for holder in self.holders.of(site) {
                     if state
@@ -2530,6 +2577,107 @@ impl Ownership<'_, '_> {
                 })
             });
         }
+    }
+
+    /// For a release through `place`, which may hold `site` or another block here: the
+    /// other places that hold `site` alone on every path, and so dangle on the paths
+    /// where `place` held it. Only where `place` got the block by a copy in a loop that
+    /// this release follows on every way out (`for k in range(n): a = b`, then
+    /// `free(a)`): on each path that ran the loop at least once, `a` held `b`'s block
+    /// here, and the other blocks it may hold come from paths that never ran it. A copy
+    /// under a condition (`if in_place: out = inp`) is not followed: a later test of the
+    /// same condition may keep the path that copied from freeing the other place
+    /// (`if not in_place: free(inp)`), which the analysis does not correlate. Nor a place
+    /// the code compares with `place` (`if b != a: free(b)`).
+    fn released_with(
+        &self,
+        place: PlaceId,
+        site: SiteId,
+        release: BlockId,
+        state: &State,
+    ) -> Vec<PlaceId> {
+        let only_this = |holder: PlaceId| {
+            holder != place
+                && !state.partial.contains(&holder)
+                && state
+                    .targets(holder)
+                    .is_some_and(|targets| targets.as_slice() == [Target::Site(site)])
+                && !self
+                    .function
+                    .place(holder)
+                    .path
+                    .iter()
+                    .any(|step| !matches!(step, Projection::Field(_)))
+                && !self.function.compares(place, holder)
+        };
+        let mut holders: Vec<PlaceId> = self.holders.of(site).filter(|h| only_this(*h)).collect();
+        if holders.is_empty() {
+            return holders;
+        }
+        let loop_copies = self
+            .loop_copies
+            .get_or_init(|| LoopCopies::of(self.function));
+        let Some(copies) = loop_copies.copies.get(&place) else {
+            return Vec::new();
+        };
+        let mut copied = false;
+        for &(block, source) in copies {
+            if !self.holders.of(site).any(|holder| holder == source) {
+                continue;
+            }
+            if !loop_copies.in_cycles[block.0 as usize] || !self.passes_through(block, release) {
+                return Vec::new();
+            }
+            copied = true;
+        }
+        if !copied {
+            holders.clear();
+        }
+        holders
+    }
+
+    /// Whether every path from the end of block `from` to a way out of the function
+    /// passes through block `through`, which is not `from`. A call's unwind edge is not
+    /// followed (the path where it returns goes on); a `raise` statement's is.
+    fn passes_through(&self, from: BlockId, through: BlockId) -> bool {
+        if from == through {
+            return false;
+        }
+        if let Some(known) = self.passes_through.borrow().get(&(through, from)) {
+            return *known;
+        }
+        let function = self.function;
+        let mut seen = vec![false; function.blocks.len()];
+        seen[through.0 as usize] = true;
+        let mut pending: Vec<BlockId> = Vec::new();
+        match &function.block(from).terminator {
+            Terminator::Call {
+                return_to: Some(to),
+                ..
+            } => pending.push(*to),
+            terminator => pending.extend(terminator.successors()),
+        }
+        let mut avoided = false;
+        while let Some(block) = pending.pop() {
+            if std::mem::replace(&mut seen[block.0 as usize], true) {
+                continue;
+            }
+            if block == function.return_exit || block == function.unwind_exit {
+                avoided = true;
+                break;
+            }
+            match &function.block(block).terminator {
+                Terminator::Call {
+                    return_to: Some(to),
+                    ..
+                } => pending.push(*to),
+                terminator => pending.extend(terminator.successors()),
+            }
+        }
+        self.passes_through
+            .borrow_mut()
+            .insert((through, from), !avoided);
+        !avoided
     }
 
     fn assign(
@@ -3478,6 +3626,8 @@ mod tests {
             lineages: Vec::new(),
             lineage_of: Vec::new(),
             too_wide: Cell::new(None),
+            loop_copies: OnceCell::new(),
+            passes_through: RefCell::new(HashMap::new()),
         }
     }
 }

@@ -80,3 +80,72 @@ def either_block(int n, bint big):
         raise MemoryError()
     free(p)
     p = NULL
+
+def compared_before_freeing(int n, int iters):
+    cdef char* a = <char*>malloc(n)
+    cdef char* b = <char*>malloc(n)
+    cdef char* orig = a
+    cdef int k
+    if a == NULL or b == NULL:
+        free(a)
+        free(b)
+        raise MemoryError()
+    for k in range(iters):
+        a = b
+    free(a)
+    if b != a:
+        free(b)
+    if orig != a:
+        free(orig)
+
+def shared_flag(int n, int iters):
+    cdef char* a = <char*>malloc(n)
+    cdef char* b = <char*>malloc(n)
+    cdef char* own = a
+    cdef bint shared = False
+    cdef int k
+    if a == NULL or b == NULL:
+        free(a)
+        free(b)
+        raise MemoryError()
+    for k in range(iters):
+        a = b
+        shared = True
+    free(a)
+    if shared:
+        free(own)
+    else:
+        free(b)
+
+def restored_before_freeing(int n, int iters):
+    cdef char* a = <char*>malloc(n)
+    cdef char* b = <char*>malloc(n)
+    cdef char* orig = a
+    cdef int k
+    if a == NULL or b == NULL:
+        free(a)
+        free(b)
+        raise MemoryError()
+    for k in range(iters):
+        a = b
+        a[0] = 1
+    a = orig
+    free(a)
+    free(b)
+
+def in_place_or_copy(int n, bint in_place):
+    cdef char* src = <char*>malloc(n)
+    cdef char* out
+    if src == NULL:
+        raise MemoryError()
+    if in_place:
+        out = src
+    else:
+        out = <char*>malloc(n)
+        if out == NULL:
+            free(src)
+            raise MemoryError()
+    out[0] = 1
+    free(out)
+    if not in_place:
+        free(src)

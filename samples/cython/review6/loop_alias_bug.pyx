@@ -1,7 +1,8 @@
 # Ping-pong buffers whose swap has a typo (`cur, nxt = nxt, nxt`): after the first turn
 # both locals point at the same block, and `cur`'s own block has lost its only pointer.
 # The local may hold either block at the loop's head; on the turns where it holds its
-# own, the assignment loses it.
+# own, the assignment loses it. After a loop that ran, `free(cur)` frees `nxt`'s block,
+# and `free(nxt)` frees it again.
 from libc.stdlib cimport malloc, free
 
 def jacobi(int n, int iters):
@@ -21,7 +22,7 @@ def jacobi(int n, int iters):
         cur, nxt = nxt, nxt
     r = cur[0]
     free(cur)
-    free(nxt)
+    free(nxt)  # expect: CY005
     return r
 
 def alias_in_loop(int n, int iters):
@@ -35,4 +36,4 @@ def alias_in_loop(int n, int iters):
     for k in range(iters):
         a = b
     free(a)
-    free(b)
+    free(b)  # expect: CY005
