@@ -2813,7 +2813,15 @@ impl Ownership<'_, '_> {
             _ => Vec::new(),
         };
         if place.is_strong() {
-            self.record_overwrite(target, span, state, recorder);
+            // `p = realloc(p, n)`, or `p = tmp` after `tmp = realloc(p, n)`: the value is
+            // what the place held, resized.
+            let resized = targets.as_ref().is_some_and(|targets| {
+                targets.iter().any(|held| {
+                    matches!(held, Target::Site(site)
+                        if self.graph_sites[site.0 as usize].reallocates == Some(target))
+                })
+            });
+            self.record_overwrite(target, span, resized, state, recorder);
             self.forget(target, state);
             // `last = this` in a list walk: a copy of a partial place is partial too.
             if let Value::Place(source) = value {
@@ -2883,6 +2891,7 @@ impl Ownership<'_, '_> {
         &self,
         target: PlaceId,
         span: Span,
+        resized: bool,
         state: &State,
         recorder: &mut Recorder,
     ) {
@@ -2918,6 +2927,7 @@ impl Ownership<'_, '_> {
                     held_elsewhere,
                     only_target,
                     partial,
+                    resized,
                     block,
                     freed_uncertainly,
                 })

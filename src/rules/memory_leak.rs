@@ -128,13 +128,11 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         let local = is_local(graph, place);
         // A local that may hold this block or another (`a = b` on an earlier loop turn)
         // loses this one on the paths where it holds it: no other place may hold it, so
-        // where it is live, this local is its only pointer. A field's store is followed
-        // only where the field held this block alone.
-        let holds_it_alone = if local {
-            !overwrite.partial
-        } else {
-            overwrite.only_target
-        };
+        // where it is live, this local is its only pointer. Not where the value resizes
+        // what it held (`p = realloc(p, n)` after optional reallocations: one object).
+        // A field's store is followed only where the field held this block alone.
+        let holds_it_alone =
+            overwrite.only_target || (local && !overwrite.partial && !overwrite.resized);
         if overwrite.held_elsewhere
             || !holds_it_alone
             || !is_live(overwrite.states, overwrite.freed_uncertainly)
