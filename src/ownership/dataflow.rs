@@ -1209,7 +1209,8 @@ struct Ownership<'a, 'c> {
 }
 
 /// The copies of one place into another (`a = b`) by their target, with the block of
-/// each, and which blocks lie on a cycle.
+/// each, for the targets copied into on a cycle (most functions have none), and which
+/// blocks lie on a cycle.
 struct LoopCopies {
     copies: HashMap<PlaceId, Vec<(BlockId, PlaceId)>>,
     in_cycles: Vec<bool>,
@@ -1233,10 +1234,9 @@ impl LoopCopies {
                 }
             }
         }
-        LoopCopies {
-            copies,
-            in_cycles: engine::blocks_in_cycles(function),
-        }
+        let in_cycles = engine::blocks_in_cycles(function);
+        copies.retain(|_, copies| copies.iter().any(|(block, _)| in_cycles[block.0 as usize]));
+        LoopCopies { copies, in_cycles }
     }
 }
 
@@ -2610,16 +2610,16 @@ impl Ownership<'_, '_> {
                     .any(|step| !matches!(step, Projection::Field(_)))
                 && !self.function.compares(place, holder)
         };
-        let mut holders: Vec<PlaceId> = self.holders.of(site).filter(|h| only_this(*h)).collect();
-        if holders.is_empty() {
-            return holders;
-        }
         let loop_copies = self
             .loop_copies
             .get_or_init(|| LoopCopies::of(self.function));
         let Some(copies) = loop_copies.copies.get(&place) else {
             return Vec::new();
         };
+        let mut holders: Vec<PlaceId> = self.holders.of(site).filter(|h| only_this(*h)).collect();
+        if holders.is_empty() {
+            return holders;
+        }
         let mut copied = false;
         for &(block, source) in copies {
             if !self.holders.of(site).any(|holder| holder == source) {
