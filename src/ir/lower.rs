@@ -4061,11 +4061,18 @@ impl<'a> Lowerer<'a> {
                     value
                 };
                 if let Some(place) = self.place_of(target)? {
+                    let copied = match &value {
+                        Value::Place(source) if target.kind_name() == "identifier" => Some(*source),
+                        _ => None,
+                    };
                     self.push(Stmt::Assign {
                         target: place,
                         value,
                         span,
                     });
+                    if let Some(source) = copied {
+                        self.copy_struct_fields(place, source, span);
+                    }
                     if target.kind_name() == "subscript" {
                         if let Some(index) = self.indexing_loop(target) {
                             let range = index.range.clone();
@@ -4098,6 +4105,59 @@ impl<'a> Lowerer<'a> {
         }
         self.leave();
         Ok(())
+    }
+
+    /// `b = a` of two locals declared as the same struct type of this module (`cdef Buf
+    /// a, b`): a value copy, so each pointer field `b` gets is a copy of `a`'s (`b.data`
+    /// then holds the block `a.data` holds). Only the fields this function has named on
+    /// `a` so far can hold a block the analysis tracks. Pointers to structs are not
+    /// copies of their fields (`b.data` is then `a.data` itself), so they are left out.
+    fn copy_struct_fields(&mut self, target: PlaceId, source: PlaceId, span: Span) {
+        let (target_place, source_place) = (self.f.place(target), self.f.place(source));
+        if !target_place.path.is_empty() || !source_place.path.is_empty() {
+            return;
+        }
+        let struct_type = |name: &str| {
+            self.declared
+                .get(name)
+                .filter(|declared| self.names.is_struct(declared))
+        };
+        let (Some(target_type), Some(source_type)) = (
+            struct_type(&target_place.root),
+            struct_type(&source_place.root),
+        ) else {
+            return;
+        };
+        if target_type != source_type || target_place.root == source_place.root {
+            return;
+        }
+        let target_root = target_place.root.clone();
+        let fields: Vec<(PlaceId, Vec<Projection>)> = self
+            .f
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, place)| {
+                place.root == source_place.root
+                    && !place.path.is_empty()
+                    && place
+                        .path
+                        .iter()
+                        .all(|step| matches!(step, Projection::Field(_)))
+            })
+            .map(|(index, place)| (PlaceId(index as u32), place.path.clone()))
+            .collect();
+        for (field, path) in fields {
+            let copy = self.place(Place {
+                root: target_root.clone(),
+                path,
+            });
+            self.push(Stmt::Assign {
+                target: copy,
+                value: Value::Place(field),
+                span,
+            });
+        }
     }
 
     // ----- expressions -----

@@ -10,11 +10,13 @@
 //! (copies share untouched chunks), and what lies inside a place is precomputed once, so
 //! no step scans every place.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
-use crate::ir::{BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Value};
+use crate::ir::{
+    BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Terminator, Value,
+};
 use crate::ownership::chunked::{ChunkedVec, JoinedChunks};
 use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
@@ -933,6 +935,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         lineages,
         lineage_of,
         too_wide: Cell::new(None),
+        loop_copies: OnceCell::new(),
+        passes_through: RefCell::new(HashMap::new()),
     };
     let mut analysis = analysis;
     analysis.any_element = function
@@ -1199,6 +1203,44 @@ struct Ownership<'a, 'c> {
     /// A place a statement touched while it might hold more than
     /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
     too_wide: Cell<Option<PlaceId>>,
+    /// Built the first time a release through a place that may hold several blocks asks
+    /// (see [`Ownership::released_with`]): most functions never do.
+    loop_copies: OnceCell<LoopCopies>,
+    /// By (release block, copy block): whether every path from the copy to a way out
+    /// passes through the release.
+    passes_through: RefCell<HashMap<(BlockId, BlockId), bool>>,
+}
+
+/// The copies of one place into another (`a = b`) by their target, with the block of
+/// each, for the targets copied into on a cycle (most functions have none), and which
+/// blocks lie on a cycle.
+struct LoopCopies {
+    copies: HashMap<PlaceId, Vec<(BlockId, PlaceId)>>,
+    in_cycles: Vec<bool>,
+}
+
+impl LoopCopies {
+    fn of(function: &Function) -> LoopCopies {
+        let mut copies: HashMap<PlaceId, Vec<(BlockId, PlaceId)>> = HashMap::new();
+        for (index, block) in function.blocks.iter().enumerate() {
+            for stmt in &block.stmts {
+                if let Stmt::Assign {
+                    target,
+                    value: Value::Place(source),
+                    ..
+                } = stmt
+                {
+                    copies
+                        .entry(*target)
+                        .or_default()
+                        .push((BlockId(index as u32), *source));
+                }
+            }
+        }
+        let in_cycles = engine::blocks_in_cycles(function);
+        copies.retain(|_, copies| copies.iter().any(|(block, _)| in_cycles[block.0 as usize]));
+        LoopCopies { copies, in_cycles }
+    }
 }
 
 /// See [`Ownership::statuses`].
@@ -2549,6 +2591,11 @@ impl Ownership<'_, '_> {
             } else {
                 state.uncertain.set(site.0 as usize, true);
             }
+            if !alone && definite {
+                for holder in self.released_with(place, site, recorder.block, state) {
+                    state.start_dangling(holder, site);
+                }
+            }
             if alone {
                 for holder in self.holders.of(site) {
                     if state
@@ -2576,6 +2623,107 @@ impl Ownership<'_, '_> {
                 })
             });
         }
+    }
+
+    /// For a release through `place`, which may hold `site` or another block here: the
+    /// other places that hold `site` alone on every path, and so dangle on the paths
+    /// where `place` held it. Only where `place` got the block by a copy in a loop that
+    /// this release follows on every way out (`for k in range(n): a = b`, then
+    /// `free(a)`): on each path that ran the loop at least once, `a` held `b`'s block
+    /// here, and the other blocks it may hold come from paths that never ran it. A copy
+    /// under a condition (`if in_place: out = inp`) is not followed: a later test of the
+    /// same condition may keep the path that copied from freeing the other place
+    /// (`if not in_place: free(inp)`), which the analysis does not correlate. Nor a place
+    /// the code compares with `place` (`if b != a: free(b)`).
+    fn released_with(
+        &self,
+        place: PlaceId,
+        site: SiteId,
+        release: BlockId,
+        state: &State,
+    ) -> Vec<PlaceId> {
+        let only_this = |holder: PlaceId| {
+            holder != place
+                && !state.partial.contains(&holder)
+                && state
+                    .targets(holder)
+                    .is_some_and(|targets| targets.as_slice() == [Target::Site(site)])
+                && !self
+                    .function
+                    .place(holder)
+                    .path
+                    .iter()
+                    .any(|step| !matches!(step, Projection::Field(_)))
+                && !self.function.compares(place, holder)
+        };
+        let loop_copies = self
+            .loop_copies
+            .get_or_init(|| LoopCopies::of(self.function));
+        let Some(copies) = loop_copies.copies.get(&place) else {
+            return Vec::new();
+        };
+        let mut holders: Vec<PlaceId> = self.holders.of(site).filter(|h| only_this(*h)).collect();
+        if holders.is_empty() {
+            return holders;
+        }
+        let mut copied = false;
+        for &(block, source) in copies {
+            if !self.holders.of(site).any(|holder| holder == source) {
+                continue;
+            }
+            if !loop_copies.in_cycles[block.0 as usize] || !self.passes_through(block, release) {
+                return Vec::new();
+            }
+            copied = true;
+        }
+        if !copied {
+            holders.clear();
+        }
+        holders
+    }
+
+    /// Whether every path from the end of block `from` to a way out of the function
+    /// passes through block `through`, which is not `from`. A call's unwind edge is not
+    /// followed (the path where it returns goes on); a `raise` statement's is.
+    fn passes_through(&self, from: BlockId, through: BlockId) -> bool {
+        if from == through {
+            return false;
+        }
+        if let Some(known) = self.passes_through.borrow().get(&(through, from)) {
+            return *known;
+        }
+        let function = self.function;
+        let mut seen = vec![false; function.blocks.len()];
+        seen[through.0 as usize] = true;
+        let mut pending: Vec<BlockId> = Vec::new();
+        match &function.block(from).terminator {
+            Terminator::Call {
+                return_to: Some(to),
+                ..
+            } => pending.push(*to),
+            terminator => pending.extend(terminator.successors()),
+        }
+        let mut avoided = false;
+        while let Some(block) = pending.pop() {
+            if std::mem::replace(&mut seen[block.0 as usize], true) {
+                continue;
+            }
+            if block == function.return_exit || block == function.unwind_exit {
+                avoided = true;
+                break;
+            }
+            match &function.block(block).terminator {
+                Terminator::Call {
+                    return_to: Some(to),
+                    ..
+                } => pending.push(*to),
+                terminator => pending.extend(terminator.successors()),
+            }
+        }
+        self.passes_through
+            .borrow_mut()
+            .insert((through, from), !avoided);
+        !avoided
     }
 
     fn assign(
@@ -2711,7 +2859,15 @@ impl Ownership<'_, '_> {
             _ => Vec::new(),
         };
         if place.is_strong() {
-            self.record_overwrite(target, span, state, recorder);
+            // `p = realloc(p, n)`, or `p = tmp` after `tmp = realloc(p, n)`: the value is
+            // what the place held, resized.
+            let resized = targets.as_ref().is_some_and(|targets| {
+                targets.iter().any(|held| {
+                    matches!(held, Target::Site(site)
+                        if self.graph_sites[site.0 as usize].reallocates == Some(target))
+                })
+            });
+            self.record_overwrite(target, span, resized, state, recorder);
             self.forget(target, state);
             // `last = this` in a list walk: a copy of a partial place is partial too.
             if let Value::Place(source) = value {
@@ -2781,6 +2937,7 @@ impl Ownership<'_, '_> {
         &self,
         target: PlaceId,
         span: Span,
+        resized: bool,
         state: &State,
         recorder: &mut Recorder,
     ) {
@@ -2791,7 +2948,8 @@ impl Ownership<'_, '_> {
         if sites.is_empty() {
             return;
         }
-        let only_target = !state.partial.contains(&target)
+        let partial = state.partial.contains(&target);
+        let only_target = !partial
             && state
                 .targets(target)
                 .is_some_and(|t| t.iter().filter(|t| **t != Target::Null).count() == 1);
@@ -2814,6 +2972,8 @@ impl Ownership<'_, '_> {
                     states,
                     held_elsewhere,
                     only_target,
+                    partial,
+                    resized,
                     block,
                     freed_uncertainly,
                 })
@@ -3522,6 +3682,8 @@ mod tests {
             lineages: Vec::new(),
             lineage_of: Vec::new(),
             too_wide: Cell::new(None),
+            loop_copies: OnceCell::new(),
+            passes_through: RefCell::new(HashMap::new()),
         }
     }
 }

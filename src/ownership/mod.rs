@@ -314,6 +314,13 @@ pub struct OverwriteEvent {
     /// Whether the place held only this block or NULL (not another block, or an
     /// untracked pointer, on some path).
     pub only_target: bool,
+    /// Whether the place may hold an untracked pointer on some path (see
+    /// `definite` on [`ReleaseEvent`]): what it points to is not all it may hold.
+    pub partial: bool,
+    /// Whether the value stored is a reallocation of what the place held (`p =
+    /// realloc(p, n)`, `p = tmp` after `tmp = realloc(p, n)`): the place's lineage goes
+    /// on (a failed reallocation losing the old block is CY003's).
+    pub resized: bool,
     /// The basic block of the assignment.
     pub block: BlockId,
     /// As [`ExitState::freed_uncertainly`], just before.

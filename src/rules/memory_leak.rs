@@ -125,15 +125,23 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let mut field_hand_offs: Option<HandOffs> = None;
     for overwrite in &graph.overwrites {
         let place = graph.function.place(overwrite.place);
+        let local = is_local(graph, place);
+        // A local that may hold this block or another (`a = b` on an earlier loop turn)
+        // loses this one on the paths where it holds it: no other place may hold it, so
+        // where it is live, this local is its only pointer. Not where the value resizes
+        // what it held (`p = realloc(p, n)` after optional reallocations: one object).
+        // A field's store is followed only where the field held this block alone.
+        let holds_it_alone =
+            overwrite.only_target || (local && !overwrite.partial && !overwrite.resized);
         if overwrite.held_elsewhere
-            || !overwrite.only_target
+            || !holds_it_alone
             || !is_live(overwrite.states, overwrite.freed_uncertainly)
         {
             continue;
         }
         let point = (overwrite.block, overwrite.span.end);
         let site = overwrite.site.0 as usize;
-        let span = if is_local(graph, place) {
+        let span = if local {
             owned(site, point)
         } else if is_field(place) && !is_older_blocks(graph, overwrite.site) {
             // The field was the block's only holder since this function allocated it
