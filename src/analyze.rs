@@ -582,7 +582,8 @@ fn analyze_lowered(
         lowered.resolution,
         project,
         cancelled,
-        &reuse,
+        // Without a cache there is nothing to reuse, nor to keep for the next analysis.
+        lowering.is_some().then_some(&reuse as &dyn Fn(_, &_) -> _),
         Some(&mut release),
     )?;
     if cancelled() {

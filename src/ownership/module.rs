@@ -29,6 +29,9 @@ pub struct ModuleAnalysis<'a> {
     /// For each module-level function whose graph was built, the summaries of the
     /// module's functions its last build read (see [`summary_inputs`]), what a later
     /// analysis must find again to reuse its result, and the summary that build gave.
+    /// Only an analysis that could reuse results records them
+    /// ([`ModuleAnalysis::run_reusing`]; empty otherwise: on a file of many small
+    /// functions they were a tenth of the analysis's memory).
     pub results: HashMap<usize, (SummaryInputs, Summary)>,
     pub classes: Vec<ClassModel>,
     /// For each class with a `__getbuffer__` of its own, the blocks it leaves in the
@@ -101,9 +104,7 @@ impl<'a> ModuleAnalysis<'a> {
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Self, Cancelled> {
-        Self::run_reusing(module, families, resolution, project, cancelled, &|_, _| {
-            None
-        })
+        Self::run_releasing(module, families, resolution, project, cancelled, None, None)
     }
 
     /// [`ModuleAnalysis::run_until`], building no graph for a module-level function
@@ -122,7 +123,13 @@ impl<'a> ModuleAnalysis<'a> {
         reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
     ) -> Result<Self, Cancelled> {
         Self::run_releasing(
-            module, families, resolution, project, cancelled, reuse, None,
+            module,
+            families,
+            resolution,
+            project,
+            cancelled,
+            Some(reuse),
+            None,
         )
     }
 
@@ -134,14 +141,15 @@ impl<'a> ModuleAnalysis<'a> {
     /// rules read are kept, so a file's analysis holds one function's states at a time
     /// rather than every function's (on a file of many small functions they were two thirds of
     /// the analysis's memory). Such a
-    /// function is listed in [`ModuleAnalysis::released`], not in `graphs`.
+    /// function is listed in [`ModuleAnalysis::released`], not in `graphs`. Without
+    /// `reuse`, every graph is built and no [`ModuleAnalysis::results`] are recorded.
     pub fn run_releasing(
         module: &'a Module,
         families: &'a FamilyTable,
         resolution: Resolution,
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
-        reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
+        reuse: Option<&dyn Fn(usize, &SummaryInputs) -> Option<Summary>>,
         mut release: Option<&mut dyn FnMut(usize, OwnershipGraph<'a>)>,
     ) -> Result<Self, Cancelled> {
         let mut released = Vec::new();
@@ -167,7 +175,7 @@ impl<'a> ModuleAnalysis<'a> {
         let mut results = HashMap::new();
         for component in strongly_connected_components(&calls) {
             let cyclic = component.len() > 1 || calls[component[0]].contains(&component[0]);
-            if let (false, [index]) = (cyclic, component.as_slice()) {
+            if let (Some(reuse), false, [index]) = (reuse, cyclic, component.as_slice()) {
                 let function = &module.functions[*index];
                 // A function that fills in an instance of a class is part of its model.
                 if function.class.is_none() && function.instances.is_empty() {
@@ -195,9 +203,7 @@ impl<'a> ModuleAnalysis<'a> {
                         several_families: &no_families,
                         buffer_fields: &no_attributes,
                     };
-                    let read = function
-                        .class
-                        .is_none()
+                    let read = (reuse.is_some() && function.class.is_none())
                         .then(|| summary_inputs(function, &summaries));
                     let graph = OwnershipGraph::build(function, families, context);
                     builds += 1;
