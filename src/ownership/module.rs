@@ -68,6 +68,11 @@ const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
 /// they were when it was built (`None`: no summary).
 pub type SummaryInputs = Vec<(String, Option<Summary>)>;
 
+/// Given a module-level function's index and what its graph would read, the summary an
+/// earlier build gave it, when the caller vouches that it still holds
+/// ([`ModuleAnalysis::run_reusing`]).
+pub type Reuse<'r> = &'r dyn Fn(usize, &SummaryInputs) -> Option<Summary>;
+
 /// What the graph of a module-level function reads of the module's summaries: those of
 /// the module functions it calls (`Context::summary_of`; a method call has no class to
 /// look in). Its graph is a function of its IR, the project, the families and these.
@@ -149,7 +154,7 @@ impl<'a> ModuleAnalysis<'a> {
         resolution: Resolution,
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
-        reuse: Option<&dyn Fn(usize, &SummaryInputs) -> Option<Summary>>,
+        reuse: Option<Reuse<'_>>,
         mut release: Option<&mut dyn FnMut(usize, OwnershipGraph<'a>)>,
     ) -> Result<Self, Cancelled> {
         let mut released = Vec::new();
