@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
-use crate::ownership::module::{Cancelled, ModuleAnalysis, SummaryInputs};
+use crate::ownership::module::{Cancelled, ModuleAnalysis, Reuse, SummaryInputs};
 use crate::ownership::summary::{ProjectSummaries, Summaries, Summary};
 use crate::ownership::{OwnershipGraph, Resolution};
 use crate::parse::{first_syntax_error, parse, parse_bounded, DeepDefinition, Dialect};
@@ -582,7 +582,8 @@ fn analyze_lowered(
         lowered.resolution,
         project,
         cancelled,
-        &reuse,
+        // Without a cache there is nothing to reuse, nor to keep for the next analysis.
+        lowering.is_some().then_some(&reuse as Reuse<'_>),
         Some(&mut release),
     )?;
     if cancelled() {

@@ -29,6 +29,9 @@ pub struct ModuleAnalysis<'a> {
     /// For each module-level function whose graph was built, the summaries of the
     /// module's functions its last build read (see [`summary_inputs`]), what a later
     /// analysis must find again to reuse its result, and the summary that build gave.
+    /// Only an analysis that could reuse results records them
+    /// ([`ModuleAnalysis::run_reusing`]; empty otherwise: on a file of many small
+    /// functions they were a tenth of the analysis's memory).
     pub results: HashMap<usize, (SummaryInputs, Summary)>,
     pub classes: Vec<ClassModel>,
     /// For each class with a `__getbuffer__` of its own, the blocks it leaves in the
@@ -64,6 +67,11 @@ const MAX_ROUNDS_IN_A_CYCLE: usize = 8;
 /// The summaries of the module's functions that a function's graph reads, by name, as
 /// they were when it was built (`None`: no summary).
 pub type SummaryInputs = Vec<(String, Option<Summary>)>;
+
+/// Given a module-level function's index and what its graph would read, the summary an
+/// earlier build gave it, when the caller vouches that it still holds
+/// ([`ModuleAnalysis::run_reusing`]).
+pub type Reuse<'r> = &'r dyn Fn(usize, &SummaryInputs) -> Option<Summary>;
 
 /// What the graph of a module-level function reads of the module's summaries: those of
 /// the module functions it calls (`Context::summary_of`; a method call has no class to
@@ -108,9 +116,7 @@ impl<'a> ModuleAnalysis<'a> {
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Self, Cancelled> {
-        Self::run_reusing(module, families, resolution, project, cancelled, &|_, _| {
-            None
-        })
+        Self::run_releasing(module, families, resolution, project, cancelled, None, None)
     }
 
     /// [`ModuleAnalysis::run_until`], building no graph for a module-level function
@@ -129,7 +135,13 @@ impl<'a> ModuleAnalysis<'a> {
         reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
     ) -> Result<Self, Cancelled> {
         Self::run_releasing(
-            module, families, resolution, project, cancelled, reuse, None,
+            module,
+            families,
+            resolution,
+            project,
+            cancelled,
+            Some(reuse),
+            None,
         )
     }
 
@@ -141,14 +153,15 @@ impl<'a> ModuleAnalysis<'a> {
     /// rules read are kept, so a file's analysis holds one function's states at a time
     /// rather than every function's (on a file of many small functions they were two thirds of
     /// the analysis's memory). Such a
-    /// function is listed in [`ModuleAnalysis::released`], not in `graphs`.
+    /// function is listed in [`ModuleAnalysis::released`], not in `graphs`. Without
+    /// `reuse`, every graph is built and no [`ModuleAnalysis::results`] are recorded.
     pub fn run_releasing(
         module: &'a Module,
         families: &'a FamilyTable,
         resolution: Resolution,
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
-        reuse: &dyn Fn(usize, &SummaryInputs) -> Option<Summary>,
+        reuse: Option<Reuse<'_>>,
         mut release: Option<&mut dyn FnMut(usize, OwnershipGraph<'a>)>,
     ) -> Result<Self, Cancelled> {
         let mut released = Vec::new();
@@ -163,7 +176,9 @@ impl<'a> ModuleAnalysis<'a> {
             }
         }
         let mut builds = 0;
-        let mut graphs: Vec<Option<OwnershipGraph<'a>>> =
+        // Boxed: a graph is 664 bytes, and most slots of a large file stay empty (its
+        // functions' graphs are released), which at 5 MB of source was 13 MB of `None`s.
+        let mut graphs: Vec<Option<Box<OwnershipGraph<'a>>>> =
             (0..module.functions.len()).map(|_| None).collect();
         let calls = call_edges(module);
         // Callees first, so that a caller is analyzed knowing its helpers' summaries;
@@ -174,7 +189,7 @@ impl<'a> ModuleAnalysis<'a> {
         let mut results = HashMap::new();
         for component in strongly_connected_components(&calls) {
             let cyclic = component.len() > 1 || calls[component[0]].contains(&component[0]);
-            if let (false, [index]) = (cyclic, component.as_slice()) {
+            if let (Some(reuse), false, [index]) = (reuse, cyclic, component.as_slice()) {
                 let function = &module.functions[*index];
                 // A function that fills in an instance of a class is part of its model.
                 if function.class.is_none() && function.instances.is_empty() {
@@ -202,9 +217,7 @@ impl<'a> ModuleAnalysis<'a> {
                         several_families: &no_families,
                         buffer_fields: &no_attributes,
                     };
-                    let read = function
-                        .class
-                        .is_none()
+                    let read = (reuse.is_some() && function.class.is_none())
                         .then(|| summary_inputs(function, &summaries));
                     let graph = OwnershipGraph::build(function, families, context);
                     builds += 1;
@@ -218,7 +231,7 @@ impl<'a> ModuleAnalysis<'a> {
                         changed.push(index);
                     }
                     summaries.insert(class, &function.name, summary);
-                    graphs[index] = Some(graph);
+                    graphs[index] = Some(Box::new(graph));
                 }
                 if !cyclic || changed.is_empty() || round == MAX_ROUNDS_IN_A_CYCLE {
                     break;
@@ -236,7 +249,7 @@ impl<'a> ModuleAnalysis<'a> {
                         continue;
                     }
                     if let Some(graph) = graphs[index].take() {
-                        release(index, graph);
+                        release(index, *graph);
                         released.push(index);
                     }
                 }
@@ -246,11 +259,12 @@ impl<'a> ModuleAnalysis<'a> {
         released.sort_unstable();
         // The graphs built, in the order of the functions; where each function's is.
         let mut position: Vec<Option<usize>> = vec![None; graphs.len()];
-        let mut built: Vec<OwnershipGraph<'a>> = Vec::with_capacity(graphs.len());
+        let kept = graphs.iter().filter(|graph| graph.is_some()).count();
+        let mut built: Vec<OwnershipGraph<'a>> = Vec::with_capacity(kept);
         for (index, graph) in graphs.into_iter().enumerate() {
             if let Some(graph) = graph {
                 position[index] = Some(built.len());
-                built.push(graph);
+                built.push(*graph);
             }
         }
         let mut graphs = built;
