@@ -2969,18 +2969,11 @@ impl<'a> Lowerer<'a> {
     /// whether a true outcome means it is not NULL. Evaluates the tested expression.
     fn null_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, bool)>> {
         if node.kind_name() == "comparison_operator" {
-            let mut cursor = node.walk();
-            let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-            let operators: Vec<&str> = {
-                let mut c = node.walk();
-                node.fields("operators", &mut c)
-                    .map(|n| n.kind_name())
-                    .collect()
-            };
-            if operands.len() != 2 || operators.len() != 1 {
+            let Some((left, operator, right)) = single_comparison(node) else {
                 return Ok(None);
-            }
-            let non_null_when_true = match operators[0] {
+            };
+            let operands = [left, right];
+            let non_null_when_true = match operator {
                 "==" | "is" => false,
                 "!=" | "is not" | "<>" => true,
                 _ => return Ok(None),
@@ -3760,24 +3753,14 @@ impl<'a> Lowerer<'a> {
         if node.kind_name() != "comparison_operator" {
             return None;
         }
-        let mut cursor = node.walk();
-        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        let operators: Vec<&str> = {
-            let mut c = node.walk();
-            node.fields("operators", &mut c)
-                .map(|n| n.kind_name())
-                .collect()
-        };
-        let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
-            return None;
-        };
-        let (left, right) = (self.strip(*left), self.strip(*right));
+        let (left, operator, right) = single_comparison(node)?;
+        let (left, right) = (self.strip(left), self.strip(right));
         let (name, bound, operator) = match (left.kind_name(), right.kind_name()) {
-            ("identifier", "integer") => (left, right, *operator),
+            ("identifier", "integer") => (left, right, operator),
             ("integer", "identifier") => (
                 right,
                 left,
-                match *operator {
+                match operator {
                     "<" => ">",
                     "<=" => ">=",
                     ">" => "<",
