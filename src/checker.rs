@@ -295,6 +295,10 @@ impl Checker {
             .unzip();
         self.add_files_read(&mut files, &mut texts, &mut module_files);
         let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
+        let roles = module_files
+            .iter()
+            .map(|file| FileRole::of(&file.path, &file.imports))
+            .collect();
         let components = graph.components();
         let dependents = components.dependents();
         let run = ModuleRun {
@@ -304,6 +308,7 @@ impl Checker {
             graph: &graph,
             components: &components,
             dependents: &dependents,
+            roles,
             waiting_for: components
                 .depends
                 .iter()
@@ -314,6 +319,8 @@ impl Checker {
                 .map(|path| SharedContext::new(is_declaration(path)))
                 .collect(),
             exports: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
+            own_helpers: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
+            helper_summaries: (0..files.len()).map(|_| OnceLock::new()).collect(),
             checks: (0..files.len()).map(|_| OnceLock::new()).collect(),
         };
         // Each component of the module graph is analyzed as soon as the components it
@@ -336,6 +343,11 @@ impl Checker {
             .into_iter()
             .map(|exports| exports.into_inner().expect("every module is analyzed"))
             .collect();
+        let own_helpers: Vec<Option<Arc<ModuleExports>>> = run
+            .own_helpers
+            .into_iter()
+            .map(OnceLock::into_inner)
+            .collect();
         let rechecks: Vec<Option<Arc<Recheck>>> = run
             .checks
             .iter()
@@ -345,8 +357,15 @@ impl Checker {
                     .get()
                     .is_some_and(|check| check.diagnostics().iter().any(|d| d.fix.is_some()));
                 fixable.then(|| {
+                    let mut project = project_for(&graph, file, |module| exports[module].clone());
+                    let role = &run.roles[file];
+                    let helpers = &own_helpers[graph.module_of[file]];
+                    if let (false, false, Some(helpers)) = (role.helper, role.declaration, helpers)
+                    {
+                        project.add_own_helpers(helpers.clone());
+                    }
                     Arc::new(Recheck {
-                        project: project_for(&graph, file, |module| exports[module].clone()),
+                        project,
                         context: graph.context[file]
                             .iter()
                             .filter_map(|&outer| texts[outer].clone().ok())
@@ -729,6 +748,8 @@ struct ModuleRun<'r> {
     graph: &'r ModuleGraph,
     components: &'r Components,
     dependents: &'r [Vec<usize>],
+    /// Where each file comes in its module's order.
+    roles: Vec<FileRole>,
     /// For each component, how many of the components it depends on are not done.
     waiting_for: Vec<AtomicUsize>,
     /// What a context file binds, worked out once however many files see it; a `.pxd`
@@ -736,6 +757,11 @@ struct ModuleRun<'r> {
     contexts: Vec<SharedContext>,
     /// What each module exports, set when its component is done.
     exports: Vec<OnceLock<Arc<ModuleExports>>>,
+    /// What each module's helper files export, set when its component is done.
+    own_helpers: Vec<OnceLock<Arc<ModuleExports>>>,
+    /// What each helper file exports, set when its component is done (for the other
+    /// modules that include a `.pxi`).
+    helper_summaries: Vec<OnceLock<Summaries>>,
     /// Each file's last check, set when its component is done.
     checks: Vec<OnceLock<FileCheck>>,
 }
@@ -769,7 +795,6 @@ impl<'r> ModuleRun<'r> {
         'r: 's,
     {
         let graph = self.graph;
-        let files = self.files;
         let modules = &self.components.members[component];
         let in_component = |module: usize| self.components.component_of[module] == component;
         let mut exports: HashMap<usize, Arc<ModuleExports>> = modules
@@ -788,33 +813,81 @@ impl<'r> ModuleRun<'r> {
             })
             .map(|file| (file, Mutex::new(None)))
             .collect();
+        // What each module's helper files export, for its other files' bare-name calls.
+        let mut own_helpers: HashMap<usize, Arc<ModuleExports>> = HashMap::new();
         let mut pending: Vec<usize> = self.files_of(component).collect();
         for round in 1.. {
-            // A module's `.pxd` comes after its other files: the classes it declares
-            // are finalized by the `__dealloc__` of their `.pyx` half.
-            let (declarations, implementations): (Vec<usize>, Vec<usize>) = pending
+            // A module's helper files come first, so that its other files know their
+            // helpers' summaries (a call graph whose components are files: a helper
+            // calls nothing of the files after it); its `.pxd` comes last, since the
+            // classes it declares are finalized by the `__dealloc__` of their `.pyx`
+            // half. A `.pxd` that does both is analyzed in both places.
+            let helpers: Vec<usize> = pending
                 .iter()
-                .partition(|&&file| is_declaration(&files[file]));
-            for batch in [implementations, declarations] {
-                let analyzed: Vec<(usize, FileCheck, Summaries)> = batch
-                    .par_iter()
-                    .map(|&file| {
-                        let exports_of = |module: usize| match exports.get(&module) {
-                            Some(exports) => exports.clone(),
-                            None => self.exports[module]
-                                .get()
-                                .expect("a dependency is done before its dependents start")
-                                .clone(),
-                        };
-                        let (check, exported) =
-                            self.file(file, &summaries, exports_of, prepared.get(&file));
-                        (file, check, exported)
-                    })
-                    .collect();
-                for (file, check, exported) in analyzed {
-                    checks.insert(file, check);
-                    summaries.insert(file, exported);
+                .copied()
+                .filter(|&file| self.roles[file].helper)
+                .collect();
+            let analyzed = self.batch(&helpers, &exports, &summaries, None, &prepared);
+            for (file, check, exported) in analyzed {
+                checks.insert(file, check);
+                summaries.insert(file, exported);
+            }
+            let mut helpers_changed = Vec::new();
+            for &module in modules {
+                let mut merged = ModuleExports::default();
+                for &file in &graph.modules[module].1 {
+                    if let (true, Some(exported)) = (self.roles[file].helper, summaries.get(&file))
+                    {
+                        merged.add_file(exported);
+                    }
                 }
+                // A `.pxi` the module includes but another module (the first to include
+                // it) analyzes: that one's component is done, or is this one.
+                for &file in &graph.foreign_includes[module] {
+                    let exported = summaries
+                        .get(&file)
+                        .or_else(|| self.helper_summaries[file].get());
+                    if let (true, Some(exported)) = (self.roles[file].helper, exported) {
+                        merged.add_file(exported);
+                    }
+                }
+                if own_helpers.get(&module).map(|known| **known != merged) != Some(false) {
+                    own_helpers.insert(module, Arc::new(merged));
+                    helpers_changed.push(module);
+                }
+            }
+            // The other files of a module whose helpers changed are analyzed again, as
+            // files that cimport a changed module are.
+            let implementations: Vec<usize> = self
+                .files_of(component)
+                .filter(|&file| {
+                    let role = &self.roles[file];
+                    !role.helper
+                        && !role.declaration
+                        && (pending.contains(&file)
+                            || helpers_changed.contains(&graph.module_of[file]) && round > 1)
+                })
+                .collect();
+            let analyzed = self.batch(
+                &implementations,
+                &exports,
+                &summaries,
+                Some(&own_helpers),
+                &prepared,
+            );
+            for (file, check, exported) in analyzed {
+                checks.insert(file, check);
+                summaries.insert(file, exported);
+            }
+            let declarations: Vec<usize> = pending
+                .iter()
+                .copied()
+                .filter(|&file| self.roles[file].declaration)
+                .collect();
+            let analyzed = self.batch(&declarations, &exports, &summaries, None, &prepared);
+            for (file, check, exported) in analyzed {
+                checks.insert(file, check);
+                summaries.insert(file, exported);
             }
             let mut changed = Vec::new();
             for &module in modules {
@@ -842,6 +915,14 @@ impl<'r> ModuleRun<'r> {
                 break;
             }
         }
+        for (module, helpers) in own_helpers {
+            let _ = self.own_helpers[module].set(helpers);
+        }
+        for (file, exported) in summaries {
+            if self.roles[file].helper {
+                let _ = self.helper_summaries[file].set(exported);
+            }
+        }
         for (file, check) in checks {
             let _ = self.checks[file].set(check);
             // A parse kept for a check that has run already (the names were worked
@@ -858,13 +939,46 @@ impl<'r> ModuleRun<'r> {
         }
     }
 
+    /// Files of a component that do not depend on each other, in parallel: each knowing
+    /// what the component's modules export so far (`exports`, the others' are final) and,
+    /// with `own_helpers`, what its module's helper files export.
+    fn batch(
+        &self,
+        batch: &[usize],
+        exports: &HashMap<usize, Arc<ModuleExports>>,
+        summaries: &HashMap<usize, Summaries>,
+        own_helpers: Option<&HashMap<usize, Arc<ModuleExports>>>,
+        prepared: &HashMap<usize, Mutex<KeptLowering>>,
+    ) -> Vec<(usize, FileCheck, Summaries)> {
+        batch
+            .par_iter()
+            .map(|&file| {
+                let exports_of = |module: usize| match exports.get(&module) {
+                    Some(exports) => exports.clone(),
+                    None => self.exports[module]
+                        .get()
+                        .expect("a dependency is done before its dependents start")
+                        .clone(),
+                };
+                let helpers = own_helpers
+                    .and_then(|helpers| helpers.get(&self.graph.module_of[file]))
+                    .cloned();
+                let (check, exported) =
+                    self.file(file, summaries, exports_of, helpers, prepared.get(&file));
+                (file, check, exported)
+            })
+            .collect()
+    }
+
     /// One file of a component, knowing what the files of its module analyzed so far
-    /// export (`summaries`) and what each module exports (`exports_of`).
+    /// export (`summaries`), what each module exports (`exports_of`) and what its
+    /// module's helper files export (`own_helpers`, for a `.pyx`).
     fn file(
         &self,
         file: usize,
         summaries: &HashMap<usize, Summaries>,
         exports_of: impl Fn(usize) -> Arc<ModuleExports>,
+        own_helpers: Option<Arc<ModuleExports>>,
         prepared: Option<&Mutex<KeptLowering>>,
     ) -> (FileCheck, Summaries) {
         let graph = self.graph;
@@ -877,6 +991,9 @@ impl<'r> ModuleRun<'r> {
             }
         };
         let mut project = project_for(graph, file, exports_of);
+        if let Some(helpers) = own_helpers {
+            project.add_own_helpers(helpers);
+        }
         if is_declaration(path) {
             let halves = graph.modules[graph.module_of[file]]
                 .1
@@ -903,6 +1020,27 @@ impl<'r> ModuleRun<'r> {
         self.checker
             .check_guarded(path, text, &project, &context, source)
             .expect("a check nobody cancels finishes")
+    }
+}
+
+/// Where a file comes in the order of its module's files within a round.
+struct FileRole {
+    /// It defines helpers the module's other files call by their bare name, and comes
+    /// first: an included `.pxi`, or a `.pxd` with inline functions.
+    helper: bool,
+    /// A `.pxd` that declares classes (or defines no helper): it comes last, after the
+    /// `.pyx` half of its classes.
+    declaration: bool,
+}
+
+impl FileRole {
+    fn of(path: &Path, imports: &Imports) -> FileRole {
+        let extension = path.extension().and_then(|e| e.to_str());
+        let defines_helpers = imports.defines_functions && extension == Some("pxd");
+        FileRole {
+            helper: extension == Some("pxi") || defines_helpers,
+            declaration: extension == Some("pxd") && (!defines_helpers || imports.declares_classes),
+        }
     }
 }
 

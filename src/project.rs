@@ -34,6 +34,12 @@ pub struct Imports {
     pub modules: Vec<String>,
     /// The files named by `include "x.pxi"`, as written.
     pub includes: Vec<String>,
+    /// A line at column 0 opens a function with its body (`cdef inline char* dup(...):`):
+    /// in a `.pxd`, a helper the module's other files call by its bare name.
+    pub defines_functions: bool,
+    /// A line at column 0 declares a class (`cdef class Buffer:`), whose `.pxd` half is
+    /// checked against its `.pyx` half.
+    pub declares_classes: bool,
 }
 
 impl Imports {
@@ -50,6 +56,13 @@ impl Imports {
             }
         };
         for line in text.lines() {
+            if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                match top_level_definition(line) {
+                    Some(Definition::Function) => imports.defines_functions = true,
+                    Some(Definition::Class) => imports.declares_classes = true,
+                    None => {}
+                }
+            }
             // Byte-wise first: `trim` alone decodes every character of the indentation,
             // which is most of a deeply nested file.
             let line = line.trim_ascii_start().trim();
@@ -94,6 +107,37 @@ impl Imports {
             }
         }
         imports
+    }
+}
+
+enum Definition {
+    Function,
+    Class,
+}
+
+/// What a line at column 0 defines: a function with its body to follow (`cdef inline
+/// char* dup(const char* s):  # note`, not a declaration), or a class (`cdef class A:`,
+/// `cdef public class B [object B, type BT]:`, `class C:`); not a struct or an extern
+/// block.
+fn top_level_definition(line: &str) -> Option<Definition> {
+    let code = line.split('#').next().unwrap_or_default().trim_end();
+    let mut words = code.split_ascii_whitespace();
+    let first = words.next()?;
+    if first == "class" {
+        return Some(Definition::Class);
+    }
+    if !["cdef", "cpdef", "def"].contains(&first) {
+        return None;
+    }
+    let mut words = words.skip_while(|word| matches!(*word, "public" | "api" | "readonly"));
+    match words.next()? {
+        "class" => Some(Definition::Class),
+        "cppclass" | "extern" | "struct" | "union" | "enum" | "packed" | "ctypedef" | "fused" => {
+            None
+        }
+        // An inline function always has its body, whose header may span lines.
+        word => (code.contains('(') && (code.ends_with(':') || word == "inline"))
+            .then_some(Definition::Function),
     }
 }
 
@@ -222,6 +266,10 @@ pub struct ModuleGraph {
     /// For each file, each module name it (or a file of its context) cimports that is a
     /// module of the run: (the name as written, the module).
     pub cimports: Vec<Vec<(String, usize)>>,
+    /// For each module, the files its files include that belong to another module (a
+    /// `.pxi` belongs to the first file that includes it): the module depends on that
+    /// one, whose analysis of them gives their helpers' summaries.
+    pub foreign_includes: Vec<Vec<usize>>,
 }
 
 impl ModuleGraph {
@@ -258,13 +306,17 @@ impl ModuleGraph {
         // A .pxi included by a file of the run belongs to the module of the first file
         // (in path order) that includes it.
         let mut includer: Vec<Option<usize>> = vec![None; files.len()];
+        let mut included_files: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
         for (index, file) in files.iter().enumerate() {
             let folder = absolute[index].parent().unwrap_or(Path::new(""));
             for include in &file.imports.includes {
                 let target = normalize(folder, Path::new(include));
                 if let Some(&included) = by_path.get(target.as_path()) {
-                    if included != index && includer[included].is_none() {
-                        includer[included] = Some(index);
+                    if included != index {
+                        included_files[index].push(included);
+                        if includer[included].is_none() {
+                            includer[included] = Some(index);
+                        }
                     }
                 }
             }
@@ -365,11 +417,23 @@ impl ModuleGraph {
                 found
             })
             .collect();
+        // The files a module includes that belong to another module (the first to
+        // include them).
+        let mut foreign_includes: Vec<Vec<usize>> = vec![Vec::new(); modules.len()];
+        for (index, included) in included_files.into_iter().enumerate() {
+            let module = module_of[index];
+            for file in included {
+                if module_of[file] != module && !foreign_includes[module].contains(&file) {
+                    foreign_includes[module].push(file);
+                }
+            }
+        }
         ModuleGraph {
             module_of,
             modules,
             context,
             cimports,
+            foreign_includes,
         }
     }
 
@@ -381,6 +445,14 @@ impl ModuleGraph {
         for (file, cimports) in self.cimports.iter().enumerate() {
             let module = self.module_of[file];
             for &(_, target) in cimports {
+                if !depends[module].contains(&target) {
+                    depends[module].push(target);
+                }
+            }
+        }
+        for (module, included) in self.foreign_includes.iter().enumerate() {
+            for &file in included {
+                let target = self.module_of[file];
                 if !depends[module].contains(&target) {
                     depends[module].push(target);
                 }
@@ -571,6 +643,34 @@ mod tests {
             ]
         );
         assert_eq!(imports.includes, vec!["linux.pxi"]);
+    }
+
+    #[test]
+    fn function_bodies_and_classes_at_column_zero_are_told_apart_from_declarations() {
+        let scan = |text: &str| {
+            let imports = Imports::scan(text);
+            (imports.defines_functions, imports.declares_classes)
+        };
+        assert_eq!(
+            scan("cdef inline char* dup(size_t n) noexcept nogil:  # x\n"),
+            (true, false)
+        );
+        // A header spanning lines: an inline function always has a body.
+        assert_eq!(
+            scan("cdef inline int f(int a,\n                 int b):\n"),
+            (true, false)
+        );
+        assert_eq!(
+            scan("cdef public class Buffer [object B, type BT]:\n"),
+            (false, true)
+        );
+        assert_eq!(
+            scan("cdef class Buffer(Base):\n    cdef inline int f(self):\n"),
+            (false, true)
+        );
+        let declarations = "cdef char* make(size_t n)\ncdef extern from \"h.h\":\n    \
+                            int g(int x)\ncdef struct S:\n    int a\nctypedef int (*cb)(int):\n";
+        assert_eq!(scan(declarations), (false, false));
     }
 
     #[test]

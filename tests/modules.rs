@@ -303,3 +303,73 @@ fn a_named_file_knows_the_modules_it_cimports_from_disk_and_only_it_is_reported(
     );
     assert_eq!(run.code, Some(1));
 }
+
+/// A helper with its body, returning a libc block it writes to unchecked (CY001, in the
+/// file that defines it).
+const INLINE_DUP: &str = "from libc.stdlib cimport malloc\n\
+    cdef inline char* dup(size_t n) noexcept nogil:\n    cdef char* p = <char*> malloc(n)\n    \
+    p[0] = 0\n    return p\n";
+/// Calls `dup` by its bare name: a leak on `return 0`, and a release by the wrong family.
+const CALLS_DUP: &str = "from cpython.mem cimport PyMem_Free\n\
+    def f(size_t n):\n    cdef char* s = dup(n)\n    if s == NULL:\n        \
+    raise MemoryError()\n    if n > 3:\n        return 0\n    PyMem_Free(s)\n";
+/// `CALLS_DUP`'s two diagnostics, `lines` lines below the top of the file.
+fn calls_dup_diagnostics(path: &str, lines: usize) -> Vec<String> {
+    vec![
+        format!(
+            "./{path}:{}:20: CY007 `s` leaks: the block from `dup` is neither freed nor \
+             handed off on some path",
+            3 + lines
+        ),
+        format!(
+            "./{path}:{}:5: CY002 `s` holds a block from `dup` (libc) but is released with \
+             `PyMem_Free` (PyMem)",
+            8 + lines
+        ),
+    ]
+}
+/// The unchecked write inside `INLINE_DUP`, at the top of `path`.
+fn inline_dup_diagnostic(path: &str) -> String {
+    format!("./{path}:3:28: CY001 the block from `malloc` is used before it is checked for NULL")
+}
+
+#[test]
+fn a_pyx_calls_the_inline_helpers_of_its_own_pxd() {
+    let project = Project::new();
+    // The .pxd also declares a class whose `__dealloc__` is in the .pyx: it is still
+    // checked against that half (no CY004), and its helper's CY001 is reported once.
+    project.write(
+        "m.pxd",
+        format!("{INLINE_DUP}cdef class Holder:\n    cdef char* data\n"),
+    );
+    project.write(
+        "m.pyx",
+        format!(
+            "{CALLS_DUP}from libc.stdlib cimport free\ncdef class Holder:\n    \
+             def __cinit__(self, size_t n):\n        self.data = dup(n)\n    \
+             def __dealloc__(self):\n        free(self.data)\n"
+        ),
+    );
+    let mut expected = vec![inline_dup_diagnostic("m.pxd")];
+    expected.extend(calls_dup_diagnostics("m.pyx", 0));
+    assert_eq!(check(&project), (expected, Some(1)));
+}
+
+#[test]
+fn a_pyx_calls_the_helpers_of_the_pxi_it_includes() {
+    let project = Project::new();
+    project.write("helpers.pxi", INLINE_DUP);
+    project.write("m.pyx", format!("include \"helpers.pxi\"\n{CALLS_DUP}"));
+    // The same calls of a name no file of the module defines stay unknown.
+    project.write("n.pyx", CALLS_DUP);
+    // A second module including the same `.pxi` knows its helpers too; the helper's own
+    // CY001 is reported once, at the `.pxi`.
+    project.write(
+        "sub/o.pyx",
+        format!("include \"../helpers.pxi\"\n{CALLS_DUP}"),
+    );
+    let mut expected = vec![inline_dup_diagnostic("helpers.pxi")];
+    expected.extend(calls_dup_diagnostics("m.pyx", 1));
+    expected.extend(calls_dup_diagnostics("sub/o.pyx", 1));
+    assert_eq!(check(&project), (expected, Some(1)));
+}

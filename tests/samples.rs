@@ -2,9 +2,10 @@
 //! must be exactly the set its `# expect: CY001, CY002` comments mark.
 //!
 //! A `.pyx` with a `.pxd` of the same name beside it is one module in two files (the
-//! class's attributes and inline methods in the `.pxd`, its `__dealloc__` in the `.pyx`):
-//! the pair is checked together through `Checker::check_paths`, the module model of
-//! `cysafe check`, against the marks of both files.
+//! class's attributes and inline methods in the `.pxd`, its `__dealloc__` in the `.pyx`),
+//! and so is a `.pyx` with the `.pxi` files beside it that it includes (helpers it calls
+//! by their bare name): the module is checked together through `Checker::check_paths`,
+//! the module model of `cysafe check`, against the marks of all its files.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -58,11 +59,48 @@ fn declaration_of(path: &Path) -> Option<PathBuf> {
     (path.extension().is_some_and(|e| e == "pyx") && declaration.is_file()).then_some(declaration)
 }
 
+/// The files beside a `.pyx` that its `include "x.pxi"` lines name.
+fn included_by(path: &Path) -> Vec<PathBuf> {
+    if path.extension().is_none_or(|e| e != "pyx") {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter_map(|line| line.strip_prefix("include \""))
+        .filter_map(|rest| rest.split('"').next())
+        .map(|name| path.with_file_name(name))
+        .filter(|included| included.is_file())
+        .collect()
+}
+
+/// The other files of a `.pyx`'s module in samples/: its `.pxd` and the `.pxi` files it
+/// includes (empty for a module of one file).
+fn rest_of_module(path: &Path) -> Vec<PathBuf> {
+    declaration_of(path)
+        .into_iter()
+        .chain(included_by(path))
+        .collect()
+}
+
+/// Whether a sample is checked as part of a module of several files.
+fn in_module(path: &Path, included: &BTreeSet<PathBuf>) -> bool {
+    !rest_of_module(path).is_empty() || included.contains(path)
+}
+
+/// The `.pxi` samples some `.pyx` sample includes.
+fn included_samples() -> BTreeSet<PathBuf> {
+    sample_files()
+        .iter()
+        .flat_map(|path| included_by(path))
+        .collect()
+}
+
 fn check(extension: &str) {
+    let included = included_samples();
     let files: Vec<_> = sample_files()
         .into_iter()
         .filter(|path| path.extension().is_some_and(|e| e == extension))
-        .filter(|path| declaration_of(path).is_none())
+        .filter(|path| !in_module(path, &included))
         .collect();
     assert!(!files.is_empty(), "no .{extension} sample");
     let mut failures = Vec::new();
@@ -84,12 +122,25 @@ fn check(extension: &str) {
 }
 
 #[test]
-fn pxd_and_pyx_samples_report_exactly_their_expectations_as_one_module() {
-    let modules: Vec<(PathBuf, PathBuf)> = sample_files()
+fn samples_of_several_files_report_exactly_their_expectations_as_one_module() {
+    let modules: Vec<Vec<PathBuf>> = sample_files()
         .into_iter()
-        .filter_map(|path| Some((declaration_of(&path)?, path)))
+        .filter_map(|path| {
+            let rest = rest_of_module(&path);
+            (!rest.is_empty()).then(|| std::iter::once(path).chain(rest).collect())
+        })
         .collect();
-    assert!(!modules.is_empty(), "no .pxd/.pyx sample pair");
+    let has = |extension: &str| {
+        modules.iter().any(|files| {
+            files[1..]
+                .iter()
+                .any(|f| f.extension().unwrap() == extension)
+        })
+    };
+    assert!(
+        has("pxd") && has("pxi"),
+        "no .pxd/.pyx or .pyx/.pxi sample module"
+    );
     let checker = Checker::new(CheckerOptions {
         cwd: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         isolated: true,
@@ -97,9 +148,9 @@ fn pxd_and_pyx_samples_report_exactly_their_expectations_as_one_module() {
     })
     .unwrap();
     let mut failures = Vec::new();
-    for (declaration, implementation) in modules {
-        let run = checker.check_paths(&[declaration.clone(), implementation.clone()]);
-        assert_eq!(run.files.len(), 2, "{}", implementation.display());
+    for files in modules {
+        let run = checker.check_paths(&files);
+        assert_eq!(run.files.len(), files.len(), "{}", files[0].display());
         for file in &run.files {
             let text = std::fs::read_to_string(&file.path).unwrap();
             let index = LineIndex::new(&text);

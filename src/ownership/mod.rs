@@ -105,6 +105,9 @@ impl<'a> Context<'a> {
                 name,
                 module: Some(module),
             } => self.project.get(module, name),
+            // A name the file never binds: a helper of the module's `.pxd` or of an
+            // included `.pxi` (see `crate::project`), when one defines it.
+            Callee::Unbound(name) => self.project.own_helper(name),
             _ => self.summaries.of_callee(callee, classes),
         }
     }

@@ -910,6 +910,10 @@ pub struct ProjectSummaries {
     /// For a `.pxd`, the extension types its `.pyx` defines, when the run has it: the
     /// other half of each class.
     implementation: HashMap<String, ClassExport>,
+    /// What the module's own helper files export (the inline functions of its `.pxd`,
+    /// the functions of the `.pxi` files it includes), which the file calls by their
+    /// bare name: lowering leaves such a call `Callee::Unbound`.
+    own_helpers: Option<Arc<ModuleExports>>,
 }
 
 impl ProjectSummaries {
@@ -924,6 +928,19 @@ impl ProjectSummaries {
     pub fn declare(&mut self, implementation: HashMap<String, ClassExport>) {
         self.declaration = true;
         self.implementation = implementation;
+    }
+
+    /// Makes the functions `helpers` exports (those of the module's `.pxd` and included
+    /// `.pxi` files, analyzed before this file) known under their bare names.
+    pub fn add_own_helpers(&mut self, helpers: Arc<ModuleExports>) {
+        if !helpers.functions.is_empty() {
+            self.own_helpers = Some(helpers);
+        }
+    }
+
+    /// The summary of a helper of the module's own `.pxd` or included `.pxi` files.
+    pub fn own_helper(&self, name: &str) -> Option<&Summary> {
+        self.own_helpers.as_ref()?.functions.get(name)
     }
 
     /// Whether the file is a `.pxd`, the declaration half of its module.
@@ -985,11 +1002,12 @@ impl ProjectSummaries {
     pub fn function_names(&self) -> impl Iterator<Item = &str> {
         self.modules
             .values()
+            .chain(&self.own_helpers)
             .flat_map(|exports| exports.functions.keys().map(String::as_str))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.modules.values().all(|exports| exports.is_empty())
+        self.modules.values().all(|exports| exports.is_empty()) && self.own_helpers.is_none()
     }
 
     /// The classes of what a module's files export (for its `.pxd`'s other halves).
