@@ -643,15 +643,26 @@ pub(crate) fn identifiers(text: &str) -> impl Iterator<Item = &[u8]> {
 /// those whose text holds a backslash (a string's escape sequences are leaves of their
 /// own: `"\nmalloc"` says `malloc`); any other node is visited whole. Entering every
 /// expression down to its leaves cost more than the rest of the lowering.
+///
+/// A Python compound statement that holds no definition ([`defines_nothing`]) is visited
+/// whole too when its text is ASCII: the gaps between its parts are then blanks and
+/// comments, which split words as visiting the parts one by one does, and a cursor's
+/// steps through its parts cost several hundred instructions each.
 pub(crate) fn for_own_parts(definition: Node<'_>, source: &str, visit: &mut impl FnMut(Node<'_>)) {
     let mut cursor = definition.walk();
     loop {
         let node = cursor.node();
         let nested = node != definition && is_definition(node);
+        let kind = node.kind_name();
+        // The kind first: a block's text is all of its statements, scanned at each level.
         let whole = !nested
             && node != definition
-            && !may_hold_definitions(node.kind_name())
-            && !text(node, source).contains('\\');
+            && if may_hold_definitions(kind) {
+                let text = text(node, source);
+                defines_nothing(node, kind, text) && text.is_ascii() && !text.contains('\\')
+            } else {
+                !text(node, source).contains('\\')
+            };
         if !nested && !whole && cursor.goto_first_child() {
             continue;
         }
@@ -708,6 +719,33 @@ fn may_hold_definitions(kind: &str) -> bool {
                 | "fused_type_declaration"
                 | "property_block"
         )
+}
+
+/// Whether `node` (of kind `kind`, text `text`) is a Python compound statement or clause
+/// that holds no definition, so that the walks looking for definitions need not enter
+/// it: its text says neither `def` nor `class`, and it parsed without error. A definition
+/// says one of them (`def`, `cdef`, `cpdef`, `class`), but for the declarations of a C
+/// block (an extern function, `cppclass`), which stand in a block opened by `cdef`,
+/// `cpdef` or `ctypedef`: within these statements, after one of those words.
+fn defines_nothing(node: Node<'_>, kind: &str, text: &str) -> bool {
+    matches!(
+        kind,
+        "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "for_statement"
+            | "for_from_statement"
+            | "while_statement"
+            | "try_statement"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "match_statement"
+            | "case_clause"
+    ) && !node.has_error()
+        && !text.contains("def")
+        && !text.contains("class")
 }
 
 /// Whether a `case` clause's pattern matches whatever the subject is: the wildcard `_`,
@@ -832,9 +870,13 @@ fn find_bodies<'t>(
                 .push(class_declaration(node, source, decorated));
         }
         // Expressions hold no bodies but lambdas: a statement's expressions are entered
-        // only when its text mentions one.
-        let enter = if inside_expression.is_some() || holds_statements(kind) {
+        // only when its text mentions one; nor does a compound statement whose text
+        // names no definition and no lambda.
+        let enter = if inside_expression.is_some() {
             true
+        } else if holds_statements(kind) {
+            let text = text(node, source);
+            !defines_nothing(node, kind, text) || text.contains("lambda")
         } else if text(node, source).contains("lambda") {
             inside_expression = Some(depth);
             true
@@ -3023,18 +3065,11 @@ impl<'a> Lowerer<'a> {
     /// whether a true outcome means it is not NULL. Evaluates the tested expression.
     fn null_test(&mut self, node: Node<'_>) -> Lowered<Option<(PlaceId, bool)>> {
         if node.kind_name() == "comparison_operator" {
-            let mut cursor = node.walk();
-            let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-            let operators: Vec<&str> = {
-                let mut c = node.walk();
-                node.fields("operators", &mut c)
-                    .map(|n| n.kind_name())
-                    .collect()
-            };
-            if operands.len() != 2 || operators.len() != 1 {
+            let Some((left, operator, right)) = single_comparison(node) else {
                 return Ok(None);
-            }
-            let non_null_when_true = match operators[0] {
+            };
+            let operands = [left, right];
+            let non_null_when_true = match operator {
                 "==" | "is" => false,
                 "!=" | "is not" | "<>" => true,
                 _ => return Ok(None),
@@ -3817,24 +3852,14 @@ impl<'a> Lowerer<'a> {
         if node.kind_name() != "comparison_operator" {
             return None;
         }
-        let mut cursor = node.walk();
-        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        let operators: Vec<&str> = {
-            let mut c = node.walk();
-            node.fields("operators", &mut c)
-                .map(|n| n.kind_name())
-                .collect()
-        };
-        let ([left, right], [operator]) = (operands.as_slice(), operators.as_slice()) else {
-            return None;
-        };
-        let (left, right) = (self.strip(*left), self.strip(*right));
+        let (left, operator, right) = single_comparison(node)?;
+        let (left, right) = (self.strip(left), self.strip(right));
         let (name, bound, operator) = match (left.kind_name(), right.kind_name()) {
-            ("identifier", "integer") => (left, right, *operator),
+            ("identifier", "integer") => (left, right, operator),
             ("integer", "identifier") => (
                 right,
                 left,
-                match *operator {
+                match operator {
                     "<" => ">",
                     "<=" => ">=",
                     ">" => "<",

@@ -744,7 +744,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     // hold the one from the time before (`prev = cur`): a second site stands for those
     // older blocks, so a check of the old one says nothing of the new.
     let mut older = vec![None; graph.sites.len()];
-    let in_cycles = engine::blocks_in_cycles(function);
+    let shape = engine::Shape::of(function);
+    let in_cycles = engine::blocks_in_cycles(function, &shape);
     for (block, allocates) in blocks_of_calls(function, &site_of_call) {
         if !in_cycles[block.0 as usize] {
             continue;
@@ -983,6 +984,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     }
     let ran = engine::run(
         function,
+        shape,
         &analysis,
         entry,
         width,

@@ -74,8 +74,10 @@ pub trait Analysis {
 }
 
 /// The shape of a function's graph the engine needs: which blocks are reachable, in which
-/// order, and where paths join.
-struct Shape {
+/// order, and where paths join. Worked out once per function ([`Shape::of`]) and handed to
+/// [`blocks_in_cycles`] and [`run`] both: on a long function it costs as much as a
+/// fifth of the setup before the run.
+pub struct Shape {
     /// Reachable blocks in reverse postorder.
     order: Vec<BlockId>,
     /// Each block's position in `order` (`u32::MAX` when unreachable).
@@ -93,7 +95,7 @@ struct Shape {
 }
 
 impl Shape {
-    fn of(function: &Function) -> Shape {
+    pub fn of(function: &Function) -> Shape {
         let blocks = function.blocks.len();
         // Postorder by an explicit stack (graphs can be deep) of blocks with how many of
         // their successors were taken (a block has a few: counting beats a list each).
@@ -319,9 +321,11 @@ fn drain<A: Analysis>(
 /// every predecessor has run before it, its state is already the fixpoint's, and each
 /// block runs once instead of twice. The events reach `observer` and `on_edge` in the
 /// replay's order either way. On `Err` the observer may have seen part of the function:
-/// the caller drops what it recorded.
+/// the caller drops what it recorded. `shape` is [`Shape::of`] `function`.
+#[allow(clippy::too_many_arguments)]
 pub fn run<A: Analysis>(
     function: &Function,
+    shape: Shape,
     analysis: &A,
     entry: A::Domain,
     width: usize,
@@ -329,7 +333,6 @@ pub fn run<A: Analysis>(
     observer: &mut A::Observer,
     on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
 ) -> Result<(), TooLarge> {
-    let shape = Shape::of(function);
     if !shape.acyclic {
         iterate_over(shape, function, analysis, entry, width, budget)?.replay(observer, on_edge);
         return Ok(());
@@ -652,9 +655,8 @@ impl Dominators {
 /// Which blocks lie on a cycle of the graph. The lowering builds structured (reducible)
 /// graphs, so every cycle is the natural loop of a back edge `from -> header` (the header
 /// no later than `from` in reverse postorder): the header and every block that reaches
-/// `from` without passing the header.
-pub fn blocks_in_cycles(function: &Function) -> Vec<bool> {
-    let shape = Shape::of(function);
+/// `from` without passing the header. `shape` is [`Shape::of`] `function`.
+pub fn blocks_in_cycles(function: &Function, shape: &Shape) -> Vec<bool> {
     let blocks = function.blocks.len();
     if shape.acyclic {
         return vec![false; blocks];
@@ -781,6 +783,7 @@ mod tests {
         let mut fused = (Vec::new(), Vec::new());
         run(
             f,
+            Shape::of(f),
             &Longest,
             Count(0),
             1,
@@ -815,6 +818,7 @@ mod tests {
         // `Longest` grows without end round a loop: the budget of visits stops it.
         let refused = run(
             &looping,
+            Shape::of(&looping),
             &Longest,
             Count(0),
             1,
@@ -864,9 +868,12 @@ mod tests {
         let mut f = diamond();
         // join -> entry: the whole diamond loops; the exits stay outside.
         f.blocks[5].terminator = Terminator::Switch(vec![f.return_exit, f.entry]);
-        let in_cycles = blocks_in_cycles(&f);
+        let in_cycles = blocks_in_cycles(&f, &Shape::of(&f));
         let looping: Vec<usize> = (0..f.blocks.len()).filter(|&b| in_cycles[b]).collect();
         assert_eq!(looping, vec![0, 3, 4, 5]);
-        assert!(blocks_in_cycles(&diamond()).iter().all(|cycle| !cycle));
+        let f = diamond();
+        assert!(blocks_in_cycles(&f, &Shape::of(&f))
+            .iter()
+            .all(|cycle| !cycle));
     }
 }
