@@ -1239,7 +1239,7 @@ impl LoopCopies {
                 }
             }
         }
-        let in_cycles = engine::blocks_in_cycles(function);
+        let in_cycles = engine::blocks_in_cycles(function, &engine::Shape::of(function));
         copies.retain(|_, copies| copies.iter().any(|(block, _)| in_cycles[block.0 as usize]));
         LoopCopies { copies, in_cycles }
     }
