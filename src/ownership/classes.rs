@@ -432,6 +432,8 @@ struct PathEnd {
     holding: Holding,
     guards: Vec<String>,
     unknown_guard: bool,
+    /// The path tested the truth of a flag nothing here knows (see [`PathState`]).
+    unknown_truth_test: bool,
 }
 
 /// The paths of a method from given flags: how they end, and the basic blocks some path
@@ -523,6 +525,7 @@ impl Paths<'_, '_> {
                     holding: state.holding,
                     guards: state.guards.into_iter().map(|(_, text)| text).collect(),
                     unknown_guard: state.unknown_guard,
+                    unknown_truth_test: state.unknown_truth_test,
                 });
                 continue;
             }
@@ -919,6 +922,32 @@ pub fn blocks_holding_entry(
     entry_blocks(class, attribute, method, conditions, |explored| {
         explored.holding_entry
     })
+}
+
+/// The flags that hold where `method` returns or raises, from one of `conditions`, with
+/// `attribute` still holding the block it held on entry and no test of a flag nothing
+/// here knows behind it: what the `__dealloc__` Cython runs after `method` (a base
+/// class's, after an intermediate one's) finds. Empty when every such path stores into or
+/// releases the attribute; `None` when the method has too many paths.
+pub fn ends_holding_entry(
+    class: &str,
+    attribute: &str,
+    method: &OwnershipGraph<'_>,
+    conditions: &[Flags],
+) -> Option<Vec<Flags>> {
+    let paths = releasing_paths(method, class, attribute);
+    let mut found: Vec<Flags> = Vec::new();
+    for condition in conditions {
+        for end in paths.explore(condition.clone(), Holding::Entry)?.ends {
+            if end.holding == Holding::Entry
+                && !end.unknown_truth_test
+                && !found.contains(&end.flags)
+            {
+                found.push(end.flags);
+            }
+        }
+    }
+    Some(found)
 }
 
 /// The basic blocks of `method` that some path enters, from one of `conditions`, with

@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Related, Span};
-use crate::ownership::classes::{blocks_holding_entry, dangling_ends};
+use crate::ownership::classes::{blocks_holding_entry, dangling_ends, ends_holding_entry};
 use crate::ownership::module::ModuleAnalysis;
-use crate::ownership::{OwnershipGraph, SiteStates};
+use crate::ownership::{OwnershipGraph, ReleaseEvent, SiteStates};
 use crate::rules::lifetime::{
     blocks_after_dangling, calls_a_method, calls_out_with_self, dangling_attributes,
     earlier_releases, guarded_by_a_flag, incoming_attribute_site, is_element, is_older_blocks,
@@ -137,12 +137,15 @@ pub fn check_classes(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Reports a subclass's `__dealloc__` that frees an attribute and leaves it pointing at
-/// the freed block, when the `__dealloc__` of its base class frees it again: Cython runs
-/// the subclass's, then the base's, on every instance of the subclass.
+/// the freed block, when the `__dealloc__` of a base class frees it again: Cython runs the
+/// subclass's, then each base's in turn up the chain, on every instance of the subclass.
 ///
-/// Only the nearest base in this module that has a `__dealloc__` is followed (a base from
-/// another module is not seen); a subclass `__dealloc__` that calls a method or hands
-/// `self` to a function is left out, as `close()` is (either may reset the attribute).
+/// The bases in this module that have a `__dealloc__` are followed nearest first (a base
+/// from another module is not seen): the flags the subclass's leaves where the attribute
+/// dangles flow through each intermediate `__dealloc__` that leaves the attribute alone,
+/// and stop at one that stores into it (`self.buf = NULL`) or calls out with `self` (it
+/// may reset it). A subclass `__dealloc__` that calls a method or hands `self` to a
+/// function is left out, as `close()` is.
 pub fn check_dealloc_chain(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported: HashSet<Span> = HashSet::new();
     for graph in &analysis.graphs {
@@ -154,49 +157,39 @@ pub fn check_dealloc_chain(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnost
             continue;
         }
         let chain = analysis.methods_named(class, "__dealloc__");
-        let (Some(own), Some(base)) = (chain.first(), chain.get(1)) else {
-            continue;
-        };
-        let Some(base_class) = base.function.class.as_deref() else {
+        let Some((own, bases)) = chain.split_first() else {
             continue;
         };
         if !std::ptr::eq(*own, graph) {
             continue;
         }
         for (attribute, release) in left_dangling(graph) {
-            let Some(site) = incoming_attribute_site(base, &attribute) else {
+            let Some((base, again)) = freed_again_by_a_base(class, &attribute, graph, bases) else {
                 continue;
             };
-            // Where the base's `__dealloc__` finds the attribute still holding the block,
-            // from the flags the subclass's leaves where it dangles.
-            let reached = dangling_ends(class, &attribute, graph).and_then(|conditions| {
-                blocks_holding_entry(base_class, &attribute, base, &conditions)
-            });
-            let skipped = match &reached {
-                Some(_) => calls_a_method(base),
-                None => guarded_by_a_flag(base, &attribute),
-            };
-            if skipped {
-                continue;
-            }
-            let again = base.releases.iter().find(|again| {
-                again.site == site
-                    && reached
-                        .as_ref()
-                        .is_none_or(|blocks| blocks.contains(&again.block))
-                    && !again.reallocating
-                    && !through_a_method(base, again)
-                    && !again.before.contains(SiteStates::FREED)
-            });
-            let Some(again) = again else { continue };
             if !reported.insert(release.span) {
                 continue;
             }
+            let base_class = base.function.class.as_deref().unwrap_or_default();
+            let between: Vec<String> = bases
+                .iter()
+                .take_while(|&&earlier| !std::ptr::eq(earlier, base))
+                .filter_map(|earlier| earlier.function.class.as_deref())
+                .map(|name| format!("`{name}.__dealloc__`"))
+                .collect();
+            let runs_after = if between.is_empty() {
+                "which Cython runs next".to_string()
+            } else {
+                format!(
+                    "which Cython runs after {} leaves it in place",
+                    between.join(" and ")
+                )
+            };
             out.push(Diagnostic {
                 fix: None,
                 rule: &DOUBLE_FREE,
                 message: format!(
-                    "`self.{attribute}` is released twice: `{class}.__dealloc__` frees it without setting it to NULL, then `{base_class}.__dealloc__`, which Cython runs next, frees it again"
+                    "`self.{attribute}` is released twice: `{class}.__dealloc__` frees it without setting it to NULL, then `{base_class}.__dealloc__`, {runs_after}, frees it again"
                 ),
                 span: release.span,
                 label: "released here, left dangling".to_string(),
@@ -214,6 +207,56 @@ pub fn check_dealloc_chain(analysis: &ModuleAnalysis<'_>, out: &mut Vec<Diagnost
             });
         }
     }
+}
+
+/// The first base `__dealloc__` in `bases` (nearest first, the order Cython runs them
+/// after `own`) that frees `attribute` again, still holding the block `own` freed and left
+/// it pointing at, with that release.
+fn freed_again_by_a_base<'g, 'a>(
+    class: &str,
+    attribute: &str,
+    own: &OwnershipGraph<'a>,
+    bases: &[&'g OwnershipGraph<'a>],
+) -> Option<(&'g OwnershipGraph<'a>, &'g ReleaseEvent)> {
+    // The flags where the attribute dangles on entry to the next `__dealloc__`; `None`
+    // when they cannot be followed, and then only the nearest base is looked at.
+    let mut conditions = dangling_ends(class, attribute, own);
+    for (position, &base) in bases.iter().enumerate() {
+        let base_class = base.function.class.as_deref()?;
+        if let Some(site) = incoming_attribute_site(base, attribute) {
+            let reached = conditions.as_ref().and_then(|conditions| {
+                blocks_holding_entry(base_class, attribute, base, conditions)
+            });
+            let skipped = match &reached {
+                Some(_) => calls_a_method(base),
+                None => guarded_by_a_flag(base, attribute),
+            };
+            if !skipped {
+                let again = base.releases.iter().find(|again| {
+                    again.site == site
+                        && reached
+                            .as_ref()
+                            .is_none_or(|blocks| blocks.contains(&again.block))
+                        && !again.reallocating
+                        && !through_a_method(base, again)
+                        && !again.before.contains(SiteStates::FREED)
+                });
+                if let Some(again) = again {
+                    return Some((base, again));
+                }
+            }
+        }
+        // On to the next base only where this one is seen to leave the block in place.
+        if position + 1 == bases.len() || calls_out_with_self(base) {
+            return None;
+        }
+        let after = ends_holding_entry(base_class, attribute, base, conditions.as_deref()?)?;
+        if after.is_empty() {
+            return None;
+        }
+        conditions = Some(after);
+    }
+    None
 }
 
 /// Reports a finalizer that frees both an attribute that owns a block and another that
