@@ -628,6 +628,26 @@ struct Recorder<'g, 'a> {
     block: BlockId,
 }
 
+/// The argument a helper reallocates and returns (`t = grow(buf, n)`: see
+/// [`super::summary::ReturnedBlock::reallocates`]), with the block's family: a call of
+/// it is a `realloc` of that argument.
+fn helper_reallocation(
+    summary: Option<&super::summary::Summary>,
+    call: &crate::ir::Call,
+) -> Option<(FamilyId, PlaceId)> {
+    let returned = summary?.returns.as_ref()?;
+    let param = returned.reallocates?;
+    // `self` is a method's first parameter, not an argument.
+    let index = match call.callee {
+        Callee::Method(_) => param.checked_sub(1)?,
+        _ => param,
+    };
+    match call.args.get(index)? {
+        Value::Place(place) => Some((returned.family, *place)),
+        _ => None,
+    }
+}
+
 pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let function = graph.function;
     let families = graph.families;
@@ -672,7 +692,13 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
                 (family, reallocates, families.family(family).never_null)
             }
             None => match summary.and_then(|s| s.returns.as_ref()) {
-                Some(returned) => (returned.family, None, !returned.may_be_null),
+                Some(returned) => {
+                    // A reallocating helper returns NULL where its `realloc` failed, also
+                    // when it checked the result before returning it.
+                    let resized = helper_reallocation(summary, call).map(|(_, place)| place);
+                    let never_null = resized.is_none() && !returned.may_be_null;
+                    (returned.family, resized, never_null)
+                }
                 None => match summary.and_then(|s| s.out_argument(call)) {
                     Some((place, out)) => {
                         out_only[index] = true;
@@ -2149,6 +2175,15 @@ impl Ownership<'_, '_> {
             .families
             .classify(&call.callee, self.context.resolution.unbound_names_resolve);
         let callee_name = call.callee.display_name();
+        // `t = grow(buf, n)` of a helper that returns `realloc(p, n)` or NULL with `p`'s
+        // block untouched: a `realloc` of `buf`.
+        let helper_resizes = if classified.is_none() {
+            helper_reallocation(self.context.summary_of(&call.callee, &self.classes), call)
+        } else {
+            None
+        };
+        let classified =
+            classified.or(helper_resizes.map(|(family, _)| (family, Role::Reallocate)));
         match classified {
             Some((family, Role::Release)) => {
                 if let Some(Value::Place(place)) = call.args.first() {
@@ -2163,7 +2198,12 @@ impl Ownership<'_, '_> {
                 }
             }
             Some((family, Role::Reallocate)) => {
-                if let Some(Value::Place(place)) = call.args.first() {
+                let resized = match (helper_resizes, call.args.first()) {
+                    (Some((_, place)), _) => Some(place),
+                    (None, Some(Value::Place(place))) => Some(*place),
+                    (None, _) => None,
+                };
+                if let Some(place) = &resized {
                     self.fold_before_reallocation(call_id, *place, state);
                     for site in state.sites_of(*place) {
                         if state.born_elsewhere(site) {

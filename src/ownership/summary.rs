@@ -25,6 +25,12 @@ pub struct ReturnedBlock {
     /// (`t.data = malloc(...)` in `table_new`), with that block's family: the caller's
     /// `t.data` keeps it.
     pub fields: Vec<(String, FamilyId)>,
+    /// The parameter (by position) whose block every returned pointer reallocates
+    /// (`t = realloc(p, n); return t`), where every `return` hands back that
+    /// reallocation's result or NULL with the parameter's block not released, and no path
+    /// raises: a NULL result leaves the caller's block with the caller, as a failed
+    /// `realloc` does, so the call is a `realloc` of that argument.
+    pub reallocates: Option<usize>,
 }
 
 /// A parameter (by position, `self` first for a method), or a field of it, that the
@@ -137,6 +143,7 @@ impl Summary {
                         family,
                         may_be_null,
                         fields: returned_fields(graph),
+                        reallocates: None,
                     })
                 }
                 Some(existing) if existing.family == family => {
@@ -147,6 +154,10 @@ impl Summary {
         }
         if mixed {
             returns = None;
+        }
+        let borrows = borrowed_parameters(graph);
+        if let Some(returned) = &mut returns {
+            returned.reallocates = reallocated_parameter(graph, &borrows);
         }
         let mut releases = Vec::new();
         // The family of the releases of each block, not by a reallocation (`Some(None)`:
@@ -277,7 +288,7 @@ impl Summary {
             checks_fields,
             never_returns: always_raises(function),
             raises: raises_visibly(graph),
-            borrows: borrowed_parameters(graph),
+            borrows,
             releases_capsule_pointer: graph.releases_capsule_pointer.clone(),
         }
     }
@@ -479,6 +490,75 @@ fn returns_borrowed(graph: &OwnershipGraph<'_>) -> bool {
             _ => false,
         }
     })
+}
+
+/// The parameter every `return` hands back a `realloc` of, or NULL while its block is
+/// still unreleased (`grow(p, n)`: `if n > limit: return NULL`, `t = realloc(p, n);
+/// return t`), when that holds on every path: the function never raises, never assigns
+/// the parameter or lets anything else do so, and keeps no other pointer parameter.
+fn reallocated_parameter(graph: &OwnershipGraph<'_>, borrows: &[usize]) -> Option<usize> {
+    let function = graph.function;
+    let mut resized: Option<crate::ir::PlaceId> = None;
+    let mut returning = Vec::new();
+    for leave in &graph.leaves {
+        if !leave.returns || !matches!(leave.how, LeaveHow::Returns(_)) {
+            return None;
+        }
+        let returned = match function.block(leave.block).stmts.last() {
+            Some(Stmt::Return { value, .. }) => value,
+            _ => return None,
+        };
+        let sites: Vec<Target> = match returned {
+            Value::Null => Vec::new(),
+            Value::Place(place) => leave.state.targets(*place)?.iter().copied().collect(),
+            Value::Call(call) => vec![Target::Site(graph.site_of_call(*call)?)],
+            Value::Address(_) | Value::Other => return None,
+        };
+        for target in sites {
+            let Target::Site(site) = target else { continue };
+            let reallocated = graph.site(site).reallocates?;
+            if *resized.get_or_insert(reallocated) != reallocated {
+                return None;
+            }
+        }
+        returning.push(leave);
+    }
+    let resized = resized?;
+    let place = function.place(resized);
+    if !place.path.is_empty() {
+        return None;
+    }
+    let param = function.params.iter().position(|p| *p == place.root)?;
+    let incoming = graph.incoming_site_of(place)?;
+    // Its block is the one it held on entry wherever it is reallocated, and it is
+    // released nowhere but by the reallocation (a failed one leaves it as it was).
+    if returning
+        .iter()
+        .any(|leave| leave.state.site(incoming).contains(SiteStates::FREED))
+    {
+        return None;
+    }
+    // (`&p` stored or passed anywhere lets something else rebind it.)
+    let rebinds = function.blocks.iter().flat_map(|b| &b.stmts).any(|stmt| {
+        matches!(stmt, Stmt::Assign { target, value, .. }
+            if *target == resized || *value == Value::Address(resized))
+    }) || function
+        .calls
+        .iter()
+        .any(|call| call.args.contains(&Value::Address(resized)));
+    if rebinds {
+        return None;
+    }
+    // Another pointer parameter the function may keep: the caller's call of it is not
+    // a bare `realloc`.
+    let keeps_another = function.params.iter().enumerate().any(|(index, name)| {
+        index != param
+            && graph
+                .incoming_site_of(&crate::ir::Place::local(name))
+                .is_some()
+            && !borrows.contains(&index)
+    });
+    (!keeps_another).then_some(param)
 }
 
 /// Whether the function itself reads through the block before any NULL check: its CY001
