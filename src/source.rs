@@ -116,6 +116,11 @@ pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
 
 /// Turns raw bytes into source text, rejecting binary and non-UTF-8 input.
 pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
+    // `contains` of a byte searches with memchr; most files have no `\r` at all.
+    // First, so that an old Mac file's comments end where its lines do when NULs are read.
+    if bytes.contains(&b'\r') {
+        normalize_lone_carriage_returns(&mut bytes);
+    }
     if bytes.contains(&0) {
         if !nul_bytes_only_in_comments(&bytes) {
             return Err(SourceError::Binary);
@@ -125,10 +130,6 @@ pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
         for byte in bytes.iter_mut().filter(|byte| **byte == 0) {
             *byte = b' ';
         }
-    }
-    // `contains` of a byte searches with memchr; most files have no `\r` at all.
-    if bytes.contains(&b'\r') {
-        normalize_lone_carriage_returns(&mut bytes);
     }
     String::from_utf8(bytes).or_else(|error| {
         // PEP 263: Python and Cython honour a `coding:` declaration in the first two
@@ -282,6 +283,8 @@ mod tests {
             b"s = '''\n# \0\n'''\n",
             b"x = 1\0\n",
             b"# comment\n\0",
+            // Old Mac line ends: the comment ends at the `\r`, so the NUL is in code.
+            b"# comment\rx = 1\0\r",
             // A PNG's signature: not UTF-8.
             b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
             // UTF-16 text of a comment: a byte order mark that is not UTF-8.

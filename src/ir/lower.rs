@@ -2564,6 +2564,17 @@ impl<'a> Lowerer<'a> {
     /// `BaseException`, alone or in a tuple (what `Exception` leaves out, `SystemExit` and
     /// `KeyboardInterrupt`, is no failure of a call the analysis follows).
     fn names_every_exception(&self, classes: Node<'_>) -> bool {
+        self.names_any_of(classes, &["Exception", "BaseException"])
+    }
+
+    /// Whether an `except` clause's classes take in `GeneratorExit`: itself or
+    /// `BaseException`, alone or in a tuple (`Exception` does not).
+    fn names_generator_exit(&self, classes: Node<'_>) -> bool {
+        self.names_any_of(classes, &["GeneratorExit", "BaseException"])
+    }
+
+    /// Whether an `except` clause's classes, alone or in a tuple, name one of `names`.
+    fn names_any_of(&self, classes: Node<'_>, names: &[&str]) -> bool {
         let classes = self.strip(classes);
         let mut cursor = classes.walk();
         let members: Vec<Node<'_>> = if classes.kind_name() == "tuple" {
@@ -2573,25 +2584,7 @@ impl<'a> Lowerer<'a> {
         };
         members
             .into_iter()
-            .any(|class| matches!(self.text(self.strip(class)), "Exception" | "BaseException"))
-    }
-
-    /// Whether an `except` clause's classes take in `GeneratorExit`: itself or
-    /// `BaseException`, alone or in a tuple (`Exception` does not).
-    fn names_generator_exit(&self, classes: Node<'_>) -> bool {
-        let classes = self.strip(classes);
-        let mut cursor = classes.walk();
-        let members: Vec<Node<'_>> = if classes.kind_name() == "tuple" {
-            classes.named_children(&mut cursor).collect()
-        } else {
-            vec![classes]
-        };
-        members.into_iter().any(|class| {
-            matches!(
-                self.text(self.strip(class)),
-                "GeneratorExit" | "BaseException"
-            )
-        })
+            .any(|class| names.contains(&self.text(self.strip(class))))
     }
 
     fn try_statement(&mut self, node: Node<'_>) -> Lowered<()> {

@@ -827,10 +827,10 @@ impl ModuleNames {
                 let mut parts = node.named_children(&mut cursor).map(value);
                 let first = parts.next()??;
                 parts.try_fold(first, |joined, part| match (joined, part?) {
-                    (Str(a), Str(b)) => Some(Str(a + &b)),
+                    (Str(a), Str(b)) => Str(a + &b).within_len_cap(),
                     (Bytes(mut a), Bytes(b)) => {
                         a.extend(b);
-                        Some(Bytes(a))
+                        Bytes(a).within_len_cap()
                     }
                     _ => None,
                 })
@@ -1256,7 +1256,6 @@ fn imported_name<'s>(name: Node<'_>, source: &'s str) -> (Option<&'s str>, Optio
     }
 }
 
-/// `3`, `-1`, `0x10`, `(2)`: an integer literal's value.
 /// A value of Cython's compile-time language (what a `DEF` may hold): booleans are the
 /// integers 0 and 1, as in Python.
 #[derive(Clone, Debug, PartialEq)]
@@ -1268,7 +1267,23 @@ pub enum CompileTimeValue {
     Tuple(Vec<CompileTimeValue>),
 }
 
+/// The longest `str`, `bytes` or tuple value the evaluator keeps: each `DEF` may join
+/// the one before it to itself (`DEF B = A + A`), so forty lines could ask for a terabyte.
+/// A longer value is unknown, as is any condition that reads it.
+const MAX_COMPILE_TIME_LEN: usize = 4096;
+
 impl CompileTimeValue {
+    /// `self`, unless it is longer than [`MAX_COMPILE_TIME_LEN`].
+    fn within_len_cap(self) -> Option<CompileTimeValue> {
+        let len = match &self {
+            CompileTimeValue::Str(s) => s.len(),
+            CompileTimeValue::Bytes(b) => b.len(),
+            CompileTimeValue::Tuple(items) => items.len(),
+            CompileTimeValue::Int(_) | CompileTimeValue::Float(_) => 0,
+        };
+        (len <= MAX_COMPILE_TIME_LEN).then_some(self)
+    }
+
     /// Python's truth: zero and the empty are false.
     pub fn truthy(&self) -> bool {
         match self {
@@ -1371,14 +1386,14 @@ impl CompileTimeValue {
                 };
                 result.is_finite().then_some(Float(result))
             }
-            (Str(left), Str(right)) if operator == "+" => Some(Str(left + &right)),
+            (Str(left), Str(right)) if operator == "+" => Str(left + &right).within_len_cap(),
             (Bytes(mut left), Bytes(right)) if operator == "+" => {
                 left.extend(right);
-                Some(Bytes(left))
+                Bytes(left).within_len_cap()
             }
             (Tuple(mut left), Tuple(right)) if operator == "+" => {
                 left.extend(right);
-                Some(Tuple(left))
+                Tuple(left).within_len_cap()
             }
             _ => None,
         }
@@ -1417,7 +1432,8 @@ fn string_literal(node: Node<'_>, source: &str) -> Option<CompileTimeValue> {
                         'n' => '\n',
                         't' => '\t',
                         'r' => '\r',
-                        '0' => '\0',
+                        // `\012` is octal (a newline), not a NUL then `12`.
+                        '0' if !chars.clone().next().is_some_and(|c| c.is_digit(8)) => '\0',
                         escaped @ ('\\' | '\'' | '"') => escaped,
                         _ => return None,
                     });
@@ -1435,6 +1451,7 @@ fn string_literal(node: Node<'_>, source: &str) -> Option<CompileTimeValue> {
     }
 }
 
+/// `3`, `-1`, `0x10`, `(2)`: an integer literal's value.
 fn integer_literal(written: &str) -> Option<i64> {
     let written: String = written
         .chars()
@@ -1567,7 +1584,17 @@ mod tests {
                     IF TWICE == 2:\n    pass\n\
                     IF \"a\" < 1:\n    pass\n\
                     IF f\"{N}\" == \"1\":\n    pass\n\
-                    IF CONFIG_FROM_AN_UNREAD_INCLUDE:\n    pass\n";
+                    IF CONFIG_FROM_AN_UNREAD_INCLUDE:\n    pass\n\
+                    IF \"\\012\" == \"\\0\" + \"12\":\n    pass\n";
+        // Each DEF doubles the one before: past the length cap the value is unknown,
+        // where evaluating it would ask for 2^40 bytes.
+        let doubling: String = std::iter::once("DEF D0 = \"xx\"\n".to_string())
+            .chain((1..=40).map(|i| format!("DEF D{i} = D{} + D{}\n", i - 1, i - 1)))
+            .collect();
+        assert_eq!(
+            conditions(&(doubling + "IF D40 == D40:\n    pass\nIF D10 == D10:\n    pass\n")),
+            vec![None, Some(true)]
+        );
         assert_eq!(
             conditions(text),
             vec![
@@ -1581,6 +1608,8 @@ mod tests {
                 // Python raises comparing a str with an int: not decided.
                 None,
                 None,
+                None,
+                // An octal escape is not decoded: unknown, not a NUL then `12`.
                 None,
             ]
         );

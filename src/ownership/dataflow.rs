@@ -962,6 +962,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         lineages,
         lineage_of,
         too_wide: Cell::new(None),
+        in_cycles,
         loop_copies: OnceCell::new(),
         passes_through: RefCell::new(HashMap::new()),
     };
@@ -1231,6 +1232,8 @@ struct Ownership<'a, 'c> {
     /// A place a statement touched while it might hold more than
     /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
     too_wide: Cell<Option<PlaceId>>,
+    /// By block, whether it lies on a cycle of the graph.
+    in_cycles: Vec<bool>,
     /// Built the first time a release through a place that may hold several blocks asks
     /// (see [`Ownership::released_with`]): most functions never do.
     loop_copies: OnceCell<LoopCopies>,
@@ -1240,15 +1243,13 @@ struct Ownership<'a, 'c> {
 }
 
 /// The copies of one place into another (`a = b`) by their target, with the block of
-/// each, for the targets copied into on a cycle (most functions have none), and which
-/// blocks lie on a cycle.
+/// each, for the targets copied into on a cycle (most functions have none).
 struct LoopCopies {
     copies: HashMap<PlaceId, Vec<(BlockId, PlaceId)>>,
-    in_cycles: Vec<bool>,
 }
 
 impl LoopCopies {
-    fn of(function: &Function) -> LoopCopies {
+    fn of(function: &Function, in_cycles: &[bool]) -> LoopCopies {
         let mut copies: HashMap<PlaceId, Vec<(BlockId, PlaceId)>> = HashMap::new();
         for (index, block) in function.blocks.iter().enumerate() {
             for stmt in &block.stmts {
@@ -1265,9 +1266,8 @@ impl LoopCopies {
                 }
             }
         }
-        let in_cycles = engine::blocks_in_cycles(function, &engine::Shape::of(function));
         copies.retain(|_, copies| copies.iter().any(|(block, _)| in_cycles[block.0 as usize]));
-        LoopCopies { copies, in_cycles }
+        LoopCopies { copies }
     }
 }
 
@@ -2700,7 +2700,7 @@ impl Ownership<'_, '_> {
         };
         let loop_copies = self
             .loop_copies
-            .get_or_init(|| LoopCopies::of(self.function));
+            .get_or_init(|| LoopCopies::of(self.function, &self.in_cycles));
         let Some(copies) = loop_copies.copies.get(&place) else {
             return Vec::new();
         };
@@ -2713,7 +2713,7 @@ impl Ownership<'_, '_> {
             if !self.holders.of(site).any(|holder| holder == source) {
                 continue;
             }
-            if !loop_copies.in_cycles[block.0 as usize] || !self.passes_through(block, release) {
+            if !self.in_cycles[block.0 as usize] || !self.passes_through(block, release) {
                 return Vec::new();
             }
             copied = true;
@@ -3724,6 +3724,7 @@ mod tests {
             lineages: Vec::new(),
             lineage_of: Vec::new(),
             too_wide: Cell::new(None),
+            in_cycles: engine::blocks_in_cycles(function, &engine::Shape::of(function)),
             loop_copies: OnceCell::new(),
             passes_through: RefCell::new(HashMap::new()),
         }
