@@ -1471,6 +1471,7 @@ fn lower_function(
     let exit = lowerer.f.return_exit;
     lowerer.goto(exit);
     let mut function = lowerer.f;
+    function.drop_address_taken_from_steady();
     function.shrink_to_fit();
     Ok(function)
 }
@@ -1629,6 +1630,10 @@ impl<'a> Lowerer<'a> {
     /// Names bound inside the function: they shadow module-level allocators.
     fn collect_locals(&mut self, function: Node<'_>) {
         let mut globals = HashSet::new();
+        // What may change a local behind the statements on it: a nested definition's
+        // `nonlocal`, a C++ reference bound to it.
+        let mut nested = false;
+        let mut references = false;
         let mut cursor = function.walk();
         if !cursor.goto_first_child() {
             return;
@@ -1676,6 +1681,10 @@ impl<'a> Lowerer<'a> {
                 "c_declarator" => {
                     if let Some(name) = declarator_name(node) {
                         self.bind_pattern(name);
+                        references |= self
+                            .source
+                            .get(node.start_byte()..name.end_byte())
+                            .is_some_and(|declarator| declarator.contains('&'));
                         if let Some(value) = node.field("value") {
                             self.note_measured(name, value);
                         }
@@ -1687,6 +1696,7 @@ impl<'a> Lowerer<'a> {
                             .then(|| up.node())
                             .and_then(|d| d.field("type"));
                         let typed = declared.is_some_and(|t| !is_python_type(self.text(t)));
+                        references |= declared.is_some_and(|t| self.text(t).contains('&'));
                         if declared.is_some_and(|t| is_sized_type(self.text(t))) {
                             self.sequences.insert(self.text(name).to_string());
                         }
@@ -1809,6 +1819,7 @@ impl<'a> Lowerer<'a> {
                     if let Some(name) = node.field("name") {
                         self.locals.insert(self.text(name).to_string());
                     }
+                    nested = true;
                     // A nested function's parameters are its own.
                     descend = false;
                 }
@@ -1829,10 +1840,35 @@ impl<'a> Lowerer<'a> {
                     self.f.globals.sort();
                     self.f.locals = self.locals.iter().cloned().collect();
                     self.f.locals.sort();
+                    if !nested && !references {
+                        self.f.steady = self.steady_candidates();
+                    }
                     return;
                 }
             }
         }
+    }
+
+    /// The locals of a C integer or boolean type, sorted (see [`Function::steady`]; the
+    /// address-taken ones are left out once the body is lowered).
+    fn steady_candidates(&self) -> Vec<String> {
+        let boolean = |name: &String| {
+            self.declared.get(name).is_some_and(|declared| {
+                declared.split_whitespace().all(|word| {
+                    let word = word.rsplit('.').next().unwrap_or(word);
+                    matches!(word, "bint" | "char" | "signed" | "unsigned")
+                })
+            })
+        };
+        let mut steady: Vec<String> = self
+            .locals
+            .iter()
+            .filter(|name| self.c_typed.contains(*name) && !self.python_typed.contains(*name))
+            .filter(|name| self.integers.contains(*name) || boolean(name))
+            .cloned()
+            .collect();
+        steady.sort();
+        steady
     }
 
     /// Records the identifiers a binding target names (`a`, `a, b`, `(a, *b)`).
@@ -5212,6 +5248,30 @@ mod tests {
             |_| Vec::new(),
             Some(cache),
         )
+    }
+
+    #[test]
+    fn steady_locals_are_c_integers_and_booleans_nothing_changes_behind_the_code() {
+        let text = "from libc.stdlib cimport malloc, free\n\
+                    def f(int n, bint c, bint d, e, double x, int* q, list xs):\n    \
+                    cdef char* p = <char*>malloc(n)\n    cdef int mode = 0\n    \
+                    cdef size_t k\n    cdef object o = None\n    set_flag(&d)\n    \
+                    free(p)\n\n\
+                    def g(bint c):\n    cdef char* p = <char*>malloc(1)\n    \
+                    def inner():\n        nonlocal c\n        c = False\n    free(p)\n\n\
+                    def h(int c):\n    cdef char* p = <char*>malloc(1)\n    \
+                    cdef int* r = cython.address(c)\n    free(p)\n";
+        let module = lower_cached(text, &mut LoweringCache::default());
+        let steady = |name: &str| {
+            let function = module.functions.iter().find(|f| f.name == name).unwrap();
+            function.steady.clone()
+        };
+        // Not `d` (its address is taken), `e`, `o`, `xs` (Python objects), `x` (a
+        // float), `q` and `p` (pointers).
+        assert_eq!(steady("f"), ["c", "k", "mode", "n"]);
+        // A nested definition may rebind any of them through `nonlocal`.
+        assert!(steady("g").is_empty());
+        assert!(steady("h").is_empty());
     }
 
     #[test]

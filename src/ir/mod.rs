@@ -519,6 +519,12 @@ pub struct Function {
     /// sorted: a place rooted anywhere else (`_pool[i]`, a module-level array) is the
     /// module's, and outlives the call.
     pub locals: Vec<String>,
+    /// The locals of a C integer or boolean type (`bint c`, `cdef int mode`) whose value
+    /// only a statement of the function on the place itself changes: never address-taken
+    /// (`&c`, `cython.address(c)`), in a function with no nested definition (whose
+    /// `nonlocal` could rebind them) and no C++ reference local. Sorted. Two tests of one
+    /// with no store between see the same value (the dataflow correlates them).
+    pub steady: Vec<String>,
     /// Each `raise` statement that leaves its block, with the block it ends: where a path
     /// leaves by raising, for the rules' labels.
     pub raises: Vec<(BlockId, Span)>,
@@ -619,6 +625,7 @@ impl Function {
             instances: _,
             globals: _,
             locals: _,
+            steady: _,
             raises,
             compared: _,
             untracked: _,
@@ -678,6 +685,7 @@ impl Function {
             instances: HashMap::new(),
             globals: Vec::new(),
             locals: Vec::new(),
+            steady: Vec::new(),
             raises: Vec::new(),
             compared: Vec::new(),
             untracked: Vec::new(),
@@ -709,6 +717,27 @@ impl Function {
 
     /// Gives back what lowering's growing vectors reserved beyond their length: a
     /// lowered function is kept, unchanged, until its file's analysis ends.
+    /// Leaves out of [`Function::steady`] the locals whose address the body takes
+    /// anywhere: a write through that address (`pc[0] = 0`, a helper's out parameter) is
+    /// no statement on the local.
+    pub(crate) fn drop_address_taken_from_steady(&mut self) {
+        if self.steady.is_empty() {
+            return;
+        }
+        for block in &self.blocks {
+            for stmt in &block.stmts {
+                if let Stmt::AddressTaken { place } = stmt {
+                    let place = &self.places[place.0 as usize];
+                    if place.path.is_empty() {
+                        if let Ok(index) = self.steady.binary_search(&place.root) {
+                            self.steady.remove(index);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     pub(crate) fn shrink_to_fit(&mut self) {
         for block in &mut self.blocks {
             block.stmts.shrink_to_fit();

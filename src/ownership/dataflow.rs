@@ -18,6 +18,7 @@ use crate::ir::{
     BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Terminator, Value,
 };
 use crate::ownership::chunked::{ChunkedVec, JoinedChunks};
+use crate::ownership::conditions::{self, Test};
 use crate::ownership::engine::{self, JoinSemiLattice};
 use crate::ownership::families::{FamilyId, FamilyTable, Role, CPP};
 use crate::ownership::summary::ReleasedParameter;
@@ -325,9 +326,37 @@ pub struct State {
     /// other): for a local assigned constants on every path here, by value, what holds
     /// on every path where it holds that value. A value absent from the map is held on no
     /// path (anything is implied). A test of the local (`if failed: raise`, `if rc ==
-    /// 0:`) then applies it.
-    implied: BTreeMap<PlaceId, BTreeMap<i64, Implied>>,
+    /// 0:`) then applies it. Likewise for a test of a steady local that the function
+    /// asks again (`if c:` ... `if not c:`), by its answer (see [`Subject::Test`]).
+    implied: BTreeMap<Subject, BTreeMap<i64, Implied>>,
 }
+
+/// What a correlated condition is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Subject {
+    /// A local assigned constants: by the value it holds.
+    Value(PlaceId),
+    /// A question about a steady local a test answered (`c == 0` for `if c:`): by the
+    /// answer, 1 for yes and 0 for no. Where one answer is held on every path here, the
+    /// state is itself what it implies, so on each edge into a join point what it
+    /// implies is taken from the state again ([`Ownership::settle`]): the branch's
+    /// releases (`if c: free(p)`) are known by the next test of `c`.
+    Test(Test),
+}
+
+impl Subject {
+    fn place(self) -> PlaceId {
+        match self {
+            Subject::Value(place) => place,
+            Subject::Test(test) => test.place,
+        }
+    }
+}
+
+/// At most this many questions about steady locals are followed at once; past it the
+/// one answered longest ago is dropped (its next test starts it afresh), so a function
+/// asking many questions again and again pays for a few at a time.
+const MAX_TESTS_FOLLOWED: usize = 8;
 
 /// What a flag's value implies: places checked, places whose blocks are NULL, places
 /// that hold no released block, places that hold only released ones (`free(p); done
@@ -345,6 +374,9 @@ struct Implied {
     /// before `if c: b = malloc(n)` ... `owned = True`; `if b != NULL: owned = True`). A
     /// copy of the state's own vector, so it shares its chunks.
     existing: ChunkedVec<SiteStates>,
+    /// For a test's answer, the block whose statement last gave it (the latest on any
+    /// path): which followed question was answered longest ago. 0 for a constant.
+    answered_at: u32,
 }
 
 impl Implied {
@@ -355,6 +387,7 @@ impl Implied {
         self.freed.retain(|place| other.freed.contains(place));
         // Absent where it is absent on both sides.
         self.existing.join_with(&other.existing, join_site_states);
+        self.answered_at = self.answered_at.max(other.answered_at);
     }
 }
 
@@ -941,6 +974,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     let statuses = status_places(function, &out_only, &site_of_call, |callee| {
         matches!(classify(callee), Some((_, Role::AllocateThrough)))
     });
+    let steady = conditions::steady_places(function);
     let analysis = Ownership {
         function,
         families,
@@ -962,6 +996,8 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         lineages,
         lineage_of,
         too_wide: Cell::new(None),
+        correlated: conditions::correlated_tests(function, &steady, &in_cycles),
+        steady,
         in_cycles,
         loop_copies: OnceCell::new(),
         passes_through: RefCell::new(HashMap::new()),
@@ -1237,6 +1273,11 @@ struct Ownership<'a, 'c> {
     /// Built the first time a release through a place that may hold several blocks asks
     /// (see [`Ownership::released_with`]): most functions never do.
     loop_copies: OnceCell<LoopCopies>,
+    /// By place, whether it is a steady local (`Function::steady`).
+    steady: Vec<bool>,
+    /// The tests of steady locals the function asks more than once, sorted (see
+    /// [`conditions::correlated_tests`]).
+    correlated: Vec<Test>,
     /// By (release block, copy block): whether every path from the copy to a way out
     /// passes through the release.
     passes_through: RefCell<HashMap<(BlockId, BlockId), bool>>,
@@ -1457,6 +1498,30 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
             folding.sort_unstable();
             folding.dedup();
             self.fold(lineage, &folding, state);
+        }
+        // A question answered one way on every path here: what the answer implies is
+        // what holds now.
+        if !self.correlated.is_empty() && !state.implied.is_empty() {
+            let answered: Vec<(Subject, i64, u32)> = state
+                .implied
+                .iter()
+                .filter_map(|(subject, values)| match (subject, values.len()) {
+                    (Subject::Test(_), 1) => values
+                        .iter()
+                        .next()
+                        .map(|(answer, implied)| (*subject, *answer, implied.answered_at)),
+                    _ => None,
+                })
+                .collect();
+            for (subject, answer, answered_at) in answered {
+                let implied = Implied {
+                    answered_at,
+                    ..self.implied_now(state)
+                };
+                state
+                    .implied
+                    .insert(subject, BTreeMap::from([(answer, implied)]));
+            }
         }
     }
 
@@ -1679,6 +1744,7 @@ impl Ownership<'_, '_> {
             live: BTreeSet::new(),
             freed: BTreeSet::new(),
             existing: state.sites.clone(),
+            answered_at: 0,
         };
         for index in 0..self.function.places.len() {
             let place = PlaceId(index as u32);
@@ -1718,7 +1784,7 @@ impl Ownership<'_, '_> {
     /// `rc == 0`): the places checked on every path where it has such a value are
     /// checked here, and the flag keeps only those values.
     /// False when the flag holds no such value on any path here: the edge is not taken.
-    fn apply_implied(&self, flag: PlaceId, holds: impl Fn(i64) -> bool, state: &mut State) -> bool {
+    fn apply_implied(&self, flag: Subject, holds: impl Fn(i64) -> bool, state: &mut State) -> bool {
         let Some(values) = state.implied.get_mut(&flag) else {
             return true;
         };
@@ -1784,6 +1850,107 @@ impl Ownership<'_, '_> {
             }
         }
         true
+    }
+
+    /// Along the edge of a test of a steady local the function asks again (see
+    /// [`conditions::correlated_tests`]): where the question was answered before, only
+    /// the paths that answered it the same way go on, with what that answer implied;
+    /// else the question is followed from here. False when no path here answered it this
+    /// way: the edge is not taken. A local that is otherwise followed (assigned
+    /// constants) is left to its values.
+    fn correlate(&self, block: BlockId, stmt: &Stmt, state: &mut State) -> bool {
+        if self.correlated.is_empty() {
+            return true;
+        }
+        let Some((test, holds)) = conditions::answered(stmt) else {
+            return true;
+        };
+        if state.implied.contains_key(&Subject::Value(test.place)) {
+            return true;
+        }
+        // The other questions about the local this answer settles (`mode == 1` answers
+        // `mode == 2` no), as though they were asked here too.
+        let first = self
+            .correlated
+            .partition_point(|asked| asked.place < test.place);
+        let answers = std::iter::once((test, Some(holds))).chain(
+            self.correlated[first..]
+                .iter()
+                .take_while(|asked| asked.place == test.place)
+                .map(|asked| (*asked, test.implies(holds, *asked))),
+        );
+        for (asked, holds) in answers {
+            let Some(holds) = holds else { continue };
+            if self.correlated.binary_search(&asked).is_ok()
+                && !self.answer(block, asked, holds, state)
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// [`Ownership::correlate`] for one question and its answer.
+    fn answer(&self, block: BlockId, test: Test, holds: bool, state: &mut State) -> bool {
+        let subject = Subject::Test(test);
+        let answer = i64::from(holds);
+        if state.implied.contains_key(&subject) {
+            if !self.apply_implied(subject, |held| held == answer, state) {
+                return false;
+            }
+        } else {
+            let followed = state
+                .implied
+                .keys()
+                .filter(|subject| matches!(subject, Subject::Test(_)))
+                .count();
+            if followed >= MAX_TESTS_FOLLOWED {
+                let oldest = state
+                    .implied
+                    .iter()
+                    .filter(|(subject, _)| matches!(subject, Subject::Test(_)))
+                    .min_by_key(|(_, values)| {
+                        values.values().map(|implied| implied.answered_at).max()
+                    })
+                    .map(|(subject, _)| *subject);
+                if let Some(oldest) = oldest {
+                    state.implied.remove(&oldest);
+                }
+            }
+            // Nothing known yet but which blocks may exist; the next join point takes
+            // what the answer implies from the state.
+            let implied = Implied {
+                checked: BTreeSet::new(),
+                null: BTreeSet::new(),
+                live: BTreeSet::new(),
+                freed: BTreeSet::new(),
+                existing: state.sites.clone(),
+                answered_at: 0,
+            };
+            state
+                .implied
+                .insert(subject, BTreeMap::from([(answer, implied)]));
+        }
+        if let Some(implied) = state
+            .implied
+            .get_mut(&subject)
+            .and_then(|values| values.get_mut(&answer))
+        {
+            implied.answered_at = block.0;
+        }
+        true
+    }
+
+    /// The place's value changed: what its constants and the answers of its tests
+    /// implied (and those of the places inside it) no longer hold.
+    fn forget_subjects(place: PlaceId, inside: &[PlaceId], state: &mut State) {
+        if state.implied.is_empty() {
+            return;
+        }
+        state.implied.retain(|subject, _| {
+            let of = subject.place();
+            of != place && !inside.contains(&of)
+        });
     }
 
     /// A block allocated on this path: whatever value a flag holds, it may be live there.
@@ -2068,7 +2235,11 @@ impl Ownership<'_, '_> {
                     return false;
                 }
                 // `if failed: raise`: past it the flag is 0.
-                if !self.apply_implied(*place, |held| (held != 0) == *non_null, state) {
+                let flag = Subject::Value(*place);
+                if !self.apply_implied(flag, |held| (held != 0) == *non_null, state) {
+                    return false;
+                }
+                if !self.correlate(recorder.block, stmt, state) {
                     return false;
                 }
                 return self.assume(*place, *non_null, *span, state, recorder);
@@ -2100,7 +2271,7 @@ impl Ownership<'_, '_> {
             // `count += 1`: the constant it held, and what that implied, are gone; a
             // pointer keeps its block.
             Stmt::Modified { place } => {
-                state.implied.remove(place);
+                Self::forget_subjects(*place, &[], state);
                 state.flags.remove(place);
             }
             Stmt::Tested { .. } => {}
@@ -2136,7 +2307,7 @@ impl Ownership<'_, '_> {
                 let implied = self.implied_now(state);
                 state
                     .implied
-                    .insert(*place, BTreeMap::from([(*value, implied)]));
+                    .insert(Subject::Value(*place), BTreeMap::from([(*value, implied)]));
             }
             Stmt::Compare {
                 place,
@@ -2147,7 +2318,11 @@ impl Ownership<'_, '_> {
                 if !self.status_test(*place, holds, None, state, recorder) {
                     return false;
                 }
-                if !self.apply_implied(*place, |held| relation.holds(held, *value), state) {
+                let flag = Subject::Value(*place);
+                if !self.apply_implied(flag, |held| relation.holds(held, *value), state) {
+                    return false;
+                }
+                if !self.correlate(recorder.block, stmt, state) {
                     return false;
                 }
             }
@@ -2174,6 +2349,20 @@ impl Ownership<'_, '_> {
         let classified = self
             .families
             .classify(&call.callee, self.context.resolution.unbound_names_resolve);
+        // A C++ function may take a steady local by reference (`void get(int& out)`) and
+        // change it: its tests' answers no longer hold. (The allocators of the family
+        // table take their sizes by value.)
+        if classified.is_none() && !state.implied.is_empty() {
+            for arg in &call.args {
+                if let Value::Place(place) = arg {
+                    if self.steady[place.0 as usize] {
+                        state.implied.retain(|subject, _| {
+                            !matches!(subject, Subject::Test(test) if test.place == *place)
+                        });
+                    }
+                }
+            }
+        }
         let callee_name = call.callee.display_name();
         // `t = grow(buf, n)` of a helper that returns `realloc(p, n)` or NULL with `p`'s
         // block untouched: a `realloc` of `buf`.
@@ -3047,10 +3236,7 @@ impl Ownership<'_, '_> {
             state.unmark_place_checked(*inner);
         }
         if !state.implied.is_empty() {
-            state.implied.remove(&place);
-            for inner in &self.inside[place.0 as usize] {
-                state.implied.remove(inner);
-            }
+            Self::forget_subjects(place, &self.inside[place.0 as usize], state);
             for values in state.implied.values_mut() {
                 for implied in values.values_mut() {
                     implied.checked.remove(&place);
@@ -3474,8 +3660,10 @@ mod tests {
         let dangling = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
         let uncertain = proptest::collection::btree_set(0..SITES, 0..2);
         let checked = proptest::collection::btree_set((0..PLACES, 0..SITES), 0..3);
+        // Subjects: a place's constants (kind 0) or a question about it (1: `== 0`, 2:
+        // `> 0`), each with what its values imply and when a test last answered it.
         let implied = proptest::collection::btree_map(
-            0..PLACES,
+            (0..PLACES, 0u8..3),
             proptest::collection::btree_map(
                 -1i64..2,
                 (
@@ -3484,10 +3672,11 @@ mod tests {
                     proptest::collection::btree_set(0..PLACES, 0..3),
                     proptest::collection::btree_set(0..PLACES, 0..2),
                     proptest::collection::vec(0u8..32, SITES as usize),
+                    0u32..4,
                 ),
                 1..3,
             ),
-            0..2,
+            0..3,
         );
         (
             targets,
@@ -3559,13 +3748,14 @@ mod tests {
                         .map(|(flag, values)| {
                             let values = values
                                 .into_iter()
-                                .map(|(value, (checked, null, live, freed, existing))| {
+                                .map(|(value, (checked, null, live, freed, existing, at))| {
                                     let mut implied = Implied {
                                         checked: checked.into_iter().map(PlaceId).collect(),
                                         null: null.into_iter().map(PlaceId).collect(),
                                         live: live.into_iter().map(PlaceId).collect(),
                                         freed: freed.into_iter().map(PlaceId).collect(),
                                         existing: ChunkedVec::default(),
+                                        answered_at: at,
                                     };
                                     for (site, bits) in existing.into_iter().enumerate() {
                                         implied.existing.set(site, SiteStates(bits));
@@ -3573,7 +3763,16 @@ mod tests {
                                     (value, implied)
                                 })
                                 .collect();
-                            (PlaceId(flag), values)
+                            let (place, kind) = flag;
+                            let subject = match kind {
+                                0 => Subject::Value(PlaceId(place)),
+                                kind => Subject::Test(Test {
+                                    place: PlaceId(place),
+                                    greater: kind == 2,
+                                    bound: 0,
+                                }),
+                            };
+                            (subject, values)
                         })
                         .collect();
                     state
@@ -3727,6 +3926,8 @@ mod tests {
             in_cycles: engine::blocks_in_cycles(function, &engine::Shape::of(function)),
             loop_copies: OnceCell::new(),
             passes_through: RefCell::new(HashMap::new()),
+            steady: conditions::steady_places(function),
+            correlated: Vec::new(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod buffers;
 mod callbacks;
 pub mod chunked;
 pub mod classes;
+mod conditions;
 pub mod dataflow;
 pub mod engine;
 pub mod families;
