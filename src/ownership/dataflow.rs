@@ -377,6 +377,10 @@ struct Implied {
     /// For a test's answer, the block whose statement last gave it (the latest on any
     /// path): which followed question was answered longest ago. 0 for a constant.
     answered_at: u32,
+    /// Which blocks may exist is not known (`existing` is empty): a question just asked,
+    /// before the next join point takes what its answer implies from the state. The top
+    /// of `existing`, so that asking it is monotone.
+    anything_exists: bool,
 }
 
 impl Implied {
@@ -386,7 +390,12 @@ impl Implied {
         self.live.retain(|place| other.live.contains(place));
         self.freed.retain(|place| other.freed.contains(place));
         // Absent where it is absent on both sides.
-        self.existing.join_with(&other.existing, join_site_states);
+        if self.anything_exists || other.anything_exists {
+            self.anything_exists = true;
+            self.existing = ChunkedVec::default();
+        } else {
+            self.existing.join_with(&other.existing, join_site_states);
+        }
         self.answered_at = self.answered_at.max(other.answered_at);
     }
 }
@@ -1745,6 +1754,7 @@ impl Ownership<'_, '_> {
             freed: BTreeSet::new(),
             existing: state.sites.clone(),
             answered_at: 0,
+            anything_exists: false,
         };
         for index in 0..self.function.places.len() {
             let place = PlaceId(index as u32);
@@ -1837,6 +1847,9 @@ impl Ownership<'_, '_> {
         // be freed there. What it may be besides (NULL, freed on an earlier loop turn)
         // stays; a block left with nothing does not exist here, and its birth flags go
         // with it (they are kept only where a block exists).
+        if implied.anything_exists {
+            return true;
+        }
         let dead: Vec<(SiteId, SiteStates)> = state
             .sites
             .iter_where(|states| states.may_be_allocated())
@@ -1856,8 +1869,8 @@ impl Ownership<'_, '_> {
     /// [`conditions::correlated_tests`]): where the question was answered before, only
     /// the paths that answered it the same way go on, with what that answer implied;
     /// else the question is followed from here. False when no path here answered it this
-    /// way: the edge is not taken. A local that is otherwise followed (assigned
-    /// constants) is left to its values.
+    /// way: the edge is not taken. (A local also followed by the constants it was
+    /// assigned is followed both ways.)
     fn correlate(&self, block: BlockId, stmt: &Stmt, state: &mut State) -> bool {
         if self.correlated.is_empty() {
             return true;
@@ -1865,9 +1878,6 @@ impl Ownership<'_, '_> {
         let Some((test, holds)) = conditions::answered(stmt) else {
             return true;
         };
-        if state.implied.contains_key(&Subject::Value(test.place)) {
-            return true;
-        }
         // The other questions about the local this answer settles (`mode == 1` answers
         // `mode == 2` no), as though they were asked here too.
         let first = self
@@ -1917,15 +1927,16 @@ impl Ownership<'_, '_> {
                     state.implied.remove(&oldest);
                 }
             }
-            // Nothing known yet but which blocks may exist; the next join point takes
-            // what the answer implies from the state.
+            // Nothing known yet: the next join point takes what the answer implies from
+            // the state.
             let implied = Implied {
                 checked: BTreeSet::new(),
                 null: BTreeSet::new(),
                 live: BTreeSet::new(),
                 freed: BTreeSet::new(),
-                existing: state.sites.clone(),
+                existing: ChunkedVec::default(),
                 answered_at: 0,
+                anything_exists: true,
             };
             state
                 .implied
@@ -1979,7 +1990,10 @@ impl Ownership<'_, '_> {
         update: impl Fn(SiteStates) -> Option<SiteStates>,
     ) {
         for values in state.implied.values_mut() {
-            for implied in values.values_mut() {
+            for implied in values
+                .values_mut()
+                .filter(|implied| !implied.anything_exists)
+            {
                 let existing = implied.existing.value(site.0 as usize);
                 if let Some(updated) = update(existing) {
                     implied.existing.set(site.0 as usize, updated);
@@ -2351,8 +2365,12 @@ impl Ownership<'_, '_> {
             .classify(&call.callee, self.context.resolution.unbound_names_resolve);
         // A C++ function may take a steady local by reference (`void get(int& out)`) and
         // change it: its tests' answers no longer hold. (The allocators of the family
-        // table take their sizes by value.)
-        if classified.is_none() && !state.implied.is_empty() {
+        // table take their sizes by value, and Python's builtins take objects.)
+        let by_value = match &call.callee {
+            Callee::Unbound(name) => crate::ownership::raising::is_builtin(name),
+            _ => classified.is_some(),
+        };
+        if !by_value && !state.implied.is_empty() {
             for arg in &call.args {
                 if let Value::Place(place) = arg {
                     if self.steady[place.0 as usize] {
@@ -3756,9 +3774,12 @@ mod tests {
                                         freed: freed.into_iter().map(PlaceId).collect(),
                                         existing: ChunkedVec::default(),
                                         answered_at: at,
+                                        anything_exists: at == 3,
                                     };
-                                    for (site, bits) in existing.into_iter().enumerate() {
-                                        implied.existing.set(site, SiteStates(bits));
+                                    if !implied.anything_exists {
+                                        for (site, bits) in existing.into_iter().enumerate() {
+                                            implied.existing.set(site, SiteStates(bits));
+                                        }
                                     }
                                     (value, implied)
                                 })
@@ -3826,7 +3847,7 @@ mod tests {
         }
 
         #[test]
-        fn transfer_is_monotone(a in state(), b in state(), which in 0usize..6, place in 0..PLACES, other in 0..PLACES) {
+        fn transfer_is_monotone(a in state(), b in state(), which in 0usize..10, place in 0..PLACES, other in 0..PLACES) {
             let families = FamilyTable::for_settings(&AnalysisSettings::default());
             let summaries = Summaries::default();
             let project = ProjectSummaries::default();
@@ -3857,7 +3878,12 @@ mod tests {
                 2 => Stmt::Assign { target: place, value: Value::Place(other), span },
                 3 => Stmt::Assign { target: place, value: Value::Null, span },
                 4 => Stmt::Use { place, kind: crate::ir::UseKind::Deref, span },
-                _ => Stmt::Examined { place },
+                5 => Stmt::Examined { place },
+                // Tests of a steady local's value, followed (`if c:`, `n > 0`).
+                6 => Stmt::Assume { place, non_null: true, against_null: false, span },
+                7 => Stmt::Assume { place, non_null: false, against_null: false, span },
+                8 => Stmt::Compare { place, value: 0, relation: crate::ir::Relation::Greater },
+                _ => Stmt::Compare { place, value: 0, relation: crate::ir::Relation::Equal },
             };
             let mut recorder = Recorder { graph: None, block: BlockId(0) };
             let (mut small_out, mut large_out) = (a.clone(), large.clone());
@@ -3926,8 +3952,17 @@ mod tests {
             in_cycles: engine::blocks_in_cycles(function, &engine::Shape::of(function)),
             loop_copies: OnceCell::new(),
             passes_through: RefCell::new(HashMap::new()),
-            steady: conditions::steady_places(function),
-            correlated: Vec::new(),
+            // Every place is steady, and its questions `== 0` and `> 0` followed.
+            steady: vec![true; function.places.len()],
+            correlated: (0..function.places.len() as u32)
+                .flat_map(|place| {
+                    [false, true].map(|greater| Test {
+                        place: PlaceId(place),
+                        greater,
+                        bound: 0,
+                    })
+                })
+                .collect(),
         }
     }
 }

@@ -69,6 +69,12 @@ const RAISING_BUILTINS: &[&str] = &[
     "all",
 ];
 
+/// Whether an unbound name is one of the Python builtins above (or `range`): a call of one
+/// takes its arguments as Python objects, by value.
+pub(crate) fn is_builtin(name: &str) -> bool {
+    name == "range" || QUIET_BUILTINS.contains(&name) || RAISING_BUILTINS.contains(&name)
+}
+
 /// Whether a call's exception is one a user can act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallRaises {

@@ -47,6 +47,8 @@ def against_zero(int n, int c):
         raise MemoryError()
     if c == 0:
         free(p)
+    # A builtin takes it as a Python object, by value.
+    print(c)
     if c:
         p[0] = c
         free(p)
