@@ -4721,15 +4721,18 @@ impl<'a> Lowerer<'a> {
         let can_raise = !quiet_by_declaration
             && !self.is_ord_of_c_character(function, &callee, node)
             && self.can_raise(&callee);
-        let capsule = matches!(&callee, Callee::External { name, .. } if name == "PyCapsule_New");
+        let capsule_destructor = match &callee {
+            Callee::External { name, .. } => super::capsules::capsule_destructor(name),
+            _ => None,
+        };
         let value = self.emit_call_that_raises(callee, args, node_span(node), can_raise);
         if let Value::Call(id) = value {
             let call = &mut self.f.calls[id.0 as usize];
             call.receiver = receiver;
             call.c_level = c_level;
             call.function_args = function_args;
-            if capsule {
-                self.note_capsule_destructor(node, id);
+            if let Some(destructor) = capsule_destructor {
+                self.note_capsule_destructor(node, id, destructor);
             }
         }
         Ok(value)
@@ -4761,8 +4764,8 @@ impl<'a> Lowerer<'a> {
 
     /// `PyCapsule_New(p, name, destructor)` naming a function: the capsule's destructor
     /// releases `p` when the capsule dies.
-    fn note_capsule_destructor(&mut self, node: Node<'_>, call: CallId) {
-        let Some(&destructor) = self.positional_args(node).get(2) else {
+    fn note_capsule_destructor(&mut self, node: Node<'_>, call: CallId, argument: usize) {
+        let Some(&destructor) = self.positional_args(node).get(argument) else {
             return;
         };
         if let Some(function) = self.named_function(destructor) {
