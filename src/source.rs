@@ -2,6 +2,7 @@
 //!
 //! Nothing past this module sees bytes: everything downstream works on `&str`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::Path;
@@ -16,8 +17,11 @@ pub enum SourceError {
         column: usize,
     },
     /// The file holds a NUL byte outside a comment of valid UTF-8 text, so it is not
-    /// source code at all.
-    Binary,
+    /// source code at all; `offset` is that byte's (the first NUL of text that is not
+    /// UTF-8).
+    Binary {
+        offset: usize,
+    },
     /// A named pipe, device or socket: reading it could block forever or never end.
     NotRegular(&'static str),
     /// Standard input is closed (`<&-`) or /dev/null: nothing was passed, which is not
@@ -33,7 +37,9 @@ impl fmt::Display for SourceError {
                 f,
                 "not valid UTF-8 (first invalid byte at line {line}, byte column {column})"
             ),
-            SourceError::Binary => write!(f, "binary file (contains a NUL byte), not source"),
+            SourceError::Binary { .. } => {
+                write!(f, "binary file (contains a NUL byte), not source")
+            }
             SourceError::NotRegular(kind) => write!(
                 f,
                 "not a regular file ({kind}); use `-` to check standard input"
@@ -114,6 +120,21 @@ pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
     "not a file or folder"
 }
 
+/// The text an editor holds, read as [`decode_source`] reads the file saved from it (the
+/// language server analyzes what `cysafe check` would): lone `\r`s end lines and NULs in
+/// comments are spaces, byte for byte, so an offset into the result is an offset into
+/// `text`. Borrowed when nothing changes, which two byte searches tell.
+pub fn decode_text(text: &str) -> Result<Cow<'_, str>, SourceError> {
+    let bytes = text.as_bytes();
+    let lone_carriage_return = text
+        .match_indices('\r')
+        .any(|(at, _)| bytes.get(at + 1) != Some(&b'\n'));
+    if !lone_carriage_return && !bytes.contains(&0) {
+        return Ok(Cow::Borrowed(text));
+    }
+    decode_source(bytes.to_vec()).map(Cow::Owned)
+}
+
 /// Turns raw bytes into source text, rejecting binary and non-UTF-8 input.
 pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
     // `contains` of a byte searches with memchr; most files have no `\r` at all.
@@ -122,8 +143,8 @@ pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
         normalize_lone_carriage_returns(&mut bytes);
     }
     if bytes.contains(&0) {
-        if !nul_bytes_only_in_comments(&bytes) {
-            return Err(SourceError::Binary);
+        if let Some(offset) = first_nul_outside_comments(&bytes) {
+            return Err(SourceError::Binary { offset });
         }
         // The grammar takes a NUL for the end of the input; in a comment a space means
         // the same, one byte for one byte, so offsets stay file offsets.
@@ -148,19 +169,20 @@ pub fn decode_source(mut bytes: Vec<u8>) -> Result<String, SourceError> {
     })
 }
 
-/// Whether the bytes are UTF-8 text whose every NUL byte lies in a `#` comment, which
-/// Cython skips (a stray NUL in a comment is the one kind Cython compiles). A binary file
-/// (a compiled module, an image, UTF-16 text) has a NUL outside any comment, or is not
-/// UTF-8. Strings are stepped over so that a `#` in one starts no comment; a NUL in a
-/// string is not accepted.
-fn nul_bytes_only_in_comments(bytes: &[u8]) -> bool {
+/// Where the bytes hold a NUL that makes them binary: `None` when they are UTF-8 text
+/// whose every NUL byte lies in a `#` comment, which Cython skips (a stray NUL in a
+/// comment is the one kind Cython compiles). A binary file (a compiled module, an image,
+/// UTF-16 text) has a NUL outside any comment, or is not UTF-8 (then its first NUL is
+/// the answer). Strings are stepped over so that a `#` in one starts no comment; a NUL in
+/// a string is not accepted.
+fn first_nul_outside_comments(bytes: &[u8]) -> Option<usize> {
     if std::str::from_utf8(bytes).is_err() {
-        return false;
+        return bytes.iter().position(|&b| b == 0);
     }
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
         match byte {
-            0 => return false,
+            0 => return Some(at),
             b'#' => {
                 at = bytes[at..]
                     .iter()
@@ -172,7 +194,9 @@ fn nul_bytes_only_in_comments(bytes: &[u8]) -> bool {
                 at += if triple { 3 } else { 1 };
                 loop {
                     match bytes.get(at) {
-                        None | Some(0) => return false,
+                        // An unterminated string: the NULs before it cannot be told apart.
+                        None => return bytes.iter().position(|&b| b == 0),
+                        Some(0) => return Some(at),
                         Some(b'\\') => at += 2,
                         Some(b'\n') if !triple => break,
                         Some(&quote) if quote == byte && !triple => {
@@ -194,7 +218,7 @@ fn nul_bytes_only_in_comments(bytes: &[u8]) -> bool {
             _ => at += 1,
         }
     }
-    true
+    None
 }
 
 /// Old Mac files end lines with a lone `\r`, which Python and Cython accept as a line
@@ -264,7 +288,7 @@ mod tests {
     fn nul_bytes_mean_binary() {
         assert!(matches!(
             decode_source(b"\x7fELF\0\0".to_vec()),
-            Err(SourceError::Binary)
+            Err(SourceError::Binary { .. })
         ));
     }
 
@@ -278,23 +302,47 @@ mod tests {
 
     #[test]
     fn nul_bytes_outside_comments_mean_binary() {
-        for bytes in [
-            &b"s = '# \0'\n"[..],
-            b"s = '''\n# \0\n'''\n",
-            b"x = 1\0\n",
-            b"# comment\n\0",
+        for (bytes, nul) in [
+            (&b"s = '# \0'\n"[..], 7),
+            (b"s = '''\n# \0\n'''\n", 10),
+            (b"x = 1\0\n", 5),
+            (b"# \0\n\0", 4),
+            (b"# \0\ns = '''\n", 2),
             // Old Mac line ends: the comment ends at the `\r`, so the NUL is in code.
-            b"# comment\rx = 1\0\r",
+            (b"# comment\rx = 1\0\r", 15),
             // A PNG's signature: not UTF-8.
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 8),
             // UTF-16 text of a comment: a byte order mark that is not UTF-8.
-            b"\xff\xfe#\0 \0",
+            (b"\xff\xfe#\0 \0", 3),
         ] {
             assert!(
-                matches!(decode_source(bytes.to_vec()), Err(SourceError::Binary)),
+                matches!(
+                    decode_source(bytes.to_vec()),
+                    Err(SourceError::Binary { offset }) if offset == nul
+                ),
                 "{bytes:?}"
             );
         }
+    }
+
+    #[test]
+    fn editor_text_is_decoded_as_its_saved_file_is_read() {
+        for text in ["x = 1\r\n# \u{e9}\n", "", "s = '\r\n'\n"] {
+            assert!(matches!(decode_text(text), Ok(Cow::Borrowed(same)) if same == text));
+        }
+        for text in [
+            "p = 1  # \0\r\ns = '#' # \0\n",
+            "a = 1\rb = 2\r\n",
+            "x = 1\0\n",
+        ] {
+            assert_eq!(
+                decode_text(text).map_err(|error| error.to_string()),
+                decode_source(text.as_bytes().to_vec())
+                    .map(Cow::Owned)
+                    .map_err(|error| error.to_string())
+            );
+        }
+        assert_eq!(decode_text("a = 1\r# \0\r").unwrap(), "a = 1\n#  \n");
     }
 
     #[test]

@@ -660,3 +660,79 @@ fn published_versions_only_grow_and_describe_their_own_text() {
         );
     }
 }
+
+/// The `(code, range)` of each diagnostic, its lines moved by `shift`.
+fn located(diagnostics: &[Value], shift: i64) -> Vec<(Value, Value)> {
+    let moved = |position: &Value| {
+        json!({
+            "line": position["line"].as_i64().unwrap() + shift,
+            "character": position["character"],
+        })
+    };
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let range = &diagnostic["range"];
+            (
+                diagnostic["code"].clone(),
+                json!({"start": moved(&range["start"]), "end": moved(&range["end"])}),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_editor_text_is_read_as_check_reads_the_saved_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), &[]);
+    let plain = open(&mut client, &dir.path().join("plain.pyx"), BUGGY);
+    let expected = located(&published(&mut client, &plain, 1), 0);
+    assert_eq!(expected.len(), 2);
+    assert_eq!(
+        expected[0],
+        (
+            json!("CY003"),
+            json!({"start": {"line": 6, "character": 19}, "end": {"line": 6, "character": 48}})
+        )
+    );
+
+    // A NUL in a comment is a space: no syntax error, the same bugs a line lower.
+    let path = dir.path().join("nul.pyx");
+    let uri = open(&mut client, &path, &format!("# a NUL: \0\n{BUGGY}"));
+    let diagnostics = published(&mut client, &uri, 1);
+    assert_eq!(located(&diagnostics, -1), expected, "{diagnostics:?}");
+
+    // Out of the comment, the NUL makes the text binary: `check` refuses such a file,
+    // and says so where the NUL is.
+    let edit = |version: i64, end: u32, text: &str| {
+        json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": end}},
+                "text": text,
+            }],
+        })
+    };
+    client.notify("textDocument/didChange", edit(2, 1, "x = 1 "));
+    assert_eq!(
+        published(&mut client, &uri, 2),
+        vec![json!({
+            "range": {"start": {"line": 0, "character": 14}, "end": {"line": 0, "character": 15}},
+            "severity": 1,
+            "source": "cysafe",
+            "message": "cysafe cannot check this file: binary file (contains a NUL byte), not source",
+        })]
+    );
+    client.notify("textDocument/didChange", edit(3, 6, "#"));
+    assert_eq!(located(&published(&mut client, &uri, 3), -1), expected);
+
+    // Old Mac line ends: each lone `\r` ends a line, for the grammar and for positions.
+    let mac = open(
+        &mut client,
+        &dir.path().join("mac.pyx"),
+        &BUGGY.replace('\n', "\r"),
+    );
+    assert_eq!(located(&published(&mut client, &mac, 1), 0), expected);
+    client.shutdown();
+}

@@ -24,6 +24,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 use crate::diagnostic::Span;
+use crate::ir::capsules::capsule_destructor;
 use crate::ir::kinds::KindName;
 use crate::ir::names::{
     declared_noexcept, declared_nogil, exception_clause, function_pointer_noexcept,
@@ -4757,16 +4758,15 @@ impl<'a> Lowerer<'a> {
         let can_raise = !quiet_by_declaration
             && !self.is_ord_of_c_character(function, &callee, node)
             && self.can_raise(&callee);
-        let capsule = matches!(&callee, Callee::External { name, .. } if name == "PyCapsule_New");
         let value = self.emit_call_that_raises(callee, args, node_span(node), can_raise);
         if let Value::Call(id) = value {
             let call = &mut self.f.calls[id.0 as usize];
             call.receiver = receiver;
             call.c_level = c_level;
             call.function_args = function_args;
-            if capsule {
-                self.note_capsule_destructor(node, id);
-            }
+            // Asked there, not here: this frame is on the path of every nested call
+            // (`g(g(g(...)))`), whose depth the stack bounds.
+            self.note_capsule_destructor(node, id);
         }
         Ok(value)
     }
@@ -4796,9 +4796,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `PyCapsule_New(p, name, destructor)` naming a function: the capsule's destructor
-    /// releases `p` when the capsule dies.
+    /// releases `p` when the capsule dies. Any other call is no capsule.
     fn note_capsule_destructor(&mut self, node: Node<'_>, call: CallId) {
-        let Some(&destructor) = self.positional_args(node).get(2) else {
+        let Callee::External { name, .. } = &self.f.calls[call.0 as usize].callee else {
+            return;
+        };
+        let Some(argument) = capsule_destructor(name) else {
+            return;
+        };
+        let Some(&destructor) = self.positional_args(node).get(argument) else {
             return;
         };
         if let Some(function) = self.named_function(destructor) {

@@ -15,6 +15,7 @@
 //! of its own. Only [`Function::return_exit`] ends in [`Terminator::Return`] and only
 //! [`Function::unwind_exit`] in [`Terminator::Unwind`].
 
+pub mod capsules;
 mod kinds;
 pub mod lower;
 pub mod names;

@@ -314,11 +314,6 @@ fn null_predicate(function: Node<'_>, source: &str) -> Option<(usize, bool)> {
     Some((position, non_null_when_true))
 }
 
-/// C-API functions that keep the block a `const` parameter points at for the life of
-/// what they make (a capsule's name): declared in the file's own extern block they hand
-/// it off, as they do when cimported from `cpython`.
-const KEEPS_CONST_POINTEE: &[&str] = &["PyCapsule_New", "PyCapsule_SetName"];
-
 /// Cython's own names (`libc.string`) for const-qualified types.
 const CONST_TYPEDEFS: &[&str] = &["const_char", "const_uchar", "const_schar", "const_void"];
 
@@ -618,7 +613,12 @@ impl ModuleNames {
                             self.raising_externs.insert(c_name.clone());
                         }
                         if in_extern {
-                            let positions = if KEEPS_CONST_POINTEE.contains(&c_name.as_str()) {
+                            // A capsule keeps its name for its life: declared in the
+                            // file's own extern block, as cimported from `cpython`, its
+                            // `const char*` hands the block off.
+                            let keeps_name = super::capsules::capsule_function(&c_name)
+                                .is_some_and(|function| function.keeps_name);
+                            let positions = if keeps_name {
                                 Vec::new()
                             } else {
                                 const_pointee_positions(node, source)

@@ -3,6 +3,7 @@
 //! family such a function releases with, when that is certain, so that CY002 can compare
 //! it with the block's.
 
+use crate::ir::capsules::gives_capsule_pointer;
 use crate::ir::{CallbackHolder, Callee, Function, Place, PlaceId, Stmt, Value};
 use crate::ownership::families::{FamilyId, Role};
 use crate::ownership::summary::Summary;
@@ -66,7 +67,7 @@ pub(super) fn capsule_pointer_release(
     let capsule = function.place_id(&Place::local(function.params.first()?))?;
     // Most functions are no destructor: they never ask a capsule for its pointer.
     let asks_capsule = function.calls.iter().any(|call| {
-        call.callee.display_name() == "PyCapsule_GetPointer"
+        gives_capsule_pointer(call.callee.display_name())
             && call.args.first() == Some(&Value::Place(capsule))
     });
     if !asks_capsule {
@@ -75,7 +76,7 @@ pub(super) fn capsule_pointer_release(
     let gets_pointer = |value: &Value| match value {
         Value::Call(call) => {
             let call = function.call(*call);
-            call.callee.display_name() == "PyCapsule_GetPointer"
+            gives_capsule_pointer(call.callee.display_name())
                 && call.args.first() == Some(&Value::Place(capsule))
         }
         _ => false,

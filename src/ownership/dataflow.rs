@@ -14,6 +14,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Span;
+use crate::ir::capsules::capsule_function;
 use crate::ir::{
     BlockId, CallId, Callee, Function, Place, PlaceId, Projection, Stmt, Terminator, Value,
 };
@@ -62,12 +63,9 @@ pub(crate) const BORROWERS: &[&str] = &[
 
 /// C-API functions that take a pointer as a value and accept NULL: passing an unchecked
 /// block to one reads nothing through it.
+/// The capsule functions that do are in [`crate::ir::capsules`].
 const NULL_TOLERANT: &[&str] = &[
     "PyLong_FromVoidPtr",
-    // A NULL name or context is allowed; a NULL pointer raises ValueError.
-    "PyCapsule_New",
-    "PyCapsule_SetContext",
-    "PyCapsule_SetName",
     // `(NULL, n)` asks for an uninitialized object of that size.
     "PyBytes_FromStringAndSize",
     "PyByteArray_FromStringAndSize",
@@ -2538,7 +2536,8 @@ impl Ownership<'_, '_> {
                     }
                     let tolerated = summary
                         .is_some_and(|s| s.tolerates.contains(&parameter(index)))
-                        || NULL_TOLERANT.contains(&callee_name);
+                        || NULL_TOLERANT.contains(&callee_name)
+                        || capsule_function(callee_name).is_some_and(|f| f.null_tolerant);
                     if released[index] || tolerated {
                         continue;
                     }

@@ -453,11 +453,11 @@ fn shared_sites(graph: &OwnershipGraph<'_>) -> Vec<bool> {
 
 /// `PyCapsule_New(p, name, destructor)` with a destructor: the capsule owns `p`.
 fn owning_capsule(call: &crate::ir::Call) -> bool {
-    call.callee.display_name() == "PyCapsule_New"
-        && call
-            .args
-            .get(2)
+    crate::ir::capsules::capsule_destructor(call.callee.display_name()).is_some_and(|at| {
+        call.args
+            .get(at)
             .is_some_and(|destructor| !matches!(destructor, Value::Null))
+    })
 }
 
 /// Whether some `return` hands the caller a pointer that is not a fresh block: one the

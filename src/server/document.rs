@@ -2,6 +2,7 @@
 //! tree-sitter's incremental reparse (each edit is told to the old tree, which the next
 //! parse reuses wherever the edit did not reach).
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use lsp_types::TextDocumentContentChangeEvent;
@@ -11,12 +12,18 @@ use super::position::{Encoding, Lines};
 use crate::analyze::AnalysisCache;
 use crate::diagnostic::Diagnostic;
 use crate::parse::{parse, reparse, Dialect};
+use crate::source::{decode_text, SourceError};
 
 pub struct Document {
     pub path: PathBuf,
     pub version: i32,
+    /// The editor's text: every position the session receives or sends is in it.
     pub text: String,
+    /// What `cysafe check` reads from the file saved from `text` ([`decode_text`]):
+    /// `Ok(None)` when that is `text` itself, the usual case.
+    source: Result<Option<String>, SourceError>,
     pub dialect: Dialect,
+    /// The tree of the source, or of `text` when it is no source.
     pub tree: Tree,
     /// The latest tree without a syntax error, told of every edit since: the base of the
     /// next reparse while `tree` has an error. Tree-sitter reuses nothing of a tree after
@@ -34,11 +41,13 @@ pub struct Document {
 impl Document {
     pub fn open(path: PathBuf, version: i32, text: String) -> Document {
         let dialect = Dialect::from_path(&path).unwrap_or(Dialect::Cython);
-        let tree = parse(&text, dialect);
+        let source = decoded(&text);
+        let tree = parse(parsed_text(&text, &source), dialect);
         Document {
             path,
             version,
             text,
+            source,
             dialect,
             clean: (!tree.root_node().has_error()).then(|| tree.clone()),
             tree,
@@ -83,21 +92,56 @@ impl Document {
                 }
             }
         }
-        self.tree = if whole {
-            self.clean = None;
-            parse(&self.text, self.dialect)
-        } else {
+        let source = decoded(&self.text);
+        // Decoding is byte for byte, but not local to an edit (a `#` typed before a NUL
+        // turns it into a space; a `\n` typed after a lone `\r` turns that back into a
+        // `\r`), and a lone `\r` moves rows: a tree of a decoded text is reused by no
+        // reparse, nor does one build on a tree of the editor's text.
+        let reusable =
+            !whole && !matches!(self.source, Ok(Some(_))) && !matches!(source, Ok(Some(_)));
+        self.source = source;
+        let text = parsed_text(&self.text, &self.source);
+        self.tree = if reusable {
             reparse(
-                &self.text,
+                text,
                 self.dialect,
                 self.clean.as_ref().unwrap_or(&self.tree),
             )
+        } else {
+            self.clean = None;
+            parse(text, self.dialect)
         };
         if !self.tree.root_node().has_error() {
             self.clean = Some(self.tree.clone());
         }
         self.version = version;
         self.diagnostics = None;
+    }
+
+    /// The text the analysis reads (an offset into it is one into [`Document::text`]), or
+    /// why there is none.
+    pub fn source(&self) -> Result<&str, &SourceError> {
+        match &self.source {
+            Ok(None) => Ok(&self.text),
+            Ok(Some(decoded)) => Ok(decoded),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// The source of an editor's text, `None` when it is the text itself.
+fn decoded(text: &str) -> Result<Option<String>, SourceError> {
+    decode_text(text).map(|source| match source {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(decoded) => Some(decoded),
+    })
+}
+
+/// The text the tree is built from: the source, else the editor's text.
+fn parsed_text<'a>(text: &'a str, source: &'a Result<Option<String>, SourceError>) -> &'a str {
+    match source {
+        Ok(Some(decoded)) => decoded,
+        _ => text,
     }
 }
 

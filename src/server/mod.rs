@@ -9,7 +9,8 @@
 //! than the document's is dropped, so no diagnostic is ever published for a version older
 //! than the one last published. Every handler runs under `catch_unwind`: a panic answers
 //! that request with an error (or is logged) and the session goes on. Checking goes
-//! through [`Checker`], as `cysafe check` does, on the tree each document keeps
+//! through [`Checker`], as `cysafe check` does, on the text `check` would read from the
+//! saved file ([`crate::source::decode_text`]) and the tree each document keeps
 //! reparsing incrementally.
 
 mod document;
@@ -45,11 +46,12 @@ use serde_json::Value;
 
 use crate::checker::{Checker, CheckerOptions, FileCheck, FileOutcome};
 use crate::config::ConfigError;
-use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Span};
 use crate::fix::apply_fixes;
 use crate::noqa::suppression_fix;
 use crate::ownership::summary::{ModuleExports, ProjectSummaries};
 use crate::rules::Severity;
+use crate::source::{decode_text, SourceError};
 use document::Document;
 use position::{Encoding, Lines};
 pub use worker::{CancelToken, CheckpointHook};
@@ -607,6 +609,10 @@ impl Session {
         let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
+        let Ok(text) = document.source().map(str::to_string) else {
+            self.publish_unreadable(uri);
+            return;
+        };
         let cache = document.cache.take().unwrap_or_default();
         let token = CancelToken::default();
         self.generation += 1;
@@ -615,7 +621,7 @@ impl Session {
             generation: self.generation,
             version: document.version,
             path,
-            text: document.text.clone(),
+            text,
             tree: document.tree.clone(),
             project,
             context,
@@ -719,13 +725,13 @@ impl Session {
         let Some(document) = self.documents.get(uri) else {
             return;
         };
-        let (check, summaries) = self.checker.check_parsed(
-            &document.path,
-            &document.text,
-            &document.tree,
-            &project,
-            &context,
-        );
+        let Ok(text) = document.source() else {
+            self.publish_unreadable(uri);
+            return;
+        };
+        let (check, summaries) =
+            self.checker
+                .check_parsed(&document.path, text, &document.tree, &project, &context);
         self.publish(uri, check, summaries);
     }
 
@@ -750,7 +756,6 @@ impl Session {
             }
             FileOutcome::Skipped | FileOutcome::Unreadable(_) => (Vec::new(), None),
         };
-        let version = document.version;
         document.diagnostics = Some(diagnostics);
         if is_pyx {
             self.exports.insert(path, summaries);
@@ -758,10 +763,30 @@ impl Session {
         if let Some(error) = config_error {
             self.report_config_error(error);
         }
-        let lsp = self.lsp_diagnostics(uri);
+        self.publish_diagnostics(uri);
+    }
+
+    /// A document whose text is no source (a NUL outside a comment) is not checked, as
+    /// `cysafe check` checks no such file: it exports nothing, and what `check` says of it
+    /// is its one diagnostic.
+    fn publish_unreadable(&mut self, uri: &Url) {
+        let Some(document) = self.documents.get_mut(uri) else {
+            return;
+        };
+        document.diagnostics = Some(Vec::new());
+        let path = document.path.clone();
+        self.exports.remove(&path);
+        self.publish_diagnostics(uri);
+    }
+
+    /// Sends the diagnostics of a document's current version.
+    fn publish_diagnostics(&self, uri: &Url) {
+        let Some(version) = self.documents.get(uri).map(|document| document.version) else {
+            return;
+        };
         self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
             uri: uri.clone(),
-            diagnostics: lsp,
+            diagnostics: self.lsp_diagnostics(uri),
             version: Some(version),
         });
     }
@@ -818,6 +843,25 @@ impl Session {
             return Vec::new();
         };
         let lines = Lines::new(&document.text);
+        if let Err(error) = document.source() {
+            let range = match error {
+                SourceError::Binary { offset } => lines.range(
+                    Span {
+                        start: *offset,
+                        end: offset + 1,
+                    },
+                    self.encoding,
+                ),
+                _ => lsp_types::Range::default(),
+            };
+            return vec![lsp_types::Diagnostic {
+                range,
+                severity: Some(DiagnosticSeverity::ERROR),
+                source: Some("cysafe".to_string()),
+                message: format!("cysafe cannot check this file: {error}"),
+                ..Default::default()
+            }];
+        }
         document
             .diagnostics
             .iter()
@@ -873,14 +917,22 @@ impl Session {
         }
     }
 
-    /// The texts whose cimports a file sees: a `.pyx`'s `.pxd`, open or on disk.
+    /// The texts whose cimports a file sees: a `.pyx`'s `.pxd`, open or on disk, as
+    /// `cysafe check` reads it.
     fn context_of(&self, path: &Path) -> Vec<String> {
         if path.extension().is_none_or(|ext| ext != "pyx") {
             return Vec::new();
         }
-        self.text_of(&path.with_extension("pxd"))
-            .into_iter()
-            .collect()
+        let pxd = self.root.join(path.with_extension("pxd"));
+        let source = match self
+            .documents
+            .values()
+            .find(|document| document.path == pxd)
+        {
+            Some(document) => document.source().ok().map(str::to_string),
+            None => crate::source::read_source(&pxd).ok(),
+        };
+        source.into_iter().collect()
     }
 
     /// The text of a file a related site points into: open, or read from disk.
@@ -991,12 +1043,15 @@ impl Session {
             }
             changed = true;
             text = fixed;
+            let Ok(source) = decode_text(&text) else {
+                break;
+            };
             let context = self.context_of(&document.path);
             let context: Vec<&str> = context.iter().map(String::as_str).collect();
             let (check, _) = self.checker.check_parsed(
                 &document.path,
-                &text,
-                &crate::parse::parse(&text, document.dialect),
+                &source,
+                &crate::parse::parse(&source, document.dialect),
                 &project,
                 &context,
             );

@@ -20,17 +20,21 @@ pub struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub fn new(text: &'a str) -> Lines<'a> {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
+        // LSP ends a line at `\n`, `\r\n` and a lone `\r` (which is how `cysafe check`
+        // reads an old Mac file too).
         starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|&(_, b)| b == b'\n')
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
                 .map(|(i, _)| i + 1),
         );
         Lines { text, starts }
     }
 
-    /// The line's text without its `\n`.
+    /// The line's text without its `\n` (or lone `\r`).
     fn line(&self, line: usize) -> &'a str {
         let start = self.starts[line];
         let end = self
@@ -116,5 +120,18 @@ mod tests {
             lines.offset(Position::new(1, 2), Encoding::Utf16),
             "a\né".len()
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "a = 1\rb = 2\r\nc = 3\nd";
+        let lines = Lines::new(text);
+        for (line, name) in ["a", "b", "c", "d"].iter().enumerate() {
+            let offset = text.find(name).unwrap();
+            let position = Position::new(line as u32, 0);
+            assert_eq!(lines.position(offset, Encoding::Utf16), position);
+            assert_eq!(lines.offset(position, Encoding::Utf16), offset);
+        }
+        assert_eq!(lines.offset(Position::new(0, 99), Encoding::Utf8), 5);
     }
 }
