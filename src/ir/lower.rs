@@ -3312,6 +3312,11 @@ impl<'a> Lowerer<'a> {
 
     /// For `cython.cast(...)`, `cython.sizeof(...)`: the name after `cython.`.
     fn cython_function(&self, call: Node<'_>) -> Option<&'a str> {
+        // The function is the call's first child, so its text starts the call's: most
+        // calls are ruled out without the field lookup (`strip` asks of every call).
+        if !self.text(call).starts_with("cython.") {
+            return None;
+        }
         let function = call.field("function")?;
         let name = self.text(function);
         let rest = name.strip_prefix("cython.")?;
