@@ -1644,14 +1644,21 @@ impl<'a> Lowerer<'a> {
                     || matches!(
                         kind,
                         "expression_statement"
-                            | "assignment"
                             | "with_clause"
                             | "with_item"
                             | "c_variable_declaration"
                             | "parameters"
                             | "lambda_parameters"
                     )
-                    || self.text(node).contains(":="));
+                    || self.text(node).contains(":=")
+                    // `a = b = p`: the inner assignment binds `b`. The arm below binds
+                    // the outer target; nothing else inside an assignment binds (a
+                    // walrus is caught by its text above), and each child the cursor
+                    // steps over costs a climb through the block's hidden nodes.
+                    || (kind == "assignment"
+                        && node
+                            .field("right")
+                            .is_some_and(|right| right.kind_name() == "assignment")));
             match kind {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                     if let Some(left) = node.field("left") {
@@ -3653,7 +3660,12 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "call" => {
-                    if let Some(arguments) = node.field("arguments") {
+                    // A keyword argument's text holds its `=`: without one there is none
+                    // to walk the arguments for.
+                    let keyword = node
+                        .field("arguments")
+                        .filter(|arguments| self.text(*arguments).contains('='));
+                    if let Some(arguments) = keyword {
                         let mut cursor = arguments.walk();
                         for argument in arguments.named_children(&mut cursor) {
                             if argument.kind_name() == "keyword_argument" {
