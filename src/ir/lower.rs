@@ -605,29 +605,7 @@ pub fn mentions_any(text: &str, names: &HashSet<String>) -> bool {
 
 /// Sets of short names hashed with FNV-1a: hashing every word of every function with
 /// SipHash cost more than the lowering it saves.
-type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
-
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &byte in bytes {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
+type FastSet<T> = HashSet<T, crate::ir::FnvBuild>;
 
 /// The identifier-shaped words of a text (strings and comments included: a superset is
 /// harmless here). Bytes, not chars: non-ASCII bytes count as identifier bytes.
