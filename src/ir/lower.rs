@@ -606,29 +606,7 @@ pub fn mentions_any(text: &str, names: &HashSet<String>) -> bool {
 
 /// Sets of short names hashed with FNV-1a: hashing every word of every function with
 /// SipHash cost more than the lowering it saves.
-type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
-
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &byte in bytes {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
+type FastSet<T> = HashSet<T, crate::ir::FnvBuild>;
 
 /// The identifier-shaped words of a text (strings and comments included: a superset is
 /// harmless here). Bytes, not chars: non-ASCII bytes count as identifier bytes.
@@ -1650,14 +1628,21 @@ impl<'a> Lowerer<'a> {
                     || matches!(
                         kind,
                         "expression_statement"
-                            | "assignment"
                             | "with_clause"
                             | "with_item"
                             | "c_variable_declaration"
                             | "parameters"
                             | "lambda_parameters"
                     )
-                    || self.text(node).contains(":="));
+                    || self.text(node).contains(":=")
+                    // `a = b = p`: the inner assignment binds `b`. The arm below binds
+                    // the outer target; nothing else inside an assignment binds (a
+                    // walrus is caught by its text above), and each child the cursor
+                    // steps over costs a climb through the block's hidden nodes.
+                    || (kind == "assignment"
+                        && node
+                            .field("right")
+                            .is_some_and(|right| right.kind_name() == "assignment")));
             match kind {
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                     if let Some(left) = node.field("left") {
@@ -3349,6 +3334,11 @@ impl<'a> Lowerer<'a> {
 
     /// For `cython.cast(...)`, `cython.sizeof(...)`: the name after `cython.`.
     fn cython_function(&self, call: Node<'_>) -> Option<&'a str> {
+        // The function is the call's first child, so its text starts the call's: most
+        // calls are ruled out without the field lookup (`strip` asks of every call).
+        if !self.text(call).starts_with("cython.") {
+            return None;
+        }
         let function = call.field("function")?;
         let name = self.text(function);
         let rest = name.strip_prefix("cython.")?;
@@ -3685,7 +3675,12 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 "call" => {
-                    if let Some(arguments) = node.field("arguments") {
+                    // A keyword argument's text holds its `=`: without one there is none
+                    // to walk the arguments for.
+                    let keyword = node
+                        .field("arguments")
+                        .filter(|arguments| self.text(*arguments).contains('='));
+                    if let Some(arguments) = keyword {
                         let mut cursor = arguments.walk();
                         for argument in arguments.named_children(&mut cursor) {
                             if argument.kind_name() == "keyword_argument" {

@@ -62,7 +62,8 @@ impl Family {
 #[derive(Clone, Debug)]
 pub struct FamilyTable {
     families: Vec<Family>,
-    by_function: HashMap<String, (FamilyId, Role)>,
+    // Asked for every call the analysis meets: FNV, not SipHash.
+    by_function: HashMap<String, (FamilyId, Role), crate::ir::FnvBuild>,
 }
 
 /// C++ `new T` / `del p`: always this family.
@@ -103,7 +104,7 @@ impl FamilyTable {
         ];
         let mut table = FamilyTable {
             families: Vec::new(),
-            by_function: HashMap::new(),
+            by_function: HashMap::default(),
         };
         for family in families {
             table.add(family);

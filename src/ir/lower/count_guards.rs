@@ -139,13 +139,16 @@ impl<'a> Lowerer<'a> {
     /// `len(xs)` of an identifier: `xs`.
     fn measured_sequence(&self, call: Node<'_>) -> Option<&'a str> {
         let function = call.field("function")?;
+        // Checked before the arguments are collected: nearly every call is not `len`.
+        if self.text(function) != "len" {
+            return None;
+        }
         let arguments = self.positional_args(call);
         let [argument] = arguments.as_slice() else {
             return None;
         };
         let argument = self.strip(*argument);
-        (self.text(function) == "len" && argument.kind_name() == "identifier")
-            .then(|| self.text(argument))
+        (argument.kind_name() == "identifier").then(|| self.text(argument))
     }
 
     /// A call that may run Python code (or `del`, or `xs[a:b] = ...`) may change how
