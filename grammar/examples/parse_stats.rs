@@ -159,6 +159,14 @@ struct ForkLog {
     splits: Vec<(u32, u32, u32)>,
 }
 
+/// Where splits happened: one parse state with one kind of next token.
+#[derive(Default)]
+struct Site {
+    count: u64,
+    /// Up to three (file index, row) pairs.
+    examples: Vec<(usize, u32)>,
+}
+
 #[derive(Clone, Copy)]
 struct Step {
     version_count: u32,
@@ -205,8 +213,7 @@ fn forks(files: &[PathBuf], sources: &[Vec<u8>]) -> io::Result<()> {
         log.previous = Some(step);
     })));
 
-    // (state, next token) -> (count, examples as (file, row))
-    let mut sites: HashMap<(u32, String), (u64, Vec<(usize, u32)>)> = HashMap::new();
+    let mut sites: HashMap<(u32, String), Site> = HashMap::new();
     let (mut steps, mut split_steps, mut split_count) = (0, 0, 0);
     for (index, source) in sources.iter().enumerate() {
         parser.parse(source, None);
@@ -220,9 +227,9 @@ fn forks(files: &[PathBuf], sources: &[Vec<u8>]) -> io::Result<()> {
             let line = lines.get(row as usize).copied().unwrap_or("");
             let next = next_token_kind(line, column as usize);
             let site = sites.entry((state, next)).or_default();
-            site.0 += 1;
-            if site.1.len() < 3 {
-                site.1.push((index, row));
+            site.count += 1;
+            if site.examples.len() < 3 {
+                site.examples.push((index, row));
             }
         }
         *log = ForkLog::default();
@@ -234,10 +241,10 @@ fn forks(files: &[PathBuf], sources: &[Vec<u8>]) -> io::Result<()> {
     writeln!(out, "tokens processed {steps}, while split {split_steps}")?;
     writeln!(out, "splits {split_count}")?;
     let mut ranked: Vec<_> = sites.into_iter().collect();
-    ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(&b.0)));
-    for ((state, next), (count, examples)) in ranked.iter().take(40) {
-        writeln!(out, "{count:>8}  state {state}, next {next}")?;
-        for &(file, row) in examples {
+    ranked.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+    for ((state, next), site) in ranked.iter().take(40) {
+        writeln!(out, "{:>8}  state {state}, next {next}", site.count)?;
+        for &(file, row) in &site.examples {
             let text = String::from_utf8_lossy(&sources[file]);
             let line = text.lines().nth(row as usize).unwrap_or("").trim();
             writeln!(
