@@ -53,6 +53,8 @@ module.exports = grammar(Python, {
     [$.primary_expression, $.template_type, $.memoryview_type, $.array_type],
     [$.primary_expression, $._c_dotted_type],
     [$._c_declaration_type, $._c_type_inner],
+    // `cdef T name[N]` (an array) or `cdef T name[U](...)` (a template function).
+    [$.primary_expression, $.template_parameters],
     // `x: T[:]` (a memoryview annotation) is a subscript, `x: List[int]` a generic type;
     // only the text after `[` tells them apart.
     [$.primary_expression, $.generic_type],
@@ -61,6 +63,7 @@ module.exports = grammar(Python, {
   inline: ($, original) => original.concat([
     $._c_type_name,
     $._cython_name,
+    $._c_return_type,
   ]),
 
   rules: {
@@ -260,7 +263,14 @@ module.exports = grammar(Python, {
     // The traits of a returned function pointer's type, not of the function itself.
     _returned_function_trait: $ => choice($.exception_spec, 'nogil', seq('with', 'gil')),
 
-    _c_return_type: $ => alias($._c_type_inner, $.c_type),
+    // A return type without stars is the very symbol a variable's type is, so that after
+    // `cdef T` the parser need not guess between the two before it sees the name.
+    _c_return_type: $ => choice(
+      $._c_declaration_type,
+      alias($._c_pointer_return_type, $.c_type),
+    ),
+
+    _c_pointer_return_type: $ => $.pointer_type,
 
     // What follows a C function's parameters: `const` (C++ methods), the exception
     // specification, `nogil`, `with gil`, in any order real code writes them.
