@@ -1086,8 +1086,16 @@ mod tests {
         let with_shared = analyze_file(pyx, Dialect::Cython, &settings, &empty, &context);
         let alone = analyze_file(pyx, Dialect::Cython, &settings, &empty, &[pxi.into()]);
         assert_eq!(with_shared.diagnostics, alone.diagnostics);
-        let codes: Vec<&str> = alone.diagnostics.iter().map(|d| d.rule.code).collect();
-        assert_eq!(codes, ["CY001"]);
+        let lines = LineIndex::new(pyx);
+        let found: Vec<(&str, usize, usize)> = alone
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let start = lines.position(d.span.start);
+                (d.rule.code, start.row, start.column)
+            })
+            .collect();
+        assert_eq!(found, [("CY001", 2, 20)]);
         // A context whose parse is not kept (its check parses it by groups) gives none.
         assert!(SharedContext::new(false).parse_for_own_check(pxi).is_none());
     }
