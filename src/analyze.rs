@@ -73,20 +73,24 @@ impl ContextFile<'_> {
 pub type BoundedParse = (tree_sitter::Tree, Vec<DeepDefinition>);
 
 /// What a run shares of one context file between the files that see it: the names it
-/// binds, worked out once; and, for a context the run checks later itself (a `.pxd`, whose
-/// `.pyx` is checked first), the parse that working them out made, which that check takes
-/// ([`SharedContext::take_parse`]) instead of parsing the text a second time.
+/// binds, worked out once; and, since the run checks the context itself, one parse for
+/// both: a context checked after a file that reads its names (a `.pxd` after its `.pyx`,
+/// a `.pyx` after the `.pxi` it includes) takes the parse that working them out made
+/// ([`SharedContext::take_parse`]); one checked before (a `.pxi` before its `.pyx`) works
+/// them out from its own check's parse ([`SharedContext::parse_for_own_check`]), which
+/// costs a walk of the tree if no file reads them after all.
 #[derive(Default)]
 pub struct SharedContext {
     names: OnceLock<ModuleNames>,
-    /// Whether the file is checked later in the run, as Cython (the dialect its names
-    /// are parsed in).
+    /// Whether the file is checked in the run, as Cython (the dialect its names are
+    /// parsed in), from a whole parse (not by groups).
     keeps_parse: bool,
     parse: Mutex<Option<BoundedParse>>,
 }
 
 impl SharedContext {
-    /// `keeps_parse`: the file is checked later in the run, in the Cython dialect.
+    /// `keeps_parse`: the file is checked in the run, in the Cython dialect, from a whole
+    /// parse (its check would not parse it by groups, [`Grouping::applies_to`]).
     pub fn new(keeps_parse: bool) -> SharedContext {
         SharedContext {
             keeps_parse,
@@ -117,6 +121,20 @@ impl SharedContext {
     /// kept, for the file's own check; once.
     pub fn take_parse(&self) -> Option<BoundedParse> {
         self.parse.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    /// The parse for the file's own check, when one is kept: the one its names were
+    /// worked out from by a file checked before it; else the names are worked out now,
+    /// from the parse this returns, for the files checked after it (whether a file of the
+    /// same batch reads them before or after its check is up to the threads). So the file
+    /// is parsed once for both. `None` when the parse is not kept, or was taken already
+    /// (by an earlier round of a cycle of cimports).
+    pub fn parse_for_own_check(&self, text: &str) -> Option<BoundedParse> {
+        if !self.keeps_parse {
+            return None;
+        }
+        self.names(text);
+        self.take_parse()
     }
 }
 
@@ -218,7 +236,7 @@ impl Grouping {
     };
 
     /// Whether `text` is parsed by groups.
-    fn applies_to(&self, text: &str) -> bool {
+    pub fn applies_to(&self, text: &str) -> bool {
         if text.len() < self.from_bytes || crate::parse::cuts_deep_definitions(text) {
             return false;
         }
@@ -1037,6 +1055,49 @@ mod tests {
         }];
         analyze_file(pyx, Dialect::Cython, &settings, &empty, &context);
         assert!(unkept.take_parse().is_none());
+    }
+
+    #[test]
+    fn a_context_checked_first_works_out_its_names_from_its_own_parse() {
+        // An included `.pxi` is checked before the `.pyx` that reads its names.
+        let pxi = "from libc.stdlib cimport malloc as alloc, free\n\
+                   cdef char* make(size_t n):\n    return <char*> alloc(n)\n";
+        let pyx = "def use(size_t n):\n    cdef char* p = alloc(n)\n    p[0] = 1\n    free(p)\n";
+        let settings = AnalysisSettings::default();
+        let empty = ProjectSummaries::default();
+        let shared = SharedContext::new(true);
+        let (own, cut) = shared.parse_for_own_check(pxi).expect("the parse is kept");
+        assert!(cut.is_empty());
+        let (fresh, _) = parse_bounded(pxi, Dialect::Cython);
+        assert_eq!(own.root_node().to_sexp(), fresh.root_node().to_sexp());
+        assert!(
+            shared.take_parse().is_none(),
+            "handed to the own check only"
+        );
+        assert!(
+            shared.parse_for_own_check(pxi).is_none(),
+            "a later round parses"
+        );
+        // The `.pyx` reads the names worked out then: `alloc` is `malloc` there too.
+        let context = [ContextFile {
+            text: pxi,
+            names: Some(&shared),
+        }];
+        let with_shared = analyze_file(pyx, Dialect::Cython, &settings, &empty, &context);
+        let alone = analyze_file(pyx, Dialect::Cython, &settings, &empty, &[pxi.into()]);
+        assert_eq!(with_shared.diagnostics, alone.diagnostics);
+        let lines = LineIndex::new(pyx);
+        let found: Vec<(&str, usize, usize)> = alone
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let start = lines.position(d.span.start);
+                (d.rule.code, start.row, start.column)
+            })
+            .collect();
+        assert_eq!(found, [("CY001", 2, 20)]);
+        // A context whose parse is not kept (its check parses it by groups) gives none.
+        assert!(SharedContext::new(false).parse_for_own_check(pxi).is_none());
     }
 
     #[test]

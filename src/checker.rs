@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 
 use crate::analyze::{
-    analyze_tree_until, prepare_file, BoundedParse, ContextFile, Incremental, LoweringInputs,
+    analyze_tree_until, prepare_file, ContextFile, Grouping, Incremental, LoweringInputs,
     PreparedFile, SharedContext,
 };
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
@@ -326,12 +326,32 @@ impl Checker {
             .unzip();
         self.add_files_read(&mut files, &mut texts, &mut module_files);
         let graph = ModuleGraph::build(&self.cwd, paths, &module_files);
-        let roles = module_files
+        let roles: Vec<FileRole> = module_files
             .iter()
             .map(|file| FileRole::of(&file.path, &file.imports))
             .collect();
         let components = graph.components();
         let dependents = components.dependents();
+        let mut is_context = vec![false; files.len()];
+        for &outer in graph.context.iter().flatten() {
+            is_context[outer] = true;
+        }
+        let contexts = files
+            .iter()
+            .zip(&texts)
+            .enumerate()
+            .map(|(file, (path, text))| {
+                // A context is parsed once for its names and its own check, unless
+                // that check parses it by groups (so that its whole tree never
+                // exists while it is lowered).
+                let keeps_parse = is_context[file]
+                    && Dialect::from_path(path) == Some(Dialect::Cython)
+                    && text
+                        .as_ref()
+                        .is_ok_and(|text| !Grouping::LARGE_FILES.applies_to(text));
+                SharedContext::new(keeps_parse)
+            })
+            .collect();
         let run = ModuleRun {
             checker: self,
             files: &files,
@@ -345,10 +365,7 @@ impl Checker {
                 .iter()
                 .map(|depends| AtomicUsize::new(depends.len()))
                 .collect(),
-            contexts: files
-                .iter()
-                .map(|path| SharedContext::new(is_declaration(path)))
-                .collect(),
+            contexts,
             exports: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
             own_helpers: (0..graph.modules.len()).map(|_| OnceLock::new()).collect(),
             helper_summaries: (0..files.len()).map(|_| OnceLock::new()).collect(),
@@ -543,7 +560,7 @@ impl Checker {
     ) -> (FileCheck, Summaries) {
         let source = Source::Text {
             kept: None,
-            parsed: None,
+            shared: None,
         };
         self.check_guarded(path, text, project, context, source)
             .expect("a check nobody cancels finishes")
@@ -628,7 +645,11 @@ impl Checker {
                 context,
                 incremental,
             )?,
-            Source::Text { kept, parsed } => {
+            Source::Text { kept, shared } => {
+                // `shared` keeps only parses in the Cython dialect.
+                let parsed = shared
+                    .filter(|_| dialect == Dialect::Cython)
+                    .and_then(|shared| shared.parse_for_own_check(text));
                 let prepare = |parsed| {
                     prepare_file(text, dialect, &config.analysis, project, context, parsed)
                 };
@@ -691,11 +712,11 @@ enum Source<'a> {
     Tree(&'a tree_sitter::Tree, Incremental<'a>),
     /// Only the text; with a slot for what a run keeps of a file it may analyze again
     /// (see [`PreparedFile`]): the text prepared last time, used again when what its
-    /// lowering reads is the same, and what this check prepares; and the text's parse
-    /// when a [`SharedContext`] kept it.
+    /// lowering reads is the same, and what this check prepares; and, for a context of
+    /// other files of a run, its [`SharedContext`], whose parse the check takes or makes.
     Text {
         kept: Option<&'a mut KeptLowering>,
-        parsed: Option<BoundedParse>,
+        shared: Option<&'a SharedContext>,
     },
 }
 
@@ -784,8 +805,8 @@ struct ModuleRun<'r> {
     roles: Vec<FileRole>,
     /// For each component, how many of the components it depends on are not done.
     waiting_for: Vec<AtomicUsize>,
-    /// What a context file binds, worked out once however many files see it; a `.pxd`
-    /// keeps the parse that took for its own check.
+    /// What a context file binds, worked out once however many files see it, from the
+    /// parse its own check takes (or made, when it comes first).
     contexts: Vec<SharedContext>,
     /// What each module exports, set when its component is done.
     exports: Vec<OnceLock<Arc<ModuleExports>>>,
@@ -1047,7 +1068,7 @@ impl<'r> ModuleRun<'r> {
         let mut kept = prepared.map(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()));
         let source = Source::Text {
             kept: kept.as_deref_mut(),
-            parsed: self.contexts[file].take_parse(),
+            shared: Some(&self.contexts[file]),
         };
         self.checker
             .check_guarded(path, text, &project, &context, source)
