@@ -1,6 +1,7 @@
 //! The class model: for an extension type (`cdef class`, `@cython.cclass`), which
 //! attributes its methods leave holding owned heap blocks, and of which family.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::ir::{BlockId, Callee, Class, PlaceId, Relation, Stmt, Terminator, Value};
@@ -415,6 +416,8 @@ struct PathState {
     holding: Holding,
     /// The locals holding a block the method allocated (`node = malloc(...)`).
     fresh_locals: BTreeSet<PlaceId>,
+    /// What the locals that carry a flag's value hold (see [`LocalValue`]).
+    locals: BTreeMap<PlaceId, LocalValue>,
     /// The tests of flags the path went through, as written (`self.kind == 2`), with the
     /// flag each tests.
     guards: Vec<(String, String)>,
@@ -423,6 +426,20 @@ struct PathState {
     /// The path tested the truth of another attribute whose value nothing here knows
     /// (`if self.owner:`, `if not self.closed:`): such a flag may say the block is gone.
     unknown_truth_test: bool,
+}
+
+/// What a local (or parameter) that carries a flag's value holds on one path: `pymem`
+/// in `self.pymem = pymem` then `if pymem: self.p = PyMem_Malloc(n)`, where the test of
+/// the parameter is a test of the flag, or in `if pymem: ...` then `self.pymem = pymem`,
+/// where the flag gets what the test said. Only such locals are followed (those a method
+/// assigns to or from an attribute of the instance): a test of any other local says
+/// nothing of the instance, and tracking it would only keep paths from merging.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum LocalValue {
+    /// The value of this flag, neither having been assigned since the copy.
+    CopyOf(String),
+    /// A value its tests, or a constant stored in it, said.
+    Known(FlagValue),
 }
 
 /// A path that reaches the end of a method, as the guard evaluation sees it.
@@ -468,6 +485,9 @@ struct Paths<'g, 'a> {
     /// Only a block of this family is fresh (`if self.pymem: self.buf = PyMem_Malloc(n)
     /// else: self.buf = malloc(n)`: where it holds a `malloc` block); `None`: any.
     family: Option<FamilyId>,
+    /// The locals that carry a flag's value ([`LocalValue`]), found when a path first
+    /// tests or assigns a local.
+    flag_locals: OnceCell<HashSet<PlaceId>>,
 }
 
 impl Paths<'_, '_> {
@@ -507,6 +527,7 @@ impl Paths<'_, '_> {
             assigned: BTreeSet::new(),
             holding,
             fresh_locals: BTreeSet::new(),
+            locals: BTreeMap::new(),
             guards: Vec::new(),
             unknown_guard: false,
             unknown_truth_test: false,
@@ -537,6 +558,7 @@ impl Paths<'_, '_> {
                 state.holding,
                 state.assigned.clone(),
                 state.fresh_locals.clone(),
+                state.locals.clone(),
                 state.unknown_guard,
                 state.unknown_truth_test,
             );
@@ -616,17 +638,20 @@ impl Paths<'_, '_> {
                         } else {
                             state.fresh_locals.remove(target_place);
                         }
+                        self.assign_local(*target_place, value, fresh, state);
                     }
                     return true;
                 };
                 let flag = match value {
                     Value::Null => Some(FlagValue::Is(0)),
                     _ if fresh => Some(FlagValue::NonZero),
-                    Value::Place(place) => self
-                        .attribute_of(*place)
-                        .and_then(|source| state.flags.get(&source).copied()),
+                    Value::Place(place) => match self.attribute_of(*place) {
+                        Some(source) => state.flags.get(&source).copied(),
+                        None => self.local_value(*place, state),
+                    },
                     _ => None,
                 };
+                self.forget_copies_of(&target, state);
                 // `self.ctx = ...` changes what `self.ctx.kind` says.
                 let nested = format!("{target}.");
                 state
@@ -634,6 +659,19 @@ impl Paths<'_, '_> {
                     .retain(|name, _| *name != target && !name.starts_with(&nested));
                 if let Some(flag) = flag {
                     state.flags.insert(target.clone(), flag);
+                }
+                // `self.pymem = pymem`: until either is assigned again, a test of the
+                // parameter is a test of the flag.
+                if let Value::Place(source) = value {
+                    let carries_flag = !fresh
+                        && target != self.attribute
+                        && !self.attribute.starts_with(&nested)
+                        && self.is_flag_local(*source);
+                    if carries_flag {
+                        state
+                            .locals
+                            .insert(*source, LocalValue::CopyOf(target.clone()));
+                    }
                 }
                 if target == self.attribute {
                     state.holding = if fresh {
@@ -648,8 +686,13 @@ impl Paths<'_, '_> {
             }
             Stmt::Constant { place, value } => {
                 if let Some(target) = self.attribute_of(*place) {
+                    self.forget_copies_of(&target, state);
                     state.flags.insert(target.clone(), FlagValue::Is(*value));
                     state.assigned.insert(target);
+                } else if self.is_flag_local(*place) {
+                    state
+                        .locals
+                        .insert(*place, LocalValue::Known(FlagValue::Is(*value)));
                 }
             }
             Stmt::Assume {
@@ -659,7 +702,8 @@ impl Paths<'_, '_> {
                 ..
             } => {
                 let Some(tested) = self.attribute_of(*place) else {
-                    return self.compile_time_clause(*place, *non_null, state);
+                    return self.compile_time_clause(*place, *non_null, state)
+                        && self.test_local(*place, Relation::equality(!*non_null), 0, state);
                 };
                 let text = match (*against_null, *non_null) {
                     (true, true) => format!("`self.{tested} != NULL`"),
@@ -690,7 +734,7 @@ impl Paths<'_, '_> {
                 relation,
             } => {
                 let Some(tested) = self.attribute_of(*place) else {
-                    return true;
+                    return self.test_local(*place, *relation, *value, state);
                 };
                 let text = format!("`self.{tested} {} {value}`", relation.symbol());
                 let known = self.known(&tested, state);
@@ -744,8 +788,11 @@ impl Paths<'_, '_> {
             // it (to something else than what its callers knew).
             Stmt::Modified { place } => {
                 if let Some(target) = self.attribute_of(*place) {
+                    self.forget_copies_of(&target, state);
                     state.flags.remove(&target);
                     state.assigned.insert(target);
+                } else {
+                    state.locals.remove(place);
                 }
             }
             // `fill(&self.count)` may store anything there.
@@ -754,9 +801,12 @@ impl Paths<'_, '_> {
                     if target == self.attribute {
                         state.holding = Holding::Released;
                     } else {
+                        self.forget_copies_of(&target, state);
                         state.flags.remove(&target);
                         state.assigned.insert(target);
                     }
+                } else {
+                    state.locals.remove(place);
                 }
             }
             Stmt::Use { .. }
@@ -794,6 +844,144 @@ impl Paths<'_, '_> {
         true
     }
 
+    /// Whether `place` is a local that carries a flag's value ([`LocalValue`]): one the
+    /// method stores in an attribute of the instance (other than the tracked one), or
+    /// assigns from one.
+    fn is_flag_local(&self, place: PlaceId) -> bool {
+        self.flag_locals
+            .get_or_init(|| {
+                let function = self.graph.function;
+                let is_local = |place: PlaceId| {
+                    let place = function.place(place);
+                    place.path.is_empty()
+                        && place.root != "self"
+                        && !function.instances.contains_key(&place.root)
+                };
+                let is_flag = |place: PlaceId| {
+                    self.attribute_of(place)
+                        .is_some_and(|attribute| attribute != self.attribute)
+                };
+                function
+                    .blocks
+                    .iter()
+                    .flat_map(|block| &block.stmts)
+                    .filter_map(|stmt| match stmt {
+                        Stmt::Assign {
+                            target,
+                            value: Value::Place(source),
+                            ..
+                        } => {
+                            if is_flag(*target) && is_local(*source) {
+                                Some(*source)
+                            } else if is_local(*target) && is_flag(*source) {
+                                Some(*target)
+                            } else {
+                                None
+                            }
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .contains(&place)
+    }
+
+    /// What a flag-carrying local holds on the path, as a flag would.
+    fn local_value(&self, local: PlaceId, state: &PathState) -> Option<FlagValue> {
+        match state.locals.get(&local)? {
+            LocalValue::CopyOf(attribute) => state.flags.get(attribute).copied(),
+            LocalValue::Known(held) => Some(*held),
+        }
+    }
+
+    /// `pymem = self.pymem`, `pymem = other`, `pymem = NULL`: what a flag-carrying local
+    /// holds after the assignment.
+    fn assign_local(&self, local: PlaceId, value: &Value, fresh: bool, state: &mut PathState) {
+        if !self.is_flag_local(local) {
+            return;
+        }
+        let next = match value {
+            _ if fresh => None,
+            Value::Null => Some(LocalValue::Known(FlagValue::Is(0))),
+            Value::Place(source) => match self.attribute_of(*source) {
+                Some(attribute) if attribute != self.attribute => {
+                    Some(LocalValue::CopyOf(attribute))
+                }
+                Some(_) => None,
+                None => state.locals.get(source).cloned(),
+            },
+            _ => None,
+        };
+        match next {
+            Some(next) => state.locals.insert(local, next),
+            None => state.locals.remove(&local),
+        };
+    }
+
+    /// Before `attribute` (or an attribute inside it) changes: a local copied from it
+    /// keeps the value it had.
+    fn forget_copies_of(&self, attribute: &str, state: &mut PathState) {
+        if state.locals.is_empty() {
+            return;
+        }
+        let nested = format!("{attribute}.");
+        let flags = &state.flags;
+        state.locals.retain(|_, value| {
+            let LocalValue::CopyOf(source) = value else {
+                return true;
+            };
+            if source != attribute && !source.starts_with(&nested) {
+                return true;
+            }
+            match flags.get(source.as_str()) {
+                Some(held) => {
+                    *value = LocalValue::Known(*held);
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+
+    /// A test of a local (`if pymem:`, `if n > 0:`): of the flag it is a copy of, or of
+    /// what is known of it. False when the path contradicts what is known. Tests of
+    /// locals that carry no flag's value change nothing.
+    fn test_local(
+        &self,
+        local: PlaceId,
+        relation: Relation,
+        value: i64,
+        state: &mut PathState,
+    ) -> bool {
+        let (copied, known) = match state.locals.get(&local) {
+            Some(LocalValue::CopyOf(attribute)) => {
+                (Some(attribute.clone()), state.flags.get(attribute).copied())
+            }
+            Some(LocalValue::Known(held)) => (None, Some(*held)),
+            None if self.is_flag_local(local) => (None, None),
+            None => return true,
+        };
+        if known.and_then(|known| known.decides(relation, value)) == Some(false) {
+            return false;
+        }
+        let after = FlagValue::after_test(known, relation, value);
+        match (copied, after) {
+            (Some(attribute), Some(after)) => {
+                state.flags.insert(attribute, after);
+            }
+            (Some(attribute), None) => {
+                state.flags.remove(&attribute);
+            }
+            (None, Some(after)) => {
+                state.locals.insert(local, LocalValue::Known(after));
+            }
+            (None, None) => {
+                state.locals.remove(&local);
+            }
+        }
+        true
+    }
+
     fn known(&self, tested: &str, state: &PathState) -> Option<FlagValue> {
         if tested == self.attribute && matches!(state.holding, Holding::Entry | Holding::Fresh) {
             return Some(FlagValue::NonZero);
@@ -810,6 +998,7 @@ impl PathState {
             assigned: BTreeSet::new(),
             holding: Holding::Other,
             fresh_locals: BTreeSet::new(),
+            locals: BTreeMap::new(),
             guards: Vec::new(),
             unknown_guard: false,
             unknown_truth_test: false,
@@ -839,6 +1028,7 @@ pub fn owner_conditions(
         hand_off_releases: false,
         follow_unwind: false,
         family,
+        flag_locals: OnceCell::new(),
     };
     let mut conditions: Vec<Flags> = Vec::new();
     for &graph in &methods {
@@ -906,6 +1096,7 @@ fn releasing_paths<'g, 'a>(
         hand_off_releases: false,
         follow_unwind: true,
         family: None,
+        flag_locals: OnceCell::new(),
     }
 }
 
@@ -981,6 +1172,7 @@ fn entry_blocks(
         hand_off_releases: false,
         follow_unwind: true,
         family: None,
+        flag_locals: OnceCell::new(),
     };
     let mut blocks = HashSet::new();
     for condition in conditions {
@@ -1067,6 +1259,7 @@ pub fn dealloc_leak_path(
         hand_off_releases: true,
         follow_unwind: false,
         family: None,
+        flag_locals: OnceCell::new(),
     };
     for condition in conditions {
         let ends = paths.explore(condition.clone(), Holding::Entry)?.ends;

@@ -312,15 +312,21 @@ impl<'a> ModuleAnalysis<'a> {
             };
             let mut attributes: HashMap<String, AttributeOrigin> = HashMap::new();
             let mut several_families = HashSet::new();
+            // An attribute filled from several families is matched along the instance's
+            // flags by CY002's class check (`if self.pymem: PyMem_Free(self.buf) else:
+            // free(self.buf)`): in a finalizer, and in every other method of its own
+            // class but `__cinit__`, which finds it NULL (`close()`, a `_release()`).
             let finalizer = matches!(function.name.as_str(), "__dealloc__" | "__del__");
+            let between_calls = function.name != "__cinit__";
             for declared in class_chain(module, &class_positions, class).iter().rev() {
                 if let Some(model) = model_positions
                     .get(declared.name.as_str())
                     .map(|&position| &classes[position])
                 {
+                    let own = declared.name == *class;
                     for owned in &model.owned {
                         attributes.insert(owned.attribute.clone(), owned.origin.clone());
-                        if finalizer && !owned.other_origins.is_empty() {
+                        if (finalizer || own && between_calls) && !owned.other_origins.is_empty() {
                             several_families.insert(owned.attribute.clone());
                         }
                     }

@@ -4,9 +4,11 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Related};
 use crate::ir::{BlockId, CallbackHolder};
-use crate::ownership::classes::{blocks_reached_holding_entry, owner_conditions};
+use crate::ownership::classes::{
+    blocks_reached_holding_entry, element_attribute, owner_conditions, Flags, OwnedAttribute,
+};
 use crate::ownership::families::FamilyId;
-use crate::ownership::{AttributeOrigin, EscapeHow, OwnershipGraph};
+use crate::ownership::{AttributeOrigin, EscapeHow, OwnershipGraph, SiteId, SiteOrigin};
 use crate::rules::{RuleMeta, Severity};
 
 pub const MISMATCHED_DEALLOCATOR: RuleMeta = RuleMeta {
@@ -144,44 +146,39 @@ fn check_callbacks(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// `__cinit__` stores a `malloc` block in `self.data`, `load()` a `PyMem_Malloc` one:
-/// the `free(self.data)` of `__dealloc__` (or `__del__`) matches only one of them. The
-/// per-function check already reports a mismatch with the first family it knows.
+/// the `free(self.data)` of `__dealloc__` (or `__del__`, `close()`, a `_release()` helper)
+/// matches only one of them. Each release of what such an attribute holds when a method
+/// starts is matched along the flags the instance may hold between calls of its methods
+/// (`if self.pymem: PyMem_Free(self.data) else: free(self.data)` is clean where every
+/// method that allocates sets `self.pymem` by the family). `__cinit__` is left to the
+/// per-function check: the attribute is NULL when it starts.
 pub fn check_classes(
     analysis: &crate::ownership::module::ModuleAnalysis<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     check_halves(analysis, out);
     for model in &analysis.classes {
-        let finalizers = analysis
+        let mixed: Vec<&OwnedAttribute> = model
+            .owned
+            .iter()
+            .filter(|owned| !owned.other_origins.is_empty())
+            .collect();
+        if mixed.is_empty() {
+            continue;
+        }
+        // Per attribute and family, the flags wherever the attribute owns a block of that
+        // family between calls of the class's methods (`None`: too many paths to say,
+        // which reports as before flags were followed); the same for every method.
+        let mut conditions: HashMap<(usize, FamilyId), Option<Vec<Flags>>> = HashMap::new();
+        let methods = analysis
             .methods_of(&model.name)
-            .filter(|graph| matches!(graph.function.name.as_str(), "__dealloc__" | "__del__"));
-        for graph in finalizers {
-            let mixed = model.owned.iter().filter(|o| !o.other_origins.is_empty());
+            .filter(|graph| graph.function.name != "__cinit__");
+        for graph in methods {
             let mut reported = HashSet::new();
-            for owned in mixed {
-                // The block the attribute holds on entry; for the elements of a pointer
-                // array (`rows[]`), those `self.rows[i]` and `self.rows[0]` hold.
-                let incoming: Vec<crate::ownership::SiteId> = graph
-                    .sites
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(index, site)| {
-                        let crate::ownership::SiteOrigin::Incoming(place) = site.origin else {
-                            return None;
-                        };
-                        let place = graph.function.place(place);
-                        let attribute = if owned.attribute.ends_with("[]") {
-                            crate::ownership::classes::element_attribute(place)
-                        } else {
-                            place.self_attribute_path()
-                        };
-                        (attribute.as_deref() == Some(owned.attribute.as_str()))
-                            .then_some(crate::ownership::SiteId(index as u32))
-                    })
-                    .collect();
+            for (index, owned) in mixed.iter().enumerate() {
+                let incoming = incoming_sites(graph, &owned.attribute);
                 // Per family, the basic blocks some path enters holding a block of that
-                // family (`None`: too many paths to say, which reports as before flags
-                // were followed).
+                // family.
                 let mut reached: HashMap<FamilyId, Option<HashSet<BlockId>>> = HashMap::new();
                 let origins: Vec<(&AttributeOrigin, &str)> =
                     std::iter::once((&owned.origin, owned.method.as_str()))
@@ -191,32 +188,37 @@ pub fn check_classes(
                     let Some(release_family) = release.family else {
                         continue;
                     };
-                    if !incoming.contains(&release.site) || release.reallocating {
+                    if !incoming.contains(&release.site) {
                         continue;
                     }
                     // `if self.pymem: PyMem_Free(self.buf) else: free(self.buf)`, where
-                    // `__cinit__` chose the allocator by the same flag: a family is
+                    // the methods chose the allocator by the same flag: a family is
                     // mismatched only where the flags let a block of it reach the release.
                     let Some((origin, method)) = origins.iter().copied().find(|(origin, _)| {
                         origin.family != release_family
                             && reached
                                 .entry(origin.family)
                                 .or_insert_with(|| {
-                                    owner_conditions(
-                                        &model.name,
-                                        &owned.attribute,
-                                        Some(origin.family),
-                                        &analysis.graphs,
-                                        &|_, _| false,
-                                    )
-                                    .and_then(|conditions| {
-                                        blocks_reached_holding_entry(
-                                            &model.name,
-                                            &owned.attribute,
-                                            graph,
-                                            &conditions,
-                                        )
-                                    })
+                                    conditions
+                                        .entry((index, origin.family))
+                                        .or_insert_with(|| {
+                                            owner_conditions(
+                                                &model.name,
+                                                &owned.attribute,
+                                                Some(origin.family),
+                                                &analysis.graphs,
+                                                &|_, _| false,
+                                            )
+                                        })
+                                        .as_ref()
+                                        .and_then(|conditions| {
+                                            blocks_reached_holding_entry(
+                                                &model.name,
+                                                &owned.attribute,
+                                                graph,
+                                                conditions,
+                                            )
+                                        })
                                 })
                                 .as_ref()
                                 .is_none_or(|blocks| blocks.contains(&release.block))
@@ -227,11 +229,16 @@ pub fn check_classes(
                         continue;
                     }
                     let family = graph.families.family(origin.family);
+                    let verb = if release.reallocating {
+                        "reallocated"
+                    } else {
+                        "released"
+                    };
                     out.push(Diagnostic {
                         rule: &MISMATCHED_DEALLOCATOR,
                         fix: None,
                         message: format!(
-                            "`{}` may hold a block from `{}` ({}) but is released with `{}` ({})",
+                            "`{}` may hold a block from `{}` ({}) but is {verb} with `{}` ({})",
                             graph.function.place(release.place),
                             origin.callee,
                             family.name,
@@ -254,6 +261,28 @@ pub fn check_classes(
             }
         }
     }
+}
+
+/// The sites standing for what `attribute` holds when the method starts; for the
+/// elements of a pointer array (`rows[]`), those `self.rows[i]` and `self.rows[0]` hold.
+fn incoming_sites(graph: &OwnershipGraph<'_>, attribute: &str) -> Vec<SiteId> {
+    graph
+        .sites
+        .iter()
+        .enumerate()
+        .filter_map(|(index, site)| {
+            let SiteOrigin::Incoming(place) = site.origin else {
+                return None;
+            };
+            let place = graph.function.place(place);
+            let held = if attribute.ends_with("[]") {
+                element_attribute(place)
+            } else {
+                place.self_attribute_path()
+            };
+            (held.as_deref() == Some(attribute)).then_some(SiteId(index as u32))
+        })
+        .collect()
 }
 
 /// In a `.pxd`: an attribute an inline method fills from one family while the

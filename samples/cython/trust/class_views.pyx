@@ -151,7 +151,8 @@ cdef class Pinned:
 
 cdef class Resizable:
     """A family change across methods: __cinit__ mallocs, load() reallocates with
-    PyMem_Malloc, __dealloc__ frees with free()."""
+    PyMem_Malloc, __dealloc__ frees with free(). A second load() frees the first one's
+    PyMem_Malloc block with free() too."""
     cdef double* data
 
     def __cinit__(self, int n):
@@ -163,7 +164,7 @@ cdef class Resizable:
         cdef double* fresh = <double*>PyMem_Malloc(n * sizeof(double))
         if fresh == NULL:
             raise MemoryError()
-        free(self.data)
+        free(self.data)  # expect: CY002
         self.data = fresh
 
     def __dealloc__(self):
