@@ -3362,6 +3362,19 @@ impl<'a> Lowerer<'a> {
         Ok(Value::Other)
     }
 
+    /// `cython.address(x)`, `cython.operator.address(x)`: `&x`, so `x` can change behind
+    /// the code from here on (a write through the pointer).
+    fn address_of(&mut self, call: Node<'_>) -> Lowered<Value> {
+        let mut address = Value::Other;
+        for argument in self.positional_args(call) {
+            if let Some(place) = self.place_of(argument)? {
+                self.push(Stmt::AddressTaken { place });
+                address = Value::Address(place);
+            }
+        }
+        Ok(address)
+    }
+
     fn positional_args<'t>(&self, call: Node<'t>) -> Vec<Node<'t>> {
         let Some(arguments) = call.field("arguments") else {
             return Vec::new();
@@ -4610,18 +4623,8 @@ impl<'a> Lowerer<'a> {
         };
         if let Some(name) = self.cython_function(node) {
             match name {
-                "sizeof" | "typeof" | "address" => {
-                    let mut address = Value::Other;
-                    for argument in self.positional_args(node) {
-                        if name == "address" {
-                            if let Some(place) = self.place_of(argument)? {
-                                self.push(Stmt::AddressTaken { place });
-                                address = Value::Address(place);
-                            }
-                        }
-                    }
-                    return Ok(address);
-                }
+                "sizeof" | "typeof" => return Ok(Value::Other),
+                "address" | "operator.address" => return self.address_of(node),
                 "operator.dereference" => return self.dereference(node),
                 "declare" => {
                     return match self.positional_args(node).get(1) {
@@ -4671,6 +4674,10 @@ impl<'a> Lowerer<'a> {
             // `from cython.operator cimport dereference as deref`: `deref(p)` reads `*p`.
             if name == "dereference" && module == "cython.operator" {
                 return self.dereference(node);
+            }
+            // `from cython.operator cimport address`: `address(c)` is `&c`.
+            if name == "address" && module == "cython.operator" {
+                return self.address_of(node);
             }
         }
         let mut args = Vec::new();
@@ -5261,7 +5268,12 @@ mod tests {
                     def g(bint c):\n    cdef char* p = <char*>malloc(1)\n    \
                     def inner():\n        nonlocal c\n        c = False\n    free(p)\n\n\
                     def h(int c):\n    cdef char* p = <char*>malloc(1)\n    \
-                    cdef int* r = cython.address(c)\n    free(p)\n";
+                    cdef int* r = cython.address(c)\n    free(p)\n\n\
+                    def i(int c):\n    cdef char* p = <char*>malloc(1)\n    \
+                    cdef int* r = cython.operator.address(c)\n    free(p)\n\n\
+                    from cython.operator cimport address\n\
+                    def j(int c):\n    cdef char* p = <char*>malloc(1)\n    \
+                    cdef int* r = address(c)\n    free(p)\n";
         let module = lower_cached(text, &mut LoweringCache::default());
         let steady = |name: &str| {
             let function = module.functions.iter().find(|f| f.name == name).unwrap();
@@ -5273,6 +5285,9 @@ mod tests {
         // A nested definition may rebind any of them through `nonlocal`.
         assert!(steady("g").is_empty());
         assert!(steady("h").is_empty());
+        // The other two spellings of `&c`.
+        assert!(steady("i").is_empty());
+        assert!(steady("j").is_empty());
     }
 
     #[test]

@@ -745,8 +745,6 @@ impl Function {
         PlaceId(self.places.len() as u32 - 1)
     }
 
-    /// Gives back what lowering's growing vectors reserved beyond their length: a
-    /// lowered function is kept, unchanged, until its file's analysis ends.
     /// Leaves out of [`Function::steady`] the locals whose address the body takes
     /// anywhere: a write through that address (`pc[0] = 0`, a helper's out parameter) is
     /// no statement on the local.
@@ -768,6 +766,8 @@ impl Function {
         }
     }
 
+    /// Gives back what lowering's growing vectors reserved beyond their length: a
+    /// lowered function is kept, unchanged, until its file's analysis ends.
     pub(crate) fn shrink_to_fit(&mut self) {
         for block in &mut self.blocks {
             block.stmts.shrink_to_fit();

@@ -1887,11 +1887,12 @@ impl Ownership<'_, '_> {
                 .take_while(|asked| asked.place == test.place)
                 .map(|asked| (*asked, test.implies(holds, *asked))),
         );
+        // The implied questions come from `correlated`; only the test itself may not be
+        // followed.
+        let followed = self.correlated.binary_search(&test).is_ok();
         for (asked, holds) in answers {
             let Some(holds) = holds else { continue };
-            if self.correlated.binary_search(&asked).is_ok()
-                && !self.answer(block, asked, holds, state)
-            {
+            if (followed || asked != test) && !self.answer(block, asked, holds, state) {
                 return false;
             }
         }

@@ -34,14 +34,16 @@ impl<'a> Lines<'a> {
         Lines { text, starts }
     }
 
-    /// The line's text without its `\n` (or lone `\r`).
+    /// The line's text without its line end (`\n`, `\r\n` or a lone `\r`): a position
+    /// past the end of a line is at its end, never between a `\r` and its `\n`.
     fn line(&self, line: usize) -> &'a str {
         let start = self.starts[line];
         let end = self
             .starts
             .get(line + 1)
             .map_or(self.text.len(), |next| next - 1);
-        &self.text[start..end]
+        let text = &self.text[start..end];
+        text.strip_suffix('\r').unwrap_or(text)
     }
 
     /// The position of a byte offset (clamped to the text and to a character boundary).
@@ -133,5 +135,7 @@ mod tests {
             assert_eq!(lines.offset(position, Encoding::Utf16), offset);
         }
         assert_eq!(lines.offset(Position::new(0, 99), Encoding::Utf8), 5);
+        // Past the end of a `\r\n` line is before its `\r`.
+        assert_eq!(lines.offset(Position::new(1, 99), Encoding::Utf8), 11);
     }
 }

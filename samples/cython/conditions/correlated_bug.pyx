@@ -2,6 +2,8 @@
 # written through its address, a global a call may change, a Python object's truth), or
 # the same test frees on every turn of a loop. The bugs are still found.
 from libc.stdlib cimport malloc, free
+from cython.operator cimport address
+cimport cython
 
 cdef bint verbose = False
 
@@ -43,6 +45,30 @@ def written_through_its_address(int n, bint c):
     if c:
         free(p)
     set_flag(&c)
+    if not c:
+        free(p)  # expect: CY005
+
+
+def written_through_operator_address(int n, bint c):
+    cdef int* p = <int*>malloc(n * sizeof(int))  # expect: CY007
+    if p == NULL:
+        raise MemoryError()
+    cdef bint* flag = address(c)
+    if c:
+        free(p)
+    flag[0] = False
+    if not c:
+        free(p)  # expect: CY005
+
+
+def written_through_cython_operator_address(int n, bint c):
+    cdef int* p = <int*>malloc(n * sizeof(int))  # expect: CY007
+    if p == NULL:
+        raise MemoryError()
+    cdef bint* flag = cython.operator.address(c)
+    if c:
+        free(p)
+    flag[0] = False
     if not c:
         free(p)  # expect: CY005
 
