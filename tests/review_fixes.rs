@@ -102,3 +102,19 @@ fn a_factory_filled_instance_owns_its_attribute() {
         )]
     );
 }
+
+#[test]
+fn a_callback_on_an_array_cast_over_a_block_is_checked_against_its_family() {
+    let text = "from libc.stdlib cimport free\n\
+                from cpython.mem cimport PyMem_Malloc\n\
+                from cython cimport view\n\
+                def ones(int n):\n    \
+                    cdef float* p = <float*> PyMem_Malloc((n + 1) * sizeof(float))\n    \
+                    if p == NULL:\n        raise MemoryError()\n    \
+                    cdef view.array a = <float[:n]> p\n    \
+                    a.callback_free_data = free\n    \
+                    return a\n";
+    let message = "a block from `PyMem_Malloc` (PyMem) is the array's `data`, which its \
+                   `callback_free_data` releases with `free` (libc)";
+    assert_eq!(found(text), vec![("CY002".into(), 9, 28, message.into())]);
+}

@@ -1217,6 +1217,11 @@ struct Lowerer<'a> {
     /// np.asarray(view)`): each is made a copy of the pointer, so that freeing the block
     /// leaves it dangling, and reading it is a use of the block.
     viewers: HashSet<String>,
+    /// Locals holding the Cython array a memoryview cast makes over a pointer
+    /// (`cdef view.array arr = <double[:n]>p`): the array's `data` is the pointer's block,
+    /// which a `callback_free_data` set on it releases. A typed memoryview
+    /// (`cdef double[:] mv = <double[:n]>p`) is a slice of that array, not the array.
+    view_arrays: HashSet<String>,
     /// Locals declared with a plain type name (`cdef W w`): name and type.
     declared_types: Vec<(String, String)>,
     /// The declared type of each local or parameter that has one (`cdef Counter c = obj`,
@@ -1409,6 +1414,7 @@ fn lower_function(
         python_typed: HashSet::new(),
         carriers: HashMap::new(),
         viewers: HashSet::new(),
+        view_arrays: HashSet::new(),
         declared_types: Vec::new(),
         declared: HashMap::new(),
         current: function.entry,
@@ -2076,6 +2082,13 @@ impl<'a> Lowerer<'a> {
                     if let Some(value) = initializer {
                         self.note_view(name, value, node_span(declarator));
                     }
+                    let memoryview_typed = node
+                        .field("type")
+                        .is_some_and(|declared| self.text(declared).contains('['));
+                    self.note_view_array(
+                        self.text(name),
+                        initializer.filter(|_| !memoryview_typed),
+                    );
                     // `cdef bint failed = False`: a flag's first value.
                     if let Some(constant) = initializer.and_then(|value| self.constant(value)) {
                         self.push(Stmt::Constant {
@@ -3485,6 +3498,9 @@ impl<'a> Lowerer<'a> {
             if single && stripped.kind_name() == "identifier" {
                 self.note_view(stripped, right, node_span(node));
             }
+            if stripped.kind_name() == "identifier" {
+                self.note_view_array(self.text(stripped), Some(right).filter(|_| single));
+            }
             if single && stripped.kind_name() == "attribute" {
                 self.note_array_callback(right);
             }
@@ -3778,6 +3794,29 @@ impl<'a> Lowerer<'a> {
                 span,
             });
             self.viewers.insert(self.text(name).to_string());
+        }
+    }
+
+    /// `name = value`: whether `name` now holds the Cython array a memoryview cast made
+    /// over a pointer (`<double[:n]>p`, `<double[:n, :m]>p`, or a local holding one).
+    fn note_view_array(&mut self, name: &str, value: Option<Node<'_>>) {
+        let mut value = value;
+        // Parentheses only: `strip` would also take the cast off.
+        while let Some(inner) = value
+            .filter(|value| value.kind_name() == "parenthesized_expression")
+            .and_then(|value| value.named_child(0))
+        {
+            value = Some(inner);
+        }
+        let array = value.is_some_and(|value| match value.kind_name() {
+            "cast_expression" => self.is_memoryview_cast(value),
+            "identifier" => self.view_arrays.contains(self.text(value)),
+            _ => false,
+        });
+        if array {
+            self.view_arrays.insert(name.to_string());
+        } else {
+            self.view_arrays.remove(name);
         }
     }
 
@@ -4787,11 +4826,24 @@ impl<'a> Lowerer<'a> {
         }
         data.path.pop();
         data.path.push(Projection::Field("data".to_string()));
-        if let Some(function) = self.named_function(value) {
-            let data = self.place(data);
-            self.f.release_callbacks.push(ReleaseCallback {
-                holder: CallbackHolder::ArrayData(data),
-                function,
+        let Some(function) = self.named_function(value) else {
+            return;
+        };
+        let array = (data.path.len() == 1 && self.view_arrays.contains(data.root.as_str()))
+            .then(|| Place::local(&data.root));
+        let data = self.place(data);
+        self.f.release_callbacks.push(ReleaseCallback {
+            holder: CallbackHolder::ArrayData(data),
+            function,
+            span: node_span(value),
+        });
+        // `arr = <double[:n]>p`: the array's `data` is `p`'s block, which `arr` holds as
+        // a view of it; from here the array releases it.
+        if let Some(array) = array {
+            let array = self.place(array);
+            self.push(Stmt::Assign {
+                target: data,
+                value: Value::Place(array),
                 span: node_span(value),
             });
         }

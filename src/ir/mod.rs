@@ -562,7 +562,8 @@ pub enum CallbackHolder {
     /// releases the pointer `PyCapsule_GetPointer` gives back, `p`.
     Capsule(CallId),
     /// `arr.callback_free_data = free`: the callback receives the array's `arr.data`
-    /// (this place).
+    /// (this place). For an array a memoryview cast made (`arr = <double[:n]>p`), the
+    /// lowering assigns `arr.data` the block `arr` views where the callback is set.
     ArrayData(PlaceId),
 }
 
