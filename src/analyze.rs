@@ -9,7 +9,7 @@ use crate::ir::lower::{
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::ir::{Callee, Function, Module, SkippedFunction, Stmt};
 use crate::ownership::families::FamilyTable;
@@ -275,35 +275,76 @@ pub fn prepare_file_grouping(
     parsed: Option<BoundedParse>,
     grouping: Grouping,
 ) -> PreparedFile {
+    let keep = false;
+    let input = (text, dialect, settings, project, context);
+    prepare_from(input, parsed, grouping, keep).0
+}
+
+/// [`prepare_file`], giving back the parse it lowered the text from, for a later
+/// preparation of the same text (a run analyzes the files of a cycle of cimports once
+/// per round): `None` when it parsed by groups, or would have (the large files, whose
+/// whole tree a run does not keep).
+pub fn prepare_file_keeping_parse(
+    text: &str,
+    dialect: Dialect,
+    settings: &AnalysisSettings,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+    parsed: Option<BoundedParse>,
+) -> (PreparedFile, Option<BoundedParse>) {
+    let keep = !Grouping::LARGE_FILES.applies_to(text);
+    let input = (text, dialect, settings, project, context);
+    prepare_from(input, parsed, Grouping::LARGE_FILES, keep)
+}
+
+/// What a file's preparation reads besides its parse.
+type PrepareInput<'a> = (
+    &'a str,
+    Dialect,
+    &'a AnalysisSettings,
+    &'a ProjectSummaries,
+    &'a [ContextFile<'a>],
+);
+
+fn prepare_from(
+    (text, dialect, settings, project, context): PrepareInput<'_>,
+    parsed: Option<BoundedParse>,
+    grouping: Grouping,
+    keep: bool,
+) -> (PreparedFile, Option<BoundedParse>) {
     let by_groups = parsed.is_none() && grouping.applies_to(text);
     if by_groups {
         let families = FamilyTable::for_settings(settings);
         let lowered = lower_by_groups(text, dialect, families, project, context, grouping);
         if let Some(lowered) = lowered {
-            return PreparedFile {
+            let prepared = PreparedFile {
                 syntax_error: None,
                 cut: Vec::new(),
                 lowered,
             };
+            return (prepared, None);
         }
     }
     let (tree, deep) = parsed.unwrap_or_else(|| parse_bounded(text, dialect));
     let syntax_error = first_syntax_error(&tree).map(syntax_error);
     let families = FamilyTable::for_settings(settings);
     let lowered = lower_tree(&tree, text, dialect, families, project, context, None);
-    drop(tree);
-    PreparedFile {
+    let cut = deep
+        .iter()
+        .map(|definition| SkippedFunction {
+            name: definition.name.clone(),
+            name_span: definition.name_span,
+            reason: NESTED_TOO_DEEPLY.to_string(),
+        })
+        .collect();
+    // Dropped here unless kept, before the analysis allocates its states.
+    let kept = keep.then_some((tree, deep));
+    let prepared = PreparedFile {
         syntax_error,
-        cut: deep
-            .into_iter()
-            .map(|definition| SkippedFunction {
-                name: definition.name,
-                name_span: definition.name_span,
-                reason: NESTED_TOO_DEEPLY.to_string(),
-            })
-            .collect(),
+        cut,
         lowered,
-    }
+    };
+    (prepared, kept)
 }
 
 /// What of the project the lowering of one text reads: the names the project's modules
@@ -324,6 +365,17 @@ pub struct LoweringInputs(BTreeSet<String>);
 
 impl LoweringInputs {
     pub fn of(project: &ProjectSummaries, text: &str, context: &[ContextFile<'_>]) -> Self {
+        LoweringInputs::of_sharing(project, text, context, &ProjectNameMatchers::default())
+    }
+
+    /// [`LoweringInputs::of`], taking the matcher of the project's names from `matchers`
+    /// (built there the first time those names are asked about).
+    pub fn of_sharing(
+        project: &ProjectSummaries,
+        text: &str,
+        context: &[ContextFile<'_>],
+        matchers: &ProjectNameMatchers,
+    ) -> Self {
         let names: Vec<&str> = project
             .function_names()
             .collect::<BTreeSet<&str>>()
@@ -333,7 +385,7 @@ impl LoweringInputs {
             return LoweringInputs(BTreeSet::new());
         }
         // One pass over each text for all the names at once.
-        let Ok(automaton) = aho_corasick::AhoCorasick::new(&names) else {
+        let Some(automaton) = matchers.matcher(&names) else {
             // Every name: equal inputs then still mean equal `interesting` names.
             return LoweringInputs(names.into_iter().map(str::to_string).collect());
         };
@@ -351,6 +403,47 @@ impl LoweringInputs {
                 .map(|(name, _)| name.to_string())
                 .collect(),
         )
+    }
+}
+
+/// The automata that find a project's function names in a text, shared by the files
+/// that see the same names: the files of a cycle of cimports see the same modules'
+/// exports, and building the automaton cost more than the search. Keyed by the sorted,
+/// distinct names themselves (an automaton depends on nothing else), so a file given
+/// another file's automaton finds exactly what its own would.
+#[derive(Default)]
+pub struct ProjectNameMatchers {
+    /// By a hash of the names: the names and their automaton.
+    by_names: Mutex<HashMap<u64, Vec<NamesMatcher>>>,
+}
+
+type NamesMatcher = (Vec<String>, Arc<aho_corasick::AhoCorasick>);
+
+impl ProjectNameMatchers {
+    /// The automaton of `names` (sorted and distinct: pattern `i` is `names[i]`); `None`
+    /// when one cannot be built.
+    fn matcher(&self, names: &[&str]) -> Option<Arc<aho_corasick::AhoCorasick>> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        names.hash(&mut hasher);
+        let key = hasher.finish();
+        let same = |known: &[String]| known.iter().map(String::as_str).eq(names.iter().copied());
+        let lock = || self.by_names.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, automaton)) = lock()
+            .get(&key)
+            .and_then(|built| built.iter().find(|(known, _)| same(known)))
+        {
+            return Some(automaton.clone());
+        }
+        // Built outside the lock: the other threads' files go on meanwhile.
+        let automaton = Arc::new(aho_corasick::AhoCorasick::new(names).ok()?);
+        let mut by_names = lock();
+        let built = by_names.entry(key).or_default();
+        if !built.iter().any(|(known, _)| same(known)) {
+            let names = names.iter().map(|name| name.to_string()).collect();
+            built.push((names, automaton.clone()));
+        }
+        Some(automaton)
     }
 }
 

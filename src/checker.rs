@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 
 use crate::analyze::{
-    analyze_tree_until, prepare_file, ContextFile, Grouping, Incremental, LoweringInputs,
-    PreparedFile, SharedContext,
+    analyze_tree_until, prepare_file, prepare_file_keeping_parse, BoundedParse, ContextFile,
+    Grouping, Incremental, LoweringInputs, PreparedFile, ProjectNameMatchers, SharedContext,
 };
 use crate::config::{Config, ConfigError, ConfigResolver, PathMatcher};
 use crate::diagnostic::{Diagnostic, LineIndex};
@@ -561,6 +561,7 @@ impl Checker {
         let source = Source::Text {
             kept: None,
             shared: None,
+            matchers: None,
         };
         self.check_guarded(path, text, project, context, source)
             .expect("a check nobody cancels finishes")
@@ -645,7 +646,11 @@ impl Checker {
                 context,
                 incremental,
             )?,
-            Source::Text { kept, shared } => {
+            Source::Text {
+                kept,
+                shared,
+                matchers,
+            } => {
                 // `shared` keeps only parses in the Cython dialect.
                 let parsed = shared
                     .filter(|_| dialect == Dialect::Cython)
@@ -656,12 +661,28 @@ impl Checker {
                 match kept {
                     None => prepare(parsed).analyze(text, dialect, project),
                     Some(kept) => {
-                        let inputs = LoweringInputs::of(project, text, context);
-                        let prepared = match kept.take() {
-                            Some((before, prepared)) if before == inputs => prepared,
-                            _ => prepare(parsed),
+                        let inputs = match matchers {
+                            Some(matchers) => {
+                                LoweringInputs::of_sharing(project, text, context, matchers)
+                            }
+                            None => LoweringInputs::of(project, text, context),
                         };
-                        let (_, prepared) = kept.insert((inputs, prepared));
+                        // A later round lowers the text again from the parse the first
+                        // kept, rather than parsing it again.
+                        let prepare_keeping = |parsed| {
+                            let analysis = &config.analysis;
+                            prepare_file_keeping_parse(
+                                text, dialect, analysis, project, context, parsed,
+                            )
+                        };
+                        let (prepared, parse) = match kept.take() {
+                            Some((before, prepared, parse)) if before == inputs => {
+                                (prepared, parse)
+                            }
+                            Some((_, _, parse)) => prepare_keeping(parse.or(parsed)),
+                            None => prepare_keeping(parsed),
+                        };
+                        let (_, prepared, _) = kept.insert((inputs, prepared, parse));
                         prepared.analyze(text, dialect, project)
                     }
                 }
@@ -717,12 +738,15 @@ enum Source<'a> {
     Text {
         kept: Option<&'a mut KeptLowering>,
         shared: Option<&'a SharedContext>,
+        /// Where a kept file's [`LoweringInputs`] find the project's names.
+        matchers: Option<&'a ProjectNameMatchers>,
     },
 }
 
-/// What a run keeps of a file it may analyze again: the file prepared, and what its
-/// lowering read of the project.
-type KeptLowering = Option<(LoweringInputs, PreparedFile)>;
+/// What a run keeps of a file it may analyze again: the file prepared, what its
+/// lowering read of the project, and the parse it was lowered from (unless the file is
+/// parsed by groups), kept while the file's component is iterated.
+type KeptLowering = Option<(LoweringInputs, PreparedFile, Option<BoundedParse>)>;
 
 /// The exclusion half of a [`Checker`], shared with the walker's threads.
 struct Exclusions {
@@ -869,6 +893,14 @@ impl<'r> ModuleRun<'r> {
         // What each module's helper files export, for its other files' bare-name calls.
         let mut own_helpers: HashMap<usize, Arc<ModuleExports>> = HashMap::new();
         let mut pending: Vec<usize> = self.files_of(component).collect();
+        // The files kept for later rounds of the component mostly see the same names.
+        let matchers = ProjectNameMatchers::default();
+        let batch = |batch: &[usize],
+                     exports: &HashMap<usize, Arc<ModuleExports>>,
+                     summaries: &HashMap<usize, Summaries>,
+                     own_helpers: Option<&HashMap<usize, Arc<ModuleExports>>>| {
+            self.batch(batch, exports, summaries, own_helpers, &prepared, &matchers)
+        };
         for round in 1.. {
             // A module's helper files come first, so that its other files know their
             // helpers' summaries (a call graph whose components are files: a helper
@@ -880,7 +912,7 @@ impl<'r> ModuleRun<'r> {
                 .copied()
                 .filter(|&file| self.roles[file].helper)
                 .collect();
-            let analyzed = self.batch(&helpers, &exports, &summaries, None, &prepared);
+            let analyzed = batch(&helpers, &exports, &summaries, None);
             for (file, check, exported) in analyzed {
                 checks.insert(file, check);
                 summaries.insert(file, exported);
@@ -921,13 +953,7 @@ impl<'r> ModuleRun<'r> {
                             || helpers_changed.contains(&graph.module_of[file]) && round > 1)
                 })
                 .collect();
-            let analyzed = self.batch(
-                &implementations,
-                &exports,
-                &summaries,
-                Some(&own_helpers),
-                &prepared,
-            );
+            let analyzed = batch(&implementations, &exports, &summaries, Some(&own_helpers));
             for (file, check, exported) in analyzed {
                 checks.insert(file, check);
                 summaries.insert(file, exported);
@@ -937,7 +963,7 @@ impl<'r> ModuleRun<'r> {
                 .copied()
                 .filter(|&file| self.roles[file].declaration)
                 .collect();
-            let analyzed = self.batch(&declarations, &exports, &summaries, None, &prepared);
+            let analyzed = batch(&declarations, &exports, &summaries, None);
             for (file, check, exported) in analyzed {
                 checks.insert(file, check);
                 summaries.insert(file, exported);
@@ -1002,6 +1028,7 @@ impl<'r> ModuleRun<'r> {
         summaries: &HashMap<usize, Summaries>,
         own_helpers: Option<&HashMap<usize, Arc<ModuleExports>>>,
         prepared: &HashMap<usize, Mutex<KeptLowering>>,
+        matchers: &ProjectNameMatchers,
     ) -> Vec<(usize, FileCheck, Summaries)> {
         batch
             .par_iter()
@@ -1016,8 +1043,14 @@ impl<'r> ModuleRun<'r> {
                 let helpers = own_helpers
                     .and_then(|helpers| helpers.get(&self.graph.module_of[file]))
                     .cloned();
-                let (check, exported) =
-                    self.file(file, summaries, exports_of, helpers, prepared.get(&file));
+                let (check, exported) = self.file(
+                    file,
+                    summaries,
+                    exports_of,
+                    helpers,
+                    prepared.get(&file),
+                    matchers,
+                );
                 (file, check, exported)
             })
             .collect()
@@ -1033,6 +1066,7 @@ impl<'r> ModuleRun<'r> {
         exports_of: impl Fn(usize) -> Arc<ModuleExports>,
         own_helpers: Option<Arc<ModuleExports>>,
         prepared: Option<&Mutex<KeptLowering>>,
+        matchers: &ProjectNameMatchers,
     ) -> (FileCheck, Summaries) {
         let graph = self.graph;
         let path = &self.files[file];
@@ -1069,6 +1103,7 @@ impl<'r> ModuleRun<'r> {
         let source = Source::Text {
             kept: kept.as_deref_mut(),
             shared: Some(&self.contexts[file]),
+            matchers: Some(matchers),
         };
         self.checker
             .check_guarded(path, text, &project, &context, source)
