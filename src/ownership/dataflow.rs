@@ -1828,15 +1828,16 @@ impl Ownership<'_, '_> {
         for place in implied.live {
             state.stop_dangling(place);
         }
+        // A block that is not released here contradicts the flag's value as a block that
+        // cannot be NULL does above: on this edge it does not exist. Keeping it whole
+        // instead would make the narrowing not monotone (a larger state, one that may
+        // also be released, would be narrowed to less than a smaller one kept whole).
         for place in implied.freed {
             for site in state.sites_of(place) {
                 let released = state.site(site).without(SiteStates::UNCHECKED);
-                let released = released
+                *state.site_mut(site) = released
                     .without(SiteStates::NON_NULL)
                     .without(SiteStates::ESCAPED);
-                if !released.is_empty() {
-                    *state.site_mut(site) = released;
-                }
             }
         }
         // `if owned: free(b)` where `owned = True` followed the allocation and the paths
