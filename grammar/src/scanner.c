@@ -344,6 +344,14 @@ bool tree_sitter_cython_external_scanner_scan(void *payload, TSLexer *lexer, con
       }
       if (first_comment_indent == -1) {
         first_comment_indent = indent;
+        // A comment as deep as the innermost block belongs to it, so no dedent comes
+        // before it, and where no indent may come either, the lines after it cannot
+        // change the answer: stop here. Reading on through the comment run would be
+        // repeated after each of its comments (the grammar lexes them one by one),
+        // quadratic in the run's length.
+        if (indent >= scanner->width && !valid_symbols[INDENT]) {
+          break;
+        }
       }
       while (!lexer->eof(lexer) && lexer->lookahead != '\n') {
         skip(lexer);
