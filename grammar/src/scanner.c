@@ -40,6 +40,9 @@ enum StringFlag {
   BYTES = 1 << 5,
 };
 
+// The longest saved state the scanner remembers (two strings and five runs of levels).
+#define MEMO_SIZE 16
+
 // `count` consecutive indentation levels, each `step` columns deeper than the one before.
 typedef struct {
   uint32_t step;
@@ -57,6 +60,12 @@ typedef struct {
   uint32_t width;
   // One StringFlag set per string being read; several when f-strings nest.
   Array(uint8_t) strings;
+  // The saved state this one equals, while it is short and nothing changed since it was
+  // restored from it or saved as it (0: none). Tree-sitter restores the state before
+  // every scan, almost always the one the scanner holds already: comparing the bytes
+  // costs less than rebuilding the stack.
+  uint8_t memo_length;
+  char memo[MEMO_SIZE];
 } Scanner;
 
 static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
@@ -94,6 +103,7 @@ static bool state_fits(const Scanner *scanner, uint32_t extra_strings) {
 
 // Opens a block `step` columns deeper than the innermost one.
 static void open_level(Scanner *scanner, uint32_t step) {
+  scanner->memo_length = 0;
   if (scanner->indents.size > 0 && array_back(&scanner->indents)->step == step) {
     array_back(&scanner->indents)->count++;
   } else {
@@ -105,6 +115,7 @@ static void open_level(Scanner *scanner, uint32_t step) {
 
 // Closes the innermost block (there must be one).
 static void close_level(Scanner *scanner) {
+  scanner->memo_length = 0;
   IndentRun *innermost = array_back(&scanner->indents);
   scanner->width -= innermost->step;
   if (--innermost->count == 0) {
@@ -120,7 +131,14 @@ static bool push_string(Scanner *scanner, uint8_t flags) {
     return false;
   }
   array_push(&scanner->strings, flags);
+  scanner->memo_length = 0;
   return true;
+}
+
+// Closes the innermost string (there must be one).
+static void pop_string(Scanner *scanner) {
+  scanner->strings.size--;
+  scanner->memo_length = 0;
 }
 
 static bool push_indent(Scanner *scanner, uint32_t indent) {
@@ -222,7 +240,7 @@ static bool scan_string_body(Scanner *scanner, TSLexer *lexer, const bool *valid
             }
             advance(lexer);
             lexer->mark_end(lexer);
-            scanner->strings.size--;
+            pop_string(scanner);
             lexer->result_symbol = STRING_END;
             return true;
           }
@@ -237,7 +255,7 @@ static bool scan_string_body(Scanner *scanner, TSLexer *lexer, const bool *valid
       }
       advance(lexer);
       lexer->mark_end(lexer);
-      scanner->strings.size--;
+      pop_string(scanner);
       lexer->result_symbol = STRING_END;
       return true;
     }
@@ -503,6 +521,7 @@ static void check_round_trip(const Scanner *scanner, const char *buffer, unsigne
   Scanner restored;
   array_init(&restored.indents);
   array_init(&restored.strings);
+  restored.memo_length = 0;
   tree_sitter_cython_external_scanner_deserialize(&restored, buffer, length);
   char again[TREE_SITTER_SERIALIZATION_BUFFER_SIZE];
   unsigned again_length = serialize_state(&restored, again);
@@ -516,8 +535,14 @@ static void check_round_trip(const Scanner *scanner, const char *buffer, unsigne
 
 unsigned tree_sitter_cython_external_scanner_serialize(void *payload, char *buffer);
 unsigned tree_sitter_cython_external_scanner_serialize(void *payload, char *buffer) {
-  const Scanner *scanner = (const Scanner *)payload;
+  Scanner *scanner = (Scanner *)payload;
   unsigned size = serialize_state(scanner, buffer);
+  // The state restores from these bytes to itself (check_round_trip tests it), so they
+  // are what the scanner holds; most likely they are restored before the next scan.
+  if (size <= MEMO_SIZE) {
+    memcpy(scanner->memo, buffer, size);
+    scanner->memo_length = (uint8_t)size;
+  }
   if (state_checks_enabled) {
     check_round_trip(scanner, buffer, size);
   }
@@ -526,9 +551,20 @@ unsigned tree_sitter_cython_external_scanner_serialize(void *payload, char *buff
 
 void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *buffer, unsigned length) {
   Scanner *scanner = (Scanner *)payload;
+  if (length != 0 && length == scanner->memo_length) {
+    // A few bytes: a loop costs less than calling memcmp.
+    unsigned same = 0;
+    while (same < length && scanner->memo[same] == buffer[same]) {
+      same++;
+    }
+    if (same == length) {
+      return;
+    }
+  }
   array_clear(&scanner->strings);
   array_clear(&scanner->indents);
   scanner->width = 0;
+  scanner->memo_length = 0;
   if (length == 0) {
     return;
   }
@@ -564,6 +600,10 @@ void tree_sitter_cython_external_scanner_deserialize(void *payload, const char *
     open_level(scanner, step);
     array_back(&scanner->indents)->count += count - 1;
     scanner->width += step * (count - 1);
+  }
+  if (length <= MEMO_SIZE) {
+    memcpy(scanner->memo, buffer, length);
+    scanner->memo_length = (uint8_t)length;
   }
 }
 
