@@ -4,7 +4,8 @@
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::ir::lower::{
-    lower_module_by_groups, lower_module_reusing, mentions_any, LoweringCache, NESTED_TOO_DEEPLY,
+    lower_module_by_groups, lower_module_recovering, lower_module_reusing, mentions_any,
+    LoweringCache, NESTED_TOO_DEEPLY,
 };
 use crate::ir::names::ModuleNames;
 use std::borrow::Cow;
@@ -327,8 +328,18 @@ fn prepare_from(
     }
     let (tree, deep) = parsed.unwrap_or_else(|| parse_bounded(text, dialect));
     let syntax_error = first_syntax_error(&tree).map(syntax_error);
-    let families = FamilyTable::for_settings(settings);
-    let lowered = lower_tree(&tree, text, dialect, families, project, context, None);
+    // After a syntax error, the statements that parse cleanly on their own are analyzed
+    // (tree-sitter's error recovery may swallow every function after an unclosed `(`).
+    let recovered = (syntax_error.is_some() && deep.is_empty())
+        .then(|| {
+            let families = FamilyTable::for_settings(settings);
+            lower_recovering(text, dialect, families, project, context)
+        })
+        .flatten();
+    let lowered = recovered.unwrap_or_else(|| {
+        let families = FamilyTable::for_settings(settings);
+        lower_tree(&tree, text, dialect, families, project, context, None)
+    });
     let cut = deep
         .iter()
         .map(|definition| SkippedFunction {
@@ -602,15 +613,35 @@ pub fn analyze_tree_until(
         }
         inputs
     });
-    let lowered = lower_tree(
-        tree,
-        text,
-        dialect,
-        families,
-        project,
-        context,
-        cache.as_deref_mut().map(|cache| &mut cache.lowering),
-    );
+    // As `check` does, the statements around a syntax error that parse cleanly on
+    // their own are analyzed (see `prepare_from`); the lowering cache is then not used.
+    let recovered = if diagnostics.is_empty() {
+        None
+    } else {
+        let families = FamilyTable::for_settings(settings);
+        lower_recovering(text, dialect, families, project, context)
+    };
+    let lowered = match recovered {
+        Some(lowered) => {
+            // Its functions are not those the cache's lowering indexes: nothing is
+            // reused now, nor kept for the next version.
+            if let Some(cache) = cache.as_deref_mut() {
+                *cache = AnalysisCache::default();
+            }
+            cache = None;
+            earlier = HashMap::new();
+            lowered
+        }
+        None => lower_tree(
+            tree,
+            text,
+            dialect,
+            families,
+            project,
+            context,
+            cache.as_deref_mut().map(|cache| &mut cache.lowering),
+        ),
+    };
     if cancelled() {
         return Err(Cancelled);
     }
@@ -889,6 +920,37 @@ fn lower_by_groups(
         if !crate::parse::parses_cleanly_by_groups(text, dialect, grouping.group_bytes) {
             return None;
         }
+        Module::default()
+    };
+    Some(LoweredFile {
+        module,
+        families,
+        resolution: resolution_for(dialect),
+    })
+}
+
+/// [`lower_tree`] for a text whose whole parse has a syntax error: the functions and
+/// classes of the groups around it that parse cleanly
+/// (`lower::lower_module_recovering`); `None` when no group is left out, so the whole
+/// parse's lowering stands.
+fn lower_recovering(
+    text: &str,
+    dialect: Dialect,
+    families: FamilyTable,
+    project: &ProjectSummaries,
+    context: &[ContextFile<'_>],
+) -> Option<LoweredFile> {
+    let scope = LoweringScope::of(text, &families, project, context);
+    let module = if scope.lowers {
+        let mut effects = PotentialEffects::default();
+        lower_module_recovering(
+            text,
+            dialect,
+            |names| scope.complete(names),
+            &scope.interesting,
+            |module| effects.update(module, &scope.interesting),
+        )?
+    } else {
         Module::default()
     };
     Some(LoweredFile {
@@ -1735,6 +1797,117 @@ mod tests {
         assert_eq!(
             found,
             vec![("CY001", (3, 27)), ("CY000", (8, 5)), ("CY001", (10, 27))]
+        );
+    }
+
+    /// The (code, row, column) of a file's diagnostics, checked whole and, one statement
+    /// per group, by groups (the same either way).
+    fn found_after_recovery(text: &str) -> Vec<(&'static str, (usize, usize))> {
+        let settings = AnalysisSettings::default();
+        let empty = ProjectSummaries::default();
+        let whole = analyze_file(text, Dialect::Cython, &settings, &empty, &[]);
+        let grouped = analyze_file_grouping(
+            text,
+            Dialect::Cython,
+            &settings,
+            &empty,
+            &[],
+            Grouping::EVERY_STATEMENT,
+        );
+        assert_eq!(grouped.diagnostics, whole.diagnostics);
+        whole
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.code, position(text, d.span.start)))
+            .collect()
+    }
+
+    const RECOVERY_PRELUDE: &str = "from libc.stdlib cimport malloc, free\n\n\n";
+
+    const LATER: &str = "def later(int n):\n\
+        \x20   cdef int* p = <int*>malloc(n * sizeof(int))\n\
+        \x20   p[0] = 1\n\
+        \x20   free(p)\n";
+
+    /// An unclosed `(` in a signature: tree-sitter's error recovery swallows every later
+    /// function, and the line scanner every later line; the functions after it are
+    /// analyzed from the groups that parse cleanly, CY000 stays where the whole parse
+    /// puts it.
+    #[test]
+    fn functions_after_an_unclosed_parenthesis_are_analyzed() {
+        let broken = format!("{RECOVERY_PRELUDE}def broken(int n:\n    return n\n\n\n{LATER}");
+        assert_eq!(
+            found_after_recovery(&broken),
+            [("CY000", (4, 1)), ("CY001", (9, 25))]
+        );
+        // Its clean twin: the same CY001.
+        let clean = broken.replace("(int n:", "(int n):");
+        assert_eq!(found_after_recovery(&clean), [("CY001", (9, 25))]);
+        // Cimports after the error bind their names too.
+        let late_cimport = format!("def broken(int n:\n    return n\n\n{RECOVERY_PRELUDE}{LATER}");
+        assert_eq!(
+            found_after_recovery(&late_cimport),
+            [("CY000", (2, 5)), ("CY001", (8, 25))]
+        );
+    }
+
+    const BOX: &str = "cdef class Box:\n\
+        \x20   cdef int* data\n\
+        \n\
+        \x20   def __cinit__(self, int n):\n\
+        \x20       self.data = <int*>malloc(n * sizeof(int))\n\
+        \x20       if self.data == NULL:\n\
+        \x20           raise MemoryError()\n\
+        \n";
+
+    const DEALLOC: &str = "    def __dealloc__(self):\n        free(self.data)\n\n\n";
+
+    /// A class whose group has a syntax error is skipped whole, and so is a class right
+    /// before a group with one (which may hold the rest of it): no CY004 for a
+    /// `__dealloc__` the broken part holds.
+    #[test]
+    fn a_class_split_by_a_syntax_error_is_not_analyzed() {
+        let inside = format!(
+            "{RECOVERY_PRELUDE}{BOX}    def resize(self, int n:\n        pass\n\n{DEALLOC}{LATER}"
+        );
+        assert_eq!(
+            found_after_recovery(&inside),
+            [("CY000", (12, 5)), ("CY001", (20, 25))]
+        );
+        let clean = inside.replace("int n:\n        pass", "int n):\n        pass");
+        assert_eq!(found_after_recovery(&clean), [("CY001", (20, 25))]);
+        let after =
+            format!("{RECOVERY_PRELUDE}{BOX}def broken(int n:\n    return n\n\n{DEALLOC}{LATER}");
+        assert_eq!(
+            found_after_recovery(&after),
+            [("CY000", (12, 1)), ("CY001", (20, 25))]
+        );
+        // The rule does fire on the class alone, without its `__dealloc__`.
+        let without = format!("{RECOVERY_PRELUDE}{BOX}{LATER}");
+        assert_eq!(
+            found_after_recovery(&without),
+            [("CY004", (8, 27)), ("CY001", (13, 25))]
+        );
+    }
+
+    /// A function defined in a broken group is unknown: a call to it may release what it
+    /// is given, so the block handed to it does not leak.
+    #[test]
+    fn a_call_to_a_function_defined_in_a_broken_group_is_a_call_to_an_unknown_one() {
+        let text = format!(
+            "{RECOVERY_PRELUDE}def later(int n):\n\
+             \x20   cdef int* p = <int*>malloc(n * sizeof(int))\n\
+             \x20   if p == NULL:\n\
+             \x20       raise MemoryError()\n\
+             \x20   keep(p)\n\n\n\
+             def keep(int* p:\n    free(p)\n"
+        );
+        assert_eq!(found_after_recovery(&text), [("CY000", (11, 1))]);
+        // Without the call, the block leaks.
+        let no_call = text.replace("    keep(p)\n", "");
+        assert_eq!(
+            found_after_recovery(&no_call),
+            [("CY007", (5, 25)), ("CY000", (10, 1))]
         );
     }
 }

@@ -40,7 +40,7 @@ use crate::parse::{syntax_error_in, Fields};
 mod count_guards;
 mod grouped;
 
-pub use grouped::lower_module_by_groups;
+pub use grouped::{lower_module_by_groups, lower_module_recovering};
 
 use count_guards::{Compound, CompoundStep};
 

@@ -187,6 +187,140 @@ pub fn parses_cleanly_by_groups(text: &str, dialect: Dialect, group_bytes: usize
         .all(|group| super::syntax_error_in(parser.parse(text, group).root_node()).is_none())
 }
 
+/// A group of a text with a syntax error, for analyzing what parses cleanly around it
+/// ([`recovery_groups`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecoveryGroup {
+    pub range: Range,
+    /// Left out of the analysis: it has a syntax error, or it defines a class and the
+    /// group after it has one (which may hold the rest of the class: a `__dealloc__`
+    /// there must not go missing).
+    pub skipped: bool,
+}
+
+/// The groups of a text whose whole parse has a syntax error, for analyzing the
+/// statements around it: the top-level groups ([`top_level_groups`], one statement
+/// each), a group with a syntax error cut again before every line at column 0 that
+/// starts a definition, a decorator or an import (`def`, `cdef`, `cpdef`, `class`,
+/// `async`, `ctypedef`, `cimport`, `from`, `import`, `include`, `@`), brackets left
+/// unfollowed, since tree-sitter's error recovery after an unclosed `(` in a signature
+/// swallows every later statement, and so does the line scanner's. Strings are still
+/// followed, and a line after a decorator is no cut. Each piece is parsed on its own
+/// ([`GroupParser`]); those with a syntax error are skipped, and so is a class right
+/// before one.
+pub fn recovery_groups(text: &str, dialect: Dialect) -> Vec<RecoveryGroup> {
+    let mut parser = GroupParser::new(dialect);
+    let mut pieces: Vec<(Range, bool, bool)> = Vec::new();
+    let add = |parser: &mut GroupParser, range: Range| {
+        let tree = parser.parse(text, &range);
+        let root = tree.root_node();
+        let broken = super::syntax_error_in(root).is_some();
+        let class = statements_of(root, &range).any(defines_class);
+        (range, broken, class)
+    };
+    for group in top_level_groups(text, 0) {
+        let piece = add(&mut parser, group);
+        if !piece.1 || has_lone_carriage_return(text) {
+            pieces.push(piece);
+            continue;
+        }
+        for range in recovery_cuts(text, &group) {
+            pieces.push(add(&mut parser, range));
+        }
+    }
+    let mut groups = Vec::with_capacity(pieces.len());
+    for (index, (range, broken, class)) in pieces.iter().enumerate() {
+        let before_broken = pieces.get(index + 1).is_some_and(|next| next.1);
+        groups.push(RecoveryGroup {
+            range: *range,
+            skipped: *broken || (*class && before_broken),
+        });
+    }
+    groups
+}
+
+/// Whether a top-level statement defines a class (decorated or not).
+fn defines_class(statement: Node<'_>) -> bool {
+    let definition = match statement.kind() {
+        "decorated_definition" => statement.child_by_field_name("definition"),
+        _ => Some(statement),
+    };
+    definition.is_some_and(|node| matches!(node.kind(), "class_definition" | "cdef_class"))
+}
+
+/// `group` cut before each line at column 0 that starts a definition, decorator or
+/// import, brackets not followed (see [`recovery_groups`]).
+fn recovery_cuts(text: &str, group: &Range) -> Vec<Range> {
+    let bytes = &text.as_bytes()[..group.end_byte];
+    let mut scanner = Scanner {
+        bytes,
+        pos: group.start_byte,
+        row: group.start_point.row,
+        line_start: group.start_byte,
+    };
+    let mut starts = vec![(group.start_byte, group.start_point.row)];
+    let mut after_decorator = false;
+    while let Some(&first) = bytes.get(scanner.pos) {
+        let (line_start, row) = (scanner.pos, scanner.row);
+        match first {
+            b'\n' => {
+                scanner.next_line();
+                continue;
+            }
+            b'#' => {
+                scanner.skip_comment();
+                if scanner.pos < bytes.len() {
+                    scanner.next_line();
+                }
+                continue;
+            }
+            b' ' | b'\t' | b'\x0c' | b'\r' => {
+                scanner.line_ignoring_brackets();
+                continue;
+            }
+            _ => {}
+        }
+        if line_start > group.start_byte
+            && !after_decorator
+            && starts_definition(&bytes[line_start..])
+        {
+            starts.push((line_start, row));
+        }
+        after_decorator = first == b'@';
+        scanner.line_ignoring_brackets();
+    }
+    let mut ranges = Vec::with_capacity(starts.len());
+    for (index, &(start, row)) in starts.iter().enumerate() {
+        let (end_byte, end_point) = match starts.get(index + 1) {
+            Some(&(next, next_row)) => (next, Point::new(next_row, 0)),
+            None => (group.end_byte, group.end_point),
+        };
+        ranges.push(Range {
+            start_byte: start,
+            end_byte,
+            start_point: Point::new(row, 0),
+            end_point,
+        });
+    }
+    ranges
+}
+
+/// Whether a line starts a definition, a decorator or an import.
+fn starts_definition(line: &[u8]) -> bool {
+    line.first() == Some(&b'@')
+        || [
+            "def", "cdef", "cpdef", "class", "async", "ctypedef", "cimport", "from", "import",
+            "include",
+        ]
+        .iter()
+        .any(|keyword| {
+            line.starts_with(keyword.as_bytes())
+                && line.get(keyword.len()).is_some_and(|&next| {
+                    !(next.is_ascii_alphanumeric() || next == b'_' || next >= 0x80)
+                })
+        })
+}
+
 /// What a group's parse reads after the group (see [`GroupParser::parse`]).
 const NEXT: &[u8] = b"pass\n";
 
@@ -327,6 +461,39 @@ mod tests {
             .collect();
         assert_eq!(sizes, [12, 12, 6]);
         assert_eq!(top_level_groups(text, 1000).len(), 1);
+    }
+
+    #[test]
+    fn recovery_cuts_a_broken_group_before_definitions_brackets_unfollowed() {
+        let text = "from a cimport b\n\ndef broken(int n:\n    return n\n\n@d\ndef later(x):\n    s = '''\ndef not_cut():\n'''\n\nclass A:\n    pass\n";
+        let groups: Vec<(&str, bool)> = recovery_groups(text, Dialect::Cython)
+            .iter()
+            .map(|group| {
+                (
+                    &text[group.range.start_byte..group.range.end_byte],
+                    group.skipped,
+                )
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("from a cimport b\n\n", false),
+                ("def broken(int n:\n    return n\n\n", true),
+                (
+                    "@d\ndef later(x):\n    s = '''\ndef not_cut():\n'''\n\n",
+                    false
+                ),
+                ("class A:\n    pass\n", false),
+            ]
+        );
+        // A class right before a broken group is skipped.
+        let text = "class A:\n    pass\ndef broken(:\n    pass\n";
+        let skipped: Vec<bool> = recovery_groups(text, Dialect::Cython)
+            .iter()
+            .map(|group| group.skipped)
+            .collect();
+        assert_eq!(skipped, [true, true]);
     }
 
     /// Every node of a subtree with its kind and positions, in document order.

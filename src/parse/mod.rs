@@ -11,7 +11,10 @@
 mod groups;
 mod nesting;
 
-pub use groups::{parses_cleanly_by_groups, statements_of, top_level_groups, GroupParser};
+pub use groups::{
+    parses_cleanly_by_groups, recovery_groups, statements_of, top_level_groups, GroupParser,
+    RecoveryGroup,
+};
 pub use nesting::{DeepDefinition, MAX_BLOCK_DEPTH};
 
 use std::path::Path;

@@ -421,6 +421,35 @@ impl Scanner<'_> {
         }
     }
 
+    /// Steps over the rest of a line, past the `\n` that ends it, as
+    /// [`Scanner::logical_line`] does but for brackets, which it does not follow: after a
+    /// syntax error an unclosed bracket must not hide the statements after it (a string
+    /// or a backslash continuation still continues the line).
+    pub(super) fn line_ignoring_brackets(&mut self) {
+        while let Some(&byte) = self.bytes.get(self.pos) {
+            match byte {
+                b'\n' => {
+                    self.next_line();
+                    return;
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    if self.bytes.get(self.pos) == Some(&b'\r')
+                        && self.bytes.get(self.pos + 1) == Some(&b'\n')
+                    {
+                        self.pos += 1;
+                    }
+                    if self.bytes.get(self.pos) == Some(&b'\n') {
+                        self.next_line();
+                    }
+                }
+                b'#' => self.skip_comment(),
+                b'\'' | b'"' => self.string(byte),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
     /// Steps over a string literal starting at the position (its prefix, if any, was
     /// stepped over as a word). An escaped quote never ends it, raw or not; a
     /// single-quoted string ends at the end of its line even when unterminated.

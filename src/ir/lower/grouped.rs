@@ -23,7 +23,9 @@
 //! whole file, so syntax errors are reported as a whole parse places them.
 
 use super::*;
-use crate::parse::{statements_of, top_level_groups, Dialect, GroupParser};
+use crate::parse::{
+    recovery_groups, statements_of, top_level_groups, Dialect, GroupParser, RecoveryGroup,
+};
 
 /// One body found in the first pass: what planning reads of it.
 struct FoundBody<'s> {
@@ -51,9 +53,63 @@ pub fn lower_module_by_groups(
     group_bytes: usize,
     complete_names: impl FnOnce(&mut ModuleNames),
     interesting: &HashSet<String>,
+    helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
+) -> Option<Module> {
+    let groups: Vec<RecoveryGroup> = top_level_groups(source, group_bytes)
+        .into_iter()
+        .map(|range| RecoveryGroup {
+            range,
+            skipped: false,
+        })
+        .collect();
+    lower_groups(
+        source,
+        dialect,
+        &groups,
+        complete_names,
+        interesting,
+        helpers_with_effects,
+    )
+}
+
+/// The functions and classes of a text whose whole parse has a syntax error, lowered
+/// from the groups of [`recovery_groups`] that parse cleanly, as if the skipped ones
+/// were not there: their names are not bound (a call to a function they define is a call
+/// to an unknown function), their classes and functions not lowered. The module's own
+/// code is not lowered (one of its statements is broken). `None` when no group is
+/// skipped (the error is where no cut separates it) or a kept group does not lower.
+pub fn lower_module_recovering(
+    source: &str,
+    dialect: Dialect,
+    complete_names: impl FnOnce(&mut ModuleNames),
+    interesting: &HashSet<String>,
+    helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
+) -> Option<Module> {
+    let groups = recovery_groups(source, dialect);
+    if !groups.iter().any(|group| group.skipped) {
+        return None;
+    }
+    lower_groups(
+        source,
+        dialect,
+        &groups,
+        complete_names,
+        interesting,
+        helpers_with_effects,
+    )
+}
+
+/// [`lower_module_by_groups`] of the given groups; those marked skipped are left out
+/// (and so is the module's own code), any other with a syntax error gives `None`.
+fn lower_groups(
+    source: &str,
+    dialect: Dialect,
+    groups: &[RecoveryGroup],
+    complete_names: impl FnOnce(&mut ModuleNames),
+    interesting: &HashSet<String>,
     mut helpers_with_effects: impl FnMut(&Module) -> Vec<String>,
 ) -> Option<Module> {
-    let groups = top_level_groups(source, group_bytes);
+    let recovering = groups.iter().any(|group| group.skipped);
     let mut parser = GroupParser::new(dialect);
     let mut names = ModuleNames::default();
     let mut module = Module::default();
@@ -65,7 +121,21 @@ pub fn lower_module_by_groups(
     let mut statements: Vec<(u16, usize)> = Vec::new();
     let mut outlined: Vec<Outlined> = Vec::new();
     let mut root_span = Span::new(0, 0);
-    for (index, group) in groups.iter().enumerate() {
+    for (
+        index,
+        RecoveryGroup {
+            range: group,
+            skipped,
+        },
+    ) in groups.iter().enumerate()
+    {
+        if *skipped {
+            module
+                .broken
+                .push(Span::new(group.start_byte, group.end_byte));
+            bodies_of_group.push(bodies.len() + 1..bodies.len() + 1);
+            continue;
+        }
         let tree = parser.parse(source, group);
         let root = tree.root_node();
         if syntax_error_in(root).is_some() {
@@ -148,6 +218,9 @@ pub fn lower_module_by_groups(
 
     let mut lowered = vec![false; body_names.len()];
     loop {
+        if recovering {
+            lowered[0] = true;
+        }
         if plan.keep[0] && !lowered[0] {
             lowered[0] = true;
             let outline = Outline {
@@ -171,7 +244,7 @@ pub fn lower_module_by_groups(
             {
                 continue;
             }
-            let tree = parser.parse(source, group);
+            let tree = parser.parse(source, &group.range);
             let mut decorated = HashMap::new();
             let found = find_bodies(
                 tree.root_node(),
