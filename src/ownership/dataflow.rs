@@ -12,6 +12,7 @@
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use crate::diagnostic::Span;
 use crate::ir::capsules::capsule_function;
@@ -326,8 +327,13 @@ pub struct State {
     /// path (anything is implied). A test of the local (`if failed: raise`, `if rc ==
     /// 0:`) then applies it. Likewise for a test of a steady local that the function
     /// asks again (`if c:` ... `if not c:`), by its answer (see [`Subject::Test`]).
-    implied: BTreeMap<Subject, BTreeMap<i64, Implied>>,
+    /// Shared between copies until one of them writes (most statements touch no flag):
+    /// a copy costs a pointer, and a join of two states still sharing it skips it.
+    implied: Rc<ImpliedMap>,
 }
+
+/// What each followed subject's values imply (see [`State::implied`]).
+type ImpliedMap = BTreeMap<Subject, BTreeMap<i64, Implied>>;
 
 /// What a correlated condition is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -361,10 +367,10 @@ const MAX_TESTS_FOLLOWED: usize = 8;
 /// = True` ... `if not done: free(p)`), and the blocks that may exist at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Implied {
-    checked: BTreeSet<PlaceId>,
-    null: BTreeSet<PlaceId>,
-    live: BTreeSet<PlaceId>,
-    freed: BTreeSet<PlaceId>,
+    checked: PlaceSet,
+    null: PlaceSet,
+    live: PlaceSet,
+    freed: PlaceSet,
     /// The blocks' states where the flag took this value, read only for whether a block
     /// may be live there (allocated, not yet freed or handed off): a block becomes live
     /// again only by an allocation, which marks it live under every value, so a block not
@@ -381,12 +387,71 @@ struct Implied {
     anything_exists: bool,
 }
 
+/// A sorted set of places in one vector: what a flag implies is copied with the states
+/// and dropped with them, and a `BTreeSet` of a few hundred places (every place holding
+/// a live block) cost a tree of nodes to copy and to free each time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct PlaceSet(Vec<PlaceId>);
+
+impl PlaceSet {
+    fn contains(&self, place: &PlaceId) -> bool {
+        self.0.binary_search(place).is_ok()
+    }
+
+    /// Adds a place; whether it was new.
+    fn insert(&mut self, place: PlaceId) -> bool {
+        match self.0.binary_search(&place) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, place);
+                true
+            }
+        }
+    }
+
+    /// Removes a place; whether it was there.
+    fn remove(&mut self, place: &PlaceId) -> bool {
+        match self.0.binary_search(place) {
+            Ok(at) => {
+                self.0.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Keeps the places `other` holds too (both sorted: one merge).
+    fn intersect(&mut self, other: &PlaceSet) {
+        if self.0 == other.0 {
+            return;
+        }
+        let mut theirs = other.0.iter().peekable();
+        self.0.retain(|place| {
+            while theirs.next_if(|their| *their < place).is_some() {}
+            theirs.peek() == Some(&place)
+        });
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, PlaceId> {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<PlaceId> for PlaceSet {
+    fn from_iter<I: IntoIterator<Item = PlaceId>>(places: I) -> Self {
+        let mut places: Vec<PlaceId> = places.into_iter().collect();
+        places.sort_unstable();
+        places.dedup();
+        PlaceSet(places)
+    }
+}
+
 impl Implied {
     fn intersect(&mut self, other: &Implied) {
-        self.checked.retain(|place| other.checked.contains(place));
-        self.null.retain(|place| other.null.contains(place));
-        self.live.retain(|place| other.live.contains(place));
-        self.freed.retain(|place| other.freed.contains(place));
+        self.checked.intersect(&other.checked);
+        self.null.intersect(&other.null);
+        self.live.intersect(&other.live);
+        self.freed.intersect(&other.freed);
         // Absent where it is absent on both sides.
         if self.anything_exists || other.anything_exists {
             self.anything_exists = true;
@@ -403,9 +468,11 @@ impl JoinSemiLattice for State {
         let mut changed = false;
         // A flag known on both sides: by value, what both imply (a value one side never
         // holds implies anything there); known on one side only, nothing.
-        if !self.implied.is_empty() || !other.implied.is_empty() {
-            let mut joined = BTreeMap::new();
-            for (flag, mine) in &self.implied {
+        if !Rc::ptr_eq(&self.implied, &other.implied)
+            && (!self.implied.is_empty() || !other.implied.is_empty())
+        {
+            let mut joined = ImpliedMap::new();
+            for (flag, mine) in self.implied.iter() {
                 let Some(theirs) = other.implied.get(flag) else {
                     continue;
                 };
@@ -420,9 +487,17 @@ impl JoinSemiLattice for State {
                 }
                 joined.insert(*flag, values);
             }
-            if joined != self.implied {
-                self.implied = joined;
+            if joined != *self.implied {
+                // Theirs held all of it: share theirs, so that later joins with its
+                // descendants skip the comparison.
+                self.implied = if joined == *other.implied {
+                    Rc::clone(&other.implied)
+                } else {
+                    Rc::new(joined)
+                };
                 changed = true;
+            } else if self.implied.len() == other.implied.len() && *self.implied == *other.implied {
+                self.implied = Rc::clone(&other.implied);
             }
         }
         // Checked on every side that holds it there (before the places join).
@@ -466,23 +541,27 @@ impl JoinSemiLattice for State {
             .retain(|place, value| other.flags.get(place) == Some(value));
         changed |= flags != self.flags.len();
         if !self.born.is_empty() || !other.born.is_empty() {
-            let before = self.born.clone();
+            // Changed where an entry goes or one differing comes (no copy to compare).
+            let mut narrowed = false;
             self.born.retain(|site, mine| {
                 if other.site(*site).is_empty() {
                     return true;
                 }
                 let theirs = other.born.get(site);
+                let before = mine.len();
                 mine.retain(|place, value| {
                     theirs.is_some_and(|born| born.get(place) == Some(value))
                 });
+                narrowed |= mine.len() != before || mine.is_empty();
                 !mine.is_empty()
             });
+            changed |= narrowed;
             for (site, theirs) in &other.born {
-                if self.site(*site).is_empty() {
+                if self.site(*site).is_empty() && self.born.get(site) != Some(theirs) {
                     self.born.insert(*site, theirs.clone());
+                    changed = true;
                 }
             }
-            changed |= before != self.born;
         }
         for failed in &other.failed {
             changed |= self.failed.insert(*failed);
@@ -1005,6 +1084,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         too_wide: Cell::new(None),
         correlated: conditions::correlated_tests(function, &steady, &in_cycles),
         steady,
+        tested: tested_places(function),
         in_cycles,
         loop_copies: OnceCell::new(),
         passes_through: RefCell::new(HashMap::new()),
@@ -1103,6 +1183,18 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
     graph.returning = returned.state;
     graph.exit = exit.state;
     graph.index_sites();
+}
+
+/// By place, whether a statement tests its value: an `Assume` or a `Compare` of it,
+/// which is what applies what its constants imply.
+fn tested_places(function: &Function) -> Vec<bool> {
+    let mut tested = vec![false; function.places.len()];
+    for stmt in function.blocks.iter().flat_map(|block| &block.stmts) {
+        if let Stmt::Assume { place, .. } | Stmt::Compare { place, .. } = stmt {
+            tested[place.0 as usize] = true;
+        }
+    }
+    tested
 }
 
 impl ExitState {
@@ -1282,6 +1374,9 @@ struct Ownership<'a, 'c> {
     loop_copies: OnceCell<LoopCopies>,
     /// By place, whether it is a steady local (`Function::steady`).
     steady: Vec<bool>,
+    /// By place, whether a statement tests its value (`Assume`, `Compare`): what the
+    /// constants it is assigned imply is followed for those only.
+    tested: Vec<bool>,
     /// The tests of steady locals the function asks more than once, sorted (see
     /// [`conditions::correlated_tests`]).
     correlated: Vec<Test>,
@@ -1525,8 +1620,11 @@ impl<'a> engine::Analysis for Ownership<'a, '_> {
                     answered_at,
                     ..self.implied_now(state)
                 };
-                state
-                    .implied
+                // Unchanged (a loop's edge bringing back what it took): kept shared.
+                if state.implied[&subject].get(&answer) == Some(&implied) {
+                    continue;
+                }
+                Rc::make_mut(&mut state.implied)
                     .insert(subject, BTreeMap::from([(answer, implied)]));
             }
         }
@@ -1746,25 +1844,33 @@ impl Ownership<'_, '_> {
     /// a test showed NULL.
     fn implied_now(&self, state: &State) -> Implied {
         let mut implied = Implied {
-            checked: BTreeSet::new(),
-            null: BTreeSet::new(),
-            live: BTreeSet::new(),
-            freed: BTreeSet::new(),
+            checked: PlaceSet::default(),
+            null: PlaceSet::default(),
+            live: PlaceSet::default(),
+            freed: PlaceSet::default(),
             existing: state.sites.clone(),
             answered_at: 0,
             anything_exists: false,
         };
-        for index in 0..self.function.places.len() {
+        // Only the places holding something: a large function has thousands that hold
+        // nothing tracked.
+        for (index, targets) in state.points.iter() {
+            let Some(targets) = targets else { continue };
             let place = PlaceId(index as u32);
-            let sites = state.sites_of(place);
-            if sites.is_empty() {
+            let sites = || {
+                targets.iter().filter_map(|target| match target {
+                    Target::Site(site) => Some(*site),
+                    Target::Null => None,
+                })
+            };
+            if sites().next().is_none() {
                 continue;
             }
-            let checked = sites.iter().all(|&site| {
+            let checked = sites().all(|site| {
                 (state.is_checked(place, site) || !state.site(site).contains(SiteStates::UNCHECKED))
                     && !state.failed.contains(&(place, site))
             });
-            let null = sites.iter().all(|&site| {
+            let null = sites().all(|site| {
                 state.failed.contains(&(place, site)) && state.site(site) == SiteStates::NULL
             });
             if checked {
@@ -1772,9 +1878,9 @@ impl Ownership<'_, '_> {
             } else if null {
                 implied.null.insert(place);
             }
-            if sites.iter().all(|&site| !state.dangles(place, site)) {
+            if sites().all(|site| !state.dangles(place, site)) {
                 implied.live.insert(place);
-            } else if sites.iter().all(|&site| {
+            } else if sites().all(|site| {
                 state.dangles(place, site)
                     && state
                         .site(site)
@@ -1793,19 +1899,36 @@ impl Ownership<'_, '_> {
     /// checked here, and the flag keeps only those values.
     /// False when the flag holds no such value on any path here: the edge is not taken.
     fn apply_implied(&self, flag: Subject, holds: impl Fn(i64) -> bool, state: &mut State) -> bool {
-        let Some(values) = state.implied.get_mut(&flag) else {
+        let Some(values) = state.implied.get(&flag) else {
             return true;
         };
-        values.retain(|value, _| holds(*value));
-        let mut sets = values.values();
+        if values.keys().any(|value| !holds(*value)) {
+            Rc::make_mut(&mut state.implied)
+                .get_mut(&flag)
+                .expect("the flag is followed")
+                .retain(|value, _| holds(*value));
+        }
+        // Read from a copy of the pointer: nothing below writes what flags imply, so
+        // the map is not copied.
+        let map = Rc::clone(&state.implied);
+        let mut sets = map[&flag].values();
         let Some(first) = sets.next() else {
             return false;
         };
-        let mut implied = first.clone();
-        for other in sets {
-            implied.intersect(other);
-        }
-        for place in implied.checked {
+        let intersected;
+        let implied = match sets.next() {
+            None => first,
+            Some(second) => {
+                let mut all = first.clone();
+                all.intersect(second);
+                for other in sets {
+                    all.intersect(other);
+                }
+                intersected = all;
+                &intersected
+            }
+        };
+        for &place in implied.checked.iter() {
             for site in state.sites_of(place) {
                 state.mark_checked(place, site);
                 state.failed.remove(&(place, site));
@@ -1814,7 +1937,7 @@ impl Ownership<'_, '_> {
         // `if failed: raise`: on the raising edge the block is NULL, nothing to free. A
         // block that cannot be NULL here contradicts the flag's value: on this edge it
         // does not exist (an empty state), which keeps the narrowing monotone.
-        for place in implied.null {
+        for &place in implied.null.iter() {
             for site in state.sites_of(place) {
                 *state.site_mut(site) = if state.site(site).contains(SiteStates::NULL) {
                     SiteStates::NULL
@@ -1825,14 +1948,14 @@ impl Ownership<'_, '_> {
         }
         // `if not done: free(p)` where `done = True` followed every release: the place
         // does not dangle here; where it did, its blocks are the released ones.
-        for place in implied.live {
+        for &place in implied.live.iter() {
             state.stop_dangling(place);
         }
         // A block that is not released here contradicts the flag's value as a block that
         // cannot be NULL does above: on this edge it does not exist. Keeping it whole
         // instead would make the narrowing not monotone (a larger state, one that may
         // also be released, would be narrowed to less than a smaller one kept whole).
-        for place in implied.freed {
+        for &place in implied.freed.iter() {
             for site in state.sites_of(place) {
                 let released = state.site(site).without(SiteStates::UNCHECKED);
                 *state.site_mut(site) = released
@@ -1924,30 +2047,34 @@ impl Ownership<'_, '_> {
                     })
                     .map(|(subject, _)| *subject);
                 if let Some(oldest) = oldest {
-                    state.implied.remove(&oldest);
+                    Rc::make_mut(&mut state.implied).remove(&oldest);
                 }
             }
             // Nothing known yet: the next join point takes what the answer implies from
             // the state.
             let implied = Implied {
-                checked: BTreeSet::new(),
-                null: BTreeSet::new(),
-                live: BTreeSet::new(),
-                freed: BTreeSet::new(),
+                checked: PlaceSet::default(),
+                null: PlaceSet::default(),
+                live: PlaceSet::default(),
+                freed: PlaceSet::default(),
                 existing: ChunkedVec::default(),
                 answered_at: 0,
                 anything_exists: true,
             };
-            state
-                .implied
-                .insert(subject, BTreeMap::from([(answer, implied)]));
+            Rc::make_mut(&mut state.implied).insert(subject, BTreeMap::from([(answer, implied)]));
         }
-        if let Some(implied) = state
+        let stale = state
             .implied
-            .get_mut(&subject)
-            .and_then(|values| values.get_mut(&answer))
-        {
-            implied.answered_at = block.0;
+            .get(&subject)
+            .and_then(|values| values.get(&answer))
+            .is_some_and(|implied| implied.answered_at != block.0);
+        if stale {
+            if let Some(implied) = Rc::make_mut(&mut state.implied)
+                .get_mut(&subject)
+                .and_then(|values| values.get_mut(&answer))
+            {
+                implied.answered_at = block.0;
+            }
         }
         true
     }
@@ -1955,13 +2082,14 @@ impl Ownership<'_, '_> {
     /// The place's value changed: what its constants and the answers of its tests
     /// implied (and those of the places inside it) no longer hold.
     fn forget_subjects(place: PlaceId, inside: &[PlaceId], state: &mut State) {
-        if state.implied.is_empty() {
+        let forgotten = |subject: &Subject| {
+            let of = subject.place();
+            of == place || inside.contains(&of)
+        };
+        if !state.implied.keys().any(forgotten) {
             return;
         }
-        state.implied.retain(|subject, _| {
-            let of = subject.place();
-            of != place && !inside.contains(&of)
-        });
+        Rc::make_mut(&mut state.implied).retain(|subject, _| !forgotten(subject));
     }
 
     /// A block allocated on this path: whatever value a flag holds, it may be live there.
@@ -1989,7 +2117,18 @@ impl Ownership<'_, '_> {
         state: &mut State,
         update: impl Fn(SiteStates) -> Option<SiteStates>,
     ) {
-        for values in state.implied.values_mut() {
+        let updates = |implied: &Implied| {
+            !implied.anything_exists && update(implied.existing.value(site.0 as usize)).is_some()
+        };
+        if !state
+            .implied
+            .values()
+            .flat_map(BTreeMap::values)
+            .any(updates)
+        {
+            return;
+        }
+        for values in Rc::make_mut(&mut state.implied).values_mut() {
             for implied in values
                 .values_mut()
                 .filter(|implied| !implied.anything_exists)
@@ -2005,7 +2144,15 @@ impl Ownership<'_, '_> {
     /// A place released on this path: whatever value a flag holds, it does not imply the
     /// place is live any more.
     fn released_under_every_flag(place: PlaceId, state: &mut State) {
-        for values in state.implied.values_mut() {
+        if !state
+            .implied
+            .values()
+            .flat_map(BTreeMap::values)
+            .any(|implied| implied.live.contains(&place))
+        {
+            return;
+        }
+        for values in Rc::make_mut(&mut state.implied).values_mut() {
             for implied in values.values_mut() {
                 implied.live.remove(&place);
             }
@@ -2014,7 +2161,15 @@ impl Ownership<'_, '_> {
 
     /// A place checked on this path: whatever value a flag holds, it implies it.
     fn checked_under_every_flag(place: PlaceId, state: &mut State) {
-        for values in state.implied.values_mut() {
+        if state
+            .implied
+            .values()
+            .flat_map(BTreeMap::values)
+            .all(|implied| implied.checked.contains(&place) && !implied.null.contains(&place))
+        {
+            return;
+        }
+        for values in Rc::make_mut(&mut state.implied).values_mut() {
             for implied in values.values_mut() {
                 implied.checked.insert(place);
                 implied.null.remove(&place);
@@ -2317,12 +2472,16 @@ impl Ownership<'_, '_> {
             // Flags and their tests: only the class model's guards read them.
             // `failed = True`: on this path the flag holds 1, and what is checked now is
             // what that value implies.
-            Stmt::Constant { place, value } => {
+            // A local no statement tests (a loop counter, `n = 0`): nothing would read
+            // what its value implies.
+            Stmt::Constant { place, value } if self.tested[place.0 as usize] => {
                 let implied = self.implied_now(state);
-                state
-                    .implied
-                    .insert(Subject::Value(*place), BTreeMap::from([(*value, implied)]));
+                let values = BTreeMap::from([(*value, implied)]);
+                if state.implied.get(&Subject::Value(*place)) != Some(&values) {
+                    Rc::make_mut(&mut state.implied).insert(Subject::Value(*place), values);
+                }
             }
+            Stmt::Constant { .. } => {}
             Stmt::Compare {
                 place,
                 value,
@@ -2373,10 +2532,9 @@ impl Ownership<'_, '_> {
         if !by_value && !state.implied.is_empty() {
             for arg in &call.args {
                 if let Value::Place(place) = arg {
-                    if self.steady[place.0 as usize] {
-                        state.implied.retain(|subject, _| {
-                            !matches!(subject, Subject::Test(test) if test.place == *place)
-                        });
+                    let asked = |subject: &Subject| matches!(subject, Subject::Test(test) if test.place == *place);
+                    if self.steady[place.0 as usize] && state.implied.keys().any(asked) {
+                        Rc::make_mut(&mut state.implied).retain(|subject, _| !asked(subject));
                     }
                 }
             }
@@ -3256,12 +3414,25 @@ impl Ownership<'_, '_> {
         }
         if !state.implied.is_empty() {
             Self::forget_subjects(place, &self.inside[place.0 as usize], state);
-            for values in state.implied.values_mut() {
-                for implied in values.values_mut() {
-                    implied.checked.remove(&place);
-                    implied.null.remove(&place);
-                    implied.live.remove(&place);
-                    implied.freed.remove(&place);
+            let mentions = |implied: &Implied| {
+                implied.checked.contains(&place)
+                    || implied.null.contains(&place)
+                    || implied.live.contains(&place)
+                    || implied.freed.contains(&place)
+            };
+            let mentioned = state
+                .implied
+                .values()
+                .flat_map(BTreeMap::values)
+                .any(mentions);
+            if mentioned {
+                for values in Rc::make_mut(&mut state.implied).values_mut() {
+                    for implied in values.values_mut() {
+                        implied.checked.remove(&place);
+                        implied.null.remove(&place);
+                        implied.live.remove(&place);
+                        implied.freed.remove(&place);
+                    }
                 }
             }
         }
@@ -3762,41 +3933,43 @@ mod tests {
                     for (place, site) in checked {
                         state.mark_checked(PlaceId(place), SiteId(site));
                     }
-                    state.implied = implied
-                        .into_iter()
-                        .map(|(flag, values)| {
-                            let values = values
-                                .into_iter()
-                                .map(|(value, (checked, null, live, freed, existing, at))| {
-                                    let mut implied = Implied {
-                                        checked: checked.into_iter().map(PlaceId).collect(),
-                                        null: null.into_iter().map(PlaceId).collect(),
-                                        live: live.into_iter().map(PlaceId).collect(),
-                                        freed: freed.into_iter().map(PlaceId).collect(),
-                                        existing: ChunkedVec::default(),
-                                        answered_at: at,
-                                        anything_exists: at == 3,
-                                    };
-                                    if !implied.anything_exists {
-                                        for (site, bits) in existing.into_iter().enumerate() {
-                                            implied.existing.set(site, SiteStates(bits));
+                    state.implied = Rc::new(
+                        implied
+                            .into_iter()
+                            .map(|(flag, values)| {
+                                let values = values
+                                    .into_iter()
+                                    .map(|(value, (checked, null, live, freed, existing, at))| {
+                                        let mut implied = Implied {
+                                            checked: checked.into_iter().map(PlaceId).collect(),
+                                            null: null.into_iter().map(PlaceId).collect(),
+                                            live: live.into_iter().map(PlaceId).collect(),
+                                            freed: freed.into_iter().map(PlaceId).collect(),
+                                            existing: ChunkedVec::default(),
+                                            answered_at: at,
+                                            anything_exists: at == 3,
+                                        };
+                                        if !implied.anything_exists {
+                                            for (site, bits) in existing.into_iter().enumerate() {
+                                                implied.existing.set(site, SiteStates(bits));
+                                            }
                                         }
-                                    }
-                                    (value, implied)
-                                })
-                                .collect();
-                            let (place, kind) = flag;
-                            let subject = match kind {
-                                0 => Subject::Value(PlaceId(place)),
-                                kind => Subject::Test(Test {
-                                    place: PlaceId(place),
-                                    greater: kind == 2,
-                                    bound: 0,
-                                }),
-                            };
-                            (subject, values)
-                        })
-                        .collect();
+                                        (value, implied)
+                                    })
+                                    .collect();
+                                let (place, kind) = flag;
+                                let subject = match kind {
+                                    0 => Subject::Value(PlaceId(place)),
+                                    kind => Subject::Test(Test {
+                                        place: PlaceId(place),
+                                        greater: kind == 2,
+                                        bound: 0,
+                                    }),
+                                };
+                                (subject, values)
+                            })
+                            .collect(),
+                    );
                     state
                 },
             )
@@ -3955,6 +4128,7 @@ mod tests {
             passes_through: RefCell::new(HashMap::new()),
             // Every place is steady, and its questions `== 0` and `> 0` followed.
             steady: vec![true; function.places.len()],
+            tested: vec![true; function.places.len()],
             correlated: (0..function.places.len() as u32)
                 .flat_map(|place| {
                     [false, true].map(|greater| Test {

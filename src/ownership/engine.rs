@@ -250,16 +250,17 @@ impl<D: JoinSemiLattice> Worklist<D> {
         Some(block)
     }
 
-    /// `state` reaches `to`, a block that keeps a state: joined into what it held, and
-    /// `to` queued (unless it already is) when that grew.
-    fn arrive(&mut self, shape: &Shape, to: BlockId, state: &D) {
+    /// `state` reaches `to`, a block that keeps a state: joined into what it held (or
+    /// kept, the first to arrive: moved, not copied), and `to` queued (unless it already
+    /// is) when that grew.
+    fn arrive(&mut self, shape: &Shape, to: BlockId, state: D) {
         let Some(slot) = shape.slot(to) else {
             return;
         };
         let changed = match &mut self.states[slot] {
-            Some(existing) => existing.join(state),
+            Some(existing) => existing.join(&state),
             empty @ None => {
-                *empty = Some(state.clone());
+                *empty = Some(state);
                 true
             }
         };
@@ -303,10 +304,8 @@ fn drain<A: Analysis>(
             root,
             state,
             observer.as_deref_mut(),
-            |from, to, state| {
-                on_edge(from, to, state);
-                worklist.arrive(shape, to, state);
-            },
+            &mut on_edge,
+            |to, state| worklist.arrive(shape, to, state),
         );
     }
     match analysis.over_budget() {
@@ -459,6 +458,7 @@ impl<A: Analysis> Results<'_, A> {
                 state,
                 Some(&mut *observer),
                 &mut on_edge,
+                |_, _| {},
             );
         }
     }
@@ -466,7 +466,8 @@ impl<A: Analysis> Results<'_, A> {
 
 /// Runs `root` and, depth first, every block only it leads to (one predecessor each);
 /// `on_edge` sees the state on each edge into a block that keeps its own and, during the
-/// replay, on every edge.
+/// replay, on every edge; `on_join` then takes the state of an edge into a block that
+/// keeps its own.
 fn run_from<A: Analysis>(
     function: &Function,
     analysis: &A,
@@ -475,6 +476,7 @@ fn run_from<A: Analysis>(
     state: A::Domain,
     mut observer: Option<&mut A::Observer>,
     mut on_edge: impl FnMut(BlockId, BlockId, &A::Domain),
+    mut on_join: impl FnMut(BlockId, A::Domain),
 ) {
     let replaying = observer.is_some();
     let mut stack = vec![(root, state)];
@@ -497,7 +499,9 @@ fn run_from<A: Analysis>(
             if keeps || replaying {
                 on_edge(block, succ, &state);
             }
-            if !keeps {
+            if keeps {
+                on_join(succ, state);
+            } else {
                 stack.push((succ, state));
             }
         }
