@@ -86,6 +86,42 @@ fn a_struct_valued_attribute_field_is_followed_into_dealloc() {
 }
 
 #[test]
+fn a_kind_stored_from_a_parameter_and_compared_with_a_constant_chooses_the_family() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/cython/review9/");
+    let clean = std::fs::read_to_string(format!("{dir}family_flag_compare.pyx")).unwrap();
+    assert_eq!(found(&clean), vec![]);
+    let bug = std::fs::read_to_string(format!("{dir}family_flag_compare_bug.pyx")).unwrap();
+    let mismatch = |row, allocator: &str, deallocator: &str| {
+        let family = |name: &str| {
+            if name.starts_with("PyMem") {
+                "PyMem"
+            } else {
+                "libc"
+            }
+        };
+        let message = format!(
+            "`self.p` may hold a block from `{allocator}` ({}) but is released with \
+             `{deallocator}` ({})",
+            family(allocator),
+            family(deallocator)
+        );
+        ("CY002".to_string(), row, 13, message)
+    };
+    assert_eq!(
+        found(&bug),
+        vec![
+            mismatch(22, "malloc", "PyMem_Free"),
+            mismatch(24, "PyMem_Malloc", "free"),
+            mismatch(42, "malloc", "PyMem_Free"),
+            mismatch(44, "PyMem_Malloc", "free"),
+            mismatch(64, "PyMem_Malloc", "free"),
+            mismatch(85, "malloc", "PyMem_Free"),
+            mismatch(87, "PyMem_Malloc", "free"),
+        ]
+    );
+}
+
+#[test]
 fn a_factory_filled_instance_owns_its_attribute() {
     let text = "from libc.stdlib cimport malloc\n\
                 cdef class W:\n    cdef int* _ptr\n\

@@ -301,8 +301,9 @@ fn stores_calls_directly<'p>(
 pub enum FlagValue {
     /// Exactly this constant (`False` and `NULL` are 0).
     Is(i64),
-    /// Not 0: true, or a pointer to a block.
-    NonZero,
+    /// Anything but this constant: `IsNot(0)` is true, or a pointer to a block; `IsNot(2)`
+    /// is what `kind != 2` (the `else:` of `if kind == 2:`) says.
+    IsNot(i64),
     /// Somewhere in `low..=high` (a test such as `self.size > 0` said so): never a
     /// single value, which is `Is`.
     Within(i64, i64),
@@ -323,9 +324,9 @@ impl FlagValue {
     fn decides(self, relation: Relation, value: i64) -> Option<bool> {
         match self {
             FlagValue::Is(held) => Some(relation.holds(held, value)),
-            FlagValue::NonZero => match relation {
-                Relation::Equal if value == 0 => Some(false),
-                Relation::NotEqual if value == 0 => Some(true),
+            FlagValue::IsNot(excluded) => match relation {
+                Relation::Equal if value == excluded => Some(false),
+                Relation::NotEqual if value == excluded => Some(true),
                 _ => None,
             },
             FlagValue::Within(low, high) => match relation {
@@ -364,7 +365,8 @@ impl FlagValue {
                     Some(FlagValue::Within(low, high)) if value == high => {
                         FlagValue::within(low, high.saturating_sub(1))
                     }
-                    None if value == 0 => Some(FlagValue::NonZero),
+                    None => Some(FlagValue::IsNot(value)),
+                    // Both exclusions hold; the one known is kept.
                     known => known,
                 };
             }
@@ -375,16 +377,17 @@ impl FlagValue {
             Some(FlagValue::Within(known_low, known_high)) => {
                 FlagValue::within(low.max(known_low), high.min(known_high))
             }
-            // Not 0, and in `low..=high`: an end at 0 moves off it.
-            Some(FlagValue::NonZero) => {
-                if low > 0 || high < 0 {
+            // Not `excluded`, and in `low..=high`: an end at it moves off it; one strictly
+            // inside keeps the exclusion (a range has no hole).
+            Some(FlagValue::IsNot(excluded)) => {
+                if low > excluded || high < excluded {
                     FlagValue::within(low, high)
-                } else if low == 0 {
-                    FlagValue::within(1, high)
-                } else if high == 0 {
-                    FlagValue::within(low, -1)
+                } else if low == excluded {
+                    FlagValue::within(excluded.saturating_add(1), high)
+                } else if high == excluded {
+                    FlagValue::within(low, excluded.saturating_sub(1))
                 } else {
-                    Some(FlagValue::NonZero)
+                    Some(FlagValue::IsNot(excluded))
                 }
             }
         }
@@ -644,7 +647,7 @@ impl Paths<'_, '_> {
                 };
                 let flag = match value {
                     Value::Null => Some(FlagValue::Is(0)),
-                    _ if fresh => Some(FlagValue::NonZero),
+                    _ if fresh => Some(FlagValue::IsNot(0)),
                     Value::Place(place) => match self.attribute_of(*place) {
                         Some(source) => state.flags.get(&source).copied(),
                         None => self.local_value(*place, state),
@@ -984,7 +987,7 @@ impl Paths<'_, '_> {
 
     fn known(&self, tested: &str, state: &PathState) -> Option<FlagValue> {
         if tested == self.attribute && matches!(state.holding, Holding::Entry | Holding::Fresh) {
-            return Some(FlagValue::NonZero);
+            return Some(FlagValue::IsNot(0));
         }
         state.flags.get(tested).copied()
     }
@@ -1277,7 +1280,7 @@ pub fn dealloc_leak_path(
 
 #[cfg(test)]
 mod tests {
-    use super::FlagValue::{Is, NonZero, Within};
+    use super::FlagValue::{Is, IsNot, Within};
     use super::{FlagValue, Relation};
 
     #[test]
@@ -1286,8 +1289,8 @@ mod tests {
         assert_eq!(Is(2).decides(Relation::Equal, 1), Some(false));
         assert_eq!(Is(2).decides(Relation::NotEqual, 1), Some(true));
         assert_eq!(Is(1).decides(Relation::LessOrEqual, 1), Some(true));
-        assert_eq!(NonZero.decides(Relation::Equal, 0), Some(false));
-        assert_eq!(NonZero.decides(Relation::Greater, 0), None);
+        assert_eq!(IsNot(0).decides(Relation::Equal, 0), Some(false));
+        assert_eq!(IsNot(0).decides(Relation::Greater, 0), None);
     }
 
     #[test]
@@ -1310,11 +1313,26 @@ mod tests {
         );
         assert_eq!(
             FlagValue::after_test(None, Relation::NotEqual, 0),
-            Some(NonZero)
+            Some(IsNot(0))
         );
-        assert_eq!(FlagValue::after_test(None, Relation::NotEqual, 3), None);
         assert_eq!(
-            FlagValue::after_test(Some(NonZero), Relation::GreaterOrEqual, 0),
+            FlagValue::after_test(None, Relation::NotEqual, 3),
+            Some(IsNot(3))
+        );
+        assert_eq!(IsNot(3).decides(Relation::Equal, 3), Some(false));
+        assert_eq!(IsNot(3).decides(Relation::NotEqual, 3), Some(true));
+        assert_eq!(IsNot(3).decides(Relation::Equal, 2), None);
+        assert_eq!(IsNot(3).truth(), None);
+        assert_eq!(
+            FlagValue::after_test(Some(IsNot(3)), Relation::Greater, 2),
+            Some(Within(4, i64::MAX))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(IsNot(3)), Relation::Equal, 2),
+            Some(Is(2))
+        );
+        assert_eq!(
+            FlagValue::after_test(Some(IsNot(0)), Relation::GreaterOrEqual, 0),
             Some(Within(1, i64::MAX))
         );
         assert_eq!(
