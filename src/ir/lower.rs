@@ -1099,7 +1099,7 @@ pub(crate) fn declarator_name(declarator: Node<'_>) -> Option<Node<'_>> {
 /// Types that make a variable a Python object, whatever it is assigned.
 /// Whether a C type names an integer (`int`, `unsigned long`, `Py_ssize_t`, `size_t`,
 /// `uint32_t`, `npy_intp`): a count that `if n:` tests.
-fn is_integer_type(written: &str) -> bool {
+pub(super) fn is_integer_type(written: &str) -> bool {
     let words: Vec<&str> = written.split_whitespace().collect();
     !words.is_empty()
         && words.iter().all(|word| {
@@ -1938,7 +1938,14 @@ impl<'a> Lowerer<'a> {
             .locals
             .iter()
             .filter(|name| self.c_typed.contains(*name) && !self.python_typed.contains(*name))
-            .filter(|name| self.integers.contains(*name) || boolean(name))
+            .filter(|name| {
+                self.integers.contains(*name)
+                    || boolean(name)
+                    || self
+                        .declared
+                        .get(*name)
+                        .is_some_and(|declared| self.names.is_integer_like(declared))
+            })
             .cloned()
             .collect();
         steady.sort();

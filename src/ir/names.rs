@@ -86,6 +86,12 @@ pub struct ModuleNames {
     /// Function pointer types (`ctypedef double (*cb_t)(double) noexcept`, or one declared
     /// in an extern block without an exception spec): a call through one cannot raise.
     noexcept_pointer_types: HashSet<String>,
+    /// Plain `ctypedef`s (not of a pointer, array or function), by name: the type they
+    /// name, blanks collapsed; a name defined twice as different types maps to "".
+    typedefs: HashMap<String, String>,
+    /// The names of the enum types declared in this file (`cdef enum Kind`, `ctypedef
+    /// enum Kind`, `cpdef enum Kind`): a value of one is a C integer.
+    enum_types: HashSet<String>,
 }
 
 /// The members of one class that decide whether a call through them can raise.
@@ -649,6 +655,23 @@ impl ModuleNames {
                         self.noexcept_pointer_types
                             .insert(text(name, source).to_string());
                     }
+                    // `ctypedef int mode_t`: only a declarator that is its bare name.
+                    let plain = declarator_name(declarator)
+                        .filter(|name| text(*name, source) == text(declarator, source).trim());
+                    if let (Some(name), Some(written)) = (plain, node.field("type")) {
+                        let written = text(written, source)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        self.typedefs
+                            .entry(text(name, source).to_string())
+                            .and_modify(|earlier| {
+                                if *earlier != written {
+                                    earlier.clear();
+                                }
+                            })
+                            .or_insert(written);
+                    }
                 }
                 false
             }
@@ -673,6 +696,9 @@ impl ModuleNames {
                 true
             }
             "enum_declaration" => {
+                if let Some(name) = node.field("name") {
+                    self.enum_types.insert(text(name, source).to_string());
+                }
                 self.bind_enumerators(node, source);
                 false
             }
@@ -1012,6 +1038,32 @@ impl ModuleNames {
     /// value, not a Python call).
     pub fn is_struct(&self, name: &str) -> bool {
         self.structs.contains(name)
+    }
+
+    /// Whether a declared type is a C integer or boolean once this file's `ctypedef`s are
+    /// followed (`ctypedef int mode_t`, `ctypedef mode_t level_t`, in an extern block
+    /// too), an enum of this file, or `Py_UCS4`: a value that only its own assignments
+    /// change. A typedef of a struct, a pointer or an unknown type is none.
+    pub fn is_integer_like(&self, declared: &str) -> bool {
+        let mut written = declared.trim();
+        for _ in 0..16 {
+            let integer = super::lower::is_integer_type(written)
+                || written.split_whitespace().all(|word| {
+                    let word = word.rsplit('.').next().unwrap_or(word);
+                    matches!(
+                        word,
+                        "bint" | "char" | "signed" | "unsigned" | "Py_UCS4" | "Py_UNICODE"
+                    )
+                });
+            if integer || self.enum_types.contains(written) {
+                return !written.is_empty();
+            }
+            match self.typedefs.get(written) {
+                Some(next) => written = next,
+                None => return false,
+            }
+        }
+        false
     }
 
     /// Whether a function or method of this file named `name` is declared `noexcept`.

@@ -102,8 +102,10 @@ pub(super) fn steady_places(function: &Function) -> Vec<bool> {
 /// The tests of steady locals worth correlating, sorted: those the function asks more
 /// than once (each test answers its question once on each edge, so a question answered
 /// the same way by two statements is asked twice), or asks inside a loop (the next turn
-/// asks it again). A question asked once outside loops is never met again, and is not
-/// tracked at all: a function of a thousand different tests pays nothing for them.
+/// asks it again), or that an answer to another question about the same local settles
+/// (`mode == 1` and `mode < 1`), for a local asked a few different questions. Any other
+/// question asked once outside loops is never met again, and is not tracked at all: a
+/// function of a thousand different tests pays nothing for them.
 pub(super) fn correlated_tests(
     function: &Function,
     steady: &[bool],
@@ -132,14 +134,39 @@ pub(super) fn correlated_tests(
             counts.2 |= in_cycles.get(index).copied().unwrap_or(false);
         }
     }
-    let mut tests: Vec<Test> = asked
-        .into_iter()
-        .filter(|(_, (yes, no, in_cycle))| *yes >= 2 || *no >= 2 || *in_cycle)
-        .map(|(test, _)| test)
-        .collect();
+    let mut tests: Vec<Test> = asked.keys().copied().collect();
     tests.sort_unstable();
+    // A local asked a few different questions (`mode == 1`, `mode < 1`, `mode > 1`) has
+    // each asked again in another form: an answer to one settles others. Past
+    // `MAX_RELATED_QUESTIONS` (a long `elif` chain of values) only the repeated ones.
+    let mut related = vec![false; tests.len()];
+    let mut start = 0;
+    for run in tests.chunk_by(|a, b| a.place == b.place) {
+        if (2..=MAX_RELATED_QUESTIONS).contains(&run.len()) {
+            for (offset, first) in run.iter().enumerate() {
+                related[start + offset] = run.iter().any(|second| {
+                    [true, false].into_iter().any(|holds| {
+                        first.implies(holds, *second).is_some()
+                            || second.implies(holds, *first).is_some()
+                    })
+                });
+            }
+        }
+        start += run.len();
+    }
+    let mut index = 0;
+    tests.retain(|test| {
+        let (yes, no, in_cycle) = asked[test];
+        let keep = yes >= 2 || no >= 2 || in_cycle || related[index];
+        index += 1;
+        keep
+    });
     tests
 }
+
+/// At most this many different questions about one local are followed for being
+/// related rather than repeated (see [`correlated_tests`]).
+const MAX_RELATED_QUESTIONS: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -34,6 +34,8 @@ struct Lost {
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     if graph.function.kind == FunctionKind::Module
         || graph.sites.is_empty()
+        // Past the budget of followed questions (see the field).
+        || graph.questions_dropped
         || gives_a_view_ownership(graph)
     {
         return;
