@@ -1154,6 +1154,25 @@ fn collapse_blanks(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A C character type (`char`, `const unsigned char`, `Py_UNICODE`), whose pointers
+/// Cython converts to a Python string by copying.
+fn is_character_type(name: &str) -> bool {
+    let name = collapse_blanks(name);
+    let name = name.strip_prefix("const ").unwrap_or(&name);
+    matches!(
+        name,
+        "char" | "signed char" | "unsigned char" | "Py_UNICODE"
+    )
+}
+
+/// `char*`, `const char *`: a single pointer to a C character type.
+fn is_string_pointer_type(text: &str) -> bool {
+    text.trim()
+        .strip_suffix('*')
+        .map(str::trim_end)
+        .is_some_and(|base| !base.ends_with('*') && is_character_type(base))
+}
+
 fn is_python_type(name: &str) -> bool {
     matches!(
         name.trim(),
@@ -1291,6 +1310,9 @@ struct Lowerer<'a> {
     /// Locals declared with a Python object type (`cdef bytes msg`): a C pointer assigned
     /// to one is converted (`msg = buf` copies the string), so it holds no block.
     python_typed: HashSet<String>,
+    /// Locals and parameters declared as a pointer to a C character (`char* s`, `const
+    /// unsigned char* b`): a cast of one to a Python type (`<bytes>s`) copies the string.
+    strings: HashSet<String>,
     /// Locals that carry pointers inside a value the analysis does not follow: an integer
     /// handle (`h = <size_t>p`), a struct or tuple literal (`b = {'data': p}`). Where the
     /// local leaves the function, so do the pointers' blocks (`Stmt::Escape`).
@@ -1494,6 +1516,7 @@ fn lower_function(
         sequences: HashSet::new(),
         measured: Vec::new(),
         python_typed: HashSet::new(),
+        strings: HashSet::new(),
         carriers: HashMap::new(),
         viewers: HashSet::new(),
         view_arrays: HashSet::new(),
@@ -1782,6 +1805,15 @@ impl<'a> Lowerer<'a> {
                         let pointer = node
                             .named_child(0)
                             .is_some_and(|first| matches!(first.kind_name(), "pointer_declarator"));
+                        let single_pointer = pointer
+                            && node
+                                .named_child(1)
+                                .is_some_and(|second| second.id() == name.id());
+                        if single_pointer
+                            && declared.is_some_and(|t| is_character_type(self.text(t)))
+                        {
+                            self.strings.insert(self.text(name).to_string());
+                        }
                         if declared.is_some_and(|t| is_integer_type(self.text(t))) && !pointer {
                             self.integers.insert(self.text(name).to_string());
                             self.integer_types.insert(
@@ -1831,6 +1863,9 @@ impl<'a> Lowerer<'a> {
                                 }
                                 let declared = param.field("type").map(|t| self.text(t).trim());
                                 if let (Some(name), Some(declared)) = (name, declared) {
+                                    if is_string_pointer_type(declared) {
+                                        self.strings.insert(self.text(name).to_string());
+                                    }
                                     if !self.text(param).contains(['*', '[']) {
                                         self.declared.insert(
                                             self.text(name).to_string(),
@@ -2649,7 +2684,9 @@ impl<'a> Lowerer<'a> {
             .named_children(&mut cursor)
             .filter(|n| n.kind_name() == "with_clause")
             .collect();
-        let mut releases_gil = false;
+        // How deep inside `nogil` code the body is: `with gil:` takes it back out, where
+        // calls raise as anywhere (a `nogil` function's callback, `cb(n)`).
+        let mut nogil_inside = self.nogil;
         for clause in clauses {
             let mut inner = clause.walk();
             let items: Vec<Node<'_>> = clause.named_children(&mut inner).collect();
@@ -2659,7 +2696,11 @@ impl<'a> Lowerer<'a> {
                 };
                 let manager = self.text(value);
                 if manager == "nogil" || manager.starts_with("nogil(") {
-                    releases_gil = true;
+                    nogil_inside = self.nogil + 1;
+                    continue;
+                }
+                if manager == "gil" || manager.starts_with("gil(") {
+                    nogil_inside = 0;
                     continue;
                 }
                 if value.kind_name() == "as_pattern" {
@@ -2676,9 +2717,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         if let Some(body) = node.field("body") {
-            self.nogil += usize::from(releases_gil);
+            let outside = std::mem::replace(&mut self.nogil, nogil_inside);
             let lowered = self.lower_statements(body);
-            self.nogil -= usize::from(releases_gil);
+            self.nogil = outside;
             lowered?;
         }
         Ok(())
@@ -3134,9 +3175,26 @@ impl<'a> Lowerer<'a> {
         self.positional_args(call).into_iter().any(|argument| {
             let argument = self.strip(argument);
             argument.kind_name() == "address_of_expression"
-                || (argument.kind_name() == "call"
-                    && self.cython_function(argument) == Some("address"))
+                || (argument.kind_name() == "call" && self.is_address_call(argument))
         })
+    }
+
+    /// `cython.address(x)`, `cython.operator.address(x)`, or `address(x)` cimported from
+    /// `cython.operator`: all three are `&x` (`call` lowers them so).
+    fn is_address_call(&self, call: Node<'_>) -> bool {
+        if let Some(name) = self.cython_function(call) {
+            return matches!(name, "address" | "operator.address");
+        }
+        let Some(function) = call.field("function") else {
+            return false;
+        };
+        let function = self.strip(function);
+        function.kind_name() == "identifier"
+            && matches!(
+                self.names.resolve_name(self.text(function), &self.locals),
+                Callee::External { name, module: Some(module) }
+                    if name == "address" && module == "cython.operator"
+            )
     }
 
     /// `if posix_memalign(&p, a, n) != 0:`: evaluates the call and stores its result in a
@@ -3392,6 +3450,49 @@ impl<'a> Lowerer<'a> {
                 | "unsigned long long"
         );
         integer.then_some(operand)
+    }
+
+    /// The string a cast to a Python type copies: `<bytes>s`, `<object>s`, `<str>s` or
+    /// `cython.cast(bytes, s)` of a `char*` (or of `<char*>p`) is a coercion, a new object
+    /// made from the characters (`PyBytes_FromString`). A cast of any other pointer to a
+    /// Python type reinterprets it (`<object>` of a `void*` or `PyObject*`), so is none.
+    fn string_copied<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let (target, operand) = match node.kind_name() {
+            "cast_expression" => (node.field("type")?, node.field("value")?),
+            "call" if self.cython_function(node) == Some("cast") => {
+                let args = self.positional_args(node);
+                (*args.first()?, *args.get(1)?)
+            }
+            _ => return None,
+        };
+        if !is_python_type(self.text(target).trim().trim_end_matches('?')) {
+            return None;
+        }
+        let string = self.without_parentheses(operand);
+        let is_string = match string.kind_name() {
+            "identifier" => {
+                let name = self.text(string);
+                self.strings.contains(name) && self.locals.contains(name)
+            }
+            "cast_expression" => string
+                .field("type")
+                .is_some_and(|t| is_string_pointer_type(self.text(t))),
+            _ => false,
+        };
+        is_string.then_some(string)
+    }
+
+    /// `<bytes>s` of a C string: reads the block's characters, and the new object holds
+    /// no pointer to it (freeing `s` after leaves the object whole).
+    fn string_copy(&mut self, string: Node<'_>, cast: Node<'_>) -> Lowered<Value> {
+        if let Value::Place(place) = self.expr(string)? {
+            self.push(Stmt::Use {
+                place,
+                kind: UseKind::Deref,
+                span: node_span(cast),
+            });
+        }
+        Ok(Value::Other)
     }
 
     /// `<double[:n]>p`: a memoryview over a pointer.
@@ -4516,6 +4617,11 @@ impl<'a> Lowerer<'a> {
         }
         if node.kind_name() == "cast_expression" && self.is_memoryview_cast(node) {
             let value = self.memoryview_cast(node);
+            self.leave();
+            return value;
+        }
+        if let Some(string) = self.string_copied(node) {
+            let value = self.string_copy(string, node);
             self.leave();
             return value;
         }

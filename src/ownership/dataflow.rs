@@ -3038,6 +3038,13 @@ impl Ownership<'_, '_> {
                 })
             });
         }
+        // Whatever a partial place held here (a list walk's `cur`: the first node, or one
+        // the analysis does not follow), this release freed it: until it is assigned
+        // again, reading through it (`free(cur); cur = cur.next`) reads freed memory on
+        // every path, and the place dangles for each block it may hold.
+        if !definite {
+            state.partial.remove(&place);
+        }
     }
 
     /// For a release through `place`, which may hold `site` or another block here: the

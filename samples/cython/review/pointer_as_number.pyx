@@ -22,6 +22,6 @@ def address_as_python_int(size_t n):
 
 
 def passed_as_pointer(int n):
-    cdef char* p = <char*>malloc(n)  # expect: CY001
+    cdef char* p = <char*>malloc(n)  # expect: CY001, CY008
     print(<bytes>p)
     free(p)
