@@ -333,7 +333,7 @@ fn prepare_from(
     let recovered = (syntax_error.is_some() && deep.is_empty())
         .then(|| {
             let families = FamilyTable::for_settings(settings);
-            lower_recovering(text, dialect, families, project, context)
+            lower_recovering(text, tree.root_node(), dialect, families, project, context)
         })
         .flatten();
     let lowered = recovered.unwrap_or_else(|| {
@@ -619,7 +619,7 @@ pub fn analyze_tree_until(
         None
     } else {
         let families = FamilyTable::for_settings(settings);
-        lower_recovering(text, dialect, families, project, context)
+        lower_recovering(text, tree.root_node(), dialect, families, project, context)
     };
     let lowered = match recovered {
         Some(lowered) => {
@@ -935,6 +935,7 @@ fn lower_by_groups(
 /// parse's lowering stands.
 fn lower_recovering(
     text: &str,
+    whole: tree_sitter::Node<'_>,
     dialect: Dialect,
     families: FamilyTable,
     project: &ProjectSummaries,
@@ -945,6 +946,7 @@ fn lower_recovering(
         let mut effects = PotentialEffects::default();
         lower_module_recovering(
             text,
+            whole,
             dialect,
             |names| scope.complete(names),
             &scope.interesting,
@@ -1887,6 +1889,29 @@ mod tests {
         assert_eq!(
             found_after_recovery(&without),
             [("CY004", (8, 27)), ("CY001", (13, 25))]
+        );
+    }
+
+    /// Where tree-sitter's own recovery lost no group that parses cleanly (an error in a
+    /// class's last method), its tree is kept: the class's clean methods and the class
+    /// rules are analyzed as before.
+    #[test]
+    fn an_error_that_swallows_nothing_keeps_the_whole_parse() {
+        let text = format!(
+            "{RECOVERY_PRELUDE}cdef class A:\n\
+            \x20   cdef int* p\n\
+            \x20   def __cinit__(self):\n\
+            \x20       self.p = <int*>malloc(4)\n\
+            \x20   def g(self):\n\
+            \x20       cdef int* q = <int*>malloc(4)\n\
+            \x20       free(q)\n\
+            \x20       free(q)\n\
+            \x20   def h(self, int n:\n\
+            \x20       return n\n"
+        );
+        assert_eq!(
+            found_after_recovery(&text),
+            [("CY004", (7, 24)), ("CY005", (11, 9)), ("CY000", (12, 5))]
         );
     }
 

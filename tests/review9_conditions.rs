@@ -53,3 +53,9 @@ fn past_the_followed_questions_the_path_merging_rules_stay_silent() {
     let bug = include_str!("../samples/cython/review9_conditions/many_flags_bug.pyx");
     assert_eq!(found(bug), vec![at("CY007", 8, 28), at("CY005", 20, 9)]);
 }
+
+#[test]
+fn blocks_allocated_after_the_budget_was_passed_are_reported() {
+    let bug = include_str!("../samples/cython/review9_conditions/past_budget_bug.pyx");
+    assert_eq!(found(bug), vec![at("CY005", 49, 5), at("CY007", 50, 25)]);
+}

@@ -1082,7 +1082,7 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         lineages,
         lineage_of,
         too_wide: Cell::new(None),
-        dropped_question: Cell::new(false),
+        past_budget: RefCell::new(Vec::new()),
         correlated: conditions::correlated_tests(function, &steady, &in_cycles),
         steady,
         tested: tested_places(function),
@@ -1178,7 +1178,10 @@ pub(super) fn run<'a>(graph: &mut OwnershipGraph<'a>, context: Context<'_>) {
         graph.too_large = Some(reason);
         return;
     }
-    graph.questions_dropped = analysis.dropped_question.get();
+    let mut past_budget = analysis.past_budget.take();
+    past_budget.sort_unstable();
+    past_budget.dedup();
+    graph.past_budget = past_budget;
     graph.exits = exits;
     graph.leaves = leaves;
     graph.unwinds = unwinds;
@@ -1369,10 +1372,10 @@ struct Ownership<'a, 'c> {
     /// A place a statement touched while it might hold more than
     /// [`MAX_BLOCKS_PER_PLACE`] blocks: the function is past the size budget.
     too_wide: Cell<Option<PlaceId>>,
-    /// Whether a question was dropped for [`MAX_TESTS_FOLLOWED`]: where paths that the
-    /// dropped question told apart join, their releases no longer cancel out (see
-    /// [`OwnershipGraph::questions_dropped`]).
-    dropped_question: Cell<bool>,
+    /// The blocks that existed where a question was dropped for [`MAX_TESTS_FOLLOWED`]:
+    /// where paths that the dropped question told apart join, their releases no longer
+    /// cancel out (see [`OwnershipGraph::past_budget`]).
+    past_budget: RefCell<Vec<SiteId>>,
     /// By block, whether it lies on a cycle of the graph.
     in_cycles: Vec<bool>,
     /// Built the first time a release through a place that may hold several blocks asks
@@ -2054,7 +2057,9 @@ impl Ownership<'_, '_> {
                     .map(|(subject, _)| *subject);
                 if let Some(oldest) = oldest {
                     Rc::make_mut(&mut state.implied).remove(&oldest);
-                    self.dropped_question.set(true);
+                    self.past_budget
+                        .borrow_mut()
+                        .extend(state.sites.iter().map(|(index, _)| SiteId(index as u32)));
                 }
             }
             // Nothing known yet: the next join point takes what the answer implies from
@@ -4137,7 +4142,7 @@ mod tests {
             lineages: Vec::new(),
             lineage_of: Vec::new(),
             too_wide: Cell::new(None),
-            dropped_question: Cell::new(false),
+            past_budget: RefCell::new(Vec::new()),
             in_cycles: engine::blocks_in_cycles(function, &engine::Shape::of(function)),
             loop_copies: OnceCell::new(),
             passes_through: RefCell::new(HashMap::new()),

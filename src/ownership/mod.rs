@@ -431,12 +431,13 @@ pub struct OwnershipGraph<'a> {
     /// Why the function was not analyzed although it handles blocks: it passes the size
     /// budget of the [`engine`] (the rest of a sentence after its name).
     pub too_large: Option<String>,
-    /// Whether the dataflow dropped a followed question about a steady local for its
-    /// budget (`dataflow::MAX_TESTS_FOLLOWED`): a release under `if c:` and another
-    /// under `if not c:` may then look like two on one path, and a block freed under one
-    /// answer like a leak under the other. The path-merging rules (CY002, CY005, CY007)
-    /// stay silent on such a function rather than guess.
-    pub questions_dropped: bool,
+    /// The blocks (sorted) that existed where the dataflow dropped a followed question
+    /// about a steady local for its budget (`dataflow::MAX_TESTS_FOLLOWED`): a release of
+    /// one under `if c:` and another under `if not c:` may then look like two on one
+    /// path, and a block freed under one answer like a leak under the other. The
+    /// path-merging rules (CY002, CY005, CY007) stay silent on these blocks rather than
+    /// guess; a block allocated after every drop is reported as anywhere else.
+    pub past_budget: Vec<SiteId>,
     /// For each of the function's [`crate::ir::ReleaseCallback`]s (in order), the family
     /// its function releases the block with and that release's function's name, when
     /// certain: a deallocator named itself, a helper whose summary releases its parameter
@@ -466,6 +467,12 @@ pub struct Resolution {
 }
 
 impl<'a> OwnershipGraph<'a> {
+    /// Whether the block existed where a followed question was dropped for its budget
+    /// (see [`OwnershipGraph::past_budget`]).
+    pub fn is_past_budget(&self, site: SiteId) -> bool {
+        self.past_budget.binary_search(&site).is_ok()
+    }
+
     pub fn build(
         function: &'a Function,
         families: &'a FamilyTable,
@@ -491,7 +498,7 @@ impl<'a> OwnershipGraph<'a> {
             returning: None,
             exits: Vec::new(),
             too_large: None,
-            questions_dropped: false,
+            past_budget: Vec::new(),
             lineage: std::collections::BTreeMap::new(),
             callback_releases: Vec::new(),
             capsule_handoffs: Vec::new(),
@@ -514,7 +521,7 @@ impl<'a> OwnershipGraph<'a> {
             sites: _,
             lineage: _,
             too_large: _,
-            questions_dropped: _,
+            past_budget: _,
             callback_releases: _,
             releases_capsule_pointer: _,
             capsule_handoffs,

@@ -24,13 +24,11 @@ pub const DOUBLE_FREE: RuleMeta = RuleMeta {
 /// Reports, within each function, every release of a block some path already released.
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     let mut reported: HashSet<Span> = HashSet::new();
-    // Past the budget of followed questions, two releases under opposite answers may
-    // look like two on one path (see the field).
-    if graph.questions_dropped {
-        return;
-    }
     for release in &graph.releases {
+        // Past the budget of followed questions, two releases under opposite answers may
+        // look like two on one path (see the field).
         if release.reallocating
+            || graph.is_past_budget(release.site)
             || !release.definite
             || !release.before.contains(SiteStates::FREED)
             || is_element(graph, release.place)

@@ -34,8 +34,6 @@ struct Lost {
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
     if graph.function.kind == FunctionKind::Module
         || graph.sites.is_empty()
-        // Past the budget of followed questions (see the field).
-        || graph.questions_dropped
         || gives_a_view_ownership(graph)
     {
         return;
@@ -70,6 +68,8 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
                 (SiteOrigin::Call(_), Some(_), Some(_))
             ) && !is_older_blocks(graph, SiteId(index as u32))
                 && !in_allocating_block[index]
+                // Past the budget of followed questions (see the field).
+                && !graph.is_past_budget(SiteId(index as u32))
         })
         .collect();
     let reportable_chunks: Vec<bool> = reportable
@@ -136,6 +136,7 @@ pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
         let holds_it_alone =
             overwrite.only_target || (local && !overwrite.partial && !overwrite.resized);
         if overwrite.held_elsewhere
+            || graph.is_past_budget(overwrite.site)
             || !holds_it_alone
             || !is_live(overwrite.states, overwrite.freed_uncertainly)
         {

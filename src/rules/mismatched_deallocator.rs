@@ -21,13 +21,13 @@ pub const MISMATCHED_DEALLOCATOR: RuleMeta = RuleMeta {
 
 /// Reports every release (or reallocation) of a block by a function of another family.
 pub fn check(graph: &OwnershipGraph<'_>, out: &mut Vec<Diagnostic>) {
-    // Past the budget of followed questions, blocks of two families chosen by opposite
-    // answers may look like one place's two (see the field).
-    if graph.questions_dropped {
-        return;
-    }
     let mut reported = HashSet::new();
     for release in &graph.releases {
+        // Past the budget of followed questions, blocks of two families chosen by
+        // opposite answers may look like one place's two (see the field).
+        if graph.is_past_budget(release.site) {
+            continue;
+        }
         let site = graph.site(release.site);
         // A helper whose family depends on its arguments is not guessed at.
         let (Some(site_family), Some(site_span), Some(release_family)) =

@@ -77,9 +77,13 @@ pub fn lower_module_by_groups(
 /// were not there: their names are not bound (a call to a function they define is a call
 /// to an unknown function), their classes and functions not lowered. The module's own
 /// code is not lowered (one of its statements is broken). `None` when no group is
-/// skipped (the error is where no cut separates it) or a kept group does not lower.
+/// skipped (the error is where no cut separates it), when the whole parse (`whole`, the
+/// root of its tree) lost no kept group (tree-sitter's own recovery then keeps more: the
+/// clean methods of a class with one broken method, the module's code), or a kept group
+/// does not lower.
 pub fn lower_module_recovering(
     source: &str,
+    whole: Node<'_>,
     dialect: Dialect,
     complete_names: impl FnOnce(&mut ModuleNames),
     interesting: &HashSet<String>,
@@ -87,6 +91,23 @@ pub fn lower_module_recovering(
 ) -> Option<Module> {
     let groups = recovery_groups(source, dialect);
     if !groups.iter().any(|group| group.skipped) {
+        return None;
+    }
+    // A kept group is lost when no clean top-level statement of the whole parse starts
+    // in it: an error node that began before it swallowed it.
+    let mut cursor = whole.walk();
+    let clean_starts: Vec<usize> = whole
+        .children(&mut cursor)
+        .filter(|node| !node.is_extra() && !node.has_error())
+        .map(|node| node.start_byte())
+        .collect();
+    let lost = groups.iter().filter(|group| !group.skipped).any(|group| {
+        let first = clean_starts.partition_point(|&start| start < group.range.start_byte);
+        clean_starts
+            .get(first)
+            .is_none_or(|&start| start >= group.range.end_byte)
+    });
+    if !lost {
         return None;
     }
     lower_groups(
