@@ -508,9 +508,11 @@ impl<'a> OwnershipGraph<'a> {
     /// class models read, once they have read it: the states at each way out (each
     /// holds its own copies of the chunks it changed; a file's methods' graphs were
     /// mostly these), but for the ways out of a method Python code can call while the
-    /// object lives, which [`crate::rules::lifetime::dangling_attributes`] reads. What
+    /// object lives, which [`crate::rules::lifetime::dangling_attributes`] reads, and
+    /// those of a `__dealloc__` that runs `before_a_base`'s (a base class's in the
+    /// module), which [`crate::rules::double_free::check_dealloc_chain`] reads. What
     /// the class rules read (the events, the joined states at the exit) stays.
-    pub fn keep_for_class_rules(&mut self) {
+    pub fn keep_for_class_rules(&mut self, before_a_base: bool) {
         self.leaves = Vec::new();
         self.unwinds = Vec::new();
         let function = self.function;
@@ -523,7 +525,7 @@ impl<'a> OwnershipGraph<'a> {
                 function.name.as_str(),
                 "__dealloc__" | "__del__" | "__cinit__" | "__init__"
             );
-        if !callable {
+        if !callable && !before_a_base {
             self.exits = Vec::new();
         }
         // The class rules read the blocks' states where the function ends, and what

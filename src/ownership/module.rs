@@ -382,7 +382,8 @@ impl<'a> ModuleAnalysis<'a> {
             // class but `__cinit__`, which finds it NULL (`close()`, a `_release()`).
             let finalizer = matches!(function.name.as_str(), "__dealloc__" | "__del__");
             let between_calls = function.name != "__cinit__";
-            for declared in class_chain(module, &class_positions, class).iter().rev() {
+            let chain = class_chain(module, &class_positions, class);
+            for declared in chain.iter().rev() {
                 if let Some(model) = model_positions
                     .get(declared.name.as_str())
                     .map(|&position| &classes[position])
@@ -400,7 +401,7 @@ impl<'a> ModuleAnalysis<'a> {
             // chain leaves in the buffer.
             let mut buffer_fields: HashMap<String, AttributeOrigin> = HashMap::new();
             if function.name == "__releasebuffer__" {
-                let exported = class_chain(module, &class_positions, class)
+                let exported = chain
                     .iter()
                     .find_map(|declared| buffers.get(&declared.name));
                 for block in exported.into_iter().flatten() {
@@ -428,7 +429,11 @@ impl<'a> ModuleAnalysis<'a> {
             if let Some(release) = release.as_deref_mut().filter(|_| dropped[index]) {
                 release(index, &graph);
                 checked.push(index);
-                graph.keep_for_class_rules();
+                // A `__dealloc__` whose class has a base here keeps its ways out:
+                // `check_dealloc_chain` reads where it leaves an attribute dangling for
+                // a base's `__dealloc__` to free again.
+                let before_a_base = function.name == "__dealloc__" && chain.len() > 1;
+                graph.keep_for_class_rules(before_a_base);
             }
             graphs[index] = Some(Box::new(graph));
         }
