@@ -77,6 +77,10 @@ pub type SummaryInputs = Vec<(String, Option<Summary>)>;
 /// ([`ModuleAnalysis::run_reusing`]).
 pub type Reuse<'r> = &'r dyn Fn(usize, &SummaryInputs) -> Option<Summary>;
 
+/// Given a function's index, its final graph for the caller to check before the graph is
+/// dropped or trimmed ([`ModuleAnalysis::run_releasing`]).
+pub type Release<'r, 'a> = &'r mut dyn FnMut(usize, &OwnershipGraph<'a>);
+
 /// What the graph of a module-level function reads of the module's summaries: those of
 /// the module functions it calls (`Context::summary_of`; a method call has no class to
 /// look in). Its graph is a function of its IR, the project, the families and these.
@@ -166,7 +170,7 @@ impl<'a> ModuleAnalysis<'a> {
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
         reuse: Option<Reuse<'_>>,
-        mut release: Option<&mut dyn FnMut(usize, &OwnershipGraph<'a>)>,
+        mut release: Option<Release<'_, 'a>>,
     ) -> Result<Self, Cancelled> {
         let mut released = Vec::new();
         // With `release`, a method's graph that holds blocks is not kept until the class
