@@ -49,3 +49,28 @@ unsafe extern "C" fn tree_sitter_calloc(count: usize, size: usize) -> *mut c_voi
 unsafe extern "C" fn tree_sitter_realloc(pointer: *mut c_void, size: usize) -> *mut c_void {
     out_of_memory(unsafe { libmimalloc_sys::mi_realloc(pointer, size) }, size)
 }
+
+/// Writes the resident and peak memory of the process (`VmRSS`, `VmHWM` of
+/// `/proc/self/status`) to standard error with `stage`, when `CYSAFE_MEMORY_STAGES` is
+/// set: where a large file's memory goes (issue 9), measured with
+/// `MIMALLOC_PURGE_DELAY=0` so that freed memory leaves the resident set at once.
+pub fn report_memory(stage: &str) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("CYSAFE_MEMORY_STAGES").is_some()) {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map_or("?", str::trim)
+            .to_string()
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "cysafe memory: {stage}: rss {}, peak {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}

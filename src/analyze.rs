@@ -686,6 +686,7 @@ fn analyze_lowered(
         mut earlier,
         inputs,
     } = cached;
+    crate::allocator::report_memory("lowered");
     let module = &lowered.module;
     let lowering = cache.as_deref().map(|cache| &cache.lowering);
     let starts = |index: usize| lowering.and_then(|lowering| lowering.starts(index));
@@ -712,11 +713,11 @@ fn analyze_lowered(
     let count = module.functions.len();
     let mut found: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
     let mut too_large: Vec<Option<String>> = vec![None; count];
-    let mut release = |index: usize, graph: OwnershipGraph<'_>| {
-        rules::check_function(&graph, &mut found[index]);
-        let graphs = std::slice::from_ref(&graph);
+    let mut release = |index: usize, graph: &OwnershipGraph<'_>| {
+        rules::check_function(graph, &mut found[index]);
+        let graphs = std::slice::from_ref(graph);
         crate::fix::attach_fixes(graphs, text, dialect, &mut found[index]);
-        too_large[index] = graph.too_large;
+        too_large[index] = graph.too_large.clone();
     };
     let analysis = ModuleAnalysis::run_releasing(
         module,
@@ -728,6 +729,7 @@ fn analyze_lowered(
         lowering.is_some().then_some(&reuse as Reuse<'_>),
         Some(&mut release),
     )?;
+    crate::allocator::report_memory("analyzed");
     if cancelled() {
         return Err(Cancelled);
     }
@@ -736,6 +738,10 @@ fn analyze_lowered(
             && analysis.released.binary_search(index).is_err()
     });
     for (index, graph) in built.zip(&analysis.graphs) {
+        // A method's graph handed to `release` is checked already.
+        if analysis.checked.binary_search(&index).is_ok() {
+            continue;
+        }
         rules::check_function(graph, &mut found[index]);
         crate::fix::attach_fixes(&analysis.graphs, text, dialect, &mut found[index]);
         too_large[index].clone_from(&graph.too_large);
@@ -808,8 +814,10 @@ fn analyze_lowered(
     too_deep.sort_by_key(|function| function.name_span);
     diagnostics.extend(found.into_iter().flatten());
     let mut of_classes = Vec::new();
+    crate::allocator::report_memory("methods checked");
     rules::check_classes(&analysis, &mut of_classes);
     crate::fix::attach_fixes(&analysis.graphs, text, dialect, &mut of_classes);
+    crate::allocator::report_memory("classes checked");
     diagnostics.extend(of_classes);
     diagnostics.sort_by(|a, b| (a.span, a.rule.code).cmp(&(b.span, b.rule.code)));
     let classes = rules::dealloc_missing_free::class_exports(&analysis);

@@ -154,3 +154,20 @@ fn a_callback_on_an_array_cast_over_a_block_is_checked_against_its_family() {
                    `callback_free_data` releases with `free` (libc)";
     assert_eq!(found(text), vec![("CY002".into(), 9, 28, message.into())]);
 }
+
+/// A subclass's `__dealloc__` that frees an inherited attribute, which the base's
+/// `__dealloc__` (run after it) frees again: its ways out must outlive the memory-saving
+/// drop of a method's states (review9's b29).
+#[test]
+fn a_subclass_dealloc_freeing_an_inherited_attribute_is_a_double_free() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/cython/review9/subclass_double.pyx"
+    ))
+    .unwrap();
+    let found: Vec<(String, usize, usize)> = found(&text)
+        .into_iter()
+        .map(|(code, row, column, _)| (code, row, column))
+        .collect();
+    assert_eq!(found, vec![("CY005".into(), 18, 9)]);
+}

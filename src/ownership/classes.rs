@@ -45,15 +45,78 @@ impl ClassModel {
         class: &Class,
         methods: impl IntoIterator<Item = &'g OwnershipGraph<'a>>,
     ) -> ClassModel {
-        let mut owned: Vec<OwnedAttribute> = Vec::new();
+        let mut model = ClassModel {
+            name: class.name.clone(),
+            owned: Vec::new(),
+        };
+        let mut known = HashMap::new();
+        for graph in methods {
+            model.add(&mut known, ClassModel::stores_of(&class.name, graph));
+        }
+        model.finish()
+    }
+
+    /// Adds one member's stores (see [`ClassModel::stores_of`]), in order, to the model:
+    /// `known` is where each attribute is in `owned`, kept between calls.
+    pub fn add(&mut self, known: &mut HashMap<String, usize>, stores: Vec<AttributeStore>) {
+        let owned = &mut self.owned;
+        for store in stores {
+            let AttributeStore {
+                attribute,
+                origin,
+                method,
+                views,
+                direct,
+            } = store;
+            if let Some(&index) = known.get(&attribute) {
+                let known = &mut owned[index];
+                for view in views {
+                    if !known.views_of.contains(&view) {
+                        known.views_of.push(view);
+                    }
+                }
+                known.direct |= direct && known.origin.span == origin.span;
+                let new_family = known.origin.family != origin.family
+                    && known
+                        .other_origins
+                        .iter()
+                        .all(|(o, _)| o.family != origin.family);
+                if new_family {
+                    known.other_origins.push((origin, method));
+                }
+                continue;
+            }
+            known.insert(attribute.clone(), owned.len());
+            owned.push(OwnedAttribute {
+                attribute,
+                origin,
+                method,
+                views_of: views,
+                direct,
+                other_origins: Vec::new(),
+            });
+        }
+    }
+
+    /// The model once every member was added.
+    pub fn finish(mut self) -> ClassModel {
+        self.owned.sort_by_key(|o| o.origin.span);
+        self
+    }
+
+    /// What one member (a method, or a function that fills in an instance) of the class
+    /// named `class` leaves in its attributes, in the order [`ClassModel::build`] meets
+    /// them: all it reads of the member's graph, so that the graph can be dropped before
+    /// the other members are analyzed (a file's methods' graphs were most of its memory).
+    pub fn stores_of(class: &str, graph: &OwnershipGraph<'_>) -> Vec<AttributeStore> {
+        let mut stores = Vec::new();
         // Each way out on its own: `self.buf = NULL` after a hand-off on one path and the
         // block still in `self.buf` (but NULL) on the raising one own nothing together.
         // What does not depend on the way out is worked out once per method: the
         // attribute each place is, and which allocations are stored straight into one.
-        let mut known: HashMap<String, usize> = HashMap::new();
-        for graph in methods {
+        {
             if graph.exits.is_empty() {
-                continue;
+                return stores;
             }
             let function = graph.function;
             let receiver_places: Vec<Option<crate::ir::Place>> = function
@@ -65,7 +128,7 @@ impl ClassModel {
                     } else {
                         function.instances.get(&place.root).map(String::as_str)
                     };
-                    (receiver == Some(class.name.as_str())).then(|| crate::ir::Place {
+                    (receiver == Some(class)).then(|| crate::ir::Place {
                         root: "self".to_string(),
                         path: place.path.clone(),
                     })
@@ -175,30 +238,7 @@ impl ClassModel {
                             .cloned()
                             .collect();
                         let direct = direct_stores.contains(&(attribute.as_str(), *site_id));
-                        if let Some(&index) = known.get(attribute) {
-                            let known = &mut owned[index];
-                            for view in views {
-                                if !known.views_of.contains(&view) {
-                                    known.views_of.push(view);
-                                }
-                            }
-                            known.direct |= direct && known.origin.span == span;
-                            let new_family = known.origin.family != family
-                                && known.other_origins.iter().all(|(o, _)| o.family != family);
-                            if new_family {
-                                let origin = AttributeOrigin {
-                                    family,
-                                    callee: site.callee.clone(),
-                                    span,
-                                };
-                                known
-                                    .other_origins
-                                    .push((origin, graph.function.name.clone()));
-                            }
-                            continue;
-                        }
-                        known.insert(attribute.clone(), owned.len());
-                        owned.push(OwnedAttribute {
+                        stores.push(AttributeStore {
                             attribute: attribute.clone(),
                             origin: AttributeOrigin {
                                 family,
@@ -206,20 +246,27 @@ impl ClassModel {
                                 span,
                             },
                             method: graph.function.name.clone(),
-                            views_of: views,
+                            views,
                             direct,
-                            other_origins: Vec::new(),
                         });
                     }
                 }
             }
         }
-        owned.sort_by_key(|o| o.origin.span);
-        ClassModel {
-            name: class.name.clone(),
-            owned,
-        }
+        stores
     }
+}
+
+/// A block a member of a class leaves in one of its attributes at a way out, as
+/// [`ClassModel::add`] takes it: the allocation, the member's name, the other attributes
+/// that hold the block there, and whether the call's result is stored straight into it.
+#[derive(Clone, Debug)]
+pub struct AttributeStore {
+    attribute: String,
+    origin: AttributeOrigin,
+    method: String,
+    views: Vec<String>,
+    direct: bool,
 }
 
 /// For each class name, the graphs (by position in `graphs`, in order) of its methods and

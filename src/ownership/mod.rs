@@ -125,6 +125,13 @@ pub struct ExitState {
 }
 
 impl ExitState {
+    /// Forgets what the places hold (and held when released), keeping the blocks'
+    /// states only.
+    fn keep_sites_only(&mut self) {
+        self.points = chunked::ChunkedVec::default();
+        self.dangling = chunked::ChunkedVec::default();
+    }
+
     /// Whether the place may hold the block after its release, on some path here (a
     /// path that freed it and set the place to NULL, or to another block, does not).
     pub fn dangles(&self, place: PlaceId, site: SiteId) -> bool {
@@ -509,6 +516,42 @@ impl<'a> OwnershipGraph<'a> {
         };
         dataflow::run(&mut graph, context);
         graph
+    }
+
+    /// Drops what only the rules of one graph ([`crate::rules::check_function`]) and the
+    /// class models read, once they have read it: the states at each way out (each
+    /// holds its own copies of the chunks it changed; a file's methods' graphs were
+    /// mostly these), but for the ways out of a method Python code can call while the
+    /// object lives, which [`crate::rules::lifetime::dangling_attributes`] reads, and
+    /// those of a `__dealloc__` that runs `before_a_base`'s (a base class's in the
+    /// module), which [`crate::rules::double_free::check_dealloc_chain`] reads. What
+    /// the class rules read (the events, the joined states at the exit) stays.
+    pub fn keep_for_class_rules(&mut self, before_a_base: bool) {
+        self.leaves = Vec::new();
+        self.unwinds = Vec::new();
+        let function = self.function;
+        let callable = function.class.is_some()
+            && matches!(
+                function.kind,
+                crate::ir::FunctionKind::Def | crate::ir::FunctionKind::Cpdef
+            )
+            && !matches!(
+                function.name.as_str(),
+                "__dealloc__" | "__del__" | "__cinit__" | "__init__"
+            );
+        if !callable && !before_a_base {
+            self.exits = Vec::new();
+        }
+        // The class rules read the blocks' states where the function ends, and what
+        // `__cinit__` leaves in the attributes where it returns.
+        if let Some(exit) = &mut self.exit {
+            exit.keep_sites_only();
+        }
+        if function.name != "__cinit__" {
+            if let Some(returning) = &mut self.returning {
+                returning.keep_sites_only();
+            }
+        }
     }
 
     /// Forgets what the dataflow recorded of a function it then refused as too large

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::ir::{Callee, Class, Function, Module};
 use crate::ownership::buffers::{exported_blocks, ExportedBlock};
-use crate::ownership::classes::{class_members, ClassModel};
+use crate::ownership::classes::{AttributeStore, ClassModel};
 use crate::ownership::families::FamilyTable;
 use crate::ownership::summary::{ClassExport, ProjectSummaries, Summaries, Summary};
 use crate::ownership::{AttributeOrigin, Context, OwnershipGraph, Resolution};
@@ -23,6 +23,10 @@ pub struct ModuleAnalysis<'a> {
     /// The functions (by index, in order) whose graph was built and handed to the
     /// caller's `release` ([`ModuleAnalysis::run_releasing`]) instead of kept in `graphs`.
     pub released: Vec<usize>,
+    /// The methods (by index, in order) whose graph in `graphs` was handed to the
+    /// caller's `release` once final, then kept without the states the class rules do
+    /// not read (see [`ModuleAnalysis::run_releasing`]).
+    pub checked: Vec<usize>,
     /// The functions (by index in `module.functions`) whose graph was not built because
     /// the caller had their result from an earlier analysis; in order.
     pub reused: Vec<usize>,
@@ -72,6 +76,10 @@ pub type SummaryInputs = Vec<(String, Option<Summary>)>;
 /// earlier build gave it, when the caller vouches that it still holds
 /// ([`ModuleAnalysis::run_reusing`]).
 pub type Reuse<'r> = &'r dyn Fn(usize, &SummaryInputs) -> Option<Summary>;
+
+/// Given a function's index, its final graph for the caller to check before the graph is
+/// dropped or trimmed ([`ModuleAnalysis::run_releasing`]).
+pub type Release<'r, 'a> = &'r mut dyn FnMut(usize, &OwnershipGraph<'a>);
 
 /// What the graph of a module-level function reads of the module's summaries: those of
 /// the module functions it calls (`Context::summary_of`; a method call has no class to
@@ -162,9 +170,25 @@ impl<'a> ModuleAnalysis<'a> {
         project: &ProjectSummaries,
         cancelled: &dyn Fn() -> bool,
         reuse: Option<Reuse<'_>>,
-        mut release: Option<&mut dyn FnMut(usize, OwnershipGraph<'a>)>,
+        mut release: Option<Release<'_, 'a>>,
     ) -> Result<Self, Cancelled> {
         let mut released = Vec::new();
+        // With `release`, a method's graph that holds blocks is not kept until the class
+        // models are built (on a file of many small classes those graphs were most of the
+        // analysis's memory): what the models read of it is kept instead (its stores
+        // into attributes, for each extension type it is a member of, and what a
+        // `__getbuffer__` leaves in the buffer), and it is built again, final, after the
+        // models, handed to `release` and kept without the states at its ways out that
+        // no class rule reads. Inside a cycle of calls the graph is kept as before.
+        let extension_types: HashSet<&str> = module
+            .classes
+            .iter()
+            .filter(|class| class.is_extension_type)
+            .map(|class| class.name.as_str())
+            .collect();
+        let mut dropped = vec![false; module.functions.len()];
+        let mut stores: HashMap<usize, Vec<(&'a str, Vec<AttributeStore>)>> = HashMap::new();
+        let mut exported: HashMap<usize, Vec<ExportedBlock>> = HashMap::new();
         let no_attributes = HashMap::new();
         let no_families = HashSet::new();
         let mut summaries = Summaries::default();
@@ -176,6 +200,7 @@ impl<'a> ModuleAnalysis<'a> {
             }
         }
         let mut builds = 0;
+        let mut checked = Vec::new();
         // Boxed: a graph is 664 bytes, and most slots of a large file stay empty (its
         // functions' graphs are released), which at 5 MB of source was 13 MB of `None`s.
         let mut graphs: Vec<Option<Box<OwnershipGraph<'a>>>> =
@@ -245,54 +270,97 @@ impl<'a> ModuleAnalysis<'a> {
             if let Some(release) = release.as_deref_mut() {
                 for &index in &component {
                     let function = &module.functions[index];
+                    if function.class.is_some() && !cyclic {
+                        let Some(graph) = graphs[index].take_if(|graph| !graph.sites.is_empty())
+                        else {
+                            continue;
+                        };
+                        dropped[index] = true;
+                        let mut own = Vec::new();
+                        for class in member_of(function) {
+                            if extension_types.contains(class) {
+                                own.push((class, ClassModel::stores_of(class, &graph)));
+                            }
+                        }
+                        stores.insert(index, own);
+                        if function.name == "__getbuffer__" {
+                            exported.insert(index, exported_blocks(&graph));
+                        }
+                        continue;
+                    }
                     if function.class.is_some() || !function.instances.is_empty() {
                         continue;
                     }
                     if let Some(graph) = graphs[index].take() {
-                        release(index, *graph);
+                        release(index, &graph);
                         released.push(index);
                     }
                 }
             }
         }
+        crate::allocator::report_memory("components done");
         reused.sort_unstable();
         released.sort_unstable();
-        // The graphs built, in the order of the functions; where each function's is.
-        let mut position: Vec<Option<usize>> = vec![None; graphs.len()];
-        let kept = graphs.iter().filter(|graph| graph.is_some()).count();
-        let mut built: Vec<OwnershipGraph<'a>> = Vec::with_capacity(kept);
-        for (index, graph) in graphs.into_iter().enumerate() {
-            if let Some(graph) = graph {
-                position[index] = Some(built.len());
-                built.push(*graph);
-            }
-        }
-        let mut graphs = built;
-
         let mut class_positions: HashMap<&'a str, usize> = HashMap::new();
         for (position, class) in module.classes.iter().enumerate() {
             class_positions
                 .entry(class.name.as_str())
                 .or_insert(position);
         }
-        let members = class_members(&graphs);
+        // Each class's members (by function index, in order): its methods and the
+        // functions that fill in a new instance of it, built or dropped
+        // ([`crate::ownership::classes::class_members`] over every graph).
+        let mut members: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (index, function) in module.functions.iter().enumerate() {
+            if graphs[index].is_none() && !dropped[index] {
+                continue;
+            }
+            for class in member_of(function) {
+                let indexes = members.entry(class).or_default();
+                // A method that also fills in an instance of its own class is one member.
+                if indexes.last() != Some(&index) {
+                    indexes.push(index);
+                }
+            }
+        }
         let classes: Vec<ClassModel> = module
             .classes
             .iter()
             .filter(|class| class.is_extension_type)
             .map(|class| {
-                let methods = members.get(class.name.as_str()).into_iter().flatten();
-                ClassModel::build(class, methods.map(|&position| &graphs[position]))
+                let mut model = ClassModel {
+                    name: class.name.clone(),
+                    owned: Vec::new(),
+                };
+                let mut known = HashMap::new();
+                for &index in members.get(class.name.as_str()).into_iter().flatten() {
+                    let own = match &graphs[index] {
+                        Some(graph) => ClassModel::stores_of(&class.name, graph),
+                        None => stores[&index]
+                            .iter()
+                            .find(|(name, _)| *name == class.name)
+                            .map(|(_, own)| own.clone())
+                            .unwrap_or_default(),
+                    };
+                    model.add(&mut known, own);
+                }
+                model.finish()
             })
             .collect();
+        drop(stores);
         // What each class's own `__getbuffer__` leaves in the buffer's fields, for its
         // `__releasebuffer__` (or a subclass's) to free.
-        let buffers: HashMap<String, Vec<ExportedBlock>> = graphs
+        let buffers: HashMap<String, Vec<ExportedBlock>> = module
+            .functions
             .iter()
-            .filter(|graph| graph.function.name == "__getbuffer__")
-            .filter_map(|graph| {
-                let class = graph.function.class.clone()?;
-                let blocks = exported_blocks(graph);
+            .enumerate()
+            .filter(|(_, function)| function.name == "__getbuffer__")
+            .filter_map(|(index, function)| {
+                let class = function.class.clone()?;
+                let blocks = match &graphs[index] {
+                    Some(graph) => exported_blocks(graph),
+                    None => exported.remove(&index)?,
+                };
                 (!blocks.is_empty()).then_some((class, blocks))
             })
             .collect();
@@ -318,7 +386,8 @@ impl<'a> ModuleAnalysis<'a> {
             // class but `__cinit__`, which finds it NULL (`close()`, a `_release()`).
             let finalizer = matches!(function.name.as_str(), "__dealloc__" | "__del__");
             let between_calls = function.name != "__cinit__";
-            for declared in class_chain(module, &class_positions, class).iter().rev() {
+            let chain = class_chain(module, &class_positions, class);
+            for declared in chain.iter().rev() {
                 if let Some(model) = model_positions
                     .get(declared.name.as_str())
                     .map(|&position| &classes[position])
@@ -336,7 +405,7 @@ impl<'a> ModuleAnalysis<'a> {
             // chain leaves in the buffer.
             let mut buffer_fields: HashMap<String, AttributeOrigin> = HashMap::new();
             if function.name == "__releasebuffer__" {
-                let exported = class_chain(module, &class_positions, class)
+                let exported = chain
                     .iter()
                     .find_map(|declared| buffers.get(&declared.name));
                 for block in exported.into_iter().flatten() {
@@ -345,7 +414,7 @@ impl<'a> ModuleAnalysis<'a> {
                     }
                 }
             }
-            if attributes.is_empty() && buffer_fields.is_empty() {
+            if attributes.is_empty() && buffer_fields.is_empty() && !dropped[index] {
                 continue;
             }
             if cancelled() {
@@ -359,10 +428,25 @@ impl<'a> ModuleAnalysis<'a> {
                 several_families: &several_families,
                 buffer_fields: &buffer_fields,
             };
-            let at = position[index].expect("methods are never reused");
-            graphs[at] = OwnershipGraph::build(function, families, context);
+            let mut graph = OwnershipGraph::build(function, families, context);
             builds += 1;
+            if let Some(release) = release.as_deref_mut().filter(|_| dropped[index]) {
+                release(index, &graph);
+                checked.push(index);
+                // A `__dealloc__` whose class has a base here keeps its ways out:
+                // `check_dealloc_chain` reads where it leaves an attribute dangling for
+                // a base's `__dealloc__` to free again.
+                let before_a_base = function.name == "__dealloc__" && chain.len() > 1;
+                graph.keep_for_class_rules(before_a_base);
+            }
+            graphs[index] = Some(Box::new(graph));
         }
+        // The graphs built, in the order of the functions.
+        let kept = graphs.iter().filter(|graph| graph.is_some()).count();
+        let mut built: Vec<OwnershipGraph<'a>> = Vec::with_capacity(kept);
+        built.extend(graphs.into_iter().flatten().map(|graph| *graph));
+        let graphs = built;
+        crate::allocator::report_memory("methods rebuilt");
         let external_bases = module
             .classes
             .iter()
@@ -396,6 +480,7 @@ impl<'a> ModuleAnalysis<'a> {
             buffers,
             families: (builds > 0).then_some(families),
             released,
+            checked,
             reused,
             results,
             classes,
@@ -454,6 +539,16 @@ fn class_chain<'a>(
         next = found.base.as_deref().and_then(class);
     }
     chain
+}
+
+/// The classes `function` is a member of: its own, and those of the new instances it
+/// fills in.
+fn member_of(function: &Function) -> impl Iterator<Item = &str> {
+    function
+        .class
+        .as_deref()
+        .into_iter()
+        .chain(function.instances.values().map(String::as_str))
 }
 
 /// For each function, the functions of the module it calls (methods through its
