@@ -468,6 +468,9 @@ impl<A: Analysis> Results<'_, A> {
 /// `on_edge` sees the state on each edge into a block that keeps its own and, during the
 /// replay, on every edge; `on_join` then takes the state of an edge into a block that
 /// keeps its own.
+// The function and the analysis's parts are the callers' own; a struct bundling them for
+// this one call would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn run_from<A: Analysis>(
     function: &Function,
     analysis: &A,
